@@ -1,0 +1,436 @@
+"""Lexed instructions → the frozen model: stages, variables in scope, shell commands, packages."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from dockerfile_parse.util import WordSplitter, extract_key_values
+
+from dflint import packages as package_extraction
+from dflint.context import BuildContext, ContextError, Copy, map_image_path
+from dflint.model import (
+    BASE_WORKDIR,
+    Dockerfile,
+    Flag,
+    Instruction,
+    ParseError,
+    RequirementsFile,
+    ShellCommand,
+    Span,
+    Stage,
+)
+from dflint.parse import KEYWORDS, Options, _heredoc_markers, _Lexed, _Raw, json_arguments, split_flags
+from dflint.positions import LineIndex
+from dflint.shell import parse_exec_form, parse_script
+from dflint.variables import PREDEFINED_ARGS, expand
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_MAX_INCLUDE_DEPTH = 10
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+
+
+class _StageState:
+    def __init__(self, index: int, args: dict[str, str | None], envs: dict[str, str | None], workdir: str | None, shell: tuple[str, ...]) -> None:
+        self.index = index
+        self.args = args
+        self.envs = envs
+        self.workdir = workdir
+        self.shell = shell
+        self.copies: list[Copy] = []
+        self.instructions: list[Instruction] = []
+        self.snapshot: Mapping[str, str | None] | None = None
+
+    def env(self) -> Mapping[str, str | None]:
+        if self.snapshot is None:
+            self.snapshot = MappingProxyType({**self.args, **self.envs})
+        return self.snapshot
+
+    def changed(self) -> None:
+        self.snapshot = None
+
+
+def build(text: str, path: str, index: LineIndex, lexed: _Lexed, options: Options) -> Dockerfile:
+    errors = list(lexed.errors)
+    context = BuildContext.at(options.context_dir) if options.context_dir else None
+    builder = _Builder(text, index, lexed, options, context, errors)
+    return builder.run(path)
+
+
+class _Builder:
+    def __init__(self, text: str, index: LineIndex, lexed: _Lexed, options: Options, context: BuildContext | None, errors: list[ParseError]) -> None:
+        self.text = text
+        self.index = index
+        self.lexed = lexed
+        self.options = options
+        self.context = context
+        self.errors = errors
+        self.global_env: dict[str, str | None] = {name: options.build_args.get(name) for name in PREDEFINED_ARGS}
+        self.global_defaults: dict[str, str | None] = {}
+        self.count = 0
+
+    def run(self, path: str) -> Dockerfile:
+        global_args: list[Instruction] = []
+        stages: list[tuple[Instruction, _StageState, dict[str, object]]] = []
+        all_instructions: list[Instruction] = []
+        state: _StageState | None = None
+        stage_keys: dict[str, int] = {}
+        for raw in self.lexed.raws:
+            keyword = raw.keyword_text.upper()
+            if keyword not in KEYWORDS:
+                self.errors.append(ParseError(raw.first_line + 1, f"unknown instruction '{raw.keyword_text}'"))
+                continue
+            if keyword == "FROM":
+                instruction, state, info = self._from(raw, len(stages), stages, stage_keys)
+                stages.append((instruction, state, info))
+                all_instructions.append(instruction)
+                continue
+            if state is None:
+                if keyword != "ARG":
+                    self.errors.append(
+                        ParseError(raw.first_line + 1, f"{keyword} before the first FROM (only ARG may come before FROM)")
+                    )
+                    continue
+                instruction = self._instruction(raw, None, None)
+                self._global_arg(instruction)
+                global_args.append(instruction)
+                all_instructions.append(instruction)
+                continue
+            instruction = self._instruction(raw, state, state.index)
+            state.instructions.append(instruction)
+            all_instructions.append(instruction)
+        if not stages and not self.errors:
+            self.errors.append(ParseError(1, "no FROM instruction: a Dockerfile needs at least one build stage"))
+        built_stages = tuple(
+            Stage(
+                index=position,
+                name=info["name"],  # type: ignore[arg-type]
+                base=info["base"],  # type: ignore[arg-type]
+                base_resolved=info["resolved"],  # type: ignore[arg-type]
+                base_stage=info["base_stage"],  # type: ignore[arg-type]
+                platform=info["platform"],  # type: ignore[arg-type]
+                from_instruction=from_instruction,
+                instructions=tuple(stage_state.instructions),
+            )
+            for position, (from_instruction, stage_state, info) in enumerate(stages)
+        )
+        return Dockerfile(
+            path=path,
+            text=self.text,
+            directives=tuple(self.lexed.directives),
+            global_args=tuple(global_args),
+            stages=built_stages,
+            instructions=tuple(all_instructions),
+            comments=tuple(self.lexed.comments),
+            errors=tuple(sorted(set(self.errors), key=lambda error: error.line)),
+            target=self.options.target,
+            context_dir=self.context.root if self.context else None,
+            dockerignore=self._dockerignore(),
+        )
+
+    # -- instructions ---------------------------------------------------------------------------
+    def _instruction(self, raw: _Raw, state: _StageState | None, stage_index: int | None, onbuild: bool = False) -> Instruction:
+        keyword_text = raw.keyword_text
+        keyword = keyword_text.upper()
+        flags, position = split_flags(raw, keyword_text, self.index)
+        arguments = raw.logical[position:].rstrip()
+        arguments_start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
+        json_args = json_arguments(arguments) if keyword in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME", "HEALTHCHECK") else None
+        env = state.env() if state is not None else MappingProxyType(dict(self.global_env))
+        workdir = state.workdir if state is not None else None
+        span = self.index.span(raw.start, raw.end)
+        keyword_span = self.index.span(raw.start, raw.start + len(keyword_text))
+        arguments_span = self.index.span(arguments_start, max(arguments_start, raw.logical_end))
+        commands: tuple[ShellCommand, ...] = ()
+        package_ops: tuple[package_extraction.PackageOp, ...] = ()
+        nested: Instruction | None = None
+        if keyword == "RUN" and state is not None:
+            commands = tuple(self._commands(raw, position, arguments, json_args, env, workdir, span))
+            ops = []
+            for command in commands:
+                ops.extend(package_extraction.extract(command, lambda image_path, constraint: self._requirements_file(image_path, constraint, state)))
+            package_ops = tuple(ops)
+        elif keyword == "ONBUILD" and not onbuild:
+            nested = self._onbuild(raw, position, state, stage_index)
+        self.count += 1
+        instruction = Instruction(
+            index=self.count - 1,
+            keyword=keyword,
+            keyword_text=keyword_text,
+            flags=tuple(flags),
+            arguments=arguments,
+            json_args=json_args,
+            heredocs=tuple(raw.heredocs),
+            span=span,
+            keyword_span=keyword_span,
+            arguments_span=arguments_span,
+            text=self.text[raw.start : raw.end],
+            stage_index=stage_index,
+            env=env,
+            workdir=workdir,
+            commands=commands,
+            packages=package_ops,
+            onbuild=nested,
+            shell=state.shell if state is not None else ("/bin/sh", "-c"),
+        )
+        if state is not None and not onbuild:
+            self._apply(instruction, state)
+        return instruction
+
+    def _onbuild(self, raw: _Raw, position: int, state: _StageState | None, stage_index: int | None) -> Instruction | None:
+        rest = raw.logical[position:]
+        stripped = rest.lstrip()
+        if not stripped:
+            return None
+        skip = position + len(rest) - len(stripped)
+        inner = _Raw(
+            stripped.split(None, 1)[0],
+            raw.logical[skip:],
+            _rebase_segments(raw.segments, skip),
+            raw.file_offset(skip),
+            raw.end,
+            raw.logical_end,
+            raw.first_line,
+            raw.last_line,
+            raw.dropped,
+            raw.continued,
+            raw.heredocs,
+        )
+        if inner.keyword_text.upper() not in KEYWORDS or inner.keyword_text.upper() in ("ONBUILD", "FROM", "MAINTAINER"):
+            return None
+        return self._instruction(inner, state, stage_index, onbuild=True)
+
+    def _apply(self, instruction: Instruction, state: _StageState) -> None:
+        """Update the stage's variables, working directory, shell and copies after an instruction."""
+        keyword = instruction.keyword
+        env = instruction.env
+        if keyword == "ARG":
+            for name, default in _arg_words(instruction.arguments):
+                if name in self.options.build_args:
+                    value: str | None = self.options.build_args[name]
+                elif default is not None:
+                    value = expand(default, env, undeclared=None)
+                elif name in self.global_defaults:
+                    value = self.global_defaults[name]
+                else:
+                    value = None
+                state.args[name] = value
+            state.changed()
+        elif keyword == "ENV":
+            try:
+                pairs = extract_key_values(False, {}, {}, instruction.arguments) if instruction.arguments.strip() else []
+            except (ValueError, IndexError):
+                self.errors.append(ParseError(instruction.span.line, f"ENV: cannot read '{instruction.arguments.strip()}' (use ENV key=value)"))
+                return
+            scope = dict(env)
+            for name, value in pairs:
+                state.envs[name] = expand(value, scope, undeclared=None)
+            state.changed()
+        elif keyword == "WORKDIR":
+            value = expand(instruction.arguments.strip().strip('"'), env, undeclared=None)
+            if value is None:
+                state.workdir = None
+            elif value.startswith("/"):
+                state.workdir = posixpath.normpath(value)
+            elif state.workdir is not None:
+                state.workdir = posixpath.normpath(posixpath.join(state.workdir, value))
+        elif keyword == "SHELL" and instruction.json_args:
+            state.shell = instruction.json_args
+        elif keyword in ("COPY", "ADD"):
+            state.copies.append(self._copy(instruction, state))
+
+    def _copy(self, instruction: Instruction, state: _StageState) -> Copy:
+        if instruction.json_args is not None:
+            words = list(instruction.json_args)
+        else:
+            words = [word for word in WordSplitter(instruction.arguments).split(dequote=True)]
+        values = [expand(word, instruction.env, undeclared=None) for word in words]
+        from_context = instruction.flag("from") is None and not instruction.heredocs
+        if len(values) < 2 or values[-1] is None:
+            return Copy((), None, from_context, instruction.span.line)
+        destination = values[-1]
+        assert destination is not None
+        if not destination.startswith("/"):
+            base = state.workdir if state.workdir is not None else None
+            if base is None:
+                return Copy((), None, from_context, instruction.span.line)
+            trailing = "/" if destination.endswith("/") or destination in (".", "./") else ""
+            destination = posixpath.normpath(posixpath.join(base, destination)) + trailing
+        sources = tuple(value for value in values[:-1] if value is not None)
+        if instruction.keyword == "ADD" and any("://" in source or source.startswith("git@") for source in sources):
+            from_context = False
+        return Copy(sources, destination, from_context, instruction.span.line)
+
+    # -- FROM and global ARGs --------------------------------------------------------------------
+    def _from(
+        self, raw: _Raw, position: int, stages: list[tuple[Instruction, _StageState, dict[str, object]]], stage_keys: dict[str, int]
+    ) -> tuple[Instruction, _StageState, dict[str, object]]:
+        flags, start = split_flags(raw, raw.keyword_text, self.index)
+        words = raw.logical[start:].split()
+        base = words[0] if words else ""
+        name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+        if not words:
+            self.errors.append(ParseError(raw.first_line + 1, "FROM needs an image"))
+        resolved = expand(base, self.global_env, undeclared="") if base else None
+        base_stage = None
+        if resolved is not None and resolved.lower() in stage_keys:
+            base_stage = stage_keys[resolved.lower()]
+        platform_flag = next((flag for flag in flags if flag.name == "platform"), None)
+        state = _StageState(position, {}, {}, BASE_WORKDIR, ("/bin/sh", "-c"))
+        if base_stage is not None:
+            parent = stages[base_stage][1]
+            state.envs = dict(parent.envs)
+            state.workdir = parent.workdir
+            state.shell = parent.shell
+            state.copies = list(parent.copies)
+        instruction = self._instruction(raw, None, position)
+        if name:
+            stage_keys.setdefault(name.lower(), position)
+        info: dict[str, object] = {
+            "name": name,
+            "base": base,
+            "resolved": resolved,
+            "base_stage": base_stage,
+            "platform": platform_flag.value if platform_flag else None,
+        }
+        return instruction, state, info
+
+    def _global_arg(self, instruction: Instruction) -> None:
+        for name, default in _arg_words(instruction.arguments):
+            if name in self.options.build_args:
+                value: str | None = self.options.build_args[name]
+            elif default is not None:
+                value = expand(default, self.global_env, undeclared="")
+            else:
+                value = None
+            self.global_env[name] = value
+            self.global_defaults[name] = value
+
+    # -- RUN ------------------------------------------------------------------------------------
+    def _commands(
+        self, raw: _Raw, position: int, arguments: str, json_args: tuple[str, ...] | None, env: Mapping[str, str | None], workdir: str | None, span: Span
+    ) -> list[ShellCommand]:
+        if json_args is not None:
+            start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
+            words = tuple(
+                (value, self.index.span(start + match.start(), start + match.end()))
+                for value, match in zip(json_args, _JSON_STRING.finditer(arguments))
+            )
+            return parse_exec_form(words, self.index.span, env, workdir, self.index.span(start, raw.logical_end), arguments)
+        start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
+        if raw.heredocs:
+            return self._heredoc_commands(raw, arguments, start, env, workdir)
+        start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
+        source = self._shell_source(raw, start)
+        return parse_script(source, start, self.index.span, env, workdir)
+
+    def _heredoc_commands(self, raw: _Raw, arguments: str, start: int, env: Mapping[str, str | None], workdir: str | None) -> list[ShellCommand]:
+        """`RUN <<EOF` runs the body as a script; `RUN bash <<EOF` too; `RUN python3 <<EOF` or
+        `RUN cat <<EOF > f` feed it to another program, so the body holds no shell commands."""
+        command_line = _blank_markers(self._shell_source(raw, start)[: raw.logical_end - start])
+        commands = parse_script(command_line, start, self.index.span, env, workdir) if command_line.strip() else []
+        runs_body = not commands or (commands[0].name in _SHELLS and len(commands[0].argv) == 1)
+        if not runs_body:
+            return commands
+        for heredoc in raw.heredocs[:1]:
+            body = heredoc.body
+            if body.startswith("#!") and not re.match(r"#!\s*\S*/(?:env\s+)?(?:ba|da|a|z|k)?sh\b", body):
+                continue  # a script for another interpreter (python …)
+            text = self.text[heredoc.body_span.offset : heredoc.body_span.end_offset]
+            commands += parse_script(text, heredoc.body_span.offset, self.index.span, env, workdir)
+        return commands
+
+    def _shell_source(self, raw: _Raw, start: int) -> str:
+        """The RUN text from `start` to the instruction's end, normalised in place for the shell
+        parser (same length, so offsets stay exact): every continuation ends in `\\` + newline,
+        lines Docker drops inside a continuation become continuations, CR becomes a space."""
+        starts = self.index.starts
+        pieces: list[str] = []
+        for line in range(raw.first_line, raw.last_line + 1):
+            line_end = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+            piece = self.text[max(starts[line], start) : min(line_end, raw.end if line == raw.last_line else line_end)]
+            if line in raw.dropped or line in raw.continued:
+                if not piece.endswith("\n"):
+                    pieces.append(piece.replace("\r", " "))
+                    continue
+                if line in raw.dropped:
+                    keep = 0
+                else:
+                    body = piece.rstrip("\r\n").rstrip(" \t")
+                    keep = len(body) - 1  # everything before the escape character
+                if keep >= 0 and len(piece) >= 2:
+                    pieces.append((piece[:keep] + " " * (len(piece) - keep - 2)).replace("\r", " ") + "\\\n")
+                elif pieces and pieces[-1].endswith("\\\n"):
+                    pieces[-1] = pieces[-1][:-2] + " "  # an empty dropped line borrows the previous line's end
+                    pieces.append("\\\n")
+                else:
+                    pieces.append(piece)
+            else:
+                pieces.append(piece.replace("\r", " "))
+        source = "".join(pieces)
+        if len(source) != raw.end - start:  # never let a normalisation slip shift offsets
+            return self.text[start : raw.end].replace("\r", " ")
+        return source
+
+    def _requirements_file(self, image_path: str, constraint: bool, state: _StageState, depth: int = 0) -> RequirementsFile:
+        copies = state.copies
+        context_path, status, reason = map_image_path(image_path, copies, self.context)
+        if context_path is None:
+            return RequirementsFile(image_path, None, status, reason, constraint)
+        return self._read_requirements(image_path, context_path, constraint, depth)
+
+    def _read_requirements(self, image_path: str | None, context_path: str, constraint: bool, depth: int) -> RequirementsFile:
+        if self.context is None:
+            return RequirementsFile(image_path, context_path, "unreadable", "no build context", constraint)
+        try:
+            text = self.context.read_text(context_path)
+        except ContextError as error:
+            return RequirementsFile(image_path, context_path, error.status, error.reason, constraint)
+        requirements, includes = package_extraction.parse_requirements_text(text, context_path)
+        nested: list[RequirementsFile] = []
+        if depth < _MAX_INCLUDE_DEPTH:
+            for include, is_constraint, _line in includes:
+                relative = posixpath.normpath(posixpath.join(posixpath.dirname(context_path), include)) if not include.startswith("/") else include
+                nested.append(self._read_requirements(None, relative, is_constraint, depth + 1))
+        return RequirementsFile(image_path, context_path, "read", f"read from the build context ({context_path})", constraint, tuple(requirements), tuple(nested))
+
+    def _dockerignore(self) -> tuple[str, ...] | None:
+        if self.context is None:
+            return None
+        try:
+            text = self.context.read_text(".dockerignore")
+        except ContextError:
+            return None
+        return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
+
+
+def _blank_markers(text: str) -> str:
+    """Replace heredoc markers with spaces of the same length."""
+    characters = list(text)
+    for match in _heredoc_markers(text):
+        characters[match.start() : match.end()] = " " * (match.end() - match.start())
+    return "".join(characters)
+
+
+def _rebase_segments(segments: list[tuple[int, int]], skip: int) -> list[tuple[int, int]]:
+    rebased: list[tuple[int, int]] = []
+    for logical, offset in segments:
+        if logical <= skip:
+            rebased = [(0, offset + (skip - logical))]
+        else:
+            rebased.append((logical - skip, offset))
+    return rebased
+
+
+def _arg_words(arguments: str) -> list[tuple[str, str | None]]:
+    result: list[tuple[str, str | None]] = []
+    for word in WordSplitter(arguments).split(dequote=True):
+        name, equals, default = word.partition("=")
+        if name:
+            result.append((name, default if equals else None))
+    return result
+
+
+__all__ = ["build", "Flag"]

@@ -1,0 +1,1 @@
+"""Rule data: facts with sources, as JSON."""

@@ -1,0 +1,109 @@
+"""Run the selected rules on one Dockerfile model and return sorted, suppressed findings."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from dflint.model import Dockerfile, ParseError
+from dflint.parse import Options as ParseOptions
+from dflint.parse import parse
+from dflint.registry import Rule, all_rules, expand_selector
+from dflint.rule import Finding, Severity
+from dflint.source import DEFAULT_MAX_BYTES, InputError, decode, read_path
+from dflint.suppress import apply_pragmas
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything that decides what a lint run reports (CLI flags merged over configuration)."""
+
+    select: tuple[str, ...] = ()  # empty: every rule
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    fail_on: Severity = Severity.WARNING
+    target: str | None = None
+    build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    context_dir: str | None = None  # None: each Dockerfile's own directory
+    severity_overrides: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    rule_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # code → Options instance
+    max_bytes: int = DEFAULT_MAX_BYTES
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: str
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[InputError, ...] = ()
+    dockerfile: Dockerfile | None = None
+
+
+class SelectionError(ValueError):
+    pass
+
+
+def selected_rules(settings: Settings, extra_ignores: Sequence[str] = ()) -> list[Rule]:
+    """Resolve select/extend-select/ignore into rules; unknown selectors raise SelectionError."""
+
+    def expand(selectors: Sequence[str]) -> list[Rule]:
+        rules: list[Rule] = []
+        for selector in selectors:
+            matched = expand_selector(selector)
+            if matched is None:
+                raise SelectionError(f"unknown rule code or name '{selector}' (see `dflint rules`)")
+            rules.extend(matched)
+        return rules
+
+    chosen = expand(settings.select) if settings.select else list(all_rules())
+    chosen += expand(settings.extend_select)
+    ignored = {rule.meta.code for rule in expand(list(settings.ignore) + list(extra_ignores))}
+    unique: dict[str, Rule] = {}
+    for rule in chosen:
+        if rule.meta.code not in ignored:
+            unique[rule.meta.code] = rule
+    return [unique[code] for code in sorted(unique)]
+
+
+def lint_source(text: str, path: str, settings: Settings, rules: Sequence[Rule], context_dir: str | None) -> FileResult:
+    """Parse once, run every rule on the model, apply pragmas, sort."""
+    options = ParseOptions(build_args=settings.build_args, target=settings.target, context_dir=context_dir)
+    dockerfile = parse(text, path, options)
+    errors = tuple(InputError(path, error.line, error.message) for error in dockerfile.errors)
+    if not dockerfile.stages:
+        return FileResult(path, (), errors or (InputError(path, 1, "no FROM instruction"),), dockerfile)
+    findings: list[Finding] = []
+    for rule in rules:
+        rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
+        for finding in rule.check(dockerfile, rule_options):
+            override = settings.severity_overrides.get(rule.meta.code)
+            findings.append(dataclasses.replace(finding, path=path, severity=override if override is not None else finding.severity))
+    kept, pragma_errors = apply_pragmas(dockerfile, findings)
+    unique = sorted(set(kept), key=Finding.sort_key)
+    return FileResult(path, tuple(unique), errors + tuple(InputError(path, e.line, e.message) for e in pragma_errors), dockerfile)
+
+
+def lint_file(path: str, settings: Settings, rules: Sequence[Rule], display_path: str | None = None) -> FileResult:
+    shown = display_path or path
+    try:
+        text = read_path(path, max_bytes=settings.max_bytes)
+    except InputError as error:
+        return FileResult(shown, (), (InputError(shown, error.line, error.message),))
+    import os
+
+    context_dir = settings.context_dir or os.path.dirname(os.path.abspath(path))
+    return lint_source(text, shown, settings, rules, context_dir)
+
+
+def lint_bytes(data: bytes, path: str, settings: Settings, rules: Sequence[Rule], context_dir: str | None) -> FileResult:
+    try:
+        text = decode(path, data, max_bytes=settings.max_bytes)
+    except InputError as error:
+        return FileResult(path, (), (error,))
+    return lint_source(text, path, settings, rules, context_dir)
+
+
+__all__ = ["FileResult", "ParseError", "SelectionError", "Settings", "lint_bytes", "lint_file", "lint_source", "selected_rules"]

@@ -1,0 +1,56 @@
+"""`path:line:col: CODE [severity] message`, coloured on a terminal, with a summary line."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from dflint.engine import FileResult
+from dflint.rule import Severity
+
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36", Severity.STYLE: "35"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if color else text
+
+
+def render(results: Sequence[FileResult], *, color: bool = False) -> str:
+    lines: list[str] = []
+    counts: dict[Severity, int] = defaultdict(int)
+    fixable = 0
+    savings: list[tuple[str, float]] = []
+    for result in results:
+        file_savings = 0.0
+        for finding in result.findings:
+            severity = finding.effective_severity
+            counts[severity] += 1
+            location = _paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", "1", color)
+            code = _paint(finding.code, _COLORS[severity], color)
+            marker = " [*]" if finding.fix is not None else ""
+            fixable += finding.fix is not None
+            lines.append(f"{location} {code}{marker} [{severity}] {finding.message}")
+            if finding.savings is not None:
+                file_savings += finding.savings.mb
+        if file_savings:
+            savings.append((result.path, file_savings))
+    for path, megabytes in savings:
+        lines.append(f"{path}: about {_size(megabytes)} could be reclaimed (estimate; see `savings_mb` in --format json)")
+    total = sum(counts.values())
+    errors = sum(len(result.errors) for result in results)
+    files = len(results)
+    if total:
+        parts = ", ".join(f"{counts[s]} {s}" for s in sorted(counts, reverse=True) if counts[s])
+        summary = f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {files} file{'s' if files != 1 else ''}"
+        if fixable:
+            summary += f"; {fixable} fixable with --fix"
+    else:
+        summary = f"All checks passed ({files} file{'s' if files != 1 else ''})"
+    if errors:
+        summary += f"; {errors} input error{'s' if errors != 1 else ''}"
+    lines.append(summary + ".")
+    return "\n".join(lines) + "\n"
+
+
+def _size(megabytes: float) -> str:
+    return f"{megabytes / 1000:.1f} GB" if megabytes >= 1000 else f"{megabytes:.0f} MB"

@@ -1,0 +1,389 @@
+"""The Dockerfile model every rule reads: frozen, built once per file.
+
+Positions are 1-based lines and 1-based columns counted in characters; an end column is exclusive
+(SARIF's convention). Offsets are 0-based character offsets into `Dockerfile.text`, which is the
+decoded file with a UTF-8 BOM removed and line endings kept as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+BASE_WORKDIR = "/<base-workdir>"  # stands for a working directory the base image sets, unknown to us
+EMPTY_ENV: Mapping[str, str | None] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of the file: start inclusive, end exclusive (1-based lines and columns)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    offset: int = field(default=0, compare=False)
+    end_offset: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """An instruction flag such as `--from=build` or `--mount=type=cache,target=/root/.cache`."""
+
+    name: str
+    value: str | None
+    span: Span
+
+    def options(self) -> dict[str, str]:
+        """`--mount=type=cache,target=/x` → {"type": "cache", "target": "/x"}."""
+        result: dict[str, str] = {}
+        for part in (self.value or "").split(","):
+            key, sep, val = part.partition("=")
+            if key:
+                result[key.strip().lower()] = val.strip() if sep else "true"
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Heredoc:
+    """A heredoc attached to an instruction (`RUN <<EOF`, `COPY <<EOF /dst`)."""
+
+    marker: str
+    body: str
+    body_span: Span
+    strip_tabs: bool
+    quoted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One shell word: its source text, its value after quote removal and expansion (None when it
+    depends on something unknown: an unresolved variable, a command substitution, a glob), and
+    where it stands."""
+
+    text: str
+    value: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ShellCommand:
+    """A simple command inside a RUN script, after seeing through wrappers (`sudo`, `sh -c '…'`).
+
+    `operator` is what joins it to the command before it in its list (`&&`, `||`, `;`, `|`, `&`,
+    or "\\n" for a newline); None for the first command of a script.
+    """
+
+    argv: tuple[Word, ...]
+    assignments: tuple[tuple[str, Word], ...]
+    operator: str | None
+    span: Span
+    text: str
+    wrappers: tuple[str, ...] = ()
+    cwd: str | None = None  # working directory when it runs (WORKDIR, then any `cd` before it)
+    in_pipeline: bool = False
+    conditional: bool = False  # inside if/while/case/||, so it may not run
+
+    @property
+    def name(self) -> str | None:
+        """The program's base name (`/usr/bin/pip3` → `pip3`), or None when unknown."""
+        if not self.argv or self.argv[0].value is None:
+            return None
+        return self.argv[0].value.rsplit("/", 1)[-1]
+
+    @property
+    def args(self) -> tuple[str | None, ...]:
+        return tuple(word.value for word in self.argv[1:])
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A package named for installation: on a command line or in a requirements file."""
+
+    name: str | None  # normalised (lower-case, PEP 503 for pip); None when unknown
+    raw: str | None  # as written; None when it came from an unresolved variable
+    spec: str = ""  # version specifier as written, e.g. "==2.1.0", ">=1", "=1.2*"
+    extras: tuple[str, ...] = ()
+    kind: str = "name"  # name | path | url | vcs | unknown
+    pinned: bool | None = None  # None: cannot tell (unknown value)
+    span: Span | None = None  # where it is written in the Dockerfile (argv), if it is
+    file: str | None = None  # context-relative requirements file it came from
+    file_line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementsFile:
+    """A requirements/constraints file named by `-r`/`-c`, resolved into the build context."""
+
+    image_path: str | None  # the path as pip sees it in the image; None if unknown
+    context_path: str | None  # context-relative path it maps to, if found
+    status: str  # read | missing | outside-context | not-from-context | unresolved | unreadable
+    reason: str
+    constraint: bool
+    requirements: tuple[Requirement, ...] = ()
+    includes: tuple[RequirementsFile, ...] = ()
+
+    def walk(self) -> Iterator[RequirementsFile]:
+        yield self
+        for include in self.includes:
+            yield from include.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class PackageOp:
+    """A package-manager operation: install, remove, update, upgrade, clean …"""
+
+    manager: str  # apt | apk | dnf | yum | microdnf | pip | uv | conda | poetry | pipenv | npm | yarn | gem | pipx
+    verb: str  # install | remove | update | upgrade | clean | sync | other
+    packages: tuple[Requirement, ...]
+    flags: frozenset[str]  # option names as written, e.g. {"-y", "--no-install-recommends"}
+    command: ShellCommand
+    program: str  # how it was invoked: "apt-get", "pip3", "python -m pip", "uv pip"
+    verb_word: Word | None
+    files: tuple[RequirementsFile, ...] = ()
+
+    def has_flag(self, *names: str) -> bool:
+        return any(name in self.flags for name in names)
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One Dockerfile instruction with exact spans."""
+
+    index: int
+    keyword: str  # upper-case: RUN, COPY, FROM …
+    keyword_text: str  # as written (for casing rules)
+    flags: tuple[Flag, ...]
+    arguments: str  # everything after the flags, continuations joined, comment lines dropped
+    json_args: tuple[str, ...] | None  # exec form, when the arguments are a JSON array
+    heredocs: tuple[Heredoc, ...]
+    span: Span
+    keyword_span: Span
+    arguments_span: Span
+    text: str  # the original text of the instruction (all its lines, heredoc bodies included)
+    stage_index: int | None  # None before the first FROM
+    env: Mapping[str, str | None] = field(default_factory=lambda: EMPTY_ENV)  # ARG/ENV in force here (None: declared, value unknown)
+    workdir: str | None = None  # WORKDIR in force; paths under BASE_WORKDIR are relative to the base image's
+    commands: tuple[ShellCommand, ...] = ()
+    packages: tuple[PackageOp, ...] = ()
+    onbuild: Instruction | None = None  # the instruction wrapped by ONBUILD
+    shell: tuple[str, ...] = ("/bin/sh", "-c")
+
+    def flag(self, name: str) -> Flag | None:
+        for candidate in self.flags:
+            if candidate.name == name:
+                return candidate
+        return None
+
+    def mounts(self) -> Iterator[dict[str, str]]:
+        for candidate in self.flags:
+            if candidate.name == "mount":
+                yield candidate.options()
+
+    def mounts_cache(self, *paths: str) -> bool:
+        """True when a `--mount=type=cache` (or tmpfs) covers one of `paths` or a parent of it."""
+        for options in self.mounts():
+            if options.get("type") not in ("cache", "tmpfs"):
+                continue
+            target = (options.get("target") or options.get("dst") or options.get("destination") or "").rstrip("/")
+            if not target:
+                continue
+            for path in paths:
+                path = path.rstrip("/")
+                if path == target or path.startswith(target + "/") or target.endswith("/" + path.lstrip("~/")):
+                    return True
+        return False
+
+    @property
+    def is_exec_form(self) -> bool:
+        return self.json_args is not None
+
+    def __hash__(self) -> int:
+        return hash((self.index, self.span))
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A build stage: one FROM and the instructions up to the next."""
+
+    index: int
+    name: str | None  # as written after AS
+    base: str  # the image reference as written
+    base_resolved: str | None  # variables substituted; None when it depends on an unknown value
+    base_stage: int | None  # index of an earlier stage this one is built FROM
+    platform: str | None
+    from_instruction: Instruction
+    instructions: tuple[Instruction, ...]
+
+    @property
+    def key(self) -> str:
+        """Lower-case name, or the index as a string (how `--from` refers to it)."""
+        return self.name.lower() if self.name else str(self.index)
+
+    @property
+    def label(self) -> str:
+        return f"stage '{self.name}'" if self.name else f"stage {self.index}"
+
+    @property
+    def image(self) -> str | None:
+        """The resolved base image without tag or digest (`nvidia/cuda`), None for a stage base."""
+        if self.base_stage is not None or self.base_resolved is None:
+            return None
+        return split_image(self.base_resolved)[0]
+
+    def commands(self) -> Iterator[tuple[Instruction, ShellCommand]]:
+        for instruction in self.instructions:
+            for command in instruction.commands:
+                yield instruction, command
+
+    def package_ops(self, manager: str | None = None, verb: str | None = None) -> Iterator[PackageOp]:
+        for instruction in self.instructions:
+            for op in instruction.packages:
+                if (manager is None or op.manager == manager) and (verb is None or op.verb == verb):
+                    yield op
+
+    def instructions_of(self, *keywords: str) -> Iterator[Instruction]:
+        for instruction in self.instructions:
+            if instruction.keyword in keywords:
+                yield instruction
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    name: str  # lower-case: syntax, escape, check
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dockerfile:
+    path: str
+    text: str
+    directives: tuple[Directive, ...]
+    global_args: tuple[Instruction, ...]
+    stages: tuple[Stage, ...]
+    instructions: tuple[Instruction, ...]
+    comments: tuple[tuple[int, str], ...]  # (line, text) of every comment line, directives included
+    errors: tuple[ParseError, ...] = ()
+    target: str | None = None
+    context_dir: str | None = None
+    dockerignore: tuple[str, ...] | None = None  # patterns, or None when there is no .dockerignore
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def directive(self, name: str) -> str | None:
+        for directive in self.directives:
+            if directive.name == name:
+                return directive.value
+        return None
+
+    def stage_by_key(self, key: str) -> Stage | None:
+        key = key.lower()
+        for stage in self.stages:
+            if stage.key == key or (stage.name and stage.name.lower() == key):
+                return stage
+        return None
+
+    def final_stage(self, target: str | None = None) -> Stage | None:
+        target = target if target is not None else self.target
+        if target:
+            found = self.stage_by_key(target)
+            if found is not None:
+                return found
+        return self.stages[-1] if self.stages else None
+
+    def shipped_stages(self, target: str | None = None) -> tuple[Stage, ...]:
+        """The final stage and every stage it is built FROM, transitively, plus stages whose whole
+        filesystem trees are copied into a shipped stage (`COPY --from=x / /`)."""
+        final = self.final_stage(target)
+        if final is None:
+            return ()
+        shipped: dict[int, Stage] = {}
+        pending = [final]
+        while pending:
+            stage = pending.pop()
+            if stage.index in shipped:
+                continue
+            shipped[stage.index] = stage
+            if stage.base_stage is not None:
+                pending.append(self.stages[stage.base_stage])
+            for source in copies_whole_tree_from(self, stage):
+                pending.append(source)
+        return tuple(shipped[index] for index in sorted(shipped))
+
+    def is_shipped(self, stage: Stage, target: str | None = None) -> bool:
+        return any(s.index == stage.index for s in self.shipped_stages(target))
+
+    def is_final(self, stage: Stage, target: str | None = None) -> bool:
+        final = self.final_stage(target)
+        return final is not None and final.index == stage.index
+
+    def stage_of(self, instruction: Instruction) -> Stage | None:
+        if instruction.stage_index is None:
+            return None
+        return self.stages[instruction.stage_index]
+
+    def ancestry(self, stage: Stage) -> tuple[Stage, ...]:
+        """The stage and the stages it is built FROM, nearest first."""
+        chain = [stage]
+        seen = {stage.index}
+        while chain[-1].base_stage is not None and chain[-1].base_stage not in seen:
+            parent = self.stages[chain[-1].base_stage]
+            seen.add(parent.index)
+            chain.append(parent)
+        return tuple(chain)
+
+    def root_image(self, stage: Stage) -> str | None:
+        """The external image at the root of a stage's FROM chain, resolved, or None if unknown."""
+        return self.ancestry(stage)[-1].base_resolved
+
+
+WHOLE_TREE_SOURCES = ("/", "/usr", "/usr/", "/usr/local", "/usr/local/", "/usr/lib", "/usr/lib/", "/opt/conda", "/opt/conda/")
+
+
+def copies_whole_tree_from(dockerfile: Dockerfile, stage: Stage) -> Iterator[Stage]:
+    """Stages whose system trees are copied wholesale into `stage` (so their packages ship)."""
+    for instruction in stage.instructions:
+        if instruction.keyword != "COPY":
+            continue
+        source_flag = instruction.flag("from")
+        if source_flag is None or not source_flag.value:
+            continue
+        source = dockerfile.stage_by_key(source_flag.value)
+        if source is None or source.index >= stage.index:
+            continue
+        words = instruction.json_args if instruction.json_args is not None else tuple(instruction.arguments.split())
+        if any(word.rstrip("/") in ("", "/usr", "/usr/local", "/usr/lib") or word == "/" for word in words[:-1]):
+            yield source
+
+
+def split_image(reference: str) -> tuple[str, str | None, str | None]:
+    """`registry:5000/ns/name:tag@sha256:…` → (`registry:5000/ns/name`, `tag`, `sha256:…`)."""
+    digest = None
+    if "@" in reference:
+        reference, digest = reference.split("@", 1)
+    tag = None
+    slash = reference.rfind("/")
+    colon = reference.rfind(":")
+    if colon > slash:
+        reference, tag = reference[:colon], reference[colon + 1 :]
+    return reference, tag, digest
+
+
+def normalise_image(name: str) -> str:
+    """`docker.io/library/python` and `library/python` → `python`."""
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    if name.startswith("library/"):
+        name = name[len("library/") :]
+    return name

@@ -1,0 +1,111 @@
+"""Finding rules: built-in modules under `dflint.rules` and packs registered in the entry-point
+group `dflint.rules`. The core knows no particular rule: a rule is any module with `META` and `check`."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta
+
+ENTRY_POINT_GROUP = "dflint.rules"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    meta: RuleMeta
+    check: Callable[[Dockerfile, Any], Iterable[Finding]]
+    options_type: type | None
+    module: str
+    doc: str
+
+    def default_options(self) -> Any:
+        return self.options_type() if self.options_type is not None else None
+
+
+class RuleLoadError(Exception):
+    pass
+
+
+def _rule_from_module(module: ModuleType) -> Rule | None:
+    meta = getattr(module, "META", None)
+    check = getattr(module, "check", None)
+    if not isinstance(meta, RuleMeta) or not callable(check):
+        return None
+    return Rule(meta, check, getattr(module, "Options", None), module.__name__, (module.__doc__ or "").strip())
+
+
+def _walk(package_name: str) -> Iterator[ModuleType]:
+    package = importlib.import_module(package_name)
+    for info in pkgutil.walk_packages(package.__path__, prefix=package_name + "."):
+        yield importlib.import_module(info.name)
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, sorted by code. Duplicate codes or names are a packaging error."""
+    rules: list[Rule] = []
+    for module in _walk("dflint.rules"):
+        rule = _rule_from_module(module)
+        if rule is not None:
+            rules.append(rule)
+    rules.extend(_entry_point_rules())
+    seen: dict[str, str] = {}
+    for rule in rules:
+        for key in (rule.meta.code, rule.meta.name, *rule.meta.aliases):
+            if key.lower() in seen:
+                raise RuleLoadError(f"rule key '{key}' is defined by both {seen[key.lower()]} and {rule.module}")
+            seen[key.lower()] = rule.module
+    return tuple(sorted(rules, key=lambda rule: rule.meta.code))
+
+
+def _entry_point_rules() -> list[Rule]:
+    from importlib.metadata import entry_points
+
+    rules: list[Rule] = []
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        loaded = entry_point.load()
+        modules = [loaded] if isinstance(loaded, ModuleType) else list(loaded)
+        for module in modules:
+            if isinstance(module, ModuleType) and hasattr(module, "__path__"):
+                candidates: Iterable[ModuleType] = _walk(module.__name__)
+            else:
+                candidates = [module]
+            for candidate in candidates:
+                rule = _rule_from_module(candidate)
+                if rule is not None:
+                    rules.append(rule)
+    return rules
+
+
+@cache
+def lookup_table() -> dict[str, Rule]:
+    table: dict[str, Rule] = {}
+    for rule in all_rules():
+        for key in (rule.meta.code, rule.meta.name, *rule.meta.aliases):
+            table[key.lower()] = rule
+    return table
+
+
+def find(key: str) -> Rule | None:
+    """A rule by code, name or alias (case-insensitive)."""
+    return lookup_table().get(key.strip().lower())
+
+
+def expand_selector(selector: str) -> list[Rule] | None:
+    """`DF301`, `pip-cache`, a prefix such as `DF3` or `DF30`, or `ALL` → rules; None if unknown."""
+    key = selector.strip()
+    if key.upper() == "ALL":
+        return list(all_rules())
+    rule = find(key)
+    if rule is not None:
+        return [rule]
+    prefix = key.upper()
+    matched = [rule for rule in all_rules() if rule.meta.code.startswith(prefix)]
+    return matched or None

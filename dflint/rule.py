@@ -1,0 +1,118 @@
+"""The rule contract: metadata, findings, fixes. Rule modules import only this and `dflint.model`."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from dflint.model import Span
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `severity >= threshold` reads naturally."""
+
+    STYLE = 1
+    INFO = 2
+    WARNING = 3
+    ERROR = 4
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity '{text}' (expected error, warning, info or style)") from None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    code: str  # DF + three digits
+    name: str  # kebab-case slug
+    severity: Severity
+    summary: str
+    aliases: tuple[str, ...] = ()
+    fixable: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"https://github.com/dflint/dflint/blob/main/docs/rules/{self.code}.md"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Edit:
+    """Replace the text between two character offsets of `Dockerfile.text`."""
+
+    start: int
+    end: int
+    replacement: str
+
+    @classmethod
+    def insert(cls, offset: int, text: str) -> Edit:
+        return cls(offset, offset, text)
+
+    @classmethod
+    def replace(cls, span: Span, text: str) -> Edit:
+        return cls(span.offset, span.end_offset, text)
+
+    @classmethod
+    def delete(cls, span: Span) -> Edit:
+        return cls(span.offset, span.end_offset, "")
+
+
+class Applicability(enum.Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability
+
+    @classmethod
+    def safe(cls, title: str, *edits: Edit) -> Fix:
+        return cls(title, tuple(sorted(edits)), Applicability.SAFE)
+
+    @classmethod
+    def unsafe(cls, title: str, *edits: Edit) -> Fix:
+        return cls(title, tuple(sorted(edits)), Applicability.UNSAFE)
+
+
+@dataclass(frozen=True, slots=True)
+class Savings:
+    """An estimate of what fixing a finding would take off the image, with where the number comes from."""
+
+    mb: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule yields. The engine fills in `path` and may override `severity`."""
+
+    rule: RuleMeta
+    span: Span
+    message: str
+    fix: Fix | None = None
+    savings: Savings | None = None
+    severity: Severity | None = None  # None: the rule's default
+    path: str = ""
+    stage: str | None = field(default=None, compare=False)
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def effective_severity(self) -> Severity:
+        return self.severity if self.severity is not None else self.rule.severity
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.rule.code, self.message)

@@ -1,0 +1,380 @@
+"""RUN scripts → simple commands, with a real shell parser (tree-sitter-bash).
+
+tree-sitter was chosen over bashlex after measuring both on the RUN bodies of the corpus (see
+`benchmarks/shell-parsers.md`): it parses arithmetic, `case` and heredocs that bashlex rejects, and
+imports faster. It is imported on first use only.
+
+Positions: the parser sees a copy of the script whose every character stands at the same offset
+as in the file (continuations normalised in place), so a node's offset plus the script's base
+offset is its offset in the file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from dflint.model import ShellCommand, Span, Word
+from dflint.variables import expand
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
+
+_PARSER: Parser | None = None
+
+# Programs that run the rest of their arguments as a command.
+_PREFIX_COMMANDS = frozenset({"sudo", "env", "nohup", "time", "exec", "nice", "ionice", "stdbuf", "command", "builtin", "eatmydata", "gosu", "su-exec", "chroot", "xargs", "timeout", "tini", "dumb-init"})
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+# Options of prefix commands that take a value (the value is not the command).
+_PREFIX_VALUE_OPTIONS = {
+    "sudo": {"-u", "-g", "-h", "-p", "-C", "-D", "-R", "-T", "-U", "--user", "--group", "--chdir"},
+    "env": {"-u", "--unset", "-C", "--chdir", "-S", "--split-string"},
+    "nice": {"-n", "--adjustment"},
+    "ionice": {"-c", "-n", "-p"},
+    "timeout": {"-s", "--signal", "-k", "--kill-after"},
+    "xargs": {"-I", "-L", "-n", "-P", "-d", "-E", "-s", "-a", "--arg-file", "--max-args", "--max-procs", "--delimiter", "--replace"},
+    "stdbuf": {"-i", "-o", "-e"},
+}
+_CONDITIONAL_PARENTS = frozenset({"if_statement", "elif_clause", "else_clause", "while_statement", "until_statement", "case_statement", "case_item", "function_definition", "for_statement", "c_style_for_statement"})
+_MAX_DEPTH = 8
+
+
+def _parser() -> Parser:
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+        import tree_sitter_bash
+
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return _PARSER
+
+
+SpanOf = Callable[[int, int], Span]
+
+
+class ScriptReader:
+    """Walks one parsed script and collects its simple commands."""
+
+    def __init__(
+        self,
+        source: str,
+        base: int,
+        file_span: SpanOf,
+        env: Mapping[str, str | None],
+        cwd: str | None,
+        depth: int = 0,
+        wrappers: tuple[str, ...] = (),
+        fixed: Span | None = None,
+    ) -> None:
+        self.source = source
+        self.data = source.encode("utf-8")
+        self.ascii = len(self.data) == len(source)
+        self.base = base  # file offset of the script's first character
+        self.file_span = file_span  # file offsets → Span
+        self.fixed = fixed  # every span, when offsets inside the script are not exact
+        self.env = dict(env)
+        self.cwd = cwd
+        self.depth = depth
+        self.wrappers = wrappers
+        self.commands: list[ShellCommand] = []
+        self._operator: str | None = None
+        self._char_offsets: list[int] | None = None
+
+    # -- positions -------------------------------------------------------------------------
+    def _char(self, byte_offset: int) -> int:
+        if self.ascii:
+            return byte_offset
+        if self._char_offsets is None:
+            offsets = [0] * (len(self.data) + 1)
+            position = 0
+            for index, char in enumerate(self.source):
+                size = len(char.encode("utf-8"))
+                for k in range(size):
+                    offsets[position + k] = index
+                position += size
+            offsets[position] = len(self.source)
+            self._char_offsets = offsets
+        return self._char_offsets[byte_offset]
+
+    def node_span(self, node: Node) -> Span:
+        if self.fixed is not None:
+            return self.fixed
+        return self.file_span(self.base + self._char(node.start_byte), self.base + self._char(node.end_byte))
+
+    def node_text(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    # -- walking ---------------------------------------------------------------------------
+    def read(self) -> list[ShellCommand]:
+        tree = _parser().parse(self.data)
+        self._walk(tree.root_node, conditional=False, in_pipeline=False)
+        return self.commands
+
+    def _walk(self, node: Node, conditional: bool, in_pipeline: bool) -> None:
+        kind = node.type
+        if kind == "command":
+            self._command(node, conditional, in_pipeline)
+            return
+        if kind in ("variable_assignment", "variable_assignments"):
+            self._assignment(node)
+            return
+        if kind == "declaration_command":
+            for child in node.named_children:
+                if child.type == "variable_assignment":
+                    self._assignment(child)
+            return
+        if kind == "heredoc_body":
+            return
+        is_conditional = conditional or kind in _CONDITIONAL_PARENTS
+        for child in node.children:
+            child_kind = child.type
+            if not child.is_named:
+                if child_kind in ("&&", "||", ";", "|", "&", "|&", ";;"):
+                    self._operator = child_kind
+                    if child_kind == "||":
+                        is_conditional = True
+                elif child_kind == "\n":
+                    self._operator = "\n"
+                continue
+            self._walk(child, is_conditional, in_pipeline or kind == "pipeline")
+
+    def _assignment(self, node: Node) -> None:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        if name_node is None:
+            return
+        name = self.node_text(name_node)
+        self.env[name] = self.word_value(value_node) if value_node is not None else ""
+
+    def _command(self, node: Node, conditional: bool, in_pipeline: bool) -> None:
+        assignments: list[tuple[str, Word]] = []
+        argv: list[Word] = []
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                name_node = child.child_by_field_name("name")
+                value_node = child.child_by_field_name("value")
+                if name_node is not None:
+                    value = self.word_value(value_node) if value_node is not None else ""
+                    assignments.append((self.node_text(name_node), Word(self.node_text(child), value, self.node_span(child))))
+            elif child.type == "command_name":
+                target = child.named_children[0] if child.named_children else child
+                argv.append(self._word(target))
+            elif child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect", "redirected_statement"):
+                continue
+            else:
+                argv.append(self._word(child))
+        operator, self._operator = self._operator, None
+        self._emit(node, argv, assignments, operator, conditional, in_pipeline)
+
+    def _emit(
+        self,
+        node: Node,
+        argv: list[Word],
+        assignments: list[tuple[str, Word]],
+        operator: str | None,
+        conditional: bool,
+        in_pipeline: bool,
+    ) -> None:
+        wrappers = self.wrappers
+        argv, wrappers, inner_env = _strip_prefixes(argv, wrappers)
+        for name, word in inner_env:
+            assignments.append((name, word))
+        if not argv:
+            for name, word in assignments:
+                self.env[name] = word.value
+            return
+        program = argv[0].value.rsplit("/", 1)[-1] if argv[0].value else None
+        span = self.node_span(node)
+        text = self.source[self._char(node.start_byte) : self._char(node.end_byte)]
+        command = ShellCommand(
+            tuple(argv),
+            tuple(assignments),
+            operator,
+            span,
+            text,
+            wrappers,
+            self.cwd,
+            in_pipeline,
+            conditional,
+        )
+        if program in _SHELLS and self.depth < _MAX_DEPTH:
+            script = _shell_c_script(argv)
+            if script is not None:
+                self.commands.append(command)
+                self._nested(script, operator, wrappers + (program,))
+                return
+        self.commands.append(command)
+        if program == "cd" and not in_pipeline:
+            target = argv[1].value if len(argv) > 1 else None
+            if target is None or target == "-":
+                self.cwd = None
+            elif self.cwd is not None or target.startswith("/"):
+                self.cwd = posixpath.normpath(posixpath.join(self.cwd or "/", target))
+        if program == "export":
+            for word in argv[1:]:
+                if word.value and "=" in word.value:
+                    key, _, val = word.value.partition("=")
+                    self.env[key] = val
+
+    def _nested(self, script: Word, operator: str | None, wrappers: tuple[str, ...]) -> None:
+        """`sh -c '…'`: parse the string as a script of its own."""
+        assert script.value is not None
+        exact = self.fixed is None and script.text[:1] in ("'", '"') and script.text[1:-1] == script.value
+        fixed = None if exact else script.span
+        reader = ScriptReader(
+            script.value, script.span.offset + 1, self.file_span, self.env, self.cwd, self.depth + 1, wrappers, fixed
+        )
+        reader._operator = operator
+        self.commands.extend(reader.read())
+        self.cwd = reader.cwd
+
+    # -- words -----------------------------------------------------------------------------
+    def _word(self, node: Node) -> Word:
+        return Word(self.node_text(node), self.word_value(node), self.node_span(node))
+
+    def word_value(self, node: Node) -> str | None:
+        kind = node.type
+        if kind in ("word", "number"):
+            return _unescape(self.node_text(node))  # a glob keeps its pattern: `/var/lib/apt/lists/*`
+        if kind == "raw_string":
+            return self.node_text(node)[1:-1]
+        if kind == "ansi_c_string":
+            return None
+        if kind == "string":
+            parts: list[str] = []
+            for child in node.children:
+                if child.type == '"':
+                    continue
+                if child.type == "string_content":
+                    parts.append(_unescape_double(self.node_text(child)))
+                else:
+                    value = self.word_value(child)
+                    if value is None:
+                        return None
+                    parts.append(value)
+            return "".join(parts)
+        if kind == "concatenation":
+            parts = []
+            for child in node.children:
+                value = self.word_value(child)
+                if value is None:
+                    return None
+                parts.append(value)
+            return "".join(parts)
+        if kind in ("simple_expansion", "expansion"):
+            return expand(self.node_text(node), self.env, undeclared=None)
+        return None
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    out: list[str] = []
+    escaped = False
+    for char in text:
+        if escaped:
+            if char != "\n":
+                out.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _unescape_double(text: str) -> str:
+    if "\\" not in text:
+        return text
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text) and text[index + 1] in '$`"\\\n':
+            if text[index + 1] != "\n":
+                out.append(text[index + 1])
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _strip_prefixes(argv: list[Word], wrappers: tuple[str, ...]) -> tuple[list[Word], tuple[str, ...], list[tuple[str, Word]]]:
+    """See through `sudo -E`, `env A=b`, `nohup` … to the command they run."""
+    assignments: list[tuple[str, Word]] = []
+    while argv and argv[0].value is not None:
+        program = argv[0].value.rsplit("/", 1)[-1]
+        if program not in _PREFIX_COMMANDS or len(argv) == 1:
+            break
+        rest = argv[1:]
+        value_options = _PREFIX_VALUE_OPTIONS.get(program, set())
+        while rest:
+            value = rest[0].value
+            if value is None:
+                break
+            if program == "env" and "=" in value and not value.startswith("-"):
+                name, _, val = value.partition("=")
+                assignments.append((name, Word(rest[0].text, val, rest[0].span)))
+                rest = rest[1:]
+                continue
+            if value in ("gosu", "su-exec") or program in ("gosu", "su-exec", "chroot") and rest is argv[1:]:
+                rest = rest[1:]  # the user (or root directory) argument
+                continue
+            if value.startswith("-") and value != "-":
+                rest = rest[2:] if value in value_options else rest[1:]
+                continue
+            if program == "timeout" and value[:1].isdigit():
+                rest = rest[1:]
+                continue
+            break
+        wrappers = wrappers + (program,)
+        argv = rest
+    return argv, wrappers, assignments
+
+
+def _shell_c_script(argv: list[Word]) -> Word | None:
+    """The script of `sh -c 'script'` / `bash -lc "script"`, when its value is known."""
+    for position, word in enumerate(argv[1:], start=1):
+        value = word.value
+        if value is None:
+            return None
+        if value.startswith("-") and not value.startswith("--") and "c" in value[1:]:
+            if position + 1 < len(argv) and argv[position + 1].value is not None:
+                return argv[position + 1]
+            return None
+        if value.startswith("-") or value.startswith("+"):
+            continue
+        return None
+    return None
+
+
+def parse_script(
+    source: str, base: int, file_span: SpanOf, env: Mapping[str, str | None], cwd: str | None
+) -> list[ShellCommand]:
+    """Parse a script whose first character stands at file offset `base`."""
+    return ScriptReader(source, base, file_span, env, cwd).read()
+
+
+def parse_exec_form(
+    words: tuple[tuple[str, Span], ...], file_span: SpanOf, env: Mapping[str, str | None], cwd: str | None, span: Span, text: str
+) -> list[ShellCommand]:
+    """`RUN ["pip", "install", "x"]`: one command, no shell (so no variable expansion)."""
+    argv = tuple(Word(value, value, word_span) for value, word_span in words)
+    if not argv:
+        return []
+    stripped, wrappers, assignments = _strip_prefixes(list(argv), ())
+    commands = [ShellCommand(tuple(stripped), tuple(assignments), None, span, text, wrappers, cwd)]
+    if stripped and stripped[0].value and stripped[0].value.rsplit("/", 1)[-1] in _SHELLS:
+        script = _shell_c_script(stripped)
+        if script is not None and script.value is not None:
+            reader = ScriptReader(script.value, 0, file_span, env, cwd, 1, wrappers, fixed=script.span)
+            commands += reader.read()
+    return commands
+
+
+def tree_has_error(source: str) -> bool:
+    """True when the parser could not read the script cleanly."""
+    tree: Any = _parser().parse(source.encode("utf-8"))
+    return bool(tree.root_node.has_error)

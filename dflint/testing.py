@@ -1,0 +1,66 @@
+"""Helpers for testing rules on fixture Dockerfiles (used by dflint's own tests and by rule packs).
+
+A fixture marks what it expects on a comment line right above the line where each finding starts:
+`# expect: DF301:5 DF302:1` (code and 1-based column). A comment line inside a RUN continuation
+works too, since Docker drops those lines. A first-line header `# dflint-test: target=NAME
+build-arg=K=V` passes options. A fixture is a `*.Dockerfile` file (context: its directory) or a
+directory holding a `Dockerfile` (context: that directory).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from dflint.engine import FileResult, Settings, lint_file, selected_rules
+
+EXPECT = re.compile(r"^\s*#\s*expect:\s*(.*)$")
+HEADER = re.compile(r"^#\s*dflint-test:\s*(.*)$")
+MARK = re.compile(r"([A-Z]+\d+):(\d+)")
+
+
+def fixture_dockerfile(path: Path) -> Path:
+    return path / "Dockerfile" if path.is_dir() else path
+
+
+def expected(path: Path) -> Counter[tuple[str, int, int]]:
+    """`# expect: DF301:5` on line n: a DF301 finding starts at line n+1 (the next non-comment line), column 5."""
+    lines = fixture_dockerfile(path).read_text(encoding="utf-8").splitlines()
+    result: Counter[tuple[str, int, int]] = Counter()
+    for number, line in enumerate(lines, start=1):
+        match = EXPECT.match(line)
+        if not match:
+            continue
+        target = number + 1
+        while target <= len(lines) and EXPECT.match(lines[target - 1]):
+            target += 1
+        for code, column in MARK.findall(match.group(1)):
+            result[(code, target, int(column))] += 1
+    return result
+
+
+def settings_for(path: Path, code: str) -> Settings:
+    first = fixture_dockerfile(path).read_text(encoding="utf-8").splitlines()[:1]
+    target = None
+    build_args: dict[str, str] = {}
+    header = HEADER.match(first[0]) if first else None
+    if header:
+        for token in header.group(1).split():
+            key, _, value = token.partition("=")
+            if key == "target":
+                target = value
+            elif key == "build-arg":
+                name, _, setting = value.partition("=")
+                build_args[name] = setting
+    return Settings(select=(code,), target=target, build_args=build_args)
+
+
+def lint_fixture(path: Path, code: str) -> FileResult:
+    settings = settings_for(path, code)
+    dockerfile = fixture_dockerfile(path)
+    return lint_file(str(dockerfile), settings, selected_rules(settings))
+
+
+def found(result: FileResult) -> Counter[tuple[str, int, int]]:
+    return Counter((f.code, f.span.line, f.span.column) for f in result.findings)

@@ -1,0 +1,1 @@
+"""What the shipped image contains (DF2xx)."""

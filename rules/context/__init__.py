@@ -1,0 +1,1 @@
+"""Build context and files (DF5xx)."""

@@ -1,0 +1,1 @@
+"""Pinning and reproducibility (DF4xx)."""

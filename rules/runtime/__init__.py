@@ -1,0 +1,1 @@
+"""Runtime and security (DF6xx)."""

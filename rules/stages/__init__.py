@@ -1,0 +1,1 @@
+"""Stages and base images (DF1xx)."""
