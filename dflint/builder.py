@@ -274,6 +274,8 @@ class _Builder:
         if not words:
             self.errors.append(ParseError(raw.first_line + 1, "FROM needs an image"))
         resolved = expand(base, self.global_env, undeclared="") if base else None
+        if not resolved:
+            resolved = None  # depends on a build argument nobody set: unknown
         base_stage = None
         if resolved is not None and resolved.lower() in stage_keys:
             base_stage = stage_keys[resolved.lower()]
@@ -304,9 +306,9 @@ class _Builder:
             elif default is not None:
                 value = expand(default, self.global_env, undeclared="")
             else:
-                value = None
+                value = ""  # not passed and no default: empty in FROM (BuildKit), unless --build-arg sets it
             self.global_env[name] = value
-            self.global_defaults[name] = value
+            self.global_defaults[name] = value if default is not None or name in self.options.build_args else None
 
     # -- RUN ------------------------------------------------------------------------------------
     def _commands(

@@ -29,7 +29,7 @@ def read_path(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         size = os.path.getsize(path)
         if max_bytes and size > max_bytes:
             raise InputError(
-                path, 0, f"file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:.1f} MB limit (see --max-file-size)"
+                path, 1, f"file is {size / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:.1f} MB limit (see --max-file-size)"
             )
         with open(path, "rb") as handle:
             data = handle.read()
