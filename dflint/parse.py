@@ -143,7 +143,8 @@ def _lex_instruction(
         if i == first:
             content, offset = content[leading:], offset + leading
         body = content.rstrip(" \t")
-        is_continued = body.endswith(escape)
+        # An odd run of escape characters continues the line; `\\` at the end is an escaped escape.
+        is_continued = (len(body) - len(body.rstrip(escape))) % 2 == 1
         piece = body[:-1] if is_continued else content
         segments.append((logical_length, offset))
         pieces.append(piece)

@@ -123,3 +123,10 @@ def test_unicode_columns_are_characters() -> None:
     df = model("FROM alpine\nRUN echo 'é' && apk add curl\n")
     command = df.instructions[1].commands[1]
     assert at(command.span) == (2, 17, 2, 29)
+
+
+def test_an_escaped_escape_at_the_end_of_a_line_does_not_continue() -> None:
+    df = model("FROM hello-world\nENV C trailing\\\\backslash\\\\\nENV D not appended\nENV E hello\\\n\\\nworld\n")
+    assert [(i.keyword, i.span.line, i.span.end_line) for i in df.instructions] == [
+        ("FROM", 1, 1), ("ENV", 2, 2), ("ENV", 3, 3), ("ENV", 4, 6),
+    ]
