@@ -163,7 +163,7 @@ class ScriptReader:
             elif child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect", "redirected_statement"):
                 continue
             else:
-                argv.append(self._word(child))
+                argv.extend(self._fields(child))
         operator, self._operator = self._operator, None
         self._emit(node, argv, assignments, operator, conditional, in_pipeline)
 
@@ -232,6 +232,18 @@ class ScriptReader:
     # -- words -----------------------------------------------------------------------------
     def _word(self, node: Node) -> Word:
         return Word(self.node_text(node), self.word_value(node), self.node_span(node))
+
+    def _fields(self, node: Node) -> list[Word]:
+        """An argument after field splitting: an unquoted `$VAR` whose value holds blanks
+        (`BUILD_DEPS="gcc make"`) becomes several words sharing the expansion's text and span;
+        one that expands to nothing disappears, as in the shell."""
+        word = self._word(node)
+        if node.type not in ("simple_expansion", "expansion") or word.value is None:
+            return [word]
+        fields = word.value.split()
+        if fields == [word.value]:
+            return [word]
+        return [Word(word.text, field, word.span) for field in fields]
 
     def word_value(self, node: Node) -> str | None:
         kind = node.type
