@@ -223,7 +223,7 @@ class Stage:
 
     @property
     def label(self) -> str:
-        return f"stage '{self.name}'" if self.name else f"stage {self.index}"
+        return f"stage '{self.name}'" if self.name else f"stage {self.index} (FROM {self.base})"
 
     @property
     def image(self) -> str | None:
