@@ -63,6 +63,9 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
 @click.option("--exclude", multiple=True, help="Glob of files or directories to skip when searching directories.")
 @click.option("--max-file-size", type=int, default=10_000_000, show_default=True, help="Largest Dockerfile read, in bytes (0: no limit).")
 @click.option("--no-color", is_flag=True, help="Never colour the output (also: NO_COLOR).")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the files (with `-`: print the fixed text on stdout).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff and write nothing; exit 1 when something would change.")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -76,6 +79,9 @@ def check(
     exclude: tuple[str, ...],
     max_file_size: int,
     no_color: bool,
+    apply_fixes: bool = False,
+    unsafe_fixes: bool = False,
+    show_diff: bool = False,
 ) -> None:
     """Lint Dockerfiles (files, directories searched recursively, or - for stdin)."""
     from dflint.engine import SelectionError, Settings, selected_rules
@@ -95,16 +101,25 @@ def check(
     except (SelectionError, RuleLoadError) as error:
         click.echo(f"dflint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
-    results = _lint(paths or (".",), settings, rules, stdin_filename, exclude)
+    if show_diff:
+        sys.exit(_diff(paths or (".",), settings, rules, stdin_filename, exclude, unsafe_fixes))
+    outcomes = _fix(paths or (".",), settings, rules, stdin_filename, exclude, unsafe_fixes) if apply_fixes else None
+    if outcomes is not None:
+        results = [outcome.result for outcome in outcomes]
+    else:
+        results = _lint(paths or (".",), settings, rules, stdin_filename, exclude)
+    report_to_stderr = outcomes is not None and "-" in paths  # stdout carries the fixed text
     color = not no_color and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     from dflint.formats import renderer
 
-    output = renderer(output_format)(results, color=color)
-    sys.stdout.write(output)
+    output = renderer(output_format)(results, color=color and not report_to_stderr)
+    (sys.stderr if report_to_stderr else sys.stdout).write(output)
     if output_format != "json":
         for result in results:
             for error in result.errors:
                 click.echo(str(error), err=True)
+    if outcomes is not None:
+        click.echo(_fix_summary(outcomes, unsafe_fixes), err=report_to_stderr or output_format != "text")
     sys.exit(exit_code(results, settings.fail_on))
 
 
@@ -124,6 +139,72 @@ def _lint(paths: Sequence[str], settings: Any, rules: Any, stdin_filename: str |
         else:
             results.append(lint_file(path, settings, rules))
     return results
+
+
+def _fix_inputs(paths: Sequence[str], settings: Any, rules: Any, stdin_filename: str | None, exclude: Sequence[str], unsafe: bool, write: bool) -> list[Any]:
+    """Fix every input in memory (and, with `write`, on disk); stdin's fixed text goes to stdout when writing."""
+    from dflint.discover import discover
+    from dflint.engine import FileResult
+    from dflint.fix import FixOutcome, fix_bytes, fix_file
+    from dflint.source import InputError
+
+    outcomes: list[FixOutcome] = []
+    for path, from_directory in discover(paths, exclude):
+        if path == "-":
+            shown = stdin_filename or "-"
+            context = settings.context_dir or (os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd())
+            data = sys.stdin.buffer.read()
+            outcome = fix_bytes(data, shown, settings, rules, context, unsafe=unsafe)
+            if write:
+                sys.stdout.buffer.write(outcome.fixed_bytes() if outcome.changed else data)
+                sys.stdout.flush()
+            outcomes.append(outcome)
+        elif os.path.isdir(path) and not from_directory:
+            error = InputError(path, 1, "directory has no Dockerfile (looked for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile)")
+            outcomes.append(FixOutcome(path, "", "", (), FileResult(path, (), (error,))))
+        else:
+            outcomes.append(fix_file(path, settings, rules, unsafe=unsafe, write=write))
+    return outcomes
+
+
+def _fix(paths: Sequence[str], settings: Any, rules: Any, stdin_filename: str | None, exclude: Sequence[str], unsafe: bool) -> list[Any]:
+    return _fix_inputs(paths, settings, rules, stdin_filename, exclude, unsafe, write=True)
+
+
+def _diff(paths: Sequence[str], settings: Any, rules: Any, stdin_filename: str | None, exclude: Sequence[str], unsafe: bool) -> int:
+    """`--diff`: print what the fixes would change; write nothing. Exit 1 when something would change."""
+    from dflint.fix import unified_diff
+
+    outcomes = _fix_inputs(paths, settings, rules, stdin_filename, exclude, unsafe, write=False)
+    for outcome in outcomes:
+        sys.stdout.write(unified_diff(outcome))
+        for error in outcome.result.errors:
+            click.echo(str(error), err=True)
+    click.echo(_fix_summary(outcomes, unsafe, dry_run=True), err=True)
+    if any(outcome.result.errors for outcome in outcomes):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any(outcome.changed for outcome in outcomes) else EXIT_CLEAN
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 'es' if word.endswith('x') else 's'}"
+
+
+def _fix_summary(outcomes: Sequence[Any], unsafe: bool, *, dry_run: bool = False) -> str:
+    """`Applied 3 fixes in 2 files; 1 finding remains.` (or `Would apply …` for --diff)."""
+    from dflint.fix import wanted
+
+    applied = sum(len(outcome.applied) for outcome in outcomes)
+    files = sum(1 for outcome in outcomes if outcome.changed)
+    remaining = [finding for outcome in outcomes for finding in outcome.result.findings]
+    verb = "Would apply" if dry_run else "Applied"
+    remain = "would remain" if dry_run else ("remains" if len(remaining) == 1 else "remain")
+    done = f"{verb} {_plural(applied, 'fix')} in {_plural(files, 'file')}" if applied else ("No fix would apply" if dry_run else "No fixes applied")
+    summary = f"{done}; {_plural(len(remaining), 'finding')} {remain}"
+    hidden = 0 if unsafe else sum(1 for finding in remaining if wanted(finding.fix, True))
+    if hidden:
+        summary += f" ({hidden} fixable with --unsafe-fixes)"
+    return summary + "."
 
 
 def exit_code(results: Sequence[Any], fail_on: Severity) -> int:

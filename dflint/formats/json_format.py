@@ -8,18 +8,30 @@ from typing import Any
 
 from dflint import __version__
 from dflint.engine import FileResult
-from dflint.rule import Finding
+from dflint.fix import adapt_newlines, newline_of
+from dflint.positions import LineIndex
+from dflint.rule import Edit, Finding
 
 VERSION = 1
 
 
-def finding_object(finding: Finding) -> dict[str, Any]:
+def edit_object(edit: Edit, index: LineIndex | None = None, newline: str = "\n") -> dict[str, Any]:
+    """An edit: offsets and the exact text to insert (with the file's line endings); 1-based
+    line/column positions (end exclusive) when the text is known."""
+    obj: dict[str, Any] = {"start": edit.start, "end": edit.end, "replacement": adapt_newlines(edit.replacement, newline)}
+    if index is not None and 0 <= edit.start <= edit.end <= index.length:
+        span = index.span(edit.start, edit.end)
+        obj.update(line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column)
+    return obj
+
+
+def finding_object(finding: Finding, index: LineIndex | None = None, newline: str = "\n") -> dict[str, Any]:
     fix = None
     if finding.fix is not None:
         fix = {
             "title": finding.fix.title,
             "applicability": str(finding.fix.applicability),
-            "edits": [{"start": edit.start, "end": edit.end, "replacement": edit.replacement} for edit in finding.fix.edits],
+            "edits": [edit_object(edit, index, newline) for edit in finding.fix.edits],
         }
     return {
         "file": finding.path,
@@ -41,9 +53,16 @@ def document(results: Sequence[FileResult]) -> dict[str, Any]:
     return {
         "version": VERSION,
         "tool": {"name": "dflint", "version": __version__},
-        "findings": [finding_object(finding) for result in results for finding in result.findings],
+        "findings": [finding_object(finding, *_index(result)) for result in results for finding in result.findings],
         "errors": [{"file": error.path, "line": error.line, "message": error.message} for result in results for error in result.errors],
     }
+
+
+def _index(result: FileResult) -> tuple[LineIndex | None, str]:
+    """Positions and line ending of a file's text, when one of its findings carries a fix."""
+    if result.dockerfile is None or not any(finding.fix is not None for finding in result.findings):
+        return None, "\n"
+    return LineIndex(result.dockerfile.text), newline_of(result.dockerfile.text)
 
 
 def render(results: Sequence[FileResult], *, color: bool = False) -> str:

@@ -1,0 +1,410 @@
+"""Applying fixes: the text edits findings carry, in passes, written atomically and checked by re-parsing.
+
+A pass takes the fixes of one lint run (safe ones, plus unsafe ones when asked), in file order, and
+applies every fix whose edits do not conflict with an edit already taken; the others wait for the
+next pass, which lints the new text again. Passes repeat until no fix applies, at most `MAX_PASSES`
+times. Two edits conflict when their ranges overlap, when both insert at the same offset, or when
+one inserts strictly inside the other's range; edits that only touch are applied in order.
+
+The fixed text must parse to the same structure as the original (instruction count, stages, their
+names, the stages they are built FROM, and no parse error); otherwise the file is left alone and an
+input error explains why. Writing goes through a temporary file in the same directory that is read
+back and re-parsed before `os.replace` puts it in place, so a failure never leaves a partial file.
+The file keeps its line endings (edits bring `\\n`; a CRLF file gets `\\r\\n`), UTF-8 byte-order
+mark, trailing newline (or its absence) and mode.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import stat
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from dflint.engine import FileResult, Settings, lint_source
+from dflint.model import Dockerfile, Span
+from dflint.parse import Options as ParseOptions
+from dflint.parse import parse
+from dflint.positions import LineIndex
+from dflint.registry import Rule
+from dflint.rule import Applicability, Edit, Finding, Fix
+from dflint.source import InputError, decode
+
+MAX_PASSES = 10
+
+Structure = tuple[int, int, tuple[tuple[str, int | None, int], ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class FixOutcome:
+    """What fixing one file did. `result` holds the findings that remain (all of them when the file
+    was left unchanged because of an error) and the errors."""
+
+    path: str
+    original: str
+    fixed: str
+    applied: tuple[Finding, ...]  # the findings whose fixes were applied, as reported in their pass
+    result: FileResult
+    passes: int = 0
+    bom: bool = False
+    first: FileResult | None = field(default=None, compare=False)  # the lint of the original text
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+    @property
+    def fixed_counts(self) -> Counter[str]:
+        return Counter(finding.code for finding in self.applied)
+
+    def fixed_bytes(self) -> bytes:
+        return encode(self.fixed, bom=self.bom)
+
+
+def wanted(fix: Fix | None, unsafe: bool) -> bool:
+    """Whether a fix applies at this safety level (`--fix`: safe only; `--unsafe-fixes`: all)."""
+    return fix is not None and (fix.applicability is Applicability.SAFE or unsafe)
+
+
+def newline_of(text: str) -> str:
+    """The file's line ending: CRLF when its first line break is one, LF otherwise."""
+    position = text.find("\n")
+    return "\r\n" if position > 0 and text[position - 1] == "\r" else "\n"
+
+
+def _conflict(a: Edit, b: Edit) -> bool:
+    if a.start == a.end and b.start == b.end:
+        return a.start == b.start
+    if a.start == a.end:
+        return b.start < a.start < b.end
+    if b.start == b.end:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def _well_formed(fix: Fix, length: int) -> bool:
+    edits = fix.edits
+    if not edits or any(not 0 <= edit.start <= edit.end <= length for edit in edits):
+        return False
+    return not any(_conflict(edits[i], edits[j]) for i in range(len(edits)) for j in range(i + 1, len(edits)))
+
+
+def adapt_newlines(replacement: str, newline: str) -> str:
+    """A replacement's line breaks written the file's way (`newline_of`)."""
+    if newline == "\n" or "\n" not in replacement:
+        return replacement
+    return replacement.replace("\r\n", "\n").replace("\n", newline)
+
+
+def apply_pass(text: str, findings: Iterable[Finding], *, unsafe: bool = False) -> tuple[str, tuple[Finding, ...]]:
+    """Apply every non-conflicting wanted fix once; return the new text and the findings fixed.
+
+    Fixes are taken in file order (then by code); a fix whose edits conflict with one already
+    taken is skipped and left for the next pass. A fix identical to one taken counts as applied.
+    A malformed fix (an edit out of range, or edits of one fix that conflict) is never applied.
+    """
+    newline = newline_of(text)
+    candidates = [f for f in findings if wanted(f.fix, unsafe)]
+    candidates.sort(key=lambda f: (f.fix.edits[0].start if f.fix and f.fix.edits else 0, f.code, f.span))
+    taken: list[Edit] = []
+    taken_set: set[Edit] = set()
+    applied: list[Finding] = []
+    for finding in candidates:
+        fix = finding.fix
+        assert fix is not None
+        if not _well_formed(fix, len(text)):
+            continue
+        if all(edit in taken_set for edit in fix.edits):
+            applied.append(finding)
+            continue
+        if any(_conflict(edit, other) for edit in fix.edits for other in taken):
+            continue
+        taken.extend(fix.edits)
+        taken_set.update(fix.edits)
+        applied.append(finding)
+    if not taken:
+        return text, ()
+    pieces: list[str] = []
+    position = 0
+    # Insertions sort before a replacement starting at the same offset (Edit orders by start, end).
+    for edit in sorted(taken):
+        pieces.append(text[position : edit.start])
+        pieces.append(adapt_newlines(edit.replacement, newline))
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces), tuple(applied)
+
+
+def structure(dockerfile: Dockerfile) -> Structure:
+    """What a fix must not change: instruction count, global ARGs, and each stage's key, parent and size."""
+    return (
+        len(dockerfile.instructions),
+        len(dockerfile.global_args),
+        tuple((stage.key, stage.base_stage, len(stage.instructions)) for stage in dockerfile.stages),
+    )
+
+
+def _describe(shape: Structure) -> str:
+    count, _, stages = shape
+    return f"{count} instructions in {len(stages)} stage{'s' if len(stages) != 1 else ''}"
+
+
+def _keep_final_newline(original: str, fixed: str, newline: str) -> str:
+    """A file that ended with a line break still does; one that did not still does not."""
+    if original.endswith("\n") == fixed.endswith("\n"):
+        return fixed
+    if original.endswith("\n"):
+        return fixed + newline
+    return fixed[:-2] if fixed.endswith("\r\n") else fixed[:-1]
+
+
+def fix_source(
+    text: str,
+    path: str,
+    settings: Settings,
+    rules: Sequence[Rule],
+    context_dir: str | None,
+    *,
+    unsafe: bool = False,
+    max_passes: int = MAX_PASSES,
+    bom: bool = False,
+) -> FixOutcome:
+    """Lint and fix `text` in memory until no wanted fix applies. Writes nothing.
+
+    A file with parse errors is not fixed. When fixing would change the file's structure, or the
+    fixes do not settle within `max_passes` passes, the text is left as it was and the result
+    carries an input error saying so."""
+    first = lint_source(text, path, settings, rules, context_dir)
+    unchanged = FixOutcome(path, text, text, (), first, 0, bom, first)
+    dockerfile = first.dockerfile
+    if dockerfile is None or dockerfile.errors or not dockerfile.stages:
+        return unchanged
+    shape = structure(dockerfile)
+    newline = newline_of(text)
+    current, result = text, first
+    applied: list[Finding] = []
+    seen = {text}
+    passes = 0
+    while True:
+        fixed, done = apply_pass(current, result.findings, unsafe=unsafe)
+        if not done or fixed == current:
+            break
+        if passes == max_passes:
+            return _failed(unchanged, f"fixes did not settle after {max_passes} passes; file left unchanged")
+        fixed = _keep_final_newline(text, fixed, newline)
+        if fixed in seen:
+            return _failed(unchanged, f"fixes undo each other ({_titles(done)}); file left unchanged")
+        seen.add(fixed)
+        passes += 1
+        result = lint_source(fixed, path, settings, rules, context_dir)
+        if result.dockerfile is None or result.dockerfile.errors or structure(result.dockerfile) != shape:
+            after = "a parse error" if result.dockerfile is None or result.dockerfile.errors else _describe(structure(result.dockerfile))
+            return _failed(
+                unchanged,
+                f"fixing would change the file's structure ({_describe(shape)} before, {after} after: {_titles(done)}); file left unchanged",
+            )
+        current = fixed
+        applied.extend(done)
+    return FixOutcome(path, text, current, tuple(applied), result, passes, bom, first)
+
+
+def _titles(findings: Sequence[Finding]) -> str:
+    names = sorted({f"{finding.code} {finding.fix.title}" for finding in findings if finding.fix is not None})
+    return "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _failed(outcome: FixOutcome, message: str) -> FixOutcome:
+    """Leave the file as it was: its original findings, nothing applied, and an input error."""
+    first = outcome.first or outcome.result
+    error = InputError(outcome.path, 1, message)
+    result = FileResult(first.path, first.findings, (*first.errors, error), first.dockerfile)
+    return FixOutcome(outcome.path, outcome.original, outcome.original, (), result, 0, outcome.bom, first)
+
+
+def encode(text: str, *, bom: bool) -> bytes:
+    return (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8")
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        if os.path.isdir(path):
+            raise InputError(path, 1, "is a directory with no Dockerfile in it")
+        with open(path, "rb") as handle:
+            return handle.read()
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(path, 1, "no such file or directory") from None
+    except PermissionError:
+        raise InputError(path, 1, "permission denied") from None
+    except OSError as error:
+        raise InputError(path, 1, f"cannot read: {error.strerror or error}") from None
+
+
+def fix_bytes(
+    data: bytes,
+    path: str,
+    settings: Settings,
+    rules: Sequence[Rule],
+    context_dir: str | None,
+    *,
+    unsafe: bool = False,
+    max_passes: int = MAX_PASSES,
+) -> FixOutcome:
+    """Decode and fix (stdin, or a file already read). Writes nothing."""
+    try:
+        text = decode(path, data, max_bytes=settings.max_bytes)
+    except InputError as error:
+        return FixOutcome(path, "", "", (), FileResult(path, (), (error,)))
+    return fix_source(
+        text, path, settings, rules, context_dir, unsafe=unsafe, max_passes=max_passes, bom=data.startswith(codecs.BOM_UTF8)
+    )
+
+
+def fix_file(
+    path: str,
+    settings: Settings,
+    rules: Sequence[Rule],
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    display_path: str | None = None,
+    max_passes: int = MAX_PASSES,
+) -> FixOutcome:
+    """Fix one file; with `write`, replace it atomically when something changed."""
+    shown = display_path or path
+    try:
+        data = _read_bytes(path)
+    except InputError as error:
+        return FixOutcome(shown, "", "", (), FileResult(shown, (), (InputError(shown, error.line, error.message),)))
+    context_dir = settings.context_dir or os.path.dirname(os.path.abspath(path))
+    outcome = fix_bytes(data, shown, settings, rules, context_dir, unsafe=unsafe, max_passes=max_passes)
+    if not write or not outcome.changed:
+        return outcome
+    assert outcome.result.dockerfile is not None
+    options = ParseOptions(build_args=settings.build_args, target=settings.target, context_dir=context_dir)
+    try:
+        write_atomically(path, data, outcome.fixed_bytes(), structure(outcome.result.dockerfile), options, display_path=shown)
+    except InputError as error:
+        return _failed(outcome, error.message)
+    return outcome
+
+
+def write_atomically(
+    path: str, original: bytes, data: bytes, expected: Structure, options: ParseOptions | None = None, *, display_path: str | None = None
+) -> None:
+    """Replace `path` (through symlinks) with `data`, or raise InputError and leave it untouched.
+
+    Refuses a read-only or vanished file and a file whose bytes are no longer `original` (changed
+    by someone else meanwhile). Writes a temporary file in the same directory with the original's
+    mode, reads it back, checks it decodes and parses to `expected`, then `os.replace`s it."""
+    shown = display_path or path
+    real = os.path.realpath(path)
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        raise InputError(shown, 1, "file vanished before the fix could be written; nothing written") from None
+    except OSError as error:
+        raise InputError(shown, 1, f"cannot write the fix: {error.strerror or error}") from None
+    mode = stat.S_IMODE(info.st_mode)
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(real, os.W_OK):
+        raise InputError(shown, 1, "file is read-only; fix not written")
+    try:
+        with open(real, "rb") as handle:
+            if handle.read() != original:
+                raise InputError(shown, 1, "file changed while it was being fixed; fix not written")
+    except FileNotFoundError:
+        raise InputError(shown, 1, "file vanished before the fix could be written; nothing written") from None
+    import tempfile
+
+    directory = os.path.dirname(real)
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".dflint", dir=directory)
+    except OSError as error:
+        raise InputError(shown, 1, f"cannot write the fix next to the file: {error.strerror or error}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), mode)
+            if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                with contextlib.suppress(OSError):
+                    os.fchown(handle.fileno(), info.st_uid, info.st_gid)
+        _verify(temporary, data, expected, options, shown)
+        if not os.path.exists(real):
+            raise InputError(shown, 1, "file vanished before the fix could be written; nothing written")
+        os.replace(temporary, real)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise InputError(shown, 1, f"cannot write the fix: {error.strerror or error}") from None
+        raise
+    _sync_directory(directory)
+
+
+def _verify(temporary: str, data: bytes, expected: Structure, options: ParseOptions | None, shown: str) -> None:
+    with open(temporary, "rb") as handle:
+        written = handle.read()
+    if written != data:
+        raise InputError(shown, 1, "the fixed file did not read back as written; original kept")
+    try:
+        text = decode(shown, written, max_bytes=0)
+    except InputError as error:
+        raise InputError(shown, 1, f"the fixed file does not decode ({error.message}); original kept") from None
+    dockerfile = parse(text, shown, options)
+    if dockerfile.errors or structure(dockerfile) != expected:
+        raise InputError(shown, 1, "the fixed file does not parse to the same instructions and stages; original kept")
+
+
+def _sync_directory(directory: str) -> None:
+    with contextlib.suppress(OSError):
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def unified_diff(outcome: FixOutcome) -> str:
+    """The change as a unified diff (`--- path` / `+++ path`), with "No newline at end of file" marks."""
+    import difflib
+
+    if not outcome.changed:
+        return ""
+    lines = difflib.unified_diff(
+        outcome.original.splitlines(keepends=True), outcome.fixed.splitlines(keepends=True), fromfile=outcome.path, tofile=outcome.path
+    )
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def edit_span(index: LineIndex, edit: Edit) -> Span:
+    """Where an edit stands, as 1-based line/column positions (end exclusive) with its offsets."""
+    return index.span(edit.start, edit.end)
+
+
+__all__ = [
+    "MAX_PASSES",
+    "FixOutcome",
+    "adapt_newlines",
+    "apply_pass",
+    "edit_span",
+    "encode",
+    "fix_bytes",
+    "fix_file",
+    "fix_source",
+    "newline_of",
+    "structure",
+    "unified_diff",
+    "wanted",
+    "write_atomically",
+]
