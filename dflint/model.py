@@ -84,6 +84,9 @@ class ShellCommand:
     cwd: str | None = None  # working directory when it runs (WORKDIR, then any `cd` before it)
     in_pipeline: bool = False
     conditional: bool = False  # inside if/while/case/||, so it may not run
+    # variables the script exported before this command runs (`export PIP_NO_CACHE_DIR=1 && …`),
+    # name → value (None when unknown); ARG/ENV are in `Instruction.env`, prefixes in `assignments`
+    exports: Mapping[str, str | None] = field(default_factory=lambda: EMPTY_ENV, compare=False)
 
     @property
     def name(self) -> str | None:

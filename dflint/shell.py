@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from dflint.model import ShellCommand, Span, Word
+from dflint.model import EMPTY_ENV, ShellCommand, Span, Word
 from dflint.variables import expand
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class ScriptReader:
         self.file_span = file_span  # file offsets → Span
         self.fixed = fixed  # every span, when offsets inside the script are not exact
         self.env = dict(env)
+        self.exports: dict[str, str | None] = {}  # what `export` put in the environment of later commands
         self.cwd = cwd
         self.depth = depth
         self.wrappers = wrappers
@@ -120,9 +122,15 @@ class ScriptReader:
             self._assignment(node)
             return
         if kind == "declaration_command":
+            exporting = _declares_export(node, self.node_text)
             for child in node.named_children:
                 if child.type == "variable_assignment":
                     self._assignment(child)
+                    name_node = child.child_by_field_name("name")
+                    if exporting and name_node is not None:
+                        self.exports[self.node_text(name_node)] = self.env.get(self.node_text(name_node))
+                elif exporting and child.type == "variable_name":
+                    self.exports[self.node_text(child)] = self.env.get(self.node_text(child))
             return
         if kind == "heredoc_body":
             return
@@ -146,6 +154,8 @@ class ScriptReader:
             return
         name = self.node_text(name_node)
         self.env[name] = self.word_value(value_node) if value_node is not None else ""
+        if name in self.exports:
+            self.exports[name] = self.env[name]
 
     def _command(self, node: Node, conditional: bool, in_pipeline: bool) -> None:
         assignments: list[tuple[str, Word]] = []
@@ -197,6 +207,7 @@ class ScriptReader:
             self.cwd,
             in_pipeline,
             conditional,
+            MappingProxyType(dict(self.exports)) if self.exports else EMPTY_ENV,
         )
         if program in _SHELLS and self.depth < _MAX_DEPTH:
             script = _shell_c_script(argv)
@@ -216,6 +227,7 @@ class ScriptReader:
                 if word.value and "=" in word.value:
                     key, _, val = word.value.partition("=")
                     self.env[key] = val
+                    self.exports[key] = val
 
     def _nested(self, script: Word, operator: str | None, wrappers: tuple[str, ...]) -> None:
         """`sh -c '…'`: parse the string as a script of its own."""
@@ -226,6 +238,7 @@ class ScriptReader:
             script.value, script.span.offset + 1, self.file_span, self.env, self.cwd, self.depth + 1, wrappers, fixed
         )
         reader._operator = operator
+        reader.exports = dict(self.exports)
         self.commands.extend(reader.read())
         self.cwd = reader.cwd
 
@@ -344,6 +357,16 @@ def _strip_prefixes(argv: list[Word], wrappers: tuple[str, ...]) -> tuple[list[W
         wrappers = wrappers + (program,)
         argv = rest
     return argv, wrappers, assignments
+
+
+def _declares_export(node: Node, text_of: Callable[[Node], str]) -> bool:
+    """`export A=1`, `declare -x A=1`, `typeset -gx A`: the names go into the environment."""
+    keyword = node.children[0] if node.children else None
+    if keyword is None:
+        return False
+    if text_of(keyword) == "export":
+        return True
+    return any(child.type == "word" and text_of(child).startswith("-") and "x" in text_of(child) for child in node.named_children)
 
 
 def _shell_c_script(argv: list[Word]) -> Word | None:
