@@ -1,0 +1,118 @@
+"""Shared helpers for rules that read RUN scripts: the RUN instructions of a stage (ONBUILD RUN
+included), pipelines, option parsing of a command's argv, and spans covering several commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from dflint.model import Dockerfile, Instruction, ShellCommand, Span, Stage, Word
+
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
+
+
+def run_instructions(stage: Stage) -> Iterator[Instruction]:
+    """The stage's RUN instructions, and the RUN wrapped by each `ONBUILD RUN` (checked like hadolint's
+    `onbuild` combinator: the trigger runs in every image built FROM this one)."""
+    for instruction in stage.instructions:
+        if instruction.keyword == "RUN":
+            yield instruction
+        elif instruction.keyword == "ONBUILD" and instruction.onbuild is not None and instruction.onbuild.keyword == "RUN":
+            yield instruction.onbuild
+
+
+def all_runs(dockerfile: Dockerfile, stages: Iterable[Stage] | None = None) -> Iterator[tuple[Stage, Instruction]]:
+    for stage in dockerfile.stages if stages is None else stages:
+        for instruction in run_instructions(stage):
+            yield stage, instruction
+
+
+def pipelines(commands: Iterable[ShellCommand]) -> Iterator[tuple[ShellCommand, ...]]:
+    """Groups of commands joined by `|` (or `|&`), in order; single commands are not yielded."""
+    current: list[ShellCommand] = []
+    for command in commands:
+        if command.in_pipeline and command.operator in ("|", "|&") and current:
+            current.append(command)
+            continue
+        if len(current) > 1:
+            yield tuple(current)
+        current = [command] if command.in_pipeline else []
+    if len(current) > 1:
+        yield tuple(current)
+
+
+def covering(first: Span, last: Span) -> Span:
+    """One span from the start of `first` to the end of `last`."""
+    return Span(first.line, first.column, last.end_line, last.end_column, first.offset, last.end_offset)
+
+
+def short_options(argv: tuple[Word, ...], value_options: frozenset[str] = frozenset()) -> Iterator[tuple[str, Word, str | None]]:
+    """Options of a command as (name, word, value): `-fsSLk` gives `-f`, `-s`, `-S`, `-L`, `-k`; a short
+    option that takes a value ends the bundle (`-ofile` is `-o` with "file"); `--name=value` splits;
+    `--name value` takes the next word when the name is in `value_options`. Stops at `--`."""
+    words = argv[1:]
+    position = 0
+    while position < len(words):
+        word = words[position]
+        value = word.value
+        position += 1
+        if value is None or not value.startswith("-") or value == "-":
+            continue
+        if value == "--":
+            return
+        if value.startswith("--"):
+            name, equals, attached = value.partition("=")
+            if equals:
+                yield name, word, attached
+            elif name in value_options and position < len(words):
+                yield name, word, words[position].value
+                position += 1
+            else:
+                yield name, word, None
+            continue
+        letters = value[1:]
+        for index, letter in enumerate(letters):
+            name = f"-{letter}"
+            if name in value_options:
+                rest = letters[index + 1 :]
+                if rest:
+                    yield name, word, rest
+                elif position < len(words):
+                    yield name, word, words[position].value
+                    position += 1
+                else:
+                    yield name, word, None
+                break
+            yield name, word, None
+
+
+def operands(argv: tuple[Word, ...], value_options: frozenset[str] = frozenset()) -> list[Word]:
+    """The non-option arguments of a command (after skipping option values)."""
+    result: list[Word] = []
+    words = argv[1:]
+    position = 0
+    only = False
+    while position < len(words):
+        word = words[position]
+        value = word.value
+        position += 1
+        if only or value is None or not value.startswith("-") or value == "-":
+            result.append(word)
+            continue
+        if value == "--":
+            only = True
+            continue
+        if value.startswith("--"):
+            if "=" not in value and value in value_options:
+                position += 1
+            continue
+        letters = value[1:]
+        for index, letter in enumerate(letters):
+            if f"-{letter}" in value_options:
+                if not letters[index + 1 :]:
+                    position += 1
+                break
+    return result
+
+
+def text_at(dockerfile: Dockerfile, span: Span) -> str:
+    return dockerfile.text[span.offset : span.end_offset]
