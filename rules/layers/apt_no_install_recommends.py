@@ -1,0 +1,95 @@
+"""## What it does
+Flags `apt-get install` (also `apt install` and `aptitude install`) in a shipped stage without
+`--no-install-recommends` (aptitude: `-R` / `--without-recommends`), unless
+`-o APT::Install-Recommends=false` is given or an earlier RUN in the stage wrote
+`APT::Install-Recommends` to the APT configuration.
+
+## Why is this bad?
+Debian and Ubuntu install every *Recommends* of a package by default: documentation, optional
+helpers, sometimes whole toolchains (`python3-pip` recommends `build-essential`, `python3-dev` and
+`g++` through its dependencies' recommends). In an image nobody logs into, they are dead weight that
+every pull downloads and every scanner reports.
+
+This is also a size rule, so like the other size rules it only looks at the stages that ship (the
+final stage and what it is built FROM): a build-only stage may install what it likes. It is
+hadolint's DL3015 and Trivy's DS-0029.
+
+## Example
+```dockerfile
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y python3-pip && rm -rf /var/lib/apt/lists/*
+```
+
+## Use instead
+```dockerfile
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends python3-pip && rm -rf /var/lib/apt/lists/*
+```
+
+## Fix safety
+Safe for the build, which installs every hard dependency either way; a program that relied on a
+recommended package at run time may miss it, so test the image.
+
+## Options
+- `include-build-stages` (default `false`): also check stages that do not ship.
+
+## References
+- [apt-get(8): --no-install-recommends](https://manpages.debian.org/bookworm/apt/apt-get.8.en.html)
+- [Docker: Dockerfile best practices, apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
+- [hadolint DL3015](https://github.com/hadolint/hadolint/wiki/DL3015)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dflint.model import Dockerfile, PackageOp
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+
+from dflint.rules.layers._apt import apt_option, configured, is_false
+from dflint.rules.layers._shell import all_runs, text_at
+
+META = RuleMeta(
+    code="DF306",
+    name="apt-no-install-recommends",
+    severity=Severity.INFO,
+    summary="`apt-get install` without `--no-install-recommends` ships optional packages",
+    fixable=True,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    include_build_stages: bool = False
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
+    stages = dockerfile.stages if options.include_build_stages else dockerfile.shipped_stages()
+    for stage, instruction in all_runs(dockerfile, stages):
+        for op in instruction.packages:
+            if op.manager != "apt" or op.verb != "install" or op.verb_word is None:
+                continue
+            if op.verb_word.value not in ("install", "reinstall") or not op.packages:
+                continue
+            if _skips_recommends(op) or configured(dockerfile, stage, instruction, "Install-Recommends"):
+                continue
+            flag = "--without-recommends" if op.program == "aptitude" else "--no-install-recommends"
+            verb = op.verb_word
+            fix = None
+            if text_at(dockerfile, verb.span) == verb.value:
+                fix = Fix.safe(f"Add `{flag}`", Edit.insert(verb.span.end_offset, f" {flag}"))
+            yield Finding(
+                META,
+                op.command.span,
+                f"`{op.program} {verb.value}` in {stage.label} also installs recommended packages; add `{flag}`",
+                fix=fix,
+                stage=stage.name,
+            )
+
+
+def _skips_recommends(op: PackageOp) -> bool:
+    if op.has_flag("--no-install-recommends", "--without-recommends", "-R"):
+        return True
+    return is_false(apt_option(op, "APT::Install-Recommends"))
