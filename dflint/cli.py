@@ -201,7 +201,7 @@ def _fix_summary(outcomes: Sequence[Any], unsafe: bool, *, dry_run: bool = False
     remain = "would remain" if dry_run else ("remains" if len(remaining) == 1 else "remain")
     done = f"{verb} {_plural(applied, 'fix')} in {_plural(files, 'file')}" if applied else ("No fix would apply" if dry_run else "No fixes applied")
     summary = f"{done}; {_plural(len(remaining), 'finding')} {remain}"
-    hidden = 0 if unsafe else sum(1 for finding in remaining if wanted(finding.fix, True))
+    hidden = 0 if unsafe else sum(1 for finding in remaining if wanted(finding.fix, True) and not wanted(finding.fix, False))
     if hidden:
         summary += f" ({hidden} fixable with --unsafe-fixes)"
     return summary + "."

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from dflint.engine import FileResult
-from dflint.rule import Severity
+from dflint.rule import Applicability, Severity
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36", Severity.STYLE: "35"}
 
@@ -19,6 +19,7 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
     lines: list[str] = []
     counts: dict[Severity, int] = defaultdict(int)
     fixable = 0
+    unsafe = 0
     savings: list[tuple[str, float]] = []
     for result in results:
         file_savings = 0.0
@@ -27,8 +28,10 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
             counts[severity] += 1
             location = _paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", "1", color)
             code = _paint(finding.code, _COLORS[severity], color)
-            marker = " [*]" if finding.fix is not None else ""
-            fixable += finding.fix is not None
+            safe = finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+            marker = " [*]" if safe else ""  # as ruff: [*] marks what plain --fix applies
+            fixable += safe
+            unsafe += finding.fix is not None and not safe
             lines.append(f"{location} {code}{marker} [{severity}] {finding.message}")
             if finding.savings is not None:
                 file_savings += finding.savings.mb
@@ -44,6 +47,8 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
         summary = f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {files} file{'s' if files != 1 else ''}"
         if fixable:
             summary += f"; {fixable} fixable with --fix"
+        if unsafe:
+            summary += f"; {unsafe} more with --fix --unsafe-fixes"
     else:
         summary = f"All checks passed ({files} file{'s' if files != 1 else ''})"
     if errors:
