@@ -52,13 +52,16 @@ def earlier_runs(dockerfile: Dockerfile, stage: Stage, instruction: Instruction)
                 yield run
 
 
-def configured(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key: str) -> bool:
-    """True when an earlier RUN (or an earlier command of this RUN) writes the APT setting `key` (any
-    word mentions it, e.g. `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/…`)."""
+def configured(
+    dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key: str, managers: tuple[str, ...] = ("apt-get", "apt", "aptitude")
+) -> bool:
+    """True when an earlier RUN (or a command of this RUN) writes the package-manager setting `key`:
+    a word of a command other than the package manager itself mentions it, as in
+    `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/…` or `echo assumeyes=1 >> /etc/dnf/dnf.conf`."""
     needle = key.lower()
     for run in (*earlier_runs(dockerfile, stage, instruction), instruction):
         for command in run.commands:
-            if command.name in ("apt-get", "apt", "aptitude"):
+            if command.name in managers:
                 continue
             if any(word.value is not None and needle in word.value.lower() for word in command.argv):
                 return True
