@@ -4,7 +4,9 @@ A fixture marks what it expects on a comment line right above the line where eac
 `# expect: DF301:5 DF302:1` (code and 1-based column). A comment line inside a RUN continuation
 works too, since Docker drops those lines. A first-line header `# dflint-test: target=NAME
 build-arg=K=V` passes options. A fixture is a `*.Dockerfile` file (context: its directory) or a
-directory holding a `Dockerfile` (context: that directory).
+directory holding a `Dockerfile` (context: that directory). A fixable rule's fixture may have a
+`<case>.Dockerfile.fixed` (or `Dockerfile.fixed` in the directory) next to it: the exact bytes that
+`--fix --unsafe-fixes` restricted to that code must produce.
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dflint.engine import FileResult, Settings, lint_file, selected_rules
+
+if TYPE_CHECKING:
+    from dflint.fix import FixOutcome
 
 EXPECT = re.compile(r"^\s*#\s*expect:\s*(.*)$")
 HEADER = re.compile(r"^#\s*dflint-test:\s*(.*)$")
@@ -64,3 +70,18 @@ def lint_fixture(path: Path, code: str) -> FileResult:
 
 def found(result: FileResult) -> Counter[tuple[str, int, int]]:
     return Counter((f.code, f.span.line, f.span.column) for f in result.findings)
+
+
+def fixed_fixture(path: Path) -> Path:
+    """The expected result of fixing a fixture: `<case>.Dockerfile.fixed`, or `Dockerfile.fixed` in a
+    fixture directory."""
+    dockerfile = fixture_dockerfile(path)
+    return dockerfile.with_name(dockerfile.name + ".fixed")
+
+
+def fix_fixture(path: Path, code: str, *, unsafe: bool = True) -> FixOutcome:
+    """`--fix --unsafe-fixes` restricted to `code`, in memory (nothing is written)."""
+    from dflint.fix import fix_file
+
+    settings = settings_for(path, code)
+    return fix_file(str(fixture_dockerfile(path)), settings, selected_rules(settings), unsafe=unsafe, write=False)
