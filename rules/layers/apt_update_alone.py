@@ -1,0 +1,94 @@
+"""## What it does
+Flags a package-index refresh that no install follows in the same RUN: `apt-get update` (or `apt`,
+`aptitude`) without a later `apt-get install` / `upgrade`, `apk update` without `apk add` /
+`apk upgrade`, and `yum` / `dnf makecache` without an install. It stays silent when a later command in
+the same RUN runs a script (`./install.sh`, `bash setup.sh`), which may do the install.
+
+## Why is this bad?
+Docker caches each RUN as a layer keyed by its text. `RUN apt-get update` on its own is cached the
+first time and never runs again, so an `apt-get install` in a later RUN installs from an index that
+grows older with every build. Eventually the mirror has dropped the versions it lists and the
+install fails with 404 errors, or the build installs old versions without anyone noticing. When
+nothing installs afterwards at all, the refresh only adds the index files (tens of MB on Debian and
+Ubuntu) to the image.
+
+Refresh and install in one RUN, and remove the index in the same RUN. This is Docker's own
+best-practice advice, Trivy's DS-0017 and Checkov's CKV_DOCKER_5.
+
+## Example
+```dockerfile
+FROM debian:bookworm-slim
+RUN apt-get update
+RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+```
+
+## Use instead
+```dockerfile
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+```
+
+## References
+- [Docker: Dockerfile best practices, apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
+- [Trivy DS-0017](https://avd.aquasec.com/misconfig/ds017)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand
+from dflint.rule import Finding, RuleMeta, Severity
+
+from dflint.rules.layers._shell import SHELLS, all_runs
+
+META = RuleMeta(
+    code="DF311",
+    name="apt-update-alone",
+    severity=Severity.WARNING,
+    summary="A package-index update with no install after it in the same RUN leaves a stale cached index",
+)
+
+_FAMILY = {"apt": "apt", "apk": "apk", "yum": "rpm", "dnf": "rpm", "microdnf": "rpm"}
+_INSTALL = {"apt": "apt-get install", "apk": "apk add", "rpm": "dnf install"}
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage, instruction in all_runs(dockerfile):
+        for position, op in enumerate(instruction.packages):
+            family = _FAMILY.get(op.manager)
+            if family is None or op.verb != "update":
+                continue
+            if _installs_later(instruction, op, family, instruction.packages[position + 1 :]):
+                continue
+            shown = f"{op.program} {op.verb_word.value}" if op.verb_word is not None else op.program
+            yield Finding(
+                META,
+                op.command.span,
+                f"`{shown}` in {stage.label} is not followed by `{_INSTALL[family]}` in the same RUN: the cached layer"
+                f" keeps an index that later installs use stale; update and install in one RUN",
+                stage=stage.name,
+            )
+
+
+def _installs_later(instruction: Instruction, update: PackageOp, family: str, later: tuple[PackageOp, ...]) -> bool:
+    if any(_FAMILY.get(op.manager) == family and op.verb in ("install", "upgrade") for op in later):
+        return True
+    after = False
+    for command in instruction.commands:
+        if command is update.command:
+            after = True
+        elif after and _runs_script(command):
+            return True
+    return False
+
+
+def _runs_script(command: ShellCommand) -> bool:
+    name = command.name
+    if name is None:
+        return True  # an unknown program may be the installer
+    if name.endswith(".sh") or name in (".", "source"):
+        return True
+    if name in SHELLS:
+        return any(value is not None and not value.startswith("-") for value in command.args)
+    return False
