@@ -7,8 +7,6 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from dockerfile_parse.util import WordSplitter, extract_key_values
-
 from dflint import packages as package_extraction
 from dflint.context import BuildContext, ContextError, Copy, map_image_path
 from dflint.model import (
@@ -26,6 +24,7 @@ from dflint.parse import KEYWORDS, Options, _heredoc_markers, _Lexed, _Raw, json
 from dflint.positions import LineIndex
 from dflint.shell import parse_exec_form, parse_script
 from dflint.variables import PREDEFINED_ARGS, expand
+from dflint.wordsplit import WordSplitter, extract_key_values
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _MAX_INCLUDE_DEPTH = 10

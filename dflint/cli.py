@@ -6,12 +6,14 @@ import os
 import sys
 from collections.abc import Sequence
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from dflint import __version__
-from dflint.rule import Severity
+
+if TYPE_CHECKING:
+    from dflint.rule import Severity  # imported where used: `--version` and `--help` never load the model
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_CHOICES = ("text", "json")
@@ -86,6 +88,7 @@ def check(
     """Lint Dockerfiles (files, directories searched recursively, or - for stdin)."""
     from dflint.engine import SelectionError, Settings, selected_rules
     from dflint.registry import RuleLoadError
+    from dflint.rule import Severity
 
     settings = Settings(
         select=_split_codes(select),

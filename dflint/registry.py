@@ -4,7 +4,8 @@ group `dflint.rules`. The core knows no particular rule: a rule is any module wi
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -42,9 +43,40 @@ def _rule_from_module(module: ModuleType) -> Rule | None:
 
 
 def _walk(package_name: str) -> Iterator[ModuleType]:
+    """Import every module of a package, subpackages included, in name order (as
+    `pkgutil.walk_packages` does; a plain directory listing avoids importing pkgutil on start-up)."""
     package = importlib.import_module(package_name)
-    for info in pkgutil.walk_packages(package.__path__, prefix=package_name + "."):
-        yield importlib.import_module(info.name)
+    names = _module_names(package)
+    if names is None:
+        import pkgutil
+
+        names = [info.name for info in pkgutil.walk_packages(package.__path__, prefix=package_name + ".")]
+    for name in names:
+        yield importlib.import_module(name)
+
+
+def _module_names(package: ModuleType) -> list[str] | None:
+    """Modules and subpackages (recursively) of a package stored in plain directories, or None."""
+    names: list[str] = []
+    for directory in getattr(package, "__path__", ()):
+        try:
+            entries = sorted(os.listdir(directory))
+        except OSError:
+            return None
+        for entry in entries:
+            full = os.path.join(directory, entry)
+            if entry.endswith(".py") and entry != "__init__.py" and entry[:-3].isidentifier():
+                names.append(f"{package.__name__}.{entry[:-3]}")
+            elif entry.isidentifier() and os.path.isfile(os.path.join(full, "__init__.py")):
+                subpackage = importlib.import_module(f"{package.__name__}.{entry}")
+                names.append(subpackage.__name__)
+                nested = _module_names(subpackage)
+                if nested is None:
+                    return None
+                names.extend(nested)
+            elif entry.endswith((".so", ".pyd", ".pyc")):
+                return None  # compiled or sourceless modules: let pkgutil find them
+    return names
 
 
 @cache
@@ -66,6 +98,8 @@ def all_rules() -> tuple[Rule, ...]:
 
 
 def _entry_point_rules() -> list[Rule]:
+    if not _may_have_entry_points():
+        return []
     from importlib.metadata import entry_points
 
     rules: list[Rule] = []
@@ -82,6 +116,38 @@ def _entry_point_rules() -> list[Rule]:
                 if rule is not None:
                     rules.append(rule)
     return rules
+
+
+def _may_have_entry_points() -> bool:
+    """False only when no installed distribution can declare the `dflint.rules` group.
+
+    `importlib.metadata` costs 15 ms or more to import and scan (email, zipfile, pathlib …) on every
+    run; almost no installation has a rule pack. This reads the same `entry_points.txt` files it
+    would, in the same `sys.path` directories, and answers True (use `importlib.metadata`) when the
+    group name appears in one of them or when anything is not a plain directory it can read."""
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(finder, "find_distributions") and finder is not PathFinder for finder in sys.meta_path):
+        return True
+    for entry in sys.path:
+        directory = entry or "."
+        try:
+            with os.scandir(directory) as entries:
+                names = [item.name for item in entries if item.name.lower().endswith((".dist-info", ".egg-info"))]
+        except NotADirectoryError:
+            return True  # a zip or egg on sys.path
+        except OSError:
+            continue
+        for name in names:
+            try:
+                with open(os.path.join(directory, name, "entry_points.txt"), "rb") as handle:
+                    if ENTRY_POINT_GROUP.encode() in handle.read():
+                        return True
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # no entry points, or a single-file `.egg-info`
+            except OSError:
+                return True
+    return False
 
 
 @cache

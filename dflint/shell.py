@@ -45,8 +45,11 @@ def _parser() -> Parser:
     global _PARSER
     if _PARSER is None:
         import tree_sitter
-        import tree_sitter_bash
 
+        from dflint.submodule import load_submodule
+
+        # The grammar only: `tree_sitter_bash/__init__` imports importlib.resources for queries.
+        tree_sitter_bash = load_submodule("tree_sitter_bash", "_binding", required=("language",))
         _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
     return _PARSER
 

@@ -1,0 +1,70 @@
+"""Start-up stays light: `--version` and a one-file lint import only what they use.
+
+Timings live in `benchmarks/` (never a timed assertion here); this checks the import lists, which
+is what keeps the time down. Measured costs are in `benchmarks/README.md`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Heavy modules with no business on the `--version` path (import costs measured in design.md).
+NOT_ON_VERSION_PATH = ("tabulate", "jsonschema", "yaml", "packaging", "tree_sitter", "dflint.rules", "dflint.engine")
+# Only for `dflint rules`, `--format sarif` and friends: never for a plain lint.
+NOT_ON_LINT_PATH = ("tabulate", "jsonschema")
+
+
+def imported_modules(*args: str, cwd: Path) -> set[str]:
+    """Every module `python -X importtime -m dflint ARGS` imports."""
+    env = dict(os.environ)
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dflint", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode in (0, 1), completed.stderr[-2000:]
+    names = set()
+    for line in completed.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            name = line.rsplit("|", 1)[1].strip()
+            if name != "imported package":
+                names.add(name)
+    assert "dflint" in names, "no -X importtime output"
+    return names
+
+
+def offenders(names: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(name for name in names if any(name == top or name.startswith(top + ".") for top in forbidden))
+
+
+def test_version_imports_nothing_heavy(tmp_path: Path) -> None:
+    names = imported_modules("--version", cwd=tmp_path)
+    assert not offenders(names, NOT_ON_VERSION_PATH)
+
+
+def test_one_file_lint_imports_no_formatter_library(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\nCMD [\"python\"]\n")
+    names = imported_modules(str(dockerfile), cwd=tmp_path)
+    assert not offenders(names, NOT_ON_LINT_PATH)
+    assert any(name.startswith("dflint.rules.") for name in names)  # it did lint
+
+
+def test_one_file_lint_skips_entry_point_machinery_when_no_pack_is_installed(tmp_path: Path) -> None:
+    from dflint.registry import _may_have_entry_points
+
+    if _may_have_entry_points():
+        return  # a rule pack (or something that looks like one) is installed: importlib.metadata is needed
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.11-slim\nRUN echo hi\n")
+    names = imported_modules(str(dockerfile), cwd=tmp_path)
+    assert "importlib.metadata" not in names
