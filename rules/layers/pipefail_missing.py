@@ -1,0 +1,156 @@
+"""## What it does
+Flags a RUN with a pipeline (`curl … | tar -x`) whose shell does not have `pipefail` set: no
+`SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or another shell with `-o pipefail`) in force, no
+`set -o pipefail` (alone or bundled, as in `set -euxo pipefail`) earlier in the script, and no
+`bash -o pipefail -c` around it. Pipelines whose only producers cannot fail (`echo`, `printf`,
+`yes`, `true`) are not flagged. One finding per RUN, on its first such pipeline.
+
+## Why is this bad?
+A shell reports a pipeline's status as the status of its *last* command. In
+`RUN curl -fsSL https://example.com/model.tar.gz | tar -xz`, a failed download still lets `tar` exit
+0 on its empty input, so the build succeeds and ships an image without the model. With `pipefail`
+the pipeline fails when any command in it fails.
+
+Docker runs shell-form RUN with `/bin/sh -c`; on Debian and Ubuntu that is `dash`, which has no
+`pipefail` option in the releases these images use, so the fix is a `SHELL` instruction that
+switches to bash with the option set, or `bash -o pipefail -c '…'` for one RUN.
+
+Images based on Alpine or BusyBox are not checked by default: they have no bash, so the fix hadolint's
+DL4006 usually suggests (`SHELL ["/bin/bash", …]`) would break the build. BusyBox `ash` does support
+the option, though; turn on `check-bashless-bases` to be told to use
+`SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` there too.
+
+This is hadolint's DL4006.
+
+## Example
+```dockerfile
+FROM debian:bookworm-slim
+RUN curl -fsSL https://example.com/model.tar.gz | tar -xz -C /models
+```
+
+## Use instead
+```dockerfile
+FROM debian:bookworm-slim
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN curl -fsSL https://example.com/model.tar.gz | tar -xz -C /models
+```
+
+## Options
+- `check-bashless-bases` (default `false`): also check stages whose base image is Alpine or BusyBox.
+
+## References
+- [Docker: Dockerfile best practices, using pipes](https://docs.docker.com/build/building/best-practices/#using-pipes)
+- [Bash manual: pipelines and `pipefail`](https://www.gnu.org/software/bash/manual/html_node/Pipelines.html)
+- [hadolint DL4006](https://github.com/hadolint/hadolint/wiki/DL4006)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, normalise_image, split_image
+from dflint.rule import Finding, RuleMeta, Severity
+
+from dflint.rules.layers._shell import SHELLS, all_runs, covering, pipelines
+
+META = RuleMeta(
+    code="DF313",
+    name="pipefail-missing",
+    severity=Severity.WARNING,
+    summary="A RUN pipeline without `pipefail` hides failures of every command but the last",
+)
+
+_CANNOT_FAIL = frozenset({"echo", "printf", "yes", "true", ":"})
+_NON_POSIX = ("pwsh", "powershell", "cmd")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    check_bashless_bases: bool = False
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
+    for stage, instruction in all_runs(dockerfile):
+        shell = _shell_of(instruction)
+        if shell is None or _has_pipefail(shell):
+            continue
+        bashless = _bashless(dockerfile, stage)
+        if bashless and not options.check_bashless_bases:
+            continue
+        for pipeline in pipelines(instruction.commands):
+            if all(command.name in _CANNOT_FAIL for command in pipeline[:-1]):
+                continue
+            if _enabled_before(instruction.commands, pipeline[0]):
+                continue
+            yield _finding(stage, pipeline, bashless, shell)
+            break
+
+
+def _shell_of(instruction: Instruction) -> tuple[str, ...] | None:
+    """The shell that runs the script (None when it is not a POSIX shell, or for exec form)."""
+    if instruction.is_exec_form:
+        return ()  # `RUN ["bash", "-c", "…"]`: the shell is the first command, seen as a wrapper
+    shell = instruction.shell
+    program = shell[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if shell else ""
+    if any(program.startswith(name) for name in _NON_POSIX):
+        return None
+    return shell
+
+
+def _has_pipefail(words: Iterable[str | None]) -> bool:
+    """`-o pipefail` among a shell's or `set`'s arguments (`-eo pipefail`, `-euxo pipefail` too)."""
+    previous = ""
+    for word in words:
+        if word is None:
+            previous = ""
+            continue
+        if word == "pipefail" and previous.startswith("-") and "o" in previous:
+            return True
+        if word in ("-opipefail", "--pipefail"):
+            return True
+        previous = word
+    return False
+
+
+def _enabled_before(commands: tuple[ShellCommand, ...], first: ShellCommand) -> bool:
+    for command in commands:
+        if command is first:
+            return False
+        if command.name == "set" or command.name in SHELLS:
+            if _has_pipefail(command.args):
+                return True
+    return False
+
+
+def _bashless(dockerfile: Dockerfile, stage: Stage) -> bool:
+    root = dockerfile.root_image(stage)
+    if root is None:
+        return False
+    name, tag, _ = split_image(root)
+    name = normalise_image(name.lower())
+    base = name.rsplit("/", 1)[-1]
+    return base in ("alpine", "busybox") or "alpine" in (tag or "").lower()
+
+
+def _finding(stage: Stage, pipeline: tuple[ShellCommand, ...], bashless: bool, shell: tuple[str, ...]) -> Finding:
+    names = [command.name or "…" for command in pipeline]
+    shown = " | ".join(names)
+    producers = ", ".join(f"`{name}`" for name in dict.fromkeys(names[:-1]))
+    wrapped = [name for name in pipeline[0].wrappers if name in SHELLS]
+    if wrapped:
+        runner = "bash" if wrapped[-1] in ("sh", "dash") else wrapped[-1]
+        advice = f"run the script with `{runner} -o pipefail -c` or start it with `set -o pipefail`"
+    elif bashless:
+        advice = 'add `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` before this RUN'
+    elif shell and shell[0].rsplit("/", 1)[-1] in ("bash", "zsh", "ksh", "ash"):
+        advice = f"add `-o pipefail` to the SHELL instruction ({shell[0]}) or `set -o pipefail` at the start of the script"
+    else:
+        advice = 'add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN'
+    return Finding(
+        META,
+        covering(pipeline[0].span, pipeline[-1].span),
+        f"`{shown}` in {stage.label} runs without `pipefail`: the RUN succeeds even when {producers} fails; {advice}",
+        stage=stage.name,
+    )
