@@ -173,10 +173,23 @@ class _Builder:
             packages=package_ops,
             onbuild=nested,
             shell=state.shell if state is not None else ("/bin/sh", "-c"),
+            empty_continuation_lines=self._empty_lines(raw.dropped),
         )
         if state is not None and not onbuild:
             self._apply(instruction, state)
         return instruction
+
+    def _empty_lines(self, dropped: set[int]) -> tuple[int, ...]:
+        """1-based numbers of the dropped lines inside a continuation that are empty or blank (not comments)."""
+        if not dropped:
+            return ()
+        starts = self.index.starts
+        empty = []
+        for line in sorted(dropped):
+            end = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+            if not self.text[starts[line] : end].strip():
+                empty.append(line + 1)
+        return tuple(empty)
 
     def _onbuild(self, raw: _Raw, position: int, state: _StageState | None, stage_index: int | None) -> Instruction | None:
         rest = raw.logical[position:]

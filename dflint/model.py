@@ -172,6 +172,14 @@ class Instruction:
     packages: tuple[PackageOp, ...] = ()
     onbuild: Instruction | None = None  # the instruction wrapped by ONBUILD
     shell: tuple[str, ...] = ("/bin/sh", "-c")
+    empty_continuation_lines: tuple[int, ...] = ()  # 1-based lines, empty or blank, that Docker drops inside a continuation
+
+    def expand(self, text: str) -> str | None:
+        """`text` with the ARG/ENV values in force here substituted (`$V`, `${V}`, `${V:-x}` …);
+        None when it depends on an unknown value."""
+        from dflint.variables import expand
+
+        return expand(text, self.env)
 
     def flag(self, name: str) -> Flag | None:
         for candidate in self.flags:

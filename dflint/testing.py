@@ -3,14 +3,15 @@
 A fixture marks what it expects on a comment line right above the line where each finding starts:
 `# expect: DF301:5 DF302:1` (code and 1-based column). A comment line inside a RUN continuation
 works too, since Docker drops those lines. A first-line header `# dflint-test: target=NAME
-build-arg=K=V` passes options. A fixture is a `*.Dockerfile` file (context: its directory) or a
-directory holding a `Dockerfile` (context: that directory). A fixable rule's fixture may have a
-`<case>.Dockerfile.fixed` (or `Dockerfile.fixed` in the directory) next to it: the exact bytes that
+build-arg=K=V option=NAME=JSON` passes options (`option=trusted-registries=["*.gcr.io"]`, JSON
+without spaces). A fixture is a `*.Dockerfile` file (context: its directory) or a directory holding
+a `Dockerfile` (context: that directory). A fixable rule's fixture may have a `<case>.Dockerfile.fixed` (or `Dockerfile.fixed` in the directory) next to it: the exact bytes that
 `--fix --unsafe-fixes` restricted to that code must produce.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -50,6 +51,7 @@ def settings_for(path: Path, code: str) -> Settings:
     first = fixture_dockerfile(path).read_text(encoding="utf-8").splitlines()[:1]
     target = None
     build_args: dict[str, str] = {}
+    options: dict[str, object] = {}
     header = HEADER.match(first[0]) if first else None
     if header:
         for token in header.group(1).split():
@@ -59,7 +61,23 @@ def settings_for(path: Path, code: str) -> Settings:
             elif key == "build-arg":
                 name, _, setting = value.partition("=")
                 build_args[name] = setting
-    return Settings(select=(code,), target=target, build_args=build_args)
+            elif key == "option":
+                name, _, setting = value.partition("=")
+                options[name] = json.loads(setting)
+    rule_options = {code: rule_options_for(code, options)} if options else {}
+    return Settings(select=(code,), target=target, build_args=build_args, rule_options=rule_options)
+
+
+def rule_options_for(code: str, values: dict[str, object]) -> object:
+    """A rule's Options from kebab-case names and JSON values (`option=trusted-registries=["x"]` in
+    a fixture header): lists become tuples, as the Options dataclasses declare them."""
+    from dflint.registry import find
+
+    rule = find(code)
+    if rule is None or rule.options_type is None:
+        raise ValueError(f"{code} has no options")
+    fields = {name.replace("-", "_"): tuple(value) if isinstance(value, list) else value for name, value in values.items()}
+    return rule.options_type(**fields)
 
 
 def lint_fixture(path: Path, code: str) -> FileResult:
