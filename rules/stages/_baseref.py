@@ -1,0 +1,120 @@
+"""Image references and stage references: what a FROM or a `--from` names, and where it is written.
+
+`parse_reference` follows Docker's normalisation (distribution/reference): the first path component
+is a registry when it holds a `.` or a `:` or is `localhost`; otherwise the image is on Docker Hub
+(`docker.io`), and a single-component name is an official image under `library/`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dflint.model import Dockerfile, Stage
+from dflint.rules.context._argwords import ArgWord, shell_words
+
+DOCKER_HUB = "docker.io"
+HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com"})
+_TAG = re.compile(r"[\w][\w.-]{0,127}")
+_DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}")
+_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    registry: str  # "docker.io" for Docker Hub
+    repository: str  # "library/python", "nvidia/cuda"
+    tag: str | None
+    digest: str | None
+
+    @property
+    def name(self) -> str:
+        """The short name people write: `python`, `nvidia/cuda`, `ghcr.io/org/app`."""
+        if self.registry == DOCKER_HUB:
+            return self.repository[len("library/") :] if self.repository.startswith("library/") else self.repository
+        return f"{self.registry}/{self.repository}"
+
+
+def parse_reference(reference: str) -> ImageRef | None:
+    """`ghcr.io/org/app:1.2@sha256:…` → ImageRef; None when it is not a valid reference."""
+    if not reference or any(char.isspace() for char in reference) or "$" in reference:
+        return None
+    rest, _, digest = reference.partition("@")
+    if digest and not _DIGEST.fullmatch(digest):
+        return None
+    tag = None
+    slash = rest.rfind("/")
+    colon = rest.rfind(":")
+    if colon > slash:
+        rest, tag = rest[:colon], rest[colon + 1 :]
+        if not _TAG.fullmatch(tag):
+            return None
+    first, sep, remainder = rest.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost" or first.lower() != first):
+        registry, path = first, remainder
+    else:
+        registry, path = DOCKER_HUB, rest
+    if registry in HUB_ALIASES:
+        registry = DOCKER_HUB
+    if not path or not all(_COMPONENT.fullmatch(part) for part in path.split("/")):
+        return None
+    if registry == DOCKER_HUB and "/" not in path:
+        path = "library/" + path
+    return ImageRef(registry, path, tag, digest or None)
+
+
+@dataclass(frozen=True, slots=True)
+class FromWords:
+    """The words of a FROM after its flags: the image, `AS` and the stage name (each may be absent)."""
+
+    image: ArgWord | None
+    as_keyword: ArgWord | None
+    name: ArgWord | None
+
+
+def from_words(dockerfile: Dockerfile, stage: Stage) -> FromWords:
+    words = shell_words(dockerfile, stage.from_instruction, expand=False)
+    image = words[0] if words else None
+    if len(words) >= 3 and words[1].text.lower() == "as":
+        return FromWords(image, words[1], words[2])
+    return FromWords(image, None, None)
+
+
+def is_scratch(stage: Stage) -> bool:
+    return stage.base_stage is None and (stage.base_resolved or "").lower() == "scratch"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """What `COPY --from=X` names, seen from the stage the COPY is in."""
+
+    kind: str  # "earlier" | "self" | "later" | "out-of-range" | "image" | "unknown"
+    stage: Stage | None = None
+    image: ImageRef | None = None
+
+
+def copy_source(dockerfile: Dockerfile, current: Stage, value: str | None) -> SourceRef:
+    """Classify a `--from` value as BuildKit resolves it: a number is a stage index, a name is a stage
+    when any stage has it (case-insensitive) and otherwise an image reference."""
+    if value is None or not value or "$" in value:
+        return SourceRef("unknown")
+    if value.isdigit():
+        index = int(value)
+        if index >= len(dockerfile.stages):
+            return SourceRef("out-of-range")
+        stage = dockerfile.stages[index]
+        return SourceRef(_relation(stage, current), stage)
+    lowered = value.lower()
+    named = [stage for stage in dockerfile.stages if stage.name and stage.name.lower() == lowered]
+    if named:
+        earlier = [stage for stage in named if stage.index < current.index]
+        stage = earlier[-1] if earlier else named[0]
+        return SourceRef(_relation(stage, current), stage)
+    image = parse_reference(value)
+    return SourceRef("image", image=image) if image is not None else SourceRef("unknown")
+
+
+def _relation(stage: Stage, current: Stage) -> str:
+    if stage.index < current.index:
+        return "earlier"
+    return "self" if stage.index == current.index else "later"

@@ -1,0 +1,67 @@
+"""## What it does
+Flags a `FROM` whose image has neither a tag nor a digest (`FROM python`, `FROM nvidia/cuda`).
+`scratch`, a reference to an earlier stage and an image that depends on a build argument with no
+value are left alone.
+
+This is hadolint's DL3006.
+
+## Why is this bad?
+An image without a tag means `:latest`, which is whatever the publisher pushed last: the build
+silently changes Python, CUDA or the distribution under you from one day to the next, and two
+builds of the same commit can produce different images. For an inference image that can mean a
+different CUDA runtime than the one the model was validated with.
+
+## Example
+```dockerfile
+FROM python
+RUN pip install --no-cache-dir fastapi==0.115.0
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim-bookworm
+RUN pip install --no-cache-dir fastapi==0.115.0
+```
+
+Add a digest (`python:3.12-slim-bookworm@sha256:…`) when you need byte-for-byte reproducible builds.
+
+## References
+- [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
+- [Docker: Pin base image versions](https://docs.docker.com/build/building/best-practices/#pin-base-image-versions)
+- [hadolint DL3006](https://github.com/hadolint/hadolint/wiki/DL3006)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rules.stages._baseref import from_words, is_scratch, parse_reference
+
+META = RuleMeta(
+    code="DF103",
+    name="untagged-base-image",
+    severity=Severity.WARNING,
+    summary="Base image has no tag or digest, so it means whatever `latest` is on build day",
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage in dockerfile.stages:
+        if stage.base_stage is not None or not stage.base_resolved or is_scratch(stage):
+            continue
+        reference = parse_reference(stage.base_resolved)
+        if reference is None or reference.tag is not None or reference.digest is not None:
+            continue
+        word = from_words(dockerfile, stage).image
+        if word is None:
+            continue
+        written = f"`{word.text}`" if word.text == stage.base_resolved else f"`{word.text}` (`{stage.base_resolved}`)"
+        yield Finding(
+            META,
+            word.span,
+            f"base image {written} of {stage.label} has no tag: it pulls `latest`, which changes whenever the"
+            f" publisher pushes; pin a version tag such as `{reference.name}:<version>`",
+            stage=stage.name,
+        )
