@@ -1,0 +1,128 @@
+"""## What it does
+Flags a RUN whose script *starts* by changing directory (`RUN cd /app && pip install .`), ignoring a
+leading `set -e`, when the directory is used for the rest of the script: it is not a temporary
+directory (`/tmp`, `/var/tmp`), it is not removed later in the same RUN, and the script does not
+change directory again.
+
+A `cd` in the middle of a script (`… && cd src && make && cd ..`, or a download unpacked and built in
+`/tmp`) is left alone on purpose: there the directory is scoped to one step, and a `WORKDIR` would
+leak it into every later instruction.
+
+## Why is this bad?
+A `cd` lasts until the end of its RUN, so every following RUN has to repeat it, and a reader has to
+find it to know where `COPY . .` or `CMD` will run. `WORKDIR` states the directory once, applies to
+RUN, COPY, ADD, CMD and ENTRYPOINT alike, and creates it if needed.
+
+This is hadolint's DL3003 and Trivy's DS-0013, narrowed to the case where WORKDIR is the better
+tool.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+COPY . /app
+RUN cd /app && pip install --no-cache-dir .
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir .
+```
+
+## Fix safety
+Unsafe: the fix moves the directory into a `WORKDIR` line above the RUN, which also changes the
+working directory of every later instruction in the stage (and creates the directory if it is
+missing).
+
+## References
+- [Docker: Dockerfile best practices, WORKDIR](https://docs.docker.com/build/building/best-practices/#workdir)
+- [hadolint DL3003](https://github.com/hadolint/hadolint/wiki/DL3003)
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile, Instruction, ShellCommand
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+
+from dflint.rules.layers._shell import all_runs, operands
+
+META = RuleMeta(
+    code="DF314",
+    name="cd-in-run",
+    severity=Severity.INFO,
+    summary="A RUN that starts with `cd` instead of a WORKDIR instruction",
+    fixable=True,
+)
+
+_TEMPORARY = ("/tmp", "/var/tmp", "/dev/shm")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_./${}-]+")
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage, instruction in all_runs(dockerfile):
+        commands = [command for command in instruction.commands if not command.wrappers]
+        while commands and commands[0].name == "set":
+            commands = commands[1:]
+        if not commands or commands[0].name != "cd" or commands[0].in_pipeline or commands[0].conditional:
+            continue
+        cd = commands[0]
+        targets = operands(cd.argv)
+        if len(targets) != 1 or targets[0].value is None:
+            continue
+        directory = targets[0].value
+        resolved = posixpath.normpath(posixpath.join(instruction.workdir or "/", directory))
+        if resolved.startswith(_TEMPORARY) or directory in ("-", "~") or directory.startswith("~"):
+            continue
+        rest = commands[1:]
+        if not rest or any(command.name in ("cd", "pushd", "popd") for command in rest):
+            continue
+        if _removed(rest, resolved, directory):
+            continue
+        yield Finding(
+            META,
+            cd.span,
+            f"RUN in {stage.label} starts with `cd {directory}`: use `WORKDIR {directory}` so the directory applies to"
+            " the following instructions too",
+            fix=_fix(dockerfile, instruction, cd, rest[0]),
+            stage=stage.name,
+        )
+
+
+def _removed(rest: list[ShellCommand], resolved: str, directory: str) -> bool:
+    for command in rest:
+        if command.name != "rm":
+            continue
+        for value in command.args:
+            if value is None or value.startswith("-"):
+                continue
+            path = value.rstrip("/")
+            if path in (directory.rstrip("/"), resolved) or (path and resolved.startswith(path + "/")):
+                return True
+    return False
+
+
+def _fix(dockerfile: Dockerfile, instruction: Instruction, cd: ShellCommand, following: ShellCommand) -> Fix | None:
+    if instruction.keyword_span.column != 1 or instruction.heredocs or instruction.is_exec_form:
+        return None
+    if following.operator not in ("&&", ";", "\n"):
+        return None
+    text = dockerfile.text
+    target = cd.argv[-1].text
+    if not _PLAIN_PATH.fullmatch(target) or text[cd.span.offset : cd.span.end_offset] != cd.text:
+        return None
+    between = text[cd.span.end_offset : following.span.offset]
+    escape = re.escape(dockerfile.directive("escape") or "\\")
+    if not re.fullmatch(rf"[ \t]*(?:&&|;)?[ \t]*(?:{escape}\r?\n[ \t]*)?", between):
+        return None
+    newline = "\r\n" if text[instruction.span.offset : instruction.span.end_offset].count("\r\n") else "\n"
+    return Fix.unsafe(
+        f"Move `cd {target}` into `WORKDIR {target}`",
+        Edit.insert(instruction.span.offset, f"WORKDIR {target}{newline}"),
+        Edit(cd.span.offset, following.span.offset, ""),
+    )
