@@ -1,0 +1,80 @@
+"""## What it does
+Flags `apk add` of packages named without any version constraint (`apk add curl`). A constraint of
+any kind counts: an exact pin (`curl=8.9.1-r0`), a fuzzy one (`curl~8.9`) or a bound (`curl>8`).
+Packages from an unresolved variable, local `.apk` files and `--virtual` group names are not
+flagged.
+
+## Why is this bad?
+Without a constraint the image gets whatever the repository holds on the day of the build, so two
+builds of the same commit can differ, and a major update of a library arrives unannounced.
+
+The rule is `info` and accepts fuzzy pins on purpose. Alpine's repositories keep only the newest
+build of each package in a branch, so an exact pin such as `curl=8.9.1-r0` breaks the build as soon
+as `-r1` is published (the same problem that makes most teams turn off hadolint's apt pinning rule
+DL3008, see hadolint#1253). Pinning the base image to an Alpine release (`alpine:3.20`) plus a fuzzy
+constraint (`curl~8.9`) gives reproducible major and minor versions while still receiving security
+rebuilds.
+
+This is hadolint's DL3018.
+
+## Example
+```dockerfile
+FROM alpine:3.20
+RUN apk add --no-cache curl
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+RUN apk add --no-cache "curl~8.9"
+```
+
+## References
+- [Alpine wiki: Alpine Package Keeper, package pinning](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Advanced_APK_Usage)
+- [hadolint DL3018](https://github.com/hadolint/hadolint/wiki/DL3018)
+- [hadolint#1253: exact distribution pins break builds](https://github.com/hadolint/hadolint/pull/1253)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile, Requirement
+from dflint.rule import Finding, RuleMeta, Severity
+
+from dflint.rules.layers._shell import all_runs
+from dflint.rules.pinning._unpinned import listing, words_span
+
+META = RuleMeta(
+    code="DF403",
+    name="unpinned-apk-package",
+    severity=Severity.INFO,
+    summary="`apk add` of a package without a version constraint",
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage, instruction in all_runs(dockerfile):
+        for op in instruction.packages:
+            if op.manager != "apk" or op.verb != "install":
+                continue
+            loose = [requirement for requirement in op.packages if _unconstrained(requirement)]
+            if not loose:
+                continue
+            names = [requirement.raw or "" for requirement in loose]
+            yield Finding(
+                META,
+                words_span([requirement.span for requirement in loose if requirement.span is not None]),
+                f"`apk add` in {stage.label} installs {listing(names)} without a version constraint; add a fuzzy pin"
+                f" such as `{names[0]}~<major.minor>`",
+                stage=stage.name,
+            )
+
+
+def _unconstrained(requirement: Requirement) -> bool:
+    if requirement.span is None or requirement.raw is None or requirement.kind != "name" or requirement.name is None:
+        return False
+    raw = requirement.raw
+    if raw.endswith(".apk") or "/" in raw or raw.startswith("."):
+        return False
+    return not requirement.spec
