@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from dflint.model import Dockerfile, ParseError
+from dflint.model import Dockerfile, ParseError, Suppression
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
-from dflint.registry import Rule, all_rules, expand_selector
+from dflint.registry import Rule, all_rules, expand_selector, find
 from dflint.rule import Finding, Severity
 from dflint.source import DEFAULT_MAX_BYTES, InputError, decode, read_path
-from dflint.suppress import apply_pragmas
+from dflint.suppress import apply_pragmas, covers, mark_used, named_codes, read_pragmas
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +49,20 @@ class SelectionError(ValueError):
 def selected_rules(settings: Settings, extra_ignores: Sequence[str] = ()) -> list[Rule]:
     """Resolve select/extend-select/ignore into rules; unknown selectors raise SelectionError."""
 
-    def expand(selectors: Sequence[str]) -> list[Rule]:
+    def expand(selectors: Sequence[str], enabling: bool) -> list[Rule]:
         rules: list[Rule] = []
         for selector in selectors:
             matched = expand_selector(selector)
             if matched is None:
                 raise SelectionError(f"unknown rule code or name '{selector}' (see `dflint rules`)")
+            if enabling and find(selector) is None:  # a prefix or ALL: opt-in rules need their own code or name
+                matched = [rule for rule in matched if rule.meta.default_enabled]
             rules.extend(matched)
         return rules
 
-    chosen = expand(settings.select) if settings.select else list(all_rules())
-    chosen += expand(settings.extend_select)
-    ignored = {rule.meta.code for rule in expand(list(settings.ignore) + list(extra_ignores))}
+    chosen = expand(settings.select, True) if settings.select else [rule for rule in all_rules() if rule.meta.default_enabled]
+    chosen += expand(settings.extend_select, True)
+    ignored = {rule.meta.code for rule in expand(list(settings.ignore) + list(extra_ignores), False)}
     unique: dict[str, Rule] = {}
     for rule in chosen:
         if rule.meta.code not in ignored:
@@ -75,15 +77,43 @@ def lint_source(text: str, path: str, settings: Settings, rules: Sequence[Rule],
     errors = tuple(InputError(path, error.line, error.message) for error in dockerfile.errors)
     if not dockerfile.stages:
         return FileResult(path, (), errors or (InputError(path, 1, "no FROM instruction"),), dockerfile)
+    suppressions = read_pragmas(dockerfile)
+    if suppressions:
+        dockerfile = dataclasses.replace(dockerfile, suppressions=suppressions)
+    early = [rule for rule in rules if not rule.meta.after_suppressions]
+    late = [rule for rule in rules if rule.meta.after_suppressions]
+    findings = _run(dockerfile, path, settings, early)
+    kept = apply_pragmas(suppressions, findings)
+    if late:
+        judged = findings + _run(dockerfile, path, settings, _judges(suppressions, early))
+        dockerfile = dataclasses.replace(dockerfile, suppressions=mark_used(suppressions, judged))
+        late_findings = _run(dockerfile, path, settings, late)
+        kept += [finding for finding in late_findings if not any(s.scope == "file" and covers(s, finding) for s in suppressions)]
+    unique = sorted(set(kept), key=Finding.sort_key)
+    return FileResult(path, tuple(unique), errors, dockerfile)
+
+
+def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
+        override = settings.severity_overrides.get(rule.meta.code)
         for finding in rule.check(dockerfile, rule_options):
-            override = settings.severity_overrides.get(rule.meta.code)
             findings.append(dataclasses.replace(finding, path=path, severity=override if override is not None else finding.severity))
-    kept, pragma_errors = apply_pragmas(dockerfile, findings)
-    unique = sorted(set(kept), key=Finding.sort_key)
-    return FileResult(path, tuple(unique), errors + tuple(InputError(path, e.line, e.message) for e in pragma_errors), dockerfile)
+    return findings
+
+
+def _judges(suppressions: Sequence[Suppression], ran: Sequence[Rule]) -> list[Rule]:
+    """Rules a pragma names that did not run: they run too (their findings are not reported) so that
+    a pragma is judged on what it would suppress, whatever the selection."""
+    named = named_codes(suppressions)
+    done = {rule.meta.code for rule in ran}
+    candidates = [rule for rule in all_rules() if rule.meta.default_enabled or (named is not None and rule.meta.code in named)]
+    return [
+        rule
+        for rule in candidates
+        if rule.meta.code not in done and not rule.meta.after_suppressions and (named is None or rule.meta.code in named)
+    ]
 
 
 def lint_file(path: str, settings: Settings, rules: Sequence[Rule], display_path: str | None = None) -> FileResult:

@@ -261,6 +261,32 @@ class Stage:
 
 
 @dataclass(frozen=True, slots=True)
+class SuppressionCode:
+    """One rule named in a suppression pragma, as written and as resolved."""
+
+    token: str  # as written: a code, a rule name, or a hadolint code
+    code: str | None  # the dflint rule code it names; None when unknown or without a dflint equivalent
+    span: Span
+    suggestion: str | None = None  # a close known code or name, when `code` is None
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An inline pragma: `# dflint: ignore=…` / `ignore-file=…`, or hadolint's `# hadolint ignore=…`.
+
+    The engine reads these before running the rules and fills in `used` once it has applied them."""
+
+    source: str  # "dflint" | "hadolint"
+    scope: str  # "line" (the next instruction or command) | "file" | "stage" | "invalid"
+    span: Span  # the pragma text, from its `#` to the end of the line
+    codes: tuple[SuppressionCode, ...]  # empty: every rule
+    lines: tuple[int, int] | None  # first and last line covered; None for "file" and "invalid"
+    problem: str | None = None  # why an "invalid" pragma cannot be read
+    used: frozenset[str] | None = None  # codes it suppressed at least once; None: not worked out
+    whole_line: bool = True  # the pragma is a comment line of its own (not a comment at the end of a RUN line)
+
+
+@dataclass(frozen=True, slots=True)
 class Directive:
     name: str  # lower-case: syntax, escape, check
     value: str
@@ -286,6 +312,7 @@ class Dockerfile:
     target: str | None = None
     context_dir: str | None = None
     dockerignore: tuple[str, ...] | None = None  # patterns, or None when there is no .dockerignore
+    suppressions: tuple[Suppression, ...] = ()  # inline pragmas, filled in by the engine before rules run
 
     @property
     def lines(self) -> list[str]:

@@ -35,6 +35,8 @@ class RuleMeta:
     summary: str
     aliases: tuple[str, ...] = ()
     fixable: bool = False
+    default_enabled: bool = True  # False: opt-in, runs only when selected by its exact code or name
+    after_suppressions: bool = False  # runs after pragmas are applied, on `Dockerfile.suppressions` with `used` filled in
 
     @property
     def url(self) -> str:

@@ -1,68 +1,171 @@
-"""Inline pragmas: `# dflint: ignore=DF301,pip-cache` before an instruction (or on a comment line
-inside a RUN continuation, for the command that follows), `# dflint: ignore-file[=…]` anywhere."""
+"""Inline pragmas.
+
+- `# dflint: ignore=DF301,pip-cache` on a comment line covers the next instruction; on a comment line
+  inside a RUN continuation it covers the command that follows; at the end of a RUN line (a shell
+  comment) it covers the commands on that line.
+- `# dflint: ignore` (no list) covers every rule there; `# dflint: ignore-file[=…]` anywhere covers
+  the whole file.
+- hadolint's `# hadolint ignore=DL3008`, `# hadolint global ignore=…` and `# hadolint stage ignore=…`
+  are honoured for the hadolint rules that have a dflint equivalent (`dflint/data/hadolint_map.json`).
+
+Codes and rule names are separated by commas (spaces around them allowed); text after the list,
+separated by a space, is a free-form reason: `# dflint: ignore=DF301 the cache is a mount here`.
+Unknown codes and malformed pragmas are not dropped silently: they are kept on the `Suppression`
+for the rules that report them.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from dflint.model import Dockerfile, ParseError
+from dflint.model import Dockerfile, Instruction, Span, Suppression, SuppressionCode
+from dflint.positions import LineIndex
 from dflint.rule import Finding
 
-PRAGMA = re.compile(r"#\s*dflint\s*:\s*(ignore-file|ignore)\b\s*(?:=\s*([A-Za-z0-9_,\s-]*))?", re.IGNORECASE)
+_DFLINT = re.compile(r"#\s*dflint\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+_DFLINT_VERB = re.compile(r"(?P<verb>ignore-file|ignore)(?![\w-])\s*(?P<equals>=\s*)?", re.IGNORECASE)
+_HADOLINT = re.compile(r"#\s*hadolint\s+(?:(?P<where>global|stage)\s+)?ignore\s*=\s*", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+_CODE_SHAPE = re.compile(r"[A-Za-z]+\d+")
+_TRAILING = re.compile(r"(?:^|(?<=\s))#\s*dflint\s*:", re.IGNORECASE)
 
 
-def _codes(text: str | None, line: int, errors: list[ParseError]) -> set[str] | None:
-    """Rule codes named in a pragma; None means every rule."""
-    if text is None or not text.strip():
+def read_pragmas(dockerfile: Dockerfile) -> tuple[Suppression, ...]:
+    """Every pragma in the file, in line order, with its scope and its codes resolved."""
+    candidates = [(line, text) for line, text in dockerfile.comments if "dflint" in text.lower() or "hadolint" in text.lower()]
+    trailing = [instruction for instruction in dockerfile.instructions if _is_run(instruction) and "dflint" in instruction.text.lower()]
+    if not candidates and not trailing:
+        return ()
+    index = LineIndex(dockerfile.text)
+    found: list[Suppression] = []
+    for line, text in candidates:
+        offset = index.line_start(line)
+        stripped = text.lstrip()
+        start = offset + len(text) - len(stripped)
+        suppression = _read(dockerfile, stripped, start, index, line, whole_line=True)
+        if suppression is not None:
+            found.append(suppression)
+    comment_lines = {line for line, _ in dockerfile.comments}
+    for instruction in trailing:
+        found.extend(_trailing(dockerfile, instruction, index, comment_lines))
+    return tuple(sorted(found, key=lambda s: (s.span.line, s.span.column)))
+
+
+def _is_run(instruction: Instruction) -> bool:
+    return instruction.keyword == "RUN" or (instruction.onbuild is not None and instruction.onbuild.keyword == "RUN")
+
+
+def _trailing(dockerfile: Dockerfile, instruction: Instruction, index: LineIndex, comment_lines: set[int]) -> Iterable[Suppression]:
+    """Pragmas in shell comments at the end of a RUN's lines: each covers the commands on its line."""
+    heredoc_lines = {n for heredoc in instruction.heredocs for n in range(heredoc.body_span.line, heredoc.body_span.end_line + 1)}
+    commands = instruction.commands or (instruction.onbuild.commands if instruction.onbuild is not None else ())
+    text = dockerfile.text
+    for number in range(instruction.span.line, instruction.span.end_line + 1):
+        if number in comment_lines or number in heredoc_lines:
+            continue
+        line_start = index.line_start(number)
+        line_end = text.find("\n", line_start)
+        line_text = text[line_start : line_end if line_end != -1 else len(text)].rstrip("\r")
+        skip = instruction.span.column - 1 if number == instruction.span.line else 0
+        match = _TRAILING.search(line_text, skip)
+        if match is None:
+            continue
+        suppression = _read(dockerfile, line_text[match.start() :], line_start + match.start(), index, number, whole_line=False)
+        if suppression is None:
+            continue
+        if suppression.scope == "line":
+            covering = [command.span.line for command in commands if command.span.line <= number <= command.span.end_line]
+            suppression = dataclasses.replace(suppression, lines=(min([*covering, number]), number))
+        yield suppression
+
+
+def _read(dockerfile: Dockerfile, text: str, start: int, index: LineIndex, line: int, *, whole_line: bool) -> Suppression | None:
+    """One pragma from a comment's text (starting at its `#`, file offset `start`), or None."""
+    span = index.span(start, start + len(text))
+    match = _DFLINT.match(text)
+    if match is not None:
+        rest_start = match.start("rest")
+        verb = _DFLINT_VERB.match(text, rest_start)
+        if verb is None:
+            word_match = re.match(r"[^\s=,]+", text[rest_start:])
+            word = word_match.group() if word_match else ""
+            problem = f"unknown dflint pragma '{word}' (expected `ignore=CODES` or `ignore-file[=CODES]`)" if word else "empty dflint pragma (expected `ignore=CODES` or `ignore-file[=CODES]`)"
+            return Suppression("dflint", "invalid", span, (), None, problem=problem, whole_line=whole_line)
+        is_file = verb.group("verb").lower() == "ignore-file"
+        codes: tuple[SuppressionCode, ...] = ()
+        if verb.group("equals") is not None:
+            codes = tuple(_codes(text, verb.end(), start, index, hadolint=False))
+            if not codes:
+                return Suppression("dflint", "invalid", span, (), None, problem="a pragma with `=` needs at least one rule code or name", whole_line=whole_line)
+        elif text[verb.end() :].strip() and not text[verb.end() - 1].isspace():
+            return Suppression("dflint", "invalid", span, (), None, problem=f"cannot read '{text}'", whole_line=whole_line)
+        if is_file:
+            return Suppression("dflint", "file", span, codes, None, whole_line=whole_line)
+        return Suppression("dflint", "line", span, codes, _next_scope(dockerfile, line), whole_line=whole_line)
+    match = _HADOLINT.match(text)
+    if match is None or not whole_line:
         return None
+    codes = tuple(_codes(text, match.end(), start, index, hadolint=True))
+    where = (match.group("where") or "").lower()
+    if where == "global":
+        return Suppression("hadolint", "file", span, codes, None)
+    if where == "stage":
+        return Suppression("hadolint", "stage", span, codes, _stage_scope(dockerfile, line))
+    return Suppression("hadolint", "line", span, codes, _next_scope(dockerfile, line))
+
+
+def _codes(text: str, position: int, start: int, index: LineIndex, *, hadolint: bool) -> Iterable[SuppressionCode]:
+    """Comma-separated tokens from `position`. After plain whitespace (no comma), a token that is not
+    code-shaped starts the free-form reason and ends the list."""
+    after_comma = True
+    while True:
+        token = _TOKEN.match(text, position)
+        if token is None:
+            return
+        word = token.group()
+        if not after_comma and not _CODE_SHAPE.fullmatch(word):
+            return
+        yield _resolve(word, index.span(start + token.start(), start + token.end()), hadolint)
+        rest = text[token.end() :]
+        stripped = rest.lstrip(" \t")
+        if stripped.startswith(","):
+            after_comma = True
+            stripped = stripped[1:].lstrip(" \t")
+        elif len(stripped) == len(rest) or not stripped:
+            return
+        else:
+            after_comma = False
+        position = len(text) - len(stripped)
+
+
+def _resolve(token: str, span: Span, hadolint: bool) -> SuppressionCode:
+    if hadolint:
+        from dflint.hadolint import equivalents
+
+        codes = equivalents(token)
+        return SuppressionCode(token, ",".join(codes) if codes else None, span)
     from dflint.registry import find
 
-    codes: set[str] = set()
-    for token in re.split(r"[,\s]+", text.strip()):
-        if not token:
-            continue
-        rule = find(token)
-        if rule is None:
-            errors.append(ParseError(line, f"unknown rule '{token}' in a dflint pragma"))
-            continue
-        codes.add(rule.meta.code)
-    return codes
+    rule = find(token)
+    if rule is not None:
+        return SuppressionCode(token, rule.meta.code, span)
+    return SuppressionCode(token, None, span, _suggest(token))
 
 
-def apply_pragmas(dockerfile: Dockerfile, findings: Iterable[Finding]) -> tuple[list[Finding], list[ParseError]]:
-    findings = list(findings)
-    errors: list[ParseError] = []
-    file_codes: set[str] = set()
-    file_all = False
-    line_rules: list[tuple[int, int, set[str] | None]] = []  # (first line, last line, codes)
-    for line, text in dockerfile.comments:
-        match = PRAGMA.search(text)
-        if not match:
-            continue
-        codes = _codes(match.group(2), line, errors)
-        if match.group(1).lower() == "ignore-file":
-            if codes is None:
-                file_all = True
-            else:
-                file_codes |= codes
-            continue
-        scope = _scope(dockerfile, line)
-        if scope is not None:
-            line_rules.append((scope[0], scope[1], codes))
-    if file_all:
-        return [], errors
-    kept: list[Finding] = []
-    for finding in findings:
-        if finding.code in file_codes:
-            continue
-        if any(first <= finding.span.line <= last and (codes is None or finding.code in codes) for first, last, codes in line_rules):
-            continue
-        kept.append(finding)
-    return kept, errors
+def _suggest(token: str) -> str | None:
+    import difflib
+
+    from dflint.registry import all_rules
+
+    keys = [key for rule in all_rules() for key in (rule.meta.code, rule.meta.name)]
+    lowered = {key.lower(): key for key in keys}
+    close = difflib.get_close_matches(token.lower(), list(lowered), n=1, cutoff=0.75)
+    return lowered[close[0]] if close else None
 
 
-def _scope(dockerfile: Dockerfile, line: int) -> tuple[int, int] | None:
+def _next_scope(dockerfile: Dockerfile, line: int) -> tuple[int, int] | None:
     """The lines a pragma on `line` covers: the next instruction, or inside a RUN continuation the
     command on the next line."""
     for instruction in dockerfile.instructions:
@@ -75,3 +178,61 @@ def _scope(dockerfile: Dockerfile, line: int) -> tuple[int, int] | None:
         if span.line > line:
             return span.line, span.end_line
     return None
+
+
+def _stage_scope(dockerfile: Dockerfile, line: int) -> tuple[int, int] | None:
+    """hadolint's `stage ignore`: the stage whose FROM follows the pragma, to its last instruction."""
+    for stage in dockerfile.stages:
+        start = stage.from_instruction.span.line
+        if start > line:
+            last = stage.instructions[-1].span.end_line if stage.instructions else stage.from_instruction.span.end_line
+            return start, last
+    return None
+
+
+def _codes_of(suppression: Suppression) -> set[str] | None:
+    """The dflint codes a pragma covers: None for every rule; hadolint tokens may map to several."""
+    if not suppression.codes:
+        return None
+    return {code for item in suppression.codes if item.code for code in item.code.split(",")}
+
+
+def covers(suppression: Suppression, finding: Finding) -> bool:
+    if suppression.scope == "invalid":
+        return False
+    codes = _codes_of(suppression)
+    if codes is not None and finding.code not in codes:
+        return False
+    if suppression.scope == "file":
+        return True
+    return suppression.lines is not None and suppression.lines[0] <= finding.span.line <= suppression.lines[1]
+
+
+def apply_pragmas(suppressions: Sequence[Suppression], findings: Iterable[Finding]) -> list[Finding]:
+    """The findings no pragma covers."""
+    if not suppressions:
+        return list(findings)
+    return [finding for finding in findings if not any(covers(s, finding) for s in suppressions)]
+
+
+def mark_used(suppressions: Sequence[Suppression], findings: Iterable[Finding]) -> tuple[Suppression, ...]:
+    """Each pragma with `used`: the codes of the findings it covers."""
+    findings = list(findings)
+    marked = []
+    for suppression in suppressions:
+        used = frozenset(finding.code for finding in findings if covers(suppression, finding))
+        marked.append(dataclasses.replace(suppression, used=used))
+    return tuple(marked)
+
+
+def named_codes(suppressions: Sequence[Suppression]) -> set[str] | None:
+    """Every code the dflint pragmas name (None when one names no code, i.e. covers every rule)."""
+    named: set[str] = set()
+    for suppression in suppressions:
+        if suppression.source != "dflint" or suppression.scope == "invalid":
+            continue
+        codes = _codes_of(suppression)
+        if codes is None:
+            return None
+        named |= codes
+    return named
