@@ -80,7 +80,7 @@ def _package_words(op: PackageOp) -> list[Word]:
         return []
     verb = op.verb_word.value
     if op.manager == "npm" and op.verb == "install" and verb != "ci":
-        return [requirement_word for requirement_word in _operands(op, op.verb_word)]
+        return _operands(op, op.verb_word)
     if op.manager in ("yarn", "pnpm") and verb == "add":
         return _operands(op, op.verb_word)
     if op.manager == "yarn" and verb == "global":

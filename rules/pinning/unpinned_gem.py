@@ -1,0 +1,85 @@
+"""## What it does
+Flags `gem install` of gems named without a version: no `-v` / `--version` and no `name:version`
+form. Local `.gem` files and installs from a Gemfile (`gem install -g`) are not flagged.
+
+## Why is this bad?
+Without a version the image gets the newest release on the day of the build: two builds of the same
+commit can differ, and a major release can break the image with no change to the Dockerfile.
+RubyGems keeps every published version, so a pin stays installable.
+
+This is hadolint's DL3028.
+
+## Example
+```dockerfile
+FROM ruby:3.3-slim
+RUN gem install bundler
+```
+
+## Use instead
+```dockerfile
+FROM ruby:3.3-slim
+RUN gem install bundler -v 2.5.22
+```
+
+## References
+- [RubyGems: gem install](https://guides.rubygems.org/command-reference/#gem-install)
+- [hadolint DL3028](https://github.com/hadolint/hadolint/wiki/DL3028)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile, ShellCommand, Word
+from dflint.rule import Finding, RuleMeta, Severity
+
+from dflint.rules.layers._shell import all_runs, operands
+from dflint.rules.pinning._unpinned import listing, words_span
+
+META = RuleMeta(
+    code="DF405",
+    name="unpinned-gem",
+    severity=Severity.WARNING,
+    summary="`gem install` without a version",
+)
+
+_VALUE_OPTIONS = frozenset(
+    {
+        "-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s", "--source", "--platform", "-P",
+        "--trust-policy", "--document", "--build-root", "-g", "--file", "--file=", "--without", "--target-rbconfig",
+    }
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage, instruction in all_runs(dockerfile):
+        for command in instruction.commands:
+            loose = _unpinned(command)
+            if not loose:
+                continue
+            names = [word.value or "" for word in loose]
+            yield Finding(
+                META,
+                words_span(loose),
+                f"`gem install` in {stage.label} installs {listing(names)} without a version; add `-v <version>`"
+                f" or write `{names[0]}:<version>`",
+                stage=stage.name,
+            )
+
+
+def _unpinned(command: ShellCommand) -> list[Word]:
+    if command.name != "gem":
+        return []
+    arguments = operands(command.argv, _VALUE_OPTIONS)
+    if not arguments or arguments[0].value != "install":
+        return []
+    values = [word.value for word in command.argv[1:]]
+    if any(value is not None and (value in ("-v", "--version", "-g", "--file") or value.startswith(("--version=", "--file="))) for value in values):
+        return []
+    loose: list[Word] = []
+    for word in arguments[1:]:
+        value = word.value
+        if value is None or "$" in value or ":" in value or value.endswith(".gem") or "/" in value:
+            continue
+        loose.append(word)
+    return loose
