@@ -1,6 +1,6 @@
-"""Shared helpers for rules that read the arguments of non-RUN instructions (ENV, ARG, USER, EXPOSE,
-COPY …) with exact positions: the model keeps those arguments as one joined string, so these read the
-original text again, skipping line continuations and the comment lines Docker drops inside them."""
+"""Shared helpers for rules that read the arguments of non-RUN instructions: quote-aware word splitting
+for `KEY=value` lists (ENV, ARG, LABEL) and the variable references Docker expands. Both work on the
+joined text of `dflint.rules.context._argwords.logical`, whose offsets map back to the file."""
 
 from __future__ import annotations
 
@@ -9,75 +9,8 @@ from dataclasses import dataclass
 
 from dflint.model import Dockerfile, Instruction, Span
 
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def span_at(text: str, start: int, end: int) -> Span:
-    """The span of `text[start:end]` (1-based lines and columns)."""
-    line = text.count("\n", 0, start) + 1
-    column = start - (text.rfind("\n", 0, start) + 1) + 1
-    end_line = line + text.count("\n", start, end)
-    end_column = end - (text.rfind("\n", 0, end) + 1) + 1
-    return Span(line, column, end_line, end_column, start, end)
-
-
-@dataclass(frozen=True, slots=True)
-class Logical:
-    """An instruction's text with continuations removed, and the file offset of each character."""
-
-    text: str
-    offsets: tuple[int, ...]
-    end: int  # file offset just past the last character
-
-    def span(self, dockerfile: Dockerfile, start: int, end: int) -> Span:
-        """The file span of `self.text[start:end]`."""
-        first = self.offsets[start] if start < len(self.offsets) else self.end
-        last = self.offsets[end - 1] + 1 if 0 < end <= len(self.offsets) else first
-        return span_at(dockerfile.text, first, last)
-
-
-def logical(dockerfile: Dockerfile, start: int, end: int) -> Logical:
-    """The logical text of `dockerfile.text[start:end]`: escape + newline removed, and lines that are
-    empty or comments inside the continuation dropped (as Docker does)."""
-    escape = dockerfile.directive("escape") or "\\"
-    source = dockerfile.text
-    chars: list[str] = []
-    offsets: list[int] = []
-    position = start
-    at_line_start = False
-    while position < end:
-        if at_line_start:
-            line_end = source.find("\n", position, end)
-            line_end = end if line_end == -1 else line_end
-            stripped = source[position:line_end].strip()
-            if (not stripped or stripped.startswith("#")) and line_end < end:
-                position = line_end + 1
-                continue
-            at_line_start = False
-        char = source[position]
-        if char == escape:
-            rest = position + 1
-            while rest < end and source[rest] in " \t\r":
-                rest += 1
-            if rest < end and source[rest] == "\n":
-                position = rest + 1
-                at_line_start = True
-                continue
-        chars.append(char)
-        offsets.append(position)
-        position += 1
-    return Logical("".join(chars), tuple(offsets), end)
-
-
-def arguments(dockerfile: Dockerfile, instruction: Instruction) -> Logical:
-    """The logical arguments of an instruction (flags excluded, heredoc bodies excluded)."""
-    span = instruction.arguments_span
-    return logical(dockerfile, span.offset, span.end_offset)
-
-
-def after_keyword(dockerfile: Dockerfile, instruction: Instruction) -> Logical:
-    """The logical text after the keyword: flags and arguments."""
-    return logical(dockerfile, instruction.keyword_span.end_offset, instruction.arguments_span.end_offset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,3 +124,52 @@ def _closing_brace(text: str, start: int) -> int | None:
             if depth == 0:
                 return index
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One `KEY=value` of an ENV, ARG or LABEL (or the single `ENV KEY value` of the legacy form)."""
+
+    key: str
+    value: str | None  # quotes removed, variables not expanded; None for `ARG NAME` without a default
+    key_span: Span
+    span: Span  # the whole `KEY=value`
+
+
+def pairs(dockerfile: Dockerfile, instruction: Instruction) -> list[Pair]:
+    """The keys and values an ENV, ARG or LABEL sets, with their positions in the file."""
+    from dflint.rules.context._argwords import arguments_logical, escape_of
+
+    joined = arguments_logical(dockerfile, instruction)
+    if not joined.text.strip():
+        return []
+    escape = escape_of(dockerfile)
+    words = tokens(joined.text, escape)
+    found: list[Pair] = []
+    if instruction.keyword == "ENV" and words and "=" not in joined.text[words[0].start : words[0].end]:
+        first = words[0]
+        value = joined.text[words[1].start : words[-1].end] if len(words) > 1 else ""
+        value_tokens = tokens(value, escape)
+        found.append(
+            Pair(
+                first.value,
+                " ".join(token.value for token in value_tokens),
+                joined.file_span(dockerfile, first.start, first.end),
+                joined.file_span(dockerfile, first.start, words[-1].end),
+            )
+        )
+        return found
+    for word in words:
+        raw = joined.text[word.start : word.end]
+        name, equals, value = word.value.partition("=")
+        if not name:
+            continue
+        found.append(
+            Pair(
+                name,
+                value if equals else None,
+                joined.file_span(dockerfile, word.start, word.start + max(1, len(raw.partition("=")[0]))),
+                joined.file_span(dockerfile, word.start, word.end),
+            )
+        )
+    return found
