@@ -1,0 +1,68 @@
+"""## What it does
+Flags a `FROM … AS name` whose `AS` keyword is not in the same case as `FROM`: `FROM x as y` or
+`from x AS y`. A `FROM` keyword in mixed case (`From`) is left to DF115.
+
+This is BuildKit's `FromAsCasing` check; hadolint has no equivalent.
+
+## Why is this bad?
+It is harmless to Docker, which reads keywords in any case, but it is inconsistent: the same file
+reads `FROM … as` in one place and `FROM … AS` in another, and search-and-replace or review tools
+that look for one spelling miss the other.
+
+## Example
+```dockerfile
+FROM python:3.12-slim as build
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim AS build
+```
+
+## Fix safety
+Safe: only the case of the `AS` keyword changes, which Docker ignores.
+
+## References
+- [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
+- [BuildKit check FromAsCasing](https://docs.docker.com/reference/build-checks/from-as-casing/)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rules.stages._baseref import from_words
+
+META = RuleMeta(
+    code="DF114",
+    name="from-as-casing",
+    severity=Severity.STYLE,
+    summary="`AS` and `FROM` are written in different cases",
+    fixable=True,
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage in dockerfile.stages:
+        keyword = stage.from_instruction.keyword_text
+        if keyword == keyword.upper():
+            wanted = "AS"
+        elif keyword == keyword.lower():
+            wanted = "as"
+        else:
+            continue
+        word = from_words(dockerfile, stage).as_keyword
+        if word is None or word.text == wanted:
+            continue
+        fix = None
+        if dockerfile.text[word.span.offset : word.span.end_offset] == word.text:
+            fix = Fix.safe(f"Write `{wanted}`", Edit(word.span.offset, word.span.end_offset, wanted))
+        yield Finding(
+            META,
+            word.span,
+            f"`{word.text}` does not match the case of `{keyword}`; write `{keyword} … {wanted}`",
+            fix=fix,
+            stage=stage.name,
+        )
