@@ -1,0 +1,122 @@
+"""## What it does
+Flags a variable in a FROM image reference that has no value unless the build passes one:
+
+- the variable is not declared by an `ARG` before the first FROM (an `ARG` inside a stage is not
+  visible to FROM lines), or
+- it is declared without a default (`ARG BASE`), is not given with `--build-arg`, and the reference
+  is invalid when the variable is empty (`FROM ${BASE}`, `FROM python:${TAG}`).
+
+A default in the reference itself (`FROM python:${TAG:-3.11}`) and BuildKit's predefined arguments
+(`$BUILDPLATFORM`, `$TARGETARCH` …) are fine, and so is an optional suffix that leaves a valid
+reference when empty (`FROM busybox:stable${VARIANT}`).
+
+## Why is this bad?
+An undeclared or unset variable expands to nothing, so `docker build .` without the right
+`--build-arg` fails with "base name (${BASE}) should not be blank" or "invalid reference format",
+and anyone trying the Dockerfile has to guess the value. A default documents a working base image
+and keeps the build-arg as an override.
+
+These are BuildKit's UndefinedArgInFrom and InvalidDefaultArgInFrom checks. dflint resolves the
+values with `--build-arg` too, so a CI job that passes the argument can say so.
+
+## Example
+```dockerfile
+ARG BASE_IMAGE
+FROM ${BASE_IMAGE}
+```
+
+## Use instead
+```dockerfile
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
+```
+
+## References
+- [Dockerfile reference: Understand how ARG and FROM interact](https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact)
+- [BuildKit check UndefinedArgInFrom](https://docs.docker.com/reference/build-checks/undefined-arg-in-from/)
+- [BuildKit check InvalidDefaultArgInFrom](https://docs.docker.com/reference/build-checks/invalid-default-arg-in-from/)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile, Instruction, Stage
+from dflint.rule import Finding, RuleMeta, Severity
+from dflint.variables import PREDEFINED_ARGS, expand
+
+from dflint.rules.context._argwords import arguments_logical, escape_of
+from dflint.rules.runtime._text import pairs, references
+from dflint.rules.stages._baseref import parse_reference
+
+META = RuleMeta(
+    code="DF151",
+    name="from-arg-without-default",
+    severity=Severity.WARNING,
+    summary="A FROM image reference uses a build argument that has no value unless the build passes one",
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage in dockerfile.stages:
+        instruction = stage.from_instruction
+        joined = arguments_logical(dockerfile, instruction)
+        image = joined.text.split(None, 1)[0] if joined.text.strip() else ""
+        start = joined.text.find(image)
+        if "$" not in image:
+            continue
+        env = instruction.env
+        unset = _without_default(dockerfile, instruction)
+        empty = {name: ("" if value is None else value) for name, value in env.items() if name not in PREDEFINED_ARGS}
+        with_empty = expand(image, {**{ref.name: "" for ref in references(image, escape_of(dockerfile))}, **empty})
+        valid_when_empty = with_empty is not None and (
+            parse_reference(with_empty) is not None or dockerfile.stage_by_key(with_empty) is not None
+        )
+        for reference in references(image, escape_of(dockerfile)):
+            name = reference.name
+            if reference.has_default or name in PREDEFINED_ARGS:
+                continue
+            span = joined.file_span(dockerfile, start + reference.start, start + reference.end)
+            if name not in env:
+                yield Finding(META, span, _undeclared(dockerfile, stage, name), stage=stage.name)
+            elif name in unset and not env[name] and not valid_when_empty:
+                shown = f"`{with_empty}`, which is invalid" if with_empty else "empty"
+                yield Finding(
+                    META,
+                    span,
+                    f"`${name}` in the FROM of {stage.label} has no default and no --build-arg, so without one the image"
+                    f" reference is {shown}; give it a default (`ARG {name}=<value>`)",
+                    stage=stage.name,
+                )
+
+
+def _without_default(dockerfile: Dockerfile, before: Instruction) -> set[str]:
+    """Global ARGs declared before `before` whose last declaration has no default."""
+    unset: set[str] = set()
+    for instruction in dockerfile.global_args:
+        if instruction.index > before.index:
+            break
+        for pair in pairs(dockerfile, instruction):
+            if pair.value is None:
+                unset.add(pair.key)
+            else:
+                unset.discard(pair.key)
+    return unset
+
+
+def _undeclared(dockerfile: Dockerfile, stage: Stage, name: str) -> str:
+    later = _declared_in_a_stage(dockerfile, name)
+    where = f" (the `ARG {name}` on line {later.span.line} is inside a stage, where FROM cannot see it)" if later else ""
+    return (
+        f"`${name}` in the FROM of {stage.label} is not declared before the first FROM{where}; it expands to an empty"
+        f" string unless the build passes it: add `ARG {name}=<default>` at the top of the file"
+    )
+
+
+def _declared_in_a_stage(dockerfile: Dockerfile, name: str) -> Instruction | None:
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions_of("ARG"):
+            for word in instruction.arguments.split():
+                if word.partition("=")[0] == name:
+                    return instruction
+    return None
