@@ -1,0 +1,79 @@
+"""## What it does
+Flags `COPY --from=X / /`: a copy of another stage's (or image's) whole filesystem over the current
+stage.
+
+This is hadolint's DL3067.
+
+## Why is this bad?
+It copies everything the other stage holds — its package manager databases, caches, compilers, dev
+headers and build outputs — defeating the point of a multi-stage build: the final image ships the
+build stage again, layered on top of its own base. It also overwrites the current stage's own
+`/etc`, `/usr` and `/var` with the other stage's versions. dflint's size rules treat such a stage as
+shipped. Copy the directories you need instead (a virtualenv, `/usr/local/lib/python3.12/site-packages`,
+the model files).
+
+## Example
+```dockerfile
+FROM python:3.12 AS build
+RUN pip install --no-cache-dir torch==2.4.0
+
+FROM python:3.12-slim
+COPY --from=build / /
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12 AS build
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir torch==2.4.0
+
+FROM python:3.12-slim
+COPY --from=build /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+```
+
+## References
+- [Dockerfile reference: COPY --from](https://docs.docker.com/reference/dockerfile/#copy---from)
+- [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
+- [hadolint DL3067](https://github.com/hadolint/hadolint/wiki/DL3067)
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rules.context._argwords import argument_words
+
+META = RuleMeta(
+    code="DF117",
+    name="copy-whole-filesystem",
+    severity=Severity.WARNING,
+    summary="`COPY --from=X / /` copies a whole filesystem into the stage",
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions_of("COPY"):
+            source = instruction.flag("from")
+            if source is None or not source.value or instruction.heredocs:
+                continue
+            words = argument_words(dockerfile, instruction)
+            if len(words) < 2 or not _is_root(words[-1].value):
+                continue
+            for word in words[:-1]:
+                if _is_root(word.value):
+                    yield Finding(
+                        META,
+                        word.span,
+                        f"`COPY --from={source.value} / /` in {stage.label} copies the whole filesystem of `{source.value}`"
+                        " (package databases, caches, compilers) over this stage; copy only the directories you need",
+                        stage=stage.name,
+                    )
+                    break
+
+
+def _is_root(value: str | None) -> bool:
+    return value is not None and value.startswith("/") and posixpath.normpath(value) in ("/", "//")
