@@ -66,7 +66,7 @@ class Reference:
     name: str
     start: int  # index into the text of the `$`
     end: int
-    has_default: bool  # `${NAME:-x}`, `${NAME-x}`, `${NAME:+x}`, `${NAME+x}`, `${NAME:?x}`
+    has_default: bool  # a modifier: `${NAME:-x}`, `${NAME+x}`, `${NAME:?x}`, `${NAME#pattern}` …, not a plain use
 
 
 def references(text: str, escape: str = "\\") -> list[Reference]:
@@ -102,7 +102,7 @@ def references(text: str, escape: str = "\\") -> list[Reference]:
                 position = match.end()
                 continue
             operator = text[match.end() : close]
-            found.append(Reference(match.group(0), position, close + 1, operator[:2].lstrip(":")[:1] in ("-", "+", "?")))
+            found.append(Reference(match.group(0), position, close + 1, bool(operator)))
             position = close + 1
             continue
         match = _NAME.match(text, position + 1)
