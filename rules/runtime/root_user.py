@@ -1,0 +1,128 @@
+"""## What it does
+Flags an image that runs as root: the last `USER` of the final stage (or of the stages it is built
+FROM) is `root` or `0`, or there is no `USER` at all. Only the final stage matters, so a build stage
+may stay root. It stays silent when:
+
+- the user comes from a variable whose value is unknown (`USER $APP_USER` without a default);
+- the base image is unknown, or its tag says it runs as non-root (distroless `:nonroot`,
+  `:debug-nonroot`), or it is listed in the `non-root-images` option;
+- the ENTRYPOINT or CMD drops privileges itself (`gosu`, `su-exec`, `setpriv`, `runuser`,
+  `chroot --userspec`).
+
+## Why is this bad?
+A process running as root in a container is root on the host's kernel: a bug in the model server,
+a malicious pickle in a model file or a vulnerable dependency then has the most it can get, and a
+container escape lands as root. Kubernetes clusters that enforce the "restricted" Pod Security
+Standard refuse to start such images (`runAsNonRoot`).
+
+Create a user and switch to it at the end of the final stage; give it the files it must write
+(model cache, logs) with `COPY --chown` or `chown` in the same RUN that creates them.
+
+This is hadolint's DL3002, Trivy's DS-0002 and Checkov's CKV_DOCKER_3 / CKV_DOCKER_8.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+COPY app /app
+CMD ["python", "/app/serve.py"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+RUN useradd --create-home --uid 10001 app
+COPY --chown=app app /app
+USER app
+CMD ["python", "/app/serve.py"]
+```
+
+## Options
+- `non-root-images` (default `[]`): base images (names without tag, such as
+  `cgr.dev/chainguard/python`) known to run as a non-root user, so no USER is needed.
+
+## References
+- [Docker: Dockerfile best practices, USER](https://docs.docker.com/build/building/best-practices/#user)
+- [Kubernetes: Pod Security Standards, restricted](https://kubernetes.io/docs/concepts/security/pod-security-standards/)
+- [distroless: nonroot tags](https://github.com/GoogleContainerTools/distroless#debug-images)
+- [hadolint DL3002](https://github.com/hadolint/hadolint/wiki/DL3002), [Trivy DS-0002](https://avd.aquasec.com/misconfig/ds002)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
+from dflint.rule import Finding, RuleMeta, Severity
+
+META = RuleMeta(
+    code="DF620",
+    name="root-user",
+    severity=Severity.WARNING,
+    summary="The image runs as root: no USER, or the last USER is root",
+)
+
+_ROOT = frozenset({"root", "0"})
+_DROPS_PRIVILEGES = ("gosu", "su-exec", "setpriv", "runuser", "--userspec", "s6-setuidgid", "chpst")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    non_root_images: tuple[str, ...] = ()
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
+    final = dockerfile.final_stage()
+    if final is None:
+        return
+    chain = dockerfile.ancestry(final)
+    if _drops_privileges(chain):
+        return
+    user = _last_user(chain)
+    if user is not None:
+        value = user.expand(user.arguments.strip())
+        if value is None or value.split(":", 1)[0].strip() not in _ROOT:
+            return
+        yield Finding(
+            META,
+            user.arguments_span,
+            f"the last USER of {final.label} is `{value}`, so the container runs as root; create a user and end with"
+            " `USER <name>`",
+            stage=final.name,
+        )
+        return
+    root = dockerfile.root_image(final)
+    if root is None or _runs_as_non_root(root, options):
+        return
+    yield Finding(
+        META,
+        final.from_instruction.keyword_span,
+        f"{final.label} sets no USER, so the container runs as the base image's user, root for `{root}` unless it says"
+        " otherwise; create a user and end with `USER <name>`",
+        stage=final.name,
+    )
+
+
+def _last_user(chain: tuple[Stage, ...]) -> Instruction | None:
+    for stage in chain:
+        users = list(stage.instructions_of("USER"))
+        if users:
+            return users[-1]
+    return None
+
+
+def _drops_privileges(chain: tuple[Stage, ...]) -> bool:
+    for stage in chain:
+        for instruction in stage.instructions_of("ENTRYPOINT", "CMD"):
+            if any(word in instruction.arguments for word in _DROPS_PRIVILEGES):
+                return True
+    return False
+
+
+def _runs_as_non_root(reference: str, options: Options) -> bool:
+    name, tag, _ = split_image(reference)
+    name = normalise_image(name.lower())
+    if tag and "nonroot" in tag.lower():
+        return True
+    return name in {normalise_image(image.lower()) for image in options.non_root_images}
