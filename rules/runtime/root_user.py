@@ -4,8 +4,13 @@ FROM) is `root` or `0`, or there is no `USER` at all. Only the final stage matte
 may stay root. It stays silent when:
 
 - the user comes from a variable whose value is unknown (`USER $APP_USER` without a default);
-- the base image is unknown, or its tag says it runs as non-root (distroless `:nonroot`,
-  `:debug-nonroot`), or it is listed in the `non-root-images` option;
+- there is no USER and the base image is not one known to run as root: `scratch`, the Docker
+  official OS and language images (`debian`, `ubuntu`, `alpine`, `python`, `node`, `golang` …) and the
+  usual ML bases (`nvidia/cuda`, `pytorch/pytorch`, `tensorflow/tensorflow`, NGC framework images,
+  conda images), none of which sets a USER. Another base may set its own user (many vendor images
+  do), so dflint cannot tell; list such bases in `root-images` to have them checked;
+- a tag says the base runs as non-root (distroless `:nonroot`, `:debug-nonroot`), or the base is
+  listed in `non-root-images`;
 - the ENTRYPOINT or CMD drops privileges itself (`gosu`, `su-exec`, `setpriv`, `runuser`,
   `chroot --userspec`).
 
@@ -37,6 +42,7 @@ CMD ["python", "/app/serve.py"]
 ```
 
 ## Options
+- `root-images` (default `[]`): more base images (names without tag) known to run as root.
 - `non-root-images` (default `[]`): base images (names without tag, such as
   `cgr.dev/chainguard/python`) known to run as a non-root user, so no USER is needed.
 
@@ -66,8 +72,21 @@ _ROOT = frozenset({"root", "0"})
 _DROPS_PRIVILEGES = ("gosu", "su-exec", "setpriv", "runuser", "--userspec", "s6-setuidgid", "chpst")
 
 
+# Bases whose images set no USER, so they run as root (Docker official images, and the usual ML bases).
+_ROOT_IMAGES = frozenset(
+    """scratch debian ubuntu alpine busybox centos fedora rockylinux almalinux oraclelinux amazonlinux archlinux
+    opensuse/leap python node golang rust gcc buildpack-deps openjdk eclipse-temurin amazoncorretto ruby php perl
+    julia r-base nvidia/cuda nvcr.io/nvidia/cuda pytorch/pytorch tensorflow/tensorflow continuumio/miniconda3
+    continuumio/anaconda3 condaforge/miniforge3 condaforge/mambaforge mambaorg/micromamba nvcr.io/nvidia/pytorch
+    nvcr.io/nvidia/tensorflow nvcr.io/nvidia/tritonserver nvcr.io/nvidia/tensorrt huggingface/transformers-pytorch-gpu
+    rocm/pytorch rocm/dev-ubuntu-22.04 intel/oneapi-basekit registry.access.redhat.com/ubi8/ubi
+    registry.access.redhat.com/ubi9/ubi registry.access.redhat.com/ubi9/ubi-minimal""".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
+    root_images: tuple[str, ...] = ()
     non_root_images: tuple[str, ...] = ()
 
 
@@ -93,13 +112,13 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         )
         return
     root = dockerfile.root_image(final)
-    if root is None or _runs_as_non_root(root, options):
+    if root is None or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
         return
     yield Finding(
         META,
         final.from_instruction.keyword_span,
-        f"{final.label} sets no USER, so the container runs as the base image's user, root for `{root}` unless it says"
-        " otherwise; create a user and end with `USER <name>`",
+        f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); create a user and end with"
+        " `USER <name>`",
         stage=final.name,
     )
 
@@ -118,6 +137,13 @@ def _drops_privileges(chain: tuple[Stage, ...]) -> bool:
             if any(word in instruction.arguments for word in _DROPS_PRIVILEGES):
                 return True
     return False
+
+
+def _runs_as_root(reference: str, options: Options) -> bool:
+    name = normalise_image(split_image(reference)[0].lower())
+    for prefix in ("docker.io/", "index.docker.io/"):
+        name = name.removeprefix(prefix)
+    return name in _ROOT_IMAGES or name in {normalise_image(image.lower()) for image in options.root_images}
 
 
 def _runs_as_non_root(reference: str, options: Options) -> bool:
