@@ -161,6 +161,8 @@ def _suggest(token: str) -> str | None:
 
     keys = [key for rule in all_rules() for key in (rule.meta.code, rule.meta.name)]
     lowered = {key.lower(): key for key in keys}
+    if token.lower().replace("o", "0") in lowered:  # DF3O1: a letter O for a zero
+        return lowered[token.lower().replace("o", "0")]
     close = difflib.get_close_matches(token.lower(), list(lowered), n=1, cutoff=0.75)
     return lowered[close[0]] if close else None
 

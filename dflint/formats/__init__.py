@@ -16,6 +16,10 @@ class Formatter(Protocol):
 FORMATS = {
     "text": "dflint.formats.text",
     "json": "dflint.formats.json_format",
+    "sarif": "dflint.formats.sarif",
+    "github": "dflint.formats.github",
+    "gitlab": "dflint.formats.gitlab",
+    "checkstyle": "dflint.formats.checkstyle",
 }
 
 

@@ -15,7 +15,8 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
 
 
-def render(results: Sequence[FileResult], *, color: bool = False) -> str:
+def render(results: Sequence[FileResult], *, color: bool = False, quiet: bool = False) -> str:
+    """One line per finding, then the savings and a summary (left out with `quiet`)."""
     lines: list[str] = []
     counts: dict[Severity, int] = defaultdict(int)
     fixable = 0
@@ -37,6 +38,8 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
                 file_savings += finding.savings.mb
         if file_savings:
             savings.append((result.path, file_savings))
+    if quiet:
+        return "".join(line + "\n" for line in lines)
     for path, megabytes in savings:
         lines.append(f"{path}: about {_size(megabytes)} could be reclaimed (estimate; see `savings_mb` in --format json)")
     total = sum(counts.values())

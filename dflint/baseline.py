@@ -1,0 +1,146 @@
+"""Baselines and fingerprints: adopt dflint in a repository with existing findings, fail only on new ones.
+
+A finding is keyed by its file (relative to the baseline file's directory), its rule code, and a
+fingerprint of the text it points at (whitespace collapsed), never by its line number: adding or
+removing lines above it does not make it new. Identical keys are counted, so a second copy of a
+baselined problem is still reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from dflint.engine import FileResult
+from dflint.rule import Finding
+
+VERSION = 1
+
+
+class BaselineError(Exception):
+    pass
+
+
+def _snippet(result: FileResult, finding: Finding) -> str:
+    """The text a finding points at and the whole line it starts on, whitespace collapsed."""
+    text = result.dockerfile.text if result.dockerfile is not None else ""
+    span = finding.span
+    snippet = text[span.offset : span.end_offset] if span.end_offset > span.offset else ""
+    lines = text.splitlines()
+    line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    return " ".join(snippet.split()) + "\0" + " ".join(line.split())
+
+
+def fingerprint(result: FileResult, finding: Finding) -> str:
+    """Stable across unrelated edits: the rule and the text it points at, not the position."""
+    digest = hashlib.sha256(f"{finding.code}\0{_snippet(result, finding)}".encode()).hexdigest()
+    return digest[:16]
+
+
+def fingerprints(result: FileResult) -> list[str]:
+    """One fingerprint per finding of a file, unique within it: `<hash>:<n>` for the n-th same key."""
+    seen: Counter[str] = Counter()
+    out: list[str] = []
+    for finding in result.findings:
+        base = fingerprint(result, finding)
+        out.append(f"{base}:{seen[base]}")
+        seen[base] += 1
+    return out
+
+
+def _relative(path: str, base_dir: str) -> str:
+    if path == "-":
+        return path
+    return os.path.relpath(os.path.abspath(path), base_dir).replace(os.sep, "/")
+
+
+def _key(result: FileResult, finding: Finding, base_dir: str) -> tuple[str, str, str]:
+    return (_relative(finding.path or result.path, base_dir), finding.code, fingerprint(result, finding))
+
+
+def write(path: str, results: Sequence[FileResult]) -> int:
+    """Record every finding; returns how many."""
+    base_dir = os.path.dirname(os.path.abspath(path))
+    counts: Counter[tuple[str, str, str]] = Counter()
+    examples: dict[tuple[str, str, str], Finding] = {}
+    for result in results:
+        for finding in result.findings:
+            key = _key(result, finding, base_dir)
+            counts[key] += 1
+            examples.setdefault(key, finding)
+    entries = [
+        {"file": file, "code": code, "fingerprint": print_, "count": counts[(file, code, print_)], "message": examples[(file, code, print_)].message}
+        for file, code, print_ in sorted(counts)
+    ]
+    document = {
+        "version": VERSION,
+        "tool": "dflint",
+        "description": "Findings accepted when dflint was adopted; `dflint --baseline FILE` reports only findings not listed here. Regenerate with `dflint --write-baseline FILE`.",
+        "findings": entries,
+    }
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2)
+        handle.write("\n")
+    os.replace(temporary, path)
+    return sum(counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    path: str
+    counts: dict[tuple[str, str, str], int]
+
+    @property
+    def base_dir(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+
+def load(path: str) -> Baseline:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document: Any = json.load(handle)
+    except FileNotFoundError:
+        raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline {path})") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BaselineError(f"{path}: cannot read the baseline: {error}") from None
+    except json.JSONDecodeError as error:
+        raise BaselineError(f"{path}:{error.lineno}: the baseline is not valid JSON: {error.msg}") from None
+    if not isinstance(document, dict) or document.get("version") != VERSION or not isinstance(document.get("findings"), list):
+        raise BaselineError(f"{path}: not a dflint baseline (version {VERSION}); regenerate it with --write-baseline")
+    counts: dict[tuple[str, str, str], int] = {}
+    for number, entry in enumerate(document["findings"]):
+        try:
+            key = (str(entry["file"]), str(entry["code"]), str(entry["fingerprint"]))
+            counts[key] = counts.get(key, 0) + int(entry.get("count", 1))
+        except (KeyError, TypeError, ValueError):
+            raise BaselineError(f"{path}: entry {number} needs file, code and fingerprint") from None
+    return Baseline(path, counts)
+
+
+def apply(baseline: Baseline, results: Sequence[FileResult]) -> tuple[list[FileResult], int, int]:
+    """Drop baselined findings: (results with only new findings, how many were matched, how many
+    baseline entries matched nothing any more)."""
+    remaining = dict(baseline.counts)
+    matched = 0
+    kept: list[FileResult] = []
+    for result in results:
+        new: list[Finding] = []
+        for finding in result.findings:
+            key = _key(result, finding, baseline.base_dir)
+            if remaining.get(key, 0) > 0:
+                remaining[key] -= 1
+                matched += 1
+            else:
+                new.append(finding)
+        kept.append(replace(result, findings=tuple(new)) if len(new) != len(result.findings) else result)
+    linted = {_relative(result.path, baseline.base_dir) for result in results}
+    stale = sum(count for (file, _, _), count in remaining.items() if count > 0 and file in linted)
+    return kept, matched, stale

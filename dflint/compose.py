@@ -1,0 +1,202 @@
+"""Docker Compose files: lint each service's Dockerfile as the service builds it.
+
+`dflint compose.yaml` reads `services.*.build` (a context string, or a mapping with `context`,
+`dockerfile`, `dockerfile_inline`, `target` and `args`) with `yaml.safe_load`, interpolates
+`${VAR}`, `${VAR:-default}` and `$VAR` from the environment as Compose does, and yields one
+`Service` per local build. Services with only an `image`, or a remote (URL or git) context, are
+skipped. A missing Dockerfile, a context outside the compose project directory, or an unreadable
+compose file is an `InputError` pointing at the compose file's line.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from dflint.source import InputError
+
+COMPOSE_PATTERNS = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml", "compose.*.yaml", "compose.*.yml", "docker-compose.*.yaml", "docker-compose.*.yml")
+_VARIABLE = re.compile(r"\$(?:\$|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
+
+
+def is_compose_file(path: str) -> bool:
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in COMPOSE_PATTERNS)
+
+
+@dataclass(frozen=True, slots=True)
+class Inline:
+    """Where a `dockerfile_inline` block sits in the compose file, to map findings back onto it."""
+
+    line: int  # 1-based compose line of the Dockerfile's first line
+    indent: int  # columns to add; 0 with `exact` False means "point at the value's start"
+    exact: bool  # a literal block (`|`): lines and columns map one to one
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    name: str
+    compose_path: str
+    context: str  # absolute
+    dockerfile: str | None  # absolute path, or None for `dockerfile_inline`
+    inline_text: str | None = None
+    inline: Inline | None = None
+    target: str | None = None
+    build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def interpolate(value: str, environ: Mapping[str, str]) -> str | None:
+    """Compose-style interpolation; None when a variable is unset and has no default."""
+    unresolved = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal unresolved
+        if match.group(0) == "$$":
+            return "$"
+        name = match.group("braced") or match.group("plain")
+        op, arg = match.group("op"), match.group("arg") or ""
+        current = environ.get(name)
+        if op in (":-", "-"):
+            if current is None or (op == ":-" and current == ""):
+                return arg
+            return current
+        if op in (":+", "+"):
+            return arg if current is not None and (op == "+" or current != "") else ""
+        if current is None:
+            unresolved = True
+            return ""
+        return current
+
+    result = _VARIABLE.sub(substitute, value)
+    return None if unresolved else result
+
+
+def services(path: str, environ: Mapping[str, str] | None = None) -> Iterator[Service | InputError]:
+    """Each service with a local build, or an InputError for a problem in the compose file."""
+    import yaml
+
+    environ = dict(os.environ if environ is None else environ)
+    project = os.path.dirname(os.path.abspath(path))
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        yield InputError(path, 1, "no such file or directory")
+        return
+    except (OSError, UnicodeDecodeError) as error:
+        yield InputError(path, 1, f"cannot read the compose file: {error}")
+        return
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        yield InputError(path, mark.line + 1 if mark is not None else 1, f"invalid YAML in the compose file: {getattr(error, 'problem', None) or error}")
+        return
+    found = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        yield InputError(path, 1, "not a compose file: no `services` mapping")
+        return
+    for name, service in found.items():
+        if not isinstance(service, dict) or service.get("build") is None:
+            continue
+        item = _service(path, project, str(name), service["build"], root, text, environ)
+        if item is not None:
+            yield item
+
+
+def _node(root: Any, *keys: str) -> Any:
+    import yaml
+
+    current = root
+    for key in keys:
+        if not isinstance(current, yaml.MappingNode):
+            return current
+        for key_node, value_node in current.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                current = value_node
+                break
+        else:
+            return current
+    return current
+
+
+def _line(root: Any, *keys: str) -> int:
+    node = _node(root, *keys)
+    return int(node.start_mark.line) + 1 if node is not None else 1
+
+
+def _service(path: str, project: str, name: str, build: Any, root: Any, text: str, environ: Mapping[str, str]) -> Service | InputError | None:
+    where = ("services", name, "build")
+    spec: dict[str, Any] = {"context": build} if isinstance(build, str) else build if isinstance(build, dict) else {}
+    if not isinstance(build, (str, dict)):
+        return InputError(path, _line(root, *where), f"service '{name}': `build` must be a path or a mapping")
+    raw_context = str(spec.get("context", "."))
+    context_value = interpolate(raw_context, environ)
+    if context_value is None:
+        return InputError(path, _line(root, *where, "context"), f"service '{name}': build context '{raw_context}' uses a variable that is not set")
+    if _REMOTE.match(context_value):
+        return None  # a remote context cannot be read here: the service is skipped
+    context = os.path.normpath(os.path.join(project, context_value))
+    real_project = os.path.realpath(project)
+    real_context = os.path.realpath(context)
+    if real_context != real_project and not real_context.startswith(real_project + os.sep):
+        return InputError(path, _line(root, *where, "context") if isinstance(build, dict) else _line(root, *where), f"service '{name}': build context '{context_value}' is outside the compose project directory; not linted")
+    if not os.path.isdir(context):
+        return InputError(path, _line(root, *where, "context") if isinstance(build, dict) else _line(root, *where), f"service '{name}': build context '{context_value}' is not a directory")
+    args = _args(spec.get("args"), environ)
+    target = interpolate(str(spec["target"]), environ) if spec.get("target") is not None else None
+    if "dockerfile_inline" in spec:
+        inline_text = str(spec["dockerfile_inline"])
+        return Service(name, path, context, None, inline_text, _inline(root, text, *where, "dockerfile_inline"), target, MappingProxyType(args))
+    raw_dockerfile = str(spec.get("dockerfile", "Dockerfile"))
+    dockerfile_value = interpolate(raw_dockerfile, environ)
+    if dockerfile_value is None:
+        return InputError(path, _line(root, *where, "dockerfile"), f"service '{name}': dockerfile '{raw_dockerfile}' uses a variable that is not set")
+    dockerfile = os.path.normpath(os.path.join(context, dockerfile_value))
+    if not os.path.isfile(dockerfile):
+        line = _line(root, *where, "dockerfile") if "dockerfile" in spec else _line(root, *where)
+        shown = os.path.relpath(dockerfile, project)
+        return InputError(path, line, f"service '{name}': Dockerfile '{shown}' not found (`dockerfile` is relative to the build context '{context_value}')")
+    return Service(name, path, context, dockerfile, None, None, target, MappingProxyType(args))
+
+
+def _args(args: Any, environ: Mapping[str, str]) -> dict[str, str]:
+    """`args:` as a mapping or a list of `NAME=VALUE` / `NAME`; a value-less name comes from the
+    environment, and an unset one stays unknown (left out)."""
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(args, dict):
+        pairs = [(str(key), value) for key, value in args.items()]
+    elif isinstance(args, list):
+        for item in args:
+            name, equals, value = str(item).partition("=")
+            pairs.append((name, value if equals else None))
+    result: dict[str, str] = {}
+    for name, value in pairs:
+        if value is None:
+            if name in environ:
+                result[name] = environ[name]
+            continue
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        resolved = interpolate(text, environ)
+        if resolved is not None:
+            result[name] = resolved
+    return result
+
+
+def _inline(root: Any, text: str, *keys: str) -> Inline:
+    node = _node(root, *keys)
+    if node is None:
+        return Inline(1, 0, False)
+    if getattr(node, "style", None) == "|":
+        lines = text.splitlines()
+        first = int(node.start_mark.line) + 1  # 0-based index of the block's first content line
+        content = next((lines[n] for n in range(first, len(lines)) if lines[n].strip()), "")
+        return Inline(first + 1, len(content) - len(content.lstrip(" ")), True)
+    return Inline(int(node.start_mark.line) + 1, int(node.start_mark.column), False)

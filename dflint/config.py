@@ -1,0 +1,670 @@
+"""Configuration: find, load (`yaml.safe_load` / `tomllib`), validate, and merge with the command line.
+
+A `.dflint.yaml` (or `.dflint.yml`, or a `pyproject.toml` with a `[tool.dflint]` table) is found
+upward from each linted file; `--config FILE` uses one file for every input. The file is validated
+against `dflint/schemas/config.schema.json`, then rule codes, names and options are checked against
+the installed rules. Any problem is a `ConfigError`: `path:line: message` with the offending line.
+
+Nothing here imports yaml or jsonschema until a configuration file is actually found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from dflint.rule import Severity
+
+CONFIG_NAMES = (".dflint.yaml", ".dflint.yml")
+PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    """One or more problems in a configuration file, each `path:line: message` plus the line itself."""
+
+    def __init__(self, path: str, problems: Sequence[tuple[int, str]], text: str | None = None) -> None:
+        self.path = path
+        self.problems = tuple(sorted(problems))
+        self.lines = text.splitlines() if text is not None else []
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        out: list[str] = []
+        for line, message in self.problems:
+            out.append(f"{self.path}:{line}: {message}")
+            if 0 < line <= len(self.lines) and self.lines[line - 1].strip():
+                out.append(f"  {line:>4} | {self.lines[line - 1].rstrip()}")
+        return "\n".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """One configuration file, validated. Paths in it are relative to `root`."""
+
+    path: str
+    root: str
+    select: tuple[str, ...] | None = None  # None: not set
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # code → Options instance
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    target: str | None = None
+    trusted_registries: tuple[str, ...] | None = None
+
+
+# -- finding -------------------------------------------------------------------------------------
+
+
+@cache
+def find_config(directory: str) -> str | None:
+    """The nearest configuration file in `directory` or above it (absolute path), or None."""
+    current = os.path.abspath(directory)
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(current, name)
+            if os.path.isfile(candidate):
+                return candidate
+        pyproject = os.path.join(current, PYPROJECT)
+        if os.path.isfile(pyproject) and _has_tool_table(pyproject):
+            return pyproject
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _has_tool_table(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "dflint" not in text:
+        return False
+    return _toml_table(path, text) is not None
+
+
+def _toml_table(path: str, text: str) -> dict[str, Any] | None:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise ConfigError(path, [(int(match.group(1)) if match else 1, f"invalid TOML: {error}")], text) from None
+    table = data.get("tool", {}).get("dflint") if isinstance(data.get("tool"), dict) else None
+    return table if isinstance(table, dict) else None
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+
+@cache
+def load_config(path: str) -> Config:
+    """Read and validate one configuration file (YAML, or TOML when it ends in `.toml`)."""
+    path = os.path.abspath(path)
+    shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise ConfigError(shown, [(1, f"cannot read the configuration file: {error.strerror or error}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(shown, [(1, "the configuration file is not UTF-8 text")]) from None
+    if path.endswith(".toml"):
+        table = _toml_table(shown, text)
+        if table is None:
+            raise ConfigError(shown, [(1, "no [tool.dflint] table in this file")], text)
+        locate = _TomlLocator(text)
+        data: Any = table
+    else:
+        data, locate = _load_yaml(shown, text)
+        if data is None:
+            data = {}
+    problems = _validate(data, locate)
+    if problems:
+        raise ConfigError(shown, problems, text)
+    return _build(path, shown, data, locate, text)
+
+
+def _load_yaml(shown: str, text: str) -> tuple[Any, _YamlLocator]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(shown, [(line, f"invalid YAML: {problem}")], text) from None
+    locator = _YamlLocator(node)
+    duplicates = locator.duplicates()
+    if duplicates:
+        raise ConfigError(shown, duplicates, text)
+    if data is not None and not isinstance(data, dict):
+        raise ConfigError(shown, [(1, f"the configuration must be a mapping of keys (select, ignore, …), not a {_kind(data)}")], text)
+    return data, locator
+
+
+class _YamlLocator:
+    """Line numbers of keys and values, from the YAML node tree (SafeLoader marks)."""
+
+    def __init__(self, node: Any) -> None:
+        self.node = node
+
+    def __call__(self, path: Sequence[Any], key: bool = False) -> int:
+        import yaml
+
+        current = self.node
+        if current is None:
+            return 1
+        for position, part in enumerate(path):
+            last = position == len(path) - 1
+            if isinstance(current, yaml.MappingNode):
+                for key_node, value_node in current.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
+                        if last and key:
+                            return int(key_node.start_mark.line) + 1
+                        current = value_node
+                        break
+                else:
+                    break
+            elif isinstance(current, yaml.SequenceNode) and isinstance(part, int) and part < len(current.value):
+                current = current.value[part]
+            else:
+                break
+        return int(current.start_mark.line) + 1
+
+    def duplicates(self) -> list[tuple[int, str]]:
+        import yaml
+
+        problems: list[tuple[int, str]] = []
+        pending = [self.node] if self.node is not None else []
+        while pending:
+            node = pending.pop()
+            if isinstance(node, yaml.MappingNode):
+                seen: dict[str, int] = {}
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        line = int(key_node.start_mark.line) + 1
+                        if key_node.value in seen:
+                            problems.append((line, f"duplicate key '{key_node.value}' (first on line {seen[key_node.value]})"))
+                        else:
+                            seen[key_node.value] = line
+                    pending.append(value_node)
+            elif isinstance(node, yaml.SequenceNode):
+                pending.extend(node.value)
+        return problems
+
+
+class _TomlLocator:
+    """Approximate line numbers in a `[tool.dflint]` table: the line of the innermost key found."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.start = next((n for n, line in enumerate(self.lines) if re.match(r"\s*\[\s*tool\s*\.\s*dflint\s*[\].]", line)), 0)
+
+    def __call__(self, path: Sequence[Any], key: bool = False) -> int:
+        found = self.start
+        for part in path:
+            if isinstance(part, int):
+                continue
+            pattern = re.compile(rf"""^\s*(?:\[.*)?["']?{re.escape(str(part))}["']?\s*(?:=|\]|\.)""")
+            for number in range(found, len(self.lines)):
+                if pattern.search(self.lines[number]) or re.search(rf"""[{{,]\s*["']?{re.escape(str(part))}["']?\s*=""", self.lines[number]):
+                    found = number
+                    break
+        return found + 1
+
+
+# -- validation ----------------------------------------------------------------------------------
+
+
+@cache
+def schema() -> dict[str, Any]:
+    import json
+    from importlib import resources
+
+    loaded: dict[str, Any] = json.loads(resources.files("dflint").joinpath("schemas/config.schema.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def _validate(data: Any, locate: Any) -> list[tuple[int, str]]:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    problems: list[tuple[int, str]] = []
+    for error in validator.iter_errors(data):
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {}))
+            for extra in sorted(set(error.instance) - set(known), key=str):
+                problems.append((locate([*path, extra], key=True), _unknown_key(path, str(extra), known)))
+            continue
+        if error.validator == "propertyNames":
+            bad = error.instance
+            problems.append((locate([*path, bad], key=True), f"{_where(path)}: '{bad}' is not a valid key here ({_short(error)})"))
+            continue
+        problems.append((locate(path), f"{_where(path)}: {_describe_error(error)}"))
+    if problems:
+        return problems
+    return _check_rules(data, locate)
+
+
+def _unknown_key(path: list[Any], extra: str, known: list[str]) -> str:
+    import difflib
+
+    where = f" in {_where(path)}" if path else ""
+    close = difflib.get_close_matches(extra, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
+    return f"unknown key '{extra}'{where}{hint}"
+
+
+def _where(path: Sequence[Any]) -> str:
+    if not path:
+        return "the configuration"
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return f"'{out}'"
+
+
+def _describe_error(error: Any) -> str:
+    if error.validator == "type":
+        expected = error.validator_value
+        names = {"array": "a list", "object": "a mapping", "string": "a string", "integer": "an integer", "boolean": "true or false"}
+        wanted = names.get(expected, expected) if isinstance(expected, str) else " or ".join(names.get(e, e) for e in expected)
+        hint = " (quote it)" if expected == "string" and isinstance(error.instance, (int, float, bool)) else ""
+        return f"expected {wanted}, got {_kind(error.instance)} {error.instance!r}{hint}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    return _short(error)
+
+
+def _short(error: Any) -> str:
+    return str(error.message).split("\n", 1)[0]
+
+
+def _kind(value: Any) -> str:
+    return {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _check_rules(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
+    """Codes, names and prefixes must name installed rules; options must fit each rule's Options."""
+    from dflint.registry import expand_selector, find
+
+    problems: list[tuple[int, str]] = []
+
+    def selectors(values: Sequence[str], path: list[Any]) -> None:
+        for index, value in enumerate(values):
+            if expand_selector(value) is None:
+                problems.append((locate([*path, index]), f"{_where(path)}: unknown rule code or name '{value}'{_suggestion(value)}"))
+
+    for key in ("select", "extend-select", "ignore"):
+        selectors(data.get(key, []), [key])
+    for pattern, codes in data.get("per-file-ignores", {}).items():
+        selectors(codes, ["per-file-ignores", pattern])
+    for selector in data.get("severity", {}):
+        if expand_selector(selector) is None:
+            problems.append((locate(["severity", selector], key=True), f"'severity': unknown rule code or name '{selector}'{_suggestion(selector)}"))
+    for key, values in data.get("options", {}).items():
+        rule = find(key)
+        if rule is None:
+            problems.append((locate(["options", key], key=True), f"'options': unknown rule code or name '{key}'{_suggestion(key)}"))
+            continue
+        try:
+            build_options(rule, values)
+        except OptionError as error:
+            problems.append((locate(["options", key, *error.path], key=error.key), f"'options.{key}': {error}"))
+    return problems
+
+
+def _suggestion(token: str) -> str:
+    import difflib
+
+    from dflint.registry import all_rules
+
+    keys = {key.lower(): key for rule in all_rules() for key in (rule.meta.code, rule.meta.name)}
+    if token.lower().replace("o", "0") in keys:  # DF3O1: a letter O for a zero
+        return f" (did you mean '{keys[token.lower().replace('o', '0')]}'?)"
+    close = difflib.get_close_matches(token.lower(), list(keys), n=1, cutoff=0.75)
+    return f" (did you mean '{keys[close[0]]}'?)" if close else " (see `dflint rules`)"
+
+
+# -- rule options --------------------------------------------------------------------------------
+
+
+class OptionError(ValueError):
+    def __init__(self, message: str, path: Sequence[Any] = (), key: bool = False) -> None:
+        super().__init__(message)
+        self.path = list(path)
+        self.key = key
+
+
+def build_options(rule: Any, values: Mapping[str, Any]) -> Any:
+    """A rule's frozen `Options` from a mapping of kebab-case keys; unknown keys or wrong types raise."""
+    import typing
+
+    options_type = rule.options_type
+    if options_type is None:
+        raise OptionError(f"{rule.meta.code} {rule.meta.name} has no options", key=True)
+    fields = {item.name: item for item in dataclasses.fields(options_type)}
+    hints = typing.get_type_hints(options_type)
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        name = str(key).replace("-", "_")
+        if name not in fields:
+            known = ", ".join(name.replace("_", "-") for name in fields) or "none"
+            raise OptionError(f"unknown option '{key}' for {rule.meta.code} {rule.meta.name} (known: {known})", [key], key=True)
+        try:
+            kwargs[name] = convert(value, hints[name])
+        except TypeError as error:
+            raise OptionError(f"'{key}' {error}", [key]) from None
+    try:
+        return options_type(**kwargs)
+    except (TypeError, ValueError) as error:
+        raise OptionError(f"invalid options for {rule.meta.code} {rule.meta.name}: {error}") from None
+
+
+def convert(value: Any, annotation: Any) -> Any:
+    """A YAML/TOML value → the annotated type (lists become tuples, frozensets …), or TypeError."""
+    import collections.abc
+    import enum
+    import types
+    import typing
+
+    if annotation is Any:
+        return value
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return convert(value, arg)
+            except TypeError:
+                continue
+        raise TypeError(f"must be {describe(annotation)}, not {_kind(value)} {value!r}")
+    if origin is typing.Literal:
+        if value in args:
+            return value
+        raise TypeError(f"must be one of {', '.join(map(repr, args))}, not {value!r}")
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        for member in annotation:
+            if value in (member.value, member.name, str(member)):
+                return member
+        raise TypeError(f"must be one of {', '.join(str(m.value) for m in annotation)}, not {value!r}")
+    if annotation is bool:
+        if isinstance(value, bool):
+            return value
+    elif annotation is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif annotation is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif annotation is str:
+        if isinstance(value, str):
+            return value
+    elif origin in (tuple, list, set, frozenset, collections.abc.Sequence, collections.abc.Set, collections.abc.Collection):
+        if isinstance(value, list):
+            item_type = args[0] if args else Any
+            items = [convert(item, item_type) for item in value]
+            if origin in (set, frozenset, collections.abc.Set):
+                return frozenset(items) if origin is not set else set(items)
+            return list(items) if origin is list else tuple(items)
+    elif origin in (dict, collections.abc.Mapping):
+        if isinstance(value, dict):
+            key_type, value_type = args if args else (Any, Any)
+            converted = {convert(k, key_type): convert(v, value_type) for k, v in value.items()}
+            return converted if origin is dict else MappingProxyType(converted)
+    else:
+        raise TypeError(f"has a type dflint cannot read from configuration ({annotation!r})")
+    raise TypeError(f"must be {describe(annotation)}, not {_kind(value)} {value!r}")
+
+
+def describe(annotation: Any) -> str:
+    import collections.abc
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(describe(arg) for arg in args)
+    if annotation is type(None):
+        return "null"
+    if origin in (tuple, list, set, frozenset, collections.abc.Sequence, collections.abc.Set):
+        return f"a list of {describe(args[0]).removeprefix('a ').removeprefix('an ')}s" if args else "a list"
+    if origin in (dict, collections.abc.Mapping):
+        return "a mapping"
+    return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+# -- building ------------------------------------------------------------------------------------
+
+
+def _build(path: str, shown: str, data: dict[str, Any], locate: Any, text: str) -> Config:
+    from dflint.registry import all_rules, expand_selector, find
+
+    options: dict[str, Any] = {}
+    for key, values in data.get("options", {}).items():
+        rule = find(key)
+        assert rule is not None
+        options[rule.meta.code] = build_options(rule, values)
+    trusted = tuple(data["trusted-registries"]) if "trusted-registries" in data else None
+    if trusted is not None:
+        for rule in all_rules():
+            if rule.options_type is None or "trusted_registries" not in {item.name for item in dataclasses.fields(rule.options_type)}:
+                continue
+            explicit = data.get("options", {})
+            if any(find(key) is rule and ("trusted-registries" in values or "trusted_registries" in values) for key, values in explicit.items()):
+                continue
+            import typing
+
+            annotation = typing.get_type_hints(rule.options_type)["trusted_registries"]
+            base = options.get(rule.meta.code) or rule.default_options()
+            options[rule.meta.code] = dataclasses.replace(base, trusted_registries=convert(list(trusted), annotation))
+    severity: dict[str, Severity] = {}
+    for selector, level in data.get("severity", {}).items():
+        for rule in expand_selector(selector) or []:
+            severity[rule.meta.code] = Severity.parse(level)
+    return Config(
+        path=path,
+        root=os.path.dirname(path),
+        select=tuple(data["select"]) if "select" in data else None,
+        extend_select=tuple(data.get("extend-select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        fail_on=Severity.parse(data["fail-on"]) if "fail-on" in data else None,
+        severity=MappingProxyType(severity),
+        options=MappingProxyType(options),
+        per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in data.get("per-file-ignores", {}).items()),
+        exclude=tuple(data.get("exclude", ())),
+        build_args=MappingProxyType(dict(data.get("build-args", {}))),
+        target=data.get("target"),
+        trusted_registries=trusted,
+    )
+
+
+# -- globs ---------------------------------------------------------------------------------------
+
+
+@cache
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A gitignore-like glob: `*` and `?` stay within a path segment, `**` crosses them, and a
+    pattern that matches a directory matches everything below it."""
+    pattern = pattern.strip()
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    pattern = pattern.rstrip("/")
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        char = pattern[i]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(char))
+            else:
+                body = pattern[i + 1 : end]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                i = end + 1
+                continue
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out) + r"(?:/.*)?\Z")
+
+
+def matches(pattern: str, relative: str) -> bool:
+    """Does a glob match a path relative to the configuration's directory (posix separators)? A
+    pattern without `/` matches any path component (like `.gitignore`)."""
+    regex = glob_regex(pattern)
+    if regex.match(relative):
+        return True
+    if "/" not in pattern.strip().strip("/"):
+        return any(regex.match(part) for part in relative.split("/"))
+    return False
+
+
+def relative_to(path: str, root: str) -> str | None:
+    relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    return None if relative == ".." or relative.startswith("../") else relative
+
+
+# -- merging with the command line ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """What the command line said; None / empty means "not given"."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    target: str | None = None
+    build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    context_dir: str | None = None
+    max_bytes: int | None = None
+    config: str | None = None  # --config FILE
+    isolated: bool = False  # --isolated: no configuration file at all
+
+
+def merge(config: Config | None, cli: Overrides) -> Any:
+    """Settings for files under `config`: the command line wins.
+
+    `--select` replaces the file's `select`, `extend-select` and `ignore` (as a new layer, the ruff
+    way); without it, the file's selection stands and `--ignore` / `--extend-select` add to it.
+    `--build-arg` overrides the file's `build-args` per name."""
+    from dflint.engine import Settings
+
+    kwargs: dict[str, Any] = {}
+    if cli.max_bytes is not None:
+        kwargs["max_bytes"] = cli.max_bytes
+    if config is None:
+        return Settings(
+            select=cli.select or (),
+            extend_select=cli.extend_select,
+            ignore=cli.ignore,
+            fail_on=cli.fail_on or Severity.WARNING,
+            target=cli.target,
+            build_args=MappingProxyType(dict(cli.build_args)),
+            context_dir=cli.context_dir,
+            **kwargs,
+        )
+    if cli.select is not None:
+        select, extend, ignore = cli.select, cli.extend_select, cli.ignore
+    else:
+        select, extend, ignore = config.select or (), config.extend_select + cli.extend_select, config.ignore + cli.ignore
+    return Settings(
+        select=select,
+        extend_select=extend,
+        ignore=ignore,
+        fail_on=cli.fail_on or config.fail_on or Severity.WARNING,
+        target=cli.target or config.target,
+        build_args=MappingProxyType({**config.build_args, **cli.build_args}),
+        context_dir=cli.context_dir,
+        severity_overrides=config.severity,
+        rule_options=config.options,
+        per_file_ignores=config.per_file_ignores,
+        **kwargs,
+    )
+
+
+class Resolver:
+    """Settings and rules for each linted path, from the configuration that applies to it."""
+
+    def __init__(self, cli: Overrides) -> None:
+        self.cli = cli
+        self._selections: dict[tuple[str | None, tuple[str, ...], Any], tuple[Any, list[Any]]] = {}
+
+    def config_for(self, path: str) -> Config | None:
+        """The configuration for a file (`-` resolves from the current directory); raises ConfigError."""
+        if self.cli.isolated:
+            return None
+        if self.cli.config is not None:
+            return load_config(self.cli.config)
+        directory = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
+        found = find_config(directory)
+        return load_config(found) if found is not None else None
+
+    def excluded(self, path: str) -> bool:
+        config = self.config_for(path)
+        if config is None or not config.exclude:
+            return False
+        relative = relative_to(path, config.root)
+        return relative is not None and any(matches(pattern, relative) for pattern in config.exclude)
+
+    def settings_for(self, path: str, *, target: str | None = None, build_args: Mapping[str, str] | None = None) -> tuple[Any, list[Any]]:
+        """(Settings, rules) for a file; `target` and `build_args` come from a compose service
+        (the command line still wins). Raises ConfigError or engine.SelectionError."""
+        from dflint.engine import selected_rules
+
+        config = self.config_for(path)
+        settings = merge(config, self.cli)
+        if target is not None and self.cli.target is None:
+            settings = dataclasses.replace(settings, target=target)
+        if build_args:
+            settings = dataclasses.replace(settings, build_args=MappingProxyType({**settings.build_args, **build_args, **self.cli.build_args}))
+        ignored: tuple[str, ...] = ()
+        if config is not None and config.per_file_ignores:
+            relative = relative_to(path, config.root)
+            if relative is not None:
+                ignored = tuple(code for pattern, codes in config.per_file_ignores if matches(pattern, relative) for code in codes)
+        key = (config.path if config else None, ignored, (settings.target, tuple(sorted(settings.build_args.items()))))
+        cached = self._selections.get(key)
+        if cached is None:
+            cached = (settings, selected_rules(settings, ignored))
+            self._selections[key] = cached
+        return cached
