@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Mapping
@@ -126,7 +127,7 @@ class _Builder:
             errors=tuple(sorted(set(self.errors), key=lambda error: error.line)),
             target=self.options.target,
             context_dir=self.context.root if self.context else None,
-            dockerignore=self._dockerignore(),
+            dockerignore=self._dockerignore(path),
         )
 
     # -- instructions ---------------------------------------------------------------------------
@@ -410,14 +411,23 @@ class _Builder:
                 nested.append(self._read_requirements(None, relative, is_constraint, depth + 1))
         return RequirementsFile(image_path, context_path, "read", f"read from the build context ({context_path})", constraint, tuple(requirements), tuple(nested))
 
-    def _dockerignore(self) -> tuple[str, ...] | None:
+    def _dockerignore(self, path: str) -> tuple[str, ...] | None:
+        """Ignore patterns: `<Dockerfile>.dockerignore` next to the Dockerfile, which BuildKit prefers,
+        else `.dockerignore` at the context root."""
         if self.context is None:
             return None
-        try:
-            text = self.context.read_text(".dockerignore")
-        except ContextError:
-            return None
-        return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
+        candidates = [".dockerignore"]
+        if path and path != "-":
+            specific = os.path.relpath(os.path.abspath(path) + ".dockerignore", self.context.root)
+            if not specific.startswith(".."):
+                candidates.insert(0, specific.replace(os.sep, "/"))
+        for candidate in candidates:
+            try:
+                text = self.context.read_text(candidate)
+            except ContextError:
+                continue
+            return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
+        return None
 
 
 def _blank_markers(text: str) -> str:

@@ -39,3 +39,16 @@ def test_fixture_header_passes_rule_options(tmp_path: Path) -> None:
     assert settings.target == "app"
     options = settings.rule_options["DF105"]
     assert options.trusted_registries == ("*.gcr.io", "docker.io")
+
+
+def test_dockerfile_specific_dockerignore_wins(tmp_path: Path) -> None:
+    from dflint.parse import Options
+
+    (tmp_path / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    (tmp_path / "api.Dockerfile.dockerignore").write_text("# comment\n*.pt\n\n!keep.pt\n", encoding="utf-8")
+    text = "FROM python:3.12\nCOPY . .\n"
+    specific = parse(text, str(tmp_path / "api.Dockerfile"), Options(context_dir=str(tmp_path)))
+    assert specific.dockerignore == ("*.pt", "!keep.pt")
+    plain = parse(text, str(tmp_path / "Dockerfile"), Options(context_dir=str(tmp_path)))
+    assert plain.dockerignore == (".git",)
+    assert parse(text, str(tmp_path / "Dockerfile")).dockerignore is None  # no context: unknown

@@ -44,12 +44,24 @@ def test_examples_behave_as_documented(rule, tmp_path: Path) -> None:  # type: i
     examples = dockerfile_blocks(found["Example"])
     fixes = dockerfile_blocks(found["Use instead"])
     assert examples and fixes
+    _build_context(tmp_path, found["Example"])
     for example in examples:
         result = lint_source(example, "Dockerfile", settings, [rule], str(tmp_path))
         assert any(f.code == rule.meta.code for f in result.findings), f"Example does not trigger {rule.meta.code}:\n{example}"
+    _build_context(tmp_path, found["Use instead"])
     for fixed in fixes:
         result = lint_source(fixed, "Dockerfile", settings, [rule], str(tmp_path))
         assert not result.findings, f"'Use instead' triggers {rule.meta.code}:\n{fixed}"
+
+
+def _build_context(directory: Path, section: str) -> None:
+    """A section's ```dockerignore block, if it has one, is the .dockerignore of its examples' context."""
+    ignore = directory / ".dockerignore"
+    blocks = re.findall(r"```dockerignore\n(.*?)```", section, re.DOTALL)
+    if blocks:
+        ignore.write_text(blocks[0], encoding="utf-8")
+    elif ignore.exists():
+        ignore.unlink()
 
 
 def test_generated_docs_are_current() -> None:
