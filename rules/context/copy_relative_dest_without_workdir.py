@@ -1,0 +1,72 @@
+"""## What it does
+Flags a `COPY` or `ADD` to a relative destination (`COPY app.py .`, `COPY src/ app/`) when no
+`WORKDIR` was set earlier in the stage or in the stages it is built `FROM`. A destination that
+depends on an unknown variable is left alone.
+
+This is hadolint's DL3045.
+
+## Why is this bad?
+A relative destination is relative to the working directory of the base image, which this file does
+not state: `/` for most distribution images, `/workspace` for many ML images, `/home/<user>` for
+others. The files land somewhere the `CMD` may not look, and a new base image moves them.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+COPY app.py .
+CMD ["python", "app.py"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+WORKDIR /app
+COPY app.py .
+CMD ["python", "app.py"]
+```
+
+## References
+- [Dockerfile reference: COPY](https://docs.docker.com/reference/dockerfile/#copy)
+- [Dockerfile reference: WORKDIR](https://docs.docker.com/reference/dockerfile/#workdir)
+- [hadolint DL3045](https://github.com/hadolint/hadolint/wiki/DL3045)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rules.context._copies import copy_parts, is_absolute
+
+META = RuleMeta(
+    code="DF507",
+    name="copy-relative-dest-without-workdir",
+    severity=Severity.WARNING,
+    summary="`COPY` to a relative destination before any `WORKDIR`",
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    workdir_set: dict[int, bool] = {}
+    for stage in dockerfile.stages:
+        is_set = workdir_set.get(stage.base_stage, False) if stage.base_stage is not None else False
+        for instruction in stage.instructions:
+            if instruction.keyword == "WORKDIR":
+                is_set = True
+                continue
+            parts = copy_parts(dockerfile, instruction)
+            if is_set or parts is None or parts.destination is None:
+                continue
+            value = parts.destination.value
+            if value is None or not value or is_absolute(value):
+                continue
+            yield Finding(
+                META,
+                parts.destination.span,
+                f"`{instruction.keyword}` to relative `{parts.destination.text}` in {stage.label} before any WORKDIR: it lands"
+                " in the base image's working directory, which this file does not set; add `WORKDIR /app` (or use an absolute"
+                " destination)",
+                stage=stage.name,
+            )
+        workdir_set[stage.index] = is_set

@@ -1,0 +1,69 @@
+"""## What it does
+Flags a relative `WORKDIR` (`WORKDIR app`) when no `WORKDIR` was set earlier in the stage, or in
+the stages it is built `FROM`. A relative `WORKDIR` after an absolute one is fine; a path that
+depends on an unknown variable is left alone.
+
+This follows BuildKit's `WorkdirRelativePath` check. hadolint's DL3000 flags every relative
+`WORKDIR`, even after an absolute one in the same stage, where the result is well defined.
+
+## Why is this bad?
+A relative `WORKDIR` is relative to the working directory of the base image, which the Dockerfile
+does not state and which can change when the base image is updated: `WORKDIR app` is `/app` on one
+base and `/home/user/app` or `/workspace/app` on another (many ML images set `/workspace`). The
+`COPY`, `RUN` and `CMD` that follow then read and write somewhere else.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+WORKDIR app
+COPY . .
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+```
+
+## References
+- [Dockerfile reference: WORKDIR](https://docs.docker.com/reference/dockerfile/#workdir)
+- [BuildKit check WorkdirRelativePath](https://docs.docker.com/reference/build-checks/workdir-relative-path/)
+- [hadolint DL3000](https://github.com/hadolint/hadolint/wiki/DL3000)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rules.context._argwords import escape_of, process_word
+from dflint.rules.context._copies import is_absolute
+
+META = RuleMeta(
+    code="DF501",
+    name="relative-workdir",
+    severity=Severity.WARNING,
+    summary="Relative `WORKDIR` with no absolute `WORKDIR` before it",
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    escape = escape_of(dockerfile)
+    workdir_set: dict[int, bool] = {}
+    for stage in dockerfile.stages:
+        is_set = workdir_set.get(stage.base_stage, False) if stage.base_stage is not None else False
+        for instruction in stage.instructions_of("WORKDIR"):
+            written = instruction.arguments.strip()
+            value = process_word(written, instruction, escape) if written else None
+            if not is_set and value and not is_absolute(value):
+                yield Finding(
+                    META,
+                    instruction.arguments_span,
+                    f"relative WORKDIR `{written}` in {stage.label} is relative to the base image's working directory,"
+                    f" which this file does not set and which may change; write an absolute path such as `/{value.lstrip('./')}`",
+                    stage=stage.name,
+                )
+            is_set = True
+        workdir_set[stage.index] = is_set
