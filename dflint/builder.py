@@ -346,7 +346,7 @@ class _Builder:
         `RUN cat <<EOF > f` feed it to another program, so the body holds no shell commands."""
         command_line = _blank_markers(self._shell_source(raw, start)[: raw.logical_end - start])
         commands = parse_script(command_line, start, self.index.span, env, workdir) if command_line.strip() else []
-        runs_body = not commands or (commands[0].name in _SHELLS and len(commands[0].argv) == 1)
+        runs_body = not commands or (commands[0].name in _SHELLS and _reads_script_from_stdin(commands[0]))
         if not runs_body:
             return commands
         for heredoc in raw.heredocs[:1]:
@@ -428,6 +428,24 @@ class _Builder:
                 continue
             return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
         return None
+
+
+def _reads_script_from_stdin(shell: ShellCommand) -> bool:
+    """A shell given only options (`bash`, `bash -ex`, `sh -eu -o pipefail`, `bash -l`) reads its
+    script from stdin, the heredoc; `bash -c '…'` and `bash script.sh` do not."""
+    values = shell.args
+    index = 0
+    while index < len(values):
+        value = values[index]
+        if value is None or not value.startswith(("-", "+")) or value in ("-", "+"):
+            return False
+        if value in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            index += 2
+            continue
+        if not value.startswith("--") and "c" in value[1:]:
+            return False
+        index += 1
+    return True
 
 
 def _blank_markers(text: str) -> str:
