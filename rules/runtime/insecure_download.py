@@ -182,7 +182,8 @@ def _git_npm_pip_config(command: ShellCommand) -> Iterator[tuple[Span, str]]:
                 yield command.argv[index].span, "`git config http.sslVerify false` skips the server certificate check"
     if name in ("npm", "yarn", "pnpm"):
         for index, value in enumerate(lowered):
-            if value in ("strict-ssl", "--strict-ssl", "strict-ssl=false", "--strict-ssl=false"):
+            setting = value in ("strict-ssl", "strict-ssl=false") and ("config" in lowered or "set" in lowered)
+            if setting or value in ("--strict-ssl", "--strict-ssl=false"):
                 following = lowered[index + 1] if index + 1 < len(lowered) else ""
                 if value.endswith("=false") or following in _FALSY:
                     yield command.argv[index].span, f"`{name}` with `strict-ssl` false skips the registry certificate check"
