@@ -1,0 +1,67 @@
+"""## What it does
+Flags `EXPOSE 22` (also `22/tcp`, a range that contains 22, or a variable that resolves to 22) in a
+shipped stage.
+
+## Why is this bad?
+Port 22 means an SSH server runs in the container: another daemon to patch, host keys and
+credentials baked into or generated in the image, and a way in that bypasses the orchestrator's
+access control and audit. To get a shell in a running container use `docker exec` or
+`kubectl exec`; to copy files, `docker cp` or `kubectl cp`. An inference image should expose only
+its serving port.
+
+This is Trivy's DS-0004 and Checkov's CKV_DOCKER_1.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+EXPOSE 22 8000
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+EXPOSE 8000
+```
+
+## References
+- [Dockerfile reference: EXPOSE](https://docs.docker.com/reference/dockerfile/#expose)
+- [Trivy DS-0004](https://avd.aquasec.com/misconfig/ds004)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
+
+from dflint.rules.context._argwords import shell_words
+
+META = RuleMeta(
+    code="DF627",
+    name="expose-ssh",
+    severity=Severity.WARNING,
+    summary="The image exposes the SSH port 22",
+)
+
+_PORT = re.compile(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", re.IGNORECASE)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage in dockerfile.shipped_stages():
+        for instruction in stage.instructions_of("EXPOSE"):
+            for word in shell_words(dockerfile, instruction):
+                match = _PORT.fullmatch(word.value or "")
+                if match is None or (match.group(3) or "tcp").lower() != "tcp":
+                    continue
+                low = int(match.group(1))
+                high = int(match.group(2) or low)
+                if low <= 22 <= high:
+                    yield Finding(
+                        META,
+                        word.span,
+                        f"{stage.label} exposes port 22 (SSH): use `docker exec` / `kubectl exec` for a shell instead of an SSH"
+                        " server in the image",
+                        stage=stage.name,
+                    )
