@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from dflint.rule import Severity  # imported where used: `--version` and `--help` never load the model
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMAT_CHOICES = ("text", "json")
+FORMAT_CHOICES = ("text", "json", "sarif", "github", "gitlab", "checkstyle")
 
 
 class DefaultGroup(click.Group):
@@ -68,6 +68,15 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the files (with `-`: print the fixed text on stdout).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff and write nothing; exit 1 when something would change.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, help="Configuration file for every input (.dflint.yaml or pyproject.toml) instead of the one found upward from each file.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection (how opt-in rules such as DF690 are enabled).")
+@click.option("--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too (for pre-commit).")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write the report to this file instead of stdout.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule produced instead of the findings (text or json).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary, no notes.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False), default=None, help="Record every current finding in this baseline file and exit 0 (unless an input error).")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -84,101 +93,154 @@ def check(
     apply_fixes: bool = False,
     unsafe_fixes: bool = False,
     show_diff: bool = False,
+    config_file: str | None = None,
+    isolated: bool = False,
+    extend_select: tuple[str, ...] = (),
+    force_exclude: bool = False,
+    output_file: str | None = None,
+    statistics: bool = False,
+    quiet: bool = False,
+    baseline_file: str | None = None,
+    write_baseline_file: str | None = None,
 ) -> None:
     """Lint Dockerfiles (files, directories searched recursively, or - for stdin)."""
+    from dflint.config import ConfigError, Overrides, Resolver
     from dflint.engine import SelectionError, Settings, selected_rules
+    from dflint.inputs import plan
     from dflint.registry import RuleLoadError
     from dflint.rule import Severity
 
-    settings = Settings(
-        select=_split_codes(select),
+    if statistics and output_format not in ("text", "json"):
+        raise click.UsageError("--statistics works with --format text or json")
+    overrides = Overrides(
+        select=_split_codes(select) or None,
+        extend_select=_split_codes(extend_select),
         ignore=_split_codes(ignore),
-        fail_on=Severity.parse(fail_on or "warning"),
+        fail_on=Severity.parse(fail_on) if fail_on else None,
         target=target,
         build_args=MappingProxyType(_parse_build_args(build_args)),
         context_dir=context_dir,
         max_bytes=max_file_size,
+        config=config_file,
+        isolated=isolated,
     )
     try:
-        rules = selected_rules(settings)
+        selected_rules(Settings(select=overrides.select or (), extend_select=overrides.extend_select, ignore=overrides.ignore))
+        inputs = list(plan(paths or (".",), Resolver(overrides), exclude=exclude, stdin_filename=stdin_filename, force_exclude=force_exclude))
+    except ConfigError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_ERROR)
     except (SelectionError, RuleLoadError) as error:
         click.echo(f"dflint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     if show_diff:
-        sys.exit(_diff(paths or (".",), settings, rules, stdin_filename, exclude, unsafe_fixes))
-    outcomes = _fix(paths or (".",), settings, rules, stdin_filename, exclude, unsafe_fixes) if apply_fixes else None
+        sys.exit(_diff(inputs, unsafe_fixes))
+    outcomes = _fix(inputs, unsafe_fixes) if apply_fixes else None
     if outcomes is not None:
         results = [outcome.result for outcome in outcomes]
     else:
-        results = _lint(paths or (".",), settings, rules, stdin_filename, exclude)
-    report_to_stderr = outcomes is not None and "-" in paths  # stdout carries the fixed text
-    color = not no_color and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    from dflint.formats import renderer
+        results = _lint(inputs)
+    fail_levels = [item.settings.fail_on if item.settings is not None else Severity.WARNING for item in inputs]
+    if write_baseline_file:
+        from dflint import baseline
 
-    output = renderer(output_format)(results, color=color and not report_to_stderr)
-    (sys.stderr if report_to_stderr else sys.stdout).write(output)
+        count = baseline.write(write_baseline_file, results)
+        if not quiet:
+            click.echo(f"dflint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_file}", err=True)
+    elif baseline_file:
+        from dflint import baseline
+
+        try:
+            accepted = baseline.load(baseline_file)
+        except baseline.BaselineError as error:
+            click.echo(f"dflint: error: {error}", err=True)
+            sys.exit(EXIT_ERROR)
+        results, matched, stale = baseline.apply(accepted, results)
+        if not quiet and (matched or stale):
+            note = f"dflint: {matched} finding{'s' if matched != 1 else ''} in the baseline {baseline_file} not reported"
+            if stale:
+                note += f"; {stale} baseline entr{'ies' if stale != 1 else 'y'} no longer found{' (refresh it with --write-baseline)' if stale else ''}"
+            click.echo(note, err=True)
+    report_to_stderr = outcomes is not None and "-" in paths and not output_file  # stdout carries the fixed text
+    color = not no_color and not output_file and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    if statistics:
+        from dflint.formats import statistics as statistics_format
+
+        output = statistics_format.render_json(results) if output_format == "json" else statistics_format.render_text(results)
+    else:
+        from dflint.formats import renderer
+
+        extra = {"quiet": True} if quiet and output_format == "text" else {}
+        output = renderer(output_format)(results, color=color and not report_to_stderr, **extra)
+    if output_file:
+        _write_report(output_file, output)
+    else:
+        (sys.stderr if report_to_stderr else sys.stdout).write(output)
     if output_format != "json":
         for result in results:
             for error in result.errors:
                 click.echo(str(error), err=True)
-    if outcomes is not None:
-        click.echo(_fix_summary(outcomes, unsafe_fixes), err=report_to_stderr or output_format != "text")
-    sys.exit(exit_code(results, settings.fail_on))
+    if outcomes is not None and not quiet:
+        click.echo(_fix_summary(outcomes, unsafe_fixes), err=report_to_stderr or output_format != "text" or bool(output_file))
+    code = exit_code(results, fail_levels)
+    sys.exit(EXIT_CLEAN if write_baseline_file and code == EXIT_FINDINGS else code)  # a new baseline accepts every finding
 
 
-def _lint(paths: Sequence[str], settings: Any, rules: Any, stdin_filename: str | None, exclude: Sequence[str]) -> list[Any]:
-    from dflint.discover import discover
-    from dflint.engine import FileResult, lint_bytes, lint_file
-    from dflint.source import InputError
-
-    results: list[FileResult] = []
-    for path, from_directory in discover(paths, exclude):
-        if path == "-":
-            shown = stdin_filename or "-"
-            context = settings.context_dir or (os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd())
-            results.append(lint_bytes(sys.stdin.buffer.read(), shown, settings, rules, context))
-        elif os.path.isdir(path) and not from_directory:
-            results.append(FileResult(path, (), (InputError(path, 1, "directory has no Dockerfile (looked for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile)"),)))
-        else:
-            results.append(lint_file(path, settings, rules))
-    return results
+def _write_report(path: str, output: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(output)
+    except OSError as error:
+        click.echo(f"dflint: error: cannot write {path}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
-def _fix_inputs(paths: Sequence[str], settings: Any, rules: Any, stdin_filename: str | None, exclude: Sequence[str], unsafe: bool, write: bool) -> list[Any]:
+def _lint(inputs: Sequence[Any]) -> list[Any]:
+    from dflint.inputs import lint
+
+    return lint(inputs, read_stdin=sys.stdin.buffer.read)
+
+
+def _fix_inputs(inputs: Sequence[Any], unsafe: bool, write: bool) -> list[Any]:
     """Fix every input in memory (and, with `write`, on disk); stdin's fixed text goes to stdout when writing."""
-    from dflint.discover import discover
     from dflint.engine import FileResult
     from dflint.fix import FixOutcome, fix_bytes, fix_file
-    from dflint.source import InputError
+    from dflint.inputs import for_service, lint
 
     outcomes: list[FixOutcome] = []
-    for path, from_directory in discover(paths, exclude):
-        if path == "-":
-            shown = stdin_filename or "-"
-            context = settings.context_dir or (os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd())
+    for item in inputs:
+        if item.path == "-":
             data = sys.stdin.buffer.read()
-            outcome = fix_bytes(data, shown, settings, rules, context, unsafe=unsafe)
+            outcome = fix_bytes(data, item.shown, item.settings, item.rules, item.settings.context_dir, unsafe=unsafe)
             if write:
                 sys.stdout.buffer.write(outcome.fixed_bytes() if outcome.changed else data)
                 sys.stdout.flush()
             outcomes.append(outcome)
-        elif os.path.isdir(path) and not from_directory:
-            error = InputError(path, 1, "directory has no Dockerfile (looked for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile)")
-            outcomes.append(FixOutcome(path, "", "", (), FileResult(path, (), (error,))))
+        elif item.error is not None:
+            outcomes.append(FixOutcome(item.shown, "", "", (), FileResult(item.shown, (), (item.error,))))
+        elif item.service is not None and item.service.inline_text is not None:
+            outcomes.append(FixOutcome(item.shown, "", "", (), lint([item])[0]))  # an inline Dockerfile is not rewritten
         else:
-            outcomes.append(fix_file(path, settings, rules, unsafe=unsafe, write=write))
+            outcome = fix_file(item.path, item.settings, item.rules, unsafe=unsafe, write=write)
+            if item.service is not None:
+                import dataclasses
+
+                outcome = dataclasses.replace(outcome, result=for_service(outcome.result, item.service))
+            outcomes.append(outcome)
     return outcomes
 
 
-def _fix(paths: Sequence[str], settings: Any, rules: Any, stdin_filename: str | None, exclude: Sequence[str], unsafe: bool) -> list[Any]:
-    return _fix_inputs(paths, settings, rules, stdin_filename, exclude, unsafe, write=True)
+def _fix(inputs: Sequence[Any], unsafe: bool) -> list[Any]:
+    return _fix_inputs(inputs, unsafe, write=True)
 
 
-def _diff(paths: Sequence[str], settings: Any, rules: Any, stdin_filename: str | None, exclude: Sequence[str], unsafe: bool) -> int:
+def _diff(inputs: Sequence[Any], unsafe: bool) -> int:
     """`--diff`: print what the fixes would change; write nothing. Exit 1 when something would change."""
     from dflint.fix import unified_diff
 
-    outcomes = _fix_inputs(paths, settings, rules, stdin_filename, exclude, unsafe, write=False)
+    outcomes = _fix_inputs(inputs, unsafe, write=False)
     for outcome in outcomes:
         sys.stdout.write(unified_diff(outcome))
         for error in outcome.result.errors:
@@ -210,10 +272,12 @@ def _fix_summary(outcomes: Sequence[Any], unsafe: bool, *, dry_run: bool = False
     return summary + "."
 
 
-def exit_code(results: Sequence[Any], fail_on: Severity) -> int:
+def exit_code(results: Sequence[Any], fail_on: Severity | Sequence[Severity]) -> int:
+    """2 for an input error, 1 for a finding at or above its file's `fail_on`, else 0."""
     if any(result.errors for result in results):
         return EXIT_ERROR
-    if any(finding.effective_severity >= fail_on for result in results for finding in result.findings):
+    levels = list(fail_on) if isinstance(fail_on, Sequence) else [fail_on] * len(results)
+    if any(finding.effective_severity >= level for result, level in zip(results, levels) for finding in result.findings):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -229,16 +293,26 @@ def rules_command(output_format: str) -> None:
         import json
 
         payload = [
-            {"code": r.meta.code, "name": r.meta.name, "severity": str(r.meta.severity), "summary": r.meta.summary, "fixable": r.meta.fixable}
+            {
+                "code": r.meta.code,
+                "name": r.meta.name,
+                "severity": str(r.meta.severity),
+                "summary": r.meta.summary,
+                "fixable": r.meta.fixable,
+                "default_enabled": r.meta.default_enabled,
+            }
             for r in rules
         ]
         click.echo(json.dumps(payload, indent=2))
         return
     from tabulate import tabulate
 
-    rows = [(r.meta.code, r.meta.name, str(r.meta.severity), ("[*] " if r.meta.fixable else "") + r.meta.summary) for r in rules]
+    rows = [
+        (r.meta.code, r.meta.name, str(r.meta.severity), ("[*] " if r.meta.fixable else "") + ("(opt-in) " if not r.meta.default_enabled else "") + r.meta.summary)
+        for r in rules
+    ]
     click.echo(tabulate(rows, headers=["code", "name", "severity", "summary"], tablefmt="simple"))
-    click.echo(f"\n{len(rules)} rules; [*] fixable with --fix.")
+    click.echo(f"\n{len(rules)} rules; [*] fixable with --fix; (opt-in) runs only when selected by code or name.")
 
 
 @main.command("explain")

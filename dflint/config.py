@@ -65,7 +65,6 @@ class Config:
 # -- finding -------------------------------------------------------------------------------------
 
 
-@cache
 def find_config(directory: str) -> str | None:
     """The nearest configuration file in `directory` or above it (absolute path), or None."""
     current = os.path.abspath(directory)
@@ -109,7 +108,6 @@ def _toml_table(path: str, text: str) -> dict[str, Any] | None:
 # -- loading -------------------------------------------------------------------------------------
 
 
-@cache
 def load_config(path: str) -> Config:
     """Read and validate one configuration file (YAML, or TOML when it ends in `.toml`)."""
     path = os.path.abspath(path)
@@ -628,16 +626,25 @@ class Resolver:
     def __init__(self, cli: Overrides) -> None:
         self.cli = cli
         self._selections: dict[tuple[str | None, tuple[str, ...], Any], tuple[Any, list[Any]]] = {}
+        self._found: dict[str, str | None] = {}  # directory → configuration file
+        self._loaded: dict[str, Config] = {}
 
     def config_for(self, path: str) -> Config | None:
         """The configuration for a file (`-` resolves from the current directory); raises ConfigError."""
         if self.cli.isolated:
             return None
         if self.cli.config is not None:
-            return load_config(self.cli.config)
+            return self._load(self.cli.config)
         directory = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
-        found = find_config(directory)
-        return load_config(found) if found is not None else None
+        if directory not in self._found:
+            self._found[directory] = find_config(directory)
+        found = self._found[directory]
+        return self._load(found) if found is not None else None
+
+    def _load(self, path: str) -> Config:
+        if path not in self._loaded:
+            self._loaded[path] = load_config(path)
+        return self._loaded[path]
 
     def excluded(self, path: str) -> bool:
         config = self.config_for(path)

@@ -1,0 +1,154 @@
+"""What a run lints: paths, directories, stdin and compose files turned into inputs, each with the
+settings and rules of the configuration that applies to it.
+
+- A directory is searched for Dockerfiles; the configuration's `exclude` (and `--exclude`) skip
+  files found there. A file named on the command line is linted even when excluded, unless
+  `--force-exclude` (what pre-commit wants: it passes every staged file by name).
+- `-` reads stdin; `--stdin-filename` is the path reported, and configuration, context and
+  per-file ignores resolve from it.
+- A compose file (`compose.yaml`, `docker-compose.yml`, …) yields one input per service with a local
+  build, with the service's context, Dockerfile, target and build args; its findings name the service.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dflint.compose import Service, is_compose_file
+from dflint.config import Resolver
+from dflint.discover import discover, excluded
+from dflint.engine import FileResult, lint_bytes, lint_file, lint_source
+from dflint.model import Span
+from dflint.source import InputError
+
+NO_DOCKERFILE = "directory has no Dockerfile (looked for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile)"
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    path: str  # the file to read: a Dockerfile, `-` for stdin, or the compose file for an inline Dockerfile
+    shown: str  # the path reported
+    settings: Any = None
+    rules: Sequence[Any] = ()
+    error: InputError | None = None
+    service: Service | None = None
+
+
+def plan(paths: Sequence[str], resolver: Resolver, *, exclude: Sequence[str] = (), stdin_filename: str | None = None, force_exclude: bool = False) -> Iterator[Input]:
+    """Inputs in command-line order. Raises ConfigError / SelectionError for a bad configuration."""
+    for path, from_directory in discover(paths, exclude):
+        if path == "-":
+            name = stdin_filename or "-"
+            if force_exclude and stdin_filename and (excluded(stdin_filename, exclude) or resolver.excluded(stdin_filename)):
+                continue
+            settings, rules = resolver.settings_for(stdin_filename or "-")
+            context = settings.context_dir or (os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd())
+            yield Input("-", name, dataclasses.replace(settings, context_dir=context), rules)
+        elif os.path.isdir(path) and not from_directory:
+            yield Input(path, path, error=InputError(path, 1, NO_DOCKERFILE))
+        elif from_directory:
+            if not resolver.excluded(path):
+                yield Input(path, path, *resolver.settings_for(path))
+        elif force_exclude and (excluded(path, exclude) or resolver.excluded(path)):
+            continue
+        elif is_compose_file(path) and os.path.isfile(path):
+            yield from _compose(path, resolver)
+        else:
+            yield Input(path, path, *resolver.settings_for(path))
+
+
+def _compose(path: str, resolver: Resolver) -> Iterator[Input]:
+    from dflint.compose import services
+
+    project = os.path.dirname(os.path.abspath(path))
+    shown_project = os.path.dirname(path)
+    for item in services(path):
+        if isinstance(item, InputError):
+            yield Input(path, path, error=item)
+            continue
+        if item.dockerfile is not None:
+            shown = os.path.normpath(os.path.join(shown_project, os.path.relpath(item.dockerfile, project)))
+            settings, rules = resolver.settings_for(item.dockerfile, target=item.target, build_args=item.build_args)
+            yield Input(item.dockerfile, shown, dataclasses.replace(settings, context_dir=settings.context_dir or item.context), rules, service=item)
+        else:
+            settings, rules = resolver.settings_for(path, target=item.target, build_args=item.build_args)
+            yield Input(path, path, dataclasses.replace(settings, context_dir=settings.context_dir or item.context), rules, service=item)
+
+
+Batch = Callable[[Sequence[str], Any, Sequence[Any]], list[FileResult]]
+
+
+def one_by_one(paths: Sequence[str], settings: Any, rules: Sequence[Any]) -> list[FileResult]:
+    return [lint_file(path, settings, rules) for path in paths]
+
+
+def lint(inputs: Sequence[Input], read_stdin: Callable[[], bytes] | None = None, batch: Batch | None = None) -> list[FileResult]:
+    """Lint every input; files that share settings go to `batch` together (which may lint them in
+    worker processes), one by one in this process by default."""
+    batch = batch or one_by_one
+    results: list[FileResult | None] = [None] * len(inputs)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for position, item in enumerate(inputs):
+        if item.error is not None:
+            results[position] = FileResult(item.shown, (), (item.error,))
+        elif item.path == "-":
+            data = read_stdin() if read_stdin is not None else b""
+            results[position] = lint_bytes(data, item.shown, item.settings, item.rules, item.settings.context_dir)
+        elif item.service is not None and item.service.inline_text is not None:
+            results[position] = lint_source(item.service.inline_text, item.shown, item.settings, item.rules, item.settings.context_dir)
+        else:
+            groups.setdefault((id(item.settings), id(item.rules)), []).append(position)
+    for positions in groups.values():
+        first = inputs[positions[0]]
+        linted = batch([inputs[p].path for p in positions], first.settings, first.rules)
+        for position, result in zip(positions, linted):
+            shown = inputs[position].shown
+            results[position] = result if result.path == shown else _renamed(result, shown)
+    final: list[FileResult] = []
+    for item, result in zip(inputs, results):
+        assert result is not None
+        final.append(for_service(result, item.service) if item.service is not None else result)
+    return final
+
+
+def _renamed(result: FileResult, shown: str) -> FileResult:
+    findings = tuple(dataclasses.replace(finding, path=shown) for finding in result.findings)
+    errors = tuple(InputError(shown, error.line, error.message) for error in result.errors)
+    return dataclasses.replace(result, path=shown, findings=findings, errors=errors)
+
+
+def for_service(result: FileResult, service: Service) -> FileResult:
+    """Name the service in every finding and error; an inline Dockerfile's positions are moved onto
+    the compose file (its fixes are dropped: their offsets are into the inline text)."""
+    prefix = f"service '{service.name}': "
+    findings = []
+    for finding in result.findings:
+        changes: dict[str, Any] = {"message": prefix + finding.message}
+        if service.inline is not None:
+            changes["span"] = _moved(finding.span, service)
+            changes["fix"] = None
+        findings.append(dataclasses.replace(finding, **changes))
+    errors = []
+    for error in result.errors:
+        line = _moved(Span(max(error.line, 1), 1, max(error.line, 1), 1), service).line if service.inline is not None else error.line
+        errors.append(InputError(error.path, line, prefix + error.message))
+    return dataclasses.replace(result, findings=tuple(findings), errors=tuple(errors))
+
+
+def _moved(span: Span, service: Service) -> Span:
+    inline = service.inline
+    assert inline is not None
+    if not inline.exact:
+        return Span(inline.line, inline.indent + 1, inline.line, inline.indent + 1, span.offset, span.end_offset)
+    return Span(
+        inline.line + span.line - 1,
+        span.column + inline.indent,
+        inline.line + span.end_line - 1,
+        span.end_column + inline.indent,
+        span.offset,
+        span.end_offset,
+    )
