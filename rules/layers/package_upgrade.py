@@ -16,7 +16,8 @@ Upgrading everything inside the Dockerfile rebuilds the base image by hand, badl
 Rebuild on a fresh base instead: bump the tag or digest (a bot such as Renovate or Dependabot can do
 it) and build with `--pull`. Upgrade single packages by name when a fix cannot wait for the base.
 
-This is a judgement call and the rule is `info`: Docker removed "avoid `apt-get upgrade`" from its
+This is a judgement call, so the rule is `info` and opt-in (select it by code or name,
+`--select DF308`): Docker removed "avoid `apt-get upgrade`" from its
 best practices (docker/docs#12571), hadolint dropped DL3005 (hadolint#562) and Trivy deprecated
 DS-0024, because upgrading is better than shipping known vulnerabilities when the base image is not
 rebuilt often. If that is your case, ignore this rule.
@@ -58,6 +59,7 @@ META = RuleMeta(
     name="package-upgrade",
     severity=Severity.INFO,
     summary="Upgrading every system package in the Dockerfile instead of rebuilding on a fresh base image",
+    default_enabled=False,
 )
 
 _MANAGERS = frozenset({"apt", "apk", "yum", "dnf", "microdnf"})

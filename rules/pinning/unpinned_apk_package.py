@@ -10,8 +10,8 @@ builds of the same commit can differ, and a major update of a library arrives un
 
 The rule is `info` and accepts fuzzy pins on purpose. Alpine's repositories keep only the newest
 build of each package in a branch, so an exact pin such as `curl=8.9.1-r0` breaks the build as soon
-as `-r1` is published (the same problem that makes most teams turn off hadolint's apt pinning rule
-DL3008, see hadolint#1253). Pinning the base image to an Alpine release (`alpine:3.20`) plus a fuzzy
+as `-r1` is published (the same problem that makes most teams turn off exact apt pins, see
+hadolint#1253). Pinning the base image to an Alpine release (`alpine:3.20`) plus a fuzzy
 constraint (`curl~8.9`) gives reproducible major and minor versions while still receiving security
 rebuilds.
 
