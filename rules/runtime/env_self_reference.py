@@ -1,0 +1,103 @@
+"""## What it does
+Flags an `ENV` that sets several variables and uses one of them in the value of another:
+`ENV CUDA_HOME=/usr/local/cuda PATH=$CUDA_HOME/bin:$PATH`. A variable that refers to its own
+previous value (`PATH=…:$PATH`) is fine.
+
+This is hadolint's DL3044. hadolint only flags a variable not defined before the instruction;
+dflint flags it either way, because the value used is then the old one, which is just as surprising.
+
+## Why is this bad?
+Docker expands every value of an `ENV` with the variables as they were *before* the instruction, so
+the reference does not see the value set next to it: in the example `PATH` gets an empty `CUDA_HOME`
+(`/bin:…`), and `nvcc` is not found. The line reads as if it worked.
+
+## Example
+```dockerfile
+FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
+ENV CUDA_HOME=/usr/local/cuda PATH=$CUDA_HOME/bin:$PATH
+```
+
+## Use instead
+```dockerfile
+FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
+ENV CUDA_HOME=/usr/local/cuda
+ENV PATH=$CUDA_HOME/bin:$PATH
+```
+
+## References
+- [Dockerfile reference: ENV](https://docs.docker.com/reference/dockerfile/#env)
+- [Dockerfile reference: environment replacement](https://docs.docker.com/reference/dockerfile/#environment-replacement)
+- [hadolint DL3044](https://github.com/hadolint/hadolint/wiki/DL3044)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rules.context._argwords import escape_of
+from dflint.rules.runtime._pairs import key_value_pairs
+
+META = RuleMeta(
+    code="DF605",
+    name="env-self-reference",
+    severity=Severity.ERROR,
+    summary="`ENV` uses a variable that the same `ENV` sets",
+)
+
+_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    escape = escape_of(dockerfile)
+    for instruction in dockerfile.instructions:
+        pairs = key_value_pairs(dockerfile, instruction)
+        if pairs is None or pairs.legacy or instruction.keyword != "ENV" or len(pairs.pairs) < 2:
+            continue
+        keys = {pair.key for pair in pairs.pairs}
+        for pair in pairs.pairs:
+            for start, end, name in _references(pair.raw_value, escape):
+                if name == pair.key or name not in keys:
+                    continue
+                new = next(other.value for other in pairs.pairs if other.key == name)
+                before = instruction.env[name] if name in instruction.env else ""
+                old = "an unknown earlier value" if before is None else (f"`{before}`" if before else "an empty value")
+                new_text = f"`{new}`" if new is not None else "the new value"
+                span = pairs.logical.file_span(dockerfile, pair.value_start + start, pair.value_start + end)
+                stage = dockerfile.stage_of(instruction)
+                yield Finding(
+                    META,
+                    span,
+                    f"`{pair.raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV expands"
+                    f" with the values from before it, so {pair.key} gets {old}, not {new_text}; set {name} in an earlier ENV",
+                    stage=stage.name if stage is not None else None,
+                )
+
+
+def _references(value: str, escape: str) -> Iterator[tuple[int, int, str]]:
+    """Variable references outside single quotes and not escaped: (start, end, name)."""
+    quote = ""
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if quote == "'":
+            if char == "'":
+                quote = ""
+        elif char == escape:
+            index += 2
+            continue
+        elif char == "'" and not quote:
+            quote = "'"
+        elif char == '"':
+            quote = "" if quote == '"' else '"'
+        elif char == "$":
+            match = _REFERENCE.match(value, index)
+            if match:
+                name = match.group(1) or match.group(2)
+                end = match.end() if match.group(2) else value.find("}", index) + 1 or match.end()
+                yield index, end, name
+                index = end
+                continue
+        index += 1

@@ -1,0 +1,113 @@
+"""## What it does
+Flags `CMD` and `ENTRYPOINT` written in shell form (`CMD python serve.py`) in a stage that has not
+changed its shell with `SHELL`.
+
+This is BuildKit's `JSONArgsRecommended` check and hadolint's DL3025.
+
+## Why is this bad?
+Shell form runs the command as `/bin/sh -c "…"`. The shell, not your server, is the container's main
+process, and a shell does not pass on `SIGTERM`: on `docker stop` or a Kubernetes rollout the
+inference server never hears that it should stop, finishes no in-flight requests, and is killed
+after the grace period. A shell-form `ENTRYPOINT` also ignores `CMD` and every argument given to
+`docker run`.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+CMD python -m uvicorn app:api --host 0.0.0.0 --port 8000
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+CMD ["python", "-m", "uvicorn", "app:api", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+When you need the shell (variables, `&&`), let it hand over to the server with `exec`:
+
+```dockerfile
+FROM python:3.12-slim
+CMD ["/bin/sh", "-c", "exec python -m uvicorn app:api --port ${PORT:-8000}"]
+```
+
+## Fix safety
+The fix is offered when the command is plain words with no shell syntax (no `$`, quotes, `&&`, `|`,
+`;`, redirections, globs, `~` or shell builtins), so the shell had nothing to do and the JSON form
+runs the same program with the same arguments. It is safe for `CMD`. It is unsafe for
+`ENTRYPOINT`: in exec form the entrypoint starts receiving `CMD` and `docker run` arguments, which
+the shell form silently dropped.
+
+## References
+- [Dockerfile reference: shell and exec form](https://docs.docker.com/reference/dockerfile/#shell-and-exec-form)
+- [BuildKit check JSONArgsRecommended](https://docs.docker.com/reference/build-checks/json-args-recommended/)
+- [hadolint DL3025](https://github.com/hadolint/hadolint/wiki/DL3025)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile, Instruction, Stage
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+
+META = RuleMeta(
+    code="DF601",
+    name="json-args-recommended",
+    severity=Severity.WARNING,
+    summary="`CMD`/`ENTRYPOINT` in shell form: the shell, not the server, gets the stop signal",
+    fixable=True,
+)
+
+_PLAIN = re.compile(r"[A-Za-z0-9_./:,@%+=-]+")
+_BUILTINS = frozenset(
+    "! . : [ [[ alias bg break builtin case cd command continue declare do done elif else esac eval exec exit export false"
+    " fc fg for function getopts hash if jobs kill let local read readonly return select set shift source test then"
+    " time trap true type typeset ulimit umask unalias unset until wait while".split()
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage in dockerfile.stages:
+        if _shell_changed_before(dockerfile, stage):
+            continue
+        for instruction in stage.instructions:
+            if instruction.keyword == "SHELL":
+                break  # from here on the author chose the shell deliberately
+            if instruction.keyword not in ("CMD", "ENTRYPOINT") or instruction.is_exec_form:
+                continue
+            if not instruction.arguments.strip():
+                continue
+            yield Finding(
+                META,
+                instruction.arguments_span,
+                f"shell-form {instruction.keyword} in {stage.label} runs under `/bin/sh -c`: the shell is the main process"
+                f" and does not pass SIGTERM on, so the server cannot shut down gracefully; use the exec form"
+                f" {instruction.keyword} [\"…\", \"…\"]",
+                fix=_fix(dockerfile, instruction),
+                stage=stage.name,
+            )
+
+
+def _shell_changed_before(dockerfile: Dockerfile, stage: Stage) -> bool:
+    """True when a stage this one is built FROM set a SHELL."""
+    for parent in dockerfile.ancestry(stage)[1:]:
+        if any(instruction.keyword == "SHELL" for instruction in parent.instructions):
+            return True
+    return False
+
+
+def _fix(dockerfile: Dockerfile, instruction: Instruction) -> Fix | None:
+    span = instruction.arguments_span
+    written = dockerfile.text[span.offset : span.end_offset]
+    if "\n" in written or written.strip() != instruction.arguments.strip():
+        return None
+    words = written.split()
+    if not words or not all(_PLAIN.fullmatch(word) for word in words) or "=" in words[0] or words[0] in _BUILTINS:
+        return None
+    replacement = "[" + ", ".join(json.dumps(word) for word in words) + "]"
+    trailing = len(written) - len(written.rstrip())
+    edit = Edit(span.offset, span.end_offset - trailing, replacement)
+    title = f"Use the exec form {instruction.keyword} {replacement}"
+    return Fix.safe(title, edit) if instruction.keyword == "CMD" else Fix.unsafe(title, edit)

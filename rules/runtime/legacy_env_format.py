@@ -1,0 +1,101 @@
+"""## What it does
+Flags `ENV` and `LABEL` in the legacy whitespace form, `ENV KEY value`, instead of `ENV KEY=value`.
+
+This is BuildKit's `LegacyKeyValueFormat` check (which covers `LABEL` too); hadolint has no
+equivalent.
+
+## Why is this bad?
+The legacy form sets exactly one variable, to everything after the first space, which is rarely
+what a line with several words means: `ENV PYTHONUNBUFFERED 1 PYTHONDONTWRITEBYTECODE 1` sets one
+variable, `PYTHONUNBUFFERED`, to `1 PYTHONDONTWRITEBYTECODE 1`, and Python then sees neither
+setting. Docker has deprecated the form and may drop it.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+ENV PIP_NO_CACHE_DIR 1
+LABEL maintainer "ml-platform@example.com"
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+ENV PIP_NO_CACHE_DIR=1
+LABEL maintainer="ml-platform@example.com"
+```
+
+## Fix safety
+Safe: the fix writes `KEY=value`, quoting the value when it holds spaces, so the variable gets the
+same value as before. It is not offered when quoting would change the value (it holds quotes or
+backslashes), when the value spans continuation lines, or when the value looks like several
+`KEY value` settings run together: that line is probably a bug, and a fix that keeps its meaning
+would hide it.
+
+## References
+- [Dockerfile reference: ENV](https://docs.docker.com/reference/dockerfile/#env)
+- [BuildKit check LegacyKeyValueFormat](https://docs.docker.com/reference/build-checks/legacy-key-value-format/)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rules.context._argwords import escape_of
+from dflint.rules.runtime._pairs import Pair, Pairs, key_value_pairs
+
+META = RuleMeta(
+    code="DF604",
+    name="legacy-env-format",
+    severity=Severity.WARNING,
+    summary="`ENV key value` (legacy form) instead of `ENV key=value`",
+    fixable=True,
+)
+
+_SETTING = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for instruction in dockerfile.instructions:
+        pairs = key_value_pairs(dockerfile, instruction)
+        if pairs is None or not pairs.legacy:
+            continue
+        pair = pairs.pairs[0]
+        keyword = instruction.keyword
+        words = pair.raw_value.split()
+        runs_together = instruction.keyword == "ENV" and len(words) >= 3 and any(_SETTING.fullmatch(word) for word in words[1:])
+        if runs_together:
+            message = (
+                f"`{keyword} {pair.key} {pair.raw_value}` sets one variable, {pair.key}, to `{pair.raw_value}`; to set several,"
+                f" write `{keyword} A=1 B=2`"
+            )
+            fix = None
+        else:
+            fix = _fix(dockerfile, pairs, pair)
+            suggested = fix.edits[0].replacement if fix is not None else "=…"
+            message = f"`{keyword} {pair.key} …` uses the legacy form; write `{keyword} {pair.key}{suggested}`"
+        stage = dockerfile.stage_of(instruction)
+        yield Finding(META, pair.key_span, message, fix=fix, stage=stage.name if stage is not None else None)
+
+
+def _fix(dockerfile: Dockerfile, pairs: Pairs, pair: Pair) -> Fix | None:
+    offsets = pairs.logical.offsets
+    key_end = pair.key_span.end_offset
+    value_start = offsets[pair.value_start]
+    value_end = offsets[pair.value_end - 1] + 1
+    if value_end - value_start != pair.value_end - pair.value_start or dockerfile.text[value_start:value_end] != pair.raw_value:
+        return None  # the value spans a line continuation
+    gap = dockerfile.text[key_end:value_start]
+    if not gap or not gap.isspace() or "\n" in gap:
+        return None
+    escape = escape_of(dockerfile)
+    raw = pair.raw_value
+    if any(char.isspace() for char in raw):
+        if any(char in raw for char in ("'", '"', escape, "\\")):
+            return None
+        value = f'"{raw}"'
+    else:
+        value = raw
+    return Fix.safe(f"Write `{pair.key}=`", Edit(key_end, value_end, f"={value}"))

@@ -1,0 +1,68 @@
+"""## What it does
+Flags `ONBUILD FROM`, `ONBUILD MAINTAINER` and `ONBUILD ONBUILD`: triggers Docker does not allow.
+
+This is hadolint's DL3043.
+
+## Why is this bad?
+The image builds, but every image built `FROM` it fails at its first line ("FROM isn't allowed as an
+ONBUILD trigger", "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"): the error surfaces in
+someone else's build, far from its cause.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+ONBUILD ONBUILD RUN pip install --no-cache-dir -r /app/requirements.txt
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+ONBUILD RUN pip install --no-cache-dir -r /app/requirements.txt
+```
+
+## References
+- [Dockerfile reference: ONBUILD](https://docs.docker.com/reference/dockerfile/#onbuild)
+- [hadolint DL3043](https://github.com/hadolint/hadolint/wiki/DL3043)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rules.context._argwords import arguments_logical
+
+META = RuleMeta(
+    code="DF606",
+    name="onbuild-forbidden",
+    severity=Severity.ERROR,
+    summary="`ONBUILD` of `FROM`, `MAINTAINER` or `ONBUILD`, which Docker rejects",
+)
+
+_FORBIDDEN = {
+    "FROM": "FROM isn't allowed as an ONBUILD trigger",
+    "MAINTAINER": "MAINTAINER isn't allowed as an ONBUILD trigger",
+    "ONBUILD": "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+}
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for instruction in dockerfile.instructions:
+        if instruction.keyword != "ONBUILD":
+            continue
+        joined = arguments_logical(dockerfile, instruction)
+        stripped = joined.text.lstrip()
+        if not stripped:
+            continue
+        start = len(joined.text) - len(stripped)
+        word = stripped.split(None, 1)[0]
+        if word.upper() not in _FORBIDDEN:
+            continue
+        stage = dockerfile.stage_of(instruction)
+        yield Finding(
+            META,
+            joined.file_span(dockerfile, start, start + len(word)),
+            f"`ONBUILD {word}`: {_FORBIDDEN[word.upper()]}; every image built FROM this one will fail to build",
+            stage=stage.name if stage is not None else None,
+        )
