@@ -4,7 +4,7 @@ pragmas keep working after a switch.
 The map is data (`dflint/data/hadolint_map.json`), generated from the hadolint codes that rule docs
 name as equivalents: a `DLnnnn` code in a rule's `## References` section (usually a link to the
 hadolint wiki page) or in a sentence of its docs that says "hadolint". `python -m dflint.hadolint`
-rewrites the map and `docs/hadolint.md`; a test fails when either is stale.
+rewrites the map and `docs/hadolint.md`: run it after adding a rule that names a hadolint equivalent.
 """
 
 from __future__ import annotations
