@@ -1,0 +1,379 @@
+"""Build-only dependencies in a stage: compilers and build systems (dflint/data/build_tools.json),
+header packages (dflint/data/dev_packages.json), whether an install is undone in the same RUN, and
+commands that compile."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from dflint.data import load
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
+from dflint.rule import Savings
+from dflint.rules.contents._copied import copied_ops
+
+# The package manager families the data is keyed by.
+FAMILY = {
+    "apt": "apt",
+    "apk": "apk",
+    "dnf": "dnf",
+    "yum": "dnf",
+    "microdnf": "dnf",
+    "conda": "conda",
+    "pip": "pip",
+    "uv": "pip",
+    "pipenv": "pip",
+    "pipx": "pip",
+}
+PYTHON_MANAGERS = ("pip", "uv", "pipenv", "pipx")
+_KIND_TEXT = {
+    "meta-package": "build tools meta-package",
+    "compiler": "compiler",
+    "toolchain": "toolchain",
+    "build-system": "build system",
+    "build-helper": "build helper",
+    "code-generator": "code generator",
+    "vcs": "version control tool",
+    "build-backend": "build backend",
+    "headers": "build headers",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Install:
+    """One package named by an install in a stage: the stage, RUN, operation and requirement."""
+
+    stage: Stage
+    instruction: Instruction
+    op: PackageOp
+    requirement: Requirement
+    via: Instruction | None = None  # the COPY --from that ships it out of a build-only stage
+
+    @property
+    def name(self) -> str:
+        assert self.requirement.name is not None
+        return self.requirement.name
+
+    @property
+    def shipped_by(self) -> str:
+        """`` ships in the image through the COPY at line N`` for a copied install, else empty."""
+        if self.via is None:
+            return ""
+        return f" ships in the image through the COPY at line {self.via.span.line}"
+
+    @property
+    def via_note(self) -> str:
+        """`` (shipped through the COPY at line N)`` for a copied install, else empty."""
+        if self.via is None:
+            return ""
+        return f" (shipped through the COPY at line {self.via.span.line})"
+
+
+def shipped_installs(dockerfile: Dockerfile, managers: tuple[str, ...] | None = None, files: bool = False) -> Iterator[Install]:
+    """Installs in shipped stages, then Python/conda installs in build-only stages whose install
+    prefix a shipped stage copies (`COPY --from=builder /opt/venv /opt/venv`)."""
+    shipped = dockerfile.shipped_stages()
+    yield from installs(shipped, managers, files)
+    for stage, instruction, op, via in copied_ops(dockerfile, shipped):
+        if managers is not None and op.manager not in managers:
+            continue
+        for install in _op_installs(stage, instruction, op, files):
+            yield Install(install.stage, install.instruction, install.op, install.requirement, via.instruction)
+
+
+def installs(stages: tuple[Stage, ...], managers: tuple[str, ...] | None = None, files: bool = False) -> Iterator[Install]:
+    """Packages installed by RUN instructions of `stages` whose names are known. With `files`, also
+    requirements read from files in the build context (their `file`/`file_line` are set)."""
+    for stage in stages:
+        for instruction in stage.instructions:
+            for op in instruction.packages:
+                if managers is None or op.manager in managers:
+                    yield from _op_installs(stage, instruction, op, files)
+
+
+def _op_installs(stage: Stage, instruction: Instruction, op: PackageOp, files: bool) -> Iterator[Install]:
+    if op.verb != "install" or (op.verb_word is not None and op.verb_word.value == "build-dep"):
+        return
+    for requirement in op.packages:
+        if requirement.name:
+            yield Install(stage, instruction, op, requirement)
+    if files:
+        for requirements_file in op.files:
+            for nested in requirements_file.walk():
+                if nested.constraint or nested.status != "read":
+                    continue
+                for requirement in nested.requirements:
+                    if requirement.name:
+                        yield Install(stage, instruction, op, requirement)
+
+
+def where(install: Install) -> str:
+    """`requirements.txt:3` for a requirement from a file, else empty."""
+    requirement = install.requirement
+    if requirement.file is None:
+        return ""
+    return f"{requirement.file}:{requirement.file_line}" if requirement.file_line else requirement.file
+
+
+def size_text(savings: Savings | None, basis: str) -> str:
+    if savings is None:
+        return ""
+    return f" (about {savings.mb:g} MB {basis})"
+
+
+# -- build tools ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BuildTool:
+    name: str
+    family: str
+    kind: str
+    low: bool  # sometimes needed at run time (git)
+    savings: Savings | None
+    basis: str  # what the savings number measures
+
+    @property
+    def kind_text(self) -> str:
+        return _KIND_TEXT.get(self.kind, self.kind)
+
+
+@cache
+def _build_managers() -> dict[str, Any]:
+    managers: dict[str, Any] = load("build_tools")["managers"]
+    return managers
+
+
+def build_tool(manager: str, name: str) -> BuildTool | None:
+    """A compiler, build system or toolchain (header packages are left to `dev_package`)."""
+    family = FAMILY.get(manager)
+    if family is None:
+        return None
+    data = _build_managers().get(family)
+    if data is None:
+        return None
+    name = name.lower()
+    if not any(re.fullmatch(pattern, name) for pattern in data.get("patterns", ())) and not _pip_listed(family, data, name):
+        return None
+    facts = data.get("packages", {}).get(name) or {}
+    kind = facts.get("kind", _guess_kind(name))
+    if kind == "headers" and family != "pip":
+        return None
+    savings, basis = _tool_savings(facts, data, family)
+    return BuildTool(name, family, kind, facts.get("severity") == "low", savings, basis)
+
+
+def _pip_listed(family: str, data: dict[str, Any], name: str) -> bool:
+    """pip's build tools are listed by name (`packages`); its `patterns` only add the nvcc wheels."""
+    return family == "pip" and name in data.get("packages", {})
+
+
+def _guess_kind(name: str) -> str:
+    return "vcs" if name == "git" else "build tool"
+
+
+def _tool_savings(facts: dict[str, Any], data: dict[str, Any], family: str) -> tuple[Savings | None, str]:
+    source = facts.get("source") or data.get("source", "")
+    for key, basis in (("closure_mb", "with its dependencies"), ("installed_mb", "installed")):
+        value = facts.get(key)
+        if isinstance(value, (int, float)) and value > 0:
+            return Savings(float(value), source), basis
+    wheel = facts.get("wheel_mb")
+    if isinstance(wheel, (int, float)) and wheel > 0:
+        return Savings(float(wheel), f"compressed wheel size; {source}"), "as a compressed wheel"
+    return None, ""
+
+
+# -- header packages -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DevPackage:
+    name: str
+    family: str
+    runtime: str | None  # the run-time package to install instead; None: nothing or unknown
+    runtime_known: bool  # True when the data says what the run time needs (possibly nothing)
+    note: str
+    savings: Savings | None
+    basis: str = ""  # what the savings number measures
+
+
+@cache
+def _dev_data() -> dict[str, Any]:
+    data: dict[str, Any] = load("dev_packages")
+    return data
+
+
+def dev_package(manager: str, name: str) -> DevPackage | None:
+    """A package of headers/static libraries (`libpq-dev`, `musl-dev`, `openssl-devel` …)."""
+    family = FAMILY.get(manager)
+    if family is None or family == "pip":
+        return None
+    data = _dev_data()
+    name = name.lower()
+    if name in data.get("exceptions", {}).get(family, ()):
+        return None
+    patterns = data.get("patterns", {}).get(family, ())
+    facts = data.get("packages", {}).get(family, {}).get(name)
+    if facts is None and not any(re.fullmatch(pattern, name) for pattern in patterns):
+        return None
+    tool = _build_managers().get(family, {}).get("packages", {}).get(name)
+    if tool is not None and tool.get("kind") != "headers":
+        return None  # a build tool (build-base): DF201's
+    if facts is None:
+        return DevPackage(name, family, None, False, "", None)
+    runtime = facts.get("runtime")
+    savings, basis = _dev_savings(name, facts, data)
+    return DevPackage(name, family, runtime, True, facts.get("note", ""), savings, basis)
+
+
+def _dev_savings(name: str, facts: dict[str, Any], data: dict[str, Any]) -> tuple[Savings | None, str]:
+    closure = facts.get("closure_mb")
+    if not isinstance(closure, (int, float)):
+        return None, ""
+    runtime_mb = facts.get("runtime_installed_mb")
+    source = facts.get("source") or data.get("source", "")
+    if isinstance(runtime_mb, (int, float)) and runtime_mb < closure:
+        savings = Savings(
+            round(closure - runtime_mb, 1), f"closure of {name} minus the run-time package's installed size; {source}"
+        )
+        return savings, "more than the run-time library"
+    return Savings(float(closure), f"closure of {name}; {source}"), "with its dependencies"
+
+
+# -- removal in the same RUN -----------------------------------------------------------------------
+
+
+def removed_in_same_run(install: Install) -> bool:
+    """True when the same RUN removes the package after installing it, so it never reaches a layer:
+    `apt-get purge`/`apk del`/`dnf remove`/`pip uninstall` naming it, `apk del` of the `--virtual`
+    group it was added to, or apt's `apt-mark auto … && apt-get purge --auto-remove`."""
+    instruction, op = install.instruction, install.op
+    family = FAMILY.get(op.manager)
+    virtual = _virtual_name(op) if op.manager == "apk" else None
+    ops_by_command = {id(other.command): other for other in instruction.packages}
+    marked_auto = False
+    for command in _commands_after(instruction, op.command):
+        if family == "apt" and command.name == "apt-mark" and command.args[:1] == ("auto",):
+            marked_auto = True
+            continue
+        other = ops_by_command.get(id(command))
+        if other is None or other.verb != "remove" or FAMILY.get(other.manager) != family:
+            continue
+        names = {requirement.name for requirement in other.packages}
+        if install.name in names or (virtual is not None and virtual.lower() in names):
+            return True
+        if family == "apt" and marked_auto and _auto_removes(other):
+            return True
+    return False
+
+
+def _auto_removes(op: PackageOp) -> bool:
+    verb = op.verb_word.value if op.verb_word is not None else None
+    return verb == "autoremove" or op.has_flag("--auto-remove", "--autoremove")
+
+
+def _virtual_name(op: PackageOp) -> str | None:
+    words = op.command.argv
+    for position, word in enumerate(words):
+        value = word.value or ""
+        if value in ("--virtual", "-t") and position + 1 < len(words):
+            return words[position + 1].value
+        if value.startswith("--virtual="):
+            return value.split("=", 1)[1]
+    return None
+
+
+def _commands_after(instruction: Instruction, command: ShellCommand) -> list[ShellCommand]:
+    commands = list(instruction.commands)
+    for position, candidate in enumerate(commands):
+        if candidate is command:
+            return commands[position + 1 :]
+    return []
+
+
+def removed_later(install: Install, stages: tuple[Stage, ...]) -> Instruction | None:
+    """A later RUN (in the same or a later shipped stage) that removes the package: too late to
+    shrink the image, worth saying in the message."""
+    seen = False
+    family = FAMILY.get(install.op.manager)
+    for stage in stages:
+        for instruction in stage.instructions:
+            if instruction is install.instruction:
+                seen = True
+                continue
+            if not seen:
+                continue
+            for op in instruction.packages:
+                if op.verb == "remove" and FAMILY.get(op.manager) == family and any(r.name == install.name for r in op.packages):
+                    return instruction
+    return None
+
+
+# -- compiling ---------------------------------------------------------------------------------------
+
+_COMPILERS = frozenset(
+    {
+        "gcc",
+        "g++",
+        "cc",
+        "c++",
+        "clang",
+        "clang++",
+        "nvcc",
+        "gfortran",
+        "rustc",
+        "cmake",
+        "ninja",
+        "meson",
+        "bazel",
+        "bazelisk",
+        "configure",
+        "make",
+    }
+)
+_SETUP_BUILD = frozenset({"build", "build_ext", "bdist_wheel", "install", "develop", "bdist_egg"})
+
+
+def compile_command(command: ShellCommand) -> str | None:
+    """What a command compiles with, when it is a compiler or build invocation, else None."""
+    name = command.name
+    if name is None:
+        return None
+    name = re.sub(r"-\d+(\.\d+)*$", "", name)  # gcc-12, clang-17
+    args = command.args
+    if name in _COMPILERS:
+        return name
+    if name == "cargo" and args[:1] in (("build",), ("install",)):
+        return "cargo " + str(args[0])
+    if name == "go" and args[:1] in (("build",), ("install",)):
+        return "go " + str(args[0])
+    if re.fullmatch(r"python(\d+(\.\d+)?)?", name):
+        verb = next((a for a in args if a in _SETUP_BUILD), None)
+        if verb is not None and "setup.py" in [a.rsplit("/", 1)[-1] for a in args if a]:
+            return f"setup.py {verb}"
+        if args[:2] == ("-m", "build"):
+            return "python -m build"
+        if args[:3] == ("-m", "pip", "wheel"):
+            return "pip wheel"
+    if re.fullmatch(r"pip\d*(\.\d+)?", name) and args[:1] == ("wheel",):
+        return "pip wheel"
+    if name in ("maturin", "uv") and args[:1] == ("build",):
+        return f"{name} build"
+    return None
+
+
+def compiles_from_source(op: PackageOp) -> str | None:
+    """A pip install that builds from source: `--no-binary`, or a local tree or VCS checkout."""
+    if op.manager not in ("pip", "uv") or op.verb != "install":
+        return None
+    if op.has_flag("--no-binary"):
+        return "pip install --no-binary"
+    for requirement in op.packages:
+        raw = requirement.raw or ""
+        if requirement.kind == "vcs" or (requirement.kind == "path" and not raw.endswith(".whl") and not raw.endswith("*")):
+            return f"pip install {raw}"
+    return None
