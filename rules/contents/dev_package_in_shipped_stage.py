@@ -1,0 +1,96 @@
+"""## What it does
+Flags header and static-library packages installed in a stage that ships: Debian/Ubuntu `-dev`
+packages (`libpq-dev`, `python3-dev`, `libopenblas-dev`, `linux-libc-dev` …), Alpine `-dev`
+packages, `musl-dev` and `linux-headers`, RHEL/Fedora `-devel` packages and `kernel-headers`, and
+conda's `-devel`/sysroot packages (patterns and sizes from `dflint/data/dev_packages.json`). The
+message names the run-time package to install instead where it is known (`libpq-dev` → `libpq5`).
+
+An install that the same RUN removes again (`apt-get purge`, `apk del`, including an
+`apk add --virtual .build-deps` group, `dnf remove`) is fine, and build-only stages are never
+checked.
+
+## Why is this bad?
+Header packages are only read by a compiler. At run time a program needs the shared library, which
+is a much smaller package: `libpq-dev` pulls about 25 MB of packages on Debian 12 while `libpq5` is
+under 1 MB, and `python3-dev` pulls about 97 MB. A `-dev` package in the final image also usually
+means the image compiles in place — with a compiler alongside.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev \
+    && rm -rf /var/lib/apt/lists/*
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev
+RUN pip wheel --no-cache-dir --wheel-dir /wheels psycopg2==2.9.9
+
+FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl
+```
+
+## References
+- [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
+- [Debian Policy: Development files](https://www.debian.org/doc/debian-policy/ch-sharedlibs.html#development-files)
+- [Alpine: virtual packages](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Virtual_Packages)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rules.contents._build_deps import (
+    DevPackage,
+    dev_package,
+    removed_in_same_run,
+    removed_later,
+    shipped_installs,
+    size_text,
+)
+
+META = RuleMeta(
+    code="DF202",
+    name="dev-package-in-shipped-stage",
+    severity=Severity.WARNING,
+    summary="A header (-dev/-devel) package is installed in a stage that ships",
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    shipped = dockerfile.shipped_stages()
+    for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
+        package = dev_package(install.op.manager, install.name)
+        if package is None or removed_in_same_run(install) or install.requirement.span is None:
+            continue
+        later = removed_later(install, shipped) if install.via is None else None
+        tail = (
+            f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
+            if later is not None
+            else "; compile in a build stage and copy the results"
+        )
+        yield Finding(
+            META,
+            install.requirement.span,
+            f"`{install.requirement.raw or install.name}` (build headers) installed by `{install.op.program}` in"
+            f" {install.stage.label}{install.shipped_by or ' ships in the image'}{size_text(package.savings, package.basis)}"
+            f"{tail}{_instead(package)}",
+            savings=package.savings,
+            stage=install.stage.name,
+        )
+
+
+def _instead(package: DevPackage) -> str:
+    if package.runtime:
+        return f"; at run time install `{package.runtime}` instead"
+    if package.runtime_known:
+        note = package.note.rstrip(".")
+        return f"; {note[:1].lower()}{note[1:]}" if note else "; nothing from it is needed at run time"
+    return "; at run time only the shared-library package is needed"
