@@ -1,0 +1,141 @@
+"""## What it does
+Flags an image built in a single stage while that stage installs build-only tooling — compilers,
+build systems, header packages (the lists of `build-tool-in-shipped-stage` and
+`dev-package-in-shipped-stage`) — or compiles (`gcc`, `nvcc`, `make`, `cmake`, `cargo build`,
+`go build`, `pip wheel`, `setup.py bdist_wheel` …). "Single stage" means that no shipped stage copies
+or mounts files from a build-only stage of the same Dockerfile; a chain of stages built `FROM` each
+other still ships every layer, so it counts as one.
+
+Installs that the same RUN removes again (`apk add --virtual .build-deps … && apk del .build-deps`,
+`apt-get purge`) and compiling inside such a RUN do not count: that RUN leaves nothing behind. The
+finding points at the FROM of the final stage (or of the `--target` stage).
+
+## Why is this bad?
+When build and run time share a stage, everything needed to build — a compiler toolchain of several
+hundred megabytes, headers, build caches, source trees — ships with the model server. A multi-stage
+build keeps them in a builder stage and copies only the results (a virtual environment, wheels, a
+binary) into a clean runtime stage, which makes the image smaller, faster to pull and start, and
+leaves fewer packages to patch.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends gcc python3-dev
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+CMD ["python", "serve.py"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends gcc python3-dev
+COPY requirements.txt .
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir -r requirements.txt
+
+FROM python:3.11-slim
+COPY --from=build /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+CMD ["python", "serve.py"]
+```
+
+## References
+- [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
+- [Docker: Building best practices](https://docs.docker.com/build/building/best-practices/#use-multi-stage-builds)
+- [hadolint#947: suggest multi-stage builds](https://github.com/hadolint/hadolint/issues/947)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile, Instruction, Stage
+from dflint.rule import Finding, RuleMeta, Savings, Severity
+from dflint.rules.contents._build_deps import build_tool, compile_command, dev_package, installs, removed_in_same_run
+
+META = RuleMeta(
+    code="DF101",
+    name="no-multi-stage",
+    severity=Severity.WARNING,
+    summary="The image is built and shipped in one stage that also holds build tooling",
+)
+
+_MAX_LISTED = 4
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    final = dockerfile.final_stage()
+    if final is None:
+        return
+    shipped = dockerfile.shipped_stages()
+    if _uses_build_stage(dockerfile, shipped):
+        return
+    evidence: list[str] = []
+    savings: list[Savings] = []
+    cleaned: set[int] = set()  # instructions whose RUN removes what it installed
+    for install in installs(shipped, files=True):
+        if removed_in_same_run(install):
+            cleaned.add(install.instruction.index)
+            continue
+        tool = build_tool(install.op.manager, install.name)
+        package = dev_package(install.op.manager, install.name) if tool is None else None
+        if (tool is None or tool.low) and package is None:
+            continue
+        line = install.requirement.span.line if install.requirement.span is not None else install.instruction.span.line
+        evidence.append(f"`{install.name}` (line {line})")
+        found = tool.savings if tool is not None else package.savings if package is not None else None
+        if found is not None:
+            savings.append(found)
+    for stage in shipped:
+        for instruction in stage.instructions:
+            if instruction.index in cleaned:
+                continue
+            compiled = _compiles(instruction)
+            if compiled is not None:
+                evidence.append(compiled)
+    if not evidence:
+        return
+    evidence = list(dict.fromkeys(evidence))
+    listed = ", ".join(evidence[:_MAX_LISTED])
+    more = f" and {len(evidence) - _MAX_LISTED} more" if len(evidence) > _MAX_LISTED else ""
+    largest = max(savings, key=lambda s: s.mb) if savings else None
+    where = "the image is built in a single stage" if len(shipped) == 1 else "the image is built in one chain of stages"
+    yield Finding(
+        META,
+        final.from_instruction.keyword_span,
+        f"{where}, {final.label}, that also builds: {listed}{more}; compile in a separate build stage and"
+        " COPY only the results (a venv, wheels or binaries) into a clean runtime stage",
+        savings=largest,
+        stage=final.name,
+    )
+
+
+def _uses_build_stage(dockerfile: Dockerfile, shipped: tuple[Stage, ...]) -> bool:
+    """True when a shipped stage copies or mounts files from a stage that does not ship."""
+    shipped_keys = {stage.index for stage in shipped}
+    for stage in shipped:
+        for instruction in stage.instructions:
+            sources = []
+            if instruction.keyword in ("COPY", "ADD"):
+                flag = instruction.flag("from")
+                if flag is not None and flag.value:
+                    sources.append(flag.value)
+            if instruction.keyword == "RUN":
+                sources += [mount["from"] for mount in instruction.mounts() if mount.get("from")]
+            for source in sources:
+                if "$" in source:
+                    return True  # unknown: may well be a build stage
+                other = dockerfile.stage_by_key(source)
+                if other is None and source.isdigit() and int(source) < len(dockerfile.stages):
+                    other = dockerfile.stages[int(source)]
+                if other is not None and other.index not in shipped_keys:
+                    return True
+    return False
+
+
+def _compiles(instruction: Instruction) -> str | None:
+    for command in instruction.commands:
+        found = compile_command(command)
+        if found is not None:
+            return f"`{found}` (line {command.span.line})"
+    return None
