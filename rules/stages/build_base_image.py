@@ -1,0 +1,153 @@
+"""## What it does
+Flags a stage that ships and is based on a build-flavoured image when a runtime flavour exists:
+`nvidia/cuda:*-devel-*` (use `-runtime-`, or `-base-` when the wheels bring their own CUDA
+libraries), `pytorch/pytorch:*-devel` (use `-runtime`), `tensorflow/tensorflow:*-devel*`, the full
+`python:X` images (use `python:X-slim`), and the toolchain images `golang`, `rust`, `gcc` and
+`buildpack-deps`. The list, with what each image adds and its runtime counterpart, is
+`dflint/data/base_images.json`.
+
+The image is resolved through global `ARG`s and `--build-arg` (`FROM $BASE`); an image that depends
+on an argument without a value is unknown and never reported. Build-only stages are not checked:
+`FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS build` followed by a `-runtime` final stage is the
+intended pattern.
+
+## Why is this bad?
+The build flavours carry compilers, headers and static libraries that an inference server never
+uses: the CUDA `-devel` images add nvcc, headers and static libraries on top of `-runtime` (reported
+differences run from about 1.4 GB to 2.9 GB), and `python:3.11` is about 331 MB larger to pull than
+`python:3.11-slim` because it is built on `buildpack-deps` with gcc and dozens of `-dev` packages.
+
+## Example
+```dockerfile
+FROM nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04
+RUN apt-get update && apt-get install -y --no-install-recommends python3-pip \
+    && rm -rf /var/lib/apt/lists/*
+CMD ["python3", "serve.py"]
+```
+
+## Use instead
+```dockerfile
+FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04
+RUN apt-get update && apt-get install -y --no-install-recommends python3-pip \
+    && rm -rf /var/lib/apt/lists/*
+CMD ["python3", "serve.py"]
+```
+
+When something must be compiled against CUDA, do it in a `-devel` build stage and copy the result
+into a `-runtime` final stage.
+
+## Fix safety
+Unsafe. The fix rewrites the tag inside the FROM line: `python:3.11` → `python:3.11-slim`,
+`nvidia/cuda:…-devel-…` → `…-runtime-…`, `pytorch/pytorch:…-devel` → `…-runtime`. The slim and
+runtime images lack compilers and headers, so a later `pip install` that builds from source, or a
+tool the application shells out to, may then fail. For the CUDA, PyTorch and TensorFlow images the
+fix is only offered when nothing in the stage (or the shipped stages built from it) compiles: no
+build tool installed, and no `nvcc`, `gcc`, `make`, `cmake` or build of a source tree. It is never
+offered when the image is pinned by digest or written through a variable.
+
+## References
+- [NVIDIA CUDA images: base, runtime and devel flavours](https://hub.docker.com/r/nvidia/cuda)
+- [Docker Official Images: python variants](https://hub.docker.com/_/python)
+- [docker-library/repo-info: image sizes](https://github.com/docker-library/repo-info)
+- [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile, PackageOp, Stage
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rules.contents._build_deps import build_tool, compile_command, compiles_from_source
+from dflint.rules.stages._images import BuildFlavour, base_is_known, build_flavour, image_word_span, iter_stages_from
+
+META = RuleMeta(
+    code="DF102",
+    name="build-base-image",
+    severity=Severity.WARNING,
+    summary="A shipped stage is based on a build image where a runtime image exists",
+    fixable=True,
+)
+
+# Packages whose pip install compiles CUDA extensions from source.
+_CUDA_SOURCE_BUILDS = frozenset(
+    {"flash-attn", "apex", "mmcv-full", "pytorch3d", "causal-conv1d", "mamba-ssm", "nvdiffrast", "tinycudann"}
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    shipped = dockerfile.shipped_stages()
+    for stage in shipped:
+        if stage.base_stage is not None or stage.base_resolved is None or not base_is_known(dockerfile, stage):
+            continue
+        flavour = build_flavour(stage.base_resolved)
+        if flavour is None:
+            continue
+        span = image_word_span(dockerfile, stage)
+        compiled = _compiles(dockerfile, stage, shipped)
+        fix = None if span is None else _fix(dockerfile, stage, flavour, span.offset, compiled)
+        advice = flavour.runtime_hint
+        if flavour.replacement is not None:
+            advice = f"use `{flavour.image}:{flavour.replacement}` instead — {flavour.runtime_hint}"
+        if compiled and flavour.image != "python":
+            advice += f"; this stage compiles ({compiled}), so compile in a build stage on this image and ship a runtime one"
+        size = f", about {flavour.savings.mb:g} MB more than its runtime counterpart" if flavour.savings else ""
+        yield Finding(
+            META,
+            span or stage.from_instruction.keyword_span,
+            f"{stage.label} ships `{stage.base_resolved}`, a build image with compilers and headers{size}: {advice}",
+            fix=fix,
+            savings=flavour.savings,
+            stage=stage.name,
+        )
+
+
+def _fix(dockerfile: Dockerfile, stage: Stage, flavour: BuildFlavour, offset: int, compiled: str | None) -> Fix | None:
+    if flavour.replacement is None or flavour.digest is not None or "$" in stage.base:
+        return None
+    if compiled and flavour.image != "python":
+        return None
+    base = stage.base
+    colon = base.rfind(":")
+    if colon <= base.rfind("/"):
+        if flavour.tag != "latest":
+            return None
+        return Fix.unsafe(
+            f"Use `{flavour.image}:{flavour.replacement}`", Edit.insert(offset + len(base), f":{flavour.replacement}")
+        )
+    tag = base[colon + 1 :]
+    if tag != flavour.tag or dockerfile.text[offset + colon + 1 : offset + len(base)] != tag:
+        return None
+    return Fix.unsafe(f"Use the `{flavour.replacement}` tag", Edit(offset + colon + 1, offset + len(base), flavour.replacement))
+
+
+def _compiles(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) -> str | None:
+    """What compiles in the stage or the shipped stages built FROM it, if anything does."""
+    for candidate in iter_stages_from(dockerfile, stage, shipped):
+        for instruction in candidate.instructions:
+            if instruction.keyword == "ENV" and "TORCH_CUDA_ARCH_LIST" in instruction.arguments:
+                return f"TORCH_CUDA_ARCH_LIST at line {instruction.span.line}"
+            for command in instruction.commands:
+                found = compile_command(command)
+                if found is not None:
+                    return f"`{found}` at line {command.span.line}"
+            for op in instruction.packages:
+                found = _op_compiles(op)
+                if found is not None:
+                    return f"{found} at line {op.command.span.line}"
+    return None
+
+
+def _op_compiles(op: PackageOp) -> str | None:
+    if op.verb != "install":
+        return None
+    for requirement in op.packages:
+        if requirement.name is None:
+            continue
+        if build_tool(op.manager, requirement.name) is not None and requirement.name != "git":
+            return f"`{requirement.name}` installed"
+        if op.manager in ("pip", "uv") and requirement.name in _CUDA_SOURCE_BUILDS:
+            return f"`{requirement.name}` built from source"
+    if op.has_flag("--no-build-isolation"):
+        return "`pip install --no-build-isolation`"
+    return compiles_from_source(op)
