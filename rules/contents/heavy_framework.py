@@ -1,0 +1,301 @@
+"""## What it does
+Flags a full machine-learning framework installed in a stage that ships when a lighter package does
+the job for inference (the pairs, sizes and caveats come from `dflint/data/heavy_frameworks.json`):
+
+- `tensorflow` → `ai-edge-litert` (or `tensorflow-cpu` on an image without a GPU); `tensorflow-gpu`
+  is a deprecated placeholder → `tensorflow` or `tensorflow-cpu`;
+- `opencv-python` / `opencv-contrib-python` → the `-headless` builds;
+- CUDA `torch` (also `torchvision`, `torchaudio`, `sentence-transformers`, `transformers[torch]`,
+  which pull it) on an image without a GPU → the CPU wheels from `https://download.pytorch.org/whl/cpu`;
+- `onnxruntime-gpu`, `xgboost`, `paddlepaddle-gpu`, `mxnet-cu*` on an image without a GPU → their
+  CPU packages; `transformers[all]`/`[dev]` → `transformers` with only the framework it uses.
+
+Inline installs (`pip`, `pip3`, `python -m pip`, a venv's `bin/pip`, `uv pip`) and requirements
+files read from the build context (`-r requirements.txt`) are checked; a finding for a file names
+`file:line`. An image counts as GPU-capable when its base is a CUDA/GPU image (`nvidia/cuda`,
+`nvcr.io/…`, `pytorch/pytorch`, a `-gpu`/`cuda` tag …), it sets `NVIDIA_VISIBLE_DEVICES` or
+`CUDA_HOME`, or installs CUDA packages (`nvidia-*` wheels, `cuda-*` packages, a `+cu121` build or a
+`/cu121` index). GPU-dependent advice is skipped when the base image is unknown, and torch from a
+`/cpu` index (or a `+cpu` build) is never flagged.
+
+## Why is this bad?
+Inference images are pulled on every scale-up, so their size is cold-start latency and cost. The
+full frameworks are several times larger than what inference needs: the tensorflow wheel is about
+572 MB against 22 MB for LiteRT, and a plain `pip install torch` on Linux downloads the CUDA build
+(about 527 MB, plus about 2.2 GB of nvidia-* wheels) even on an image that will never see a GPU,
+where the CPU wheel is about 192 MB. `opencv-python` also needs `libGL`, which drags in Mesa.
+
+Each lighter option has a caveat, and the message says it: LiteRT runs converted `.tflite` models
+only and cannot train, ONNX Runtime needs an exported model and may lack some ops, the headless
+OpenCV builds have no `imshow` windows.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+RUN pip install --no-cache-dir torch==2.4.0 opencv-python==4.10.0.84
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.4.0 \
+    && pip install --no-cache-dir opencv-python-headless==4.10.0.84
+```
+
+## Fix safety
+Unsafe: replacing `opencv-python` with `opencv-python-headless` removes the GUI functions
+(`cv2.imshow`, `cv2.namedWindow`, `cv2.waitKey`); code that calls them fails at run time, and a
+dependency that requires `opencv-python` installs it again next to the headless build. The fix is
+offered only when the package word is the bare name, optionally with a version specifier.
+
+## References
+- [PyTorch: Get started locally (CPU wheels)](https://pytorch.org/get-started/locally/)
+- [LiteRT: Migrate from TensorFlow Lite](https://ai.google.dev/edge/litert/migration)
+- [opencv-python: headless packages](https://github.com/opencv/opencv-python#installation-and-usage)
+- [ONNX Runtime: install](https://onnxruntime.ai/docs/install/)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from dflint.data import load
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity
+from dflint.rules.contents._build_deps import Install, removed_in_same_run, shipped_installs, where
+from dflint.rules.stages._images import gpu_stage, index_urls
+
+META = RuleMeta(
+    code="DF203",
+    name="heavy-framework",
+    severity=Severity.WARNING,
+    summary="A full ML framework is installed where a lighter inference runtime does the job",
+    fixable=True,
+)
+
+_TORCH_FAMILY = ("torch", "torchvision", "torchaudio", "transformers[torch]")
+_INDEX_ENV = (
+    "PIP_INDEX_URL",
+    "PIP_EXTRA_INDEX_URL",
+    "PIP_FIND_LINKS",
+    "UV_INDEX_URL",
+    "UV_EXTRA_INDEX_URL",
+    "UV_INDEX",
+    "UV_DEFAULT_INDEX",
+)
+_HEADLESS_FIX = {"opencv-python": "opencv-python-headless", "opencv-contrib-python": "opencv-contrib-python-headless"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    key: str
+    facts: Any
+
+
+@cache
+def _frameworks() -> dict[str, Any]:
+    frameworks: dict[str, Any] = load("heavy_frameworks")["pip"]
+    return frameworks
+
+
+@cache
+def _lookup() -> tuple[dict[str, str], dict[tuple[str, str], str], tuple[tuple[str, str], ...]]:
+    """Plain names → key, (name, extra) → key, (pattern, key)."""
+    plain: dict[str, str] = {}
+    extras: dict[tuple[str, str], str] = {}
+    patterns: list[tuple[str, str]] = []
+    for key, facts in _frameworks().items():
+        for written in (key, *facts.get("aliases", ())):
+            name, _, extra = written.partition("[")
+            if extra:
+                extras[(name, extra.rstrip("]"))] = key
+            else:
+                plain.setdefault(name, key)
+        for pattern in facts.get("patterns", ()):
+            patterns.append((pattern, key))
+    return plain, extras, tuple(patterns)
+
+
+def _entry(requirement: Requirement) -> _Entry | None:
+    name = requirement.name
+    if name is None or requirement.kind not in ("name", "url", "path"):
+        return None
+    plain, extras, patterns = _lookup()
+    for extra in requirement.extras:
+        key = extras.get((name, extra.lower()))
+        if key is not None:
+            return _Entry(key, _frameworks()[key])
+    key = plain.get(name)
+    if key is None:
+        key = next((k for pattern, k in patterns if re.fullmatch(pattern, name)), None)
+    if key is None:
+        return None
+    return _Entry(key, _frameworks()[key])
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    cpu_torch: set[int] = set()  # stages (by index) where a CPU torch is already installed
+    for install_group in _groups(dockerfile):
+        first = install_group[0]
+        stage, instruction, op = first.stage, first.instruction, first.op
+        gpu = gpu_stage(dockerfile, stage)
+        if first.via is not None and first.via.stage_index is not None and gpu is not True:
+            gpu = gpu_stage(dockerfile, dockerfile.stages[first.via.stage_index])  # the image it is copied into
+        cpu_index = _cpu_index(op, instruction)
+        torch_family: list[tuple[Install, _Entry]] = []
+        for install in install_group:
+            entry = _entry(install.requirement)
+            if entry is None or removed_in_same_run(install):
+                continue
+            if entry.key in _TORCH_FAMILY:
+                torch_family.append((install, entry))
+                continue
+            finding = _finding(dockerfile, install, entry, gpu)
+            if finding is not None:
+                yield finding
+        chain = {s.index for s in dockerfile.ancestry(stage)}
+        if cpu_index is True or any(_cpu_build(install.requirement) for install, _ in torch_family):
+            cpu_torch.add(stage.index)
+            continue
+        if torch_family and gpu is False and cpu_index is False and not (chain & cpu_torch):
+            yield _torch_finding(torch_family, stage)
+
+
+def _groups(dockerfile: Dockerfile) -> Iterator[list[Install]]:
+    """Python package installs that ship, grouped by operation, in order."""
+    current: list[Install] = []
+    for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv"), files=True):
+        if current and install.op is not current[0].op:
+            yield current
+            current = []
+        current.append(install)
+    if current:
+        yield current
+
+
+def _cpu_index(op: PackageOp, instruction: Instruction) -> bool | None:
+    """True when an index or find-links URL serves CPU wheels, None when one is unknown."""
+    urls = list(index_urls(op.command.argv))
+    urls += [instruction.env[name] for name in _INDEX_ENV if name in instruction.env]
+    urls += [word.value for assigned, word in op.command.assignments if assigned in _INDEX_ENV]
+    backend = _option_value(op, "--torch-backend") or instruction.env.get("UV_TORCH_BACKEND")
+    if backend == "cpu":
+        return True
+    if any(url is not None and re.search(r"/cpu(/|$|[-_.])|\+cpu", url) for url in urls):
+        return True
+    if any(url is None for url in urls):
+        return None
+    return False
+
+
+def _option_value(op: PackageOp, option: str) -> str | None:
+    words = op.command.argv
+    for position, word in enumerate(words):
+        value = word.value or ""
+        if value == option and position + 1 < len(words):
+            return words[position + 1].value
+        if value.startswith(option + "="):
+            return value.split("=", 1)[1]
+    return None
+
+
+def _cpu_build(requirement: Requirement) -> bool:
+    text = (requirement.raw or "").lower()
+    return "+cpu" in text or "/cpu/" in text
+
+
+def _alternatives(facts: Any, gpu: bool | None) -> list[Any]:
+    chosen = []
+    for alternative in facts.get("alternatives", ()):
+        when = alternative.get("when", "always")
+        if when == "always" or (when == "non_cuda_base" and gpu is False):
+            chosen.append(alternative)
+    return chosen
+
+
+def _savings(facts: Any, alternative: Any | None, source: str) -> Savings | None:
+    heavy = facts.get("wheel_mb")
+    light = alternative.get("wheel_mb") if alternative is not None else None
+    if not isinstance(heavy, (int, float)) or not isinstance(light, (int, float)) or heavy <= light:
+        return None
+    return Savings(round(heavy - light, 1), f"wheel size difference ({heavy:g} MB vs {light:g} MB); {source}")
+
+
+def _finding(dockerfile: Dockerfile, install: Install, entry: _Entry, gpu: bool | None) -> Finding | None:
+    facts = entry.facts
+    when = facts.get("when", "always")
+    if when == "non_cuda_base" and gpu is not False:
+        return None
+    alternatives = _alternatives(facts, gpu)
+    if not alternatives:
+        return None
+    best = next((a for a in alternatives if a.get("drop_in")), alternatives[0])
+    source = best.get("source") or facts.get("source", "")
+    savings = _savings(facts, best, source)
+    origin = where(install)
+    written = install.requirement.raw or install.name
+    subject = f"`{written}`" + (f" (from {origin})" if origin else "")
+    heavy = facts.get("wheel_mb")
+    size = f", a {heavy:g} MB wheel" if isinstance(heavy, (int, float)) and savings is not None else ""
+    context = " on an image without a GPU" if when == "non_cuda_base" else ""
+    if facts.get("status") == "deprecated placeholder":
+        last = facts.get("last_wheel", {}).get("version")
+        context = ", a deprecated placeholder package" + (f" (last wheel {last})" if last else "")
+    options = "; or ".join(_describe(alternative) for alternative in alternatives)
+    message = f"{subject}{size}{context} in {install.stage.label}{install.via_note}: use {options}"
+    span = install.op.command.span if origin or install.requirement.span is None else install.requirement.span
+    return Finding(META, span, message, fix=_headless_fix(dockerfile, install, entry), savings=savings, stage=install.stage.name)
+
+
+def _describe(alternative: Any) -> str:
+    name = alternative["name"]
+    size = alternative.get("wheel_mb")
+    where_from = f" from {alternative['index_url']}" if alternative.get("index_url") else ""
+    size_text = f" ({size:g} MB)" if isinstance(size, (int, float)) else ""
+    caveat = alternative.get("caveat", "").rstrip(".")
+    return (
+        f"`{name}`{where_from}{size_text} — {caveat[:1].lower() + caveat[1:]}" if caveat else f"`{name}`{where_from}{size_text}"
+    )
+
+
+def _headless_fix(dockerfile: Dockerfile, install: Install, entry: _Entry) -> Fix | None:
+    target = _HEADLESS_FIX.get(entry.key)
+    span = install.requirement.span
+    if target is None or span is None or install.requirement.file is not None or install.requirement.extras:
+        return None
+    text = dockerfile.text[span.offset : span.end_offset]
+    match = re.fullmatch(
+        r"(opencv[-_.](?:contrib[-_.])?python)((?:===?|~=|!=|<=|>=|<|>)[A-Za-z0-9.*+!-]+(?:,(?:===?|~=|!=|<=|>=|<|>)[A-Za-z0-9.*+!-]+)*)?",
+        text,
+        re.IGNORECASE,
+    )
+    if match is None or match.group(1).lower().replace("_", "-").replace(".", "-") != entry.key:
+        return None
+    if entry.key == "opencv-contrib-python" and match.group(2):
+        return None  # the contrib headless build trails the contrib releases: a pinned version may not exist
+    start = span.offset
+    return Fix.unsafe(f"Replace `{match.group(1)}` with `{target}`", Edit(start, start + len(match.group(1)), target))
+
+
+def _torch_finding(family: list[tuple[Install, _Entry]], stage: Stage) -> Finding:
+    family.sort(key=lambda pair: _TORCH_FAMILY.index(pair[1].key))
+    install, entry = family[0]
+    torch = _frameworks()["torch"]
+    cpu = next(a for a in torch["alternatives"] if a.get("index_url"))
+    source = cpu.get("source") or torch.get("source", "")
+    savings = _savings(torch, cpu, source)
+    names = ", ".join(f"`{i.requirement.raw or i.name}`" + (f" (from {where(i)})" if where(i) else "") for i, _ in family)
+    pulls = "" if entry.key == "torch" else " (which pulls torch)"
+    message = (
+        f"{names}{pulls} in {stage.label}{install.via_note} installs the CUDA build of torch from PyPI"
+        f" ({torch['wheel_mb']:g} MB, about {torch['closure_mb']:g} MB with its nvidia-* wheels) on an image without a GPU:"
+        f" install it from {cpu['index_url']} ({cpu['wheel_mb']:g} MB) with `--index-url`;"
+        f" {cpu['caveat'][:1].lower() + cpu['caveat'][1:].rstrip('.')}"
+    )
+    origin = where(install)
+    span = install.op.command.span if origin or install.requirement.span is None else install.requirement.span
+    return Finding(META, span, message, savings=savings, stage=stage.name)
