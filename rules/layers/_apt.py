@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, Instruction, PackageOp, Stage
-
 from dflint.rules.layers._shell import run_instructions
+
+from dflint.model import Dockerfile, Instruction, PackageOp, Stage
 
 APT_VALUE_OPTIONS = frozenset({"-o", "--option", "-t", "--target-release", "-c", "--config-file", "-a", "--host-architecture"})
 _TRUE = {"1", "true", "yes", "on"}
@@ -53,7 +53,11 @@ def earlier_runs(dockerfile: Dockerfile, stage: Stage, instruction: Instruction)
 
 
 def configured(
-    dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key: str, managers: tuple[str, ...] = ("apt-get", "apt", "aptitude")
+    dockerfile: Dockerfile,
+    stage: Stage,
+    instruction: Instruction,
+    key: str,
+    managers: tuple[str, ...] = ("apt-get", "apt", "aptitude"),
 ) -> bool:
     """True when an earlier RUN (or a command of this RUN) writes the package-manager setting `key`:
     a word of a command other than the package manager itself mentions it, as in
@@ -66,7 +70,7 @@ def configured(
             if any(word.value is not None and needle in word.value.lower() for word in command.argv):
                 return True
     for candidate in stage.instructions:
-        if candidate.keyword in ("COPY", "ADD") and candidate.index < instruction.index:
-            if any(needle in heredoc.body.lower() for heredoc in candidate.heredocs):
-                return True
+        copies = candidate.keyword in ("COPY", "ADD") and candidate.index < instruction.index
+        if copies and any(needle in heredoc.body.lower() for heredoc in candidate.heredocs):
+            return True
     return False

@@ -39,11 +39,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, Instruction, PackageOp, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
-
 from dflint.rules.layers._apt import apt_option, configured, is_true
 from dflint.rules.layers._shell import all_runs, text_at
+
+from dflint.model import Dockerfile, Instruction, PackageOp, Stage
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF305",

@@ -37,10 +37,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.rules.layers._shell import all_runs, operands, text_at
+
 from dflint.model import Dockerfile
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
-
-from dflint.rules.layers._shell import all_runs, operands, text_at
 
 META = RuleMeta(
     code="DF307",

@@ -44,11 +44,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.model import Dockerfile, PackageOp
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
-
 from dflint.rules.layers._apt import apt_option, configured, is_false
 from dflint.rules.layers._shell import all_runs, text_at
+
+from dflint.model import Dockerfile, PackageOp
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF306",

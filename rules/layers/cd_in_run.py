@@ -31,11 +31,6 @@ COPY . .
 RUN pip install --no-cache-dir .
 ```
 
-## Fix safety
-Unsafe: the fix moves the directory into a `WORKDIR` line above the RUN, which also changes the
-working directory of every later instruction in the stage (and creates the directory if it is
-missing).
-
 ## References
 - [Docker: Dockerfile best practices, WORKDIR](https://docs.docker.com/build/building/best-practices/#workdir)
 - [hadolint DL3003](https://github.com/hadolint/hadolint/wiki/DL3003)
@@ -44,24 +39,21 @@ missing).
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, Instruction, ShellCommand
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
-
 from dflint.rules.layers._shell import all_runs, operands
+
+from dflint.model import Dockerfile, ShellCommand
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF314",
     name="cd-in-run",
     severity=Severity.INFO,
     summary="A RUN that starts with `cd` instead of a WORKDIR instruction",
-    fixable=True,
 )
 
 _TEMPORARY = ("/tmp", "/var/tmp", "/dev/shm")
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9_./${}-]+")
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
@@ -89,7 +81,6 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             cd.span,
             f"RUN in {stage.label} starts with `cd {directory}`: use `WORKDIR {directory}` so the directory applies to"
             " the following instructions too",
-            fix=_fix(dockerfile, instruction, cd, rest[0]),
             stage=stage.name,
         )
 
@@ -105,24 +96,3 @@ def _removed(rest: list[ShellCommand], resolved: str, directory: str) -> bool:
             if path in (directory.rstrip("/"), resolved) or (path and resolved.startswith(path + "/")):
                 return True
     return False
-
-
-def _fix(dockerfile: Dockerfile, instruction: Instruction, cd: ShellCommand, following: ShellCommand) -> Fix | None:
-    if instruction.keyword_span.column != 1 or instruction.heredocs or instruction.is_exec_form:
-        return None
-    if following.operator not in ("&&", ";", "\n"):
-        return None
-    text = dockerfile.text
-    target = cd.argv[-1].text
-    if not _PLAIN_PATH.fullmatch(target) or text[cd.span.offset : cd.span.end_offset] != cd.text:
-        return None
-    between = text[cd.span.end_offset : following.span.offset]
-    escape = re.escape(dockerfile.directive("escape") or "\\")
-    if not re.fullmatch(rf"[ \t]*(?:&&|;)?[ \t]*(?:{escape}\r?\n[ \t]*)?", between):
-        return None
-    newline = "\r\n" if text[instruction.span.offset : instruction.span.end_offset].count("\r\n") else "\n"
-    return Fix.unsafe(
-        f"Move `cd {target}` into `WORKDIR {target}`",
-        Edit.insert(instruction.span.offset, f"WORKDIR {target}{newline}"),
-        Edit(cd.span.offset, following.span.offset, ""),
-    )

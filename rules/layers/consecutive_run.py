@@ -28,11 +28,8 @@ FROM python:3.11-slim
 RUN useradd --create-home app && mkdir -p /models
 ```
 
-## Fix safety
-Unsafe: merging changes what the second script sees. A `cd`, `export` or `set` in the first one now
-applies to the second, and the layer cache of the first step is lost. The fix is only offered when
-the two RUNs sit on adjacent lines with nothing between them and the first one does not end in a
-comment, `&`, `;` or `|`.
+No fix is offered: a merge removes an instruction, which dflint's fixer never does, and it changes
+what the second script sees (a `cd`, `export` or `set` in the first one now applies to it).
 
 ## Options
 - `max-commands` (default `2`): only RUNs with at most this many commands are checked.
@@ -45,19 +42,17 @@ comment, `&`, `;` or `|`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dflint.model import Dockerfile, Instruction
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF312",
     name="consecutive-run",
     severity=Severity.INFO,
     summary="Consecutive short RUN instructions in a shipped stage could be one layer",
-    fixable=True,
 )
 
 
@@ -77,7 +72,6 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     instruction.keyword_span,
                     f"RUN in {stage.label} directly follows the RUN on line {previous.span.line}: join the two scripts"
                     " with `&&` in one RUN",
-                    fix=_fix(dockerfile, previous, instruction),
                     stage=stage.name,
                 )
             previous = instruction
@@ -97,21 +91,3 @@ def _mergeable(first: Instruction, second: Instruction, max_commands: int) -> bo
 
 def _flags(instruction: Instruction) -> tuple[tuple[str, str | None], ...]:
     return tuple(sorted((flag.name, flag.value) for flag in instruction.flags))
-
-
-def _fix(dockerfile: Dockerfile, first: Instruction, second: Instruction) -> Fix | None:
-    if first.heredocs or second.heredocs or first.flags or second.flags:
-        return None
-    text = dockerfile.text
-    gap = text[first.arguments_span.end_offset : second.arguments_span.offset]
-    if not re.fullmatch(r"[ \t]*\r?\n" + re.escape(second.keyword_text) + r"[ \t]+", gap):
-        return None
-    script = text[first.arguments_span.offset : first.arguments_span.end_offset].rstrip()
-    if "#" in script or script.endswith(("&", ";", "|", "\\", "`")):
-        return None
-    escape = dockerfile.directive("escape") or "\\"
-    newline = "\r\n" if gap.count("\r\n") else "\n"
-    return Fix.unsafe(
-        "Merge into the RUN above with `&&`",
-        Edit(first.arguments_span.end_offset, second.arguments_span.offset, f" && {escape}{newline}    "),
-    )

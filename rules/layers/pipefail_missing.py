@@ -49,10 +49,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from dflint.rules.layers._shell import SHELLS, all_runs, covering, pipelines
+
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, normalise_image, split_image
 from dflint.rule import Finding, RuleMeta, Severity
-
-from dflint.rules.layers._shell import SHELLS, all_runs, covering, pipelines
 
 META = RuleMeta(
     code="DF313",
@@ -118,9 +118,8 @@ def _enabled_before(commands: tuple[ShellCommand, ...], first: ShellCommand) -> 
     for command in commands:
         if command is first:
             return False
-        if command.name == "set" or command.name in SHELLS:
-            if _has_pipefail(command.args):
-                return True
+        if (command.name == "set" or command.name in SHELLS) and _has_pipefail(command.args):
+            return True
     return False
 
 

@@ -35,11 +35,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, PackageOp
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
-
 from dflint.rules.layers._apt import configured, is_true
 from dflint.rules.layers._shell import all_runs, text_at
+
+from dflint.model import Dockerfile, PackageOp
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF309",
@@ -67,7 +67,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 op.command.span,
-                f"`{op.program} {verb.value}` in {stage.label} has no `-y`: it asks \"Is this ok [y/N]\", reads no"
+                f'`{op.program} {verb.value}` in {stage.label} has no `-y`: it asks "Is this ok [y/N]", reads no'
                 " answer and aborts the build",
                 fix=fix,
                 stage=stage.name,
@@ -79,7 +79,7 @@ def _answers_yes(op: PackageOp) -> bool:
         return True
     for word in op.command.argv[1:]:
         value = word.value or ""
-        if value.startswith("--setopt=") and value.partition("=")[2].lower().startswith("assumeyes="):
-            if is_true(value.rpartition("=")[2]):
-                return True
+        setting = value.partition("=")[2].lower() if value.startswith("--setopt=") else ""
+        if setting.startswith("assumeyes=") and is_true(value.rpartition("=")[2]):
+            return True
     return False

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dflint.model import Span, Word
-
 from dflint.rules.layers._shell import covering
+
+from dflint.model import Span, Word
 
 
 def words_span(words: Sequence[Word | Span]) -> Span:

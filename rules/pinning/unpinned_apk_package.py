@@ -39,11 +39,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, Requirement
-from dflint.rule import Finding, RuleMeta, Severity
-
 from dflint.rules.layers._shell import all_runs
 from dflint.rules.pinning._unpinned import listing, words_span
+
+from dflint.model import Dockerfile, Requirement
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF403",

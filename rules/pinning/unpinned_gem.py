@@ -30,11 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, ShellCommand, Word
-from dflint.rule import Finding, RuleMeta, Severity
-
 from dflint.rules.layers._shell import all_runs, operands
 from dflint.rules.pinning._unpinned import listing, words_span
+
+from dflint.model import Dockerfile, ShellCommand, Word
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF405",
@@ -45,8 +45,24 @@ META = RuleMeta(
 
 _VALUE_OPTIONS = frozenset(
     {
-        "-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s", "--source", "--platform", "-P",
-        "--trust-policy", "--document", "--build-root", "-g", "--file", "--file=", "--without", "--target-rbconfig",
+        "-v",
+        "--version",
+        "-i",
+        "--install-dir",
+        "-n",
+        "--bindir",
+        "-s",
+        "--source",
+        "--platform",
+        "-P",
+        "--trust-policy",
+        "--document",
+        "--build-root",
+        "-g",
+        "--file",
+        "--file=",
+        "--without",
+        "--target-rbconfig",
     }
 )
 
@@ -74,7 +90,10 @@ def _unpinned(command: ShellCommand) -> list[Word]:
     if not arguments or arguments[0].value != "install":
         return []
     values = [word.value for word in command.argv[1:]]
-    if any(value is not None and (value in ("-v", "--version", "-g", "--file") or value.startswith(("--version=", "--file="))) for value in values):
+    if any(
+        value is not None and (value in ("-v", "--version", "-g", "--file") or value.startswith(("--version=", "--file=")))
+        for value in values
+    ):
         return []
     loose: list[Word] = []
     for word in arguments[1:]:

@@ -33,11 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, ShellCommand, Word
-from dflint.rule import Finding, RuleMeta, Severity
-
 from dflint.rules.layers._shell import all_runs
 from dflint.rules.pinning._unpinned import listing, words_span
+
+from dflint.model import Dockerfile, ShellCommand, Word
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF406",
@@ -48,7 +48,25 @@ META = RuleMeta(
 
 _MOVING = frozenset({"latest", "master", "main", "head", "upgrade", "patch", "trunk", "develop"})
 _VALUE_FLAGS = frozenset(
-    {"-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile", "-p", "-exec", "-toolexec", "-pkgdir", "-overlay", "-pgo", "-C", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix"}
+    {
+        "-tags",
+        "-ldflags",
+        "-gcflags",
+        "-asmflags",
+        "-mod",
+        "-modfile",
+        "-p",
+        "-exec",
+        "-toolexec",
+        "-pkgdir",
+        "-overlay",
+        "-pgo",
+        "-C",
+        "-buildmode",
+        "-compiler",
+        "-gccgoflags",
+        "-installsuffix",
+    }
 )
 
 

@@ -35,11 +35,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, PackageOp, Word
-from dflint.rule import Finding, RuleMeta, Severity
-
 from dflint.rules.layers._shell import all_runs
 from dflint.rules.pinning._unpinned import listing, words_span
+
+from dflint.model import Dockerfile, PackageOp, Word
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF404",
@@ -50,7 +50,9 @@ META = RuleMeta(
 
 _MOVING = frozenset({"", "latest", "next", "*", "x", "canary", "beta", "alpha", "rc"})
 _NAME = re.compile(r"(@[a-z0-9][\w.-]*/)?[a-z0-9][\w.-]*", re.IGNORECASE)
-_VALUE_OPTIONS = frozenset({"--prefix", "--registry", "--cache", "--omit", "--include", "-w", "--workspace", "--tag", "--cwd", "--modules-folder"})
+_VALUE_OPTIONS = frozenset(
+    {"--prefix", "--registry", "--cache", "--omit", "--include", "-w", "--workspace", "--tag", "--cwd", "--modules-folder"}
+)
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:

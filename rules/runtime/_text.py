@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from dflint.model import Dockerfile, Instruction, Span
 
-
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

@@ -33,10 +33,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dflint.rules.context._argwords import shell_words
+
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
-
-from dflint.rules.context._argwords import shell_words
 
 META = RuleMeta(
     code="DF627",

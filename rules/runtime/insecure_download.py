@@ -53,11 +53,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, ShellCommand, Span
-from dflint.rule import Finding, RuleMeta, Severity
-
 from dflint.rules.layers._shell import all_runs, short_options
 from dflint.rules.runtime._text import pairs
+
+from dflint.model import Dockerfile, ShellCommand, Span
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF626",
@@ -67,8 +67,56 @@ META = RuleMeta(
 )
 
 _CURL_VALUES = frozenset(
-    "-A -b -c -C -d -D -e -E -F -H -K -m -o -P -Q -r -T -u -U -w -x -X -y -Y -z -t".split()
-    + "--user-agent --cookie --cookie-jar --data --header --output --user --proxy --request --max-time --config --cacert --cert --url --retry --connect-timeout --write-out --range --referer --form".split()
+    [
+        "-A",
+        "-b",
+        "-c",
+        "-C",
+        "-d",
+        "-D",
+        "-e",
+        "-E",
+        "-F",
+        "-H",
+        "-K",
+        "-m",
+        "-o",
+        "-P",
+        "-Q",
+        "-r",
+        "-T",
+        "-u",
+        "-U",
+        "-w",
+        "-x",
+        "-X",
+        "-y",
+        "-Y",
+        "-z",
+        "-t",
+    ]
+    + [
+        "--user-agent",
+        "--cookie",
+        "--cookie-jar",
+        "--data",
+        "--header",
+        "--output",
+        "--user",
+        "--proxy",
+        "--request",
+        "--max-time",
+        "--config",
+        "--cacert",
+        "--cert",
+        "--url",
+        "--retry",
+        "--connect-timeout",
+        "--write-out",
+        "--range",
+        "--referer",
+        "--form",
+    ]
 )
 _FLAGS = {
     "wget": {"--no-check-certificate": "skips the server certificate check"},
@@ -78,7 +126,11 @@ _FLAGS = {
         "--allow-insecure-repositories": "uses repositories that are not signed",
         "--force-yes": "forces through unauthenticated packages (and worse)",
     },
-    "rpm": {"--nosignature": "skips package signature checks", "--nodigest": "skips package digest checks", "--nogpg": "skips package signature checks"},
+    "rpm": {
+        "--nosignature": "skips package signature checks",
+        "--nodigest": "skips package digest checks",
+        "--nogpg": "skips package signature checks",
+    },
     "pip": {"--trusted-host": "trusts a host without a valid certificate"},
     "uv": {"--allow-insecure-host": "trusts a host without a valid certificate"},
 }
@@ -91,7 +143,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         exported: set[str] = set()
         for command in instruction.commands:
             for span, problem in _command_problems(command):
-                yield Finding(META, span, f"{problem} in {stage.label}; keep verification on (add the CA certificate instead)", stage=stage.name)
+                yield Finding(
+                    META,
+                    span,
+                    f"{problem} in {stage.label}; keep verification on (add the CA certificate instead)",
+                    stage=stage.name,
+                )
             for name, word in command.assignments:
                 problem = _variable_problem(name, word.value)
                 if problem is not None:
@@ -209,4 +266,3 @@ def _variable_problem(name: str, value: str | None) -> str | None:
     if upper == "CURL_CA_BUNDLE" and value is not None and text == "":
         return "set to an empty value makes older `requests` versions skip certificate checks"
     return None
-

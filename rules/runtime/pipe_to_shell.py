@@ -35,10 +35,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dflint.rules.layers._shell import SHELLS, all_runs, covering, pipelines
+
 from dflint.model import Dockerfile, ShellCommand, Span
 from dflint.rule import Finding, RuleMeta, Severity
-
-from dflint.rules.layers._shell import SHELLS, all_runs, covering, pipelines
 
 META = RuleMeta(
     code="DF623",
@@ -84,7 +84,9 @@ def _reads_script_from_stdin(command: ShellCommand) -> bool:
         return False
     arguments = [value for value in command.args]
     if name in SHELLS:
-        if any(value is not None and value.startswith("-") and not value.startswith("--") and "c" in value[1:] for value in arguments):
+        if any(
+            value is not None and value.startswith("-") and not value.startswith("--") and "c" in value[1:] for value in arguments
+        ):
             return False
         operands = [value for value in arguments if value is not None and not value.startswith(("-", "+"))]
         return not operands or "-s" in arguments or arguments[:1] == ["-"]

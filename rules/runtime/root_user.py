@@ -74,13 +74,55 @@ _DROPS_PRIVILEGES = ("gosu", "su-exec", "setpriv", "runuser", "--userspec", "s6-
 
 # Bases whose images set no USER, so they run as root (Docker official images, and the usual ML bases).
 _ROOT_IMAGES = frozenset(
-    """scratch debian ubuntu alpine busybox centos fedora rockylinux almalinux oraclelinux amazonlinux archlinux
-    opensuse/leap python node golang rust gcc buildpack-deps openjdk eclipse-temurin amazoncorretto ruby php perl
-    julia r-base nvidia/cuda nvcr.io/nvidia/cuda pytorch/pytorch tensorflow/tensorflow continuumio/miniconda3
-    continuumio/anaconda3 condaforge/miniforge3 condaforge/mambaforge mambaorg/micromamba nvcr.io/nvidia/pytorch
-    nvcr.io/nvidia/tensorflow nvcr.io/nvidia/tritonserver nvcr.io/nvidia/tensorrt huggingface/transformers-pytorch-gpu
-    rocm/pytorch rocm/dev-ubuntu-22.04 intel/oneapi-basekit registry.access.redhat.com/ubi8/ubi
-    registry.access.redhat.com/ubi9/ubi registry.access.redhat.com/ubi9/ubi-minimal""".split()
+    [
+        "scratch",
+        "debian",
+        "ubuntu",
+        "alpine",
+        "busybox",
+        "centos",
+        "fedora",
+        "rockylinux",
+        "almalinux",
+        "oraclelinux",
+        "amazonlinux",
+        "archlinux",
+        "opensuse/leap",
+        "python",
+        "node",
+        "golang",
+        "rust",
+        "gcc",
+        "buildpack-deps",
+        "openjdk",
+        "eclipse-temurin",
+        "amazoncorretto",
+        "ruby",
+        "php",
+        "perl",
+        "julia",
+        "r-base",
+        "nvidia/cuda",
+        "nvcr.io/nvidia/cuda",
+        "pytorch/pytorch",
+        "tensorflow/tensorflow",
+        "continuumio/miniconda3",
+        "continuumio/anaconda3",
+        "condaforge/miniforge3",
+        "condaforge/mambaforge",
+        "mambaorg/micromamba",
+        "nvcr.io/nvidia/pytorch",
+        "nvcr.io/nvidia/tensorflow",
+        "nvcr.io/nvidia/tritonserver",
+        "nvcr.io/nvidia/tensorrt",
+        "huggingface/transformers-pytorch-gpu",
+        "rocm/pytorch",
+        "rocm/dev-ubuntu-22.04",
+        "intel/oneapi-basekit",
+        "registry.access.redhat.com/ubi8/ubi",
+        "registry.access.redhat.com/ubi9/ubi",
+        "registry.access.redhat.com/ubi9/ubi-minimal",
+    ]
 )
 
 

@@ -48,10 +48,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dflint.rules.runtime._text import Pair, pairs
+
 from dflint.model import Dockerfile, Instruction
 from dflint.rule import Finding, RuleMeta, Severity
-
-from dflint.rules.runtime._text import Pair, pairs
 
 META = RuleMeta(
     code="DF621",
@@ -61,17 +61,113 @@ META = RuleMeta(
 )
 
 _KNOWN = frozenset(
-    """HF_TOKEN HUGGING_FACE_HUB_TOKEN HUGGINGFACE_TOKEN HF_API_TOKEN AWS_SECRET_ACCESS_KEY AWS_ACCESS_KEY_ID
-    AWS_SESSION_TOKEN AZURE_CLIENT_SECRET GITHUB_TOKEN GH_TOKEN GITLAB_TOKEN CI_JOB_TOKEN NPM_TOKEN NPM_AUTH_TOKEN
-    OPENAI_API_KEY ANTHROPIC_API_KEY WANDB_API_KEY COHERE_API_KEY MISTRAL_API_KEY GROQ_API_KEY REPLICATE_API_TOKEN
-    PINECONE_API_KEY NGC_API_KEY NVIDIA_API_KEY KAGGLE_KEY DOCKER_PASSWORD DOCKERHUB_PASSWORD""".split()
+    [
+        "HF_TOKEN",
+        "HUGGING_FACE_HUB_TOKEN",
+        "HUGGINGFACE_TOKEN",
+        "HF_API_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SESSION_TOKEN",
+        "AZURE_CLIENT_SECRET",
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "GITLAB_TOKEN",
+        "CI_JOB_TOKEN",
+        "NPM_TOKEN",
+        "NPM_AUTH_TOKEN",
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "WANDB_API_KEY",
+        "COHERE_API_KEY",
+        "MISTRAL_API_KEY",
+        "GROQ_API_KEY",
+        "REPLICATE_API_TOKEN",
+        "PINECONE_API_KEY",
+        "NGC_API_KEY",
+        "NVIDIA_API_KEY",
+        "KAGGLE_KEY",
+        "DOCKER_PASSWORD",
+        "DOCKERHUB_PASSWORD",
+    ]
 )
-_SECRET_WORDS = frozenset({"password", "passwd", "pword", "secret", "token", "apikey", "credential", "credentials", "privatekey", "pat"})
-_KEY_OWNERS = frozenset({"api", "private", "secret", "access", "client", "encryption", "signing", "master", "license", "auth", "app", "application", "account", "service", "session", "sas", "storage"})
+_SECRET_WORDS = frozenset(
+    {"password", "passwd", "pword", "secret", "token", "apikey", "credential", "credentials", "privatekey", "pat"}
+)
+_KEY_OWNERS = frozenset(
+    {
+        "api",
+        "private",
+        "secret",
+        "access",
+        "client",
+        "encryption",
+        "signing",
+        "master",
+        "license",
+        "auth",
+        "app",
+        "application",
+        "account",
+        "service",
+        "session",
+        "sas",
+        "storage",
+    }
+)
 _POINTERS = frozenset(
-    """file path dir url uri endpoint name names type mode enabled enable disabled length limit size count id ids version
-    env var header fingerprint hash sum server host port region provider method scope expiry ttl timeout format kind max
-    min prefix suffix location store helper index ref arn user username""".split()
+    [
+        "file",
+        "path",
+        "dir",
+        "url",
+        "uri",
+        "endpoint",
+        "name",
+        "names",
+        "type",
+        "mode",
+        "enabled",
+        "enable",
+        "disabled",
+        "length",
+        "limit",
+        "size",
+        "count",
+        "id",
+        "ids",
+        "version",
+        "env",
+        "var",
+        "header",
+        "fingerprint",
+        "hash",
+        "sum",
+        "server",
+        "host",
+        "port",
+        "region",
+        "provider",
+        "method",
+        "scope",
+        "expiry",
+        "ttl",
+        "timeout",
+        "format",
+        "kind",
+        "max",
+        "min",
+        "prefix",
+        "suffix",
+        "location",
+        "store",
+        "helper",
+        "index",
+        "ref",
+        "arn",
+        "user",
+        "username",
+    ]
 )
 _SWITCHES = frozenset({"disable", "disabled", "enable", "enabled", "allow", "skip", "require", "required", "verify", "use", "no"})
 _POINTER_EXCEPTIONS = frozenset({"AWS_ACCESS_KEY_ID"})

@@ -39,10 +39,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.rules.layers._shell import SHELLS, all_runs
+
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
-
-from dflint.rules.layers._shell import SHELLS, all_runs
 
 META = RuleMeta(
     code="DF622",
@@ -81,7 +81,12 @@ def _uses_sudo(command: ShellCommand) -> bool:
 
 
 def _fix(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, command: ShellCommand) -> Fix | None:
-    if command.wrappers != ("sudo",) or command.assignments or not command.argv or not _runs_as_root(dockerfile, stage, instruction):
+    if (
+        command.wrappers != ("sudo",)
+        or command.assignments
+        or not command.argv
+        or not _runs_as_root(dockerfile, stage, instruction)
+    ):
         return None
     start = command.span.offset
     end = command.argv[0].span.offset
@@ -93,7 +98,9 @@ def _fix(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, command
 
 def _runs_as_root(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> bool:
     for ancestor in dockerfile.ancestry(stage):
-        users = [user for user in ancestor.instructions_of("USER") if ancestor.index != stage.index or user.index < instruction.index]
+        users = [
+            user for user in ancestor.instructions_of("USER") if ancestor.index != stage.index or user.index < instruction.index
+        ]
         if users:
             value = users[-1].expand(users[-1].arguments.strip())
             return value is not None and value.split(":", 1)[0] in ("root", "0")

@@ -40,10 +40,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from dflint.rules.layers._shell import all_runs, short_options, text_at
+
 from dflint.model import Dockerfile, ShellCommand
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
-
-from dflint.rules.layers._shell import all_runs, short_options, text_at
 
 META = RuleMeta(
     code="DF625",
@@ -54,9 +54,38 @@ META = RuleMeta(
 )
 
 _VALUE_OPTIONS = frozenset(
-    {"-u", "--uid", "-c", "--comment", "-d", "--home-dir", "-e", "--expiredate", "-f", "--inactive", "-g", "--gid", "-G",
-     "--groups", "-k", "--skel", "-K", "--key", "-p", "--password", "-s", "--shell", "-b", "--base-dir", "-Z",
-     "--selinux-user", "-R", "--root", "-P", "--prefix"}
+    {
+        "-u",
+        "--uid",
+        "-c",
+        "--comment",
+        "-d",
+        "--home-dir",
+        "-e",
+        "--expiredate",
+        "-f",
+        "--inactive",
+        "-g",
+        "--gid",
+        "-G",
+        "--groups",
+        "-k",
+        "--skel",
+        "-K",
+        "--key",
+        "-p",
+        "--password",
+        "-s",
+        "--shell",
+        "-b",
+        "--base-dir",
+        "-Z",
+        "--selinux-user",
+        "-R",
+        "--root",
+        "-P",
+        "--prefix",
+    }
 )
 
 
@@ -97,5 +126,3 @@ def _read(command: ShellCommand) -> tuple[int | None, bool]:
         elif name in ("-u", "--uid") and value is not None and value.isdigit():
             uid = int(value)
     return uid, no_log_init
-
-

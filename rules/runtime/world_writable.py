@@ -39,10 +39,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dflint.rules.layers._shell import all_runs
+
 from dflint.model import Dockerfile, ShellCommand, Word
 from dflint.rule import Finding, RuleMeta, Severity
-
-from dflint.rules.layers._shell import all_runs
 
 META = RuleMeta(
     code="DF624",

@@ -41,13 +41,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, RuleMeta, Severity
-from dflint.variables import PREDEFINED_ARGS, expand
-
 from dflint.rules.context._argwords import arguments_logical, escape_of
 from dflint.rules.runtime._text import pairs, references
 from dflint.rules.stages._baseref import parse_reference
+
+from dflint.model import Dockerfile, Instruction, Stage
+from dflint.rule import Finding, RuleMeta, Severity
+from dflint.variables import PREDEFINED_ARGS, expand
 
 META = RuleMeta(
     code="DF151",

@@ -51,11 +51,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, RuleMeta, Severity
-
 from dflint.rules.context._argwords import escape_of, logical
 from dflint.rules.runtime._text import Reference, pairs, references
+
+from dflint.model import Dockerfile, Instruction, Stage
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF150",
