@@ -7,8 +7,8 @@ times. Two edits conflict when their ranges overlap, when both insert at the sam
 one inserts strictly inside the other's range; edits that only touch are applied in order.
 
 The fixed text must parse to the same structure as the original (instruction count, stages, their
-names, the stages they are built FROM, and no parse error); otherwise the file is left alone and an
-input error explains why. Writing goes through a temporary file in the same directory that is read
+names, the stages they are built FROM, and no parse error): a fix that would change it is refused
+(not applied, reported as an input error naming it) and the pass is redone without it. Writing goes through a temporary file in the same directory that is read
 back and re-parsed before `os.replace` puts it in place, so a failure never leaves a partial file.
 The file keeps its line endings (edits bring `\\n`; a CRLF file gets `\\r\\n`), UTF-8 byte-order
 mark, trailing newline (or its absence) and mode.
@@ -35,7 +35,10 @@ from dflint.source import InputError, decode
 
 MAX_PASSES = 10
 
-Structure = tuple[int, int, tuple[tuple[str, int | None, int], ...]]
+Structure = tuple[int, int, tuple[tuple[str, int | None, tuple[str, ...]], ...]]
+# Keywords a fix may turn into one another (MAINTAINER → LABEL, ADD → COPY); any other change of keyword
+# makes a different instruction.
+_SAME_KIND = {"MAINTAINER": "LABEL", "ADD": "COPY"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,17 +142,26 @@ def apply_pass(text: str, findings: Iterable[Finding], *, unsafe: bool = False) 
 
 
 def structure(dockerfile: Dockerfile) -> Structure:
-    """What a fix must not change: instruction count, global ARGs, and each stage's key, parent and size."""
+    """What a fix must not change: the instruction count, the global ARGs, and each stage's key,
+    parent stage and sequence of instruction kinds (so that one fix adding an instruction and
+    another removing one cannot pass for no change)."""
     return (
         len(dockerfile.instructions),
         len(dockerfile.global_args),
-        tuple((stage.key, stage.base_stage, len(stage.instructions)) for stage in dockerfile.stages),
+        tuple(
+            (stage.key, stage.base_stage, tuple(_SAME_KIND.get(i.keyword, i.keyword) for i in stage.instructions))
+            for stage in dockerfile.stages
+        ),
     )
 
 
-def _describe(shape: Structure) -> str:
+def _describe(shape: Structure, before: Structure | None = None) -> str:
     count, _, stages = shape
-    return f"{count} instructions in {len(stages)} stage{'s' if len(stages) != 1 else ''}"
+    text = f"{count} instructions in {len(stages)} stage{'s' if len(stages) != 1 else ''}"
+    if before is not None and shape != before and text == _describe(before):
+        changed = [stage[0] for stage, old in zip(stages, before[2], strict=False) if stage != old]
+        text += f", {'different kinds' if not changed else 'different instructions in stage ' + changed[0]}"
+    return text
 
 
 def _keep_final_newline(original: str, fixed: str, newline: str) -> str:
@@ -174,41 +186,78 @@ def fix_source(
 ) -> FixOutcome:
     """Lint and fix `text` in memory until no wanted fix applies. Writes nothing.
 
-    A file with parse errors is not fixed. When fixing would change the file's structure, or the
-    fixes do not settle within `max_passes` passes, the text is left as it was and the result
-    carries an input error saying so."""
+    A file with parse errors is not fixed. A fix that would change the file's structure is refused:
+    it is not applied, the pass is redone without it, and an input error names it. When the fixes
+    do not settle within `max_passes` passes, or undo each other, the text is left as it was and
+    an input error says so."""
     first = lint_source(text, path, settings, rules, context_dir)
     unchanged = FixOutcome(path, text, text, (), first, 0, bom, first)
     dockerfile = first.dockerfile
     if dockerfile is None or dockerfile.errors or not dockerfile.stages:
         return unchanged
     shape = structure(dockerfile)
+    options = ParseOptions(build_args=settings.build_args, target=settings.target, context_dir=context_dir)
     newline = newline_of(text)
     current, result = text, first
     applied: list[Finding] = []
+    refused: set[tuple[object, ...]] = set()
+    refusals: list[InputError] = []
     seen = {text}
     passes = 0
     while True:
-        fixed, done = apply_pass(current, result.findings, unsafe=unsafe)
+        offered = [f for f in result.findings if _key(f, current) not in refused]
+        fixed, done = apply_pass(current, offered, unsafe=unsafe)
         if not done or fixed == current:
             break
+        fixed = _keep_final_newline(text, fixed, newline)
         if passes == max_passes:
             return _failed(unchanged, f"fixes did not settle after {max_passes} passes; file left unchanged")
-        fixed = _keep_final_newline(text, fixed, newline)
         if fixed in seen:
             return _failed(unchanged, f"fixes undo each other ({_titles(done)}); file left unchanged")
+        candidate = lint_source(fixed, path, settings, rules, context_dir)
+        if candidate.dockerfile is None or candidate.dockerfile.errors or structure(candidate.dockerfile) != shape:
+            alone = {id(f): _alone(current, f, text, newline) for f in done}
+            culprits = [f for f in done if not _keeps_structure(alone[id(f)], shape, path, options)] or list(done)
+            for culprit in culprits:
+                refused.add(_key(culprit, current))
+                refusals.append(_refusal(culprit, shape, alone[id(culprit)], path, options))
+            continue
         seen.add(fixed)
         passes += 1
-        result = lint_source(fixed, path, settings, rules, context_dir)
-        if result.dockerfile is None or result.dockerfile.errors or structure(result.dockerfile) != shape:
-            after = "a parse error" if result.dockerfile is None or result.dockerfile.errors else _describe(structure(result.dockerfile))
-            return _failed(
-                unchanged,
-                f"fixing would change the file's structure ({_describe(shape)} before, {after} after: {_titles(done)}); file left unchanged",
-            )
-        current = fixed
+        current, result = fixed, candidate
         applied.extend(done)
+    if refusals:
+        result = FileResult(result.path, result.findings, (*result.errors, *refusals), result.dockerfile)
     return FixOutcome(path, text, current, tuple(applied), result, passes, bom, first)
+
+
+def _key(finding: Finding, text: str) -> tuple[object, ...]:
+    """A fix's identity that survives other edits moving it: code, title, what it replaces, with what."""
+    fix = finding.fix
+    if fix is None:
+        return (finding.code,)
+    return (finding.code, fix.title, tuple((text[edit.start : edit.end], edit.replacement) for edit in fix.edits))
+
+
+def _alone(text: str, finding: Finding, original: str, newline: str) -> str:
+    fixed, _ = apply_pass(text, [finding], unsafe=True)
+    return _keep_final_newline(original, fixed, newline)
+
+
+def _keeps_structure(text: str, shape: Structure, path: str, options: ParseOptions) -> bool:
+    dockerfile = parse(text, path, options)
+    return not dockerfile.errors and structure(dockerfile) == shape
+
+
+def _refusal(finding: Finding, shape: Structure, alone: str, path: str, options: ParseOptions) -> InputError:
+    dockerfile = parse(alone, path, options)
+    after = "a parse error" if dockerfile.errors else _describe(structure(dockerfile), shape)
+    title = finding.fix.title if finding.fix is not None else ""
+    return InputError(
+        path,
+        finding.span.line,
+        f"{finding.code} fix '{title}' not applied: it would change the file's structure ({_describe(shape)} before, {after} after)",
+    )
 
 
 def _titles(findings: Sequence[Finding]) -> str:

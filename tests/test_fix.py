@@ -149,17 +149,31 @@ def test_fixes_that_undo_each_other_are_caught() -> None:
     assert "undo each other" in outcome.result.errors[-1].message
 
 
-def test_a_fix_that_changes_the_structure_is_refused() -> None:
+def test_a_fix_that_changes_the_structure_is_refused_and_the_others_apply() -> None:
     def split(dockerfile: Dockerfile) -> Iterator[Fix]:
         run = next(i for i in dockerfile.instructions if i.keyword == "RUN")
-        if len(dockerfile.instructions) == 2:
-            yield Fix.safe("split", Edit.insert(run.span.end_offset, "\nRUN y"))
+        yield Fix.safe("split", Edit.insert(run.span.end_offset, "\nRUN y"))
 
-    outcome = fix_source("FROM x\nRUN a\n", "Dockerfile", Settings(), [synthetic("DF905", split)], None)
-    assert outcome.fixed == outcome.original and not outcome.applied
-    message = outcome.result.errors[-1].message
-    assert "structure" in message and "2 instructions in 1 stage before, 3 instructions in 1 stage after" in message
-    assert "DF905 split" in message
+    rules = [synthetic("DF905", split), synthetic("DF906", _insert_after_run("ok"))]
+    outcome = fix_source("FROM x\nRUN a\n", "Dockerfile", Settings(), rules, None)
+    assert outcome.fixed == "FROM x\nRUN a ok\n"
+    assert [f.code for f in outcome.applied] == ["DF906"]
+    assert [(e.line, e.message) for e in outcome.result.errors] == [
+        (1, "DF905 fix 'split' not applied: it would change the file's structure (2 instructions in 1 stage before, 3 instructions in 1 stage after)")
+    ]
+    assert [f.code for f in outcome.result.findings] == ["DF905"]
+
+
+def test_a_fix_that_breaks_parsing_is_refused() -> None:
+    def unfinished(dockerfile: Dockerfile) -> Iterator[Fix]:
+        run = next(i for i in dockerfile.instructions if i.keyword == "RUN")
+        yield Fix.unsafe("continue", Edit.insert(run.span.end_offset, " \\"))
+
+    outcome = fix_source("FROM x\nRUN a", "Dockerfile", Settings(), [synthetic("DF907", unfinished)], None, unsafe=True)
+    assert outcome.fixed == outcome.original
+    assert "DF907 fix 'continue' not applied: it would change the file's structure (2 instructions in 1 stage before, a parse error after)" in [
+        e.message for e in outcome.result.errors
+    ]
 
 
 def test_a_file_with_parse_errors_is_not_fixed() -> None:
@@ -316,3 +330,20 @@ def test_fix_bytes_reports_undecodable_input() -> None:
 def test_bom_round_trips_through_fix_bytes() -> None:
     outcome = fix_bytes(codecs.BOM_UTF8 + DIRTY.encode(), "-", DF301, pip_rules(), None)
     assert outcome.fixed_bytes() == codecs.BOM_UTF8 + CLEAN.encode()
+
+
+def test_one_fix_adding_and_another_removing_an_instruction_do_not_cancel_out() -> None:
+    def add_workdir(dockerfile: Dockerfile) -> Iterator[Fix]:
+        if not any(i.keyword == "WORKDIR" for i in dockerfile.instructions):
+            run = next(i for i in dockerfile.instructions if i.keyword == "RUN")
+            yield Fix.unsafe("add WORKDIR", Edit.insert(run.span.offset, "WORKDIR /app\n"))
+
+    def merge_runs(dockerfile: Dockerfile) -> Iterator[Fix]:
+        runs = [i for i in dockerfile.instructions if i.keyword == "RUN"]
+        if len(runs) == 2:
+            yield Fix.unsafe("merge", Edit(runs[0].span.end_offset, runs[1].arguments_span.offset, " && "))
+
+    rules = [synthetic("DF908", add_workdir), synthetic("DF909", merge_runs)]
+    outcome = fix_source("FROM x\nRUN a\nRUN b\n", "Dockerfile", Settings(), rules, None, unsafe=True)
+    assert outcome.fixed == outcome.original
+    assert sorted(e.message.split(" ", 1)[0] for e in outcome.result.errors) == ["DF908", "DF909"]
