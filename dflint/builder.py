@@ -274,7 +274,8 @@ class _Builder:
         sources = tuple(value for value in values[:-1] if value is not None)
         if instruction.keyword == "ADD" and any("://" in source or source.startswith("git@") for source in sources):
             from_context = False
-        return Copy(sources, destination, from_context, instruction.span.line)
+        inline = tuple((heredoc.marker, heredoc.body) for heredoc in instruction.heredocs) if instruction.flag("from") is None else ()
+        return Copy(sources, destination, from_context, instruction.span.line, inline)
 
     # -- FROM and global ARGs --------------------------------------------------------------------
     def _from(
@@ -392,11 +393,25 @@ class _Builder:
     def _requirements_file(self, image_path: str, constraint: bool, state: _StageState, depth: int = 0) -> RequirementsFile:
         copies = state.copies
         context_path, status, reason = map_image_path(image_path, copies, self.context)
+        if status in ("not-from-context", "not-copied"):
+            inline = _inline_copy(image_path, copies)
+            if inline is not None:
+                return self._inline_requirements(image_path, inline, constraint, state, depth)
         if context_path is None:
             return RequirementsFile(image_path, None, status, reason, constraint)
-        return self._read_requirements(image_path, context_path, constraint, depth)
+        return self._read_requirements(image_path, context_path, constraint, depth, state)
 
-    def _read_requirements(self, image_path: str | None, context_path: str, constraint: bool, depth: int) -> RequirementsFile:
+    def _inline_requirements(self, image_path: str, copy: tuple[str, int], constraint: bool, state: _StageState, depth: int) -> RequirementsFile:
+        """A requirements file written by a heredoc COPY: read from the Dockerfile itself."""
+        body, line = copy
+        requirements, includes = package_extraction.parse_requirements_text(body, image_path)
+        nested: list[RequirementsFile] = []
+        if depth < _MAX_INCLUDE_DEPTH:
+            for include, is_constraint, _line in includes:
+                nested.append(self._requirements_file(_image_path(include, posixpath.dirname(image_path)), is_constraint, state, depth + 1))
+        return RequirementsFile(image_path, None, "read", f"read from the heredoc of the COPY on line {line}", constraint, tuple(requirements), tuple(nested))
+
+    def _read_requirements(self, image_path: str | None, context_path: str, constraint: bool, depth: int, state: _StageState | None = None) -> RequirementsFile:
         if self.context is None:
             return RequirementsFile(image_path, context_path, "unreadable", "no build context", constraint)
         try:
@@ -407,8 +422,12 @@ class _Builder:
         nested: list[RequirementsFile] = []
         if depth < _MAX_INCLUDE_DEPTH:
             for include, is_constraint, _line in includes:
+                if include.startswith("/") and state is not None:
+                    # an absolute path names a file in the image, not in the context
+                    nested.append(self._requirements_file(posixpath.normpath(include), is_constraint, state, depth + 1))
+                    continue
                 relative = posixpath.normpath(posixpath.join(posixpath.dirname(context_path), include)) if not include.startswith("/") else include
-                nested.append(self._read_requirements(None, relative, is_constraint, depth + 1))
+                nested.append(self._read_requirements(None, relative, is_constraint, depth + 1, state))
         return RequirementsFile(image_path, context_path, "read", f"read from the build context ({context_path})", constraint, tuple(requirements), tuple(nested))
 
     def _dockerignore(self, path: str) -> tuple[str, ...] | None:
@@ -428,6 +447,25 @@ class _Builder:
                 continue
             return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
         return None
+
+
+def _inline_copy(image_path: str, copies: list[Copy]) -> tuple[str, int] | None:
+    """(body, line) of the heredoc COPY that last wrote `image_path`, unless a later COPY/ADD
+    may have replaced it."""
+    for copy in reversed(copies):
+        if copy.destination is None:
+            continue
+        body = copy.inline_body(image_path)
+        if body is not None:
+            return body, copy.line
+        destination = copy.destination.rstrip("/") or "/"
+        if image_path == destination or image_path.startswith(destination.rstrip("/") + "/"):
+            return None
+    return None
+
+
+def _image_path(path: str, directory: str) -> str:
+    return posixpath.normpath(path if path.startswith("/") else posixpath.join(directory, path))
 
 
 def _reads_script_from_stdin(shell: ShellCommand) -> bool:

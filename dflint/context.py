@@ -88,6 +88,20 @@ class Copy:
     destination: str | None  # absolute image path (BASE_WORKDIR-relative when WORKDIR is the base's)
     from_context: bool  # False for --from, URLs, heredocs
     line: int
+    inline: tuple[tuple[str, str], ...] = ()  # heredoc files (`COPY <<EOF dst`): (marker, body)
+
+    def inline_body(self, image_path: str) -> str | None:
+        """The text a heredoc COPY put at `image_path`, or None if it put nothing there."""
+        if not self.inline or self.destination is None:
+            return None
+        if len(self.inline) == 1 and not self.destination.endswith("/") and image_path == self.destination:
+            return self.inline[0][1]
+        directory, name = posixpath.split(image_path)
+        if directory == self.destination.rstrip("/"):
+            for marker, body in self.inline:
+                if marker == name:
+                    return body
+        return None
 
 
 def map_image_path(image_path: str, copies: list[Copy], context: BuildContext | None) -> tuple[str | None, str, str]:

@@ -1,0 +1,55 @@
+"""Requirements files written by a heredoc COPY are read from the Dockerfile; a nested absolute
+`-r /path` names a file in the image, not in the build context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dflint.model import RequirementsFile
+from tests.helpers import model
+
+
+def _files(text: str, context: Path) -> list[RequirementsFile]:
+    df = model(text, context_dir=str(context))
+    return [file for instruction in df.stages[-1].instructions for op in instruction.packages for file in op.files]
+
+
+def test_heredoc_copy_is_read(tmp_path: Path) -> None:
+    text = "FROM python:3.11\nWORKDIR /app\nCOPY <<EOF requirements.txt\ntorch==2.4.0\nnumpy\nEOF\nRUN pip install -r requirements.txt\n"
+    (file,) = _files(text, tmp_path)
+    assert file.status == "read" and file.image_path == "/app/requirements.txt" and file.context_path is None
+    assert [(r.name, r.pinned, r.file_line) for r in file.requirements] == [("torch", True, 1), ("numpy", False, 2)]
+
+
+def test_heredoc_into_a_directory_and_a_later_copy_shadowing_it(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.11\nCOPY <<a.txt <<b.txt /req/\nx==1\na.txt\ny\nb.txt\n"
+        "RUN pip install -r /req/b.txt\nCOPY --from=build /out/a.txt /req/a.txt\nRUN pip install -r /req/a.txt\n"
+    )
+    first, second = _files(text, tmp_path)
+    assert first.status == "read" and [r.raw for r in first.requirements] == ["y"]
+    assert second.status == "not-from-context"
+
+
+def test_heredoc_from_another_stage_is_not_read(tmp_path: Path) -> None:
+    text = "FROM python:3.11 AS a\nFROM python:3.11\nCOPY --from=a <<EOF /r.txt\nx\nEOF\nRUN pip install -r /r.txt\n"
+    (file,) = _files(text, tmp_path)
+    assert file.status == "not-from-context"
+
+
+def test_nested_absolute_include_maps_through_the_image(tmp_path: Path) -> None:
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "passwd").write_text("not-a-requirement\n")
+    (tmp_path / "requirements.txt").write_text("-r /etc/passwd\nfastapi==0.115.0\n")
+    text = "FROM python:3.11\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+    (top,) = _files(text, tmp_path)
+    (nested,) = top.includes
+    assert nested.status == "not-copied" and nested.image_path == "/etc/passwd" and not nested.requirements
+
+
+def test_nested_include_escaping_the_context_is_never_read(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("-r ../../etc/passwd\n")
+    text = "FROM python:3.11\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n"
+    (top,) = _files(text, tmp_path)
+    (nested,) = top.includes
+    assert nested.status == "outside-context" and not nested.requirements
