@@ -39,13 +39,141 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/files")
 CORPUS_ENV_VAR = "DFLINT_CORPUS"
 HADOLINT_PARSE_ERROR = "DL1000"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    line: int
+    code: str
+    text: str  # hadolint: its message; dflint: the source text the finding points at
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """What a reason sees of one finding that only one of the tools reported."""
+
+    path: str
+    hit: Hit
+    instruction: str  # the whole instruction the finding's line belongs to (as written)
+    shipped: bool  # the instruction is in a stage that ships (dflint's model, default target)
+    stage: str  # the text of every instruction of that stage
+    text: str  # the whole file
+    model: Any = None  # dflint's Instruction at that line (None outside any), for reasons that need the parse
+    previous: Any = None  # the instruction before it, if any
+    dockerfile: Any = None  # dflint's model of the whole file
+
+
+Test = Callable[[Where], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A documented cause of disagreement: explains a lone finding of one side (docs/peers.md §3)."""
+
+    side: str  # "hadolint" or "dflint": whose lone findings it explains
+    label: str
+    test: Test
+
+
+def in_build_stage(where: Where) -> bool:
+    return not where.shipped
+
+
+def instruction(pattern: str) -> Test:
+    """The instruction the finding sits on matches `pattern` (multi-line, case-sensitive)."""
+    compiled = re.compile(pattern, re.MULTILINE)
+    return lambda where: compiled.search(where.instruction) is not None
+
+
+def pointed(pattern: str) -> Test:
+    """The text the dflint finding points at matches `pattern`."""
+    compiled = re.compile(pattern, re.MULTILINE)
+    return lambda where: compiled.search(where.hit.text) is not None
+
+
+def in_stage(pattern: str) -> Test:
+    """The stage of the instruction the finding sits on matches `pattern`."""
+    compiled = re.compile(pattern, re.MULTILINE)
+    return lambda where: compiled.search(where.stage) is not None
+
+
+def in_file(pattern: str) -> Test:
+    compiled = re.compile(pattern, re.MULTILINE)
+    return lambda where: compiled.search(where.text) is not None
+
+
+def all_of(*tests: Test) -> Test:
+    return lambda where: all(test(where) for test in tests)
+
+
+def none_of(*tests: Test) -> Test:
+    return lambda where: not any(test(where) for test in tests)
+
+
+SHELL_C = r"\b(ba|da|z)?sh\s+(-\w+\s+)*-\w*c\b"
+
+
+def pipelines(where: Where) -> list[list[Any]]:
+    """The pipelines (two commands or more) of the RUN a finding sits on, from dflint's model."""
+    found: list[list[Any]] = []
+    for command in where.model.commands if where.model is not None else ():
+        if command.operator == "|" and found and found[-1]:
+            found[-1].append(command)
+        else:
+            found.append([command])
+    return [pipeline for pipeline in found if len(pipeline) > 1]
+
+
+def echo_fed(where: Where) -> bool:
+    """Every pipeline of the RUN is fed only by commands that cannot fail (`echo … | sha256sum -c`)."""
+    found = pipelines(where)
+    return bool(found) and all(command.name in ("echo", "printf", "yes", "true", ":") for pipe in found for command in pipe[:-1])
+
+
+def bashless_base(where: Where) -> bool:
+    """The stage's root image is Alpine or BusyBox (no bash to switch to)."""
+    if where.model is None or where.model.stage_index is None or where.dockerfile is None:
+        return False
+    root = where.dockerfile.root_image(where.dockerfile.stages[where.model.stage_index]) or ""
+    return bool(re.search(r"(^|/)(alpine|busybox)(:|$)|:[^/]*alpine", root))
+
+
+def _steps(where: Where) -> list[Any]:
+    """The RUN's commands without a leading `set`."""
+    commands = list(where.model.commands) if where.model is not None else []
+    while commands and commands[0].name == "set":
+        commands.pop(0)
+    return commands
+
+
+def cd_not_first(where: Where) -> bool:
+    steps = _steps(where)
+    return bool(steps) and steps[0].name != "cd" and any(command.name == "cd" for command in steps)
+
+
+def cd_first_scoped(where: Where) -> bool:
+    """A leading `cd` into a temporary directory, or one the script leaves or removes again."""
+    steps = _steps(where)
+    if not steps or steps[0].name != "cd":
+        return False
+    target = steps[0].args[-1] if steps[0].args else None
+    if target is None or re.match(r"/(var/)?tmp(/|$)", target):
+        return True
+    later = steps[1:]
+    return any(command.name == "cd" for command in later) or any(
+        command.name == "rm" and any(arg is not None and arg.rstrip("/") == target.rstrip("/") for arg in command.args) for command in later
+    )
+
+
+BUILD_STAGE = Reason("hadolint", "build-only stage (dflint's size rules look only at shipped stages)", in_build_stage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +184,7 @@ class Pair:
     hadolint: tuple[str, ...]
     scope: str | None = None  # regex over the text a dflint finding points at: keep only hadolint's scope
     scope_label: str = ""
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def label(self) -> str:
@@ -63,10 +192,19 @@ class Pair:
         return f"{'+'.join(self.dflint)}{suffix} ↔ {'+'.join(self.hadolint)}"
 
 
+# Reasons shared by several pairs
+ARG_IN_FROM = Reason("dflint", "FROM resolved through an ARG (hadolint never expands ARGs)", instruction(r"^FROM\b.*\$"))
+PLACEHOLDER_IMAGE = Reason(
+    "hadolint", "not a valid image reference (`FROM REPLACE-ME`): the build fails anyway", instruction(r"^FROM\s+(?:--\S+\s+)*[^\s$]*[A-Z]")
+)
+STAGE_FROM_ARG = Reason("hadolint", "stage reference built from an ARG (`FROM base-${TARGETARCH}`)", instruction(r"^FROM\b.*\$"))
+SUDO = Reason("dflint", "run through `sudo` (hadolint does not look through sudo)", pointed(r"(^|\s)sudo\s"))
+APT_NOT_APT_GET = Reason("dflint", "`apt`, not `apt-get` (hadolint checks apt-get only; DF307 flags apt)", pointed(r"^(\S+=\S*\s+)*apt\s"))
+
 PAIRS: tuple[Pair, ...] = (
     # stages and base images
-    Pair(("DF103",), ("DL3006",)),
-    Pair(("DF104",), ("DL3007",)),
+    Pair(("DF103",), ("DL3006",), reasons=(ARG_IN_FROM, STAGE_FROM_ARG, PLACEHOLDER_IMAGE)),
+    Pair(("DF104",), ("DL3007",), reasons=(ARG_IN_FROM,)),
     Pair(("DF106",), ("DL3029",)),
     Pair(("DF107",), ("DL3065",)),
     Pair(("DF109",), ("DL3024",)),
@@ -76,19 +214,117 @@ PAIRS: tuple[Pair, ...] = (
     Pair(("DF116",), ("DL4000",)),
     Pair(("DF117",), ("DL3067",)),
     # layers and caches
-    Pair(("DF301",), ("DL3042",)),
-    Pair(("DF302",), ("DL3009",)),
-    Pair(("DF303",), ("DL3019",), scope=r"\bapk\b", scope_label="apk"),
-    Pair(("DF303",), ("DL3032", "DL3040"), scope=r"\b(yum|dnf)\b", scope_label="yum/dnf"),
-    Pair(("DF303",), ("DL3060",), scope=r"\byarn\b", scope_label="yarn"),
-    Pair(("DF305",), ("DL3014",)),
-    Pair(("DF306",), ("DL3015",)),
+    Pair(
+        ("DF301",),
+        ("DL3042",),
+        reasons=(
+            BUILD_STAGE,
+            Reason("hadolint", "cache removed in the same RUN (`pip cache purge`, `rm -rf ~/.cache/pip`)", instruction(r"pip3? cache (purge|remove)|rm -r?f?r?\s+\S*\.cache\b")),
+            Reason("hadolint", "`--no-cache`: pip takes any unambiguous prefix of `--no-cache-dir`", instruction(r"--no-cache(?![-\w])")),
+            Reason("dflint", "`uv pip` (hadolint does not know uv)", pointed(r"\buv\s+pip\b")),
+            Reason("dflint", "pip run by path (`/opt/venv/bin/pip`): hadolint matches the bare name only", pointed(r"^\S*/pip[\d.]*\s")),
+        ),
+    ),
+    Pair(
+        ("DF302",),
+        ("DL3009",),
+        reasons=(
+            BUILD_STAGE,
+            Reason("hadolint", "`apt-get dist-clean` removes the lists (apt ≥ 2.7)", instruction(r"\bapt(-get)? dist-clean\b")),
+            Reason("dflint", "`sudo apt-get` (hadolint does not look through sudo)", pointed(r"^sudo\s")),
+            Reason(
+                "dflint",
+                "any `rm -rf` counts as cleanup for hadolint (`cmdHasArgs` matches any listed argument)",
+                instruction(r"\brm\s+(-\w+\s+)*-rf\b"),
+            ),
+            Reason("dflint", "`apt update`/`apt-get install` with no `apt-get update` (hadolint needs the latter)", none_of(instruction(r"apt-get\s+(-\S+\s+)*update"))),
+        ),
+    ),
+    Pair(
+        ("DF303",),
+        ("DL3019",),
+        scope=r"\bapk\b",
+        scope_label="apk",
+        reasons=(
+            BUILD_STAGE,
+            Reason("hadolint", "cache removed in the same RUN (`rm -rf /var/cache/apk/*`)", instruction(r"\brm\s+(-\w+\s+)*/var/cache/apk")),
+            Reason("dflint", "`apk update` writes the index to /var/cache/apk even when `apk add` has `--no-cache`", pointed(r"^apk\s+(-\S+\s+)*update\b")),
+        ),
+    ),
+    Pair(
+        ("DF303",),
+        ("DL3032", "DL3040"),
+        scope=r"\b(yum|dnf|microdnf)\b",
+        scope_label="yum/dnf/microdnf",
+        reasons=(BUILD_STAGE,),
+    ),
+    Pair(
+        ("DF305",),
+        ("DL3014",),
+        reasons=(
+            Reason("hadolint", "`apt-get install -s` (simulate) never prompts", instruction(r"apt-get\s+install\s+(-\w+\s+)*-s\b")),
+            APT_NOT_APT_GET,
+            SUDO,
+            Reason("dflint", "`apt-get autoremove`/`remove` without -y prompts too (hadolint checks install)", pointed(r"^apt-get\s+(-\S+\s+)*(auto)?remove\b")),
+        ),
+    ),
+    Pair(("DF306",), ("DL3015",), reasons=(BUILD_STAGE, APT_NOT_APT_GET, SUDO)),
     Pair(("DF307",), ("DL3027",)),
     Pair(("DF309",), ("DL3030", "DL3038")),
-    Pair(("DF310",), ("DL4001",)),
-    Pair(("DF312",), ("DL3059",)),
-    Pair(("DF313",), ("DL4006",)),
-    Pair(("DF314",), ("DL3003",)),
+    Pair(
+        ("DF310",),
+        ("DL4001",),
+        reasons=(
+            BUILD_STAGE,
+            Reason(
+                "dflint",
+                "wget and curl in different stages of the shipped chain (hadolint counts per stage)",
+                lambda where: not re.search(r"\bwget\b", where.stage) or not re.search(r"\bcurl\b", where.stage),
+            ),
+        ),
+    ),
+    Pair(
+        ("DF312",),
+        ("DL3059",),
+        reasons=(
+            BUILD_STAGE,
+            Reason(
+                "dflint",
+                "a RUN of two commands: DL3059.hs allows two, but hadolint in practice flags single-command RUNs only",
+                lambda where: where.model is not None
+                and where.previous is not None
+                and max(len(where.model.commands), len(where.previous.commands)) == 2,
+            ),
+            Reason("dflint", "hadolint also counts the commands inside `$(…)`", instruction(r"\$\(|`")),
+        ),
+    ),
+    Pair(
+        ("DF313",),
+        ("DL4006",),
+        reasons=(
+            Reason("hadolint", "pipes fed only by `echo`/`printf`, which cannot fail", echo_fed),
+            Reason("hadolint", "Alpine/BusyBox base: no bash for DL4006's SHELL fix (DF313 option `check-bashless-bases`)", bashless_base),
+            Reason(
+                "hadolint",
+                "the only pipes are inside `$(…)`: dflint does not model command substitutions (a known gap)",
+                all_of(lambda where: not pipelines(where), instruction(r"\$\([^\n]*\||`[^`]*\|")),
+            ),
+            Reason("dflint", "the pipe is in a `bash -c \"…\"` script (hadolint does not parse inside the string)", instruction(SHELL_C)),
+        ),
+    ),
+    Pair(
+        ("DF314",),
+        ("DL3003",),
+        reasons=(
+            Reason("hadolint", "`cd` later in the script, scoped to one step (a WORKDIR would leak it)", cd_not_first),
+            Reason("hadolint", "leading `cd` into /tmp, or into a directory the script leaves or removes again", cd_first_scoped),
+            Reason(
+                "hadolint",
+                "`cd` only inside a function, a condition or `$(…)` (DF314 looks for a leading, unconditional `cd`)",
+                lambda where: all(command.conditional for command in _steps(where) if command.name == "cd"),
+            ),
+        ),
+    ),
     # pinning
     Pair(("DF401",), ("DL3013",), scope=r"\bpip3?(\.\d+)?\b|-m\s+pip\b", scope_label="pip"),
     Pair(("DF403",), ("DL3018",)),
@@ -112,13 +348,6 @@ PAIRS: tuple[Pair, ...] = (
     Pair(("DF625",), ("DL3046",)),
     Pair(("DF628",), ("DL3001",)),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    line: int
-    code: str
-    text: str  # hadolint: its message; dflint: the source text the finding points at
 
 
 @dataclass(slots=True)
@@ -147,7 +376,13 @@ class PairResult:
     both: tuple[str, ...]
     only_hadolint: tuple[str, ...]
     only_dflint: tuple[str, ...]
-    only_hadolint_in_build_stages: tuple[str, ...] = ()  # every hadolint finding sits in a stage that does not ship
+    explained: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (side, reason) → files
+    unexplained_hadolint: tuple[str, ...] = ()
+    unexplained_dflint: tuple[str, ...] = ()
+
+    @property
+    def unexplained(self) -> int:
+        return len(self.unexplained_hadolint) + len(self.unexplained_dflint)
 
     @property
     def agreement(self) -> float | None:
@@ -302,47 +537,105 @@ def pair_hits(run: Run, pair: Pair, path: str) -> tuple[list[Hit], list[Hit]]:
 
 def compare(run: Run, pair: Pair) -> PairResult:
     both: list[str] = []
-    only_h: list[str] = []
-    only_d: list[str] = []
-    in_build: list[str] = []
+    only: dict[str, list[str]] = {"hadolint": [], "dflint": []}
+    explained: dict[tuple[str, str], list[str]] = {}
+    unexplained: dict[str, list[str]] = {"hadolint": [], "dflint": []}
+    reasons = pair.reasons
     for path in run.compared():
         h, d = pair_hits(run, pair, path)
         if h and d:
             both.append(path)
-        elif h:
-            only_h.append(path)
-            if not any(shipped_line(path, hit.line) for hit in h):
-                in_build.append(path)
-        elif d:
-            only_d.append(path)
-    available = all(code in run.dflint_codes for code in pair.dflint)
-    return PairResult(pair, available, tuple(both), tuple(only_h), tuple(only_d), tuple(in_build))
+            continue
+        if not h and not d:
+            continue
+        side, hits = ("hadolint", h) if h else ("dflint", d)
+        only[side].append(path)
+        label = explain(path, hits, [reason for reason in reasons if reason.side == side])
+        if label is None:
+            unexplained[side].append(path)
+        else:
+            explained.setdefault((side, label), []).append(path)
+    return PairResult(
+        pair,
+        all(code in run.dflint_codes for code in pair.dflint),
+        tuple(both),
+        tuple(only["hadolint"]),
+        tuple(only["dflint"]),
+        {key: tuple(paths) for key, paths in explained.items()},
+        tuple(unexplained["hadolint"]),
+        tuple(unexplained["dflint"]),
+    )
+
+
+def explain(path: str, hits: Sequence[Hit], reasons: Sequence[Reason]) -> str | None:
+    """The reason for a file's lone findings: every finding must have one; the first finding's names the file."""
+    view = file_view(path)
+    labels: list[str] = []
+    for hit in hits:
+        model, previous = view.model_at(hit.line)
+        where = Where(
+            path,
+            hit,
+            view.instruction_at(hit.line),
+            view.shipped_at(hit.line),
+            view.stage_at(hit.line),
+            view.text,
+            model=model,
+            previous=previous,
+            dockerfile=view.dockerfile,
+        )
+        label = next((reason.label for reason in reasons if reason.test(where)), None)
+        if label is None:
+            return None
+        labels.append(label)
+    return labels[0] if labels else None
+
+
+@dataclass(frozen=True, slots=True)
+class FileView:
+    """A file as dflint's model sees it: each instruction's lines, text and stage, and which stages ship."""
+
+    text: str
+    instructions: tuple[tuple[int, int, str, int | None], ...]  # (first line, last line, text, stage index)
+    shipped: frozenset[int]
+    models: tuple[Any, ...] = ()  # dflint's Instruction objects, in the same order
+    dockerfile: Any = None
+
+    def model_at(self, line: int) -> tuple[Any, Any]:
+        for index, row in enumerate(self.instructions):
+            if row[0] <= line <= row[1]:
+                return self.models[index], self.models[index - 1] if index else None
+        return None, None
+
+    def _at(self, line: int) -> tuple[int, int, str, int | None] | None:
+        for row in self.instructions:
+            if row[0] <= line <= row[1]:
+                return row
+        return None
+
+    def instruction_at(self, line: int) -> str:
+        found = self._at(line)
+        return found[2] if found else ""
+
+    def shipped_at(self, line: int) -> bool:
+        found = self._at(line)
+        return found is None or found[3] is None or found[3] in self.shipped
+
+    def stage_at(self, line: int) -> str:
+        found = self._at(line)
+        if found is None:
+            return ""
+        return "\n".join(row[2] for row in self.instructions if row[3] == found[3])
 
 
 @functools.cache
-def _stage_lines(path: str) -> tuple[tuple[int, bool], ...]:
-    """(first line, shipped?) of each stage, as dflint's model sees the file (default target)."""
+def file_view(path: str) -> FileView:
     from dflint.parse import Options, parse
 
     text = Path(path).read_text(encoding="utf-8", errors="replace")
     dockerfile = parse(text, path, Options(context_dir=str(Path(path).parent)))
-    shipped = {stage.index for stage in dockerfile.shipped_stages()}
-    return tuple((stage.from_instruction.span.line, stage.index in shipped) for stage in dockerfile.stages)
-
-
-def shipped_line(path: str, line: int) -> bool:
-    """Whether a line lies in a stage that ships (lines before the first FROM count as shipped)."""
-    shipped = True
-    for first, is_shipped in _stage_lines(path):
-        if first > line:
-            break
-        shipped = is_shipped
-    return shipped
-
-
-def _with_build(result: PairResult) -> str:
-    count = len(result.only_hadolint)
-    return f"{count} ({len(result.only_hadolint_in_build_stages)})" if result.only_hadolint_in_build_stages else str(count)
+    rows = tuple((ins.span.line, ins.span.end_line, ins.text, ins.stage_index) for ins in dockerfile.instructions)
+    return FileView(text, rows, frozenset(stage.index for stage in dockerfile.shipped_stages()), dockerfile.instructions, dockerfile)
 
 
 def _percent(value: float | None) -> str:
@@ -357,18 +650,18 @@ def markdown(run: Run, results: Sequence[PairResult], corpus: Path, examples: in
         f"Tools: {run.hadolint_version or 'hadolint'} ({run.hadolint_seconds:.1f} s, one process per file); "
         f"{run.dflint_version or 'dflint'} ({run.dflint_seconds:.1f} s, one process).",
         "",
-        "| dflint | hadolint | both | only hadolint (in build-only stages) | only dflint | agreement |",
-        "|---|---|---:|---:|---:|---:|",
+        "| dflint | hadolint | both | only hadolint | only dflint | agreement | unexplained |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         pair = result.pair
         dflint = "+".join(pair.dflint) + (f" [{pair.scope_label}]" if pair.scope_label else "")
         if not result.available:
-            lines.append(f"| {dflint} (not built) | {'+'.join(pair.hadolint)} | – | {len(result.only_hadolint)} | – | – |")
+            lines.append(f"| {dflint} (not built) | {'+'.join(pair.hadolint)} | – | {len(result.only_hadolint)} | – | – | – |")
             continue
         lines.append(
-            f"| {dflint} | {'+'.join(pair.hadolint)} | {len(result.both)} | {_with_build(result)} | "
-            f"{len(result.only_dflint)} | {_percent(result.agreement)} |"
+            f"| {dflint} | {'+'.join(pair.hadolint)} | {len(result.both)} | {len(result.only_hadolint)} | "
+            f"{len(result.only_dflint)} | {_percent(result.agreement)} | {result.unexplained} |"
         )
     if run.hadolint_failed:
         findings_there = sum(1 for path in run.hadolint_failed if run.dflint.get(path))
@@ -390,22 +683,28 @@ def _short(path: str, corpus: Path) -> str:
         return path
 
 
+def _lines_of(run: Run, pair: Pair, path: str, side: str) -> str:
+    h, d = pair_hits(run, pair, path)
+    return ", ".join(sorted({str(hit.line) for hit in (h if side == "hadolint" else d)}, key=int))
+
+
 def example_lines(run: Run, results: Sequence[PairResult], count: int) -> list[str]:
+    """Per pair with disagreements: each documented reason with its count and examples, then the
+    files no reason explains."""
     corpus = Path(os.path.commonpath(run.files)) if run.files else Path(".")
     out: list[str] = []
     for result in results:
         if not result.available or (not result.only_hadolint and not result.only_dflint):
             continue
         out.append(f"### {result.pair.label}")
-        for title, paths in (("only hadolint", result.only_hadolint), ("only dflint", result.only_dflint)):
-            if not paths:
-                continue
-            out.append(f"{title} ({len(paths)}):")
-            for path in paths[:count]:
-                h, d = pair_hits(run, result.pair, path)
-                hits = h if title == "only hadolint" else d
-                where = ", ".join(sorted({str(hit.line) for hit in hits}, key=int))
-                out.append(f"- `{_short(path, corpus)}` line {where}")
+        out.append("")
+        for (side, label), paths in sorted(result.explained.items(), key=lambda item: (item[0][0], -len(item[1]))):
+            shown = "; ".join(f"`{_short(path, corpus)}`:{_lines_of(run, result.pair, path, side)}" for path in paths[:count])
+            out.append(f"- only {side}, {label}: {len(paths)} — {shown}")
+        for side, paths in (("hadolint", result.unexplained_hadolint), ("dflint", result.unexplained_dflint)):
+            if paths:
+                out.append(f"- only {side}, **unexplained**: {len(paths)}")
+                out += [f"  - `{_short(path, corpus)}` line {_lines_of(run, result.pair, path, side)}" for path in paths[:count]]
         out.append("")
     return out
 
@@ -427,8 +726,12 @@ def as_json(run: Run, results: Sequence[PairResult]) -> dict[str, object]:
                 "both": result.both,
                 "only_hadolint": result.only_hadolint,
                 "only_dflint": result.only_dflint,
-                "only_hadolint_in_build_stages": result.only_hadolint_in_build_stages,
                 "agreement": result.agreement,
+                "explained": [
+                    {"side": side, "reason": label, "files": paths} for (side, label), paths in result.explained.items()
+                ],
+                "unexplained_hadolint": result.unexplained_hadolint,
+                "unexplained_dflint": result.unexplained_dflint,
             }
             for result in results
         ],
@@ -447,7 +750,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", help=f"directory of Dockerfiles (default: ${CORPUS_ENV_VAR} or {DEFAULT_CORPUS})")
     parser.add_argument("--pairs", help="only the pairs naming one of these codes (DF301,DL3013,…)")
     parser.add_argument("--sample", type=int, default=None, help="compare this many files, spread evenly over the corpus")
-    parser.add_argument("--examples", type=int, default=0, help="list up to N files per disagreement class")
+    parser.add_argument("--examples", type=int, default=0, help="list each reason for disagreeing, with up to N example files")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="hadolint processes at once")
     parser.add_argument("--json", dest="json_path", help="also write every count and file list to this file")
     args = parser.parse_args(argv)
