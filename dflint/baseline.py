@@ -74,7 +74,13 @@ def write(path: str, results: Sequence[FileResult]) -> int:
             counts[key] += 1
             examples.setdefault(key, finding)
     entries = [
-        {"file": file, "code": code, "fingerprint": print_, "count": counts[(file, code, print_)], "message": examples[(file, code, print_)].message}
+        {
+            "file": file,
+            "code": code,
+            "fingerprint": print_,
+            "count": counts[(file, code, print_)],
+            "message": examples[(file, code, print_)].message,
+        }
         for file, code, print_ in sorted(counts)
     ]
     document = {

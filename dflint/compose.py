@@ -20,8 +20,19 @@ from typing import Any
 
 from dflint.source import InputError
 
-COMPOSE_PATTERNS = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml", "compose.*.yaml", "compose.*.yml", "docker-compose.*.yaml", "docker-compose.*.yml")
-_VARIABLE = re.compile(r"\$(?:\$|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
+COMPOSE_PATTERNS = (
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+    "compose.*.yaml",
+    "compose.*.yml",
+    "docker-compose.*.yaml",
+    "docker-compose.*.yml",
+)
+_VARIABLE = re.compile(
+    r"\$(?:\$|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
+)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
 
@@ -97,7 +108,11 @@ def services(path: str, environ: Mapping[str, str] | None = None) -> Iterator[Se
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        yield InputError(path, mark.line + 1 if mark is not None else 1, f"invalid YAML in the compose file: {getattr(error, 'problem', None) or error}")
+        yield InputError(
+            path,
+            mark.line + 1 if mark is not None else 1,
+            f"invalid YAML in the compose file: {getattr(error, 'problem', None) or error}",
+        )
         return
     found = data.get("services") if isinstance(data, dict) else None
     if not isinstance(found, dict):
@@ -132,7 +147,9 @@ def _line(root: Any, *keys: str) -> int:
     return int(node.start_mark.line) + 1 if node is not None else 1
 
 
-def _service(path: str, project: str, name: str, build: Any, root: Any, text: str, environ: Mapping[str, str]) -> Service | InputError | None:
+def _service(
+    path: str, project: str, name: str, build: Any, root: Any, text: str, environ: Mapping[str, str]
+) -> Service | InputError | None:
     where = ("services", name, "build")
     spec: dict[str, Any] = {"context": build} if isinstance(build, str) else build if isinstance(build, dict) else {}
     if not isinstance(build, (str, dict)):
@@ -140,30 +157,59 @@ def _service(path: str, project: str, name: str, build: Any, root: Any, text: st
     raw_context = str(spec.get("context", "."))
     context_value = interpolate(raw_context, environ)
     if context_value is None:
-        return InputError(path, _line(root, *where, "context"), f"service '{name}': build context '{raw_context}' uses a variable that is not set")
+        return InputError(
+            path,
+            _line(root, *where, "context"),
+            f"service '{name}': build context '{raw_context}' uses a variable that is not set",
+        )
     if _REMOTE.match(context_value):
         return None  # a remote context cannot be read here: the service is skipped
     context = os.path.normpath(os.path.join(project, context_value))
     real_project = os.path.realpath(project)
     real_context = os.path.realpath(context)
     if real_context != real_project and not real_context.startswith(real_project + os.sep):
-        return InputError(path, _line(root, *where, "context") if isinstance(build, dict) else _line(root, *where), f"service '{name}': build context '{context_value}' is outside the compose project directory; not linted")
+        return InputError(
+            path,
+            _line(root, *where, "context") if isinstance(build, dict) else _line(root, *where),
+            f"service '{name}': build context '{context_value}' is outside the compose project directory; not linted",
+        )
     if not os.path.isdir(context):
-        return InputError(path, _line(root, *where, "context") if isinstance(build, dict) else _line(root, *where), f"service '{name}': build context '{context_value}' is not a directory")
+        return InputError(
+            path,
+            _line(root, *where, "context") if isinstance(build, dict) else _line(root, *where),
+            f"service '{name}': build context '{context_value}' is not a directory",
+        )
     args = _args(spec.get("args"), environ)
     target = interpolate(str(spec["target"]), environ) if spec.get("target") is not None else None
     if "dockerfile_inline" in spec:
         inline_text = str(spec["dockerfile_inline"])
-        return Service(name, path, context, None, inline_text, _inline(root, text, *where, "dockerfile_inline"), target, MappingProxyType(args))
+        return Service(
+            name,
+            path,
+            context,
+            None,
+            inline_text,
+            _inline(root, text, *where, "dockerfile_inline"),
+            target,
+            MappingProxyType(args),
+        )
     raw_dockerfile = str(spec.get("dockerfile", "Dockerfile"))
     dockerfile_value = interpolate(raw_dockerfile, environ)
     if dockerfile_value is None:
-        return InputError(path, _line(root, *where, "dockerfile"), f"service '{name}': dockerfile '{raw_dockerfile}' uses a variable that is not set")
+        return InputError(
+            path,
+            _line(root, *where, "dockerfile"),
+            f"service '{name}': dockerfile '{raw_dockerfile}' uses a variable that is not set",
+        )
     dockerfile = os.path.normpath(os.path.join(context, dockerfile_value))
     if not os.path.isfile(dockerfile):
         line = _line(root, *where, "dockerfile") if "dockerfile" in spec else _line(root, *where)
         shown = os.path.relpath(dockerfile, project)
-        return InputError(path, line, f"service '{name}': Dockerfile '{shown}' not found (`dockerfile` is relative to the build context '{context_value}')")
+        return InputError(
+            path,
+            line,
+            f"service '{name}': Dockerfile '{shown}' not found (`dockerfile` is relative to the build context '{context_value}')",
+        )
     return Service(name, path, context, dockerfile, None, None, target, MappingProxyType(args))
 
 

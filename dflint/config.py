@@ -153,7 +153,9 @@ def _load_yaml(shown: str, text: str) -> tuple[Any, _YamlLocator]:
     if duplicates:
         raise ConfigError(shown, duplicates, text)
     if data is not None and not isinstance(data, dict):
-        raise ConfigError(shown, [(1, f"the configuration must be a mapping of keys (select, ignore, …), not a {_kind(data)}")], text)
+        raise ConfigError(
+            shown, [(1, f"the configuration must be a mapping of keys (select, ignore, …), not a {_kind(data)}")], text
+        )
     return data, locator
 
 
@@ -222,7 +224,9 @@ class _TomlLocator:
                 continue
             pattern = re.compile(rf"""^\s*(?:\[.*)?["']?{re.escape(str(part))}["']?\s*(?:=|\]|\.)""")
             for number in range(found, len(self.lines)):
-                if pattern.search(self.lines[number]) or re.search(rf"""[{{,]\s*["']?{re.escape(str(part))}["']?\s*=""", self.lines[number]):
+                if pattern.search(self.lines[number]) or re.search(
+                    rf"""[{{,]\s*["']?{re.escape(str(part))}["']?\s*=""", self.lines[number]
+                ):
                     found = number
                     break
         return found + 1
@@ -236,7 +240,9 @@ def schema() -> dict[str, Any]:
     import json
     from importlib import resources
 
-    loaded: dict[str, Any] = json.loads(resources.files("dflint").joinpath("schemas/config.schema.json").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(
+        resources.files("dflint").joinpath("schemas/config.schema.json").read_text(encoding="utf-8")
+    )
     return loaded
 
 
@@ -254,7 +260,9 @@ def _validate(data: Any, locate: Any) -> list[tuple[int, str]]:
             continue
         if error.validator == "propertyNames":
             bad = error.instance
-            problems.append((locate([*path, bad], key=True), f"{_where(path)}: '{bad}' is not a valid key here ({_short(error)})"))
+            problems.append(
+                (locate([*path, bad], key=True), f"{_where(path)}: '{bad}' is not a valid key here ({_short(error)})")
+            )
             continue
         problems.append((locate(path), f"{_where(path)}: {_describe_error(error)}"))
     if problems:
@@ -283,7 +291,13 @@ def _where(path: Sequence[Any]) -> str:
 def _describe_error(error: Any) -> str:
     if error.validator == "type":
         expected = error.validator_value
-        names = {"array": "a list", "object": "a mapping", "string": "a string", "integer": "an integer", "boolean": "true or false"}
+        names = {
+            "array": "a list",
+            "object": "a mapping",
+            "string": "a string",
+            "integer": "an integer",
+            "boolean": "true or false",
+        }
         wanted = names.get(expected, expected) if isinstance(expected, str) else " or ".join(names.get(e, e) for e in expected)
         hint = " (quote it)" if expected == "string" and isinstance(error.instance, (int, float, bool)) else ""
         return f"expected {wanted}, got {_kind(error.instance)} {error.instance!r}{hint}"
@@ -297,7 +311,15 @@ def _short(error: Any) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "mapping",
+        list: "list",
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _check_rules(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
@@ -309,7 +331,9 @@ def _check_rules(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
     def selectors(values: Sequence[str], path: list[Any]) -> None:
         for index, value in enumerate(values):
             if expand_selector(value) is None:
-                problems.append((locate([*path, index]), f"{_where(path)}: unknown rule code or name '{value}'{_suggestion(value)}"))
+                problems.append(
+                    (locate([*path, index]), f"{_where(path)}: unknown rule code or name '{value}'{_suggestion(value)}")
+                )
 
     for key in ("select", "extend-select", "ignore"):
         selectors(data.get(key, []), [key])
@@ -317,11 +341,18 @@ def _check_rules(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
         selectors(codes, ["per-file-ignores", pattern])
     for selector in data.get("severity", {}):
         if expand_selector(selector) is None:
-            problems.append((locate(["severity", selector], key=True), f"'severity': unknown rule code or name '{selector}'{_suggestion(selector)}"))
+            problems.append(
+                (
+                    locate(["severity", selector], key=True),
+                    f"'severity': unknown rule code or name '{selector}'{_suggestion(selector)}",
+                )
+            )
     for key, values in data.get("options", {}).items():
         rule = find(key)
         if rule is None:
-            problems.append((locate(["options", key], key=True), f"'options': unknown rule code or name '{key}'{_suggestion(key)}"))
+            problems.append(
+                (locate(["options", key], key=True), f"'options': unknown rule code or name '{key}'{_suggestion(key)}")
+            )
             continue
         try:
             build_options(rule, values)
@@ -452,7 +483,9 @@ def describe(annotation: Any) -> str:
         return f"a list of {describe(args[0]).removeprefix('a ').removeprefix('an ')}s" if args else "a list"
     if origin in (dict, collections.abc.Mapping):
         return "a mapping"
-    return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(annotation, getattr(annotation, "__name__", str(annotation)))
+    return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(
+        annotation, getattr(annotation, "__name__", str(annotation))
+    )
 
 
 # -- building ------------------------------------------------------------------------------------
@@ -469,10 +502,15 @@ def _build(path: str, shown: str, data: dict[str, Any], locate: Any, text: str) 
     trusted = tuple(data["trusted-registries"]) if "trusted-registries" in data else None
     if trusted is not None:
         for rule in all_rules():
-            if rule.options_type is None or "trusted_registries" not in {item.name for item in dataclasses.fields(rule.options_type)}:
+            if rule.options_type is None or "trusted_registries" not in {
+                item.name for item in dataclasses.fields(rule.options_type)
+            }:
                 continue
             explicit = data.get("options", {})
-            if any(find(key) is rule and ("trusted-registries" in values or "trusted_registries" in values) for key, values in explicit.items()):
+            if any(
+                find(key) is rule and ("trusted-registries" in values or "trusted_registries" in values)
+                for key, values in explicit.items()
+            ):
                 continue
             import typing
 
@@ -653,7 +691,9 @@ class Resolver:
         relative = relative_to(path, config.root)
         return relative is not None and any(matches(pattern, relative) for pattern in config.exclude)
 
-    def settings_for(self, path: str, *, target: str | None = None, build_args: Mapping[str, str] | None = None) -> tuple[Any, list[Any]]:
+    def settings_for(
+        self, path: str, *, target: str | None = None, build_args: Mapping[str, str] | None = None
+    ) -> tuple[Any, list[Any]]:
         """(Settings, rules) for a file; `target` and `build_args` come from a compose service
         (the command line still wins). Raises ConfigError or engine.SelectionError."""
         from dflint.engine import selected_rules
@@ -663,12 +703,16 @@ class Resolver:
         if target is not None and self.cli.target is None:
             settings = dataclasses.replace(settings, target=target)
         if build_args:
-            settings = dataclasses.replace(settings, build_args=MappingProxyType({**settings.build_args, **build_args, **self.cli.build_args}))
+            settings = dataclasses.replace(
+                settings, build_args=MappingProxyType({**settings.build_args, **build_args, **self.cli.build_args})
+            )
         ignored: tuple[str, ...] = ()
         if config is not None and config.per_file_ignores:
             relative = relative_to(path, config.root)
             if relative is not None:
-                ignored = tuple(code for pattern, codes in config.per_file_ignores if matches(pattern, relative) for code in codes)
+                ignored = tuple(
+                    code for pattern, codes in config.per_file_ignores if matches(pattern, relative) for code in codes
+                )
         key = (config.path if config else None, ignored, (settings.target, tuple(sorted(settings.build_args.items()))))
         cached = self._selections.get(key)
         if cached is None:

@@ -38,7 +38,13 @@ def named_in(doc: str) -> list[str]:
     found: list[str] = []
     parts = sections(doc)
     texts = [parts.get("References", "")]
-    texts += [sentence for title, body in parts.items() if title != "References" for sentence in re.split(r"(?<=[.!?])\s", body) if "hadolint" in sentence.lower()]
+    texts += [
+        sentence
+        for title, body in parts.items()
+        if title != "References"
+        for sentence in re.split(r"(?<=[.!?])\s", body)
+        if "hadolint" in sentence.lower()
+    ]
     for text in texts:
         for code in _DL.findall(text):
             if code not in found:

@@ -38,7 +38,14 @@ class Input:
     service: Service | None = None
 
 
-def plan(paths: Sequence[str], resolver: Resolver, *, exclude: Sequence[str] = (), stdin_filename: str | None = None, force_exclude: bool = False) -> Iterator[Input]:
+def plan(
+    paths: Sequence[str],
+    resolver: Resolver,
+    *,
+    exclude: Sequence[str] = (),
+    stdin_filename: str | None = None,
+    force_exclude: bool = False,
+) -> Iterator[Input]:
     """Inputs in command-line order. Raises ConfigError / SelectionError for a bad configuration."""
     for path, from_directory in discover(paths, exclude):
         if path == "-":
@@ -46,7 +53,9 @@ def plan(paths: Sequence[str], resolver: Resolver, *, exclude: Sequence[str] = (
             if force_exclude and stdin_filename and (excluded(stdin_filename, exclude) or resolver.excluded(stdin_filename)):
                 continue
             settings, rules = resolver.settings_for(stdin_filename or "-")
-            context = settings.context_dir or (os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd())
+            context = settings.context_dir or (
+                os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd()
+            )
             yield Input("-", name, dataclasses.replace(settings, context_dir=context), rules)
         elif os.path.isdir(path) and not from_directory:
             yield Input(path, path, error=InputError(path, 1, NO_DOCKERFILE))
@@ -73,10 +82,18 @@ def _compose(path: str, resolver: Resolver) -> Iterator[Input]:
         if item.dockerfile is not None:
             shown = os.path.normpath(os.path.join(shown_project, os.path.relpath(item.dockerfile, project)))
             settings, rules = resolver.settings_for(item.dockerfile, target=item.target, build_args=item.build_args)
-            yield Input(item.dockerfile, shown, dataclasses.replace(settings, context_dir=settings.context_dir or item.context), rules, service=item)
+            yield Input(
+                item.dockerfile,
+                shown,
+                dataclasses.replace(settings, context_dir=settings.context_dir or item.context),
+                rules,
+                service=item,
+            )
         else:
             settings, rules = resolver.settings_for(path, target=item.target, build_args=item.build_args)
-            yield Input(path, path, dataclasses.replace(settings, context_dir=settings.context_dir or item.context), rules, service=item)
+            yield Input(
+                path, path, dataclasses.replace(settings, context_dir=settings.context_dir or item.context), rules, service=item
+            )
 
 
 Batch = Callable[[Sequence[str], Any, Sequence[Any]], list[FileResult]]
@@ -99,7 +116,9 @@ def lint(inputs: Sequence[Input], read_stdin: Callable[[], bytes] | None = None,
             data = read_stdin() if read_stdin is not None else b""
             results[position] = lint_bytes(data, item.shown, item.settings, item.rules, item.settings.context_dir)
         elif item.service is not None and item.service.inline_text is not None:
-            results[position] = lint_source(item.service.inline_text, item.shown, item.settings, item.rules, item.settings.context_dir)
+            results[position] = lint_source(
+                item.service.inline_text, item.shown, item.settings, item.rules, item.settings.context_dir
+            )
         else:
             groups.setdefault((id(item.settings), id(item.rules)), []).append(position)
     for positions in groups.values():
@@ -134,7 +153,9 @@ def for_service(result: FileResult, service: Service) -> FileResult:
         findings.append(dataclasses.replace(finding, **changes))
     errors = []
     for error in result.errors:
-        line = _moved(Span(max(error.line, 1), 1, max(error.line, 1), 1), service).line if service.inline is not None else error.line
+        line = (
+            _moved(Span(max(error.line, 1), 1, max(error.line, 1), 1), service).line if service.inline is not None else error.line
+        )
         errors.append(InputError(error.path, line, prefix + error.message))
     return dataclasses.replace(result, findings=tuple(findings), errors=tuple(errors))
 

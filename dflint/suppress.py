@@ -35,7 +35,9 @@ _TRAILING = re.compile(r"(?:^|(?<=\s))#\s*dflint\s*:", re.IGNORECASE)
 def read_pragmas(dockerfile: Dockerfile) -> tuple[Suppression, ...]:
     """Every pragma in the file, in line order, with its scope and its codes resolved."""
     candidates = [(line, text) for line, text in dockerfile.comments if "dflint" in text.lower() or "hadolint" in text.lower()]
-    trailing = [instruction for instruction in dockerfile.instructions if _is_run(instruction) and "dflint" in instruction.text.lower()]
+    trailing = [
+        instruction for instruction in dockerfile.instructions if _is_run(instruction) and "dflint" in instruction.text.lower()
+    ]
     if not candidates and not trailing:
         return ()
     index = LineIndex(dockerfile.text)
@@ -57,7 +59,9 @@ def _is_run(instruction: Instruction) -> bool:
     return instruction.keyword == "RUN" or (instruction.onbuild is not None and instruction.onbuild.keyword == "RUN")
 
 
-def _trailing(dockerfile: Dockerfile, instruction: Instruction, index: LineIndex, comment_lines: set[int]) -> Iterable[Suppression]:
+def _trailing(
+    dockerfile: Dockerfile, instruction: Instruction, index: LineIndex, comment_lines: set[int]
+) -> Iterable[Suppression]:
     """Pragmas in shell comments at the end of a RUN's lines: each covers the commands on its line."""
     heredoc_lines = {n for heredoc in instruction.heredocs for n in range(heredoc.body_span.line, heredoc.body_span.end_line + 1)}
     commands = instruction.commands or (instruction.onbuild.commands if instruction.onbuild is not None else ())
@@ -91,14 +95,26 @@ def _read(dockerfile: Dockerfile, text: str, start: int, index: LineIndex, line:
         if verb is None:
             word_match = re.match(r"[^\s=,]+", text[rest_start:])
             word = word_match.group() if word_match else ""
-            problem = f"unknown dflint pragma '{word}' (expected `ignore=CODES` or `ignore-file[=CODES]`)" if word else "empty dflint pragma (expected `ignore=CODES` or `ignore-file[=CODES]`)"
+            problem = (
+                f"unknown dflint pragma '{word}' (expected `ignore=CODES` or `ignore-file[=CODES]`)"
+                if word
+                else "empty dflint pragma (expected `ignore=CODES` or `ignore-file[=CODES]`)"
+            )
             return Suppression("dflint", "invalid", span, (), None, problem=problem, whole_line=whole_line)
         is_file = verb.group("verb").lower() == "ignore-file"
         codes: tuple[SuppressionCode, ...] = ()
         if verb.group("equals") is not None:
             codes = tuple(_codes(text, verb.end(), start, index, hadolint=False))
             if not codes:
-                return Suppression("dflint", "invalid", span, (), None, problem="a pragma with `=` needs at least one rule code or name", whole_line=whole_line)
+                return Suppression(
+                    "dflint",
+                    "invalid",
+                    span,
+                    (),
+                    None,
+                    problem="a pragma with `=` needs at least one rule code or name",
+                    whole_line=whole_line,
+                )
         elif text[verb.end() :].strip() and not text[verb.end() - 1].isspace():
             return Suppression("dflint", "invalid", span, (), None, problem=f"cannot read '{text}'", whole_line=whole_line)
         if is_file:

@@ -40,7 +40,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "Dockerfile").write_text(DIRTY, encoding="utf-8")
     (tmp_path / "worker dir").mkdir()
-    (tmp_path / "worker dir" / "Dockerfile").write_text("FROM python:3.11-slim\nRUN pip install --no-cache-dir numpy==2.1.0\n", encoding="utf-8")
+    (tmp_path / "worker dir" / "Dockerfile").write_text(
+        "FROM python:3.11-slim\nRUN pip install --no-cache-dir numpy==2.1.0\n", encoding="utf-8"
+    )
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "Dockerfile").write_text("FROM python:3.11-slim\nRUNN echo\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -51,7 +53,8 @@ def findings(*paths: str) -> list[tuple[str, str, int, int, int, int, str, str]]
     _, out, _ = run("--format", "json", *paths)
     document = json.loads(out)
     return sorted(
-        (f["file"], f["code"], f["line"], f["column"], f["end_line"], f["end_column"], f["severity"], f["message"]) for f in document["findings"]
+        (f["file"], f["code"], f["line"], f["column"], f["end_line"], f["end_column"], f["severity"], f["message"])
+        for f in document["findings"]
     )
 
 
@@ -82,7 +85,9 @@ def test_sarif_meets_github_code_scanning_upload_requirements(project: Path) -> 
         assert rule["help"]["text"] and rule["help"]["markdown"].startswith("## What it does")
         assert rule["helpUri"].endswith(f"/docs/rules/{rule['id']}.md")
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
-    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///") and run_["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///") and run_["originalUriBaseIds"]["%SRCROOT%"][
+        "uri"
+    ].endswith("/")
     assert run_["results"]
     for result in run_["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -105,12 +110,24 @@ def test_sarif_round_trip_and_fixes(project: Path) -> None:
     got = []
     for result in run_["results"]:
         region = result["locations"][0]["physicalLocation"]["region"]
-        got.append((result["ruleId"], region["startLine"], region["startColumn"], region["endLine"], region["endColumn"], result["message"]["text"]))
+        got.append(
+            (
+                result["ruleId"],
+                region["startLine"],
+                region["startColumn"],
+                region["endLine"],
+                region["endColumn"],
+                result["message"]["text"],
+            )
+        )
         assert result["properties"]["severity"] in levels[result["level"]]
     expected = [(f[1], f[2], f[3], f[4], f[5], f[7]) for f in findings("api/Dockerfile")]
     assert sorted(got) == expected
     fixed = [result for result in run_["results"] if result["ruleId"] == "DF301"]
-    assert fixed and fixed[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"].strip() == "--no-cache-dir"
+    assert (
+        fixed
+        and fixed[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"].strip() == "--no-cache-dir"
+    )
 
 
 def test_sarif_fingerprints_survive_lines_added_above(project: Path) -> None:
@@ -121,7 +138,13 @@ def test_sarif_fingerprints_survive_lines_added_above(project: Path) -> None:
 
     def prints(out: str) -> dict[str, tuple[str, int]]:
         results = json.loads(out)["runs"][0]["results"]
-        return {r["partialFingerprints"]["dflint/v1"] + r["ruleId"]: (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results}
+        return {
+            r["partialFingerprints"]["dflint/v1"] + r["ruleId"]: (
+                r["ruleId"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+            for r in results
+        }
 
     old, new = prints(before), prints(after)
     assert old.keys() == new.keys()
@@ -143,7 +166,17 @@ def test_github_annotations_round_trip(project: Path) -> None:
             errors.append((properties["file"], properties["line"], message))
             continue
         code_ = properties["title"].split()[0]
-        got.append((properties["file"], code_, int(properties["line"]), int(properties["col"]), int(properties["endLine"]), int(properties["endColumn"]), message))
+        got.append(
+            (
+                properties["file"],
+                code_,
+                int(properties["line"]),
+                int(properties["col"]),
+                int(properties["endLine"]),
+                int(properties["endColumn"]),
+                message,
+            )
+        )
     assert sorted(got) == [(f[0], f[1], f[2], f[3], f[4], f[5], f[7]) for f in findings("api/Dockerfile")]
     assert errors == [("broken/Dockerfile", "2", "unknown instruction 'RUNN'")]
 
@@ -169,7 +202,18 @@ def test_gitlab_code_quality_round_trip(project: Path) -> None:
         begin, end = issue["location"]["positions"]["begin"], issue["location"]["positions"]["end"]
         assert issue["location"]["lines"]["begin"] == begin["line"]
         message = issue["description"].split(": ", 1)[1]
-        got.append((issue["location"]["path"], issue["check_name"].split()[0], begin["line"], begin["column"], end["line"], end["column"], severities[issue["severity"]], message))
+        got.append(
+            (
+                issue["location"]["path"],
+                issue["check_name"].split()[0],
+                begin["line"],
+                begin["column"],
+                end["line"],
+                end["column"],
+                severities[issue["severity"]],
+                message,
+            )
+        )
     assert sorted(got) == findings("api/Dockerfile", "worker dir/Dockerfile")
 
 
@@ -186,7 +230,15 @@ def test_checkstyle_round_trip(project: Path) -> None:
             if source == "dflint.input-error":
                 assert element.get("name") == "broken/Dockerfile" and error.get("line") == "2"
                 continue
-            got.append((element.get("name"), source.split(".")[1], int(error.get("line", "0")), int(error.get("column", "0")), error.get("message")))
+            got.append(
+                (
+                    element.get("name"),
+                    source.split(".")[1],
+                    int(error.get("line", "0")),
+                    int(error.get("column", "0")),
+                    error.get("message"),
+                )
+            )
     assert sorted(got) == sorted((f[0], f[1], f[2], f[3], f[7]) for f in findings("api/Dockerfile", "worker dir/Dockerfile"))
 
 

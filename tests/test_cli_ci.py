@@ -36,7 +36,11 @@ def test_output_file(dockerfile: str, tmp_path: Path) -> None:
 def test_statistics(dockerfile: str) -> None:
     code, out, _ = run("--statistics", dockerfile)
     assert code == 1
-    assert out.splitlines() == ["2  DF301  [*] pip-cache", "1  DF302  [*] apt-lists-not-removed", "1  DF306  [*] apt-no-install-recommends"]
+    assert out.splitlines() == [
+        "2  DF301  [*] pip-cache",
+        "1  DF302  [*] apt-lists-not-removed",
+        "1  DF306  [*] apt-no-install-recommends",
+    ]
     code, out, _ = run("--statistics", "--format", "json", dockerfile)
     assert [(row["code"], row["count"]) for row in json.loads(out)] == [("DF301", 2), ("DF302", 1), ("DF306", 1)]
     assert run("--statistics", "--format", "sarif", dockerfile)[0] == 2
@@ -52,7 +56,9 @@ def test_quiet_prints_findings_only(dockerfile: str) -> None:
 
 def test_fail_on(dockerfile: str) -> None:
     runner = CliRunner()
-    assert runner.invoke(main, ["--isolated", "--select", "DF306", dockerfile]).exit_code == 0  # info is below the default threshold
+    assert (
+        runner.invoke(main, ["--isolated", "--select", "DF306", dockerfile]).exit_code == 0
+    )  # info is below the default threshold
     assert runner.invoke(main, ["--isolated", "--select", "DF306", "--fail-on", "info", dockerfile]).exit_code == 1
 
 

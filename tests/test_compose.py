@@ -81,7 +81,9 @@ def test_build_arg_values_reach_the_model(project: Path) -> None:
     result = CliRunner().invoke(main, ["--isolated", "--select", "DF401", "--format", "json", "compose.yaml"])
     messages = [f["message"] for f in json.loads(result.stdout)["findings"]]
     assert not any("numpy" in message for message in messages)  # EXTRA=numpy==2.1.0 is pinned
-    result = CliRunner().invoke(main, ["--isolated", "--select", "DF401", "--format", "json", "--build-arg", "EXTRA=numpy", "compose.yaml"])
+    result = CliRunner().invoke(
+        main, ["--isolated", "--select", "DF401", "--format", "json", "--build-arg", "EXTRA=numpy", "compose.yaml"]
+    )
     assert any("service 'worker'" in f["message"] and "numpy" in f["message"] for f in json.loads(result.stdout)["findings"])
 
 
@@ -99,7 +101,9 @@ def test_missing_dockerfile_and_escaping_context_are_input_errors(project: Path)
 
 
 def test_remote_contexts_and_image_only_services_are_skipped(project: Path) -> None:
-    (project / "docker-compose.yml").write_text("services:\n  web:\n    build: https://github.com/acme/web.git#main\n  db:\n    image: postgres\n")
+    (project / "docker-compose.yml").write_text(
+        "services:\n  web:\n    build: https://github.com/acme/web.git#main\n  db:\n    image: postgres\n"
+    )
     code, document, _ = run("docker-compose.yml")
     assert code == 0 and document == {**document, "findings": [], "errors": []}
 

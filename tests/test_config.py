@@ -93,8 +93,12 @@ def test_stdin_filename_resolves_config_and_per_file_ignores(repo: Path) -> None
 
 
 def test_rule_options_and_trusted_registries(repo: Path) -> None:
-    (repo / "Dockerfile").write_text("FROM python:3.11 AS build\nRUN pip install build==1.2.2\nFROM quay.io/acme/base:1.0\nCOPY --from=build /x /x\n")
-    (repo / ".dflint.yaml").write_text("select: [DF301, DF105]\noptions:\n  pip-cache:\n    include-build-stages: true\ntrusted-registries: [ghcr.io]\n")
+    (repo / "Dockerfile").write_text(
+        "FROM python:3.11 AS build\nRUN pip install build==1.2.2\nFROM quay.io/acme/base:1.0\nCOPY --from=build /x /x\n"
+    )
+    (repo / ".dflint.yaml").write_text(
+        "select: [DF301, DF105]\noptions:\n  pip-cache:\n    include-build-stages: true\ntrusted-registries: [ghcr.io]\n"
+    )
     found = codes("Dockerfile")
     assert ("Dockerfile", "DF301", "warning") in found  # the build stage is checked now
     assert ("Dockerfile", "DF105", "error") in found  # quay.io is not trusted
@@ -111,8 +115,16 @@ def test_rule_options_and_trusted_registries(repo: Path) -> None:
         ("build-args:\n  PY: 3.11\n", 2, "'build-args.PY': expected a string, got number 3.11 (quote it)"),
         ("select:\n  - DF301\n  - DF3O1\n", 3, "'select': unknown rule code or name 'DF3O1' (did you mean 'DF301'?)"),
         ("severity:\n  nope-rule: error\n", 2, "'severity': unknown rule code or name 'nope-rule'"),
-        ("options:\n  pip-cache:\n    include-build-stages: 'yes'\n", 3, "'options.pip-cache': 'include-build-stages' must be true or false, not string 'yes'"),
-        ("options:\n  pip-cache:\n    colour: red\n", 3, "'options.pip-cache': unknown option 'colour' for DF301 pip-cache (known: include-build-stages)"),
+        (
+            "options:\n  pip-cache:\n    include-build-stages: 'yes'\n",
+            3,
+            "'options.pip-cache': 'include-build-stages' must be true or false, not string 'yes'",
+        ),
+        (
+            "options:\n  pip-cache:\n    colour: red\n",
+            3,
+            "'options.pip-cache': unknown option 'colour' for DF301 pip-cache (known: include-build-stages)",
+        ),
         ("per-file-ignores:\n  'a/*': [DF999]\n", 2, "'per-file-ignores.a/*': unknown rule code or name 'DF999'"),
         ("select: [DF301]\nignore: []\nselect: [DF302]\n", 3, "duplicate key 'select' (first on line 1)"),
         ("select: [DF301\n", 2, "invalid YAML"),
@@ -150,7 +162,10 @@ def test_no_yaml_or_jsonschema_import_without_a_config_file(tmp_path: Path) -> N
     (tmp_path / "Dockerfile").write_text(DIRTY)
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "dflint", "--select", "DF301", "Dockerfile"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1, result.stderr[-2000:]
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}

@@ -46,7 +46,9 @@ def selected(hook: dict, repo: Path, staged: list[str]) -> list[str]:  # type: i
 
 
 def run_hook(hook_id: str, repo: Path) -> tuple[int, str, list[str]]:
-    staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=repo, capture_output=True, text=True, check=True).stdout.split()
+    staged = subprocess.run(
+        ["git", "diff", "--cached", "--name-only"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.split()
     hook = HOOKS[hook_id]
     files = selected(hook, repo, staged)
     command = [*shlex.split(hook["entry"]), *hook.get("args", []), *files]
@@ -81,32 +83,41 @@ def test_hook_definitions() -> None:
 
 
 def test_hook_fails_on_a_staged_dockerfile_with_findings(repo: Path) -> None:
-    stage(repo, {
-        "Dockerfile": "FROM python:3.11-slim\nRUN pip install torch==2.4.0\n",
-        "README.md": "RUN pip install torch\n",
-        ".dflint.yaml": "select: [DF301]\n",
-    })
+    stage(
+        repo,
+        {
+            "Dockerfile": "FROM python:3.11-slim\nRUN pip install torch==2.4.0\n",
+            "README.md": "RUN pip install torch\n",
+            ".dflint.yaml": "select: [DF301]\n",
+        },
+    )
     code, output, files = run_hook("dflint", repo)
     assert files == ["Dockerfile"]
     assert code == 1 and "Dockerfile:2:5: DF301" in output
 
 
 def test_hook_passes_clean_files_and_honours_config_exclude(repo: Path) -> None:
-    stage(repo, {
-        "app.dockerfile": "FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\n",
-        "legacy/Dockerfile": "FROM python:3.11-slim\nRUN pip install torch==2.4.0\n",
-        ".dflint.yaml": "select: [DF301]\nexclude: [legacy]\n",
-    })
+    stage(
+        repo,
+        {
+            "app.dockerfile": "FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\n",
+            "legacy/Dockerfile": "FROM python:3.11-slim\nRUN pip install torch==2.4.0\n",
+            ".dflint.yaml": "select: [DF301]\nexclude: [legacy]\n",
+        },
+    )
     code, output, files = run_hook("dflint", repo)
     assert sorted(files) == ["app.dockerfile", "legacy/Dockerfile"]
     assert code == 0, output
 
 
 def test_compose_hook(repo: Path) -> None:
-    stage(repo, {
-        "api/Dockerfile": "FROM python:3.11-slim\nRUN pip install torch==2.4.0\n",
-        "compose.yaml": "services:\n  api:\n    build: api\n",
-        ".dflint.yaml": "select: [DF301]\n",
-    })
+    stage(
+        repo,
+        {
+            "api/Dockerfile": "FROM python:3.11-slim\nRUN pip install torch==2.4.0\n",
+            "compose.yaml": "services:\n  api:\n    build: api\n",
+            ".dflint.yaml": "select: [DF301]\n",
+        },
+    )
     code, output, files = run_hook("dflint-compose", repo)
     assert files == ["compose.yaml"] and code == 1 and "service 'api'" in output

@@ -34,7 +34,11 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
     for result in results:
         for finding in result.findings:
             span = finding.span
-            properties: dict[str, object] = {"file": report_path(finding.path or result.path), "line": span.line, "col": span.column}
+            properties: dict[str, object] = {
+                "file": report_path(finding.path or result.path),
+                "line": span.line,
+                "col": span.column,
+            }
             properties["endLine"] = span.end_line
             if span.end_line == span.line:
                 properties["endColumn"] = max(span.end_column, span.column)

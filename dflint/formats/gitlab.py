@@ -16,7 +16,14 @@ from dflint.formats._common import group, report_path
 from dflint.rule import Severity
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "minor", Severity.STYLE: "info"}
-CATEGORIES = {"stages": "Performance", "contents": "Performance", "layers": "Performance", "pinning": "Bug Risk", "context": "Bug Risk", "runtime": "Bug Risk"}
+CATEGORIES = {
+    "stages": "Performance",
+    "contents": "Performance",
+    "layers": "Performance",
+    "pinning": "Bug Risk",
+    "context": "Bug Risk",
+    "runtime": "Bug Risk",
+}
 
 
 def _fingerprint(*parts: str) -> str:

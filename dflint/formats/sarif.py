@@ -101,7 +101,9 @@ def document(results: Sequence[FileResult]) -> dict[str, Any]:
                 "ruleId": finding.code,
                 "level": LEVELS[finding.effective_severity],
                 "message": {"text": finding.message},
-                "locations": [_location(finding.path or result.path, _region(span.line, span.column, span.end_line, span.end_column))],
+                "locations": [
+                    _location(finding.path or result.path, _region(span.line, span.column, span.end_line, span.end_column))
+                ],
                 "partialFingerprints": {FINGERPRINT_KEY: print_},
                 "properties": {"severity": str(finding.effective_severity), "name": finding.rule.name},
             }

@@ -22,7 +22,13 @@ def counts(results: Sequence[FileResult]) -> list[dict[str, Any]]:
             metas[finding.code] = finding.rule
     order = sorted(tally, key=lambda code: (-tally[code], code))
     return [
-        {"code": code, "name": metas[code].name, "count": tally[code], "fixable": fixable[code], "severity": str(metas[code].severity)}
+        {
+            "code": code,
+            "name": metas[code].name,
+            "count": tally[code],
+            "fixable": fixable[code],
+            "severity": str(metas[code].severity),
+        }
         for code in order
     ]
 

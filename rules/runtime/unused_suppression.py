@@ -64,7 +64,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if suppression.used:
                 continue
             kind = "`ignore-file`" if suppression.scope == "file" else "`ignore`"
-            yield Finding(META, suppression.span, f"the bare {kind} pragma on {where} suppresses nothing: no rule reports a finding {_reach(suppression)}", fix=_delete(dockerfile, suppression))
+            yield Finding(
+                META,
+                suppression.span,
+                f"the bare {kind} pragma on {where} suppresses nothing: no rule reports a finding {_reach(suppression)}",
+                fix=_delete(dockerfile, suppression),
+            )
             continue
         known = [item for item in suppression.codes if item.code is not None]
         unused = [item for item in known if item.code not in suppression.used and item.code not in _PRAGMA_RULES]
@@ -79,7 +84,18 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             kept = [item.token for item in suppression.codes if item not in unused]
             fix = _keep(dockerfile, suppression, kept)
             message = f"{names} in the pragma on {where} {'suppresses' if len(unused) == 1 else 'suppress'} nothing: no such finding {_reach(suppression)}; remove {'it' if len(unused) == 1 else 'them'} from the list"
-        span = unused[0].span if len(unused) == 1 else Span(unused[0].span.line, unused[0].span.column, unused[-1].span.end_line, unused[-1].span.end_column, unused[0].span.offset, unused[-1].span.end_offset)
+        span = (
+            unused[0].span
+            if len(unused) == 1
+            else Span(
+                unused[0].span.line,
+                unused[0].span.column,
+                unused[-1].span.end_line,
+                unused[-1].span.end_column,
+                unused[0].span.offset,
+                unused[-1].span.end_offset,
+            )
+        )
         yield Finding(META, span, message, fix=fix)
 
 
