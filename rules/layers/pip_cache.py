@@ -1,17 +1,23 @@
 """## What it does
 Flags `pip install` (also `pip3`, `python -m pip`, a venv's `bin/pip`, and `uv pip install`) in a
 shipped stage when the package cache is written into the layer: no `--no-cache-dir` (uv:
-`--no-cache`), no `PIP_NO_CACHE_DIR` (uv: `UV_NO_CACHE`) in scope, no `RUN --mount=type=cache` over
-the cache directory, and no removal of the cache in the same RUN.
+`--no-cache`), no `PIP_NO_CACHE_DIR` (uv: `UV_NO_CACHE`) from `ENV`, `ARG`, a command prefix or an
+`export` earlier in the RUN, no `pip config set global.no-cache-dir` earlier in the stage, no
+`RUN --mount=type=cache` over the cache directory, and no removal of the cache (`rm -rf
+/root/.cache/pip`, `pip cache purge`, `uv cache clean`) later in the same RUN.
+
+A build stage whose files reach the image only through `COPY --from` is checked only when the
+copied tree holds the cache (`COPY --from=build / /`, not `COPY --from=build /usr/local /usr/local`).
 
 ## Why is this bad?
 pip keeps every wheel it downloads or builds under `/root/.cache/pip`. In an inference image that
 is a second copy of torch, CUDA libraries or tensorflow: hundreds of megabytes to gigabytes that
-stay in the layer even when a later `RUN rm -rf /root/.cache` deletes them.
+stay in the layer even when a later `RUN rm -rf /root/.cache` deletes them. When the install names
+a heavy framework listed in dflint's data, the finding carries the size of its wheel.
 
 Note on `PIP_NO_CACHE_DIR`: pip reads it as a boolean option and disables the cache for any valid
-value, `false` and `0` included (a long-standing quirk of pip's option handling), so any value
-counts here.
+value, `false` and `0` included (a long-standing quirk of pip's option handling), so any non-empty
+value counts here; an empty value leaves the cache on.
 
 ## Example
 ```dockerfile
@@ -41,6 +47,7 @@ installed.
 
 ## References
 - [pip: Caching](https://pip.pypa.io/en/stable/topics/caching/)
+- [pip: `--no-cache-dir` and `PIP_NO_CACHE_DIR`](https://pip.pypa.io/en/stable/cli/pip/#cmdoption-no-cache-dir)
 - [uv: Caching](https://docs.astral.sh/uv/concepts/cache/)
 - [Docker: RUN --mount=type=cache](https://docs.docker.com/reference/dockerfile/#run---mounttypecache)
 """
@@ -50,7 +57,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.model import Dockerfile, Instruction, PackageOp
+from dflint.rules.layers._caches import config_disabled_before, heavy_savings, kept_in_layer, stages_shipping
+
+from dflint.model import Dockerfile, PackageOp, Requirement, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
@@ -61,10 +70,8 @@ META = RuleMeta(
     fixable=True,
 )
 
-_CACHE_DIRS = {"pip": ("/root/.cache/pip", "~/.cache/pip", ".cache/pip"), "uv": ("/root/.cache/uv", "~/.cache/uv", ".cache/uv")}
-_NO_CACHE_FLAGS = {"pip": ("--no-cache-dir", "--no-cache"), "uv": ("--no-cache", "-n")}
-_NO_CACHE_ENV = {"pip": "PIP_NO_CACHE_DIR", "uv": "UV_NO_CACHE"}
-_FALSY = {"", "0", "false", "no", "off"}
+_FLAG = {"pip": "--no-cache-dir", "uv": "--no-cache"}
+_VARIABLE = {"pip": "PIP_NO_CACHE_DIR", "uv": "UV_NO_CACHE"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,57 +79,58 @@ class Options:
     include_build_stages: bool = False
 
 
-def check(dockerfile: Dockerfile, options: Options) -> Iterator[Finding]:
-    stages = dockerfile.stages if options.include_build_stages else dockerfile.shipped_stages()
-    for stage in stages:
-        for instruction in stage.instructions:
-            for op in instruction.packages:
-                if op.verb != "install" or op.manager not in ("pip", "uv") or not op.program.endswith("pip") and op.program != "uv pip" and "pip" not in op.program:
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
+    shipping: dict[str, tuple[int, ...]] = {}
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions_of("RUN"):
+            config_disabled = config_disabled_before(dockerfile, stage, instruction)
+            for writer in kept_in_layer(instruction, config_disabled):
+                op = writer.op
+                if op is None or writer.key not in ("pip", "uv") or op.program.startswith("uv ") and op.program != "uv pip":
                     continue
-                if _keeps_cache(op, instruction):
-                    flag = _NO_CACHE_FLAGS[op.manager][0]
-                    yield Finding(
-                        META,
-                        op.command.span,
-                        f"`{op.program} install` in {stage.label} keeps its cache in the layer; add `{flag}`"
-                        f" or set {_NO_CACHE_ENV[op.manager]}=1",
-                        fix=_fix(dockerfile, op, flag),
-                        stage=stage.name,
-                    )
+                if not options.include_build_stages and not _ships(dockerfile, stage, writer.directories, shipping):
+                    continue
+                yield _finding(dockerfile, stage, op)
 
 
-def _keeps_cache(op: PackageOp, instruction: Instruction) -> bool:
-    manager = op.manager
-    if op.has_flag(*_NO_CACHE_FLAGS[manager]):
-        return False
-    variable = _NO_CACHE_ENV[manager]
-    for name, word in op.command.assignments:
-        if name == variable and (manager == "pip" or (word.value or "").lower() not in _FALSY):
-            return False
-    if variable in instruction.env:
-        value = instruction.env[variable]
-        if manager == "pip" or value is None or value.lower() not in _FALSY:
-            return False
-    if instruction.mounts_cache(*_CACHE_DIRS[manager]):
-        return False
-    return not _removed_later_in_same_run(op, instruction)
-
-
-def _removed_later_in_same_run(op: PackageOp, instruction: Instruction) -> bool:
-    after = False
-    for command in instruction.commands:
-        if command is op.command:
-            after = True
-            continue
-        if not after:
-            continue
-        if command.name == "rm" and any(
-            value is not None and value.rstrip("/*").endswith((".cache", ".cache/pip", ".cache/uv")) for value in command.args
-        ):
-            return True
-        if command.name in ("pip", "pip3") and command.args[:2] == ("cache", "purge"):
+def _ships(dockerfile: Dockerfile, stage: Stage, directories: tuple[str, ...], memo: dict[str, tuple[int, ...]]) -> bool:
+    for directory in directories:
+        if directory not in memo:
+            memo[directory] = tuple(s.index for s in stages_shipping(dockerfile, directory))
+        if stage.index in memo[directory]:
             return True
     return False
+
+
+def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp) -> Finding:
+    manager = "uv" if op.manager == "uv" else "pip"
+    flag = _FLAG[manager]
+    savings, heavies = heavy_savings(_installed(op))
+    what = ""
+    if heavies:
+        names = ", ".join(f"{h.name} {h.wheel_mb:g} MB" for h in heavies)
+        what = f" (it holds a second copy of the downloaded wheels: {names})"
+    return Finding(
+        META,
+        op.command.span,
+        f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{what}; add `{flag}`,"
+        f" set {_VARIABLE[manager]}=1 or mount a cache with `RUN --mount=type=cache,target=/root/.cache/{manager}`",
+        fix=_fix(dockerfile, op, flag),
+        savings=savings,
+        stage=stage.name,
+    )
+
+
+def _installed(op: PackageOp) -> list[Requirement]:
+    requirements = list(op.packages)
+    for top in op.files:
+        if top.constraint:
+            continue
+        for file in top.walk():
+            if not file.constraint:
+                requirements.extend(file.requirements)
+    return requirements
 
 
 def _fix(dockerfile: Dockerfile, op: PackageOp, flag: str) -> Fix | None:

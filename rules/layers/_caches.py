@@ -1,0 +1,586 @@
+"""What a RUN leaves in its layer: package-manager caches, apt lists and packages, and how they
+are cleaned up. Shared by the layer rules (DF301 pip-cache, DF302 apt-lists-not-removed,
+DF303 package-cache, DF304 cleanup-in-later-layer).
+
+A *writer* is a command that leaves something in the layer (a cache directory, the apt lists, an
+installed package); a *cleanup* is a later command that removes it. Layer semantics: only a cleanup
+in the same RUN reclaims the bytes; one in a later RUN hides them and the image does not shrink.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from dflint.data import load
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
+from dflint.rule import Edit, Savings
+
+_GLOB = re.compile(r"[*?\[]")
+_HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
+_FALSY = frozenset({"0", "false", "no", "off", "n", "f"})
+APT_LISTS = "/var/lib/apt/lists"
+
+
+# -- paths --------------------------------------------------------------------------------------
+
+
+def normalise(path: str) -> str:
+    """`/var/lib/apt/lists/*` → `/var/lib/apt/lists`: what a removal or mount stands for."""
+    path = re.sub(r"/+", "/", path.strip())
+    while True:
+        stripped = re.sub(r"(?:/\*+|/\.|/)$", "", path)
+        if stripped == path or not stripped:
+            break
+        path = stripped
+    return path or "/"
+
+
+def _home_relative(path: str) -> str | None:
+    """`~/.cache/pip`, `/root/.cache/pip`, `/home/app/.cache/pip` → `.cache/pip`."""
+    match = _HOME.match(path)
+    if not match:
+        return None
+    return path[match.end() :].lstrip("/")
+
+
+def covers(outer: str, inner: str) -> bool:
+    """True when removing (or mounting over) `outer` takes in all of `inner`."""
+    o, i = normalise(outer), normalise(inner)
+    if o == "/" or o == i or i.startswith(o + "/"):
+        return True
+    home_o, home_i = _home_relative(o), _home_relative(i)
+    if home_o is None or home_i is None:
+        return False
+    return home_o == "" or home_o == home_i or home_i.startswith(home_o + "/")
+
+
+def _clears_contents(removed: str, directory: str) -> bool:
+    """`rm -rf /var/lib/apt/lists/*.lz4` inside the directory, with a glob: a cleanup of it."""
+    r, d = normalise(removed), normalise(directory)
+    home_r, home_d = _home_relative(r), _home_relative(d)
+    if home_r is not None and home_d is not None:
+        r, d = "~/" + home_r, "~/" + home_d
+    return r.startswith(d + "/") and bool(_GLOB.search(r[len(d) :]))
+
+
+def absolute(path: str, cwd: str | None) -> str | None:
+    if path.startswith(("/", "~", "$HOME", "${HOME}")):
+        return path
+    if cwd is None or cwd.startswith("/<"):
+        return None
+    return posixpath.join(cwd, path)
+
+
+def removed_paths(command: ShellCommand) -> list[str | None] | None:
+    """The paths an `rm …` or `find PATH … -delete` removes (None for an unknown word), or None
+    when the command removes nothing."""
+    name = command.name
+    args = command.args
+    if name == "rm":
+        paths = [value for value in args if value is None or not value.startswith("-")]
+        return [None if value is None else absolute(value, command.cwd) for value in paths]
+    if name == "find" and ("-delete" in args or ("-exec" in args and "rm" in args)):
+        paths = []
+        for value in args:
+            if value is None:
+                paths.append(None)
+                continue
+            if value.startswith(("-", "(", "!")):
+                break
+            paths.append(absolute(value, command.cwd))
+        return paths
+    return None
+
+
+def removes(command: ShellCommand, directories: tuple[str, ...]) -> bool | None:
+    """True when the command removes one of `directories` (or their contents), None when it
+    removes something unknown (`rm -rf $X`), False otherwise."""
+    paths = removed_paths(command)
+    if paths is None:
+        return False
+    unknown = False
+    for path in paths:
+        if path is None:
+            unknown = True
+            continue
+        for directory in directories:
+            if covers(path, directory) or _clears_contents(path, directory):
+                return True
+    return None if unknown else False
+
+
+def mounted(instruction: Instruction, directories: tuple[str, ...]) -> bool:
+    """A `--mount=type=cache` (or tmpfs) over one of the directories: nothing lands in the layer."""
+    for options in instruction.mounts():
+        if options.get("type") not in ("cache", "tmpfs"):
+            continue
+        target = options.get("target") or options.get("dst") or options.get("destination")
+        if target and any(covers(target, directory) for directory in directories):
+            return True
+    return False
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+@cache
+def cache_data(manager: str) -> Mapping[str, object]:
+    managers = load("caches")["managers"]
+    entry = managers.get(manager, {})
+    assert isinstance(entry, dict)
+    return entry
+
+
+def data_dirs(manager: str, env: Mapping[str, str | None]) -> tuple[str, ...]:
+    """The cache directories caches.json names for a manager, `$VARS` expanded from `env`
+    (a variable that is not set drops its entry)."""
+    result: list[str] = []
+    dirs = cache_data(manager).get("dirs", [])
+    assert isinstance(dirs, list)
+    for entry in dirs:
+        text = str(entry)
+        if text.startswith("<"):
+            continue
+        match = re.match(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?(.*)", text)
+        if match:
+            value = env.get(match.group(1))
+            if not value:
+                continue
+            text = value + match.group(2)
+        result.append(text)
+    return tuple(result)
+
+
+def apt_lists_savings() -> Savings | None:
+    measured = cache_data("apt").get("measured")
+    if not isinstance(measured, dict) or not isinstance(measured.get("size_mb"), (int, float)):
+        return None
+    return Savings(float(measured["size_mb"]), f"dflint/data/caches.json (apt lists): {measured.get('source', '')}")
+
+
+# -- heavy wheels (what a pip cache holds a second copy of) -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Heavy:
+    name: str
+    wheel_mb: float
+    source: str
+
+
+def heavy_wheel(requirement: Requirement) -> Heavy | None:
+    """The heavy framework a requirement installs, with its wheel size from heavy_frameworks.json."""
+    if requirement.name is None:
+        return None
+    for key, entry in _heavy_entries():
+        base, _, extra = key.partition("[")
+        extra = extra.rstrip("]")
+        names = [key] + [str(alias) for alias in entry.get("aliases", [])]
+        patterns = [str(pattern) for pattern in entry.get("patterns", [])]
+        hit = False
+        for candidate in names:
+            cand_base, _, cand_extra = candidate.partition("[")
+            cand_extra = cand_extra.rstrip("]")
+            if cand_base == requirement.name and (not cand_extra or cand_extra in requirement.extras):
+                hit = True
+        if not hit and any(re.fullmatch(pattern, requirement.name) for pattern in patterns):
+            hit = True
+        if not hit:
+            continue
+        size = entry.get("wheel_mb")
+        if not isinstance(size, (int, float)):
+            return None
+        label = key if not extra else f"{base}[{extra}]"
+        return Heavy(label, float(size), str(entry.get("source", "dflint/data/heavy_frameworks.json")))
+    return None
+
+
+@cache
+def _heavy_entries() -> tuple[tuple[str, dict[str, Any]], ...]:
+    pip = load("heavy_frameworks").get("pip", {})
+    # keys with an extra first, so `transformers[torch]` is not taken for a plain `transformers`
+    return tuple(sorted(((str(k), v) for k, v in pip.items() if isinstance(v, dict)), key=lambda item: "[" not in item[0]))
+
+
+def heavy_savings(requirements: list[Requirement]) -> tuple[Savings | None, list[Heavy]]:
+    found: dict[str, Heavy] = {}
+    for requirement in requirements:
+        heavy = heavy_wheel(requirement)
+        if heavy is not None:
+            found.setdefault(heavy.name, heavy)
+    if not found:
+        return None, []
+    heavies = list(found.values())
+    total = round(sum(h.wheel_mb for h in heavies), 1)
+    source = "dflint/data/heavy_frameworks.json wheel sizes: " + ", ".join(
+        f"{h.name} {h.wheel_mb:g} MB ({h.source})" for h in heavies
+    )
+    return Savings(total, source), heavies
+
+
+# -- which stages put a path into the image ---------------------------------------------------
+
+
+def layer_chain(dockerfile: Dockerfile) -> tuple[Stage, ...]:
+    """The final stage and the stages it is built FROM, root first: their layers are the image's."""
+    final = dockerfile.final_stage()
+    if final is None:
+        return ()
+    return tuple(reversed(dockerfile.ancestry(final)))
+
+
+def stages_shipping(dockerfile: Dockerfile, path: str) -> tuple[Stage, ...]:
+    """Stages whose content at `path` ends up in the image: the final stage's FROM chain, and any
+    stage a shipped stage copies a tree from (`COPY --from=x /opt/conda /opt/conda`) that holds `path`."""
+    result: dict[int, Stage] = {}
+    pending = list(layer_chain(dockerfile))
+    while pending:
+        stage = pending.pop()
+        if stage.index in result:
+            continue
+        result[stage.index] = stage
+        for instruction in stage.instructions_of("COPY", "ADD"):
+            source_flag = instruction.flag("from")
+            if source_flag is None or not source_flag.value:
+                continue
+            source = dockerfile.stage_by_key(source_flag.value)
+            if source is None or source.index >= stage.index:
+                continue
+            words = instruction.json_args if instruction.json_args is not None else tuple(instruction.arguments.split())
+            if any(word.startswith("/") and covers(word, path) for word in words[:-1]):
+                pending.extend(dockerfile.ancestry(source))
+    return tuple(result[index] for index in sorted(result))
+
+
+def chain_instructions(dockerfile: Dockerfile, stage: Stage) -> Iterator[Instruction]:
+    """Every instruction whose layer a stage carries: its ancestors' first, then its own."""
+    for ancestor in reversed(dockerfile.ancestry(stage)):
+        yield from ancestor.instructions
+
+
+# -- writers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """Something a command leaves in the layer: `kind` is `cache` (a manager's cache, `key` names
+    the manager family), `lists` (apt lists) or `package` (`key` = family:name)."""
+
+    kind: str
+    key: str
+    label: str  # what it is, for messages: "pip's cache", "the apt lists", "gcc"
+    command: ShellCommand
+    instruction: Instruction
+    position: int  # index of the command in instruction.commands
+    directories: tuple[str, ...] = ()
+    op: PackageOp | None = None
+
+
+_RPM = ("yum", "dnf", "microdnf")
+_CONDA_CLEAN = frozenset({"-a", "--all", "-t", "--tarballs", "-f", "--force-pkgs-dirs"})
+
+
+def env_of(instruction: Instruction, command: ShellCommand) -> dict[str, str | None]:
+    env = dict(instruction.env)
+    env.update(command.exports)
+    env.update((name, word.value) for name, word in command.assignments)
+    return env
+
+
+def _set(env: Mapping[str, str | None], name: str) -> bool | None:
+    """Whether a boolean switch variable is on: None when unknown."""
+    if name not in env:
+        return False
+    value = env[name]
+    if value is None:
+        return None
+    return value.strip().lower() not in _FALSY and value.strip() != ""
+
+
+def _option_value(command: ShellCommand, *names: str) -> str | None:
+    argv = command.argv
+    for position, word in enumerate(argv):
+        value = word.value or ""
+        for name in names:
+            if value == name and position + 1 < len(argv):
+                return argv[position + 1].value
+            if value.startswith(name + "="):
+                return value[len(name) + 1 :]
+    return None
+
+
+def pip_cache_dirs(op: PackageOp, env: Mapping[str, str | None]) -> tuple[str, ...]:
+    manager = "uv" if op.manager == "uv" else "pip"
+    chosen = _option_value(op.command, "--cache-dir")
+    if chosen:
+        return (chosen,)
+    variable = "UV_CACHE_DIR" if manager == "uv" else "PIP_CACHE_DIR"
+    if env.get(variable):
+        return (str(env[variable]),)
+    if env.get("XDG_CACHE_HOME"):
+        return (f"{env['XDG_CACHE_HOME']}/{manager}",)
+    return data_dirs(manager, env) or (f"~/.cache/{manager}",)
+
+
+def pip_cache_state(op: PackageOp, instruction: Instruction, config_disabled: bool) -> bool | None:
+    """Does this pip / uv pip install write its cache? None when it cannot be told."""
+    env = env_of(instruction, op.command)
+    if op.manager == "uv":
+        if op.has_flag("--no-cache", "--no-cache-dir", "-n"):
+            return False
+        on = _set(env, "UV_NO_CACHE")
+        if on is None:
+            return None
+        if on:
+            return False
+        return not mounted(instruction, pip_cache_dirs(op, env))
+    if op.has_flag("--no-cache-dir", "--no-cache") or config_disabled:
+        return False
+    if "PIP_NO_CACHE_DIR" in env:
+        value = env["PIP_NO_CACHE_DIR"]
+        if value is None:
+            return None
+        if value.strip() != "":
+            return False  # pip disables the cache for any valid boolean, "false" included
+    if _option_value(op.command, "--cache-dir") in ("/dev/null",):
+        return False
+    return not mounted(instruction, pip_cache_dirs(op, env))
+
+
+def pip_config_disables(command: ShellCommand) -> bool:
+    """`pip config set global.no-cache-dir …` (any section, any value) turns the cache off for good."""
+    if command.name is None:
+        return False
+    values = [value or "" for value in command.args]
+    try:
+        at = values.index("config")
+    except ValueError:
+        return False
+    if not (command.name.startswith("pip") or "pip" in values[:at]):
+        return False
+    rest = values[at + 1 :]
+    return "set" in rest and any(value.endswith(".no-cache-dir") for value in rest)
+
+
+def _is_pip_install(op: PackageOp) -> bool:
+    return op.verb == "install" and (op.manager == "pip" or (op.manager == "uv" and op.program == "uv pip"))
+
+
+def cache_writer(op: PackageOp, instruction: Instruction, position: int, config_disabled: bool = False) -> Writer | None | bool:
+    """The cache an operation leaves in the layer: a Writer, False when it leaves none, or None
+    when it cannot be told (an unknown variable)."""
+    command = op.command
+    env = env_of(instruction, command)
+
+    def writer(key: str, label: str, directories: tuple[str, ...]) -> Writer | bool:
+        if mounted(instruction, directories):
+            return False
+        return Writer("cache", key, label, command, instruction, position, directories, op)
+
+    if _is_pip_install(op):
+        state = pip_cache_state(op, instruction, config_disabled)
+        if state is None:
+            return None
+        if not state:
+            return False
+        key = "uv" if op.manager == "uv" else "pip"
+        return Writer(
+            "cache",
+            key,
+            "uv's cache" if key == "uv" else "pip's cache",
+            command,
+            instruction,
+            position,
+            pip_cache_dirs(op, env),
+            op,
+        )
+    manager, verb = op.manager, op.verb
+    if manager == "apk" and verb in ("install", "update", "upgrade"):
+        if op.has_flag("--no-cache"):
+            return False
+        return writer("apk", "apk's index cache (/var/cache/apk)", data_dirs("apk", env) or ("/var/cache/apk",))
+    if manager in _RPM and verb in ("install", "upgrade", "update"):
+        dirs = data_dirs("yum", env) + data_dirs("dnf", env) + ("/var/cache/tdnf",)
+        where = {"yum": "/var/cache/yum", "dnf": "/var/cache/dnf", "dnf5": "/var/cache/libdnf5", "tdnf": "/var/cache/tdnf"}.get(
+            op.program, "/var/cache"
+        )
+        return writer("rpm", f"{op.program}'s cache ({where})", dirs)
+    if manager == "conda" and verb in ("install", "upgrade"):
+        return writer("conda", f"{op.program}'s package cache (pkgs/)", _conda_dirs(command, env))
+    if manager == "npm" and verb == "install":
+        extra = tuple(str(env[name]) for name in ("npm_config_cache", "NPM_CONFIG_CACHE") if env.get(name))
+        return writer("npm", "npm's cache (~/.npm)", extra + data_dirs("npm", env))
+    if manager == "poetry" and verb in ("install", "sync", "upgrade"):
+        if op.has_flag("--no-cache"):
+            return False
+        return writer("poetry", "poetry's cache (~/.cache/pypoetry)", data_dirs("poetry", env) or ("~/.cache/pypoetry",))
+    if manager == "pipenv" and verb in ("install", "sync", "upgrade"):
+        return writer("pipenv", "pipenv's cache (~/.cache/pipenv)", data_dirs("pipenv", env) or ("~/.cache/pipenv",))
+    if manager == "uv" and op.program in ("uv sync", "uv add", "uv tool") and verb in ("install", "sync"):
+        if op.has_flag("--no-cache", "--no-cache-dir", "-n"):
+            return False
+        on = _set(env, "UV_NO_CACHE")
+        if on is None:
+            return None
+        if on:
+            return False
+        return writer("uv", "uv's cache (~/.cache/uv)", pip_cache_dirs(op, env))
+    return False
+
+
+def _conda_dirs(command: ShellCommand, env: Mapping[str, str | None]) -> tuple[str, ...]:
+    dirs: list[str] = []
+    if env.get("CONDA_PKGS_DIRS"):
+        dirs.extend(str(env["CONDA_PKGS_DIRS"]).split(","))
+    program = command.argv[0].value or ""
+    if program.startswith("/") and "/bin/" in program:
+        dirs.append(program.rsplit("/bin/", 1)[0] + "/pkgs")
+    for name in ("MAMBA_ROOT_PREFIX", "CONDA_DIR", "CONDA_PREFIX"):
+        if env.get(name):
+            dirs.append(f"{env[name]}/pkgs")
+    dirs.extend(data_dirs("conda", env))
+    dirs.extend(("~/.conda/pkgs", "/opt/conda/pkgs", "~/micromamba/pkgs"))
+    return tuple(dict.fromkeys(dirs))
+
+
+def cleans_cache(command: ShellCommand, ops: tuple[PackageOp, ...], writer: Writer) -> bool | None:
+    """Does this command clean up what `writer` left? None when it removes something unknown."""
+    removal = removes(command, writer.directories)
+    if removal:
+        return True
+    key = writer.key
+    name = command.name
+    values = [value or "" for value in command.args]
+    for op in ops:
+        if op.manager == "pip" and key == "pip" and op.verb == "clean" and "purge" in values:
+            return True
+        if op.manager in _RPM and key == "rpm" and op.verb == "clean" and "all" in values:
+            return True
+        if op.manager == "conda" and key == "conda" and op.verb == "clean" and op.flags & _CONDA_CLEAN:
+            return True
+        if op.manager == "npm" and key == "npm" and op.verb == "clean" and "clean" in values:
+            return True
+        if op.manager == "apk" and key == "apk" and op.verb == "clean":
+            return True
+        if op.manager == "poetry" and key == "poetry" and "cache" in values and "clear" in values:
+            return True
+    if key == "uv" and name == "uv" and "cache" in values and any(v in values for v in ("clean", "prune")):
+        return True
+    return removal
+
+
+def updates_lists(command: ShellCommand, instruction: Instruction) -> bool:
+    """`apt-get update` (or `add-apt-repository`, which updates too) writes /var/lib/apt/lists."""
+    if any(op.manager == "apt" and op.verb == "update" for op in instruction.packages if op.command is command):
+        return True
+    return command.name == "add-apt-repository" and not any(v in ("-n", "--no-update") for v in command.args)
+
+
+def lists_writer(command: ShellCommand, instruction: Instruction, position: int) -> Writer | None:
+    if not updates_lists(command, instruction) or mounted(instruction, (APT_LISTS,)):
+        return None
+    return Writer("lists", "apt-lists", "the apt lists (/var/lib/apt/lists)", command, instruction, position, (APT_LISTS,))
+
+
+def cleans_lists(command: ShellCommand, instruction: Instruction) -> bool | None:
+    if any(
+        op.manager == "apt" and op.command is command and (op.verb_word and op.verb_word.value) == "dist-clean"
+        for op in instruction.packages
+    ):
+        return True
+    return removes(command, (APT_LISTS,))
+
+
+def command_label(command: ShellCommand, limit: int = 80) -> str:
+    """A command's first line, for messages: `dnf install -y gcc` (no trailing `\\`)."""
+    text = command.text.split("\n", 1)[0].rstrip().rstrip("\\").rstrip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def ops_of(instruction: Instruction, command: ShellCommand) -> tuple[PackageOp, ...]:
+    return tuple(op for op in instruction.packages if op.command is command)
+
+
+# -- one RUN ------------------------------------------------------------------------------------
+
+
+def writers_in(instruction: Instruction, config_disabled: bool = False) -> list[Writer]:
+    """Every cache or apt-lists writer in one RUN, in order (cache writers that cannot be told,
+    because of an unknown variable, are left out)."""
+    writers: list[Writer] = []
+    for position, command in enumerate(instruction.commands):
+        if pip_config_disables(command):
+            config_disabled = True
+        lists = lists_writer(command, instruction, position)
+        if lists is not None:
+            writers.append(lists)
+        for op in ops_of(instruction, command):
+            found = cache_writer(op, instruction, position, config_disabled)
+            if isinstance(found, Writer):
+                writers.append(found)
+    return writers
+
+
+def kept_in_layer(instruction: Instruction, config_disabled: bool = False) -> list[Writer]:
+    """Writers in one RUN whose output that RUN does not clean up (an unknown removal such as
+    `rm -rf $DIR` after a writer counts as a cleanup: unknown never produces a finding)."""
+    return [w for w in writers_in(instruction, config_disabled) if cleaned_after(w, instruction) is False]
+
+
+def cleaned_after(writer: Writer, instruction: Instruction) -> bool | None:
+    """Does a later command of the writer's RUN clean up what it left? None: maybe (unknown)."""
+    result: bool | None = False
+    for command in instruction.commands[writer.position + 1 :]:
+        if writer.kind == "lists":
+            verdict = cleans_lists(command, instruction)
+        else:
+            verdict = cleans_cache(command, ops_of(instruction, command), writer)
+        if verdict:
+            return True
+        if verdict is None:
+            result = None
+    return result
+
+
+def config_disabled_before(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> bool:
+    """A `pip config set global.no-cache-dir …` in an earlier RUN of the stage's chain."""
+    for earlier in chain_instructions(dockerfile, stage):
+        if earlier is instruction:
+            return False
+        if any(pip_config_disables(command) for command in earlier.commands):
+            return True
+    return False
+
+
+# -- fixes --------------------------------------------------------------------------------------
+
+
+def append_to_run(dockerfile: Dockerfile, instruction: Instruction, addition: str) -> Edit | None:
+    """An edit that appends `&& addition` to a shell-form RUN, keeping its continuation style:
+    a one-line RUN gets ` && addition`; a RUN continued with ` \\` gets a new line
+    `<indent>&& addition` indented like its last line. None when the end is not a plain command."""
+    if instruction.is_exec_form or instruction.heredocs or not instruction.commands:
+        return None
+    if (dockerfile.directive("escape") or "\\") != "\\":
+        return None
+    text = dockerfile.text
+    end = max(command.span.end_offset for command in instruction.commands)
+    if end <= instruction.span.offset or text[end : instruction.span.end_offset].strip():
+        return None
+    if instruction.onbuild is not None or instruction.keyword != "RUN":
+        return None
+    line_start = text.rfind("\n", 0, end) + 1
+    if line_start <= instruction.span.offset:
+        return Edit.insert(end, f" && {addition}")
+    last_line = text[line_start:end]
+    indent = last_line[: len(last_line) - len(last_line.lstrip(" \t"))]
+    previous = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start]
+    if not previous.rstrip("\r\n").rstrip(" \t").endswith("\\"):
+        return None
+    newline = "\r\n" if previous.endswith("\r\n") else "\n"
+    return Edit.insert(end, f" \\{newline}{indent}&& {addition}")

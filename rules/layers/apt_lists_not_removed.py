@@ -1,0 +1,139 @@
+r"""## What it does
+Flags a RUN in a shipped stage that runs `apt-get update` (or `apt update`, `aptitude update`, or
+`add-apt-repository`, which updates too) and does not remove `/var/lib/apt/lists/*` later in that
+same RUN (`rm -rf /var/lib/apt/lists/*`, or `apt-get dist-clean` on apt 3). A
+`RUN --mount=type=cache` (or `tmpfs`) on `/var/lib/apt/lists` or `/var/lib/apt` keeps the lists
+out of the layer and is accepted.
+
+`apt-get clean` alone is not enough: it empties `/var/cache/apt/archives`, not the lists. A RUN
+that only installs (its `apt-get update` ran in an earlier RUN) is not flagged here: the lists are
+in the earlier layer, which is the one reported.
+
+## Why is this bad?
+`apt-get update` downloads the package indexes of every configured repository into
+`/var/lib/apt/lists`: about 20 MB on Debian 12, more on Ubuntu or with extra repositories such as
+CUDA's. They are needed only while installing, yet stay in the image unless the same RUN deletes
+them: a `RUN rm -rf /var/lib/apt/lists/*` in a later layer only hides them. Official Debian and
+Ubuntu images clean the downloaded `.deb` files automatically, but not the lists.
+
+## Example
+```dockerfile
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+```
+
+## Use instead
+```dockerfile
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
+```
+
+Or keep the lists in a BuildKit cache between builds:
+
+```dockerfile
+FROM debian:bookworm-slim
+RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \
+    apt-get update && apt-get install -y --no-install-recommends curl
+```
+
+## Fix safety
+Safe: the fix appends `&& rm -rf /var/lib/apt/lists/*` at the end of the RUN (on a new continuation
+line when the RUN is continued with ` \`). It is offered only when no later instruction of the
+stage, or of a stage built from it, still needs the lists (an `apt-get install` without its own
+`apt-get update`), and not for heredoc or exec-form RUNs.
+
+## References
+- [Docker: Best practices, apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
+- [debuerreotype: minimizing config (docker-clean keeps the lists)](https://github.com/debuerreotype/debuerreotype/blob/master/scripts/debuerreotype-minimizing-config)
+- [hadolint DL3009](https://github.com/hadolint/hadolint/wiki/DL3009)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.rules.layers._caches import (
+    APT_LISTS,
+    append_to_run,
+    apt_lists_savings,
+    command_label,
+    kept_in_layer,
+    mounted,
+    ops_of,
+    stages_shipping,
+    updates_lists,
+)
+
+from dflint.model import Dockerfile, Instruction, Stage
+from dflint.rule import Finding, Fix, RuleMeta, Severity
+
+META = RuleMeta(
+    code="DF302",
+    name="apt-lists-not-removed",
+    severity=Severity.WARNING,
+    summary="`apt-get update` leaves the package lists in the layer",
+    fixable=True,
+)
+
+CLEANUP = "rm -rf /var/lib/apt/lists/*"
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    savings = apt_lists_savings()
+    for stage in stages_shipping(dockerfile, APT_LISTS):
+        for instruction in stage.instructions_of("RUN"):
+            for writer in kept_in_layer(instruction):
+                if writer.kind != "lists":
+                    continue
+                needed = _needed_later(dockerfile, stage, instruction)
+                fix = None
+                if needed is None:
+                    edit = append_to_run(dockerfile, instruction, CLEANUP)
+                    fix = Fix.safe(f"Append `&& {CLEANUP}` to the RUN", edit) if edit is not None else None
+                    advice = f"append `&& {CLEANUP}` to this RUN"
+                    if instruction.heredocs:
+                        advice = f"end the heredoc script with `{CLEANUP}`"
+                    elif instruction.is_exec_form:
+                        advice = f"use a shell-form RUN ending in `&& {CLEANUP}`"
+                else:
+                    advice = f"move the apt-get install of line {needed} into this RUN and append `&& {CLEANUP}`"
+                command = command_label(writer.command)
+                yield Finding(
+                    META,
+                    writer.command.span,
+                    f"`{command}` in {stage.label} leaves /var/lib/apt/lists in the layer; {advice}",
+                    fix=fix,
+                    savings=savings,
+                    stage=stage.name,
+                )
+                break  # one finding per RUN
+
+
+def _needed_later(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> int | None:
+    """The line of a later RUN (in this stage or one built FROM it) that uses these lists, an
+    `apt-get install` without its own `apt-get update`, or None when nothing does. A later
+    `apt-get update` rewrites the lists, so what follows it does not need these."""
+    return _needed_in(dockerfile, stage, instruction.index)
+
+
+def _needed_in(dockerfile: Dockerfile, stage: Stage, after: int) -> int | None:
+    for later in stage.instructions_of("RUN"):
+        if later.index <= after:
+            continue
+        for command in later.commands:
+            if updates_lists(command, later):
+                if mounted(later, (APT_LISTS,)):
+                    break  # this RUN reads a cache mount, not the layer's lists
+                return None
+            if command.name == "apt-cache" or any(
+                op.manager == "apt" and op.verb in ("install", "upgrade", "other") for op in ops_of(later, command)
+            ):
+                return later.span.line
+    for child in dockerfile.stages:
+        if child.base_stage == stage.index:
+            found = _needed_in(dockerfile, child, -1)
+            if found is not None:
+                return found
+    return None

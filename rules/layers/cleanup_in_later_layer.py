@@ -1,0 +1,278 @@
+"""## What it does
+Flags a removal in a shipped stage that runs in a later RUN than the one that wrote what it
+removes:
+
+- the apt lists (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`) after an `apt-get update`
+  in an earlier RUN;
+- a package manager's cache (`rm -rf /root/.cache/pip`, `pip cache purge`, `conda clean -afy`,
+  `yum clean all`, `npm cache clean --force`, `uv cache clean`, `rm -rf /var/cache/apk/*` …)
+  after an install in an earlier RUN that left it in its layer;
+- a package (`apt-get purge gcc`, `apk del .build-deps`, `yum remove`, `pip uninstall`,
+  `conda remove`) installed by an earlier RUN.
+
+The finding sits on the removal and names the line of the RUN that wrote it. A removal that also
+cleans up what its own RUN wrote before it (`RUN apt-get update && … && rm -rf
+/var/lib/apt/lists/*`) is not flagged, nor is one whose writer dflint cannot see (the base image).
+Only the final stage and the stages it is built FROM are checked: a stage copied with
+`COPY --from` ships its final files, so a cleanup there does shrink what is copied.
+
+## Why is this bad?
+Every RUN adds a layer, and a layer can only add files or mark them deleted. Deleting in a later
+RUN hides the files but leaves their bytes in the earlier layer, so the image is exactly as large
+as before (and a little larger for the extra layer). The cleanup has to run in the same RUN that
+wrote the files, or the files must never reach the layer (`--no-cache-dir`, `apk add --no-cache`,
+a `RUN --mount=type=cache`, or a build stage whose results are copied).
+
+## Example
+```dockerfile
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+RUN rm -rf /var/lib/apt/lists/*
+```
+
+## Use instead
+```dockerfile
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
+```
+
+## References
+- [Docker: Layers](https://docs.docker.com/build/guide/layers/)
+- [Docker: Best practices, apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
+- [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dflint.rules.layers._caches import (
+    Writer,
+    apt_lists_savings,
+    cleaned_after,
+    cleans_cache,
+    cleans_lists,
+    command_label,
+    heavy_savings,
+    layer_chain,
+    ops_of,
+    writers_in,
+)
+
+from dflint.data import load
+from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand
+from dflint.rule import Finding, RuleMeta, Savings, Severity
+
+META = RuleMeta(
+    code="DF304",
+    name="cleanup-in-later-layer",
+    severity=Severity.WARNING,
+    summary="A cache or package is removed in a later RUN than the one that wrote it, so the image does not shrink",
+)
+
+_FAMILY = {"apt": "apt", "apk": "apk", "yum": "rpm", "dnf": "rpm", "microdnf": "rpm", "pip": "pip", "conda": "conda"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Installed:
+    family: str
+    name: str
+    op: PackageOp
+    instruction: Instruction
+    position: int
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    kept: list[Writer] = []
+    installed: list[_Installed] = []
+    counted: set[int] = set()  # writers whose size a finding already carries (no double counting)
+    for stage in layer_chain(dockerfile):
+        for instruction in stage.instructions_of("RUN"):
+            own_writers = writers_in(instruction)
+            own_installs = list(_installs(instruction))
+            for position, command in enumerate(instruction.commands):
+                ops = ops_of(instruction, command)
+                stale = [
+                    w
+                    for w in kept
+                    if _cleans(command, ops, w, instruction)
+                    and not _own_write_before(command, ops, own_writers, position, instruction)
+                ]
+                if stale:
+                    fresh = [w for w in stale if id(w) not in counted]
+                    counted.update(id(w) for w in stale)
+                    yield _cache_finding(stage.label, stage.name, command, stale, _cache_savings(fresh) if fresh else None)
+                removed = _removed_packages(ops, installed, own_installs, position)
+                if removed:
+                    yield _package_finding(stage.label, stage.name, command, ops, removed)
+            kept.extend(w for w in own_writers if cleaned_after(w, instruction) is False)
+            installed.extend(item for item in own_installs if not _removed_in_same_run(item, instruction))
+
+
+def _cleans(command: ShellCommand, ops: tuple[PackageOp, ...], writer: Writer, instruction: Instruction) -> bool:
+    if writer.kind == "lists":
+        return cleans_lists(command, instruction) is True
+    return cleans_cache(command, ops, writer) is True
+
+
+def _own_write_before(
+    command: ShellCommand, ops: tuple[PackageOp, ...], writers: list[Writer], position: int, instruction: Instruction
+) -> bool:
+    return any(w.position < position and _cleans(command, ops, w, instruction) for w in writers)
+
+
+# -- packages -----------------------------------------------------------------------------------
+
+
+def _installs(instruction: Instruction) -> Iterator[_Installed]:
+    for position, command in enumerate(instruction.commands):
+        for op in ops_of(instruction, command):
+            family = _family(op)
+            if family is None or op.verb != "install":
+                continue
+            for requirement in op.packages:
+                if requirement.name and requirement.kind == "name":
+                    yield _Installed(family, requirement.name, op, instruction, position)
+            if family == "apk":
+                virtual = _apk_virtual(op)
+                if virtual:
+                    yield _Installed(family, virtual, op, instruction, position)
+
+
+def _family(op: PackageOp) -> str | None:
+    if op.manager == "uv" and op.program == "uv pip":
+        return "pip"
+    return _FAMILY.get(op.manager)
+
+
+def _apk_virtual(op: PackageOp) -> str | None:
+    argv = op.command.argv
+    for index, word in enumerate(argv):
+        value = word.value or ""
+        if value in ("--virtual", "-t") and index + 1 < len(argv):
+            return argv[index + 1].value
+        if value.startswith("--virtual="):
+            return value.split("=", 1)[1]
+    return None
+
+
+def _removal_names(op: PackageOp) -> set[str]:
+    if op.verb != "remove":
+        return set()
+    return {requirement.name for requirement in op.packages if requirement.name}
+
+
+def _removed_in_same_run(item: _Installed, instruction: Instruction) -> bool:
+    for command in instruction.commands[item.position + 1 :]:
+        for op in ops_of(instruction, command):
+            if _family(op) == item.family and item.name in _removal_names(op):
+                return True
+    return False
+
+
+def _removed_packages(
+    ops: tuple[PackageOp, ...], installed: list[_Installed], own: list[_Installed], position: int
+) -> list[_Installed]:
+    result: list[_Installed] = []
+    for op in ops:
+        family = _family(op)
+        names = _removal_names(op)
+        if family is None or not names:
+            continue
+        reinstalled = {item.name for item in own if item.family == family and item.position < position}
+        for name in sorted(names - reinstalled):
+            earlier = [item for item in installed if item.family == family and item.name == name]
+            if earlier:
+                result.append(earlier[-1])
+    return result
+
+
+# -- findings -----------------------------------------------------------------------------------
+
+
+def _lines(instructions: list[Instruction]) -> str:
+    lines = sorted({instruction.span.line for instruction in instructions})
+    if len(lines) == 1:
+        return f"the RUN on line {lines[0]}"
+    return "the RUNs on lines " + ", ".join(str(line) for line in lines)
+
+
+def _cache_finding(
+    label: str, stage_name: str | None, command: ShellCommand, stale: list[Writer], savings: Savings | None
+) -> Finding:
+    what = []
+    for writer in stale:
+        if writer.label not in what:
+            what.append(writer.label)
+    where = _lines([w.instruction for w in stale])
+    text = command_label(command)
+    return Finding(
+        META,
+        command.span,
+        f"`{text}` in {label} removes {' and '.join(what)} written by {where}: the bytes stay in that earlier layer"
+        f" and the image does not shrink; clean up in {where} instead",
+        savings=savings,
+        stage=stage_name,
+    )
+
+
+def _cache_savings(stale: list[Writer]) -> Savings | None:
+    if any(w.kind == "lists" for w in stale):
+        return apt_lists_savings()
+    requirements = [r for w in stale if w.op is not None and w.key in ("pip", "uv") for r in w.op.packages]
+    savings, _ = heavy_savings(requirements)
+    return savings
+
+
+def _package_finding(
+    label: str, stage_name: str | None, command: ShellCommand, ops: tuple[PackageOp, ...], removed: list[_Installed]
+) -> Finding:
+    names = ", ".join(dict.fromkeys(item.name for item in removed))
+    where = _lines([item.instruction for item in removed])
+    text = command_label(command)
+    return Finding(
+        META,
+        command.span,
+        f"`{text}` in {label} removes {names}, installed by {where}: the files stay in that earlier layer and the"
+        f" image does not shrink; install, use and remove {'it' if len(removed) == 1 else 'them'} in one RUN, or build in a separate stage",
+        savings=_package_savings(removed, ops),
+        stage=stage_name,
+    )
+
+
+def _package_savings(removed: list[_Installed], ops: tuple[PackageOp, ...]) -> Savings | None:
+    """Installed sizes of removed apt packages that dflint's data measures (Debian 12)."""
+    auto = any(op.has_flag("--auto-remove", "--autoremove") for op in ops)
+    total = 0.0
+    names: list[str] = []
+    for item in removed:
+        if item.family != "apt":
+            continue
+        entry = _apt_facts().get(item.name)
+        if entry is None:
+            continue
+        size = entry.get("closure_mb" if auto else "installed_mb")
+        if isinstance(size, (int, float)):
+            total += float(size)
+            names.append(f"{item.name} {size:g} MB")
+    if not names:
+        return None
+    kind = "dependency closure" if auto else "Installed-Size"
+    return Savings(
+        round(total, 1), f"dflint/data build_tools.json / dev_packages.json, Debian 12 apt {kind}: " + ", ".join(names)
+    )
+
+
+def _apt_facts() -> dict[str, dict[str, object]]:
+    facts: dict[str, dict[str, object]] = {}
+    for source in (
+        load("dev_packages").get("packages", {}).get("apt", {}),
+        load("build_tools")["managers"]["apt"].get("packages", {}),
+    ):
+        for name, entry in source.items():
+            if isinstance(entry, dict):
+                facts.setdefault(name, entry)
+    return facts

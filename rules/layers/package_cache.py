@@ -1,0 +1,147 @@
+r"""## What it does
+Flags a RUN in a shipped stage that leaves a package manager's cache in its layer (pip and apt
+have their own rules, DF301 and DF302):
+
+- `apk add` / `apk update` / `apk upgrade` without `--no-cache` and without
+  `rm -rf /var/cache/apk/*` later in the same RUN;
+- `yum` / `dnf` / `microdnf` install, update or upgrade without `<manager> clean all` (or a removal
+  of `/var/cache/yum` or `/var/cache/dnf`) later in the same RUN;
+- `conda` / `mamba` / `micromamba` install, create or update without `<manager> clean -afy` (any
+  of `-a`/`--all`, `-t`/`--tarballs`, `-f`/`--force-pkgs-dirs`) or a removal of the `pkgs`
+  directory later in the same RUN;
+- `npm install` / `npm ci` without `npm cache clean --force` (or a removal of `~/.npm`);
+- `poetry install` / `poetry add` without `--no-cache` or a removal of its cache directory
+  (`~/.cache/pypoetry`, `$POETRY_CACHE_DIR`);
+- `pipenv install` / `pipenv sync` without a removal of `~/.cache/pipenv`;
+- `uv sync`, `uv add` and `uv tool install` without `--no-cache` / `UV_NO_CACHE`, `uv cache clean`
+  / `uv cache prune`, or a removal of `~/.cache/uv` (`uv pip install` is DF301's).
+
+Each manager's `RUN --mount=type=cache` (or `tmpfs`) over its cache directory, as listed in
+dflint's cache data, is accepted, and so is a removal that depends on an unknown variable
+(`rm -rf $CACHE`). A build stage that only ships through `COPY --from` is checked only when the
+copied tree holds the cache (`COPY --from=env /opt/conda /opt/conda` ships conda's `pkgs`).
+
+## Why is this bad?
+Package managers keep downloaded indexes and packages so that the next install is faster. In an
+image there is no next install: the cache is dead weight in the layer, and a cleanup in a later RUN
+only hides it. conda's `pkgs` directory in particular holds a compressed copy of every package
+installed (for an ML environment, often more than a gigabyte).
+
+## Example
+```dockerfile
+FROM alpine:3.20
+RUN apk add curl
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+RUN apk add --no-cache curl
+```
+
+```dockerfile
+FROM continuumio/miniconda3:24.7.1-0
+RUN conda install -y numpy=1.26.4 && conda clean -afy
+```
+
+## Fix safety
+Safe: for `apk`, the fix inserts `--no-cache` after `add` (offered when the RUN has no separate
+`apk update`); for `yum`, `dnf` and `microdnf` it appends `&& <manager> clean all` at the end of
+the RUN, on a new continuation line when the RUN is continued with ` \` (not for heredoc or
+exec-form RUNs). Neither changes what gets installed. Other managers get no automatic fix.
+
+## References
+- [Alpine: apk `--no-cache`](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Local_Cache)
+- [dnf: `clean`](https://dnf.readthedocs.io/en/latest/command_ref.html#clean-command-label)
+- [conda clean](https://docs.conda.io/projects/conda/en/latest/commands/clean.html)
+- [npm cache](https://docs.npmjs.com/cli/commands/npm-cache)
+- [uv: Caching](https://docs.astral.sh/uv/concepts/cache/)
+- [Poetry: configuration, `cache-dir`](https://python-poetry.org/docs/configuration/#cache-dir)
+- [Docker: RUN --mount=type=cache](https://docs.docker.com/reference/dockerfile/#run---mounttypecache)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.rules.layers._caches import Writer, append_to_run, command_label, kept_in_layer, stages_shipping
+
+from dflint.model import Dockerfile, Instruction, Stage
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+
+META = RuleMeta(
+    code="DF303",
+    name="package-cache",
+    severity=Severity.WARNING,
+    summary="A package manager's cache is left in the image layer",
+    fixable=True,
+)
+
+_ADVICE = {
+    "apk": "use `apk add --no-cache` (no `apk update` needed) or append `&& rm -rf /var/cache/apk/*`",
+    "rpm": "append `&& {program} clean all` to the RUN",
+    "conda": "append `&& {program} clean -afy` to the RUN",
+    "npm": "append `&& npm cache clean --force` to the RUN",
+    "poetry": "add `--no-cache`, or set POETRY_CACHE_DIR and remove it at the end of the RUN",
+    "pipenv": "append `&& rm -rf ~/.cache/pipenv` to the RUN",
+    "uv": "add `--no-cache` (or set UV_NO_CACHE=1), or append `&& uv cache clean` to the RUN",
+}
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    memo: dict[str, tuple[int, ...]] = {}
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions_of("RUN"):
+            by_key: dict[str, list[Writer]] = {}
+            for writer in kept_in_layer(instruction):
+                if writer.kind != "cache" or writer.key == "pip" or writer.op is None:
+                    continue
+                if writer.key == "uv" and writer.op.program == "uv pip":
+                    continue
+                if not _ships(dockerfile, stage, writer.directories, memo):
+                    continue
+                by_key.setdefault(writer.key, []).append(writer)
+            for key, writers in by_key.items():
+                yield _finding(dockerfile, stage, instruction, key, writers)
+
+
+def _ships(dockerfile: Dockerfile, stage: Stage, directories: tuple[str, ...], memo: dict[str, tuple[int, ...]]) -> bool:
+    for directory in directories:
+        if directory not in memo:
+            memo[directory] = tuple(s.index for s in stages_shipping(dockerfile, directory))
+        if stage.index in memo[directory]:
+            return True
+    return False
+
+
+def _finding(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key: str, writers: list[Writer]) -> Finding:
+    first = writers[0]
+    assert first.op is not None
+    program = first.op.program
+    command = command_label(first.command)
+    advice = _ADVICE[key].format(program=program)
+    return Finding(
+        META,
+        first.command.span,
+        f"`{command}` in {stage.label} leaves {first.label} in the layer; {advice}",
+        fix=_fix(dockerfile, instruction, key, writers),
+        stage=stage.name,
+    )
+
+
+def _fix(dockerfile: Dockerfile, instruction: Instruction, key: str, writers: list[Writer]) -> Fix | None:
+    if key == "apk":
+        edits = []
+        for writer in writers:
+            verb = writer.op.verb_word if writer.op is not None else None
+            if verb is None or dockerfile.text[verb.span.offset : verb.span.end_offset] != "add":
+                return None
+            edits.append(Edit.insert(verb.span.end_offset, " --no-cache"))
+        return Fix.safe("Add `--no-cache` to `apk add`", *edits)
+    if key == "rpm":
+        program = writers[0].op.program if writers[0].op is not None else ""
+        if program not in ("yum", "dnf", "microdnf", "dnf5", "tdnf"):
+            return None
+        edit = append_to_run(dockerfile, instruction, f"{program} clean all")
+        return Fix.safe(f"Append `&& {program} clean all` to the RUN", edit) if edit is not None else None
+    return None

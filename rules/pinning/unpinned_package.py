@@ -1,0 +1,97 @@
+"""## What it does
+Flags a Python package installed on the command line without an exact version: `pip install`
+(also `pip3`, `python -m pip`, a venv's `bin/pip`), `uv pip install`, `uv tool install`,
+`pipenv install`, `pipx install` and `conda` / `mamba` / `micromamba install` or `create`, in any
+stage.
+
+A pin is `==` or `===` with one version (`torch==2.4.0`, `torch==2.4.0+cpu`), a local wheel or
+directory, a file URL, or a VCS URL that names a full 40-character commit. Ranges (`>=`, `~=`,
+`<`, `!=`), wildcards (`==2.*`), bare names, extras without a version (`transformers[torch]`),
+branch or tag URLs and branch archives are not. For conda, `name=1.26.4` (a full version) and
+`name==1.26.4` count as pins, `name=1.26` does not; the interpreter's series (`python=3.11`)
+is accepted.
+
+A name pinned by a constraints file (`-c constraints.txt`, read from the build context) or by a
+requirements file of the same command counts as pinned. Nothing is reported when the value is
+unknown (`pip install $PKG`), or when a constraints file cannot be read or `PIP_CONSTRAINT` is
+set. Requirements files (`-r`) are checked by DF402.
+
+Upgrading the installers themselves (`pip install --upgrade pip setuptools wheel`, `uv`) is not
+flagged unless `include-installers` is set.
+
+## Why is this bad?
+An unpinned install resolves to whatever is newest on the day of the build. Two builds of the same
+Dockerfile then ship different code: a new torch or transformers release can change numerical
+results, break the model-loading code, or pull a different CUDA build several gigabytes larger.
+Reproducible inference images need every dependency fixed, and a rebuild for a security fix should
+change only what was meant to change.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+RUN pip install --no-cache-dir torch "transformers>=4.40"
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+RUN pip install --no-cache-dir torch==2.4.0 transformers==4.44.2
+```
+
+## Options
+- `include-installers` (default `false`): also flag unpinned `pip`, `setuptools`, `wheel` and `uv`.
+
+## References
+- [pip: Repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/)
+- [PEP 440: Version matching](https://peps.python.org/pep-0440/#version-matching)
+- [conda: Package match specifications](https://docs.conda.io/projects/conda-build/en/latest/resources/package-spec.html#package-match-specifications)
+- [hadolint DL3013](https://github.com/hadolint/hadolint/wiki/DL3013)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dflint.rules.pinning._pins import INSTALLERS, invocation, pinned, pins_for, python_installs, why_not
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
+
+META = RuleMeta(
+    code="DF401",
+    name="unpinned-package",
+    severity=Severity.WARNING,
+    summary="A Python package is installed without an exact version",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    include_installers: bool = False
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions_of("RUN"):
+            for op in python_installs(instruction):
+                if not op.packages:
+                    continue
+                pins = pins_for(op, instruction)
+                for requirement in op.packages:
+                    if requirement.span is None or requirement.name is None and requirement.kind == "name":
+                        continue
+                    if pinned(requirement, op.manager) is not False:
+                        continue
+                    if requirement.name in INSTALLERS and not options.include_installers:
+                        continue
+                    if pins.unknown or (requirement.name is not None and requirement.name in pins.names):
+                        continue
+                    yield Finding(
+                        META,
+                        requirement.span,
+                        f"{why_not(requirement, op.manager)} (`{invocation(op)}` in {stage.label}); pin an exact version"
+                        f" so rebuilds install the same code",
+                        stage=stage.name,
+                    )

@@ -1,0 +1,255 @@
+"""## What it does
+Reads the requirements files a `pip install -r` (also `--requirement`, `uv pip install -r`,
+`uv pip sync`) installs from the build context, following the `COPY`/`ADD` that put them into the
+image and the `WORKDIR`/`cd` the command runs in, nested `-r` files included, and flags lines that
+are not pinned to one version. Constraints (`-c` on the command line or inside a file) are honoured:
+a name they pin counts as pinned. Checked in every stage.
+
+There is one finding per file, on the `pip` command, listing each unpinned line as `file:line` with
+the package: the lines share one fix (compile the file with exact pins), and one finding per line
+would stack dozens of identical positions on the same command.
+
+A requirements file written by a heredoc `COPY <<EOF requirements.txt` is read from the
+Dockerfile itself. A file that cannot be read is reported too, with the path and the reason: missing from the build
+context, outside it (`-r ../../etc/passwd`, a symlink out: never read), not copied into the image
+from the context (an absolute path, another stage's file), or a path that depends on an unknown
+variable. When the file is evidently produced inside the build (`COPY --from`, a `git clone`, or a
+command that names it earlier, such as `poetry export -o requirements.txt`), that finding is only
+`info`.
+
+## Why is this bad?
+`pip install -r requirements.txt` is only as reproducible as the file: `torch` or
+`transformers>=4.30` resolve to the newest release on the day of the build, so two builds of the
+same Dockerfile ship different code, different CUDA wheels and sometimes a broken model server.
+A file of exact pins (`==`, or hashes with `--require-hashes`) makes the install repeatable.
+
+## Example
+The requirements file is written inline with a heredoc `COPY` so the example is complete; dflint
+reads a file copied from the build context the same way.
+
+```dockerfile
+FROM python:3.11-slim
+WORKDIR /app
+COPY <<EOF requirements.txt
+torch
+transformers>=4.40
+EOF
+RUN pip install --no-cache-dir -r requirements.txt
+```
+
+## Use instead
+Pin every line, for example by compiling the file with `pip-compile` or `uv pip compile`:
+
+```dockerfile
+FROM python:3.11-slim
+WORKDIR /app
+COPY <<EOF requirements.txt
+torch==2.4.0
+transformers==4.44.2
+EOF
+RUN pip install --no-cache-dir -r requirements.txt
+```
+
+## Options
+- `include-installers` (default `false`): also flag unpinned `pip`, `setuptools`, `wheel` and `uv`
+  lines.
+
+## References
+- [pip: Requirements file format](https://pip.pypa.io/en/stable/reference/requirements-file-format/)
+- [pip: Repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/)
+- [pip-tools: pip-compile](https://pip-tools.readthedocs.io/en/stable/)
+- [uv: Locking requirements (`uv pip compile`)](https://docs.astral.sh/uv/pip/compile/)
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dflint.rules.pinning._pins import (
+    INSTALLERS,
+    invocation,
+    is_requirements_file,
+    pinned,
+    pins_for,
+    reads_pip_files,
+)
+
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
+from dflint.rule import Finding, RuleMeta, Severity
+
+META = RuleMeta(
+    code="DF402",
+    name="unpinned-requirements-file",
+    severity=Severity.WARNING,
+    summary="A requirements file installed from the build context has unpinned lines",
+)
+
+_LISTED = 8
+_FETCHERS = frozenset(
+    {
+        "git",
+        "wget",
+        "curl",
+        "poetry",
+        "pip-compile",
+        "pipenv",
+        "pdm",
+        "uv",
+        "hatch",
+        "unzip",
+        "tar",
+        "cp",
+        "mv",
+        "echo",
+        "printf",
+        "cat",
+        "tee",
+        "sed",
+        "conda",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    include_installers: bool = False
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions_of("RUN"):
+            for op in instruction.packages:
+                if op.verb not in ("install", "sync") or not op.files or not reads_pip_files(op):
+                    continue
+                yield from _check_op(dockerfile, stage, instruction, op, options)
+
+
+def _check_op(
+    dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp, options: Options
+) -> Iterator[Finding]:
+    pins = pins_for(op, instruction)
+    seen: set[tuple[str | None, str | None]] = set()
+    for file, parent in _files(op):
+        key = (file.context_path, file.image_path)
+        if key in seen and file.status != "unresolved":
+            continue
+        seen.add(key)
+        if file.status != "read":
+            yield _unread(dockerfile, stage, instruction, op, file, parent)
+            continue
+        if file.constraint or not is_requirements_file(file) or pins.unknown:
+            continue
+        unpinned = []
+        for requirement in file.requirements:
+            if pinned(requirement, "pip") is not False:
+                continue
+            if requirement.name in INSTALLERS and not options.include_installers:
+                continue
+            if requirement.name is not None and requirement.name in pins.names:
+                continue
+            unpinned.append(requirement)
+        if unpinned:
+            yield _unpinned(stage, op, file, unpinned)
+
+
+def _files(op: PackageOp) -> Iterator[tuple[RequirementsFile, RequirementsFile | None]]:
+    """Every file of an install with the file that includes it (None on the command line)."""
+
+    def visit(
+        file: RequirementsFile, parent: RequirementsFile | None
+    ) -> Iterator[tuple[RequirementsFile, RequirementsFile | None]]:
+        yield file, parent
+        for include in file.includes:
+            yield from visit(include, file)
+
+    for top in op.files:
+        yield from visit(top, None)
+
+
+def _unpinned(stage: Stage, op: PackageOp, file: RequirementsFile, unpinned: list[Requirement]) -> Finding:
+    name = file.context_path or file.image_path or "?"
+    listed = ", ".join(f"{name}:{r.file_line} `{r.raw}`" for r in unpinned[:_LISTED])
+    more = f" and {len(unpinned) - _LISTED} more" if len(unpinned) > _LISTED else ""
+    count = f"{len(unpinned)} unpinned line{'s' if len(unpinned) != 1 else ''}"
+    return Finding(
+        META,
+        op.command.span,
+        f"`{name}` (installed by `{invocation(op)}` in {stage.label}) has {count}: {listed}{more};"
+        f" pin exact versions (`==`), e.g. compile the file with pip-compile or `uv pip compile`",
+        stage=stage.name,
+    )
+
+
+def _unread(
+    dockerfile: Dockerfile,
+    stage: Stage,
+    instruction: Instruction,
+    op: PackageOp,
+    file: RequirementsFile,
+    parent: RequirementsFile | None,
+) -> Finding:
+    kind = "constraints file" if file.constraint else "requirements file"
+    if file.status == "unresolved":
+        path = _unresolved_word(op) or "(unknown)"
+    else:
+        path = file.image_path or file.context_path or "(unknown)"
+    if parent is not None:
+        path += f"` (included by `{parent.context_path or parent.image_path}`)"
+    else:
+        path += "`"
+    produced = _produced_in_build(dockerfile, stage, instruction, op, file)
+    reason = file.reason.rstrip(".")
+    reason = reason.removesuffix("; not read")
+    if produced and file.status != "not-from-context":
+        reason += f"; it appears to be produced in the build ({produced})"
+    return Finding(
+        META,
+        op.command.span,
+        f"{kind} `{path} of `{invocation(op)}` in {stage.label} was not read: {reason}; its pins are not checked",
+        severity=Severity.INFO if produced else None,
+        stage=stage.name,
+    )
+
+
+def _unresolved_word(op: PackageOp) -> str | None:
+    argv = op.command.argv
+    for index, word in enumerate(argv):
+        value = word.value
+        if value in ("-r", "--requirement", "-c", "--constraint") and index + 1 < len(argv) and argv[index + 1].value is None:
+            return argv[index + 1].text
+        if word.value is None and word.text.startswith(("--requirement=", "--constraint=")):
+            return word.text.split("=", 1)[1]
+    return None
+
+
+def _produced_in_build(
+    dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp, file: RequirementsFile
+) -> str | None:
+    """Evidence that the file is made inside the build rather than taken from the context."""
+    if file.status == "not-from-context":
+        return "copied from another stage, a URL or a heredoc"
+    if file.status not in ("not-copied", "missing"):
+        return None
+    base = posixpath.basename(file.image_path or file.context_path or "")
+    for earlier in _chain_until(dockerfile, stage, instruction):
+        commands = earlier.commands
+        if earlier is instruction:
+            commands = tuple(c for c in commands if c.span.offset < op.command.span.offset)
+        for command in commands:
+            name = command.name or ""
+            if name == "git" and "clone" in command.args:
+                return f"`git clone` on line {command.span.line}"
+            if name in _FETCHERS and base and base in command.text and command is not op.command:
+                return f"`{command.text.splitlines()[0][:60]}` on line {command.span.line}"
+    return None
+
+
+def _chain_until(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> Iterator[Instruction]:
+    for ancestor in reversed(dockerfile.ancestry(stage)):
+        for candidate in ancestor.instructions_of("RUN"):
+            yield candidate
+            if candidate is instruction:
+                return

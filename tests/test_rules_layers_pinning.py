@@ -1,0 +1,91 @@
+"""Messages, size estimates and severities of the cache, layer and pinning rules (DF301-DF304,
+DF401, DF402): what the fixtures' positions do not show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dflint.engine import Settings, lint_source
+from dflint.registry import find
+from dflint.rule import Finding, Severity
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _lint(code: str, text: str, context: Path | None = None) -> list[Finding]:
+    rule = find(code)
+    assert rule is not None
+    result = lint_source(text, "Dockerfile", Settings(select=(code,)), [rule], str(context) if context else None)
+    assert not result.errors, result.errors
+    return list(result.findings)
+
+
+def test_pip_cache_carries_the_heavy_wheel_size() -> None:
+    (finding,) = _lint("DF301", "FROM python:3.11-slim\nRUN pip install torch==2.4.0 fastapi==0.115.0\n")
+    assert finding.savings is not None and finding.savings.mb == 526.6
+    assert "heavy_frameworks.json" in finding.savings.source and "torch 526.6 MB" in finding.message
+
+
+def test_pip_cache_without_a_known_framework_has_no_estimate() -> None:
+    (finding,) = _lint("DF301", "FROM python:3.11-slim\nRUN pip install fastapi==0.115.0\n")
+    assert finding.savings is None
+
+
+def test_apt_lists_finding_carries_the_measured_size_and_a_fix() -> None:
+    (finding,) = _lint("DF302", "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n")
+    assert finding.savings is not None and finding.savings.mb == 19.6
+    assert finding.fix is not None and finding.fix.edits[0].replacement == " && rm -rf /var/lib/apt/lists/*"
+
+
+def test_apt_lists_fix_is_withheld_when_a_later_run_needs_the_lists() -> None:
+    (finding,) = _lint("DF302", "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n")
+    assert finding.fix is None and "line 3" in finding.message
+
+
+def test_cleanup_in_later_layer_names_the_writer() -> None:
+    text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n"
+    (finding,) = _lint("DF304", text)
+    assert (finding.span.line, finding.span.column) == (3, 5)
+    assert "line 2" in finding.message and finding.savings is not None
+
+
+def test_package_removed_later_names_package_and_writer() -> None:
+    text = "FROM debian:bookworm\nRUN apt-get install -y gcc\nRUN apt-get purge -y gcc\n"
+    (finding,) = _lint("DF304", text)
+    assert "removes gcc" in finding.message and "line 2" in finding.message
+
+
+def test_unpinned_package_messages() -> None:
+    findings = _lint("DF401", 'FROM python:3.11\nRUN pip install torch "vllm>=0.2" git+https://x.org/r.git@main\n')
+    assert ["has no version" in findings[0].message, "range" in findings[1].message, "commit" in findings[2].message] == [
+        True
+    ] * 3
+
+
+def test_requirements_file_lists_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("torch\nnumpy==2.1.0\ntransformers>=4.30\n")
+    text = "FROM python:3.11\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+    (finding,) = _lint("DF402", text, tmp_path)
+    assert "requirements.txt:1 `torch`" in finding.message and "requirements.txt:3 `transformers>=4.30`" in finding.message
+    assert "2 unpinned lines" in finding.message and finding.effective_severity == Severity.WARNING
+
+
+def test_unread_requirements_files_severity(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.11 AS gen\nRUN echo torch==2.4.0 > /r.txt\n"
+        "FROM python:3.11\nCOPY --from=gen /r.txt /r.txt\nRUN pip install -r /r.txt\nRUN pip install -r /missing.txt\n"
+    )
+    generated, missing = _lint("DF402", text, tmp_path)
+    assert generated.effective_severity == Severity.INFO and "/r.txt" in generated.message
+    assert missing.effective_severity == Severity.WARNING and "/missing.txt" in missing.message
+
+
+def test_escaping_path_is_never_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret-package\n")
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "requirements.txt").write_text("-r ../outside.txt\n")
+    text = "FROM python:3.11\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n"
+    (finding,) = _lint("DF402", text, context)
+    assert "outside the build context" in finding.message and "secret-package" not in finding.message
