@@ -122,7 +122,7 @@ class ScriptReader:
             self._command(node, conditional, in_pipeline)
             return
         if kind in ("variable_assignment", "variable_assignments"):
-            self._assignment(node)
+            self._assignment(node, conditional)
             return
         if kind == "declaration_command":
             exporting = _declares_export(node, self.node_text)
@@ -150,13 +150,16 @@ class ScriptReader:
                 continue
             self._walk(child, is_conditional, in_pipeline or kind == "pipeline")
 
-    def _assignment(self, node: Node) -> None:
+    def _assignment(self, node: Node, conditional: bool = False) -> None:
         name_node = node.child_by_field_name("name")
         value_node = node.child_by_field_name("value")
         if name_node is None:
             return
         name = self.node_text(name_node)
-        self.env[name] = self.word_value(value_node) if value_node is not None else ""
+        value = self.word_value(value_node) if value_node is not None else ""
+        if conditional and (name not in self.env or self.env[name] != value):
+            value = None  # set in a branch that may not run (`if …; then V=a; else V=b; fi`): unknown after it
+        self.env[name] = value
         if name in self.exports:
             self.exports[name] = self.env[name]
 
