@@ -1,7 +1,7 @@
 """## What it does
-Flags `go install` of a remote package without a version suffix (`go install
-github.com/go-delve/delve/cmd/dlv`) or with a moving one (`@latest`, `@master`, `@main`, `@HEAD`).
-Local packages (`./cmd/server`, `.`, `./...`) are not flagged.
+Flags `go install` (and the older `go get`) of a remote package without a version suffix
+(`go install github.com/go-delve/delve/cmd/dlv`) or with a moving one (`@latest`, `@master`,
+`@main`, `@HEAD`). Local packages (`./cmd/server`, `.`, `./...`) are not flagged.
 
 ## Why is this bad?
 `@latest` and branch names resolve to whatever is newest on the day of the build, so two builds of
@@ -80,14 +80,14 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 words_span(loose),
-                f"`go install` in {stage.label} installs {listing(names)} without a fixed version; end the path"
+                f"`go {command.argv[1].value}` in {stage.label} installs {listing(names)} without a fixed version; end the path"
                 " with a tag such as `@v1.2.3` or a commit",
                 stage=stage.name,
             )
 
 
 def _unpinned(command: ShellCommand) -> list[Word]:
-    if command.name != "go" or len(command.argv) < 3 or command.argv[1].value != "install":
+    if command.name != "go" or len(command.argv) < 3 or command.argv[1].value not in ("install", "get"):
         return []
     loose: list[Word] = []
     words = command.argv[2:]
