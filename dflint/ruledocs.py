@@ -42,8 +42,32 @@ def rule_page(rule: Rule) -> str:
         f"{meta.summary}\n\n"
         f"| severity | fixable | aliases |\n|---|---|---|\n| {meta.severity} | {fix} | {', '.join(meta.aliases) or '—'} |\n\n"
     )
-    body = "\n\n".join(f"## {title}\n\n{text}" for title, text in sections(rule.doc).items())
+    found = sections(rule.doc)
+    if meta.fixable and "Fix safety" in found:
+        found["Fix safety"] += fix_preview(rule, found.get("Example", ""))
+    body = "\n\n".join(f"## {title}\n\n{text}" for title, text in found.items())
     return head + body + "\n"
+
+
+def fix_preview(rule: Rule, example: str) -> str:
+    """What the fix does to the Example blocks, as unified diffs (generated, so it cannot drift)."""
+    from dflint.engine import Settings
+    from dflint.fix import fix_source, unified_diff
+    from dflint.rule import Applicability
+
+    settings = Settings(select=(rule.meta.code,))
+    previews: list[str] = []
+    unsafe = False
+    for block in dockerfile_blocks(example):
+        outcome = fix_source(block, "Dockerfile", settings, [rule], None, unsafe=True)
+        diff = unified_diff(outcome).split("\n", 2)[-1]  # without the `---`/`+++` header lines
+        if diff:
+            previews.append(f"```diff\n{diff}```")
+            unsafe = unsafe or any(f.fix is not None and f.fix.applicability is Applicability.UNSAFE for f in outcome.applied)
+    if not previews:
+        return ""
+    command = "dflint --fix --unsafe-fixes" if unsafe else "dflint --fix"
+    return f"\n\n`{command}` on the example:\n\n" + "\n\n".join(previews)
 
 
 def index_page(rules: tuple[Rule, ...]) -> str:
