@@ -65,6 +65,7 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
 @click.option("--exclude", multiple=True, help="Glob of files or directories to skip when searching directories.")
 @click.option("--max-file-size", type=int, default=10_000_000, show_default=True, help="Largest Dockerfile read, in bytes (0: no limit).")
 @click.option("--no-color", is_flag=True, help="Never colour the output (also: NO_COLOR).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, metavar="N", help="Worker processes (0: one per CPU) [default: one per CPU for many files, 1 for a few].")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the files (with `-`: print the fixed text on stdout).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff and write nothing; exit 1 when something would change.")
@@ -90,6 +91,7 @@ def check(
     exclude: tuple[str, ...],
     max_file_size: int,
     no_color: bool,
+    jobs: int | None = None,
     apply_fixes: bool = False,
     unsafe_fixes: bool = False,
     show_diff: bool = False,
@@ -139,7 +141,7 @@ def check(
     if outcomes is not None:
         results = [outcome.result for outcome in outcomes]
     else:
-        results = _lint(inputs)
+        results = _lint(inputs, jobs)
     fail_levels = [item.settings.fail_on if item.settings is not None else Severity.WARNING for item in inputs]
     if write_baseline_file:
         from dflint import baseline
@@ -197,10 +199,11 @@ def _write_report(path: str, output: str) -> None:
         sys.exit(EXIT_ERROR)
 
 
-def _lint(inputs: Sequence[Any]) -> list[Any]:
+def _lint(inputs: Sequence[Any], jobs: int | None = None) -> list[Any]:
     from dflint.inputs import lint
+    from dflint.parallel import lint_files
 
-    return lint(inputs, read_stdin=sys.stdin.buffer.read)
+    return lint(inputs, read_stdin=sys.stdin.buffer.read, batch=lambda paths, settings, rules: lint_files(paths, settings, rules, jobs))
 
 
 def _fix_inputs(inputs: Sequence[Any], unsafe: bool, write: bool) -> list[Any]:
