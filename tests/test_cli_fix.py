@@ -135,3 +135,16 @@ def test_unsafe_fixes_need_the_flag(tmp_path: Path, shout: None) -> None:
     assert code == 1 and "+RUN ECHO HI\n" in out and path.read_text() == "FROM a\nRUN echo hi\n"
     code, out, _ = run("--fix", "--unsafe-fixes", str(path))
     assert code == 0 and path.read_text() == "FROM a\nRUN ECHO HI\n"
+
+
+def test_sarif_fix_carries_regions_and_file_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"FROM ubuntu:22.04\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\r\n    && echo ok\r\n")
+    code, out, _ = run("--select", "DF302", "--format", "sarif", str(path))
+    results = json.loads(out)["runs"][0]["results"]
+    (fix,) = results[0]["fixes"]
+    (replacement,) = fix["artifactChanges"][0]["replacements"]
+    assert replacement["deletedRegion"]["startLine"] == replacement["deletedRegion"]["endLine"] == 3
+    inserted = replacement["insertedContent"]["text"]
+    assert "rm -rf /var/lib/apt/lists/*" in inserted and ("\n" not in inserted or "\r\n" in inserted)
+    assert "\n" not in inserted.replace("\r\n", "")

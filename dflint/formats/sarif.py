@@ -70,16 +70,18 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str,
 def _fixes(result: FileResult, finding: Finding) -> list[dict[str, Any]]:
     if finding.fix is None or result.dockerfile is None:
         return []
+    from dflint.fix import adapt_newlines, newline_of
     from dflint.positions import LineIndex
 
     index = LineIndex(result.dockerfile.text)
+    newline = newline_of(result.dockerfile.text)
     replacements = []
     for edit in finding.fix.edits:
         line, column = index.position(edit.start)
         end_line, end_column = index.position(edit.end)
         replacement: dict[str, Any] = {"deletedRegion": _region(line, column, end_line, end_column)}
         if edit.replacement:
-            replacement["insertedContent"] = {"text": edit.replacement}
+            replacement["insertedContent"] = {"text": adapt_newlines(edit.replacement, newline)}  # CRLF files get CRLF
         replacements.append(replacement)
     artifact = _location(finding.path or result.path, None)["physicalLocation"]["artifactLocation"]
     return [
