@@ -226,7 +226,7 @@ def _fix_inputs(inputs: Sequence[Any], unsafe: bool, write: bool) -> list[Any]:
         elif item.service is not None and item.service.inline_text is not None:
             outcomes.append(FixOutcome(item.shown, "", "", (), lint([item])[0]))  # an inline Dockerfile is not rewritten
         else:
-            outcome = fix_file(item.path, item.settings, item.rules, unsafe=unsafe, write=write)
+            outcome = fix_file(item.path, item.settings, item.rules, unsafe=unsafe, write=write, display_path=item.shown)
             if item.service is not None:
                 import dataclasses
 
