@@ -98,7 +98,7 @@ def _op_installs(stage: Stage, instruction: Instruction, op: PackageOp, files: b
     if op.verb != "install" or (op.verb_word is not None and op.verb_word.value == "build-dep"):
         return
     for requirement in op.packages:
-        if requirement.name:
+        if requirement.name and not (op.command.conditional and _from_variable(op, requirement)):
             yield Install(stage, instruction, op, requirement)
     if files:
         for requirements_file in op.files:
@@ -108,6 +108,17 @@ def _op_installs(stage: Stage, instruction: Instruction, op: PackageOp, files: b
                 for requirement in nested.requirements:
                     if requirement.name:
                         yield Install(stage, instruction, op, requirement)
+
+
+def _from_variable(op: PackageOp, requirement: Requirement) -> bool:
+    """True when the package word is written with a variable (`pip install ${TF_PACKAGE}`). Inside
+    a branch (`if [ "$TF_PACKAGE" = tf-nightly ]; then pip install $TF_PACKAGE; fi`) its default
+    value is probably not what runs there, so such a name counts as unknown."""
+    span, command = requirement.span, op.command
+    if span is None:
+        return False
+    start, end = span.offset - command.span.offset, span.end_offset - command.span.offset
+    return 0 <= start < end <= len(command.text) and "$" in command.text[start:end]
 
 
 def where(install: Install) -> str:

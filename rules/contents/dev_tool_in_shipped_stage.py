@@ -10,7 +10,8 @@ conda are checked, and so are requirements files read from the build context (th
 
 It stays silent when the same RUN uninstalls the tool, in build-only stages, and for notebook or
 test tooling when the image's own command runs it (`CMD ["jupyter", "lab"]`, a `jupyter/*` base
-image, `ENTRYPOINT ["pytest"]`): there the tool is the workload.
+image, `EXPOSE 8888`, `ENTRYPOINT ["pytest"]`): there the tool is the workload, and in a notebook
+image so are the plotting libraries.
 
 ## Why is this bad?
 An inference image runs a model server; test runners, linters and notebook servers are never
@@ -72,6 +73,9 @@ _CATEGORY_TEXT = {
 }
 # Commands that show what an image is for: a notebook image serves notebooks, a test image runs tests.
 _NOTEBOOK_COMMANDS = re.compile(r"(jupyter.*|start-notebook.*|start-singleuser.*|start\.sh|voila|ipython)")
+_JUPYTER_PORT = "8888"  # Jupyter's default port: an image that exposes it serves notebooks
+# In a notebook image the notebook server, its kernels and the plotting libraries are the workload.
+_NOTEBOOK_WORKLOAD = ("notebook", "repl", "plotting", "exploration")
 
 
 @cache
@@ -128,14 +132,18 @@ def _workload_categories(dockerfile: Dockerfile, shipped: tuple[Stage, ...]) -> 
         return categories
     root = dockerfile.root_image(final) or ""
     if "jupyter" in root.lower():
-        categories.update(("notebook", "repl"))
+        categories.update(_NOTEBOOK_WORKLOAD)
     for stage in shipped:
+        for instruction in stage.instructions_of("EXPOSE"):
+            ports = instruction.expand(instruction.arguments) or ""
+            if any(port.split("/")[0] == _JUPYTER_PORT for port in ports.split()):
+                categories.update(_NOTEBOOK_WORKLOAD)
         for instruction in stage.instructions_of("CMD", "ENTRYPOINT"):
             words = instruction.json_args if instruction.json_args is not None else tuple(instruction.arguments.split())
             for word in words:
                 base = word.strip("\"'").rsplit("/", 1)[-1].lower()
                 if _NOTEBOOK_COMMANDS.fullmatch(base):
-                    categories.update(("notebook", "repl"))
+                    categories.update(_NOTEBOOK_WORKLOAD)
                 found = classify(base)
                 if found is not None:
                     categories.add(found[0])

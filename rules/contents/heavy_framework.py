@@ -149,10 +149,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         torch_family: list[tuple[Install, _Entry]] = []
         for install in install_group:
             entry = _entry(install.requirement)
-            if entry is None or removed_in_same_run(install):
+            if entry is None or removed_in_same_run(install) or _predates_alternatives(entry, install.requirement):
                 continue
             if entry.key in _TORCH_FAMILY:
-                torch_family.append((install, entry))
+                if entry.key == "torch" or not op.has_flag("--no-deps"):  # with --no-deps nothing pulls torch
+                    torch_family.append((install, entry))
                 continue
             finding = _finding(dockerfile, install, entry, gpu)
             if finding is not None:
@@ -163,6 +164,15 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             continue
         if torch_family and gpu is False and cpu_index is False and not (chain & cpu_torch):
             yield _torch_finding(torch_family, stage)
+
+
+def _predates_alternatives(entry: _Entry, requirement: Requirement) -> bool:
+    """`tensorflow-gpu==1.15`: before 2.1 the plain tensorflow wheel had no GPU support, so the
+    advice to use it does not hold for pins that old."""
+    if entry.key != "tensorflow-gpu":
+        return False
+    match = re.fullmatch(r"===?\s*(\d+)\.(\d+)(?:\.[\w.*]+)?", requirement.spec.strip())
+    return match is not None and (int(match.group(1)), int(match.group(2))) < (2, 1)
 
 
 def _groups(dockerfile: Dockerfile) -> Iterator[list[Install]]:
@@ -248,7 +258,17 @@ def _finding(dockerfile: Dockerfile, install: Install, entry: _Entry, gpu: bool 
     options = "; or ".join(_describe(alternative) for alternative in alternatives)
     message = f"{subject}{size}{context} in {install.stage.label}{install.via_note}: use {options}"
     span = install.op.command.span if origin or install.requirement.span is None else install.requirement.span
-    return Finding(META, span, message, fix=_headless_fix(dockerfile, install, entry), savings=savings, stage=install.stage.name)
+    # On a GPU image the only lighter option left is an interpreter for converted models: a hint, not a warning.
+    severity = Severity.INFO if gpu is True and not any(a.get("drop_in") for a in alternatives) else None
+    return Finding(
+        META,
+        span,
+        message,
+        fix=_headless_fix(dockerfile, install, entry),
+        savings=savings,
+        severity=severity,
+        stage=install.stage.name,
+    )
 
 
 def _describe(alternative: Any) -> str:

@@ -29,10 +29,18 @@ def image_word_span(dockerfile: Dockerfile, stage: Stage) -> Span | None:
     return Span(span.line, span.column, span.line, span.column + len(stage.base), start, end)
 
 
+# An image reference: [host[:port]/]name[/name…][:tag][@digest], names lower-case.
+_REFERENCE = re.compile(
+    r"(?:[A-Za-z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+    r"(?::[\w][\w.-]{0,127})?(?:@[A-Za-z0-9]+:[A-Fa-f0-9]+)?"
+)
+
+
 def base_is_known(dockerfile: Dockerfile, stage: Stage) -> bool:
-    """False when the FROM image depends on a global ARG that has no default and no value: BuildKit
-    would substitute an empty string, which stands for "set at build time" — unknown here."""
-    if stage.base_resolved is None:
+    """False when the FROM image depends on a global ARG that has no default and no value (BuildKit
+    would substitute an empty string, which stands for "set at build time"), or resolves to
+    something that is not an image reference (`<base>` placeholders): unknown here."""
+    if stage.base_resolved is None or not _REFERENCE.fullmatch(stage.base_resolved):
         return False
     env = stage.from_instruction.env
     for name in _VARIABLE.findall(stage.base):
