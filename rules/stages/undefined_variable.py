@@ -6,14 +6,15 @@ variable of the base image:
 
 - it is a global ARG (declared before the first FROM) that the stage did not declare again with
   `ARG NAME`, or one of BuildKit's platform arguments (`TARGETARCH` …) used without `ARG TARGETARCH`;
-- it is declared later in the stage, or earlier in the same ENV instruction, or only in another stage;
+- it is declared later in the stage, or only in another stage;
 - its name is a near miss of a variable in scope (`$PYTHON_VERSON` when `PYTHON_VERSION` is set);
 - the stage is built on `scratch`, which defines nothing.
 
 Other unknown names are left alone: the base image may set them (`$PATH`, `$CUDA_HOME` …), and so
 is a variable extending its own value (`ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH`), the usual way
 to add to what the base image set.
-`${VAR:-default}` and the other forms with a fallback are never flagged. RUN, CMD and ENTRYPOINT are
+`${VAR:-default}` and the other forms with a fallback are never flagged, and a variable set by the
+same ENV instruction is left to DF605 (env-self-reference). RUN, CMD and ENTRYPOINT are
 not checked, since their shell expands variables at run time.
 
 ## Why is this bad?
@@ -115,7 +116,7 @@ def _reason(
 ) -> str | None:
     name = reference.name
     if name in same_instruction:
-        return f"this ENV also sets {name}, but its values are expanded before it runs; set {name} in an earlier ENV"
+        return None  # set by the same ENV: DF605 env-self-reference reports it
     later = _declared_later(stage, instruction, name)
     if later is not None:
         return f"it is declared by the {later.keyword} on line {later.span.line}, after this line; move the declaration up"
