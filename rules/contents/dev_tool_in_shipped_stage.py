@@ -44,15 +44,12 @@ FROM runtime
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import cache
-from typing import Any
 
-from dflint.data import load
-from dflint.model import Dockerfile, Stage
+from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
 from dflint.rules.contents._build_deps import removed_in_same_run, shipped_installs, where
+from dflint.rules.contents._workload import classify, workload_categories
 
 META = RuleMeta(
     code="DF204",
@@ -71,35 +68,10 @@ _CATEGORY_TEXT = {
     "plotting": "plotting library",
     "exploration": "data-exploration tool",
 }
-# Commands that show what an image is for: a notebook image serves notebooks, a test image runs tests.
-_NOTEBOOK_COMMANDS = re.compile(r"(jupyter.*|start-notebook.*|start-singleuser.*|start\.sh|voila|ipython)")
-_JUPYTER_PORT = "8888"  # Jupyter's default port: an image that exposes it serves notebooks
-# In a notebook image the notebook server, its kernels and the plotting libraries are the workload.
-_NOTEBOOK_WORKLOAD = ("notebook", "repl", "plotting", "exploration")
-
-
-@cache
-def _tools() -> dict[str, Any]:
-    data: dict[str, Any] = load("dev_tools")
-    return data
-
-
-def classify(name: str) -> tuple[str, Severity] | None:
-    """The category of a dev tool and the severity to report it at, or None."""
-    data = _tools()
-    if name in data["warning"]:
-        return data["warning"][name], Severity.WARNING
-    if name in data["info"]:
-        return data["info"][name], Severity.INFO
-    for pattern in data.get("patterns", ()):
-        if re.fullmatch(pattern["regex"], name):
-            return pattern["category"], Severity.INFO if pattern["level"] == "info" else Severity.WARNING
-    return None
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    shipped = dockerfile.shipped_stages()
-    workload = _workload_categories(dockerfile, shipped)
+    workload = workload_categories(dockerfile)
     for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv", "pipx", "conda"), files=True):
         found = classify(install.name)
         if found is None or removed_in_same_run(install):
@@ -122,29 +94,3 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             severity=Severity.INFO if severity is Severity.INFO else None,
             stage=install.stage.name,
         )
-
-
-def _workload_categories(dockerfile: Dockerfile, shipped: tuple[Stage, ...]) -> set[str]:
-    """Categories of tools the image itself runs (its CMD/ENTRYPOINT, or a notebook base image)."""
-    categories: set[str] = set()
-    final = dockerfile.final_stage()
-    if final is None:
-        return categories
-    root = dockerfile.root_image(final) or ""
-    if "jupyter" in root.lower():
-        categories.update(_NOTEBOOK_WORKLOAD)
-    for stage in shipped:
-        for instruction in stage.instructions_of("EXPOSE"):
-            ports = instruction.expand(instruction.arguments) or ""
-            if any(port.split("/")[0] == _JUPYTER_PORT for port in ports.split()):
-                categories.update(_NOTEBOOK_WORKLOAD)
-        for instruction in stage.instructions_of("CMD", "ENTRYPOINT"):
-            words = instruction.json_args if instruction.json_args is not None else tuple(instruction.arguments.split())
-            for word in words:
-                base = word.strip("\"'").rsplit("/", 1)[-1].lower()
-                if _NOTEBOOK_COMMANDS.fullmatch(base):
-                    categories.update(_NOTEBOOK_WORKLOAD)
-                found = classify(base)
-                if found is not None:
-                    categories.add(found[0])
-    return categories

@@ -16,7 +16,10 @@ files read from the build context (`-r requirements.txt`) are checked; a finding
 `nvcr.io/…`, `pytorch/pytorch`, a `-gpu`/`cuda` tag …), it sets `NVIDIA_VISIBLE_DEVICES` or
 `CUDA_HOME`, or installs CUDA packages (`nvidia-*` wheels, `cuda-*` packages, a `+cu121` build or a
 `/cu121` index). GPU-dependent advice is skipped when the base image is unknown, and torch from a
-`/cpu` index (or a `+cpu` build) is never flagged.
+`/cpu` index (or a `+cpu` build) is never flagged. On a GPU image, where the only lighter option left
+is LiteRT, `tensorflow` is reported at `info` severity. Notebook images (a Jupyter base image, a
+`jupyter`/`start-notebook` command, `EXPOSE 8888`) are workbenches for the full frameworks and are
+not checked.
 
 ## Why is this bad?
 Inference images are pulled on every scale-up, so their size is cold-start latency and cost. The
@@ -67,6 +70,7 @@ from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity
 from dflint.rules.contents._build_deps import Install, removed_in_same_run, shipped_installs, where
+from dflint.rules.contents._workload import serves_notebooks
 from dflint.rules.stages._images import gpu_stage, index_urls
 
 META = RuleMeta(
@@ -138,6 +142,8 @@ def _entry(requirement: Requirement) -> _Entry | None:
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if serves_notebooks(dockerfile):
+        return  # a notebook image is a workbench for the full frameworks, not an inference server
     cpu_torch: set[int] = set()  # stages (by index) where a CPU torch is already installed
     for install_group in _groups(dockerfile):
         first = install_group[0]
