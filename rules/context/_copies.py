@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rules.context._argwords import ArgWord, argument_words
+
+from dflint.model import Dockerfile, Instruction, Stage
 
 _HEREDOC = re.compile(r"<<-?[\"']?[A-Za-z0-9_.-]+[\"']?$")
 _URL = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
@@ -58,9 +59,9 @@ def is_heredoc(word: ArgWord) -> bool:
 def is_remote(word: ArgWord) -> bool:
     """A URL or a git reference (ADD only): `https://…`, `git@host:org/repo`, `github.com/org/repo`."""
     text = word.text.strip("\"'")
-    return bool(_URL.match(text)) or text.startswith("git@") or text.startswith("github.com/")
+    return bool(_URL.match(text)) or text.startswith(("git@", "github.com/"))
 
 
 def is_absolute(path: str) -> bool:
     """Absolute for Linux images, and for Windows images (`C:\\dir`, `c:/dir`)."""
-    return path.startswith("/") or path.startswith("\\") or bool(re.match(r"^[A-Za-z]:[\\/]", path))
+    return path.startswith(("/", "\\")) or bool(re.match(r"^[A-Za-z]:[\\/]", path))

@@ -39,10 +39,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
 from dflint.rules.context._argwords import unquote
 from dflint.rules.context._copies import copy_parts, is_remote
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF503",

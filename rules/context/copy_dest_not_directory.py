@@ -36,10 +36,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 from dflint.rules.context._argwords import ArgWord
 from dflint.rules.context._copies import copies
+
+from dflint.model import Dockerfile
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF506",
@@ -57,7 +58,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if destination is None or len(parts.sources) < 2 or destination.value is None:
                 continue
             value = destination.value
-            if value.endswith("/") or value.endswith("\\") or value == ".":
+            if value.endswith(("/", "\\")) or value == ".":
                 continue
             keyword = parts.instruction.keyword
             yield Finding(

@@ -35,9 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.rules.context._copies import copy_parts, is_absolute
+
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
-from dflint.rules.context._copies import copy_parts, is_absolute
 
 META = RuleMeta(
     code="DF507",

@@ -36,10 +36,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
 from dflint.rules.context._argwords import escape_of, process_word
 from dflint.rules.context._copies import is_absolute
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF501",

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dflint.model import Dockerfile, Instruction, Span
 from dflint.rules.context._argwords import Logical, arguments_logical, escape_of, process_word, unquote
+
+from dflint.model import Dockerfile, Instruction, Span
 
 _WHITESPACE = re.compile(r"\s+")
 

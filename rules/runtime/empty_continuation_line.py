@@ -60,7 +60,7 @@ META = RuleMeta(
     fixable=True,
 )
 
-_KEYWORDS = (
+_KEYWORDS = (  # noqa: SIM905
     "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT VOLUME USER WORKDIR ARG ONBUILD STOPSIGNAL HEALTHCHECK SHELL"
 ).split()
 _INSTRUCTION = re.compile(r"(?i)(?:" + "|".join(_KEYWORDS) + r")(?:\s|$)")

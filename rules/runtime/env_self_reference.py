@@ -35,10 +35,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
 from dflint.rules.context._argwords import escape_of
 from dflint.rules.runtime._pairs import key_value_pairs
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF605",
@@ -62,7 +63,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 if name == pair.key or name not in keys:
                     continue
                 new = next(other.value for other in pairs.pairs if other.key == name)
-                before = instruction.env[name] if name in instruction.env else ""
+                before = instruction.env.get(name, "")
                 old = "an unknown earlier value" if before is None else (f"`{before}`" if before else "an empty value")
                 new_text = f"`{new}`" if new is not None else "the new value"
                 span = pairs.logical.file_span(dockerfile, pair.value_start + start, pair.value_start + end)

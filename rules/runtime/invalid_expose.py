@@ -48,9 +48,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dflint.rules.context._argwords import ArgWord, shell_words
+
 from dflint.model import Dockerfile
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
-from dflint.rules.context._argwords import ArgWord, shell_words
 
 META = RuleMeta(
     code="DF603",

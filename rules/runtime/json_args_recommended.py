@@ -2,7 +2,10 @@
 Flags `CMD` and `ENTRYPOINT` written in shell form (`CMD python serve.py`) in a stage that has not
 changed its shell with `SHELL`.
 
-This is BuildKit's `JSONArgsRecommended` check and hadolint's DL3025.
+This is BuildKit's `JSONArgsRecommended` check and hadolint's DL3025. Like BuildKit, dflint accepts
+shell form once `SHELL` has set a shell on purpose; hadolint flags it anyway, and also flags
+`HEALTHCHECK CMD` in shell form, which dflint does not: a health check is not the container's main
+process, so signal handling does not apply to it.
 
 ## Why is this bad?
 Shell form runs the command as `/bin/sh -c "…"`. The shell, not your server, is the container's main
@@ -62,7 +65,7 @@ META = RuleMeta(
 
 _PLAIN = re.compile(r"[A-Za-z0-9_./:,@%+=-]+")
 _BUILTINS = frozenset(
-    "! . : [ [[ alias bg break builtin case cd command continue declare do done elif else esac eval exec exit export false"
+    "! . : [ [[ alias bg break builtin case cd command continue declare do done elif else esac eval exec exit export false"  # noqa: SIM905
     " fc fg for function getopts hash if jobs kill let local read readonly return select set shift source test then"
     " time trap true type typeset ulimit umask unalias unset until wait while".split()
 )
@@ -84,7 +87,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 instruction.arguments_span,
                 f"shell-form {instruction.keyword} in {stage.label} runs under `/bin/sh -c`: the shell is the main process"
                 f" and does not pass SIGTERM on, so the server cannot shut down gracefully; use the exec form"
-                f" {instruction.keyword} [\"…\", \"…\"]",
+                f' {instruction.keyword} ["…", "…"]',
                 fix=_fix(dockerfile, instruction),
                 stage=stage.name,
             )

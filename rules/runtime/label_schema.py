@@ -59,9 +59,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
+from dflint.rules.runtime._pairs import Pair, key_value_pairs
+
 from dflint.model import Dockerfile, Stage
 from dflint.rule import Finding, RuleMeta, Severity
-from dflint.rules.runtime._pairs import Pair, key_value_pairs
 
 META = RuleMeta(
     code="DF608",
@@ -93,7 +94,9 @@ class Options:
             raise ValueError(f"unknown label format(s) {', '.join(unknown)} (use {', '.join(FORMATS)})")
 
 
-EXAMPLE_OPTIONS = Options(required_labels={"org.opencontainers.image.version": "semver", "org.opencontainers.image.source": "url"})
+EXAMPLE_OPTIONS = Options(
+    required_labels={"org.opencontainers.image.version": "semver", "org.opencontainers.image.source": "url"}
+)
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
@@ -168,7 +171,7 @@ def _is_rfc3339(value: str) -> bool:
     if not _RFC3339.fullmatch(value):
         return False
     try:
-        datetime.fromisoformat(value.replace("z", "Z").replace("t", "T").replace("Z", "+00:00"))
+        datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
     except ValueError:
         return False
     return True

@@ -41,10 +41,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 from dflint.rules.context._argwords import escape_of
 from dflint.rules.runtime._pairs import Pair, Pairs, key_value_pairs
+
+from dflint.model import Dockerfile
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF604",

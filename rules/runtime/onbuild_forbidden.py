@@ -29,9 +29,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.rules.context._argwords import arguments_logical
+
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
-from dflint.rules.context._argwords import arguments_logical
 
 META = RuleMeta(
     code="DF606",

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dflint.model import Dockerfile, Stage
 from dflint.rules.context._argwords import ArgWord, shell_words
+
+from dflint.model import Dockerfile, Stage
 
 DOCKER_HUB = "docker.io"
 HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com"})
@@ -31,7 +32,7 @@ class ImageRef:
     def name(self) -> str:
         """The short name people write: `python`, `nvidia/cuda`, `ghcr.io/org/app`."""
         if self.registry == DOCKER_HUB:
-            return self.repository[len("library/") :] if self.repository.startswith("library/") else self.repository
+            return self.repository.removeprefix("library/")
         return f"{self.registry}/{self.repository}"
 
 
@@ -118,3 +119,15 @@ def _relation(stage: Stage, current: Stage) -> str:
     if stage.index < current.index:
         return "earlier"
     return "self" if stage.index == current.index else "later"
+
+
+def written_tag(written: str) -> tuple[str | None, str | None] | None:
+    """The tag and digest of an image reference as written, when they do not depend on a variable
+    even though other parts do (`${REGISTRY}/python`, `$REPO/app:latest`): (tag, digest), each None
+    when absent; None when the last path component holds a variable, so the tag cannot be told."""
+    last = written.rsplit("/", 1)[-1]
+    name, _, digest = last.partition("@")
+    if "$" in name or "$" in digest:
+        return None
+    _, colon, tag = name.partition(":")
+    return (tag if colon else None), (digest or None)

@@ -4,7 +4,23 @@ normalises them, for the rules about `FROM --platform`."""
 from __future__ import annotations
 
 OPERATING_SYSTEMS = frozenset(
-    {"linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "illumos", "aix", "android", "ios", "js", "wasip1", "plan9", "dragonfly"}
+    {
+        "linux",
+        "windows",
+        "darwin",
+        "freebsd",
+        "netbsd",
+        "openbsd",
+        "solaris",
+        "illumos",
+        "aix",
+        "android",
+        "ios",
+        "js",
+        "wasip1",
+        "plan9",
+        "dragonfly",
+    }
 )
 _ARCHITECTURES = {
     "amd64": "amd64",

@@ -1,6 +1,7 @@
 """## What it does
 Flags `COPY --from=X / /`: a copy of another stage's (or image's) whole filesystem over the current
-stage.
+stage. A stage built `FROM scratch` is left alone as a source: it holds only the files copied into
+it, and copying all of them is the usual way to collect build outputs.
 
 This is hadolint's DL3067.
 
@@ -42,9 +43,11 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
 from dflint.rules.context._argwords import argument_words
+from dflint.rules.stages._baseref import copy_source, is_scratch
+
+from dflint.model import Dockerfile, Stage
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF117",
@@ -63,6 +66,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             words = argument_words(dockerfile, instruction)
             if len(words) < 2 or not _is_root(words[-1].value):
                 continue
+            if _assembled_from_scratch(dockerfile, stage, source.value):
+                continue
             for word in words[:-1]:
                 if _is_root(word.value):
                     yield Finding(
@@ -73,6 +78,15 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                         stage=stage.name,
                     )
                     break
+
+
+def _assembled_from_scratch(dockerfile: Dockerfile, stage: Stage, value: str) -> bool:
+    """A stage built FROM scratch holds only what was copied into it: copying all of it is the
+    usual way to export build outputs, not a leak of a build environment."""
+    found = copy_source(dockerfile, stage, value)
+    if found.stage is None or found.kind != "earlier":
+        return False
+    return is_scratch(dockerfile.ancestry(found.stage)[-1])
 
 
 def _is_root(value: str | None) -> bool:

@@ -54,10 +54,12 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from dflint.rules.stages._baseref import ImageRef, from_words, parse_reference
+from dflint.rules.stages._images import base_is_known
+
 from dflint.data import load
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
-from dflint.rules.stages._baseref import ImageRef, from_words, parse_reference
 
 META = RuleMeta(
     code="DF108",
@@ -89,7 +91,7 @@ class EndOfLife:
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     today = _today(options)
     for stage in dockerfile.stages:
-        if stage.base_stage is not None or not stage.base_resolved:
+        if stage.base_stage is not None or not stage.base_resolved or not base_is_known(dockerfile, stage):
             continue
         reference = parse_reference(stage.base_resolved)
         if reference is None or reference.tag is None:

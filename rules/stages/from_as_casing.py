@@ -31,9 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.rules.stages._baseref import from_words
+
 from dflint.model import Dockerfile
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
-from dflint.rules.stages._baseref import from_words
 
 META = RuleMeta(
     code="DF114",

@@ -54,6 +54,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     upper = sum(1 for instruction in keywords if instruction.keyword_text == instruction.keyword_text.upper())
     majority_lower = lower > upper
     casing = "lower case" if majority_lower else "upper case"
+    if upper or lower:
+        reason = f"most instructions in this file are in {casing} ({upper} upper, {lower} lower)"
+    else:
+        reason = "write instruction keywords in one case, upper case by convention"
     for instruction in keywords:
         written = instruction.keyword_text
         wanted = written.lower() if majority_lower else written.upper()
@@ -67,7 +71,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             span,
-            f"`{written}` should be `{wanted}`: most instructions in this file are in {casing} ({upper} upper, {lower} lower)",
+            f"`{written}` should be `{wanted}`: {reason}",
             fix=fix,
             stage=stage.name if stage is not None else None,
         )

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.rules.stages._baseref import from_words, parse_reference, written_tag
+from dflint.rules.stages._images import base_is_known
+
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
-from dflint.rules.stages._baseref import from_words, parse_reference
 
 META = RuleMeta(
     code="DF104",
@@ -43,10 +45,16 @@ META = RuleMeta(
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage in dockerfile.stages:
-        if stage.base_stage is not None or not stage.base_resolved:
+        if stage.base_stage is not None:
             continue
-        reference = parse_reference(stage.base_resolved)
-        if reference is None or reference.tag != "latest" or reference.digest is not None:
+        if stage.base_resolved and base_is_known(dockerfile, stage):
+            reference = parse_reference(stage.base_resolved)
+            if reference is None or reference.tag != "latest" or reference.digest is not None:
+                continue
+            shown, name = stage.base_resolved, reference.name
+        elif written_tag(stage.base) == ("latest", None):
+            shown, name = stage.base, stage.base.rsplit(":", 1)[0]  # `$REPO/app:latest`: latest whatever the repository
+        else:
             continue
         word = from_words(dockerfile, stage).image
         if word is None:
@@ -54,7 +62,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             word.span,
-            f"base image `{stage.base_resolved}` of {stage.label} uses the `latest` tag, which moves with every"
-            f" release; pin a version tag such as `{reference.name}:<version>`",
+            f"base image `{shown}` of {stage.label} uses the `latest` tag, which moves with every"
+            f" release; pin a version tag such as `{name}:<version>`",
             stage=stage.name,
         )

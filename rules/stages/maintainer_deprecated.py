@@ -57,7 +57,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             instruction.keyword_span,
-            "MAINTAINER is deprecated: write `LABEL org.opencontainers.image.authors=\"…\"` instead",
+            'MAINTAINER is deprecated: write `LABEL org.opencontainers.image.authors="…"` instead',
             fix=_fix(dockerfile, instruction),
             stage=stage.name if stage is not None else None,
         )

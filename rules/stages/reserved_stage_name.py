@@ -30,9 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.rules.stages._baseref import from_words
+
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
-from dflint.rules.stages._baseref import from_words
 
 META = RuleMeta(
     code="DF110",

@@ -42,10 +42,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 from dflint.rules.stages._baseref import from_words
 from dflint.rules.stages._stagerefs import from_stage_references, stage_references
+
+from dflint.model import Dockerfile, Stage
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF113",

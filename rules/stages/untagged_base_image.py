@@ -1,7 +1,7 @@
 """## What it does
 Flags a `FROM` whose image has neither a tag nor a digest (`FROM python`, `FROM nvidia/cuda`).
-`scratch`, a reference to an earlier stage and an image that depends on a build argument with no
-value are left alone.
+`scratch`, a reference to an earlier stage and an image whose tag depends on a build argument with no
+value are left alone; `FROM ${REGISTRY}/python` is flagged whatever the registry is.
 
 This is hadolint's DL3006.
 
@@ -33,11 +33,14 @@ Add a digest (`python:3.12-slim-bookworm@sha256:…`) when you need byte-for-byt
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+
+from dflint.rules.stages._baseref import from_words, is_scratch, parse_reference, written_tag
+from dflint.rules.stages._images import base_is_known
 
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
-from dflint.rules.stages._baseref import from_words, is_scratch, parse_reference
 
 META = RuleMeta(
     code="DF103",
@@ -49,19 +52,26 @@ META = RuleMeta(
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage in dockerfile.stages:
-        if stage.base_stage is not None or not stage.base_resolved or is_scratch(stage):
-            continue
-        reference = parse_reference(stage.base_resolved)
-        if reference is None or reference.tag is not None or reference.digest is not None:
+        if stage.base_stage is not None or is_scratch(stage):
             continue
         word = from_words(dockerfile, stage).image
         if word is None:
             continue
-        written = f"`{word.text}`" if word.text == stage.base_resolved else f"`{word.text}` (`{stage.base_resolved}`)"
+        if stage.base_resolved and base_is_known(dockerfile, stage):
+            reference = parse_reference(stage.base_resolved)
+            if reference is None or reference.tag is not None or reference.digest is not None:
+                continue
+            name = reference.name
+            written = f"`{word.text}`" if word.text == stage.base_resolved else f"`{word.text}` (`{stage.base_resolved}`)"
+        elif written_tag(stage.base) == (None, None) and parse_reference(re.sub(r"\$\{?\w+\}?", "x", stage.base)) is not None:
+            name = stage.base  # `${REGISTRY}/python`: whatever the registry, there is no tag
+            written = f"`{word.text}`"
+        else:
+            continue
         yield Finding(
             META,
             word.span,
             f"base image {written} of {stage.label} has no tag: it pulls `latest`, which changes whenever the"
-            f" publisher pushes; pin a version tag such as `{reference.name}:<version>`",
+            f" publisher pushes; pin a version tag such as `{name}:<version>`",
             stage=stage.name,
         )

@@ -45,9 +45,11 @@ import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from dflint.rules.stages._baseref import DOCKER_HUB, HUB_ALIASES, ImageRef, copy_source, from_words, is_scratch, parse_reference
+from dflint.rules.stages._images import base_is_known
+
 from dflint.model import Dockerfile, Span
 from dflint.rule import Finding, RuleMeta, Severity
-from dflint.rules.stages._baseref import DOCKER_HUB, HUB_ALIASES, ImageRef, copy_source, from_words, is_scratch, parse_reference
 
 META = RuleMeta(
     code="DF105",
@@ -71,7 +73,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return
     allowed = ", ".join(trusted)
     for stage in dockerfile.stages:
-        if stage.base_stage is None and stage.base_resolved and not is_scratch(stage):
+        if stage.base_stage is None and stage.base_resolved and base_is_known(dockerfile, stage) and not is_scratch(stage):
             reference = parse_reference(stage.base_resolved)
             word = from_words(dockerfile, stage).image
             if reference is not None and word is not None and not _trusted(reference, trusted):
@@ -81,7 +83,9 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             if source is not None:
                 found = copy_source(dockerfile, stage, source.value)
                 if found.kind == "image" and found.image is not None and not _trusted(found.image, trusted):
-                    yield _finding(source.span, f"`COPY --from={source.value}` in {stage.label}", found.image, allowed, stage.name)
+                    yield _finding(
+                        source.span, f"`COPY --from={source.value}` in {stage.label}", found.image, allowed, stage.name
+                    )
             if instruction.keyword != "RUN":
                 continue
             for flag in instruction.flags:
