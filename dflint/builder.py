@@ -69,6 +69,7 @@ class _Builder:
         self.errors = errors
         self.global_env: dict[str, str | None] = {name: options.build_args.get(name) for name in PREDEFINED_ARGS}
         self.global_defaults: dict[str, str | None] = {}
+        self._run_mounts: list[Copy] = []  # `RUN --mount=type=bind` of the RUN being read, as copies
         self.count = 0
 
     def run(self, path: str) -> Dockerfile:
@@ -149,8 +150,10 @@ class _Builder:
         if keyword == "RUN" and state is not None:
             commands = tuple(self._commands(raw, position, arguments, json_args, env, workdir, span))
             ops = []
+            self._run_mounts = _bind_mounts(flags, env, workdir, raw.first_line + 1)
             for command in commands:
                 ops.extend(package_extraction.extract(command, lambda image_path, constraint: self._requirements_file(image_path, constraint, state)))
+            self._run_mounts = []
             package_ops = tuple(ops)
         elif keyword == "ONBUILD" and not onbuild:
             nested = self._onbuild(raw, position, state, stage_index)
@@ -391,7 +394,7 @@ class _Builder:
         return source
 
     def _requirements_file(self, image_path: str, constraint: bool, state: _StageState, depth: int = 0) -> RequirementsFile:
-        copies = state.copies
+        copies = state.copies + self._run_mounts  # a RUN's bind mounts shadow what is in the image
         context_path, status, reason = map_image_path(image_path, copies, self.context)
         if status in ("not-from-context", "not-copied"):
             inline = _inline_copy(image_path, copies)
@@ -447,6 +450,29 @@ class _Builder:
                 continue
             return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
         return None
+
+
+def _bind_mounts(flags: list[Flag], env: Mapping[str, str | None], workdir: str | None, line: int) -> list[Copy]:
+    """`RUN --mount=type=bind,source=requirements.txt,target=/tmp/r.txt`: while the RUN runs, the
+    target holds that file from the build context (or from another stage with `from=`)."""
+    mounts: list[Copy] = []
+    for flag in flags:
+        if flag.name != "mount":
+            continue
+        options = flag.options()
+        if options.get("type", "bind") != "bind":
+            continue
+        target = options.get("target") or options.get("dst") or options.get("destination")
+        target = expand(target, env, undeclared=None) if target else None
+        source = expand(options.get("source") or options.get("src") or ".", env, undeclared=None)
+        if not target or source is None:
+            continue
+        if not target.startswith("/"):
+            if workdir is None:
+                continue
+            target = posixpath.normpath(posixpath.join(workdir, target))
+        mounts.append(Copy((source,), target, "from" not in options, line))
+    return mounts
 
 
 def _inline_copy(image_path: str, copies: list[Copy]) -> tuple[str, int] | None:

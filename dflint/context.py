@@ -116,7 +116,9 @@ def map_image_path(image_path: str, copies: list[Copy], context: BuildContext | 
         for source in copy.sources:
             source_norm = posixpath.normpath(source.lstrip("/")) if source.strip("/.") else "."
             is_glob = any(char in source for char in "*?[")
-            source_is_dir = source_norm == "." or (context is not None and not is_glob and context.is_dir(source_norm))
+            source_is_dir = (
+                source_norm == "." or (not is_glob and source.endswith("/")) or (context is not None and not is_glob and context.is_dir(source_norm))
+            )
             candidate: str | None = None
             if source_is_dir:
                 if image_path.startswith(destination.rstrip("/") + "/"):

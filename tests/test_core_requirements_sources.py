@@ -53,3 +53,24 @@ def test_nested_include_escaping_the_context_is_never_read(tmp_path: Path) -> No
     (top,) = _files(text, tmp_path)
     (nested,) = top.includes
     assert nested.status == "outside-context" and not nested.requirements
+
+
+def test_run_bind_mount_from_the_context_is_read(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("torch\n")
+    text = (
+        "FROM python:3.11\nRUN --mount=type=bind,source=requirements.txt,target=/opt/requirements.txt \\\n"
+        "    pip install -r /opt/requirements.txt\n"
+        "RUN --mount=type=bind,from=build,source=/r.txt,target=/tmp/r.txt pip install -r /tmp/r.txt\n"
+        "RUN pip install -r /opt/requirements.txt\n"
+    )
+    mounted, other_stage, later = _files(text, tmp_path)
+    assert mounted.status == "read" and mounted.context_path == "requirements.txt"
+    assert other_stage.status == "not-from-context"
+    assert later.status == "not-copied"  # the mount is gone after its RUN
+
+
+def test_a_source_with_a_trailing_slash_is_a_directory(tmp_path: Path) -> None:
+    text = "FROM python:3.11 AS src\nFROM python:3.11\nWORKDIR /w\nCOPY --from=src /src/ ./\nCOPY deps/ /deps/\nRUN pip install -r r.txt -r /deps/req.txt\n"
+    from_stage, from_context = _files(text, tmp_path)
+    assert from_stage.status == "not-from-context"
+    assert from_context.status == "missing" and from_context.context_path == "deps/req.txt"
