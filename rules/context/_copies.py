@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from dflint.rules.context._argwords import ArgWord, argument_words
@@ -45,8 +45,17 @@ def copy_parts(dockerfile: Dockerfile, instruction: Instruction) -> CopyParts | 
     return CopyParts(instruction, tuple(words[:-1]), words[-1])
 
 
-def copies(dockerfile: Dockerfile, stage: Stage) -> Iterator[CopyParts]:
+def copies(
+    dockerfile: Dockerfile, stage: Stage, wanted: Callable[[Instruction], bool] | None = None, min_words: int = 2
+) -> Iterator[CopyParts]:
+    """The COPY and ADD of a stage with at least `min_words` words (sources and destination) that
+    `wanted` accepts (a cheap look at the text, before the words are worked out)."""
     for instruction in stage.instructions:
+        if instruction.keyword not in ("COPY", "ADD"):
+            continue
+        count = len(instruction.json_args) if instruction.json_args is not None else len(instruction.arguments.split())
+        if count < min_words or (wanted is not None and not wanted(instruction)):
+            continue
         parts = copy_parts(dockerfile, instruction)
         if parts is not None:
             yield parts

@@ -77,7 +77,7 @@ from dataclasses import dataclass
 from dflint.rules.context._copies import copies
 from dflint.rules.context._dockerignore import Matcher, clean
 
-from dflint.model import Dockerfile
+from dflint.model import Dockerfile, Instruction
 from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
@@ -100,8 +100,10 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return
     expected = tuple(options.expected_exclusions if options is not None else DEFAULT_EXCLUSIONS)
     for stage in dockerfile.stages:
-        for parts in copies(dockerfile, stage):
-            whole = next((word for word in parts.context_sources() if word.value is not None and clean(word.value) == "."), None)
+        for parts in copies(dockerfile, stage, may_copy_context_root):
+            whole = next(
+                (word for word in parts.context_sources() if word.value is not None and clean(word.value) in (".", "/")), None
+            )
             if whole is None:
                 continue
             keyword = parts.instruction.keyword
@@ -127,6 +129,12 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 f" {listed}; add {'it' if len(missing) == 1 else 'them'} to .dockerignore",
                 stage=stage.name,
             )
+
+
+def may_copy_context_root(instruction: Instruction) -> bool:
+    """A cheap look at the words as written: could a source be the context root?"""
+    words = instruction.json_args if instruction.json_args is not None else instruction.arguments.split()
+    return any("$" in word or clean(word.strip("\"'")) in (".", "/") for word in words[:-1])
 
 
 def _samples(pattern: str) -> tuple[str, ...]:

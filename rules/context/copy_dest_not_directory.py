@@ -53,7 +53,7 @@ META = RuleMeta(
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage in dockerfile.stages:
-        for parts in copies(dockerfile, stage):
+        for parts in copies(dockerfile, stage, min_words=3):
             destination = parts.destination
             if destination is None or len(parts.sources) < 2 or destination.value is None:
                 continue

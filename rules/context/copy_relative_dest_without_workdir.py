@@ -56,8 +56,13 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if instruction.keyword == "WORKDIR":
                 is_set = True
                 continue
+            if is_set or instruction.keyword not in ("COPY", "ADD"):
+                continue
+            written = instruction.json_args if instruction.json_args is not None else instruction.arguments.split()
+            if not written or written[-1].strip("\"'").startswith("/"):
+                continue  # absolute as written: nothing to expand
             parts = copy_parts(dockerfile, instruction)
-            if is_set or parts is None or parts.destination is None:
+            if parts is None or parts.destination is None:
                 continue
             value = parts.destination.value
             if value is None or not value or is_absolute(value):

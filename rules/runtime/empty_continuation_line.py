@@ -67,6 +67,8 @@ _INSTRUCTION = re.compile(r"(?i)(?:" + "|".join(_KEYWORDS) + r")(?:\s|$)")
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if not any(instruction.empty_continuation_lines for instruction in dockerfile.instructions):
+        return
     text = dockerfile.text
     starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
     lines = text.split("\n")

@@ -54,6 +54,8 @@ _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     escape = escape_of(dockerfile)
     for instruction in dockerfile.instructions:
+        if instruction.keyword != "ENV" or "$" not in instruction.arguments:
+            continue
         pairs = key_value_pairs(dockerfile, instruction)
         if pairs is None or pairs.legacy or instruction.keyword != "ENV" or len(pairs.pairs) < 2:
             continue

@@ -82,13 +82,15 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if not instruction.arguments.strip():
                 continue
+            fix = _fix(dockerfile, instruction)
+            exec_form = fix.edits[0].replacement if fix is not None else '["…", "…"]'
             yield Finding(
                 META,
                 instruction.arguments_span,
                 f"shell-form {instruction.keyword} in {stage.label} runs under `/bin/sh -c`: the shell is the main process"
                 f" and does not pass SIGTERM on, so the server cannot shut down gracefully; use the exec form"
-                f' {instruction.keyword} ["…", "…"]',
-                fix=_fix(dockerfile, instruction),
+                f" `{instruction.keyword} {exec_form}`",
+                fix=fix,
                 stage=stage.name,
             )
 

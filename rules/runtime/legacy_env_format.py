@@ -60,6 +60,8 @@ _SETTING = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for instruction in dockerfile.instructions:
+        if instruction.keyword not in ("ENV", "LABEL") or "=" in (instruction.arguments.split(None, 1) or [""])[0]:
+            continue  # the first word has a `=`: the KEY=value form
         pairs = key_value_pairs(dockerfile, instruction)
         if pairs is None or not pairs.legacy:
             continue

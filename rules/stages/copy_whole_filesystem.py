@@ -63,6 +63,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             source = instruction.flag("from")
             if source is None or not source.value or instruction.heredocs:
                 continue
+            written = instruction.json_args if instruction.json_args is not None else instruction.arguments.split()
+            if not written or not ("$" in written[-1] or _is_root(written[-1].strip("\"'"))):
+                continue
             words = argument_words(dockerfile, instruction)
             if len(words) < 2 or not _is_root(words[-1].value):
                 continue

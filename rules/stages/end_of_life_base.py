@@ -51,7 +51,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from dflint.rules.stages._baseref import ImageRef, from_words, parse_reference
@@ -97,8 +97,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if reference is None or reference.tag is None:
             continue
         ended = [eol for eol in releases(reference) if eol.ended < today]
-        word = from_words(dockerfile, stage).image
-        if not ended or word is None:
+        word = from_words(dockerfile, stage).image if ended else None
+        if word is None:
             continue
         reasons = "; ".join(f"{eol.release}: {eol.what} ended {eol.ended.isoformat()} (source: {eol.source})" for eol in ended)
         yield Finding(
@@ -143,7 +143,8 @@ def _date(value: object) -> date | None:
         return None
 
 
-def releases(reference: ImageRef) -> list[EndOfLife]:
+@lru_cache(maxsize=512)
+def releases(reference: ImageRef) -> tuple[EndOfLife, ...]:
     """The releases a tag names that dflint knows an end-of-life date for."""
     assert reference.tag is not None
     tag = reference.tag.lower()
@@ -161,7 +162,7 @@ def releases(reference: ImageRef) -> list[EndOfLife]:
     alpine = _alpine_release(name, parts)
     if alpine is not None:
         found.append(alpine)
-    return found
+    return tuple(found)
 
 
 def _python(version: str) -> list[EndOfLife]:

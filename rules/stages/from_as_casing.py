@@ -54,6 +54,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             wanted = "as"
         else:
             continue
+        written = stage.from_instruction.arguments.split()
+        if len(written) < 3 or written[1].lower() != "as" or written[1] == wanted:
+            continue
         word = from_words(dockerfile, stage).as_keyword
         if word is None or word.text == wanted:
             continue

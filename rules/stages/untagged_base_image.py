@@ -54,20 +54,19 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage in dockerfile.stages:
         if stage.base_stage is not None or is_scratch(stage):
             continue
-        word = from_words(dockerfile, stage).image
-        if word is None:
-            continue
         if stage.base_resolved and base_is_known(dockerfile, stage):
             reference = parse_reference(stage.base_resolved)
             if reference is None or reference.tag is not None or reference.digest is not None:
                 continue
-            name = reference.name
-            written = f"`{word.text}`" if word.text == stage.base_resolved else f"`{word.text}` (`{stage.base_resolved}`)"
+            name, resolved = reference.name, stage.base_resolved
         elif written_tag(stage.base) == (None, None) and parse_reference(re.sub(r"\$\{?\w+\}?", "x", stage.base)) is not None:
-            name = stage.base  # `${REGISTRY}/python`: whatever the registry, there is no tag
-            written = f"`{word.text}`"
+            name, resolved = stage.base, None  # `${REGISTRY}/python`: whatever the registry, there is no tag
         else:
             continue
+        word = from_words(dockerfile, stage).image
+        if word is None:
+            continue
+        written = f"`{word.text}`" if resolved in (None, word.text) else f"`{word.text}` (`{resolved}`)"
         yield Finding(
             META,
             word.span,

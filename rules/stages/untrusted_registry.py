@@ -75,8 +75,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     for stage in dockerfile.stages:
         if stage.base_stage is None and stage.base_resolved and base_is_known(dockerfile, stage) and not is_scratch(stage):
             reference = parse_reference(stage.base_resolved)
-            word = from_words(dockerfile, stage).image
-            if reference is not None and word is not None and not _trusted(reference, trusted):
+            word = from_words(dockerfile, stage).image if reference is not None and not _trusted(reference, trusted) else None
+            if reference is not None and word is not None:
                 yield _finding(word.span, f"base image `{stage.base_resolved}` of {stage.label}", reference, allowed, stage.name)
         for instruction in stage.instructions:
             source = instruction.flag("from") if instruction.keyword == "COPY" else None
