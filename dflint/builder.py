@@ -278,7 +278,8 @@ class _Builder:
         if instruction.keyword == "ADD" and any("://" in source or source.startswith("git@") for source in sources):
             from_context = False
         inline = tuple((heredoc.marker, heredoc.body) for heredoc in instruction.heredocs) if instruction.flag("from") is None else ()
-        return Copy(sources, destination, from_context, instruction.span.line, inline)
+        unknown = any(value is None for value in values[:-1])
+        return Copy(sources, destination, from_context, instruction.span.line, inline, unknown)
 
     # -- FROM and global ARGs --------------------------------------------------------------------
     def _from(

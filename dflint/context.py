@@ -89,6 +89,7 @@ class Copy:
     from_context: bool  # False for --from, URLs, heredocs
     line: int
     inline: tuple[tuple[str, str], ...] = ()  # heredoc files (`COPY <<EOF dst`): (marker, body)
+    unknown_sources: bool = False  # some source depends on an unknown variable (`COPY $DIR/r.txt /app/`)
 
     def inline_body(self, image_path: str) -> str | None:
         """The text a heredoc COPY put at `image_path`, or None if it put nothing there."""
@@ -117,8 +118,19 @@ def map_image_path(image_path: str, copies: list[Copy], context: BuildContext | 
             source_norm = posixpath.normpath(source.lstrip("/")) if source.strip("/.") else "."
             is_glob = any(char in source for char in "*?[")
             source_is_dir = (
-                source_norm == "." or (not is_glob and source.endswith("/")) or (context is not None and not is_glob and context.is_dir(source_norm))
+                source_norm == "."
+                or (not is_glob and source.endswith(("/", "/.")))
+                or (context is not None and not is_glob and context.is_dir(source_norm))
             )
+            if (
+                not source_is_dir
+                and not is_glob
+                and len(copy.sources) == 1
+                and not copy.destination.endswith("/")
+                and image_path.startswith(destination.rstrip("/") + "/")
+                and (not copy.from_context or context is None or not context.exists(source_norm))
+            ):
+                source_is_dir = True  # only a directory puts files under its destination
             candidate: str | None = None
             if source_is_dir:
                 if image_path.startswith(destination.rstrip("/") + "/"):
@@ -135,4 +147,6 @@ def map_image_path(image_path: str, copies: list[Copy], context: BuildContext | 
             if not copy.from_context:
                 return None, "not-from-context", f"'{image_path}' comes from a COPY/ADD on line {copy.line} that does not read the build context"
             return candidate, "found", f"copied on line {copy.line}"
+        if copy.unknown_sources and (image_path == destination or image_path.startswith(destination.rstrip("/") + "/")):
+            return None, "unresolved", f"'{image_path}' may come from the COPY/ADD on line {copy.line}, whose source depends on an unknown variable"
     return None, "not-copied", f"no COPY or ADD puts '{image_path}' into the image from the build context"

@@ -231,6 +231,9 @@ def _pip(command: ShellCommand, manager: str, program: str, words: list[Word], r
             if value is None or value.value is None:
                 files.append(RequirementsFile(None, None, "unresolved", "the file name depends on an unknown variable", constraint))
                 continue
+            if "://" in value.value:  # pip downloads `-r https://…` itself at build time
+                files.append(RequirementsFile(value.value, None, "not-from-context", f"'{value.value}' is a URL pip downloads at build time", constraint))
+                continue
             files.append(resolve(_image_path(value.value, command.cwd), constraint))
     if verb == "sync" and manager == "uv":
         for word in operands:

@@ -74,3 +74,26 @@ def test_a_source_with_a_trailing_slash_is_a_directory(tmp_path: Path) -> None:
     from_stage, from_context = _files(text, tmp_path)
     assert from_stage.status == "not-from-context"
     assert from_context.status == "missing" and from_context.context_path == "deps/req.txt"
+
+
+def test_directory_copies_without_a_trailing_slash_and_unknown_sources(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.11 AS tgi\nFROM python:3.11\nARG EXAMPLE_DIR\nWORKDIR /usr/src\n"
+        "COPY --from=tgi /tgi/server server\nCOPY ./notebooks/. /nb\nADD examples/mnist /opt/mnist\n"
+        "COPY $EXAMPLE_DIR/requirements.txt /home/app/requirements.txt\n"
+        "RUN pip install -r server/requirements_cuda.txt -r /nb/requirements.txt -r /opt/mnist/requirements.txt"
+        " -r /home/app/requirements.txt -r https://example.org/requirements.txt\n"
+    )
+    other_stage, notebooks, added, unknown, url = _files(text, tmp_path)
+    assert other_stage.status == "not-from-context"
+    assert (notebooks.status, notebooks.context_path) == ("missing", "notebooks/requirements.txt")
+    assert (added.status, added.context_path) == ("missing", "examples/mnist/requirements.txt")
+    assert unknown.status == "unresolved" and "unknown variable" in unknown.reason
+    assert url.status == "not-from-context" and "URL" in url.reason
+
+
+def test_a_file_in_the_context_is_not_taken_for_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("print()\n")
+    text = "FROM python:3.11\nCOPY app.py /app\nRUN pip install -r /app/requirements.txt\n"
+    (file,) = _files(text, tmp_path)
+    assert file.status == "not-copied"
