@@ -89,3 +89,14 @@ def test_escaping_path_is_never_read(tmp_path: Path) -> None:
     text = "FROM python:3.11\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n"
     (finding,) = _lint("DF402", text, context)
     assert "outside the build context" in finding.message and "secret-package" not in finding.message
+
+
+def test_pip_cache_size_follows_the_index_and_skips_local_wheels() -> None:
+    text = (
+        "FROM python:3.11-slim\n"
+        "RUN pip install torch==2.4.0 --index-url https://download.pytorch.org/whl/cpu\n"
+        "RUN pip install ./tensorrt-10.0.0-cp311-none-linux_x86_64.whl\n"
+    )
+    cpu, local = _lint("DF301", text)
+    assert cpu.savings is not None and cpu.savings.mb == 191.8
+    assert local.savings is None

@@ -9,6 +9,7 @@ in the same RUN reclaims the bytes; one in a later RUN hides them and the image 
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
@@ -48,15 +49,35 @@ def _home_relative(path: str) -> str | None:
     return path[match.end() :].lstrip("/")
 
 
-def covers(outer: str, inner: str) -> bool:
-    """True when removing (or mounting over) `outer` takes in all of `inner`."""
+def covers(outer: str, inner: str, any_home: bool = True) -> bool:
+    """True when removing (or mounting over, or copying) `outer` takes in all of `inner`. A glob
+    in `outer` (`/root/.cache/pip*`) matches `inner` or a directory above it. With `any_home`, a
+    home directory on either side (`~`, `$HOME`, `/root`, `/home/NAME`) matches any other, since
+    dflint does not follow USER; without it, `~` is root's home."""
     o, i = normalise(outer), normalise(inner)
-    if o == "/" or o == i or i.startswith(o + "/"):
+    if not any_home:
+        o, i = _root_home(o), _root_home(i)
+    if _matches(o, i):
         return True
+    if not any_home:
+        return False
     home_o, home_i = _home_relative(o), _home_relative(i)
     if home_o is None or home_i is None:
         return False
-    return home_o == "" or home_o == home_i or home_i.startswith(home_o + "/")
+    return home_o == "" or _matches("~/" + home_o, "~/" + home_i)
+
+
+def _matches(outer: str, inner: str) -> bool:
+    if outer == "/" or outer == inner or inner.startswith(outer + "/"):
+        return True
+    if not _GLOB.search(outer):
+        return False
+    parts = inner.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[:end]), outer) for end in range(2, len(parts) + 1))
+
+
+def _root_home(path: str) -> str:
+    return re.sub(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)", "/root", path)
 
 
 def _clears_contents(removed: str, directory: str) -> bool:
@@ -82,8 +103,16 @@ def removed_paths(command: ShellCommand) -> list[str | None] | None:
     name = command.name
     args = command.args
     if name == "rm":
-        paths = [value for value in args if value is None or not value.startswith("-")]
-        return [None if value is None else absolute(value, command.cwd) for value in paths]
+        paths: list[str | None] = []
+        for word in command.argv[1:]:
+            value = word.value
+            if value is not None and value.startswith("-"):
+                continue
+            if value is None or word.text[:1] in ("'", '"'):
+                paths.append(None if value is None else absolute(value, command.cwd))
+                continue
+            paths.extend(absolute(expanded, command.cwd) for expanded in expand_braces(value))
+        return paths
     if name == "find" and ("-delete" in args or ("-exec" in args and "rm" in args)):
         paths = []
         for value in args:
@@ -97,9 +126,35 @@ def removed_paths(command: ShellCommand) -> list[str | None] | None:
     return None
 
 
+def expand_braces(text: str, limit: int = 64) -> list[str]:
+    """The shell's brace expansion: `/var/lib/{apt,dpkg}` → `/var/lib/apt`, `/var/lib/dpkg`."""
+    match = re.search(r"\{([^{}]*,[^{}]*)\}", text)
+    if not match:
+        return [text]
+    results: list[str] = []
+    for choice in match.group(1).split(","):
+        for rest in expand_braces(text[: match.start()] + choice + text[match.end() :], limit):
+            results.append(rest)
+            if len(results) >= limit:
+                return results
+    return results
+
+
+def _cleanup_script(command: ShellCommand) -> bool:
+    """A script of the image's own whose name says it cleans up (`clean-layer.sh`, `cleanup`):
+    what it removes cannot be seen."""
+    name = (command.name or "").lower()
+    return "clean" in name and name not in _MANAGER_PROGRAMS
+
+
+_MANAGER_PROGRAMS = frozenset({"apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "conda", "mamba", "micromamba", "pip", "pip3", "npm", "uv", "poetry", "pipenv"})
+
+
 def removes(command: ShellCommand, directories: tuple[str, ...]) -> bool | None:
     """True when the command removes one of `directories` (or their contents), None when it
-    removes something unknown (`rm -rf $X`), False otherwise."""
+    removes something unknown (`rm -rf $X`, a `clean-layer.sh` of the image's own), False otherwise."""
+    if _cleanup_script(command):
+        return None
     paths = removed_paths(command)
     if paths is None:
         return False
@@ -173,9 +228,11 @@ class Heavy:
     source: str
 
 
-def heavy_wheel(requirement: Requirement) -> Heavy | None:
-    """The heavy framework a requirement installs, with its wheel size from heavy_frameworks.json."""
-    if requirement.name is None:
+def heavy_wheel(requirement: Requirement, index_urls: tuple[str, ...] = ()) -> Heavy | None:
+    """The heavy framework a requirement downloads from an index, with its wheel size from
+    heavy_frameworks.json (the build the data lists for an index the install uses, such as
+    torch's CPU index, when there is one). Local files and URLs are not counted."""
+    if requirement.name is None or requirement.kind != "name":
         return None
     for key, entry in _heavy_entries():
         base, _, extra = key.partition("[")
@@ -193,10 +250,17 @@ def heavy_wheel(requirement: Requirement) -> Heavy | None:
         if not hit:
             continue
         size = entry.get("wheel_mb")
+        label = key if not extra else f"{base}[{extra}]"
+        source = str(entry.get("source", "dflint/data/heavy_frameworks.json"))
+        for alternative in entry.get("alternatives", []):
+            index = str(alternative.get("index_url", "")).rstrip("/") if isinstance(alternative, dict) else ""
+            if index and alternative.get("name") == base and any(url.rstrip("/").startswith(index) for url in index_urls):
+                size = alternative.get("wheel_mb")
+                label = f"{label} {alternative.get('version', '')}".strip()
+                source = str(alternative.get("source", source))
         if not isinstance(size, (int, float)):
             return None
-        label = key if not extra else f"{base}[{extra}]"
-        return Heavy(label, float(size), str(entry.get("source", "dflint/data/heavy_frameworks.json")))
+        return Heavy(label, float(size), source)
     return None
 
 
@@ -207,10 +271,23 @@ def _heavy_entries() -> tuple[tuple[str, dict[str, Any]], ...]:
     return tuple(sorted(((str(k), v) for k, v in pip.items() if isinstance(v, dict)), key=lambda item: "[" not in item[0]))
 
 
-def heavy_savings(requirements: list[Requirement]) -> tuple[Savings | None, list[Heavy]]:
+def index_urls(op: PackageOp) -> tuple[str, ...]:
+    """The package indexes an install reads (`--index-url`, `--extra-index-url`, `-i`)."""
+    urls: list[str] = []
+    argv = op.command.argv
+    for position, word in enumerate(argv):
+        value = word.value or ""
+        if value in ("-i", "--index-url", "--extra-index-url", "--index", "--default-index") and position + 1 < len(argv):
+            urls.append(argv[position + 1].value or "")
+        elif value.startswith(("--index-url=", "--extra-index-url=", "--index=", "--default-index=")):
+            urls.append(value.split("=", 1)[1])
+    return tuple(url for url in urls if url)
+
+
+def heavy_savings(requirements: list[Requirement], indexes: tuple[str, ...] = ()) -> tuple[Savings | None, list[Heavy]]:
     found: dict[str, Heavy] = {}
     for requirement in requirements:
-        heavy = heavy_wheel(requirement)
+        heavy = heavy_wheel(requirement, indexes)
         if heavy is not None:
             found.setdefault(heavy.name, heavy)
     if not found:
@@ -252,7 +329,7 @@ def stages_shipping(dockerfile: Dockerfile, path: str) -> tuple[Stage, ...]:
             if source is None or source.index >= stage.index:
                 continue
             words = instruction.json_args if instruction.json_args is not None else tuple(instruction.arguments.split())
-            if any(word.startswith("/") and covers(word, path) for word in words[:-1]):
+            if any(word.startswith("/") and covers(word, path, any_home=False) for word in words[:-1]):
                 pending.extend(dockerfile.ancestry(source))
     return tuple(result[index] for index in sorted(result))
 
@@ -401,8 +478,8 @@ def cache_writer(op: PackageOp, instruction: Instruction, position: int, config_
         )
     manager, verb = op.manager, op.verb
     if manager == "apk" and verb in ("install", "update", "upgrade"):
-        if op.has_flag("--no-cache"):
-            return False
+        if op.has_flag("--no-cache", "--no-network"):
+            return False  # `--no-network` fetches nothing, so no index lands in /var/cache/apk
         return writer("apk", "apk's index cache (/var/cache/apk)", data_dirs("apk", env) or ("/var/cache/apk",))
     if manager in _RPM and verb in ("install", "upgrade", "update"):
         dirs = data_dirs("yum", env) + data_dirs("dnf", env) + ("/var/cache/tdnf",)

@@ -57,6 +57,7 @@ from dflint.rules.layers._caches import (
     cleans_lists,
     command_label,
     heavy_savings,
+    index_urls,
     layer_chain,
     ops_of,
     writers_in,
@@ -222,9 +223,15 @@ def _cache_finding(
 def _cache_savings(stale: list[Writer]) -> Savings | None:
     if any(w.kind == "lists" for w in stale):
         return apt_lists_savings()
-    requirements = [r for w in stale if w.op is not None and w.key in ("pip", "uv") for r in w.op.packages]
-    savings, _ = heavy_savings(requirements)
-    return savings
+    found: list[Savings] = []
+    for writer in stale:
+        if writer.op is not None and writer.key in ("pip", "uv"):
+            savings, _ = heavy_savings(list(writer.op.packages), index_urls(writer.op))
+            if savings is not None:
+                found.append(savings)
+    if not found:
+        return None
+    return Savings(round(sum(s.mb for s in found), 1), "; ".join(s.source for s in found))
 
 
 def _package_finding(

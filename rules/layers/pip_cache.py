@@ -57,7 +57,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.layers._caches import config_disabled_before, heavy_savings, kept_in_layer, stages_shipping
+from dflint.rules.layers._caches import config_disabled_before, heavy_savings, index_urls, kept_in_layer, stages_shipping
 
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
@@ -106,7 +106,7 @@ def _ships(dockerfile: Dockerfile, stage: Stage, directories: tuple[str, ...], m
 def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp) -> Finding:
     manager = "uv" if op.manager == "uv" else "pip"
     flag = _FLAG[manager]
-    savings, heavies = heavy_savings(_installed(op))
+    savings, heavies = heavy_savings(_installed(op), index_urls(op))
     what = ""
     if heavies:
         names = ", ".join(f"{h.name} {h.wheel_mb:g} MB" for h in heavies)
