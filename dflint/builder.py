@@ -432,7 +432,10 @@ class _Builder:
                     continue
                 relative = posixpath.normpath(posixpath.join(posixpath.dirname(context_path), include)) if not include.startswith("/") else include
                 nested.append(self._read_requirements(None, relative, is_constraint, depth + 1, state))
-        return RequirementsFile(image_path, context_path, "read", f"read from the build context ({context_path})", constraint, tuple(requirements), tuple(nested))
+        return RequirementsFile(
+            image_path, context_path, "read", f"read from the build context ({context_path})", constraint, tuple(requirements), tuple(nested),
+            package_extraction.requirements_index_urls(text),
+        )
 
     def _dockerignore(self, path: str) -> tuple[str, ...] | None:
         """Ignore patterns: `<Dockerfile>.dockerignore` next to the Dockerfile, which BuildKit prefers,

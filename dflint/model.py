@@ -126,6 +126,7 @@ class RequirementsFile:
     constraint: bool
     requirements: tuple[Requirement, ...] = ()
     includes: tuple[RequirementsFile, ...] = ()
+    index_urls: tuple[str, ...] = ()  # `--index-url`/`--extra-index-url`/`--find-links` values written in the file
 
     def walk(self) -> Iterator[RequirementsFile]:
         yield self

@@ -196,6 +196,7 @@ def _groups(dockerfile: Dockerfile) -> Iterator[list[Install]]:
 def _cpu_index(op: PackageOp, instruction: Instruction) -> bool | None:
     """True when an index or find-links URL serves CPU wheels, None when one is unknown."""
     urls = list(index_urls(op.command.argv))
+    urls += [url for requirements_file in op.files for nested in requirements_file.walk() for url in nested.index_urls]
     urls += [instruction.env[name] for name in _INDEX_ENV if name in instruction.env]
     urls += [word.value for assigned, word in op.command.assignments if assigned in _INDEX_ENV]
     backend = _option_value(op, "--torch-backend") or instruction.env.get("UV_TORCH_BACKEND")
