@@ -128,6 +128,7 @@ def map_image_path(image_path: str, copies: list[Copy], context: BuildContext | 
                 and len(copy.sources) == 1
                 and not copy.destination.endswith("/")
                 and image_path.startswith(destination.rstrip("/") + "/")
+                and image_path != posixpath.join(destination, posixpath.basename(source_norm))
                 and (not copy.from_context or context is None or not context.exists(source_norm))
             ):
                 source_is_dir = True  # only a directory puts files under its destination

@@ -234,6 +234,9 @@ def _pip(command: ShellCommand, manager: str, program: str, words: list[Word], r
             if "://" in value.value:  # pip downloads `-r https://…` itself at build time
                 files.append(RequirementsFile(value.value, None, "not-from-context", f"'{value.value}' is a URL pip downloads at build time", constraint))
                 continue
+            if not value.value.startswith("/") and command.cwd is None:
+                files.append(RequirementsFile(value.value, None, "unresolved", "the working directory depends on an unknown variable", constraint))
+                continue
             files.append(resolve(_image_path(value.value, command.cwd), constraint))
     if verb == "sync" and manager == "uv":
         for word in operands:

@@ -97,3 +97,16 @@ def test_a_file_in_the_context_is_not_taken_for_a_directory(tmp_path: Path) -> N
     text = "FROM python:3.11\nCOPY app.py /app\nRUN pip install -r /app/requirements.txt\n"
     (file,) = _files(text, tmp_path)
     assert file.status == "not-copied"
+
+
+def test_relative_path_in_an_unknown_working_directory_is_unresolved(tmp_path: Path) -> None:
+    text = "FROM python:3.11\nWORKDIR ${APP_ROOT}/src\nCOPY requirements.txt /r/requirements.txt\nRUN pip install -r requirements.txt -r /r/requirements.txt\n"
+    unknown, absolute = _files(text, tmp_path)
+    assert unknown.status == "unresolved" and unknown.image_path == "requirements.txt"
+    assert absolute.status == "missing"
+
+
+def test_copy_of_a_file_into_an_existing_directory_keeps_its_name(tmp_path: Path) -> None:
+    text = "FROM python:3.11\nCOPY requirements.txt /app\nRUN pip install -r /app/requirements.txt\n"
+    (file,) = _files(text, tmp_path)
+    assert (file.status, file.context_path) == ("missing", "requirements.txt")

@@ -76,7 +76,7 @@ from dflint.rules.pinning._pins import (
     reads_pip_files,
 )
 
-from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
+from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
 from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
@@ -192,16 +192,17 @@ def _unread(
     parent: RequirementsFile | None,
 ) -> Finding:
     kind = "constraints file" if file.constraint else "requirements file"
-    if file.status == "unresolved":
+    if file.status == "unresolved" and file.image_path is None:
         path = _unresolved_word(op) or "(unknown)"
     else:
         path = file.image_path or file.context_path or "(unknown)"
+    path = path.replace(BASE_WORKDIR, "<base image WORKDIR>")
     if parent is not None:
         path += f"` (included by `{parent.context_path or parent.image_path}`)"
     else:
         path += "`"
     produced = _produced_in_build(dockerfile, stage, instruction, op, file)
-    reason = file.reason.rstrip(".")
+    reason = file.reason.rstrip(".").replace(BASE_WORKDIR, "<base image WORKDIR>")
     reason = reason.removesuffix("; not read")
     if produced and file.status != "not-from-context":
         reason += f"; it appears to be produced in the build ({produced})"
