@@ -386,7 +386,8 @@ class Dockerfile:
         return self.ancestry(stage)[-1].base_resolved
 
 
-WHOLE_TREE_SOURCES = ("/", "/usr", "/usr/", "/usr/local", "/usr/local/", "/usr/lib", "/usr/lib/", "/opt/conda", "/opt/conda/")
+# Copying one of these system trees from a stage ships what that stage installed with its package manager.
+WHOLE_TREE_SOURCES = frozenset({"/", "/usr", "/usr/local", "/usr/lib"})
 
 
 def copies_whole_tree_from(dockerfile: Dockerfile, stage: Stage) -> Iterator[Stage]:
@@ -401,7 +402,7 @@ def copies_whole_tree_from(dockerfile: Dockerfile, stage: Stage) -> Iterator[Sta
         if source is None or source.index >= stage.index:
             continue
         words = instruction.json_args if instruction.json_args is not None else tuple(instruction.arguments.split())
-        if any(word.rstrip("/") in ("", "/usr", "/usr/local", "/usr/lib") or word == "/" for word in words[:-1]):
+        if any((word.rstrip("/") or "/") in WHOLE_TREE_SOURCES for word in words[:-1]):
             yield source
 
 

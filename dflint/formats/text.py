@@ -41,7 +41,10 @@ def render(results: Sequence[FileResult], *, color: bool = False, quiet: bool = 
     if quiet:
         return "".join(line + "\n" for line in lines)
     for path, megabytes in savings:
-        lines.append(f"{path}: about {_size(megabytes)} could be reclaimed (estimate; see `savings_mb` in --format json)")
+        lines.append(
+            f"{path}: up to about {_size(megabytes)} could be reclaimed (the sum of the findings' estimates, which can share"
+            " dependencies; see `savings_mb` and `savings_source` in --format json)"
+        )
     total = sum(counts.values())
     errors = sum(len(result.errors) for result in results)
     files = len(results)
