@@ -5,7 +5,8 @@ changed its shell with `SHELL`.
 This is BuildKit's `JSONArgsRecommended` check and hadolint's DL3025. Like BuildKit, dflint accepts
 shell form once `SHELL` has set a shell on purpose; hadolint flags it anyway, and also flags
 `HEALTHCHECK CMD` in shell form, which dflint does not: a health check is not the container's main
-process, so signal handling does not apply to it.
+process, so signal handling does not apply to it. Arguments that try to be a JSON array but are not
+valid JSON (`CMD ['python', 'serve.py']`) are reported by DF609 instead.
 
 ## Why is this bad?
 Shell form runs the command as `/bin/sh -c "…"`. The shell, not your server, is the container's main
@@ -52,6 +53,8 @@ import json
 import re
 from collections.abc import Iterator
 
+from dflint.rules.runtime._exec_form import attempted_json
+
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
@@ -80,8 +83,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 break  # from here on the author chose the shell deliberately
             if instruction.keyword not in ("CMD", "ENTRYPOINT") or instruction.is_exec_form:
                 continue
-            if not instruction.arguments.strip():
-                continue
+            if not instruction.arguments.strip() or attempted_json(instruction) is not None:
+                continue  # an attempt at JSON that is not valid JSON is DF609's
             fix = _fix(dockerfile, instruction)
             exec_form = fix.edits[0].replacement if fix is not None else '["…", "…"]'
             yield Finding(
