@@ -35,7 +35,7 @@ def why_invalid(text: str) -> str:
         return "the closing `]` is missing"
     try:
         json.loads(text)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         return f"not valid JSON ({error.msg.lower()} at character {error.pos + 1})"
     return "not a JSON array of strings"
 
