@@ -147,7 +147,26 @@ def _cleanup_script(command: ShellCommand) -> bool:
     return "clean" in name and name not in _MANAGER_PROGRAMS
 
 
-_MANAGER_PROGRAMS = frozenset({"apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "conda", "mamba", "micromamba", "pip", "pip3", "npm", "uv", "poetry", "pipenv"})
+_MANAGER_PROGRAMS = frozenset(
+    {
+        "apt-get",
+        "apt",
+        "aptitude",
+        "apk",
+        "yum",
+        "dnf",
+        "microdnf",
+        "conda",
+        "mamba",
+        "micromamba",
+        "pip",
+        "pip3",
+        "npm",
+        "uv",
+        "poetry",
+        "pipenv",
+    }
+)
 
 
 def removes(command: ShellCommand, directories: tuple[str, ...]) -> bool | None:
@@ -444,6 +463,20 @@ def pip_config_disables(command: ShellCommand) -> bool:
     return "set" in rest and any(value.endswith(".no-cache-dir") for value in rest)
 
 
+_ARCHIVES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz")
+
+
+def downloads_nothing(op: PackageOp) -> bool:
+    """An install of local files only (`pip install /wheels/*.whl`, or local projects with
+    `--no-deps` / `--no-index`): nothing is downloaded, so nothing lands in the cache. A local
+    project without `--no-deps` still downloads its dependencies."""
+    if not op.packages or op.files or any(r.kind != "path" for r in op.packages):
+        return False
+    if op.has_flag("--no-deps", "--no-index", "--offline"):
+        return True
+    return all((r.raw or "").lower().endswith(_ARCHIVES) for r in op.packages)
+
+
 def _is_pip_install(op: PackageOp) -> bool:
     return op.verb == "install" and (op.manager == "pip" or (op.manager == "uv" and op.program == "uv pip"))
 
@@ -460,6 +493,8 @@ def cache_writer(op: PackageOp, instruction: Instruction, position: int, config_
         return Writer("cache", key, label, command, instruction, position, directories, op)
 
     if _is_pip_install(op):
+        if downloads_nothing(op):
+            return False
         state = pip_cache_state(op, instruction, config_disabled)
         if state is None:
             return None

@@ -91,7 +91,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     continue
                 if not options.include_build_stages and not _ships(dockerfile, stage, writer.directories, shipping):
                     continue
-                yield _finding(dockerfile, stage, op)
+                yield _finding(dockerfile, stage, op, writer.directories)
 
 
 def _ships(dockerfile: Dockerfile, stage: Stage, directories: tuple[str, ...], memo: dict[str, tuple[int, ...]]) -> bool:
@@ -103,9 +103,10 @@ def _ships(dockerfile: Dockerfile, stage: Stage, directories: tuple[str, ...], m
     return False
 
 
-def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp) -> Finding:
+def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, directories: tuple[str, ...]) -> Finding:
     manager = "uv" if op.manager == "uv" else "pip"
     flag = _FLAG[manager]
+    target = directories[0] if directories and directories[0].startswith("/") else f"/root/.cache/{manager}"
     savings, heavies = heavy_savings(_installed(op), index_urls(op))
     what = ""
     if heavies:
@@ -115,7 +116,7 @@ def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp) -> Finding:
         META,
         op.command.span,
         f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{what}; add `{flag}`,"
-        f" set {_VARIABLE[manager]}=1 or mount a cache with `RUN --mount=type=cache,target=/root/.cache/{manager}`",
+        f" set {_VARIABLE[manager]}=1 or mount a cache with `RUN --mount=type=cache,target={target}`",
         fix=_fix(dockerfile, op, flag),
         savings=savings,
         stage=stage.name,
