@@ -2,7 +2,9 @@
 Flags `LABEL` keys that break Docker's key guidelines: a key should start with a lower-case letter,
 end with a lower-case letter or digit, hold only lower-case letters, digits, `.` and `-`, have no
 `..` or `--`, and stay out of the namespaces Docker reserves (`com.docker.*`, `io.docker.*`,
-`org.dockerproject.*`). Keys built from variables are left alone.
+`org.dockerproject.*`). Underscores are accepted, as hadolint accepts them: Docker's guidelines leave
+them out, but no tool is known to mind, and they are common (`dlc_major_version`). Keys built from
+variables are left alone.
 
 This is hadolint's DL3048; hadolint also flags a key written as a variable (`LABEL ${KEY}=1`), whose
 value dflint cannot know.
@@ -49,7 +51,7 @@ META = RuleMeta(
 )
 
 _RESERVED = ("com.docker.", "io.docker.", "org.dockerproject.")
-_ILLEGAL = re.compile(r"[^a-z0-9.-]")
+_ILLEGAL = re.compile(r"[^a-z0-9._-]")
 
 
 def problem_with(key: str) -> str | None:
@@ -60,7 +62,7 @@ def problem_with(key: str) -> str | None:
     illegal = sorted(set(_ILLEGAL.findall(key)))
     if illegal:
         shown = ", ".join(f"`{char}`" for char in illegal)
-        return f"it holds {shown}; use lower-case letters, digits, `.` and `-`"
+        return f"it holds {shown}; use lower-case letters, digits, `.`, `-` and `_`"
     if not key[:1].isalpha():
         return "it should start with a lower-case letter"
     if not (key[-1:].isalpha() or key[-1:].isdigit()):
@@ -97,7 +99,7 @@ def _suggest(key: str) -> str:
     for prefix in _RESERVED:
         if key.startswith(prefix):
             key = "com.example." + key[len(prefix) :]
-    key = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", key).lower().replace("_", "-")
-    key = re.sub(r"[^a-z0-9.-]+", "-", key)
-    key = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", key)).strip(".-")
+    key = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", key).lower()
+    key = re.sub(r"[^a-z0-9._-]+", "-", key)
+    key = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", key)).strip("._-")
     return key or "com.example.name"
