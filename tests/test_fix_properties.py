@@ -9,7 +9,8 @@ on generated ones:
 - no finding of another code appears that was not there before (the same per-code count);
 - fixing never fails (no "did not settle", "undo each other" or "structure" error).
 
-`python -m tests.test_fix_properties` prints the corpus counts (docs/measurements/fix.md).
+`python -m tests.test_fix_properties` prints the corpus counts, `… --generated 3000` those of 3000
+generated files (docs/measurements/fix.md).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Tally:
     files: int = 0
     changed: int = 0
     fixes: Counter[str] = field(default_factory=Counter)
+    passes: Counter[int] = field(default_factory=Counter)  # files changed, by the number of passes they took
     failures: list[str] = field(default_factory=list)
 
     def line(self) -> str:
@@ -71,6 +73,7 @@ def check_text(text: str, path: str, context: str | None, tally: Tally) -> None:
         return
     tally.changed += 1
     tally.fixes.update(outcome.fixed_counts)
+    tally.passes[outcome.passes] += 1
     reparsed = parse(outcome.fixed, path)
     original = parse(text, path)
     if reparsed.errors or structure(reparsed) != structure(original):
@@ -233,11 +236,34 @@ def test_fixing_generated_dockerfiles_keeps_every_property(generated: tuple[byte
     assert not tally.failures, "\n".join(tally.failures) + "\n--- input ---\n" + text
 
 
+def generated_tally(examples: int, seed: int = 20261125) -> Tally:
+    """Fix `examples` generated Dockerfiles (a fixed seed, so the counts can be reproduced)."""
+    from hypothesis import seed as fixed_seed
+
+    tally = Tally()
+
+    @fixed_seed(seed)
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(dockerfile())
+    def run(generated: tuple[bytes, str]) -> None:
+        check_text(generated[1], "Dockerfile", None, tally)
+
+    run()
+    return tally
+
+
 if __name__ == "__main__":
-    if corpus_dir() is None:
+    import time
+
+    started = time.perf_counter()
+    if sys.argv[1:2] == ["--generated"]:
+        result = generated_tally(int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
+    elif corpus_dir() is None:
         sys.exit("the shared corpus is not present (set DFLINT_CORPUS)")
-    result = corpus_tally()
-    print(result.line())
+    else:
+        result = corpus_tally()
+    print(f"{result.line()} ({time.perf_counter() - started:.1f} s)")
+    print("  passes per changed file: " + ", ".join(f"{n}: {count}" for n, count in sorted(result.passes.items())))
     for code, count in sorted(result.fixes.items()):
         print(f"  {code}: {count}")
     for failure in result.failures:
