@@ -17,7 +17,7 @@ For each mapped pair (dflint codes ↔ hadolint codes, see ``PAIRS``) a file cou
 in it; agreement = both / (both + only hadolint + only dflint). Files that either tool cannot
 parse (hadolint's DL1000, a dflint input error) are left out of every pair and counted apart.
 Some pairs restrict dflint's side to hadolint's scope (``scope``: a regular expression searched
-in the source text a dflint finding points at, e.g. only the `apk` commands of DF303). Rules that act
+in the shell command a dflint finding sits in, e.g. only the `apk` commands of DF303). Rules that act
 only when configured (trusted registries, a label schema) are not compared: by default both tools
 are silent on them.
 
@@ -54,6 +54,7 @@ class Hit:
     line: int
     code: str
     text: str  # hadolint: its message; dflint: the source text the finding points at
+    column: int = 0  # dflint only: where the finding starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,11 +170,66 @@ def cd_first_scoped(where: Where) -> bool:
         return True
     later = steps[1:]
     return any(command.name == "cd" for command in later) or any(
-        command.name == "rm" and any(arg is not None and arg.rstrip("/") == target.rstrip("/") for arg in command.args) for command in later
+        command.name == "rm" and any(arg is not None and arg.rstrip("/") == target.rstrip("/") for arg in command.args)
+        for command in later
     )
 
 
-BUILD_STAGE = Reason("hadolint", "build-only stage (dflint's size rules look only at shipped stages)", in_build_stage)
+def is_pip(command: Any) -> bool:
+    words = [word.value or "" for word in command.argv]
+    name = command.name or ""
+    return bool(re.fullmatch(r"pip[\d.]*", name)) or (len(words) > 2 and words[1] == "-m" and words[2] == "pip")
+
+
+def pip_argument(test: Callable[[str | None, str], bool]) -> Test:
+    """Some argument of a pip install in the RUN passes `test(value, text)` (value None: unknown)."""
+
+    def matches(where: Where) -> bool:
+        for command in where.model.commands if where.model is not None else ():
+            arguments = [word for word in command.argv[1:] if not (word.value or "").startswith("-")]
+            if (
+                is_pip(command)
+                and "install" in [word.value for word in command.argv]
+                and any(test(word.value, word.text) for word in arguments)
+            ):
+                return True
+        return False
+
+    return matches
+
+
+def absolute_workdir_before(where: Where) -> bool:
+    """An absolute WORKDIR is already in force in the stage (or a stage it is built FROM)."""
+    if where.model is None or where.model.stage_index is None or where.dockerfile is None:
+        return False
+    stage = where.dockerfile.stages[where.model.stage_index]
+    for ancestor in where.dockerfile.ancestry(stage):
+        for instruction in ancestor.instructions:
+            if ancestor is stage and instruction.index >= where.model.index:
+                break
+            if instruction.keyword == "WORKDIR" and instruction.arguments.strip().strip("\"'").startswith(("/", "$")):
+                return True
+    return False
+
+
+def no_user_in_shipped_chain(where: Where) -> bool:
+    df = where.dockerfile
+    final = df.final_stage() if df is not None else None
+    return final is not None and not any(
+        instruction.keyword == "USER" for stage in df.ancestry(final) for instruction in stage.instructions
+    )
+
+
+def from_differs_only_in_case(where: Where) -> bool:
+    """`COPY --from=build` naming a stage declared `AS Build`: Docker compares stage names case-insensitively."""
+    match = re.search(r"--from=(\S+)", where.instruction)
+    if match is None or where.dockerfile is None:
+        return False
+    wanted = match.group(1)
+    return any(stage.name and stage.name != wanted and stage.name.lower() == wanted.lower() for stage in where.dockerfile.stages)
+
+
+BUILD_STAGE = Reason("hadolint", "a build-only stage: this dflint rule checks only what ships", in_build_stage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +238,7 @@ class Pair:
 
     dflint: tuple[str, ...]
     hadolint: tuple[str, ...]
-    scope: str | None = None  # regex over the text a dflint finding points at: keep only hadolint's scope
+    scope: str | None = None  # regex over the command a dflint finding sits in: keep only hadolint's scope
     scope_label: str = ""
     reasons: tuple[Reason, ...] = ()
 
@@ -195,11 +251,29 @@ class Pair:
 # Reasons shared by several pairs
 ARG_IN_FROM = Reason("dflint", "FROM resolved through an ARG (hadolint never expands ARGs)", instruction(r"^FROM\b.*\$"))
 PLACEHOLDER_IMAGE = Reason(
-    "hadolint", "not a valid image reference (`FROM REPLACE-ME`): the build fails anyway", instruction(r"^FROM\s+(?:--\S+\s+)*[^\s$]*[A-Z]")
+    "hadolint",
+    "not a valid image reference (`FROM REPLACE-ME`): the build fails anyway",
+    instruction(r"^FROM\s+(?:--\S+\s+)*[^\s$]*[A-Z]"),
 )
 STAGE_FROM_ARG = Reason("hadolint", "stage reference built from an ARG (`FROM base-${TARGETARCH}`)", instruction(r"^FROM\b.*\$"))
-SUDO = Reason("dflint", "run through `sudo` (hadolint does not look through sudo)", pointed(r"(^|\s)sudo\s"))
-APT_NOT_APT_GET = Reason("dflint", "`apt`, not `apt-get` (hadolint checks apt-get only; DF307 flags apt)", pointed(r"^(\S+=\S*\s+)*apt\s"))
+CLEANUP_SCRIPT = Reason(
+    "hadolint",
+    "a cleanup script of the image's own (`clean-layer.sh`) ends the RUN: dflint cannot see what it removes and stays silent",
+    instruction(r"\b[\w./-]*clean[\w.-]*\.sh\b"),
+)
+HEREDOC_BODY = Reason(
+    "dflint",
+    "in a heredoc fed to a shell (`RUN bash -ex <<EOF`): hadolint does not lint that body",
+    lambda where: where.model is not None and bool(where.model.heredocs) and where.hit.line > where.model.span.line,
+)
+SUDO = Reason(
+    "dflint",
+    "run through `sudo` (hadolint does not look through sudo)",
+    lambda where: re.search(r"(^|\s)sudo\s", f"{where.hit.text} {command_text(where.path, where.hit)}") is not None,
+)
+APT_NOT_APT_GET = Reason(
+    "dflint", "`apt`, not `apt-get` (hadolint checks apt-get only; DF307 flags apt)", pointed(r"^(\S+=\S*\s+)*apt\s")
+)
 
 PAIRS: tuple[Pair, ...] = (
     # stages and base images
@@ -209,7 +283,18 @@ PAIRS: tuple[Pair, ...] = (
     Pair(("DF107",), ("DL3065",)),
     Pair(("DF109",), ("DL3024",)),
     Pair(("DF110",), ("DL3063",)),
-    Pair(("DF111",), ("DL3022",)),
+    Pair(
+        ("DF111",),
+        ("DL3022",),
+        reasons=(
+            Reason("hadolint", "`--from` names an image (`gloursdocker/docker`), which is legal", instruction(r"--from=\S*[/:]")),
+            Reason(
+                "hadolint",
+                "stage names are case-insensitive (`--from=build` for `AS Build`); hadolint compares them exactly",
+                from_differs_only_in_case,
+            ),
+        ),
+    ),
     Pair(("DF112",), ("DL3023",)),
     Pair(("DF116",), ("DL4000",)),
     Pair(("DF117",), ("DL3067",)),
@@ -219,10 +304,23 @@ PAIRS: tuple[Pair, ...] = (
         ("DL3042",),
         reasons=(
             BUILD_STAGE,
-            Reason("hadolint", "cache removed in the same RUN (`pip cache purge`, `rm -rf ~/.cache/pip`)", instruction(r"pip3? cache (purge|remove)|rm -r?f?r?\s+\S*\.cache\b")),
-            Reason("hadolint", "`--no-cache`: pip takes any unambiguous prefix of `--no-cache-dir`", instruction(r"--no-cache(?![-\w])")),
+            Reason(
+                "hadolint",
+                "cache removed in the same RUN (`pip cache purge`, `rm -rf ~/.cache/pip`)",
+                instruction(r"pip3? cache (purge|remove)|rm -r?f?r?\s+\S*\.cache\b"),
+            ),
+            Reason(
+                "hadolint",
+                "`--no-cache`: pip takes any unambiguous prefix of `--no-cache-dir`",
+                instruction(r"--no-cache(?![-\w])"),
+            ),
+            CLEANUP_SCRIPT,
             Reason("dflint", "`uv pip` (hadolint does not know uv)", pointed(r"\buv\s+pip\b")),
-            Reason("dflint", "pip run by path (`/opt/venv/bin/pip`): hadolint matches the bare name only", pointed(r"^\S*/pip[\d.]*\s")),
+            Reason(
+                "dflint",
+                "pip run by path (`/opt/venv/bin/pip`): hadolint matches the bare name only",
+                pointed(r"^\S*/pip[\d.]*\s"),
+            ),
         ),
     ),
     Pair(
@@ -231,13 +329,29 @@ PAIRS: tuple[Pair, ...] = (
         reasons=(
             BUILD_STAGE,
             Reason("hadolint", "`apt-get dist-clean` removes the lists (apt ≥ 2.7)", instruction(r"\bapt(-get)? dist-clean\b")),
+            CLEANUP_SCRIPT,
+            HEREDOC_BODY,
+            Reason(
+                "dflint",
+                "the stage ships through `FROM ${ARG}` (hadolint does not resolve it and treats the stage as unused)",
+                lambda where: (
+                    where.model is not None
+                    and where.dockerfile is not None
+                    and where.model.stage_index != len(where.dockerfile.stages) - 1
+                    and re.search(r"^FROM\s+(--\S+\s+)*\S*\$", where.text, re.MULTILINE) is not None
+                ),
+            ),
             Reason("dflint", "`sudo apt-get` (hadolint does not look through sudo)", pointed(r"^sudo\s")),
             Reason(
                 "dflint",
-                "any `rm -rf` counts as cleanup for hadolint (`cmdHasArgs` matches any listed argument)",
+                "any `rm -rf` anywhere in the RUN counts as cleanup for hadolint (`cmdHasArgs` matches any one listed argument)",
                 instruction(r"\brm\s+(-\w+\s+)*-rf\b"),
             ),
-            Reason("dflint", "`apt update`/`apt-get install` with no `apt-get update` (hadolint needs the latter)", none_of(instruction(r"apt-get\s+(-\S+\s+)*update"))),
+            Reason(
+                "dflint",
+                "`apt update`/`apt-get install` with no `apt-get update` (hadolint needs the latter)",
+                none_of(instruction(r"apt-get\s+(-\S+\s+)*update")),
+            ),
         ),
     ),
     Pair(
@@ -247,8 +361,21 @@ PAIRS: tuple[Pair, ...] = (
         scope_label="apk",
         reasons=(
             BUILD_STAGE,
-            Reason("hadolint", "cache removed in the same RUN (`rm -rf /var/cache/apk/*`)", instruction(r"\brm\s+(-\w+\s+)*/var/cache/apk")),
-            Reason("dflint", "`apk update` writes the index to /var/cache/apk even when `apk add` has `--no-cache`", pointed(r"^apk\s+(-\S+\s+)*update\b")),
+            Reason(
+                "hadolint",
+                "cache removed in the same RUN (`rm -rf /var/cache/apk/*`)",
+                instruction(r"\brm\s+(-\w+\s+)*/var/cache/apk"),
+            ),
+            Reason(
+                "hadolint",
+                "`apk add --no-network` downloads nothing (hadolint knows only `--no-cache`)",
+                instruction(r"apk\s+add\s[^\n]*--no-network"),
+            ),
+            Reason(
+                "dflint",
+                "`apk update` writes the index to /var/cache/apk even when `apk add` has `--no-cache`",
+                pointed(r"^apk\s+(-\S+\s+)*update\b"),
+            ),
         ),
     ),
     Pair(
@@ -256,21 +383,51 @@ PAIRS: tuple[Pair, ...] = (
         ("DL3032", "DL3040"),
         scope=r"\b(yum|dnf|microdnf)\b",
         scope_label="yum/dnf/microdnf",
-        reasons=(BUILD_STAGE,),
+        reasons=(
+            BUILD_STAGE,
+            Reason("hadolint", "`microdnf clean all` (hadolint wants `dnf clean all`)", instruction(r"microdnf\s+clean\s+all")),
+            Reason("hadolint", "a cache mount on the package cache (`--mount=type=cache`)", instruction(r"--mount=type=cache")),
+        ),
     ),
     Pair(
         ("DF305",),
         ("DL3014",),
         reasons=(
-            Reason("hadolint", "`apt-get install -s` (simulate) never prompts", instruction(r"apt-get\s+install\s+(-\w+\s+)*-s\b")),
+            Reason(
+                "hadolint", "`apt-get install -s` (simulate) never prompts", instruction(r"apt-get\s+install\s+(-\w+\s+)*-s\b")
+            ),
             APT_NOT_APT_GET,
             SUDO,
-            Reason("dflint", "`apt-get autoremove`/`remove` without -y prompts too (hadolint checks install)", pointed(r"^apt-get\s+(-\S+\s+)*(auto)?remove\b")),
+            Reason(
+                "dflint",
+                "`apt-get autoremove`/`remove` without -y prompts too (hadolint checks install)",
+                pointed(r"^apt-get\s+(-\S+\s+)*(auto)?remove\b"),
+            ),
         ),
     ),
-    Pair(("DF306",), ("DL3015",), reasons=(BUILD_STAGE, APT_NOT_APT_GET, SUDO)),
+    Pair(
+        ("DF306",),
+        ("DL3015",),
+        reasons=(
+            BUILD_STAGE,
+            APT_NOT_APT_GET,
+            SUDO,
+            HEREDOC_BODY,
+            Reason("dflint", "in a `sh -c '…'` script (hadolint does not parse inside the string)", instruction(SHELL_C)),
+        ),
+    ),
     Pair(("DF307",), ("DL3027",)),
-    Pair(("DF309",), ("DL3030", "DL3038")),
+    Pair(
+        ("DF309",),
+        ("DL3030", "DL3038"),
+        reasons=(
+            Reason(
+                "hadolint",
+                "`assumeyes=True` in dnf.conf/yum.conf already answers yes",
+                in_file(r"assumeyes\s*=\s*(1|[Tt]rue|[Yy]es)"),
+            ),
+        ),
+    ),
     Pair(
         ("DF310",),
         ("DL4001",),
@@ -290,10 +447,12 @@ PAIRS: tuple[Pair, ...] = (
             BUILD_STAGE,
             Reason(
                 "dflint",
-                "a RUN of two commands: DL3059.hs allows two, but hadolint in practice flags single-command RUNs only",
-                lambda where: where.model is not None
-                and where.previous is not None
-                and max(len(where.model.commands), len(where.previous.commands)) == 2,
+                "a RUN of two commands: DF312 allows two (DL3059.hs's intent); hadolint in practice flags single-command RUNs only",
+                lambda where: (
+                    where.model is not None
+                    and where.previous is not None
+                    and max(len(where.model.commands), len(where.previous.commands)) >= 2
+                ),
             ),
             Reason("dflint", "hadolint also counts the commands inside `$(…)`", instruction(r"\$\(|`")),
         ),
@@ -303,13 +462,21 @@ PAIRS: tuple[Pair, ...] = (
         ("DL4006",),
         reasons=(
             Reason("hadolint", "pipes fed only by `echo`/`printf`, which cannot fail", echo_fed),
-            Reason("hadolint", "Alpine/BusyBox base: no bash for DL4006's SHELL fix (DF313 option `check-bashless-bases`)", bashless_base),
+            Reason(
+                "hadolint",
+                "Alpine/BusyBox base: no bash for DL4006's SHELL fix (DF313 option `check-bashless-bases`)",
+                bashless_base,
+            ),
             Reason(
                 "hadolint",
                 "the only pipes are inside `$(…)`: dflint does not model command substitutions (a known gap)",
                 all_of(lambda where: not pipelines(where), instruction(r"\$\([^\n]*\||`[^`]*\|")),
             ),
-            Reason("dflint", "the pipe is in a `bash -c \"…\"` script (hadolint does not parse inside the string)", instruction(SHELL_C)),
+            Reason(
+                "dflint",
+                'the pipe is in a `bash -c "…"` script (hadolint does not parse inside the string)',
+                instruction(SHELL_C),
+            ),
         ),
     ),
     Pair(
@@ -326,26 +493,133 @@ PAIRS: tuple[Pair, ...] = (
         ),
     ),
     # pinning
-    Pair(("DF401",), ("DL3013",), scope=r"\bpip3?(\.\d+)?\b|-m\s+pip\b", scope_label="pip"),
+    Pair(
+        ("DF401",),
+        ("DL3013",),
+        scope=r"^(sudo\s+)?(\S*/)?(pip[\d.]*|pipx|\S*python[\d.]*\s+-m\s+pip|\$\{?\w+\}?\s+-m\s+pip)\s",
+        scope_label="pip",
+        reasons=(
+            Reason(
+                "hadolint",
+                "installers (`pip install -U pip setuptools wheel`): DF401 option `include-installers`",
+                pip_argument(lambda value, _: value is not None and value.lower() in ("pip", "setuptools", "wheel", "uv")),
+            ),
+            Reason(
+                "hadolint",
+                "the package is a variable: dflint resolves it to a pinned value or leaves it unknown; hadolint sees `$VAR`",
+                pip_argument(lambda value, text: value is None or "$" in text),
+            ),
+            Reason(
+                "hadolint",
+                "a local path (`.[all]`, `/wheels/*.whl`): nothing to pin",
+                pip_argument(lambda value, text: bool(re.match(r"[.~/]|\S+\.whl$", value or text))),
+            ),
+            Reason(
+                "dflint", "a range (`>=`, `~=`, `<`) is a pin for hadolint (DL3013.hs `versionSymbols`)", pointed(r"[<>~!]=?|,")
+            ),
+            Reason(
+                "dflint",
+                "pip run by path or a variable (`/opt/venv/bin/pip`, `${PYTHON} -m pip`)",
+                lambda where: bool(re.match(r"(sudo\s+)?[/.$]", command_text(where.path, where.hit))),
+            ),
+            Reason("dflint", "a VCS URL at a branch or tag (`@main`, `@v1.0.32`), not a commit", pointed(r"git\+")),
+            Reason(
+                "dflint",
+                "an option before the verb (`pip --no-cache-dir install`): hadolint misses the install",
+                instruction(r"pip\s+--?\S+\s+install"),
+            ),
+            Reason("dflint", "PowerShell RUN (hadolint skips non-POSIX shells)", in_stage(r'^SHELL\s*\[\s*"(powershell|pwsh)')),
+        ),
+    ),
     Pair(("DF403",), ("DL3018",)),
-    Pair(("DF404",), ("DL3016",)),
+    Pair(
+        ("DF404",),
+        ("DL3016",),
+        reasons=(
+            Reason(
+                "hadolint", "the package comes from `$(…)`: unknown, never a finding", instruction(r"npm\s+install[^\n]*\$\(")
+            ),
+            Reason("dflint", "`@latest` is a moving dist-tag, not a version (hadolint accepts any `@`)", pointed(r"@latest\b")),
+            SUDO,
+            Reason(
+                "dflint",
+                "`yarn global add` (hadolint checks npm only)",
+                lambda where: command_text(where.path, where.hit).startswith("yarn"),
+            ),
+        ),
+    ),
     Pair(("DF405",), ("DL3028",)),
     Pair(("DF406",), ("DL3062",)),
     # build context and files
-    Pair(("DF501",), ("DL3000",)),
+    Pair(
+        ("DF501",),
+        ("DL3000",),
+        reasons=(
+            Reason(
+                "hadolint",
+                "an absolute WORKDIR is already in force (BuildKit's WorkdirRelativePath semantics)",
+                absolute_workdir_before,
+            ),
+        ),
+    ),
     Pair(("DF502",), ("DL3020",)),
-    Pair(("DF506",), ("DL3021",)),
-    Pair(("DF507",), ("DL3045",)),
+    Pair(
+        ("DF506",),
+        ("DL3021",),
+        reasons=(Reason("hadolint", "destination `.`: it is a directory and the build works", instruction(r"\s\.{1,2}\s*$")),),
+    ),
+    Pair(("DF507",), ("DL3045",), reasons=(Reason("dflint", "ADD (hadolint checks COPY only)", instruction(r"^ADD\b")),)),
     # runtime and security
-    Pair(("DF601",), ("DL3025",)),
+    Pair(
+        ("DF601",),
+        ("DL3025",),
+        reasons=(
+            Reason(
+                "hadolint",
+                "`HEALTHCHECK CMD` in shell form: not the main process, no signal to forward",
+                instruction(r"^HEALTHCHECK\b"),
+            ),
+            Reason(
+                "hadolint",
+                "a SHELL instruction chose the shell on purpose (BuildKit's JSONArgsRecommended semantics)",
+                in_stage(r"^SHELL\b"),
+            ),
+        ),
+    ),
     Pair(("DF602",), ("DL4003", "DL4004", "DL3012")),
     Pair(("DF603",), ("DL3011",)),
     Pair(("DF605",), ("DL3044",)),
     Pair(("DF606",), ("DL3043",)),
-    Pair(("DF620",), ("DL3002",)),
-    Pair(("DF621",), ("DL3064",)),
+    Pair(
+        ("DF620",),
+        ("DL3002",),
+        reasons=(
+            BUILD_STAGE,
+            Reason(
+                "dflint",
+                "no USER at all: the image runs as root (hadolint only flags an explicit `USER root`)",
+                no_user_in_shipped_chain,
+            ),
+        ),
+    ),
+    Pair(
+        ("DF621",),
+        ("DL3064",),
+        reasons=(
+            Reason(
+                "hadolint",
+                "a name containing `username`/`USERNAME` is a login name, not a secret",
+                instruction(r"(?i)^(ARG|ENV)\s+\w*username"),
+            ),
+            Reason("hadolint", "empty value (`ENV NPM_TOKEN=`): nothing is stored", instruction(r"^(ARG|ENV)\s+\w+=\s*$")),
+        ),
+    ),
     Pair(("DF622",), ("DL3004",)),
-    Pair(("DF625",), ("DL3046",)),
+    Pair(
+        ("DF625",),
+        ("DL3046",),
+        reasons=(Reason("dflint", "the UID is given as `--uid` (hadolint reads only `-u`)", instruction(r"--uid[= ]")),),
+    ),
     Pair(("DF628",), ("DL3001",)),
 )
 
@@ -403,7 +677,7 @@ def find_hadolint() -> str | None:
 
 def find_corpus(explicit: str | None = None) -> Path | None:
     raw = explicit or os.environ.get(CORPUS_ENV_VAR) or str(DEFAULT_CORPUS)
-    path = Path(raw)
+    path = Path(raw).resolve()
     if (path / "files").is_dir() and (path / "MANIFEST.tsv").is_file():
         path = path / "files"
     return path if path.is_dir() else None
@@ -442,7 +716,10 @@ def run_hadolint(binary: str, files: Sequence[str], jobs: int) -> tuple[dict[str
         def one(path: str) -> tuple[str, list[Hit] | None, str]:
             done = subprocess.run(
                 [binary, "--config", config, "--no-color", "--no-fail", "-f", "json", path],
-                capture_output=True, text=True, check=False, cwd=scratch,
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=scratch,
             )
             try:
                 findings = json.loads(done.stdout)
@@ -506,7 +783,9 @@ def run_dflint(files: Sequence[str], codes: Iterable[str]) -> tuple[dict[str, li
         path = finding["file"]
         if path not in texts:
             texts[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-        hits.setdefault(path, []).append(Hit(int(finding["line"]), finding["code"], _span_text(texts[path], finding)))
+        hits.setdefault(path, []).append(
+            Hit(int(finding["line"]), finding["code"], _span_text(texts[path], finding), int(finding["column"]))
+        )
     return hits, failed, version
 
 
@@ -531,8 +810,18 @@ def pair_hits(run: Run, pair: Pair, path: str) -> tuple[list[Hit], list[Hit]]:
     h = [hit for hit in run.hadolint.get(path, []) if hit.code in pair.hadolint]
     d = [hit for hit in run.dflint.get(path, []) if hit.code in pair.dflint]
     if pair.scope:
-        d = [hit for hit in d if re.search(pair.scope, hit.text)]
+        d = [hit for hit in d if re.search(pair.scope, command_text(path, hit))]
     return h, d
+
+
+def command_text(path: str, hit: Hit) -> str:
+    """The shell command a dflint finding sits in (its wrappers included), else the text it points at."""
+    model, _ = file_view(path).model_at(hit.line)
+    for command in model.commands if model is not None else ():
+        span = command.span
+        if (span.line, span.column) <= (hit.line, hit.column) < (span.end_line, span.end_column):
+            return " ".join([*command.wrappers, command.text])
+    return hit.text
 
 
 def compare(run: Run, pair: Pair) -> PairResult:
@@ -635,7 +924,9 @@ def file_view(path: str) -> FileView:
     text = Path(path).read_text(encoding="utf-8", errors="replace")
     dockerfile = parse(text, path, Options(context_dir=str(Path(path).parent)))
     rows = tuple((ins.span.line, ins.span.end_line, ins.text, ins.stage_index) for ins in dockerfile.instructions)
-    return FileView(text, rows, frozenset(stage.index for stage in dockerfile.shipped_stages()), dockerfile.instructions, dockerfile)
+    return FileView(
+        text, rows, frozenset(stage.index for stage in dockerfile.shipped_stages()), dockerfile.instructions, dockerfile
+    )
 
 
 def _percent(value: float | None) -> str:
@@ -645,10 +936,14 @@ def _percent(value: float | None) -> str:
 def markdown(run: Run, results: Sequence[PairResult], corpus: Path, examples: int = 0) -> str:
     compared = run.compared()
     lines = [
-        f"Corpus: `{corpus}`, {len(run.files)} files; compared {len(compared)} "
-        f"(hadolint could not parse {len(run.hadolint_failed)}, dflint could not read {len(run.dflint_failed)}).",
-        f"Tools: {run.hadolint_version or 'hadolint'} ({run.hadolint_seconds:.1f} s, one process per file); "
-        f"{run.dflint_version or 'dflint'} ({run.dflint_seconds:.1f} s, one process).",
+        (
+            f"Corpus: `{corpus}`, {len(run.files)} files; compared {len(compared)} "
+            f"(hadolint could not parse {len(run.hadolint_failed)}, dflint could not read {len(run.dflint_failed)})."
+        ),
+        (
+            f"Tools: {run.hadolint_version or 'hadolint'} ({run.hadolint_seconds:.1f} s, one process per file); "
+            f"{run.dflint_version or 'dflint'} ({run.dflint_seconds:.1f} s, one process)."
+        ),
         "",
         "| dflint | hadolint | both | only hadolint | only dflint | agreement | unexplained |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -657,7 +952,8 @@ def markdown(run: Run, results: Sequence[PairResult], corpus: Path, examples: in
         pair = result.pair
         dflint = "+".join(pair.dflint) + (f" [{pair.scope_label}]" if pair.scope_label else "")
         if not result.available:
-            lines.append(f"| {dflint} (not built) | {'+'.join(pair.hadolint)} | – | {len(result.only_hadolint)} | – | – | – |")
+            hadolint = "+".join(pair.hadolint)
+            lines.append(f"| {dflint} (not built) | {hadolint} | – | {len(result.only_hadolint)} | – | – | – |")
             continue
         lines.append(
             f"| {dflint} | {'+'.join(pair.hadolint)} | {len(result.both)} | {len(result.only_hadolint)} | "
@@ -667,9 +963,11 @@ def markdown(run: Run, results: Sequence[PairResult], corpus: Path, examples: in
         findings_there = sum(1 for path in run.hadolint_failed if run.dflint.get(path))
         lines += [
             "",
-            f"hadolint stopped with a parse error (DL1000) on {len(run.hadolint_failed)} files; dflint linted "
-            f"{len(run.hadolint_failed) - len(set(run.hadolint_failed) & set(run.dflint_failed))} of them "
-            f"({findings_there} with findings of the mapped rules).",
+            (
+                f"hadolint stopped with a parse error (DL1000) on {len(run.hadolint_failed)} files; dflint linted "
+                f"{len(run.hadolint_failed) - len(set(run.hadolint_failed) & set(run.dflint_failed))} of them "
+                f"({findings_there} with findings of the mapped rules)."
+            ),
         ]
     if examples:
         lines += ["", *example_lines(run, results, examples)]

@@ -57,7 +57,7 @@ def sample_run() -> tuple[object, list[object]]:
 
 @pytest.mark.parametrize("key", sorted(FLOORS), ids=lambda key: f"{key[0]}-{'+'.join(key[1])}")
 def test_agreement_floor(sample_run: tuple[object, list[object]], key: tuple[str, tuple[str, ...]]) -> None:
-    run, results = sample_run
+    _, results = sample_run
     result = next((r for r in results if (r.pair.dflint[0], r.pair.hadolint) == key), None)
     assert result is not None, f"{key} is not a pair in benchmarks/differential.py"
     if not result.available:
@@ -74,7 +74,9 @@ def test_skips_cleanly_without_hadolint(monkeypatch: pytest.MonkeyPatch, capsys:
     assert "hadolint not found" in capsys.readouterr().out
 
 
-def test_skips_cleanly_without_corpus(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_skips_cleanly_without_corpus(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     monkeypatch.setattr(differential, "find_hadolint", lambda: "/bin/true")
     assert differential.main(["--corpus", str(tmp_path / "absent")]) == 0
     assert "no corpus" in capsys.readouterr().out
