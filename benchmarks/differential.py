@@ -447,7 +447,7 @@ PAIRS: tuple[Pair, ...] = (
             BUILD_STAGE,
             Reason(
                 "dflint",
-                "a RUN of two commands: DF312 allows two (DL3059.hs's intent); hadolint in practice flags single-command RUNs only",
+                "a two-command RUN: DF312 allows two (as DL3059.hs intends); hadolint in practice flags only single-command RUNs",
                 lambda where: (
                     where.model is not None
                     and where.previous is not None
