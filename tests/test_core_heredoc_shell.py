@@ -21,6 +21,8 @@ def test_shell_with_options_runs_the_heredoc(command_line: str) -> None:
     assert names[-2:] == ["apt-get", "apt-get"]
 
 
-@pytest.mark.parametrize("command_line", ["<<EOF bash -c 'echo hi'", "<<EOF bash -ec 'echo hi'", "<<EOF bash script.sh", "<<EOF python3 -u"])
+@pytest.mark.parametrize(
+    "command_line", ["<<EOF bash -c 'echo hi'", "<<EOF bash -ec 'echo hi'", "<<EOF bash script.sh", "<<EOF python3 -u"]
+)
 def test_other_readers_do_not_run_the_heredoc(command_line: str) -> None:
     assert "apt-get" not in _names(f"RUN {command_line}\napt-get update\nEOF\n")
