@@ -5,7 +5,7 @@ Flags `ADD` of a remote source that is not pinned:
 - a git repository (`https://…/repo.git#ref`, `git@host:org/repo.git`, `github.com/org/repo`) whose
   ref is not a full commit hash and that has no `--checksum=<commit>`.
 
-hadolint has no equivalent (its DL3020 only says to prefer `COPY`); BuildKit verifies
+hadolint has no equivalent (its ADD rule only says to prefer `COPY`); BuildKit verifies
 `--checksum` but does not ask for it.
 
 ## Why is this bad?

@@ -58,6 +58,9 @@ exec-form RUNs). Neither changes what gets installed. Other managers get no auto
 - [uv: Caching](https://docs.astral.sh/uv/concepts/cache/)
 - [Poetry: configuration, `cache-dir`](https://python-poetry.org/docs/configuration/#cache-dir)
 - [Docker: RUN --mount=type=cache](https://docs.docker.com/reference/dockerfile/#run---mounttypecache)
+- hadolint [DL3019](https://github.com/hadolint/hadolint/wiki/DL3019) (apk),
+  [DL3032](https://github.com/hadolint/hadolint/wiki/DL3032) (yum),
+  [DL3040](https://github.com/hadolint/hadolint/wiki/DL3040) (dnf); Trivy DS-0015, DS-0019, DS-0025, DS-0027
 """
 
 from __future__ import annotations
