@@ -571,7 +571,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(("DF507",), ("DL3045",), reasons=(Reason("dflint", "ADD (hadolint checks COPY only)", instruction(r"^ADD\b")),)),
     # runtime and security
     Pair(
-        ("DF601",),
+        ("DF601", "DF609"),
         ("DL3025",),
         reasons=(
             Reason(
@@ -590,6 +590,8 @@ PAIRS: tuple[Pair, ...] = (
     Pair(("DF603",), ("DL3011",)),
     Pair(("DF605",), ("DL3044",)),
     Pair(("DF606",), ("DL3043",)),
+    Pair(("DF610",), ("DL3048",)),
+    Pair(("DF611",), ("DL4005",)),
     Pair(
         ("DF620",),
         ("DL3002",),
