@@ -2,7 +2,9 @@
 Flags a `RUN` that replaces `/bin/sh` with a link to another shell (`ln -sf /bin/bash /bin/sh`).
 
 This is hadolint's DL4005. hadolint flags any `ln` with `/bin/sh` among its arguments; dflint only
-flags the ones that write `/bin/sh` (the link's name), not a link that points at it.
+flags the ones that write `/bin/sh` (the link's name), not a link that points at it. A stage whose
+base has no shell at all (`scratch`, a distroless image) is left alone: there the link adds a shell
+(often BusyBox copied from another stage) rather than replacing one.
 
 ## Why is this bad?
 Every later `RUN`, and every program in the image that calls `system()` or `/bin/sh -c`, silently
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
+from dflint.model import Dockerfile, Stage, split_image
 from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
@@ -46,6 +48,8 @@ _SHELL_PATHS = ("/bin/sh", "/usr/bin/sh")
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage in dockerfile.stages:
+        if _shellless_base(dockerfile, stage):
+            continue
         for _instruction, command in stage.commands():
             if command.name != "ln":
                 continue
@@ -59,6 +63,15 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 f' program in the image gets that shell; use `SHELL ["{operands[0]}", "-c"]` for the Dockerfile instead',
                 stage=stage.name,
             )
+
+
+def _shellless_base(dockerfile: Dockerfile, stage: Stage) -> bool:
+    """The stage is built on `scratch` or a distroless image, which have no /bin/sh to replace."""
+    root = dockerfile.root_image(stage)
+    if root is None:
+        return False
+    name = split_image(root)[0].lower()
+    return name == "scratch" or "distroless" in name
 
 
 def _operands(args: tuple[str | None, ...]) -> list[str] | None:
