@@ -50,6 +50,7 @@ installed.
 - [pip: `--no-cache-dir` and `PIP_NO_CACHE_DIR`](https://pip.pypa.io/en/stable/cli/pip/#cmdoption-no-cache-dir)
 - [uv: Caching](https://docs.astral.sh/uv/concepts/cache/)
 - [Docker: RUN --mount=type=cache](https://docs.docker.com/reference/dockerfile/#run---mounttypecache)
+- [hadolint DL3042](https://github.com/hadolint/hadolint/wiki/DL3042)
 """
 
 from __future__ import annotations
