@@ -343,7 +343,13 @@ def fix_file(
 
 
 def write_atomically(
-    path: str, original: bytes, data: bytes, expected: Structure, options: ParseOptions | None = None, *, display_path: str | None = None
+    path: str,
+    original: bytes,
+    data: bytes,
+    expected: Structure,
+    options: ParseOptions | None = None,
+    *,
+    display_path: str | None = None,
 ) -> None:
     """Replace `path` (through symlinks) with `data`, or raise InputError and leave it untouched.
 
@@ -426,7 +432,10 @@ def unified_diff(outcome: FixOutcome) -> str:
     if not outcome.changed:
         return ""
     lines = difflib.unified_diff(
-        outcome.original.splitlines(keepends=True), outcome.fixed.splitlines(keepends=True), fromfile=outcome.path, tofile=outcome.path
+        outcome.original.splitlines(keepends=True),
+        outcome.fixed.splitlines(keepends=True),
+        fromfile=outcome.path,
+        tofile=outcome.path,
     )
     out: list[str] = []
     for line in lines:

@@ -97,9 +97,17 @@ def test_read_only_file_is_reported_and_kept(tmp_path: Path) -> None:
 def test_json_fix_carries_positions_and_file_line_endings(tmp_path: Path) -> None:
     path = tmp_path / "Dockerfile"
     path.write_bytes(b"FROM python:3.11-slim\r\nRUN pip install torch==2.4.0\r\n")
-    code, out, _ = run("--select", "DF301", "--format", "json", str(path))
+    _, out, _ = run("--select", "DF301", "--format", "json", str(path))
     edit = json.loads(out)["findings"][0]["fix"]["edits"][0]
-    assert edit == {"start": 38, "end": 38, "replacement": " --no-cache-dir", "line": 2, "column": 16, "end_line": 2, "end_column": 16}
+    assert edit == {
+        "start": 38,
+        "end": 38,
+        "replacement": " --no-cache-dir",
+        "line": 2,
+        "column": 16,
+        "end_line": 2,
+        "end_column": 16,
+    }
 
 
 # --- safe and unsafe, with a rule made for the test -----------------------------------------------
@@ -113,7 +121,12 @@ def _shout(dockerfile: Dockerfile, options: object) -> Iterator[Finding]:
             fix = Fix.unsafe("Say it louder", Edit.replace(instruction.arguments_span, instruction.arguments.upper()))
             yield Finding(META, instruction.keyword_span, "quiet echo", fix=fix)
         if instruction.keyword_text == "run":
-            yield Finding(META, instruction.keyword_span, "lower-case", fix=Fix.safe("Upper-case", Edit.replace(instruction.keyword_span, "RUN")))
+            yield Finding(
+                META,
+                instruction.keyword_span,
+                "lower-case",
+                fix=Fix.safe("Upper-case", Edit.replace(instruction.keyword_span, "RUN")),
+            )
 
 
 @pytest.fixture
@@ -139,8 +152,10 @@ def test_unsafe_fixes_need_the_flag(tmp_path: Path, shout: None) -> None:
 
 def test_sarif_fix_carries_regions_and_file_line_endings(tmp_path: Path) -> None:
     path = tmp_path / "Dockerfile"
-    path.write_bytes(b"FROM ubuntu:22.04\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\r\n    && echo ok\r\n")
-    code, out, _ = run("--select", "DF302", "--format", "sarif", str(path))
+    path.write_bytes(
+        b"FROM ubuntu:22.04\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\r\n    && echo ok\r\n"
+    )
+    _, out, _ = run("--select", "DF302", "--format", "sarif", str(path))
     results = json.loads(out)["runs"][0]["results"]
     (fix,) = results[0]["fixes"]
     (replacement,) = fix["artifactChanges"][0]["replacements"]

@@ -159,7 +159,10 @@ def test_a_fix_that_changes_the_structure_is_refused_and_the_others_apply() -> N
     assert outcome.fixed == "FROM x\nRUN a ok\n"
     assert [f.code for f in outcome.applied] == ["DF906"]
     assert [(e.line, e.message) for e in outcome.result.errors] == [
-        (1, "DF905 fix 'split' not applied: it would change the file's structure (2 instructions in 1 stage before, 3 instructions in 1 stage after)")
+        (
+            1,
+            "DF905 fix 'split' not applied: it would change the file's structure (2 instructions in 1 stage before, 3 instructions in 1 stage after)",
+        )
     ]
     assert [f.code for f in outcome.result.findings] == ["DF905"]
 
@@ -171,9 +174,10 @@ def test_a_fix_that_breaks_parsing_is_refused() -> None:
 
     outcome = fix_source("FROM x\nRUN a", "Dockerfile", Settings(), [synthetic("DF907", unfinished)], None, unsafe=True)
     assert outcome.fixed == outcome.original
-    assert "DF907 fix 'continue' not applied: it would change the file's structure (2 instructions in 1 stage before, a parse error after)" in [
-        e.message for e in outcome.result.errors
-    ]
+    assert (
+        "DF907 fix 'continue' not applied: it would change the file's structure (2 instructions in 1 stage before, a parse error after)"
+        in [e.message for e in outcome.result.errors]
+    )
 
 
 def test_a_file_with_parse_errors_is_not_fixed() -> None:
@@ -222,7 +226,10 @@ def _leftovers(directory: Path) -> list[str]:
         (DIRTY.replace("\n", "\r\n").encode(), CLEAN.replace("\n", "\r\n").encode()),
         (codecs.BOM_UTF8 + DIRTY.encode(), codecs.BOM_UTF8 + CLEAN.encode()),
         (DIRTY.rstrip("\n").encode(), CLEAN.rstrip("\n").encode()),
-        (codecs.BOM_UTF8 + DIRTY.replace("\n", "\r\n").rstrip("\r\n").encode(), codecs.BOM_UTF8 + CLEAN.replace("\n", "\r\n").rstrip("\r\n").encode()),
+        (
+            codecs.BOM_UTF8 + DIRTY.replace("\n", "\r\n").rstrip("\r\n").encode(),
+            codecs.BOM_UTF8 + CLEAN.replace("\n", "\r\n").rstrip("\r\n").encode(),
+        ),
     ],
     ids=["lf", "crlf", "bom", "no-final-newline", "bom-crlf-no-final-newline"],
 )

@@ -16,7 +16,8 @@ from dflint.testing import fix_fixture, fixed_fixture, fixture_dockerfile, lint_
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(
-    [p for p in FIXTURES.glob("DF*/*.Dockerfile")] + [p.parent for p in FIXTURES.glob("DF*/*/Dockerfile") if p.parent.parent.parent == FIXTURES]
+    [p for p in FIXTURES.glob("DF*/*.Dockerfile")]
+    + [p.parent for p in FIXTURES.glob("DF*/*/Dockerfile") if p.parent.parent.parent == FIXTURES]
 )
 PAIRS = [case for case in CASES if fixed_fixture(case).is_file()]
 
@@ -60,11 +61,14 @@ def test_only_fixable_rules_offer_fixes(path: Path) -> None:
 
 
 def test_every_fixable_rule_has_a_before_after_fixture() -> None:
-    missing = [rule.meta.code for rule in all_rules() if rule.meta.fixable and not any(p.parent.name == rule.meta.code for p in PAIRS)]
+    missing = [
+        rule.meta.code for rule in all_rules() if rule.meta.fixable and not any(p.parent.name == rule.meta.code for p in PAIRS)
+    ]
     assert not missing, f"fixable rules without a fixtures/<CODE>/<case>.Dockerfile.fixed: {', '.join(missing)}"
 
 
 def test_every_fixed_file_has_its_fixture() -> None:
-    orphans = [p for p in FIXTURES.glob("DF*/**/*.fixed") if not fixture_dockerfile(p.with_name(p.name[: -len(".fixed")])).is_file()]
+    orphans = [
+        p for p in FIXTURES.glob("DF*/**/*.fixed") if not fixture_dockerfile(p.with_name(p.name[: -len(".fixed")])).is_file()
+    ]
     assert not orphans, orphans
-

@@ -131,7 +131,18 @@ IMAGES = [
     "rockylinux:9",
     "${BASE}",
 ]
-PACKAGES = ["torch==2.4.0", "numpy", "opencv-python", "opencv-python==4.10.0.84", "fastapi", "gcc", "build-essential", "curl", "git", "$PKG"]
+PACKAGES = [
+    "torch==2.4.0",
+    "numpy",
+    "opencv-python",
+    "opencv-python==4.10.0.84",
+    "fastapi",
+    "gcc",
+    "build-essential",
+    "curl",
+    "git",
+    "$PKG",
+]
 COMMANDS = [
     "pip install {p}",
     "pip3 install --no-cache-dir {p}",
@@ -159,7 +170,10 @@ KEYWORDS = ["RUN", "run", "Run"]
 
 @st.composite
 def run_instruction(draw: st.DrawFn) -> str:
-    commands = [draw(st.sampled_from(COMMANDS)).format(p=" ".join(draw(st.lists(st.sampled_from(PACKAGES), min_size=1, max_size=3)))) for _ in range(draw(st.integers(1, 4)))]
+    commands = [
+        draw(st.sampled_from(COMMANDS)).format(p=" ".join(draw(st.lists(st.sampled_from(PACKAGES), min_size=1, max_size=3))))
+        for _ in range(draw(st.integers(1, 4)))
+    ]
     keyword = draw(st.sampled_from(KEYWORDS))
     style = draw(st.sampled_from(["plain", "plain", "sh-c", "heredoc", "mount"]))
     if style == "heredoc":
@@ -227,7 +241,9 @@ def dockerfile(draw: st.DrawFn) -> tuple[bytes, str]:
     return bom + text.encode("utf-8"), text
 
 
-@settings(max_examples=int(os.environ.get("DFLINT_FIX_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("DFLINT_FIX_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(dockerfile())
 def test_fixing_generated_dockerfiles_keeps_every_property(generated: tuple[bytes, str]) -> None:
     _, text = generated
