@@ -463,18 +463,16 @@ def pip_config_disables(command: ShellCommand) -> bool:
     return "set" in rest and any(value.endswith(".no-cache-dir") for value in rest)
 
 
-_ARCHIVES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz")
-
-
 def downloads_nothing(op: PackageOp) -> bool:
-    """An install of local files only (`pip install /wheels/*.whl`, or local projects with
-    `--no-deps` / `--no-index`): nothing is downloaded, so nothing lands in the cache. A local
-    project without `--no-deps` still downloads its dependencies."""
+    """An install of local wheels only (`pip install /wheels/*.whl`, a wheelhouse built in another
+    stage), or of local files with `--no-deps` / `--no-index`: nothing is downloaded, so nothing
+    lands in the cache. A local project or source archive (`dist/app-1.0.tar.gz`) without
+    `--no-deps` still downloads its dependencies, and building it fetches its build requirements."""
     if not op.packages or op.files or any(r.kind != "path" for r in op.packages):
         return False
     if op.has_flag("--no-deps", "--no-index", "--offline"):
         return True
-    return all((r.raw or "").lower().endswith(_ARCHIVES) for r in op.packages)
+    return all((r.raw or "").lower().endswith(".whl") for r in op.packages)
 
 
 def _is_pip_install(op: PackageOp) -> bool:
