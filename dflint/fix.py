@@ -7,11 +7,12 @@ times. Two edits conflict when their ranges overlap, when both insert at the sam
 one inserts strictly inside the other's range; edits that only touch are applied in order.
 
 The fixed text must parse to the same structure as the original (instruction count, stages, their
-names, the stages they are built FROM, and no parse error): a fix that would change it is refused
-(not applied, reported as an input error naming it) and the pass is redone without it. Writing goes through a temporary file in the same directory that is read
-back and re-parsed before `os.replace` puts it in place, so a failure never leaves a partial file.
-The file keeps its line endings (edits bring `\\n`; a CRLF file gets `\\r\\n`), UTF-8 byte-order
-mark, trailing newline (or its absence) and mode.
+names, the stages they are built FROM, the kind of each instruction, and no parse error): a fix that
+would change it is refused (not applied, reported as an input error naming it) and the pass is redone
+without it. Writing goes through a temporary file in the same directory that is read back and
+re-parsed before `os.replace` puts it in place, so a failure never leaves a partial file. The file
+keeps its line endings (edits bring `\\n`; a CRLF file gets `\\r\\n`), UTF-8 byte-order mark,
+trailing newline (or its absence) and mode.
 """
 
 from __future__ import annotations
