@@ -6,7 +6,10 @@ import fnmatch
 import os
 from collections.abc import Iterator, Sequence
 
-PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
+PATTERNS = (
+    "Dockerfile", "Dockerfile.*", "Dockerfile-*", "Dockerfile_*", "dockerfile", "dockerfile.*", "dockerfile-*",
+    "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*",
+)
 SKIP_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 
 

@@ -25,7 +25,7 @@ from dflint.engine import FileResult, lint_bytes, lint_file, lint_source
 from dflint.model import Span
 from dflint.source import InputError
 
-NO_DOCKERFILE = "directory has no Dockerfile (looked for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile)"
+NO_DOCKERFILE = "directory has no Dockerfile (looked for Dockerfile, Dockerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile, *.dockerfile, Containerfile)"
 
 
 @dataclass(frozen=True, slots=True)
