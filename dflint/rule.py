@@ -40,7 +40,9 @@ class RuleMeta:
 
     @property
     def url(self) -> str:
-        return f"https://github.com/dflint/dflint/blob/main/docs/rules/{self.code}.md"
+        from dflint import HOMEPAGE
+
+        return f"{HOMEPAGE}/blob/main/docs/rules/{self.code}.md"
 
 
 @dataclass(frozen=True, slots=True, order=True)

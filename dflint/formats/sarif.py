@@ -17,11 +17,12 @@ from urllib.parse import quote
 from dflint import __version__
 from dflint.baseline import fingerprints
 from dflint.engine import FileResult
+from dflint import HOMEPAGE
 from dflint.formats._common import group, is_relative, report_path, uri
 from dflint.rule import Finding, Severity
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://github.com/dflint/dflint"
+INFORMATION_URI = HOMEPAGE
 FINGERPRINT_KEY = "dflint/v1"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.STYLE: "note"}
 
