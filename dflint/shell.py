@@ -72,7 +72,7 @@ class ScriptReader:
         fixed: Span | None = None,
     ) -> None:
         self.source = source
-        self.data = source.encode("utf-8")
+        self.data = source.encode("utf-8", "surrogatepass")  # text from the API may hold lone surrogates
         self.ascii = len(self.data) == len(source)
         self.base = base  # file offset of the script's first character
         self.file_span = file_span  # file offsets → Span
@@ -94,7 +94,7 @@ class ScriptReader:
             offsets = [0] * (len(self.data) + 1)
             position = 0
             for index, char in enumerate(self.source):
-                size = len(char.encode("utf-8"))
+                size = len(char.encode("utf-8", "surrogatepass"))
                 for k in range(size):
                     offsets[position + k] = index
                 position += size
@@ -417,5 +417,5 @@ def parse_exec_form(
 
 def tree_has_error(source: str) -> bool:
     """True when the parser could not read the script cleanly."""
-    tree: Any = _parser().parse(source.encode("utf-8"))
+    tree: Any = _parser().parse(source.encode("utf-8", "surrogatepass"))
     return bool(tree.root_node.has_error)
