@@ -145,12 +145,19 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     if serves_notebooks(dockerfile):
         return  # a notebook image is a workbench for the full frameworks, not an inference server
     cpu_torch: set[int] = set()  # stages (by index) where a CPU torch is already installed
+    gpu_by_stage: dict[int, bool | None] = {}  # gpu_stage reads the whole chain: once per stage, not per install
+
+    def gpu_of(stage: Stage) -> bool | None:
+        if stage.index not in gpu_by_stage:
+            gpu_by_stage[stage.index] = gpu_stage(dockerfile, stage)
+        return gpu_by_stage[stage.index]
+
     for install_group in _groups(dockerfile):
         first = install_group[0]
         stage, instruction, op = first.stage, first.instruction, first.op
-        gpu = gpu_stage(dockerfile, stage)
+        gpu = gpu_of(stage)
         if first.via is not None and first.via.stage_index is not None and gpu is not True:
-            gpu = gpu_stage(dockerfile, dockerfile.stages[first.via.stage_index])  # the image it is copied into
+            gpu = gpu_of(dockerfile.stages[first.via.stage_index])  # the image it is copied into
         cpu_index = _cpu_index(op, instruction)
         torch_family: list[tuple[Install, _Entry]] = []
         for install in install_group:

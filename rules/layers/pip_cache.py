@@ -58,7 +58,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.layers._caches import config_disabled_before, heavy_savings, index_urls, kept_in_layer, stages_shipping
+from dflint.rules.layers._caches import heavy_savings, index_urls, kept_in_layer, pip_config_disables, stages_shipping
 
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
@@ -83,9 +83,11 @@ class Options:
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     shipping: dict[str, tuple[int, ...]] = {}
+    first_disabling = _first_config_disabling(dockerfile)
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
-            config_disabled = config_disabled_before(dockerfile, stage, instruction)
+            disabling = first_disabling[stage.index]
+            config_disabled = disabling is not None and disabling < instruction.index
             for writer in kept_in_layer(instruction, config_disabled):
                 op = writer.op
                 if op is None or writer.key not in ("pip", "uv") or op.program.startswith("uv ") and op.program != "uv pip":
@@ -93,6 +95,20 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 if not options.include_build_stages and not _ships(dockerfile, stage, writer.directories, shipping):
                     continue
                 yield _finding(dockerfile, stage, op, writer.directories)
+
+
+def _first_config_disabling(dockerfile: Dockerfile) -> dict[int, int | None]:
+    """Per stage, the index of the first instruction of its chain (the stages it is built FROM,
+    then its own) that turns pip's cache off with `pip config set`; what `config_disabled_before`
+    answers for one instruction, worked out once per stage so that a long stage stays linear.
+    A stage is built FROM an earlier one, so its chain's instructions come first in the file."""
+    first: dict[int, int | None] = {}
+    for stage in dockerfile.stages:
+        own = next((i.index for i in stage.instructions if any(pip_config_disables(c) for c in i.commands)), None)
+        inherited = first.get(stage.base_stage) if stage.base_stage is not None else None
+        candidates = [index for index in (inherited, own) if index is not None]
+        first[stage.index] = min(candidates) if candidates else None
+    return first
 
 
 def _ships(dockerfile: Dockerfile, stage: Stage, directories: tuple[str, ...], memo: dict[str, tuple[int, ...]]) -> bool:
