@@ -198,8 +198,8 @@ def pip_argument(test: Callable[[str | None, str], bool]) -> Test:
     return matches
 
 
-def absolute_workdir_before(where: Where) -> bool:
-    """An absolute WORKDIR is already in force in the stage (or a stage it is built FROM)."""
+def workdir_before(where: Where) -> bool:
+    """A WORKDIR was already set earlier in the stage (or in a stage it is built FROM)."""
     if where.model is None or where.model.stage_index is None or where.dockerfile is None:
         return False
     stage = where.dockerfile.stages[where.model.stage_index]
@@ -207,7 +207,7 @@ def absolute_workdir_before(where: Where) -> bool:
         for instruction in ancestor.instructions:
             if ancestor is stage and instruction.index >= where.model.index:
                 break
-            if instruction.keyword == "WORKDIR" and instruction.arguments.strip().strip("\"'").startswith(("/", "$")):
+            if instruction.keyword == "WORKDIR":
                 return True
     return False
 
@@ -229,7 +229,22 @@ def from_differs_only_in_case(where: Where) -> bool:
     return any(stage.name and stage.name != wanted and stage.name.lower() == wanted.lower() for stage in where.dockerfile.stages)
 
 
+def only_tree_copied(where: Where) -> bool:
+    """The stage ships only through `COPY --from=<stage> /usr/local …`-style copies of whole trees,
+    which do not carry the package caches under /var or /root."""
+    df = where.dockerfile
+    if where.model is None or where.model.stage_index is None or df is None:
+        return False
+    final = df.final_stage()
+    return final is not None and where.model.stage_index not in {stage.index for stage in df.ancestry(final)}
+
+
 BUILD_STAGE = Reason("hadolint", "a build-only stage: this dflint rule checks only what ships", in_build_stage)
+TREE_COPIED = Reason(
+    "hadolint",
+    "the stage ships only a copied tree (`COPY --from=builder /usr/local …`), which does not carry the cache",
+    only_tree_copied,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +294,17 @@ PAIRS: tuple[Pair, ...] = (
     # stages and base images
     Pair(("DF103",), ("DL3006",), reasons=(ARG_IN_FROM, STAGE_FROM_ARG, PLACEHOLDER_IMAGE)),
     Pair(("DF104",), ("DL3007",), reasons=(ARG_IN_FROM,)),
-    Pair(("DF106",), ("DL3029",)),
+    Pair(
+        ("DF106",),
+        ("DL3029",),
+        reasons=(
+            Reason(
+                "hadolint",
+                "a stage named for its platform (`AS base-amd64`) or a `$BUILDPLATFORM` flag: BuildKit allows both",
+                instruction(r"(?i)(\bAS\s+\S*(amd64|arm64|x86_64|aarch64|linux|windows|arm)|--platform=\$)"),
+            ),
+        ),
+    ),
     Pair(("DF107",), ("DL3065",)),
     Pair(("DF109",), ("DL3024",)),
     Pair(("DF110",), ("DL3063",)),
@@ -304,6 +329,7 @@ PAIRS: tuple[Pair, ...] = (
         ("DL3042",),
         reasons=(
             BUILD_STAGE,
+            TREE_COPIED,
             Reason(
                 "hadolint",
                 "cache removed in the same RUN (`pip cache purge`, `rm -rf ~/.cache/pip`)",
@@ -318,8 +344,15 @@ PAIRS: tuple[Pair, ...] = (
             Reason("dflint", "`uv pip` (hadolint does not know uv)", pointed(r"\buv\s+pip\b")),
             Reason(
                 "dflint",
-                "pip run by path (`/opt/venv/bin/pip`): hadolint matches the bare name only",
-                pointed(r"^\S*/pip[\d.]*\s"),
+                "pip by path or through a variable (`/opt/venv/bin/pip`, `python$PY -m pip`): hadolint wants the bare name",
+                lambda where: bool(
+                    re.match(r"(\w+=\S*\s+)*(sudo\s+)?(\S*/pip|\S*\$\S*\s+-m\s+pip)", command_text(where.path, where.hit))
+                ),
+            ),
+            Reason(
+                "hadolint",
+                "local wheels only (`pip install /wheels/*.whl`): nothing is downloaded, so nothing is cached",
+                pip_argument(lambda value, text: (value or text).endswith(".whl")),
             ),
         ),
     ),
@@ -328,6 +361,7 @@ PAIRS: tuple[Pair, ...] = (
         ("DL3009",),
         reasons=(
             BUILD_STAGE,
+            TREE_COPIED,
             Reason("hadolint", "`apt-get dist-clean` removes the lists (apt ≥ 2.7)", instruction(r"\bapt(-get)? dist-clean\b")),
             CLEANUP_SCRIPT,
             HEREDOC_BODY,
@@ -361,6 +395,7 @@ PAIRS: tuple[Pair, ...] = (
         scope_label="apk",
         reasons=(
             BUILD_STAGE,
+            TREE_COPIED,
             Reason(
                 "hadolint",
                 "cache removed in the same RUN (`rm -rf /var/cache/apk/*`)",
@@ -373,8 +408,8 @@ PAIRS: tuple[Pair, ...] = (
             ),
             Reason(
                 "dflint",
-                "`apk update` writes the index to /var/cache/apk even when `apk add` has `--no-cache`",
-                pointed(r"^apk\s+(-\S+\s+)*update\b"),
+                "`apk update`/`apk upgrade` write the index to /var/cache/apk (hadolint checks `apk add` only)",
+                pointed(r"^apk\s+(-\S+\s+)*(update|upgrade)\b"),
             ),
         ),
     ),
@@ -385,8 +420,10 @@ PAIRS: tuple[Pair, ...] = (
         scope_label="yum/dnf/microdnf",
         reasons=(
             BUILD_STAGE,
+            TREE_COPIED,
             Reason("hadolint", "`microdnf clean all` (hadolint wants `dnf clean all`)", instruction(r"microdnf\s+clean\s+all")),
             Reason("hadolint", "a cache mount on the package cache (`--mount=type=cache`)", instruction(r"--mount=type=cache")),
+            Reason("dflint", "`dnf groupinstall` installs too (hadolint checks `install` only)", pointed(r"\bgroup\s*install\b")),
         ),
     ),
     Pair(
@@ -496,7 +533,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(
         ("DF401",),
         ("DL3013",),
-        scope=r"^(sudo\s+)?(\S*/)?(pip[\d.]*|pipx|\S*python[\d.]*\s+-m\s+pip|\$\{?\w+\}?\s+-m\s+pip)\s",
+        scope=r"^(\w+=\S*\s+)*(sudo\s+)?(\S*/)?(pip[\d.]*|pipx|\S*python[\d.]*\s+-m\s+pip|\$\{?\w+\}?\s+-m\s+pip)\s",
         scope_label="pip",
         reasons=(
             Reason(
@@ -515,12 +552,14 @@ PAIRS: tuple[Pair, ...] = (
                 pip_argument(lambda value, text: bool(re.match(r"[.~/]|\S+\.whl$", value or text))),
             ),
             Reason(
-                "dflint", "a range (`>=`, `~=`, `<`) is a pin for hadolint (DL3013.hs `versionSymbols`)", pointed(r"[<>~!]=?|,")
+                "dflint",
+                "a range (`>=`, `~=`, `==1.*`) is a pin for hadolint (DL3013.hs `versionSymbols`)",
+                pointed(r"[<>~!]=?|,|\*"),
             ),
             Reason(
                 "dflint",
                 "pip run by path or a variable (`/opt/venv/bin/pip`, `${PYTHON} -m pip`)",
-                lambda where: bool(re.match(r"(sudo\s+)?[/.$]", command_text(where.path, where.hit))),
+                lambda where: bool(re.match(r"(\w+=\S*\s+)*(sudo\s+)?[/.$]", command_text(where.path, where.hit))),
             ),
             Reason("dflint", "a VCS URL at a branch or tag (`@main`, `@v1.0.32`), not a commit", pointed(r"git\+")),
             Reason(
@@ -546,6 +585,11 @@ PAIRS: tuple[Pair, ...] = (
                 "`yarn global add` (hadolint checks npm only)",
                 lambda where: command_text(where.path, where.hit).startswith("yarn"),
             ),
+            Reason(
+                "dflint",
+                "npm run by path (`/usr/bin/npm`): hadolint matches the bare name only",
+                lambda where: command_text(where.path, where.hit).startswith("/"),
+            ),
         ),
     ),
     Pair(("DF405",), ("DL3028",)),
@@ -557,8 +601,8 @@ PAIRS: tuple[Pair, ...] = (
         reasons=(
             Reason(
                 "hadolint",
-                "an absolute WORKDIR is already in force (BuildKit's WorkdirRelativePath semantics)",
-                absolute_workdir_before,
+                "an earlier WORKDIR already set the directory (BuildKit's WorkdirRelativePath semantics)",
+                workdir_before,
             ),
         ),
     ),
@@ -614,6 +658,11 @@ PAIRS: tuple[Pair, ...] = (
                 instruction(r"(?i)^(ARG|ENV)\s+\w*username"),
             ),
             Reason("hadolint", "empty value (`ENV NPM_TOKEN=`): nothing is stored", instruction(r"^(ARG|ENV)\s+\w+=\s*$")),
+            Reason(
+                "hadolint",
+                "the name only contains a secret-like word (`TOKENIZERS_PARALLELISM`, `TS_DISABLE_TOKEN_AUTHORIZATION`)",
+                instruction(r"(?i)^(ARG|ENV)\s+\w*(tokeni[sz]|token_auth|secret_?(dir|file|path)|password_?(file|path))"),
+            ),
         ),
     ),
     Pair(("DF622",), ("DL3004",)),
