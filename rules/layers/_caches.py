@@ -93,8 +93,22 @@ def absolute(path: str, cwd: str | None) -> str | None:
     if path.startswith(("/", "~", "$HOME", "${HOME}")):
         return path
     if cwd is None or cwd.startswith("/<"):
-        return None
+        return posixpath.join(_UNKNOWN_DIR, path)  # under a directory dflint does not know
     return posixpath.join(cwd, path)
+
+
+_UNKNOWN_DIR = "/<unknown-directory>"
+
+
+def _may_reach(path: str, directory: str) -> bool:
+    """Whether `path` (relative to an unknown directory) can be `directory` or one above it:
+    `cache` can be /var/cache, `./miniforge3.sh` cannot be anything under /var/cache."""
+    relative = posixpath.normpath(path[len(_UNKNOWN_DIR) + 1 :])
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    if not parts or ".." in parts or _GLOB.search(relative):
+        return True
+    target = [part for part in normalise(directory).split("/") if part]
+    return any(target[start : start + len(parts)] == parts for start in range(len(target)))
 
 
 def removed_paths(command: ShellCommand) -> list[str | None] | None:
@@ -181,6 +195,9 @@ def removes(command: ShellCommand, directories: tuple[str, ...]) -> bool | None:
     for path in paths:
         if path is None:
             unknown = True
+            continue
+        if path.startswith(_UNKNOWN_DIR + "/"):
+            unknown = unknown or any(_may_reach(path, directory) for directory in directories)
             continue
         for directory in directories:
             if covers(path, directory) or _clears_contents(path, directory):
