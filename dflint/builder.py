@@ -395,7 +395,9 @@ class _Builder:
         return source
 
     def _requirements_file(self, image_path: str, constraint: bool, state: _StageState, depth: int = 0) -> RequirementsFile:
-        copies = state.copies + self._run_mounts  # a RUN's bind mounts shadow what is in the image
+        # A RUN's bind mounts shadow what is in the image (no copy of the list without them: a
+        # long stage would pay for every COPY before it on each `pip install -r`).
+        copies = state.copies + self._run_mounts if self._run_mounts else state.copies
         context_path, status, reason = map_image_path(image_path, copies, self.context)
         if status in ("not-from-context", "not-copied"):
             inline = _inline_copy(image_path, copies)

@@ -5,6 +5,7 @@ commands that compile."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -322,6 +323,32 @@ def removed_later(install: Install, stages: tuple[Stage, ...]) -> Instruction | 
                 if op.verb == "remove" and FAMILY.get(op.manager) == family and any(r.name == install.name for r in op.packages):
                     return instruction
     return None
+
+
+class LaterRemovals:
+    """`removed_later` for every install of the same stages: the stages are read once, so a rule
+    that asks for each of its findings stays linear in the size of the file."""
+
+    def __init__(self, stages: tuple[Stage, ...]) -> None:
+        self._position: dict[int, int] = {}  # id(instruction) → its place in `stages` order
+        self._removals: dict[tuple[str | None, str | None], list[tuple[int, Instruction]]] = {}
+        for position, instruction in enumerate(instruction for stage in stages for instruction in stage.instructions):
+            self._position.setdefault(id(instruction), position)
+            for op in instruction.packages:
+                if op.verb != "remove":
+                    continue
+                for name in {requirement.name for requirement in op.packages}:
+                    places = self._removals.setdefault((FAMILY.get(op.manager), name), [])
+                    if not places or places[-1][0] != position:
+                        places.append((position, instruction))
+
+    def __call__(self, install: Install) -> Instruction | None:
+        position = self._position.get(id(install.instruction))
+        if position is None:
+            return None
+        places = self._removals.get((FAMILY.get(install.op.manager), install.name), [])
+        index = bisect_right(places, position, key=lambda place: place[0])
+        return places[index][1] if index < len(places) else None
 
 
 # -- compiling ---------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ from collections.abc import Iterator
 
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
-from dflint.rules.contents._build_deps import build_tool, removed_in_same_run, removed_later, shipped_installs, size_text, where
+from dflint.rules.contents._build_deps import LaterRemovals, build_tool, removed_in_same_run, shipped_installs, size_text, where
 
 META = RuleMeta(
     code="DF201",
@@ -67,7 +67,7 @@ META = RuleMeta(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    shipped = dockerfile.shipped_stages()
+    removed_later = LaterRemovals(dockerfile.shipped_stages())
     for install in shipped_installs(dockerfile, files=True):
         tool = build_tool(install.op.manager, install.name)
         if tool is None or removed_in_same_run(install):
@@ -78,7 +78,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         subject = (
             f"`{install.requirement.raw or install.name}` ({described}) installed by `{install.op.program}` in {stage.label}"
         )
-        later = removed_later(install, shipped) if install.via is None else None
+        later = removed_later(install) if install.via is None else None
         tail = (
             f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
             if later is not None

@@ -49,9 +49,9 @@ from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
 from dflint.rules.contents._build_deps import (
     DevPackage,
+    LaterRemovals,
     dev_package,
     removed_in_same_run,
-    removed_later,
     shipped_installs,
     size_text,
 )
@@ -65,12 +65,12 @@ META = RuleMeta(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    shipped = dockerfile.shipped_stages()
+    removed_later = LaterRemovals(dockerfile.shipped_stages())
     for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
         package = dev_package(install.op.manager, install.name)
         if package is None or removed_in_same_run(install) or install.requirement.span is None:
             continue
-        later = removed_later(install, shipped) if install.via is None else None
+        later = removed_later(install) if install.via is None else None
         tail = (
             f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
             if later is not None
