@@ -635,7 +635,17 @@ PAIRS: tuple[Pair, ...] = (
     Pair(("DF605",), ("DL3044",)),
     Pair(("DF606",), ("DL3043",)),
     Pair(("DF610",), ("DL3048",)),
-    Pair(("DF611",), ("DL4005",)),
+    Pair(
+        ("DF611",),
+        ("DL4005",),
+        reasons=(
+            Reason(
+                "dflint",
+                'an exec-form RUN (`RUN ["ln", …]`): hadolint reads shell-form RUNs only',
+                instruction(r"^RUN\s+(--\S+\s+)*\["),
+            ),
+        ),
+    ),
     Pair(
         ("DF620",),
         ("DL3002",),
