@@ -12,6 +12,7 @@ offset is its offset in the file.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,19 @@ def _parser() -> Parser:
 
 
 SpanOf = Callable[[int, int], Span]
+
+# Any character beyond the Basic Multilingual Plane (four bytes in UTF-8).
+_ASTRAL = re.compile(rb"[\xf0-\xf4][\x80-\xbf]{3}")
+_ASTRAL_STAND_IN = "\U00010000".encode()  # LINEAR B SYLLABLE B008 A: a letter, four bytes too
+
+
+def _parser_safe(data: bytes) -> bytes:
+    """The bytes tree-sitter-bash parses, with every astral character replaced by one of the same
+    length. tree-sitter-bash 0.25.1 reads out of bounds on a high code point after `{` (`{` then
+    U+E0000, say, an emoji tag) and crashes the process now and then; a stand-in letter keeps every
+    offset and the script's structure (the shell gives these characters no meaning), and words are
+    still read from the original bytes."""
+    return _ASTRAL.sub(_ASTRAL_STAND_IN, data) if max(data, default=0) >= 0xF0 else data
 
 
 class ScriptReader:
@@ -112,7 +126,7 @@ class ScriptReader:
 
     # -- walking ---------------------------------------------------------------------------
     def read(self) -> list[ShellCommand]:
-        tree = _parser().parse(self.data)
+        tree = _parser().parse(self.data if self.ascii else _parser_safe(self.data))
         self._walk(tree.root_node, conditional=False, in_pipeline=False)
         return self.commands
 
@@ -417,5 +431,5 @@ def parse_exec_form(
 
 def tree_has_error(source: str) -> bool:
     """True when the parser could not read the script cleanly."""
-    tree: Any = _parser().parse(source.encode("utf-8", "surrogatepass"))
+    tree: Any = _parser().parse(_parser_safe(source.encode("utf-8", "surrogatepass")))
     return bool(tree.root_node.has_error)

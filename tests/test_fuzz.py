@@ -289,7 +289,12 @@ def test_command_line_exit_codes(data: bytes) -> None:
 
 # -- every crash found so far, and the corners they live in ---------------------------------------
 
-REGRESSIONS: tuple[str, ...] = ()
+REGRESSIONS: tuple[str, ...] = (
+    # tree-sitter-bash read out of bounds on a high code point after `{`: a segfault, now and then
+    # (tests/test_core_astral.py); found by test_random_dockerfile_text's structured Dockerfiles.
+    "FROM ubuntu\r\nSHELL [\"powershell\", \"-Command\"]\r\nRUN gcc \x18~\U0001ea2a\u00cd{\U00086433 $(nproc)\r\n",
+    "FROM a\nRUN yum | \U000147a2\u00a5{\U00105508\u00bb @\U0003a63a\x1f\U0006f4b2\ucbf1\u00de\n",
+)
 EDGE_CASES = (
     "FROM a\nRUN \\",  # a continuation at the end of the file
     "FROM a\nRUN <<EOF\napt-get install -y gcc\n",  # an unterminated heredoc
