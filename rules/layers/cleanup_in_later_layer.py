@@ -87,7 +87,11 @@ class _Installed:
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    kept: list[Writer] = []
+    # Writers kept in earlier layers, grouped by what `_cleans` reads of them (kind, key,
+    # directories), so that each command is judged once per kind of leftover, not once per RUN
+    # that left one: a long stage stays linear. Each writer keeps its place in the order kept.
+    kept: dict[tuple[str, str, tuple[str, ...]], list[tuple[int, Writer]]] = {}
+    kept_count = 0
     installed: list[_Installed] = []
     counted: set[int] = set()  # writers whose size a finding already carries (no double counting)
     for stage in layer_chain(dockerfile):
@@ -96,12 +100,13 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             own_installs = list(_installs(instruction))
             for position, command in enumerate(instruction.commands):
                 ops = ops_of(instruction, command)
-                stale = [
-                    w
-                    for w in kept
-                    if _cleans(command, ops, w, instruction)
-                    and not _own_write_before(command, ops, own_writers, position, instruction)
-                ]
+                stale_places: list[tuple[int, Writer]] = []
+                for group in kept.values():
+                    if _cleans(command, ops, group[0][1], instruction) and not _own_write_before(
+                        command, ops, own_writers, position, instruction
+                    ):
+                        stale_places.extend(group)
+                stale = [w for _, w in sorted(stale_places, key=lambda place: place[0])]
                 if stale:
                     fresh = [w for w in stale if id(w) not in counted]
                     counted.update(id(w) for w in stale)
@@ -109,7 +114,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 removed = _removed_packages(ops, installed, own_installs, position)
                 if removed:
                     yield _package_finding(stage.label, stage.name, command, ops, removed)
-            kept.extend(w for w in own_writers if cleaned_after(w, instruction) is False)
+            for w in own_writers:
+                if cleaned_after(w, instruction) is False:
+                    kept.setdefault((w.kind, w.key, w.directories), []).append((kept_count, w))
+                    kept_count += 1
             installed.extend(item for item in own_installs if not _removed_in_same_run(item, instruction))
 
 
