@@ -327,6 +327,17 @@ def test_regressions_and_edge_cases(text: str, context: str) -> None:
     lint_raw(text.encode("utf-8", "surrogatepass"), context)
 
 
+def test_python_warnings_never_reach_the_user(context: str) -> None:
+    """A near-JSON `CMD ['a\\;']` is read with ast.literal_eval, which warns of the escape
+    (a SyntaxWarning, shown by default from Python 3.12 on); found by fuzzing."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lint_text("FROM a\nCMD ['echo', 'a\\;', '\\d']\nENTRYPOINT ['x\\ y']\n", context)
+    assert not caught, [str(warning.message) for warning in caught]
+
+
 @requires_corpus
 def test_corpus_files_as_they_are(context: str) -> None:
     """Corpus files unmutated (every fifth; all of them on a longer run)."""

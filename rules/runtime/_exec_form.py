@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import warnings
 
 from dflint.model import Instruction
 
@@ -43,7 +44,9 @@ def why_invalid(text: str) -> str:
 def repaired(text: str) -> list[str] | None:
     """The list of strings the text evidently means (Python-style quotes accepted), or None."""
     try:
-        value = ast.literal_eval(text)
+        with warnings.catch_warnings():  # `'a\;'` warns of an invalid escape: Python's business, not the user's
+            warnings.simplefilter("ignore")
+            value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
     if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
