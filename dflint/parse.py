@@ -10,25 +10,19 @@ continuation lines (comment and empty lines inside a continuation are dropped), 
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from dflint.model import (
-    BASE_WORKDIR,
     Directive,
     Dockerfile,
     Flag,
     Heredoc,
-    Instruction,
     ParseError,
-    Span,
-    Stage,
 )
 from dflint.positions import LineIndex
-from dflint.variables import PREDEFINED_ARGS, expand
 
 KEYWORDS = frozenset(
     "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT VOLUME USER WORKDIR ARG ONBUILD "
