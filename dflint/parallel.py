@@ -133,7 +133,8 @@ def _portable(settings: Settings) -> tuple[dict[str, Any], frozenset[str]]:
 
 def _restore(portable: tuple[dict[str, Any], frozenset[str]]) -> Settings:
     state, proxies = portable
-    return Settings(**{name: MappingProxyType(value) if name in proxies else value for name, value in state.items()})
+    restored: dict[str, Any] = {name: MappingProxyType(value) if name in proxies else value for name, value in state.items()}
+    return Settings(**restored)
 
 
 __all__ = ["available_cpus", "default_jobs", "lint_files", "portable_result"]

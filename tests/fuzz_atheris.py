@@ -25,7 +25,7 @@ with atheris.instrument_imports(include=["dflint"]):
     RULES = list(all_rules())  # rule modules are imported here, so they are instrumented too
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from tests.test_fuzz import check_result  # noqa: E402
+from tests.test_fuzz import check_result
 
 SETTINGS = Settings(select=tuple(rule.meta.code for rule in RULES), max_bytes=0)
 CONTEXT = tempfile.mkdtemp(prefix="dflint-fuzz-context-")

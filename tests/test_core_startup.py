@@ -22,7 +22,7 @@ def test_word_splitting_matches_dockerfile_parse() -> None:
     for text in ['a "b c" d\\ e', "'x y' $A ${B:-c}", "--chown=1:1 src/ /dst/", ""]:
         assert list(WordSplitter(text).split(dequote=True)) == list(Official(text).split(dequote=True))
         assert list(WordSplitter(text).split(dequote=False)) == list(Official(text).split(dequote=False))
-    for text in ['A=1 B="two words" C=\\"x', "LEGACY value with spaces", 'PATH=/opt/bin:$PATH']:
+    for text in ['A=1 B="two words" C=\\"x', "LEGACY value with spaces", "PATH=/opt/bin:$PATH"]:
         assert extract_key_values(False, {}, {}, text) == official_pairs(False, {}, {}, text)
 
 

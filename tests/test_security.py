@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.corpus import corpus_files
 from dflint.cli import main
 from dflint.engine import Settings, lint_source
 from dflint.registry import all_rules
+from tests.corpus import corpus_files
 
 ROOT = Path(__file__).resolve().parents[1]
 EVERY_RULE = ",".join(rule.meta.code for rule in all_rules())
@@ -153,7 +153,9 @@ def test_python_tags_in_a_config_are_an_error(tmp_path: Path, document: str, no_
 
 
 def test_no_unsafe_yaml_loader_in_the_source() -> None:
-    unsafe = re.compile(r"yaml\.(load|load_all|unsafe_load|full_load)\(|Loader=yaml\.(Loader|UnsafeLoader|FullLoader)|yaml\.Unsafe")
+    unsafe = re.compile(
+        r"yaml\.(load|load_all|unsafe_load|full_load)\(|Loader=yaml\.(Loader|UnsafeLoader|FullLoader)|yaml\.Unsafe"
+    )
     for path in sorted((ROOT / "dflint").rglob("*.py")) + sorted((ROOT / "rules").rglob("*.py")):
         assert not unsafe.search(path.read_text(encoding="utf-8")), path
 
