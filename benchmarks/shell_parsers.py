@@ -263,9 +263,7 @@ class _LineReader:
         self.continuation = re.compile(re.escape(escape) + r"[ \t]*$")
 
     def _skip_ignorable(self) -> None:
-        while self.pos < len(self.lines) and (
-            not self.lines[self.pos].strip() or _is_comment(self.lines[self.pos])
-        ):
+        while self.pos < len(self.lines) and (not self.lines[self.pos].strip() or _is_comment(self.lines[self.pos])):
             self.pos += 1
 
     def logical_line(self) -> tuple[int, str] | None:
@@ -636,10 +634,7 @@ def render_summary(bench: Benchmark) -> list[str]:
         f"tree-sitter {_version('tree-sitter')}, tree-sitter-bash {_version('tree-sitter-bash')}"
     )
     if bench.bash_version is not None:
-        versions += (
-            f"; reference: `bash -n` (bash {bench.bash_version}) "
-            f"rejects {len(bench.bash_rejects)} of the bodies"
-        )
+        versions += f"; reference: `bash -n` (bash {bench.bash_version}) rejects {len(bench.bash_rejects)} of the bodies"
     bodies = (
         f"Bodies: {len(bench.bodies)} (shell form {stats.kinds['shell']}, heredoc script "
         f"{stats.kinds['heredoc']}, command with an inline heredoc "

@@ -33,7 +33,9 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 
 
 class _StageState:
-    def __init__(self, index: int, args: dict[str, str | None], envs: dict[str, str | None], workdir: str | None, shell: tuple[str, ...]) -> None:
+    def __init__(
+        self, index: int, args: dict[str, str | None], envs: dict[str, str | None], workdir: str | None, shell: tuple[str, ...]
+    ) -> None:
         self.index = index
         self.args = args
         self.envs = envs
@@ -60,7 +62,9 @@ def build(text: str, path: str, index: LineIndex, lexed: _Lexed, options: Option
 
 
 class _Builder:
-    def __init__(self, text: str, index: LineIndex, lexed: _Lexed, options: Options, context: BuildContext | None, errors: list[ParseError]) -> None:
+    def __init__(
+        self, text: str, index: LineIndex, lexed: _Lexed, options: Options, context: BuildContext | None, errors: list[ParseError]
+    ) -> None:
         self.text = text
         self.index = index
         self.lexed = lexed
@@ -138,7 +142,11 @@ class _Builder:
         flags, position = split_flags(raw, keyword_text, self.index)
         arguments = raw.logical[position:].rstrip()
         arguments_start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
-        json_args = json_arguments(arguments) if keyword in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME", "HEALTHCHECK") else None
+        json_args = (
+            json_arguments(arguments)
+            if keyword in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME", "HEALTHCHECK")
+            else None
+        )
         env = state.env() if state is not None else MappingProxyType(dict(self.global_env))
         workdir = state.workdir if state is not None else None
         span = self.index.span(raw.start, raw.end)
@@ -152,7 +160,11 @@ class _Builder:
             ops = []
             self._run_mounts = _bind_mounts(flags, env, workdir, raw.first_line + 1)
             for command in commands:
-                ops.extend(package_extraction.extract(command, lambda image_path, constraint: self._requirements_file(image_path, constraint, state)))
+                ops.extend(
+                    package_extraction.extract(
+                        command, lambda image_path, constraint: self._requirements_file(image_path, constraint, state)
+                    )
+                )
             self._run_mounts = []
             package_ops = tuple(ops)
         elif keyword == "ONBUILD" and not onbuild:
@@ -238,7 +250,9 @@ class _Builder:
             try:
                 pairs = extract_key_values(False, {}, {}, instruction.arguments) if instruction.arguments.strip() else []
             except (ValueError, IndexError):
-                self.errors.append(ParseError(instruction.span.line, f"ENV: cannot read '{instruction.arguments.strip()}' (use ENV key=value)"))
+                self.errors.append(
+                    ParseError(instruction.span.line, f"ENV: cannot read '{instruction.arguments.strip()}' (use ENV key=value)")
+                )
                 return
             scope = dict(env)
             for name, value in pairs:
@@ -277,13 +291,19 @@ class _Builder:
         sources = tuple(value for value in values[:-1] if value is not None)
         if instruction.keyword == "ADD" and any("://" in source or source.startswith("git@") for source in sources):
             from_context = False
-        inline = tuple((heredoc.marker, heredoc.body) for heredoc in instruction.heredocs) if instruction.flag("from") is None else ()
+        inline = (
+            tuple((heredoc.marker, heredoc.body) for heredoc in instruction.heredocs) if instruction.flag("from") is None else ()
+        )
         unknown = any(value is None for value in values[:-1])
         return Copy(sources, destination, from_context, instruction.span.line, inline, unknown)
 
     # -- FROM and global ARGs --------------------------------------------------------------------
     def _from(
-        self, raw: _Raw, position: int, stages: list[tuple[Instruction, _StageState, dict[str, object]]], stage_keys: dict[str, int]
+        self,
+        raw: _Raw,
+        position: int,
+        stages: list[tuple[Instruction, _StageState, dict[str, object]]],
+        stage_keys: dict[str, int],
     ) -> tuple[Instruction, _StageState, dict[str, object]]:
         flags, start = split_flags(raw, raw.keyword_text, self.index)
         words = raw.logical[start:].split()
@@ -330,7 +350,14 @@ class _Builder:
 
     # -- RUN ------------------------------------------------------------------------------------
     def _commands(
-        self, raw: _Raw, position: int, arguments: str, json_args: tuple[str, ...] | None, env: Mapping[str, str | None], workdir: str | None, span: Span
+        self,
+        raw: _Raw,
+        position: int,
+        arguments: str,
+        json_args: tuple[str, ...] | None,
+        env: Mapping[str, str | None],
+        workdir: str | None,
+        span: Span,
     ) -> list[ShellCommand]:
         if json_args is not None:
             start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
@@ -346,7 +373,9 @@ class _Builder:
         source = self._shell_source(raw, start)
         return parse_script(source, start, self.index.span, env, workdir)
 
-    def _heredoc_commands(self, raw: _Raw, arguments: str, start: int, env: Mapping[str, str | None], workdir: str | None) -> list[ShellCommand]:
+    def _heredoc_commands(
+        self, raw: _Raw, arguments: str, start: int, env: Mapping[str, str | None], workdir: str | None
+    ) -> list[ShellCommand]:
         """`RUN <<EOF` runs the body as a script; `RUN bash <<EOF` too; `RUN python3 <<EOF` or
         `RUN cat <<EOF > f` feed it to another program, so the body holds no shell commands."""
         command_line = _blank_markers(self._shell_source(raw, start)[: raw.logical_end - start])
@@ -407,17 +436,31 @@ class _Builder:
             return RequirementsFile(image_path, None, status, reason, constraint)
         return self._read_requirements(image_path, context_path, constraint, depth, state)
 
-    def _inline_requirements(self, image_path: str, copy: tuple[str, int], constraint: bool, state: _StageState, depth: int) -> RequirementsFile:
+    def _inline_requirements(
+        self, image_path: str, copy: tuple[str, int], constraint: bool, state: _StageState, depth: int
+    ) -> RequirementsFile:
         """A requirements file written by a heredoc COPY: read from the Dockerfile itself."""
         body, line = copy
         requirements, includes = package_extraction.parse_requirements_text(body, image_path)
         nested: list[RequirementsFile] = []
         if depth < _MAX_INCLUDE_DEPTH:
             for include, is_constraint, _line in includes:
-                nested.append(self._requirements_file(_image_path(include, posixpath.dirname(image_path)), is_constraint, state, depth + 1))
-        return RequirementsFile(image_path, None, "read", f"read from the heredoc of the COPY on line {line}", constraint, tuple(requirements), tuple(nested))
+                nested.append(
+                    self._requirements_file(_image_path(include, posixpath.dirname(image_path)), is_constraint, state, depth + 1)
+                )
+        return RequirementsFile(
+            image_path,
+            None,
+            "read",
+            f"read from the heredoc of the COPY on line {line}",
+            constraint,
+            tuple(requirements),
+            tuple(nested),
+        )
 
-    def _read_requirements(self, image_path: str | None, context_path: str, constraint: bool, depth: int, state: _StageState | None = None) -> RequirementsFile:
+    def _read_requirements(
+        self, image_path: str | None, context_path: str, constraint: bool, depth: int, state: _StageState | None = None
+    ) -> RequirementsFile:
         if self.context is None:
             return RequirementsFile(image_path, context_path, "unreadable", "no build context", constraint)
         try:
@@ -432,10 +475,20 @@ class _Builder:
                     # an absolute path names a file in the image, not in the context
                     nested.append(self._requirements_file(posixpath.normpath(include), is_constraint, state, depth + 1))
                     continue
-                relative = posixpath.normpath(posixpath.join(posixpath.dirname(context_path), include)) if not include.startswith("/") else include
+                relative = (
+                    posixpath.normpath(posixpath.join(posixpath.dirname(context_path), include))
+                    if not include.startswith("/")
+                    else include
+                )
                 nested.append(self._read_requirements(None, relative, is_constraint, depth + 1, state))
         return RequirementsFile(
-            image_path, context_path, "read", f"read from the build context ({context_path})", constraint, tuple(requirements), tuple(nested),
+            image_path,
+            context_path,
+            "read",
+            f"read from the build context ({context_path})",
+            constraint,
+            tuple(requirements),
+            tuple(nested),
             package_extraction.requirements_index_urls(text),
         )
 

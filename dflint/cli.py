@@ -54,30 +54,89 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
 
 @main.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True, help="Output format.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "style"]), default=None, help="Lowest severity that makes the exit code 1 [default: warning].")
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "style"]),
+    default=None,
+    help="Lowest severity that makes the exit code 1 [default: warning].",
+)
 @click.option("--select", multiple=True, help="Rules to run (codes, names or prefixes such as DF3; comma-separated or repeated).")
 @click.option("--ignore", multiple=True, help="Rules to skip (codes, names or prefixes).")
 @click.option("--target", default=None, help="The build target: the stage that ships (default: the last stage).")
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="A build argument, as for `docker build`.")
-@click.option("--context", "context_dir", type=click.Path(file_okay=False), default=None, help="Build context directory (default: each Dockerfile's own directory).")
+@click.option(
+    "--context",
+    "context_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Build context directory (default: each Dockerfile's own directory).",
+)
 @click.option("--stdin-filename", default=None, help="The path to report (and resolve context from) when reading `-`.")
 @click.option("--exclude", multiple=True, help="Glob of files or directories to skip when searching directories.")
-@click.option("--max-file-size", type=int, default=10_000_000, show_default=True, help="Largest Dockerfile read, in bytes (0: no limit).")
+@click.option(
+    "--max-file-size", type=int, default=10_000_000, show_default=True, help="Largest Dockerfile read, in bytes (0: no limit)."
+)
 @click.option("--no-color", is_flag=True, help="Never colour the output (also: NO_COLOR).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, metavar="N", help="Worker processes (0: one per CPU) [default: one per CPU for many files, 1 for a few].")
-@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the files (with `-`: print the fixed text on stdout).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Worker processes (0: one per CPU) [default: one per CPU for many files, 1 for a few].",
+)
+@click.option(
+    "--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the files (with `-`: print the fixed text on stdout)."
+)
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff and write nothing; exit 1 when something would change.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, help="Configuration file for every input (.dflint.yaml or pyproject.toml) instead of the one found upward from each file.")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff and write nothing; exit 1 when something would change.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Configuration file for every input (.dflint.yaml or pyproject.toml) instead of the one found upward from each file.",
+)
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection (how opt-in rules such as DF690 are enabled).")
+@click.option(
+    "--extend-select",
+    multiple=True,
+    help="Rules to run in addition to the selection (how opt-in rules such as DF690 are enabled).",
+)
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too (for pre-commit).")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write the report to this file instead of stdout.")
-@click.option("--statistics", is_flag=True, help="Print how many findings each rule produced instead of the findings (text or json).")
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the report to this file instead of stdout.",
+)
+@click.option(
+    "--statistics", is_flag=True, help="Print how many findings each rule produced instead of the findings (text or json)."
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary, no notes.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, help="Report only findings that are not in this baseline file.")
-@click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False), default=None, help="Record every current finding in this baseline file and exit 0 (unless an input error).")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Report only findings that are not in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record every current finding in this baseline file and exit 0 (unless an input error).",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -128,7 +187,11 @@ def check(
     )
     try:
         selected_rules(Settings(select=overrides.select or (), extend_select=overrides.extend_select, ignore=overrides.ignore))
-        inputs = list(plan(paths or (".",), Resolver(overrides), exclude=exclude, stdin_filename=stdin_filename, force_exclude=force_exclude))
+        inputs = list(
+            plan(
+                paths or (".",), Resolver(overrides), exclude=exclude, stdin_filename=stdin_filename, force_exclude=force_exclude
+            )
+        )
     except ConfigError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_ERROR)
@@ -148,7 +211,9 @@ def check(
 
         count = baseline.write(write_baseline_file, results)
         if not quiet:
-            click.echo(f"dflint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_file}", err=True)
+            click.echo(
+                f"dflint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_file}", err=True
+            )
     elif baseline_file:
         from dflint import baseline
 
@@ -203,7 +268,9 @@ def _lint(inputs: Sequence[Any], jobs: int | None = None) -> list[Any]:
     from dflint.inputs import lint
     from dflint.parallel import lint_files
 
-    return lint(inputs, read_stdin=sys.stdin.buffer.read, batch=lambda paths, settings, rules: lint_files(paths, settings, rules, jobs))
+    return lint(
+        inputs, read_stdin=sys.stdin.buffer.read, batch=lambda paths, settings, rules: lint_files(paths, settings, rules, jobs)
+    )
 
 
 def _fix_inputs(inputs: Sequence[Any], unsafe: bool, write: bool) -> list[Any]:
@@ -267,7 +334,11 @@ def _fix_summary(outcomes: Sequence[Any], unsafe: bool, *, dry_run: bool = False
     remaining = [finding for outcome in outcomes for finding in outcome.result.findings]
     verb = "Would apply" if dry_run else "Applied"
     remain = "would remain" if dry_run else ("remains" if len(remaining) == 1 else "remain")
-    done = f"{verb} {_plural(applied, 'fix')} in {_plural(files, 'file')}" if applied else ("No fix would apply" if dry_run else "No fixes applied")
+    done = (
+        f"{verb} {_plural(applied, 'fix')} in {_plural(files, 'file')}"
+        if applied
+        else ("No fix would apply" if dry_run else "No fixes applied")
+    )
     summary = f"{done}; {_plural(len(remaining), 'finding')} {remain}"
     hidden = 0 if unsafe else sum(1 for finding in remaining if wanted(finding.fix, True) and not wanted(finding.fix, False))
     if hidden:
@@ -311,7 +382,12 @@ def rules_command(output_format: str) -> None:
     from tabulate import tabulate
 
     rows = [
-        (r.meta.code, r.meta.name, str(r.meta.severity), ("[*] " if r.meta.fixable else "") + ("(opt-in) " if not r.meta.default_enabled else "") + r.meta.summary)
+        (
+            r.meta.code,
+            r.meta.name,
+            str(r.meta.severity),
+            ("[*] " if r.meta.fixable else "") + ("(opt-in) " if not r.meta.default_enabled else "") + r.meta.summary,
+        )
         for r in rules
     ]
     click.echo(tabulate(rows, headers=["code", "name", "severity", "summary"], tablefmt="simple"))

@@ -146,8 +146,16 @@ def map_image_path(image_path: str, copies: list[Copy], context: BuildContext | 
             if candidate is None:
                 continue
             if not copy.from_context:
-                return None, "not-from-context", f"'{image_path}' comes from a COPY/ADD on line {copy.line} that does not read the build context"
+                return (
+                    None,
+                    "not-from-context",
+                    f"'{image_path}' comes from a COPY/ADD on line {copy.line} that does not read the build context",
+                )
             return candidate, "found", f"copied on line {copy.line}"
         if copy.unknown_sources and (image_path == destination or image_path.startswith(destination.rstrip("/") + "/")):
-            return None, "unresolved", f"'{image_path}' may come from the COPY/ADD on line {copy.line}, whose source depends on an unknown variable"
+            return (
+                None,
+                "unresolved",
+                f"'{image_path}' may come from the COPY/ADD on line {copy.line}, whose source depends on an unknown variable",
+            )
     return None, "not-copied", f"no COPY or ADD puts '{image_path}' into the image from the build context"

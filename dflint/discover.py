@@ -7,8 +7,17 @@ import os
 from collections.abc import Iterator, Sequence
 
 PATTERNS = (
-    "Dockerfile", "Dockerfile.*", "Dockerfile-*", "Dockerfile_*", "dockerfile", "dockerfile.*", "dockerfile-*",
-    "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*",
+    "Dockerfile",
+    "Dockerfile.*",
+    "Dockerfile-*",
+    "Dockerfile_*",
+    "dockerfile",
+    "dockerfile.*",
+    "dockerfile-*",
+    "*.Dockerfile",
+    "*.dockerfile",
+    "Containerfile",
+    "Containerfile.*",
 )
 SKIP_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 
@@ -34,7 +43,9 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[tupl
         if os.path.isdir(path):
             found = False
             for root, directories, files in os.walk(path):
-                directories[:] = sorted(d for d in directories if d not in SKIP_DIRECTORIES and not excluded(os.path.join(root, d), exclude))
+                directories[:] = sorted(
+                    d for d in directories if d not in SKIP_DIRECTORIES and not excluded(os.path.join(root, d), exclude)
+                )
                 for name in sorted(files):
                     full = os.path.join(root, name)
                     if is_dockerfile_name(name) and not excluded(full, exclude) and not os.path.isdir(full):

@@ -99,7 +99,9 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
         rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
         override = settings.severity_overrides.get(rule.meta.code)
         for finding in rule.check(dockerfile, rule_options):
-            findings.append(dataclasses.replace(finding, path=path, severity=override if override is not None else finding.severity))
+            findings.append(
+                dataclasses.replace(finding, path=path, severity=override if override is not None else finding.severity)
+            )
     return findings
 
 

@@ -167,7 +167,9 @@ class Instruction:
     arguments_span: Span
     text: str  # the original text of the instruction (all its lines, heredoc bodies included)
     stage_index: int | None  # None before the first FROM
-    env: Mapping[str, str | None] = field(default_factory=lambda: EMPTY_ENV)  # ARG/ENV in force here (None: declared, value unknown)
+    env: Mapping[str, str | None] = field(
+        default_factory=lambda: EMPTY_ENV
+    )  # ARG/ENV in force here (None: declared, value unknown)
     workdir: str | None = None  # WORKDIR in force; paths under BASE_WORKDIR are relative to the base image's
     commands: tuple[ShellCommand, ...] = ()
     packages: tuple[PackageOp, ...] = ()

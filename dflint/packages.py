@@ -22,35 +22,158 @@ _FULL_COMMIT = re.compile(r"[0-9a-f]{40}")
 _SIMPLE_PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[([A-Za-z0-9._,\s-]*)\])?\s*(?:(===?|~=|!=|<=|>=|<|>)\s*([^\s;,]+))?")
 
 _APT_VERBS = {
-    "install": "install", "reinstall": "install", "remove": "remove", "purge": "remove", "autoremove": "remove",
-    "update": "update", "upgrade": "upgrade", "dist-upgrade": "upgrade", "full-upgrade": "upgrade",
-    "clean": "clean", "autoclean": "clean", "build-dep": "install", "source": "other",
+    "install": "install",
+    "reinstall": "install",
+    "remove": "remove",
+    "purge": "remove",
+    "autoremove": "remove",
+    "update": "update",
+    "upgrade": "upgrade",
+    "dist-upgrade": "upgrade",
+    "full-upgrade": "upgrade",
+    "clean": "clean",
+    "autoclean": "clean",
+    "build-dep": "install",
+    "source": "other",
 }
 _APK_VERBS = {"add": "install", "del": "remove", "update": "update", "upgrade": "upgrade", "cache": "clean", "fix": "other"}
 _RPM_VERBS = {
-    "install": "install", "groupinstall": "install", "localinstall": "install", "reinstall": "install",
-    "remove": "remove", "erase": "remove", "autoremove": "remove", "groupremove": "remove",
-    "update": "upgrade", "upgrade": "upgrade", "distro-sync": "upgrade", "makecache": "update", "clean": "clean",
+    "install": "install",
+    "groupinstall": "install",
+    "localinstall": "install",
+    "reinstall": "install",
+    "remove": "remove",
+    "erase": "remove",
+    "autoremove": "remove",
+    "groupremove": "remove",
+    "update": "upgrade",
+    "upgrade": "upgrade",
+    "distro-sync": "upgrade",
+    "makecache": "update",
+    "clean": "clean",
 }
-_PIP_VERBS = {"install": "install", "uninstall": "remove", "download": "other", "wheel": "other", "sync": "sync", "compile": "other", "cache": "clean"}
-_CONDA_VERBS = {"install": "install", "create": "install", "update": "upgrade", "upgrade": "upgrade", "remove": "remove", "uninstall": "remove", "clean": "clean"}
+_PIP_VERBS = {
+    "install": "install",
+    "uninstall": "remove",
+    "download": "other",
+    "wheel": "other",
+    "sync": "sync",
+    "compile": "other",
+    "cache": "clean",
+}
+_CONDA_VERBS = {
+    "install": "install",
+    "create": "install",
+    "update": "upgrade",
+    "upgrade": "upgrade",
+    "remove": "remove",
+    "uninstall": "remove",
+    "clean": "clean",
+}
 
 # Options that take a value, per manager family (the value is not a package).
 _VALUE_OPTIONS = {
     "apt": {"-o", "--option", "-t", "--target-release", "-c", "--config-file", "-a", "--host-architecture"},
-    "apk": {"--virtual", "-t", "--repository", "-X", "--root", "-p", "--keys-dir", "--repositories-file", "--arch", "--cache-dir"},
-    "rpm": {"--setopt", "--enablerepo", "--disablerepo", "--installroot", "--releasever", "-c", "--config", "--repo", "--repofrompath", "--exclude", "-x", "--nodocs=", "--best="},
-    "pip": {
-        "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url", "--extra-index-url",
-        "-f", "--find-links", "-t", "--target", "--prefix", "--root", "--trusted-host", "--platform",
-        "--python-version", "--implementation", "--abi", "--cache-dir", "--src", "--global-option",
-        "--install-option", "--config-settings", "-C", "--progress-bar", "--log", "--timeout", "--retries", "--proxy",
-        "--upgrade-strategy", "--only-binary", "--no-binary", "--python", "-p", "--index-strategy", "--extra",
-        "--keyring-provider", "--exclude-newer", "--resolution", "--prerelease", "--link-mode", "--cert", "--client-cert",
-        "--report", "--group", "--override", "--build-constraint", "--index", "--default-index", "--torch-backend",
-        "-d", "--dest", "-w", "--wheel-dir", "--log-file", "--exists-action",
+    "apk": {
+        "--virtual",
+        "-t",
+        "--repository",
+        "-X",
+        "--root",
+        "-p",
+        "--keys-dir",
+        "--repositories-file",
+        "--arch",
+        "--cache-dir",
     },
-    "conda": {"-c", "--channel", "-n", "--name", "-p", "--prefix", "--file", "--override-channels=", "--solver", "--repodata-fn", "-f"},
+    "rpm": {
+        "--setopt",
+        "--enablerepo",
+        "--disablerepo",
+        "--installroot",
+        "--releasever",
+        "-c",
+        "--config",
+        "--repo",
+        "--repofrompath",
+        "--exclude",
+        "-x",
+        "--nodocs=",
+        "--best=",
+    },
+    "pip": {
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--trusted-host",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--cache-dir",
+        "--src",
+        "--global-option",
+        "--install-option",
+        "--config-settings",
+        "-C",
+        "--progress-bar",
+        "--log",
+        "--timeout",
+        "--retries",
+        "--proxy",
+        "--upgrade-strategy",
+        "--only-binary",
+        "--no-binary",
+        "--python",
+        "-p",
+        "--index-strategy",
+        "--extra",
+        "--keyring-provider",
+        "--exclude-newer",
+        "--resolution",
+        "--prerelease",
+        "--link-mode",
+        "--cert",
+        "--client-cert",
+        "--report",
+        "--group",
+        "--override",
+        "--build-constraint",
+        "--index",
+        "--default-index",
+        "--torch-backend",
+        "-d",
+        "--dest",
+        "-w",
+        "--wheel-dir",
+        "--log-file",
+        "--exists-action",
+    },
+    "conda": {
+        "-c",
+        "--channel",
+        "-n",
+        "--name",
+        "-p",
+        "--prefix",
+        "--file",
+        "--override-channels=",
+        "--solver",
+        "--repodata-fn",
+        "-f",
+    },
     "poetry": {"--with", "--without", "--only", "-E", "--extras", "-C", "--directory", "--group", "-G", "--source", "--python"},
     "pipenv": {"--python", "--categories", "-r", "--requirements", "--extra-pip-args", "--pypi-mirror"},
     "npm": {"--prefix", "--registry", "--cache", "--omit", "--include", "-w", "--workspace"},
@@ -165,7 +288,9 @@ def _simple(
     if manager == "apk" and verb == "clean":
         operands = []
     packages = tuple(requirement(word) for word in operands) if verb in ("install", "remove", "upgrade") else ()
-    virtual = [value.value for option, value in valued if option in ("--virtual", "-t") and value is not None and manager == "apk"]
+    virtual = [
+        value.value for option, value in valued if option in ("--virtual", "-t") and value is not None and manager == "apk"
+    ]
     if virtual:
         flags.add("--virtual")
     return [PackageOp(manager, verb, packages, frozenset(flags), command, program, verb_word)]
@@ -229,13 +354,23 @@ def _pip(command: ShellCommand, manager: str, program: str, words: list[Word], r
         if option in ("-r", "--requirement", "-c", "--constraint"):
             constraint = option in ("-c", "--constraint")
             if value is None or value.value is None:
-                files.append(RequirementsFile(None, None, "unresolved", "the file name depends on an unknown variable", constraint))
+                files.append(
+                    RequirementsFile(None, None, "unresolved", "the file name depends on an unknown variable", constraint)
+                )
                 continue
             if "://" in value.value:  # pip downloads `-r https://…` itself at build time
-                files.append(RequirementsFile(value.value, None, "not-from-context", f"'{value.value}' is a URL pip downloads at build time", constraint))
+                files.append(
+                    RequirementsFile(
+                        value.value, None, "not-from-context", f"'{value.value}' is a URL pip downloads at build time", constraint
+                    )
+                )
                 continue
             if not value.value.startswith("/") and command.cwd is None:
-                files.append(RequirementsFile(value.value, None, "unresolved", "the working directory depends on an unknown variable", constraint))
+                files.append(
+                    RequirementsFile(
+                        value.value, None, "unresolved", "the working directory depends on an unknown variable", constraint
+                    )
+                )
                 continue
             files.append(resolve(_image_path(value.value, command.cwd), constraint))
     if verb == "sync" and manager == "uv":
@@ -293,8 +428,16 @@ def _other(command: ShellCommand, name: str, words: list[Word]) -> list[PackageO
         rest = words[:at] + words[at + 1 :]
         text = verb_word.value or ""
         verb = {
-            "install": "install", "i": "install", "add": "install", "ci": "install", "sync": "sync",
-            "remove": "remove", "uninstall": "remove", "rm": "remove", "update": "upgrade", "upgrade": "upgrade",
+            "install": "install",
+            "i": "install",
+            "add": "install",
+            "ci": "install",
+            "sync": "sync",
+            "remove": "remove",
+            "uninstall": "remove",
+            "rm": "remove",
+            "update": "upgrade",
+            "upgrade": "upgrade",
         }.get(text, "clean" if text == "cache" else "other")
     operands, flags, _ = _split(rest, options)
     if name == "pipx" or (name == "pipenv" and verb == "install"):
@@ -302,7 +445,11 @@ def _other(command: ShellCommand, name: str, words: list[Word]) -> list[PackageO
     elif name == "poetry" and verb == "install" and text_of(verb_word) == "add":
         packages = tuple(Requirement(w.value, w.value, kind="name", span=w.span) for w in operands)
     else:
-        packages = tuple(Requirement(w.value, w.value, kind="name", span=w.span) for w in operands) if verb in ("install", "remove") else ()
+        packages = (
+            tuple(Requirement(w.value, w.value, kind="name", span=w.span) for w in operands)
+            if verb in ("install", "remove")
+            else ()
+        )
     return [PackageOp(name, verb, packages, frozenset(flags), command, name, verb_word)]
 
 
@@ -336,13 +483,21 @@ def parse_pip_requirement(text: str | None, span: object = None, file: str | Non
         reference = raw.split("#", 1)[0]
         commit = reference.rsplit("@", 1)[-1] if reference.count("@") >= (2 if vcs.group(1) else 1) else ""
         name = vcs.group(1) or _egg(raw)
-        return Requirement(normalise_name(name) if name else None, raw, kind="vcs", pinned=bool(_FULL_COMMIT.fullmatch(commit)), **extra)  # type: ignore[arg-type]
+        return Requirement(
+            normalise_name(name) if name else None, raw, kind="vcs", pinned=bool(_FULL_COMMIT.fullmatch(commit)), **extra
+        )  # type: ignore[arg-type]
     if "://" in raw or raw.startswith((".", "/", "~")) or lowered.endswith((".whl", ".tar.gz", ".zip", ".tar.bz2")):
         name_part = raw.split("@", 1)[0].strip() if " @ " in raw or re.match(r"[A-Za-z0-9._-]+\s*@", raw) else None
-        if "://" in raw and not lowered.split("#")[0].endswith((".whl", ".tar.gz", ".zip", ".tar.bz2")) and "#sha256=" not in lowered:
+        if (
+            "://" in raw
+            and not lowered.split("#")[0].endswith((".whl", ".tar.gz", ".zip", ".tar.bz2"))
+            and "#sha256=" not in lowered
+        ):
             return Requirement(normalise_name(name_part) if name_part else None, raw, kind="url", pinned=False, **extra)  # type: ignore[arg-type]
         name = name_part or _wheel_name(raw)
-        return Requirement(normalise_name(name) if name else None, raw, kind="url" if "://" in raw else "path", pinned=True, **extra)  # type: ignore[arg-type]
+        return Requirement(
+            normalise_name(name) if name else None, raw, kind="url" if "://" in raw else "path", pinned=True, **extra
+        )  # type: ignore[arg-type]
     parsed = _parse_pep508(raw)
     if parsed is None:
         return Requirement(None, raw, kind="unknown", pinned=None, **extra)  # type: ignore[arg-type]
@@ -485,6 +640,16 @@ def parse_requirements_text(text: str, file: str) -> tuple[list[Requirement], li
         requirement_text = entry.split(" --", 1)[0].strip()
         requirement = parse_pip_requirement(requirement_text, file=file, line=start_line)
         if hashed and requirement.kind == "name":
-            requirement = Requirement(requirement.name, requirement.raw, requirement.spec, requirement.extras, requirement.kind, True, None, file, start_line)
+            requirement = Requirement(
+                requirement.name,
+                requirement.raw,
+                requirement.spec,
+                requirement.extras,
+                requirement.kind,
+                True,
+                None,
+                file,
+                start_line,
+            )
         requirements.append(requirement)
     return requirements, includes

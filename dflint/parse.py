@@ -92,9 +92,7 @@ def lex(text: str, index: LineIndex) -> _Lexed:
             continue
         if stripped.startswith("#"):
             match = _DIRECTIVE.fullmatch(stripped) if directives_open else None
-            if match and match.group(1).lower() in DIRECTIVES and not any(
-                d.name == match.group(1).lower() for d in directives
-            ):
+            if match and match.group(1).lower() in DIRECTIVES and not any(d.name == match.group(1).lower() for d in directives):
                 name, value = match.group(1).lower(), match.group(2)
                 start = starts[i] + (len(content) - len(content.lstrip()))
                 directives.append(Directive(name, value, index.span(start, starts[i] + len(content))))
@@ -197,9 +195,7 @@ def _heredoc_markers(logical: str) -> list[re.Match[str]]:
     return found
 
 
-def _lex_heredocs(
-    raw: _Raw, lines: list[str], starts: list[int], i: int, errors: list[ParseError], index: LineIndex
-) -> int:
+def _lex_heredocs(raw: _Raw, lines: list[str], starts: list[int], i: int, errors: list[ParseError], index: LineIndex) -> int:
     total = len(lines)
     for match in _heredoc_markers(raw.logical):
         strip_tabs = match.group(1) == "-"
@@ -228,9 +224,7 @@ def _lex_heredocs(
             raw.last_line = total - 1
             i = total
         body = "\n".join(body_lines) + ("\n" if body_lines else "")
-        raw.heredocs.append(
-            Heredoc(marker, body, index.span(body_start, max(body_start, body_end)), strip_tabs, quoted)
-        )
+        raw.heredocs.append(Heredoc(marker, body, index.span(body_start, max(body_start, body_end)), strip_tabs, quoted))
     return i
 
 
@@ -285,5 +279,3 @@ def json_arguments(arguments: str) -> tuple[str, ...] | None:
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(value)
     return None
-
-

@@ -83,7 +83,9 @@ def index_page(rules: tuple[Rule, ...]) -> str:
     for rule in rules:
         meta = rule.meta
         summary = meta.summary.replace("|", "\\|")
-        lines.append(f"| [{meta.code}](rules/{meta.code}.md) | {meta.name} | {meta.severity} | {'yes' if meta.fixable else ''} | {summary} |")
+        lines.append(
+            f"| [{meta.code}](rules/{meta.code}.md) | {meta.name} | {meta.severity} | {'yes' if meta.fixable else ''} | {summary} |"
+        )
     lines.append("")
     lines.append(f"{len(rules)} rules.")
     return "\n".join(lines) + "\n"

@@ -26,7 +26,28 @@ if TYPE_CHECKING:
 _PARSER: Parser | None = None
 
 # Programs that run the rest of their arguments as a command.
-_PREFIX_COMMANDS = frozenset({"sudo", "env", "nohup", "time", "exec", "nice", "ionice", "stdbuf", "command", "builtin", "eatmydata", "gosu", "su-exec", "chroot", "xargs", "timeout", "tini", "dumb-init"})
+_PREFIX_COMMANDS = frozenset(
+    {
+        "sudo",
+        "env",
+        "nohup",
+        "time",
+        "exec",
+        "nice",
+        "ionice",
+        "stdbuf",
+        "command",
+        "builtin",
+        "eatmydata",
+        "gosu",
+        "su-exec",
+        "chroot",
+        "xargs",
+        "timeout",
+        "tini",
+        "dumb-init",
+    }
+)
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 # Options of prefix commands that take a value (the value is not the command).
 _PREFIX_VALUE_OPTIONS = {
@@ -35,10 +56,37 @@ _PREFIX_VALUE_OPTIONS = {
     "nice": {"-n", "--adjustment"},
     "ionice": {"-c", "-n", "-p"},
     "timeout": {"-s", "--signal", "-k", "--kill-after"},
-    "xargs": {"-I", "-L", "-n", "-P", "-d", "-E", "-s", "-a", "--arg-file", "--max-args", "--max-procs", "--delimiter", "--replace"},
+    "xargs": {
+        "-I",
+        "-L",
+        "-n",
+        "-P",
+        "-d",
+        "-E",
+        "-s",
+        "-a",
+        "--arg-file",
+        "--max-args",
+        "--max-procs",
+        "--delimiter",
+        "--replace",
+    },
     "stdbuf": {"-i", "-o", "-e"},
 }
-_CONDITIONAL_PARENTS = frozenset({"if_statement", "elif_clause", "else_clause", "while_statement", "until_statement", "case_statement", "case_item", "function_definition", "for_statement", "c_style_for_statement"})
+_CONDITIONAL_PARENTS = frozenset(
+    {
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "while_statement",
+        "until_statement",
+        "case_statement",
+        "case_item",
+        "function_definition",
+        "for_statement",
+        "c_style_for_statement",
+    }
+)
 _MAX_DEPTH = 8
 
 
@@ -405,9 +453,7 @@ def _shell_c_script(argv: list[Word]) -> Word | None:
     return None
 
 
-def parse_script(
-    source: str, base: int, file_span: SpanOf, env: Mapping[str, str | None], cwd: str | None
-) -> list[ShellCommand]:
+def parse_script(source: str, base: int, file_span: SpanOf, env: Mapping[str, str | None], cwd: str | None) -> list[ShellCommand]:
     """Parse a script whose first character stands at file offset `base`."""
     return ScriptReader(source, base, file_span, env, cwd).read()
 

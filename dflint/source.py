@@ -49,7 +49,11 @@ def read_path(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 def decode(path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Bytes → text: UTF-8 (a BOM is dropped, as Docker does); anything else is an input error."""
     if max_bytes and len(data) > max_bytes:
-        raise InputError(path, 1, f"input is {len(data) / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:.1f} MB limit (see --max-file-size)")
+        raise InputError(
+            path,
+            1,
+            f"input is {len(data) / 1_000_000:.1f} MB, over the {max_bytes / 1_000_000:.1f} MB limit (see --max-file-size)",
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(path, 1, "file is UTF-16 encoded (it starts with a UTF-16 byte-order mark); save it as UTF-8")
     if data.startswith(codecs.BOM_UTF8):

@@ -74,7 +74,7 @@ BAD_INPUTS = {
     "blank": (b"  \n\n\t\n", 1, "no instructions"),
     "comments": (b"# only a comment\n\n", 1, "no FROM instruction"),
     "binary": (b"\x7fELF\x02\x01\x01\x00\x00\x00", 1, "binary file"),
-    "latin1": (b"FROM alpine\nLABEL a=\"caf\xe9\"\n", 2, "invalid UTF-8 (byte 0xe9 at offset 24)"),
+    "latin1": (b'FROM alpine\nLABEL a="caf\xe9"\n', 2, "invalid UTF-8 (byte 0xe9 at offset 24)"),
     "utf16": ("FROM alpine\n".encode("utf-16"), 1, "UTF-16"),
     "before-from": (b"RUN echo hi\nFROM alpine\n", 1, "RUN before the first FROM"),
     "unknown": (b"FROM alpine\nRUNN echo\n", 2, "unknown instruction 'RUNN'"),
@@ -123,7 +123,16 @@ def test_unreadable_file_is_an_input_error(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_directory_discovery(tmp_path: Path) -> None:
-    for name in ("Dockerfile", "Dockerfile.gpu", "api.Dockerfile", "x.dockerfile", "Containerfile", "README.md", ".git/Dockerfile", "skip/Dockerfile"):
+    for name in (
+        "Dockerfile",
+        "Dockerfile.gpu",
+        "api.Dockerfile",
+        "x.dockerfile",
+        "Containerfile",
+        "README.md",
+        ".git/Dockerfile",
+        "skip/Dockerfile",
+    ):
         write(tmp_path, f"tree/{name}", DIRTY)
     code, document = as_json(str(tmp_path / "tree"), "--exclude", "skip")
     names = sorted(Path(f["file"]).name for f in document["findings"])

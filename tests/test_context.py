@@ -19,7 +19,10 @@ def test_mapping_through_workdir_and_copy_to_dot(tmp_path: Path) -> None:
     (tmp_path / "extra").mkdir()
     (tmp_path / "extra" / "base.txt").write_text("fastapi>=0.110\n")
     (tmp_path / "constraints.txt").write_text("torch==2.4.0\n")
-    found = files(tmp_path, "FROM python:3.11\nWORKDIR /app\nCOPY requirements.txt .\nCOPY extra ./extra\nCOPY constraints.txt .\nRUN pip install -r requirements.txt\n")
+    found = files(
+        tmp_path,
+        "FROM python:3.11\nWORKDIR /app\nCOPY requirements.txt .\nCOPY extra ./extra\nCOPY constraints.txt .\nRUN pip install -r requirements.txt\n",
+    )
     assert [(f.image_path, f.context_path, f.status, f.constraint) for f in found] == [
         ("/app/requirements.txt", "requirements.txt", "read", False),
         (None, "extra/base.txt", "read", False),
@@ -47,7 +50,10 @@ def test_paths_outside_the_context_are_never_read(tmp_path: Path) -> None:
     context.mkdir()
     (tmp_path / "secret.txt").write_text("do-not-read==1\n")
     os.symlink(tmp_path / "secret.txt", context / "link.txt")
-    found = files(context, "FROM python:3.11\nCOPY ../secret.txt /a.txt\nCOPY link.txt /b.txt\nRUN pip install -r /a.txt -r /b.txt -r ../../etc/passwd\n")
+    found = files(
+        context,
+        "FROM python:3.11\nCOPY ../secret.txt /a.txt\nCOPY link.txt /b.txt\nRUN pip install -r /a.txt -r /b.txt -r ../../etc/passwd\n",
+    )
     assert [f.status for f in found] == ["outside-context", "outside-context", "not-copied"]
     assert all(not f.requirements for f in found)
 

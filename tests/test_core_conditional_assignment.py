@@ -16,7 +16,7 @@ def test_assignment_in_if_else_makes_the_value_unknown() -> None:
 
 
 def test_assignment_after_or_in_a_guard_is_unknown() -> None:
-    assert _args("RUN [ -n \"$CI\" ] || PKG=pytest; pip install $PKG\n") == [("install", None)]
+    assert _args('RUN [ -n "$CI" ] || PKG=pytest; pip install $PKG\n') == [("install", None)]
 
 
 def test_unconditional_assignment_and_same_value_in_a_branch_stay_known() -> None:

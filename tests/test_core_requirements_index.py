@@ -18,9 +18,14 @@ def test_index_options_are_read_from_the_text() -> None:
 
 
 def test_requirements_file_in_the_context_carries_its_index_urls(tmp_path: Path) -> None:
-    (tmp_path / "requirements.txt").write_text("--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.4.0\n-r more.txt\n")
+    (tmp_path / "requirements.txt").write_text(
+        "--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.4.0\n-r more.txt\n"
+    )
     (tmp_path / "more.txt").write_text("-i https://mirror.example/simple\nnumpy==2.1.0\n")
     text = "FROM python:3.11-slim\nCOPY requirements.txt more.txt /app/\nRUN pip install -r /app/requirements.txt\n"
     df = parse(text, str(tmp_path / "Dockerfile"), Options(context_dir=str(tmp_path)))
     files = df.stages[0].instructions[1].packages[0].files
-    assert [f.index_urls for f in files[0].walk()] == [("https://download.pytorch.org/whl/cpu",), ("https://mirror.example/simple",)]
+    assert [f.index_urls for f in files[0].walk()] == [
+        ("https://download.pytorch.org/whl/cpu",),
+        ("https://mirror.example/simple",),
+    ]

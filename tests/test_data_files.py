@@ -13,7 +13,9 @@ import pytest
 
 from dflint.data import NAMES, load
 
-FACTS = tuple(name for name in NAMES if name != "hadolint_map")  # hadolint_map is generated from the rule docs (dflint/hadolint.py)
+FACTS = tuple(
+    name for name in NAMES if name != "hadolint_map"
+)  # hadolint_map is generated from the rule docs (dflint/hadolint.py)
 DATA_DIR = Path(__file__).resolve().parent.parent / "dflint" / "data"
 UNKNOWN = "unknown"
 # Keys whose values are dates; `collected` is the collection stamp of a whole file and needs no source.
@@ -171,13 +173,26 @@ def matches_any(patterns: list[str], name: str) -> bool:
 def test_build_tool_patterns_match_what_they_should(files: dict[str, dict[str, Any]]) -> None:
     apt = files["build_tools"]["managers"]["apt"]["patterns"]
     should = (
-        "gcc", "gcc-12", "g++-13", "clang-17", "llvm-14", "build-essential",
-        "cuda-nvcc-12-4", "cuda-toolkit-12-4", "golang-1.19-go",
+        "gcc",
+        "gcc-12",
+        "g++-13",
+        "clang-17",
+        "llvm-14",
+        "build-essential",
+        "cuda-nvcc-12-4",
+        "cuda-toolkit-12-4",
+        "golang-1.19-go",
     )
     for name in should:
         assert matches_any(apt, name), name
     should_not = (
-        "gcc-12-base", "libgcc-s1", "cpp-12-doc", "cuda-toolkit-12-4-config-common", "libclang1-14", "makedev", "git-lfs",
+        "gcc-12-base",
+        "libgcc-s1",
+        "cpp-12-doc",
+        "cuda-toolkit-12-4-config-common",
+        "libclang1-14",
+        "makedev",
+        "git-lfs",
     )
     for name in should_not:
         assert not matches_any(apt, name), name
@@ -224,8 +239,14 @@ def test_no_package_is_both_build_tool_and_dev_package_unless_marked(files: dict
 def test_heavy_frameworks_shape(files: dict[str, dict[str, Any]]) -> None:
     pip = files["heavy_frameworks"]["pip"]
     required_names = (
-        "tensorflow", "tensorflow-gpu", "opencv-python", "opencv-contrib-python",
-        "torch", "onnxruntime-gpu", "xgboost", "jax[cuda12]",
+        "tensorflow",
+        "tensorflow-gpu",
+        "opencv-python",
+        "opencv-contrib-python",
+        "torch",
+        "onnxruntime-gpu",
+        "xgboost",
+        "jax[cuda12]",
     )
     for required in required_names:
         assert required in pip, required
@@ -247,8 +268,24 @@ def test_dev_tools_shape(files: dict[str, dict[str, Any]]) -> None:
     tools = files["dev_tools"]
     assert tools["source"]
     warning, info = tools["warning"], tools["info"]
-    for name in ("pytest", "unittest2", "tox", "nox", "coverage", "black", "ruff", "flake8", "mypy", "pylint", "isort",
-                 "ipython", "jupyter", "notebook", "jupyterlab", "ipykernel"):
+    for name in (
+        "pytest",
+        "unittest2",
+        "tox",
+        "nox",
+        "coverage",
+        "black",
+        "ruff",
+        "flake8",
+        "mypy",
+        "pylint",
+        "isort",
+        "ipython",
+        "jupyter",
+        "notebook",
+        "jupyterlab",
+        "ipykernel",
+    ):
         assert name in warning, name
     for name in ("matplotlib", "seaborn", "plotly", "bokeh", "pandas-profiling", "ydata-profiling"):
         assert name in info, name
@@ -331,8 +368,21 @@ def test_end_of_life_is_consistent(files: dict[str, dict[str, Any]]) -> None:
 def test_caches_cover_managers_and_pip_quirk(files: dict[str, dict[str, Any]]) -> None:
     managers = files["caches"]["managers"]
     expected = {
-        "apt", "apk", "yum", "dnf", "microdnf", "pip", "uv", "poetry",
-        "pipenv", "conda", "npm", "yarn", "cargo", "go", "huggingface",
+        "apt",
+        "apk",
+        "yum",
+        "dnf",
+        "microdnf",
+        "pip",
+        "uv",
+        "poetry",
+        "pipenv",
+        "conda",
+        "npm",
+        "yarn",
+        "cargo",
+        "go",
+        "huggingface",
     }
     assert expected <= managers.keys()
     for name, entry in managers.items():

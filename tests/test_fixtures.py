@@ -10,7 +10,8 @@ from dflint.testing import expected, found, lint_fixture
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(
-    [p for p in FIXTURES.glob("DF*/*.Dockerfile")] + [p for p in FIXTURES.glob("DF*/*/Dockerfile") if p.parent.parent.parent == FIXTURES],
+    [p for p in FIXTURES.glob("DF*/*.Dockerfile")]
+    + [p for p in FIXTURES.glob("DF*/*/Dockerfile") if p.parent.parent.parent == FIXTURES],
 )
 CASES = [p.parent if p.name == "Dockerfile" else p for p in CASES]
 
@@ -40,5 +41,9 @@ def _has_silent_instruction(path: Path) -> bool:
 
     lines = fixture_dockerfile(path).read_text(encoding="utf-8").splitlines()
     marked = {line for (_, line, _) in expected(path)}
-    instructions = [n for n, text in enumerate(lines, start=1) if text and not text.startswith(("#", " ", "\t")) and not text.upper().startswith("FROM")]
+    instructions = [
+        n
+        for n, text in enumerate(lines, start=1)
+        if text and not text.startswith(("#", " ", "\t")) and not text.upper().startswith("FROM")
+    ]
     return any(n not in marked for n in instructions)

@@ -6,7 +6,7 @@ from tests.helpers import at, model, source
 
 
 def test_instruction_spans_cover_continuations_and_comments() -> None:
-    df = model("FROM alpine:3.20\n\nRUN apk add \\\n    # a comment\n    curl\nCMD [\"sh\"]\n")
+    df = model('FROM alpine:3.20\n\nRUN apk add \\\n    # a comment\n    curl\nCMD ["sh"]\n')
     run = df.instructions[1]
     assert run.keyword == "RUN"
     assert at(run.span) == (3, 1, 5, 9)
@@ -128,5 +128,8 @@ def test_unicode_columns_are_characters() -> None:
 def test_an_escaped_escape_at_the_end_of_a_line_does_not_continue() -> None:
     df = model("FROM hello-world\nENV C trailing\\\\backslash\\\\\nENV D not appended\nENV E hello\\\n\\\nworld\n")
     assert [(i.keyword, i.span.line, i.span.end_line) for i in df.instructions] == [
-        ("FROM", 1, 1), ("ENV", 2, 2), ("ENV", 3, 3), ("ENV", 4, 6),
+        ("FROM", 1, 1),
+        ("ENV", 2, 2),
+        ("ENV", 3, 3),
+        ("ENV", 4, 6),
     ]

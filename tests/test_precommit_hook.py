@@ -86,9 +86,22 @@ def test_hook_files_pattern_matches_directory_discovery() -> None:
     from dflint.discover import is_dockerfile_name
 
     names = [
-        "Dockerfile", "Dockerfile.gpu", "Dockerfile-base", "Dockerfile_amd", "dockerfile", "dockerfile-cli",
-        "dockerfile.gpu", "api.Dockerfile", "x.dockerfile", "Containerfile", "Containerfile.arm64",
-        "README.md", "notDockerfile", "Dockerfiles", "compose.yaml", "Makefile",
+        "Dockerfile",
+        "Dockerfile.gpu",
+        "Dockerfile-base",
+        "Dockerfile_amd",
+        "dockerfile",
+        "dockerfile-cli",
+        "dockerfile.gpu",
+        "api.Dockerfile",
+        "x.dockerfile",
+        "Containerfile",
+        "Containerfile.arm64",
+        "README.md",
+        "notDockerfile",
+        "Dockerfiles",
+        "compose.yaml",
+        "Makefile",
     ]
     for name in names:
         assert bool(re.search(HOOKS["dflint"]["files"], name)) == is_dockerfile_name(name), name

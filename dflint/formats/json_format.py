@@ -54,7 +54,9 @@ def document(results: Sequence[FileResult]) -> dict[str, Any]:
         "version": VERSION,
         "tool": {"name": "dflint", "version": __version__},
         "findings": [finding_object(finding, *_index(result)) for result in results for finding in result.findings],
-        "errors": [{"file": error.path, "line": error.line, "message": error.message} for result in results for error in result.errors],
+        "errors": [
+            {"file": error.path, "line": error.line, "message": error.message} for result in results for error in result.errors
+        ],
     }
 
 

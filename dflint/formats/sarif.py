@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from dflint import __version__
+from dflint import HOMEPAGE, __version__
 from dflint.baseline import fingerprints
 from dflint.engine import FileResult
-from dflint import HOMEPAGE
 from dflint.formats._common import group, is_relative, report_path, uri
 from dflint.rule import Finding, Severity
 

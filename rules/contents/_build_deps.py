@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from dflint.rules.contents._copied import copied_ops
+
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
 from dflint.rule import Savings
-from dflint.rules.contents._copied import copied_ops
 
 # The package manager families the data is keyed by.
 FAMILY = {

@@ -45,8 +45,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
 from dflint.rules.contents._build_deps import (
     DevPackage,
     LaterRemovals,
@@ -55,6 +53,9 @@ from dflint.rules.contents._build_deps import (
     shipped_installs,
     size_text,
 )
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF202",

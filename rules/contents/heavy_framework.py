@@ -66,12 +66,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from dflint.data import load
-from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity
 from dflint.rules.contents._build_deps import Install, removed_in_same_run, shipped_installs, where
 from dflint.rules.contents._workload import serves_notebooks
 from dflint.rules.stages._images import gpu_stage, index_urls
+
+from dflint.data import load
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity
 
 META = RuleMeta(
     code="DF203",

@@ -56,10 +56,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile, PackageOp, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 from dflint.rules.contents._build_deps import build_tool, compile_command, compiles_from_source
 from dflint.rules.stages._images import BuildFlavour, base_is_known, build_flavour, image_word_span, iter_stages_from
+
+from dflint.model import Dockerfile, PackageOp, Stage
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF102",
