@@ -265,19 +265,20 @@ def test_read_only_file_is_an_input_error_and_untouched(tmp_path: Path) -> None:
     assert _leftovers(tmp_path) == []
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes anywhere")
-def test_unwritable_directory_is_an_input_error(tmp_path: Path) -> None:
-    directory = tmp_path / "locked"
-    directory.mkdir()
-    path = directory / "Dockerfile"
+def test_unwritable_directory_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Simulated rather than made with chmod, which does not stop root (CI runs as root).
+    path = tmp_path / "Dockerfile"
     path.write_text(DIRTY)
-    directory.chmod(0o555)
-    try:
-        outcome = fix_file(str(path), DF301, pip_rules())
-    finally:
-        directory.chmod(0o755)
-    assert path.read_text() == DIRTY
-    assert outcome.result.errors and "cannot write the fix next to the file" in outcome.result.errors[-1].message
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    outcome = fix_file(str(path), DF301, pip_rules())
+    assert path.read_text() == DIRTY and _leftovers(tmp_path) == []
+    assert (
+        outcome.result.errors and "cannot write the fix next to the file: Permission denied" in outcome.result.errors[-1].message
+    )
 
 
 def test_vanished_or_changed_file_is_never_written(tmp_path: Path) -> None:
