@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from dflint.rules.layers._shell import covering
+from dflint.rules.layers._shell import all_runs, covering
 
-from dflint.model import Span, Word
+from dflint.model import Dockerfile, ShellCommand, Span, Stage, Word
+from dflint.rule import Finding, RuleMeta
 
 
 def words_span(words: Sequence[Word | Span]) -> Span:
@@ -19,3 +20,18 @@ def listing(names: Sequence[str], limit: int = 5) -> str:
     if len(names) > limit:
         shown += f" and {len(names) - limit} more"
     return shown
+
+
+def command_findings(
+    dockerfile: Dockerfile,
+    meta: RuleMeta,
+    unpinned: Callable[[ShellCommand], list[Word]],
+    message: Callable[[Stage, ShellCommand, list[str]], str],
+) -> Iterator[Finding]:
+    """One finding per RUN command whose package words `unpinned` picks out, in every stage."""
+    for stage, instruction in all_runs(dockerfile):
+        for command in instruction.commands:
+            loose = unpinned(command)
+            if loose:
+                names = [word.value or "" for word in loose]
+                yield Finding(meta, words_span(loose), message(stage, command, names), stage=stage.name)

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import all_runs, operands
-from dflint.rules.pinning._unpinned import listing, words_span
+from dflint.rules.layers._shell import operands
+from dflint.rules.pinning._unpinned import command_findings, listing
 
-from dflint.model import Dockerfile, ShellCommand, Word
+from dflint.model import Dockerfile, ShellCommand, Stage, Word
 from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
@@ -68,19 +68,14 @@ _VALUE_OPTIONS = frozenset(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    for stage, instruction in all_runs(dockerfile):
-        for command in instruction.commands:
-            loose = _unpinned(command)
-            if not loose:
-                continue
-            names = [word.value or "" for word in loose]
-            yield Finding(
-                META,
-                words_span(loose),
-                f"`gem install` in {stage.label} installs {listing(names)} without a version; add `-v <version>`"
-                f" or write `{names[0]}:<version>`",
-                stage=stage.name,
-            )
+    yield from command_findings(dockerfile, META, _unpinned, _message)
+
+
+def _message(stage: Stage, command: ShellCommand, names: list[str]) -> str:
+    return (
+        f"`gem install` in {stage.label} installs {listing(names)} without a version; add `-v <version>`"
+        f" or write `{names[0]}:<version>`"
+    )
 
 
 def _unpinned(command: ShellCommand) -> list[Word]:
