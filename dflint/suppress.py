@@ -3,8 +3,8 @@
 - `# dflint: ignore=DF301,pip-cache` on a comment line covers the next instruction; on a comment line
   inside a RUN continuation it covers the command that follows; at the end of a RUN line (a shell
   comment) it covers the commands on that line.
-- `# dflint: ignore` (no list) covers every rule there; `# dflint: ignore-file[=…]` anywhere covers
-  the whole file.
+- `# dflint: ignore` (no list) covers every rule there; `# dflint: ignore-stage[=…]` covers the stage
+  whose FROM follows it; `# dflint: ignore-file[=…]` anywhere covers the whole file.
 - hadolint's `# hadolint ignore=DL3008`, `# hadolint global ignore=…` and `# hadolint stage ignore=…`
   are honoured for the hadolint rules that have a dflint equivalent (`dflint/data/hadolint_map.json`).
 
@@ -25,7 +25,7 @@ from dflint.positions import LineIndex
 from dflint.rule import Finding
 
 _DFLINT = re.compile(r"#\s*dflint\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
-_DFLINT_VERB = re.compile(r"(?P<verb>ignore-file|ignore)(?![\w-])\s*(?P<equals>=\s*)?", re.IGNORECASE)
+_DFLINT_VERB = re.compile(r"(?P<verb>ignore-file|ignore-stage|ignore)(?![\w-])\s*(?P<equals>=\s*)?", re.IGNORECASE)
 _HADOLINT = re.compile(r"#\s*hadolint\s+(?:(?P<where>global|stage)\s+)?ignore\s*=\s*", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _CODE_SHAPE = re.compile(r"[A-Za-z]+\d+")
@@ -96,12 +96,13 @@ def _read(dockerfile: Dockerfile, text: str, start: int, index: LineIndex, line:
             word_match = re.match(r"[^\s=,]+", text[rest_start:])
             word = word_match.group() if word_match else ""
             problem = (
-                f"unknown dflint pragma '{word}' (expected `ignore=CODES` or `ignore-file[=CODES]`)"
+                f"unknown dflint pragma '{word}' (expected `ignore=CODES`, `ignore-stage[=CODES]` or `ignore-file[=CODES]`)"
                 if word
-                else "empty dflint pragma (expected `ignore=CODES` or `ignore-file[=CODES]`)"
+                else "empty dflint pragma (expected `ignore=CODES`, `ignore-stage[=CODES]` or `ignore-file[=CODES]`)"
             )
             return Suppression("dflint", "invalid", span, (), None, problem=problem, whole_line=whole_line)
-        is_file = verb.group("verb").lower() == "ignore-file"
+        verb_name = verb.group("verb").lower()
+        is_file = verb_name == "ignore-file"
         codes: tuple[SuppressionCode, ...] = ()
         if verb.group("equals") is not None:
             codes = tuple(_codes(text, verb.end(), start, index, hadolint=False))
@@ -119,6 +120,8 @@ def _read(dockerfile: Dockerfile, text: str, start: int, index: LineIndex, line:
             return Suppression("dflint", "invalid", span, (), None, problem=f"cannot read '{text}'", whole_line=whole_line)
         if is_file:
             return Suppression("dflint", "file", span, codes, None, whole_line=whole_line)
+        if verb_name == "ignore-stage":
+            return Suppression("dflint", "stage", span, codes, _stage_scope(dockerfile, line), whole_line=whole_line)
         return Suppression("dflint", "line", span, codes, _next_scope(dockerfile, line), whole_line=whole_line)
     match = _HADOLINT.match(text)
     if match is None or not whole_line:

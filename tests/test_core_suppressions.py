@@ -121,3 +121,14 @@ def test_what_is_and_is_not_a_pragma(tmp_path: Path, comment: str) -> None:
     text = f"FROM python:3.11-slim\n{comment}\nRUN pip install a==1\n"
     expected = [] if comment == "# dflint:ignore=DF301" else [("DF301", 3)]
     assert lint(tmp_path, text, PIP)[1] == expected
+
+
+def test_dflint_ignore_stage_covers_the_stage_whose_from_follows(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.11-slim AS base\nRUN pip install a==1\n"
+        "# dflint: ignore-stage=pip-cache the wheels are removed with the stage\n"
+        "FROM base\nRUN pip install b==1\nRUN pip install c==1\n"
+    )
+    assert lint(tmp_path, text, PIP)[1] == [("DF301", 2)]
+    everything = "# dflint: ignore-stage\nFROM python:3.11-slim\nRUN pip install a==1\n"
+    assert lint(tmp_path, everything, PIP)[1] == []
