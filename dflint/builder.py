@@ -15,6 +15,7 @@ from dflint.model import (
     Dockerfile,
     Flag,
     Instruction,
+    PackageOp,
     ParseError,
     RequirementsFile,
     ShellCommand,
@@ -153,7 +154,7 @@ class _Builder:
         keyword_span = self.index.span(raw.start, raw.start + len(keyword_text))
         arguments_span = self.index.span(arguments_start, max(arguments_start, raw.logical_end))
         commands: tuple[ShellCommand, ...] = ()
-        package_ops: tuple[package_extraction.PackageOp, ...] = ()
+        package_ops: tuple[PackageOp, ...] = ()
         nested: Instruction | None = None
         if keyword == "RUN" and state is not None:
             commands = tuple(self._commands(raw, position, arguments, json_args, env, workdir, span))

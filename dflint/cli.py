@@ -245,8 +245,8 @@ def check(
         (sys.stderr if report_to_stderr else sys.stdout).write(output)
     if output_format != "json":
         for result in results:
-            for error in result.errors:
-                click.echo(str(error), err=True)
+            for problem in result.errors:
+                click.echo(str(problem), err=True)
     if outcomes is not None and not quiet:
         click.echo(_fix_summary(outcomes, unsafe_fixes), err=report_to_stderr or output_format != "text" or bool(output_file))
     code = exit_code(results, fail_levels)

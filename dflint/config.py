@@ -125,7 +125,7 @@ def load_config(path: str) -> Config:
         table = _toml_table(shown, text)
         if table is None:
             raise ConfigError(shown, [(1, "no [tool.dflint] table in this file")], text)
-        locate = _TomlLocator(text)
+        locate: _TomlLocator | _YamlLocator = _TomlLocator(text)
         data: Any = table
     else:
         data, locate = _load_yaml(shown, text)

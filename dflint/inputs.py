@@ -128,9 +128,9 @@ def lint(inputs: Sequence[Input], read_stdin: Callable[[], bytes] | None = None,
             shown = inputs[position].shown
             results[position] = result if result.path == shown else _renamed(result, shown)
     final: list[FileResult] = []
-    for item, result in zip(inputs, results):
-        assert result is not None
-        final.append(for_service(result, item.service) if item.service is not None else result)
+    for item, outcome in zip(inputs, results):
+        assert outcome is not None
+        final.append(for_service(outcome, item.service) if item.service is not None else outcome)
     return final
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
-from dflint.model import PackageOp, Requirement, RequirementsFile, ShellCommand, Word
+from dflint.model import PackageOp, Requirement, RequirementsFile, ShellCommand, Span, Word
 
 Resolver = Callable[[str, bool], RequirementsFile]
 
@@ -469,23 +470,45 @@ def pip_requirement(word: Word) -> Requirement:
     return parse_pip_requirement(word.value, span=word.span)
 
 
-def parse_pip_requirement(text: str | None, span: object = None, file: str | None = None, line: int | None = None) -> Requirement:
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Where a requirement is written: its span in the Dockerfile, or its requirements file and line."""
+
+    span: Span | None
+    file: str | None
+    line: int | None
+
+    def requirement(
+        self,
+        name: str | None,
+        raw: str | None,
+        spec: str = "",
+        extras: tuple[str, ...] = (),
+        kind: str = "name",
+        pinned: bool | None = None,
+    ) -> Requirement:
+        return Requirement(name, raw, spec, extras, kind, pinned, self.span, self.file, self.line)
+
+
+def parse_pip_requirement(
+    text: str | None, span: Span | None = None, file: str | None = None, line: int | None = None
+) -> Requirement:
     """A pip requirement (PEP 508, a path, a URL or a VCS reference) with whether it is pinned."""
-    extra = {"span": span, "file": file, "file_line": line}
+    where = _Where(span, file, line)
     if text is None:
-        return Requirement(None, None, kind="unknown", pinned=None, **extra)  # type: ignore[arg-type]
+        return where.requirement(None, None, kind="unknown", pinned=None)
     raw = text.strip()
     if "$" in raw:
-        return Requirement(None, raw, kind="unknown", pinned=None, **extra)  # type: ignore[arg-type]
+        return where.requirement(None, raw, kind="unknown", pinned=None)
     lowered = raw.lower()
     vcs = re.match(r"(?:([A-Za-z0-9._-]+)\s*@\s*)?(git|hg|svn|bzr)\+", raw)
     if vcs:
         reference = raw.split("#", 1)[0]
         commit = reference.rsplit("@", 1)[-1] if reference.count("@") >= (2 if vcs.group(1) else 1) else ""
         name = vcs.group(1) or _egg(raw)
-        return Requirement(
-            normalise_name(name) if name else None, raw, kind="vcs", pinned=bool(_FULL_COMMIT.fullmatch(commit)), **extra
-        )  # type: ignore[arg-type]
+        return where.requirement(
+            normalise_name(name) if name else None, raw, kind="vcs", pinned=bool(_FULL_COMMIT.fullmatch(commit))
+        )
     if "://" in raw or raw.startswith((".", "/", "~")) or lowered.endswith((".whl", ".tar.gz", ".zip", ".tar.bz2")):
         name_part = raw.split("@", 1)[0].strip() if " @ " in raw or re.match(r"[A-Za-z0-9._-]+\s*@", raw) else None
         if (
@@ -493,16 +516,14 @@ def parse_pip_requirement(text: str | None, span: object = None, file: str | Non
             and not lowered.split("#")[0].endswith((".whl", ".tar.gz", ".zip", ".tar.bz2"))
             and "#sha256=" not in lowered
         ):
-            return Requirement(normalise_name(name_part) if name_part else None, raw, kind="url", pinned=False, **extra)  # type: ignore[arg-type]
+            return where.requirement(normalise_name(name_part) if name_part else None, raw, kind="url", pinned=False)
         name = name_part or _wheel_name(raw)
-        return Requirement(
-            normalise_name(name) if name else None, raw, kind="url" if "://" in raw else "path", pinned=True, **extra
-        )  # type: ignore[arg-type]
+        return where.requirement(normalise_name(name) if name else None, raw, kind="url" if "://" in raw else "path", pinned=True)
     parsed = _parse_pep508(raw)
     if parsed is None:
-        return Requirement(None, raw, kind="unknown", pinned=None, **extra)  # type: ignore[arg-type]
+        return where.requirement(None, raw, kind="unknown", pinned=None)
     name, extras, specifier = parsed
-    return Requirement(name, raw, specifier, extras, "name", is_exact_pin(specifier), **extra)  # type: ignore[arg-type]
+    return where.requirement(name, raw, specifier, extras, "name", is_exact_pin(specifier))
 
 
 def is_exact_pin(specifier: str) -> bool:

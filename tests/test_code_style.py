@@ -1,4 +1,5 @@
-"""The code stays lint-clean and formatted (ruff, configured in pyproject.toml)."""
+"""The code stays lint-clean, formatted (ruff) and type-checked (mypy --strict on the core), as
+configured in pyproject.toml."""
 
 from __future__ import annotations
 
@@ -24,4 +25,10 @@ def test_ruff_check() -> None:
 
 def test_ruff_format() -> None:
     result = subprocess.run([*_ruff(), "format", "--check", *PATHS], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_on_the_core(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy-cache")]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
