@@ -33,6 +33,7 @@ accident to the command the line spells out — which is the point, but it is a 
 ## References
 - [Dockerfile reference: shell and exec form](https://docs.docker.com/reference/dockerfile/#shell-and-exec-form)
 - [Dockerfile reference: exec form is parsed as a JSON array](https://docs.docker.com/reference/dockerfile/#exec-form)
+- [hadolint DL3025](https://github.com/hadolint/hadolint/wiki/DL3025), which reports such a line as shell form
 """
 
 from __future__ import annotations

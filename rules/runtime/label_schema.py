@@ -48,7 +48,8 @@ LABEL org.opencontainers.image.version="1.4.2" \
 ## References
 - [Dockerfile reference: LABEL](https://docs.docker.com/reference/dockerfile/#label)
 - [OCI image spec: pre-defined annotation keys](https://github.com/opencontainers/image-spec/blob/main/annotations.md#pre-defined-annotation-keys)
-- [hadolint: label schema](https://github.com/hadolint/hadolint#linting-labels)
+- [hadolint: label schema](https://github.com/hadolint/hadolint#linting-labels) (DL3049, DL3050, DL3051, DL3052,
+  DL3053, DL3054, DL3055, DL3056, DL3058)
 """
 
 from __future__ import annotations
