@@ -146,6 +146,7 @@ class PackageOp:
     program: str  # how it was invoked: "apt-get", "pip3", "python -m pip", "uv pip"
     verb_word: Word | None
     files: tuple[RequirementsFile, ...] = ()
+    virtual: str | None = None  # `apk add --virtual NAME`: the group its packages can be removed by
 
     def has_flag(self, *names: str) -> bool:
         return any(name in self.flags for name in names)

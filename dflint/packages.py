@@ -289,12 +289,12 @@ def _simple(
     if manager == "apk" and verb == "clean":
         operands = []
     packages = tuple(requirement(word) for word in operands) if verb in ("install", "remove", "upgrade") else ()
-    virtual = [
-        value.value for option, value in valued if option in ("--virtual", "-t") and value is not None and manager == "apk"
-    ]
-    if virtual:
+    virtual = next((value.value for option, value in valued if option in ("--virtual", "-t") and value is not None), None)
+    if manager != "apk":
+        virtual = None
+    elif virtual is not None:
         flags.add("--virtual")
-    return [PackageOp(manager, verb, packages, frozenset(flags), command, program, verb_word)]
+    return [PackageOp(manager, verb, packages, frozenset(flags), command, program, verb_word, virtual=virtual)]
 
 
 def _python_module(command: ShellCommand, name: str, words: list[Word], resolve: Resolver) -> list[PackageOp]:

@@ -92,3 +92,11 @@ def test_package_word_span_points_at_the_package() -> None:
     df = model("FROM python:3.11\nRUN pip install \\\n    torch==2.4.0\n")
     requirement = df.instructions[1].packages[0].packages[0]
     assert requirement.span is not None and (requirement.span.line, requirement.span.column) == (3, 5)
+
+
+def test_apk_virtual_group_name() -> None:
+    assert ops("apk add --no-cache --virtual .build-deps gcc", "alpine:3.20")[0].virtual == ".build-deps"
+    assert ops("apk add -t=.deps gcc", "alpine:3.20")[0].virtual == ".deps"
+    assert ops("apk add --virtual=.deps gcc", "alpine:3.20")[0].virtual == ".deps"
+    assert ops("apk add gcc", "alpine:3.20")[0].virtual is None
+    assert ops("apt-get install -y gcc")[0].virtual is None

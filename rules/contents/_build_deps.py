@@ -266,7 +266,7 @@ def removed_in_same_run(install: Install) -> bool:
     group it was added to, or apt's `apt-mark auto … && apt-get purge --auto-remove`."""
     instruction, op = install.instruction, install.op
     family = FAMILY.get(op.manager)
-    virtual = _virtual_name(op) if op.manager == "apk" else None
+    virtual = op.virtual
     ops_by_command = {id(other.command): other for other in instruction.packages}
     marked_auto = False
     for command in _commands_after(instruction, op.command):
@@ -287,17 +287,6 @@ def removed_in_same_run(install: Install) -> bool:
 def _auto_removes(op: PackageOp) -> bool:
     verb = op.verb_word.value if op.verb_word is not None else None
     return verb == "autoremove" or op.has_flag("--auto-remove", "--autoremove")
-
-
-def _virtual_name(op: PackageOp) -> str | None:
-    words = op.command.argv
-    for position, word in enumerate(words):
-        value = word.value or ""
-        if value in ("--virtual", "-t") and position + 1 < len(words):
-            return words[position + 1].value
-        if value.startswith("--virtual="):
-            return value.split("=", 1)[1]
-    return None
 
 
 def _commands_after(instruction: Instruction, command: ShellCommand) -> list[ShellCommand]:

@@ -145,27 +145,14 @@ def _installs(instruction: Instruction) -> Iterator[_Installed]:
             for requirement in op.packages:
                 if requirement.name and requirement.kind == "name":
                     yield _Installed(family, requirement.name, op, instruction, position)
-            if family == "apk":
-                virtual = _apk_virtual(op)
-                if virtual:
-                    yield _Installed(family, virtual, op, instruction, position)
+            if op.virtual:
+                yield _Installed(family, op.virtual, op, instruction, position)
 
 
 def _family(op: PackageOp) -> str | None:
     if op.manager == "uv" and op.program == "uv pip":
         return "pip"
     return _FAMILY.get(op.manager)
-
-
-def _apk_virtual(op: PackageOp) -> str | None:
-    argv = op.command.argv
-    for index, word in enumerate(argv):
-        value = word.value or ""
-        if value in ("--virtual", "-t") and index + 1 < len(argv):
-            return argv[index + 1].value
-        if value.startswith("--virtual="):
-            return value.split("=", 1)[1]
-    return None
 
 
 def _removal_names(op: PackageOp) -> set[str]:
