@@ -1,11 +1,13 @@
 """Shared helpers for rules that read RUN scripts: the RUN instructions of a stage (ONBUILD RUN
-included), pipelines, option parsing of a command's argv, and spans covering several commands."""
+included), pipelines, option parsing of a command's argv, spans covering several commands, and the
+common fix of adding an option right after a package manager's verb."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from dflint.model import Dockerfile, Instruction, ShellCommand, Span, Stage, Word
+from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand, Span, Stage, Word
+from dflint.rule import Edit, Fix
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
 
@@ -116,3 +118,12 @@ def operands(argv: tuple[Word, ...], value_options: frozenset[str] = frozenset()
 
 def text_at(dockerfile: Dockerfile, span: Span) -> str:
     return dockerfile.text[span.offset : span.end_offset]
+
+
+def add_option_after_verb(dockerfile: Dockerfile, op: PackageOp, option: str) -> Fix | None:
+    """A safe fix inserting ` option` after the verb (`apt-get install` → `apt-get install -y`), offered
+    only when the verb stands in the file exactly as it was read (not built from a variable or quotes)."""
+    verb = op.verb_word
+    if verb is None or verb.value is None or text_at(dockerfile, verb.span) != verb.value:
+        return None
+    return Fix.safe(f"Add `{option}`", Edit.insert(verb.span.end_offset, f" {option}"))

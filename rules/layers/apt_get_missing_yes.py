@@ -40,10 +40,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.rules.layers._apt import apt_option, configured, is_true
-from dflint.rules.layers._shell import all_runs, text_at
+from dflint.rules.layers._shell import add_option_after_verb, all_runs
 
 from dflint.model import Dockerfile, Instruction, PackageOp, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF305",
@@ -105,9 +105,7 @@ def _fed_by_yes(instruction: Instruction, op: PackageOp) -> bool:
 def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp) -> Finding:
     verb = op.verb_word
     assert verb is not None
-    fix = None
-    if verb.value is not None and text_at(dockerfile, verb.span) == verb.value:
-        fix = Fix.safe("Add `-y`", Edit.insert(verb.span.end_offset, " -y"))
+    fix = add_option_after_verb(dockerfile, op, "-y")
     return Finding(
         META,
         op.command.span,

@@ -45,10 +45,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dflint.rules.layers._apt import apt_option, configured, is_false
-from dflint.rules.layers._shell import all_runs, text_at
+from dflint.rules.layers._shell import add_option_after_verb, all_runs
 
 from dflint.model import Dockerfile, PackageOp
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF306",
@@ -76,14 +76,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             if _skips_recommends(op) or configured(dockerfile, stage, instruction, "Install-Recommends"):
                 continue
             flag = "--without-recommends" if op.program == "aptitude" else "--no-install-recommends"
-            verb = op.verb_word
-            fix = None
-            if text_at(dockerfile, verb.span) == verb.value:
-                fix = Fix.safe(f"Add `{flag}`", Edit.insert(verb.span.end_offset, f" {flag}"))
+            fix = add_option_after_verb(dockerfile, op, flag)
             yield Finding(
                 META,
                 op.command.span,
-                f"`{op.program} {verb.value}` in {stage.label} also installs recommended packages; add `{flag}`",
+                f"`{op.program} {op.verb_word.value}` in {stage.label} also installs recommended packages; add `{flag}`",
                 fix=fix,
                 stage=stage.name,
             )

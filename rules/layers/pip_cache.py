@@ -59,9 +59,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dflint.rules.layers._caches import heavy_savings, index_urls, kept_in_layer, pip_config_disables, stages_shipping
+from dflint.rules.layers._shell import add_option_after_verb
 
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF301",
@@ -152,7 +153,4 @@ def _installed(op: PackageOp) -> list[Requirement]:
 
 
 def _fix(dockerfile: Dockerfile, op: PackageOp, flag: str) -> Fix | None:
-    verb = op.verb_word
-    if verb is None or dockerfile.text[verb.span.offset : verb.span.end_offset] != "install":
-        return None
-    return Fix.safe(f"Add `{flag}`", Edit.insert(verb.span.end_offset, f" {flag}"))
+    return add_option_after_verb(dockerfile, op, flag) if op.verb_word is not None and op.verb_word.value == "install" else None

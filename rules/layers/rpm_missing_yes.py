@@ -36,10 +36,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.rules.layers._apt import configured, is_true
-from dflint.rules.layers._shell import all_runs, text_at
+from dflint.rules.layers._shell import add_option_after_verb, all_runs
 
 from dflint.model import Dockerfile, PackageOp
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF309",
@@ -61,9 +61,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if _answers_yes(op) or configured(dockerfile, stage, instruction, "assumeyes", _PROGRAMS):
                 continue
             verb = op.verb_word
-            fix = None
-            if verb.value is not None and text_at(dockerfile, verb.span) == verb.value:
-                fix = Fix.safe("Add `-y`", Edit.insert(verb.span.end_offset, " -y"))
+            fix = add_option_after_verb(dockerfile, op, "-y")
             yield Finding(
                 META,
                 op.command.span,
