@@ -22,7 +22,7 @@ from dflint.model import (
     Heredoc,
     ParseError,
 )
-from dflint.positions import LineIndex
+from dflint.positions import LineIndex, line_index
 
 KEYWORDS = frozenset(
     "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT VOLUME USER WORKDIR ARG ONBUILD "
@@ -241,7 +241,7 @@ def parse(text: str, path: str = "Dockerfile", options: Options | None = None) -
     from dflint.builder import build  # the assembly step (stages, variables, shell, packages)
 
     options = options or Options()
-    index = LineIndex(text)
+    index = line_index(text)
     lexed = lex(text, index)
     return build(text, path, index, lexed, options)
 

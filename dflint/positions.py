@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
 
 from dflint.model import Span
 
@@ -33,3 +34,9 @@ class LineIndex:
 
     def line_start(self, line: int) -> int:
         return self.starts[line - 1]
+
+
+@lru_cache(maxsize=8)
+def line_index(text: str) -> LineIndex:
+    """The index of a file's text, built once however many findings, fixes or pragmas ask for it."""
+    return LineIndex(text)

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from dflint.model import Dockerfile, Instruction, Span, Suppression, SuppressionCode
-from dflint.positions import LineIndex
+from dflint.positions import LineIndex, line_index
 from dflint.rule import Finding
 
 _DFLINT = re.compile(r"#\s*dflint\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -40,7 +40,7 @@ def read_pragmas(dockerfile: Dockerfile) -> tuple[Suppression, ...]:
     ]
     if not candidates and not trailing:
         return ()
-    index = LineIndex(dockerfile.text)
+    index = line_index(dockerfile.text)
     found: list[Suppression] = []
     for line, text in candidates:
         offset = index.line_start(line)

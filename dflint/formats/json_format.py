@@ -9,7 +9,7 @@ from typing import Any
 from dflint import __version__
 from dflint.engine import FileResult
 from dflint.fix import adapt_newlines, newline_of
-from dflint.positions import LineIndex
+from dflint.positions import LineIndex, line_index
 from dflint.rule import Edit, Finding
 
 VERSION = 1
@@ -64,7 +64,7 @@ def _index(result: FileResult) -> tuple[LineIndex | None, str]:
     """Positions and line ending of a file's text, when one of its findings carries a fix."""
     if result.dockerfile is None or not any(finding.fix is not None for finding in result.findings):
         return None, "\n"
-    return LineIndex(result.dockerfile.text), newline_of(result.dockerfile.text)
+    return line_index(result.dockerfile.text), newline_of(result.dockerfile.text)
 
 
 def render(results: Sequence[FileResult], *, color: bool = False) -> str:

@@ -71,9 +71,9 @@ def _fixes(result: FileResult, finding: Finding) -> list[dict[str, Any]]:
     if finding.fix is None or result.dockerfile is None:
         return []
     from dflint.fix import adapt_newlines, newline_of
-    from dflint.positions import LineIndex
+    from dflint.positions import line_index
 
-    index = LineIndex(result.dockerfile.text)
+    index = line_index(result.dockerfile.text)
     newline = newline_of(result.dockerfile.text)
     replacements = []
     for edit in finding.fix.edits:
