@@ -443,8 +443,6 @@ def _other(command: ShellCommand, name: str, words: list[Word]) -> list[PackageO
     operands, flags, _ = _split(rest, options)
     if name == "pipx" or (name == "pipenv" and verb == "install"):
         packages = tuple(pip_requirement(word) for word in operands)
-    elif name == "poetry" and verb == "install" and text_of(verb_word) == "add":
-        packages = tuple(Requirement(w.value, w.value, kind="name", span=w.span) for w in operands)
     else:
         packages = (
             tuple(Requirement(w.value, w.value, kind="name", span=w.span) for w in operands)
@@ -452,10 +450,6 @@ def _other(command: ShellCommand, name: str, words: list[Word]) -> list[PackageO
             else ()
         )
     return [PackageOp(name, verb, packages, frozenset(flags), command, name, verb_word)]
-
-
-def text_of(word: Word | None) -> str | None:
-    return word.value if word is not None else None
 
 
 # -- requirement strings --------------------------------------------------------------------------

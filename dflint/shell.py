@@ -15,7 +15,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dflint.model import EMPTY_ENV, ShellCommand, Span, Word
 from dflint.variables import expand
@@ -473,9 +473,3 @@ def parse_exec_form(
             reader = ScriptReader(script.value, 0, file_span, env, cwd, 1, wrappers, fixed=script.span)
             commands += reader.read()
     return commands
-
-
-def tree_has_error(source: str) -> bool:
-    """True when the parser could not read the script cleanly."""
-    tree: Any = _parser().parse(_parser_safe(source.encode("utf-8", "surrogatepass")))
-    return bool(tree.root_node.has_error)
