@@ -178,39 +178,59 @@ class ScriptReader:
         self._walk(tree.root_node, conditional=False, in_pipeline=False)
         return self.commands
 
-    def _walk(self, node: Node, conditional: bool, in_pipeline: bool) -> None:
+    def _walk(self, root: Node, conditional: bool, in_pipeline: bool) -> None:
+        """Visit the tree in source order with an explicit stack: a script of a thousand `&&`s or
+        nested `( … )` is a tree as deep, deeper than Python's recursion limit."""
+        stack: list[tuple[Node, bool, bool] | str] = [(root, conditional, in_pipeline)]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                self._operator = item  # an operator between two siblings, met in source order
+                continue
+            node, conditional, in_pipeline = item
+            kind = node.type
+            if kind == "command":
+                self._command(node, conditional, in_pipeline)
+                continue
+            if kind in ("variable_assignment", "variable_assignments"):
+                self._assignment(node, conditional)
+                continue
+            if kind == "declaration_command":
+                self._declaration(node)
+                continue
+            if kind == "heredoc_body":
+                continue
+            stack.extend(reversed(self._visits(node, conditional, in_pipeline)))
+
+    def _visits(self, node: Node, conditional: bool, in_pipeline: bool) -> list[tuple[Node, bool, bool] | str]:
+        """A node's named children to walk, with the operators between them, in source order."""
         kind = node.type
-        if kind == "command":
-            self._command(node, conditional, in_pipeline)
-            return
-        if kind in ("variable_assignment", "variable_assignments"):
-            self._assignment(node, conditional)
-            return
-        if kind == "declaration_command":
-            exporting = _declares_export(node, self.node_text)
-            for child in node.named_children:
-                if child.type == "variable_assignment":
-                    self._assignment(child)
-                    name_node = child.child_by_field_name("name")
-                    if exporting and name_node is not None:
-                        self.exports[self.node_text(name_node)] = self.env.get(self.node_text(name_node))
-                elif exporting and child.type == "variable_name":
-                    self.exports[self.node_text(child)] = self.env.get(self.node_text(child))
-            return
-        if kind == "heredoc_body":
-            return
         is_conditional = conditional or kind in _CONDITIONAL_PARENTS
+        child_pipeline = in_pipeline or kind == "pipeline"
+        visits: list[tuple[Node, bool, bool] | str] = []
         for child in node.children:
             child_kind = child.type
             if not child.is_named:
                 if child_kind in ("&&", "||", ";", "|", "&", "|&", ";;"):
-                    self._operator = child_kind
+                    visits.append(child_kind)
                     if child_kind == "||":
                         is_conditional = True
                 elif child_kind == "\n":
-                    self._operator = "\n"
+                    visits.append("\n")
                 continue
-            self._walk(child, is_conditional, in_pipeline or kind == "pipeline")
+            visits.append((child, is_conditional, child_pipeline))
+        return visits
+
+    def _declaration(self, node: Node) -> None:
+        exporting = _declares_export(node, self.node_text)
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                self._assignment(child)
+                name_node = child.child_by_field_name("name")
+                if exporting and name_node is not None:
+                    self.exports[self.node_text(name_node)] = self.env.get(self.node_text(name_node))
+            elif exporting and child.type == "variable_name":
+                self.exports[self.node_text(child)] = self.env.get(self.node_text(child))
 
     def _assignment(self, node: Node, conditional: bool = False) -> None:
         name_node = node.child_by_field_name("name")
