@@ -1,3 +1,3 @@
-from dflint.cli import main
+from dflint.launcher import main
 
 main(prog_name="dflint")

@@ -23,6 +23,6 @@ def test_every_package_directory_is_listed_in_pyproject() -> None:
     assert on_disk <= listed, f"add to [tool.setuptools] packages: {sorted(on_disk - listed)}"
 
 
-def test_console_script_points_at_the_cli() -> None:
+def test_console_script_points_at_the_launcher() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert config["project"]["scripts"]["dflint"] == "dflint.cli:main"
+    assert config["project"]["scripts"]["dflint"] == "dflint.launcher:main"

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # Heavy modules with no business on the `--version` path (import costs measured in design.md).
-NOT_ON_VERSION_PATH = ("tabulate", "jsonschema", "yaml", "packaging", "tree_sitter", "dflint.rules", "dflint.engine")
+NOT_ON_VERSION_PATH = ("click", "tabulate", "jsonschema", "yaml", "packaging", "tree_sitter", "dflint.rules", "dflint.engine")
 # Only for `dflint rules`, `--format sarif` and friends: never for a plain lint.
 NOT_ON_LINT_PATH = ("tabulate", "jsonschema")
 
@@ -50,6 +50,17 @@ def offenders(names: set[str], forbidden: tuple[str, ...]) -> list[str]:
 def test_version_imports_nothing_heavy(tmp_path: Path) -> None:
     names = imported_modules("--version", cwd=tmp_path)
     assert not offenders(names, NOT_ON_VERSION_PATH)
+
+
+def test_version_answered_without_click_prints_what_click_prints(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dflint.cli import main
+
+    fast = subprocess.run(
+        [sys.executable, "-m", "dflint", "--version"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert (fast.returncode, fast.stdout) == (0, CliRunner().invoke(main, ["--version"]).output)
 
 
 def test_one_file_lint_imports_no_formatter_library(tmp_path: Path) -> None:
