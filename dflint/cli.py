@@ -59,9 +59,14 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning", "info", "style"]),
+    type=click.Choice(["error", "warning", "info", "style", "none"]),
     default=None,
-    help="Lowest severity that makes the exit code 1 [default: warning].",
+    help="Lowest severity that makes the exit code 1; none: findings never do (hadolint's --failure-threshold) [default: warning].",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when findings are reported (as ruff's --exit-zero, hadolint's --no-fail); input errors still exit 2.",
 )
 @click.option("--select", multiple=True, help="Rules to run (codes, names or prefixes such as DF3; comma-separated or repeated).")
 @click.option("--ignore", multiple=True, help="Rules to skip (codes, names or prefixes).")
@@ -75,11 +80,27 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     help="Build context directory (default: each Dockerfile's own directory).",
 )
 @click.option("--stdin-filename", default=None, help="The path to report (and resolve context from) when reading `-`.")
-@click.option("--exclude", multiple=True, help="Glob of files or directories to skip when searching directories.")
+@click.option(
+    "--exclude",
+    multiple=True,
+    help="Pattern (.gitignore syntax, relative to the current directory) of files or directories to skip when searching"
+    " directories; replaces the configuration's `exclude`.",
+)
+@click.option(
+    "--extend-exclude", multiple=True, help="Pattern to skip in addition to `exclude` (the configuration's or --exclude's)."
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=True,
+    show_default=True,
+    help="Skip what git ignores (.gitignore, .git/info/exclude) when searching directories.",
+)
 @click.option(
     "--max-file-size", type=int, default=10_000_000, show_default=True, help="Largest Dockerfile read, in bytes (0: no limit)."
 )
-@click.option("--no-color", is_flag=True, help="Never colour the output (also: NO_COLOR).")
+@click.option(
+    "--no-color", is_flag=True, help="Never colour the output (also: a non-empty NO_COLOR; a non-empty FORCE_COLOR forces it)."
+)
 @click.option(
     "--jobs",
     "-j",
@@ -150,6 +171,9 @@ def check(
     exclude: tuple[str, ...],
     max_file_size: int,
     no_color: bool,
+    extend_exclude: tuple[str, ...] = (),
+    respect_gitignore: bool = True,
+    exit_zero: bool = False,
     jobs: int | None = None,
     apply_fixes: bool = False,
     unsafe_fixes: bool = False,
@@ -165,9 +189,10 @@ def check(
     write_baseline_file: str | None = None,
 ) -> None:
     """Lint Dockerfiles (files, directories searched recursively, or - for stdin)."""
-    from dflint.config import ConfigError, Overrides, Resolver
+    from dflint.config import ConfigError, Overrides, Resolver, parse_fail_on
     from dflint.engine import SelectionError, Settings, selected_rules
     from dflint.inputs import plan
+    from dflint.pathmatch import PatternError
     from dflint.registry import RuleLoadError
     from dflint.rule import Severity
 
@@ -177,7 +202,7 @@ def check(
         select=_split_codes(select) or None,
         extend_select=_split_codes(extend_select),
         ignore=_split_codes(ignore),
-        fail_on=Severity.parse(fail_on) if fail_on else None,
+        fail_on=parse_fail_on(fail_on) if fail_on else None,
         target=target,
         build_args=MappingProxyType(_parse_build_args(build_args)),
         context_dir=context_dir,
@@ -189,9 +214,18 @@ def check(
         selected_rules(Settings(select=overrides.select or (), extend_select=overrides.extend_select, ignore=overrides.ignore))
         inputs = list(
             plan(
-                paths or (".",), Resolver(overrides), exclude=exclude, stdin_filename=stdin_filename, force_exclude=force_exclude
+                paths or (".",),
+                Resolver(overrides),
+                exclude=exclude or None,
+                extend_exclude=extend_exclude,
+                stdin_filename=stdin_filename,
+                force_exclude=force_exclude,
+                respect_gitignore=respect_gitignore,
             )
         )
+    except PatternError as error:
+        click.echo(f"dflint: error: invalid pattern: {error}", err=True)
+        sys.exit(EXIT_ERROR)
     except ConfigError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_ERROR)
@@ -205,7 +239,9 @@ def check(
         results = [outcome.result for outcome in outcomes]
     else:
         results = _lint(inputs, jobs)
-    fail_levels = [item.settings.fail_on if item.settings is not None else Severity.WARNING for item in inputs]
+    fail_levels: list[Severity | None] = [
+        item.settings.fail_on if item.settings is not None else Severity.WARNING for item in inputs
+    ]
     if write_baseline_file:
         from dflint import baseline
 
@@ -229,7 +265,7 @@ def check(
                 note += f"; {stale} baseline entr{'ies' if stale != 1 else 'y'} no longer found{' (refresh it with --write-baseline)' if stale else ''}"
             click.echo(note, err=True)
     report_to_stderr = outcomes is not None and "-" in paths and not output_file  # stdout carries the fixed text
-    color = not no_color and not output_file and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = not output_file and output_format == "text" and use_color(no_color, sys.stdout.isatty(), os.environ)
     if statistics:
         from dflint.formats import statistics as statistics_format
 
@@ -250,7 +286,17 @@ def check(
     if outcomes is not None and not quiet:
         click.echo(_fix_summary(outcomes, unsafe_fixes), err=report_to_stderr or output_format != "text" or bool(output_file))
     code = exit_code(results, fail_levels)
-    sys.exit(EXIT_CLEAN if write_baseline_file and code == EXIT_FINDINGS else code)  # a new baseline accepts every finding
+    if code == EXIT_FINDINGS and (write_baseline_file or exit_zero):  # a new baseline accepts every finding
+        code = EXIT_CLEAN
+    sys.exit(code)
+
+
+def use_color(no_color: bool, tty: bool, environ: Any) -> bool:
+    """`--no-color` and a non-empty NO_COLOR (no-color.org) turn colour off; otherwise a non-empty
+    FORCE_COLOR (force-color.org) turns it on where stdout is not a terminal (a CI log)."""
+    if no_color or environ.get("NO_COLOR", ""):
+        return False
+    return tty or bool(environ.get("FORCE_COLOR", ""))
 
 
 def _write_report(path: str, output: str) -> None:
@@ -346,12 +392,16 @@ def _fix_summary(outcomes: Sequence[Any], unsafe: bool, *, dry_run: bool = False
     return summary + "."
 
 
-def exit_code(results: Sequence[Any], fail_on: Severity | Sequence[Severity]) -> int:
-    """2 for an input error, 1 for a finding at or above its file's `fail_on`, else 0."""
+def exit_code(results: Sequence[Any], fail_on: Severity | None | Sequence[Severity | None]) -> int:
+    """2 for an input error, 1 for a finding at or above its file's `fail_on` (None: never), else 0."""
     if any(result.errors for result in results):
         return EXIT_ERROR
     levels = list(fail_on) if isinstance(fail_on, Sequence) else [fail_on] * len(results)
-    if any(finding.effective_severity >= level for result, level in zip(results, levels) for finding in result.findings):
+    if any(
+        level is not None and finding.effective_severity >= level
+        for result, level in zip(results, levels)
+        for finding in result.findings
+    ):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 

@@ -52,11 +52,12 @@ class Config:
     select: tuple[str, ...] | None = None  # None: not set
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    fail_on: Severity | None = None
+    fail_on: Severity | str | None = None  # NEVER: findings never fail the run
     severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # code → Options instance
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
     build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     target: str | None = None
     trusted_registries: tuple[str, ...] | None = None
@@ -337,6 +338,7 @@ def _check_rules(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
 
     for key in ("select", "extend-select", "ignore"):
         selectors(data.get(key, []), [key])
+    problems.extend(_check_patterns(data, locate))
     for pattern, codes in data.get("per-file-ignores", {}).items():
         selectors(codes, ["per-file-ignores", pattern])
     for selector in data.get("severity", {}):
@@ -358,6 +360,24 @@ def _check_rules(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
             build_options(rule, values)
         except OptionError as error:
             problems.append((locate(["options", key, *error.path], key=error.key), f"'options.{key}': {error}"))
+    return problems
+
+
+def _check_patterns(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
+    from dflint.pathmatch import PatternError, check
+
+    problems: list[tuple[int, str]] = []
+    for key in ("exclude", "extend-exclude"):
+        for index, pattern in enumerate(data.get(key, [])):
+            try:
+                check([pattern])
+            except PatternError as error:
+                problems.append((locate([key, index]), f"{_where([key])}: {error}"))
+    for pattern in data.get("per-file-ignores", {}):
+        try:
+            check([pattern])
+        except PatternError as error:
+            problems.append((locate(["per-file-ignores", pattern], key=True), f"'per-file-ignores': {error}"))
     return problems
 
 
@@ -527,78 +547,44 @@ def _build(path: str, shown: str, data: dict[str, Any], locate: Any, text: str) 
         select=tuple(data["select"]) if "select" in data else None,
         extend_select=tuple(data.get("extend-select", ())),
         ignore=tuple(data.get("ignore", ())),
-        fail_on=Severity.parse(data["fail-on"]) if "fail-on" in data else None,
+        fail_on=parse_fail_on(data["fail-on"]) if "fail-on" in data else None,
         severity=MappingProxyType(severity),
         options=MappingProxyType(options),
         per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in data.get("per-file-ignores", {}).items()),
         exclude=tuple(data.get("exclude", ())),
+        extend_exclude=tuple(data.get("extend-exclude", ())),
         build_args=MappingProxyType(dict(data.get("build-args", {}))),
         target=data.get("target"),
         trusted_registries=trusted,
     )
 
 
-# -- globs ---------------------------------------------------------------------------------------
-
-
-@cache
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A gitignore-like glob: `*` and `?` stay within a path segment, `**` crosses them, and a
-    pattern that matches a directory matches everything below it."""
-    pattern = pattern.strip()
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    pattern = pattern.rstrip("/")
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        char = pattern[i]
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(char))
-            else:
-                body = pattern[i + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = end + 1
-                continue
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return re.compile("".join(out) + r"(?:/.*)?\Z")
+# -- paths --------------------------------------------------------------------------------------
 
 
 def matches(pattern: str, relative: str) -> bool:
-    """Does a glob match a path relative to the configuration's directory (posix separators)? A
-    pattern without `/` matches any path component (like `.gitignore`)."""
-    regex = glob_regex(pattern)
-    if regex.match(relative):
-        return True
-    if "/" not in pattern.strip().strip("/"):
-        return any(regex.match(part) for part in relative.split("/"))
-    return False
+    """Does a pattern (`.gitignore` semantics, see `pathmatch.py`) match a path relative to the
+    configuration's directory (posix separators)?"""
+    from dflint.pathmatch import PathMatcher
 
-
-def relative_to(path: str, root: str) -> str | None:
-    relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
-    return None if relative == ".." or relative.startswith("../") else relative
+    return PathMatcher("/", (pattern,)).matches("/" + relative)
 
 
 # -- merging with the command line ---------------------------------------------------------------
+
+NEVER = "none"  # `fail-on: none` (hadolint's `--failure-threshold none`): findings never fail the run
+
+
+def parse_fail_on(text: str) -> Severity | str:
+    return NEVER if text.strip().lower() == NEVER else Severity.parse(text)
+
+
+def _threshold(cli: Severity | str | None, config: Severity | str | None) -> Severity | None:
+    """The settings' `fail_on`: None means that no finding fails the run."""
+    chosen = cli if cli is not None else config
+    if chosen == NEVER:
+        return None
+    return chosen if isinstance(chosen, Severity) else Severity.WARNING
 
 
 @dataclass(frozen=True, slots=True)
@@ -608,7 +594,7 @@ class Overrides:
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    fail_on: Severity | None = None
+    fail_on: Severity | str | None = None  # NEVER: findings never fail the run
     target: str | None = None
     build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     context_dir: str | None = None
@@ -633,7 +619,7 @@ def merge(config: Config | None, cli: Overrides) -> Any:
             select=cli.select or (),
             extend_select=cli.extend_select,
             ignore=cli.ignore,
-            fail_on=cli.fail_on or Severity.WARNING,
+            fail_on=_threshold(cli.fail_on, None),
             target=cli.target,
             build_args=MappingProxyType(dict(cli.build_args)),
             context_dir=cli.context_dir,
@@ -647,7 +633,7 @@ def merge(config: Config | None, cli: Overrides) -> Any:
         select=select,
         extend_select=extend,
         ignore=ignore,
-        fail_on=cli.fail_on or config.fail_on or Severity.WARNING,
+        fail_on=_threshold(cli.fail_on, config.fail_on),
         target=cli.target or config.target,
         build_args=MappingProxyType({**config.build_args, **cli.build_args}),
         context_dir=cli.context_dir,
@@ -684,12 +670,15 @@ class Resolver:
             self._loaded[path] = load_config(path)
         return self._loaded[path]
 
-    def excluded(self, path: str) -> bool:
+    def excluded(self, path: str, directory: bool = False, *, exclude: bool = True, extend: bool = True) -> bool:
+        """Does the configuration for `path` exclude it (`exclude` and/or `extend-exclude`)?"""
+        from dflint.pathmatch import PathMatcher
+
         config = self.config_for(path)
-        if config is None or not config.exclude:
+        if config is None:
             return False
-        relative = relative_to(path, config.root)
-        return relative is not None and any(matches(pattern, relative) for pattern in config.exclude)
+        patterns = (config.exclude if exclude else ()) + (config.extend_exclude if extend else ())
+        return bool(patterns) and PathMatcher(config.root, patterns).matches(path, directory)
 
     def settings_for(
         self, path: str, *, target: str | None = None, build_args: Mapping[str, str] | None = None
@@ -708,11 +697,14 @@ class Resolver:
             )
         ignored: tuple[str, ...] = ()
         if config is not None and config.per_file_ignores:
-            relative = relative_to(path, config.root)
-            if relative is not None:
-                ignored = tuple(
-                    code for pattern, codes in config.per_file_ignores if matches(pattern, relative) for code in codes
-                )
+            from dflint.pathmatch import PathMatcher
+
+            ignored = tuple(
+                code
+                for pattern, codes in config.per_file_ignores
+                if PathMatcher(config.root, (pattern,)).matches(path)
+                for code in codes
+            )
         key = (config.path if config else None, ignored, (settings.target, tuple(sorted(settings.build_args.items()))))
         cached = self._selections.get(key)
         if cached is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 PATTERNS = (
     "Dockerfile",
@@ -21,37 +21,38 @@ PATTERNS = (
 )
 SKIP_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 
+Skip = Callable[[str, bool], bool]  # (path, is_directory) → leave it out
+
 
 def is_dockerfile_name(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in PATTERNS)
 
 
-def excluded(path: str, exclude: Sequence[str]) -> bool:
-    normal = path.replace(os.sep, "/")
-    parts = normal.split("/")
-    for pattern in exclude:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatchcase(normal, pattern) or any(fnmatch.fnmatchcase(part, pattern) for part in parts):
-            return True
+def _nothing(path: str, directory: bool) -> bool:
     return False
 
 
-def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[tuple[str, bool]]:
-    """Yield (path, found_in_directory). A directory with no Dockerfile yields (directory, False)
-    so that the caller can report it; a missing path is yielded as given (reading reports it)."""
+def discover(
+    paths: Sequence[str], skip: Skip = _nothing, *, wanted: Callable[[str], bool] = is_dockerfile_name
+) -> Iterator[tuple[str, bool]]:
+    """Yield (path, found_in_directory). A directory where no file has a Dockerfile name yields
+    (directory, False) so that the caller can report it (one whose Dockerfiles are all excluded
+    yields nothing); a missing path is yielded as given (reading reports it)."""
     for path in paths:
         if os.path.isdir(path):
-            found = False
+            seen = False
             for root, directories, files in os.walk(path):
                 directories[:] = sorted(
-                    d for d in directories if d not in SKIP_DIRECTORIES and not excluded(os.path.join(root, d), exclude)
+                    d for d in directories if d not in SKIP_DIRECTORIES and not skip(os.path.join(root, d), True)
                 )
                 for name in sorted(files):
                     full = os.path.join(root, name)
-                    if is_dockerfile_name(name) and not excluded(full, exclude) and not os.path.isdir(full):
-                        found = True
+                    if not wanted(name) or os.path.isdir(full):
+                        continue
+                    seen = True
+                    if not skip(full, False):
                         yield full, True
-            if not found:
+            if not seen and not skip(path, True):
                 yield path, False
         else:
             yield path, False

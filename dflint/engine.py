@@ -24,7 +24,7 @@ class Settings:
     select: tuple[str, ...] = ()  # empty: every rule
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
-    fail_on: Severity = Severity.WARNING
+    fail_on: Severity | None = Severity.WARNING  # None: no finding fails the run (`--fail-on none`)
     target: str | None = None
     build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     context_dir: str | None = None  # None: each Dockerfile's own directory

@@ -1,9 +1,12 @@
 """What a run lints: paths, directories, stdin and compose files turned into inputs, each with the
 settings and rules of the configuration that applies to it.
 
-- A directory is searched for Dockerfiles; the configuration's `exclude` (and `--exclude`) skip
-  files found there. A file named on the command line is linted even when excluded, unless
-  `--force-exclude` (what pre-commit wants: it passes every staged file by name).
+- A directory is searched for Dockerfiles; `--exclude` (or, without it, the configuration's
+  `exclude`), `extend-exclude` from both, and what git ignores (`.gitignore`, `.git/info/exclude`;
+  off with `--no-respect-gitignore`) skip files and directories found there, all with one matcher
+  (`pathmatch.py`). A file named on the command line is linted even when excluded, unless
+  `--force-exclude` (what pre-commit wants: it passes every staged file by name); git's ignores
+  apply only to the directory search.
 - `-` reads stdin; `--stdin-filename` is the path reported, and configuration, context and
   per-file ignores resolve from it.
 - A compose file (`compose.yaml`, `docker-compose.yml`, …) yields one input per service with a local
@@ -20,9 +23,10 @@ from typing import Any
 
 from dflint.compose import Service, is_compose_file
 from dflint.config import Resolver
-from dflint.discover import discover, excluded
+from dflint.discover import discover
 from dflint.engine import FileResult, lint_bytes, lint_file, lint_source
 from dflint.model import Span
+from dflint.pathmatch import GitIgnore, PathMatcher, matcher
 from dflint.source import InputError
 
 NO_DOCKERFILE = "directory has no Dockerfile (looked for Dockerfile, Dockerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile, *.dockerfile, Containerfile)"
@@ -38,19 +42,56 @@ class Input:
     service: Service | None = None
 
 
+class Exclusion:
+    """Which paths the run leaves out: the command line's patterns (relative to the current
+    directory), the configuration's (relative to its file), and git's ignores."""
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        exclude: Sequence[str] | None = None,
+        extend_exclude: Sequence[str] = (),
+        respect_gitignore: bool = True,
+    ) -> None:
+        self.resolver = resolver
+        self.exclude: PathMatcher | None = matcher(exclude, os.getcwd()) if exclude else None
+        self.extend: PathMatcher = matcher(extend_exclude, os.getcwd())
+        self.gitignore = GitIgnore() if respect_gitignore else None
+
+    def excluded(self, path: str, directory: bool = False) -> bool:
+        """By `--exclude` (which replaces the configuration's `exclude`) or the configuration,
+        or by an `extend-exclude`."""
+        if self.exclude is not None:
+            if self.exclude.matches(path, directory):
+                return True
+        elif self.resolver.excluded(path, directory, extend=False):
+            return True
+        return self.extend.matches(path, directory) or self.resolver.excluded(path, directory, exclude=False)
+
+    def skipped(self, path: str, directory: bool) -> bool:
+        """Left out of a directory search: excluded, or ignored by git."""
+        if self.excluded(path, directory):
+            return True
+        return self.gitignore is not None and self.gitignore.ignored(path, directory)
+
+
 def plan(
     paths: Sequence[str],
     resolver: Resolver,
     *,
-    exclude: Sequence[str] = (),
+    exclude: Sequence[str] | None = None,
+    extend_exclude: Sequence[str] = (),
     stdin_filename: str | None = None,
     force_exclude: bool = False,
+    respect_gitignore: bool = True,
 ) -> Iterator[Input]:
-    """Inputs in command-line order. Raises ConfigError / SelectionError for a bad configuration."""
-    for path, from_directory in discover(paths, exclude):
+    """Inputs in command-line order. Raises ConfigError / SelectionError for a bad configuration
+    and PatternError for a pattern that cannot be read."""
+    exclusion = Exclusion(resolver, exclude, extend_exclude, respect_gitignore)
+    for path, from_directory in discover(paths, exclusion.skipped):
         if path == "-":
             name = stdin_filename or "-"
-            if force_exclude and stdin_filename and (excluded(stdin_filename, exclude) or resolver.excluded(stdin_filename)):
+            if force_exclude and stdin_filename and exclusion.excluded(stdin_filename):
                 continue
             settings, rules = resolver.settings_for(stdin_filename or "-")
             context = settings.context_dir or (
@@ -60,9 +101,8 @@ def plan(
         elif os.path.isdir(path) and not from_directory:
             yield Input(path, path, error=InputError(path, 1, NO_DOCKERFILE))
         elif from_directory:
-            if not resolver.excluded(path):
-                yield Input(path, path, *resolver.settings_for(path))
-        elif force_exclude and (excluded(path, exclude) or resolver.excluded(path)):
+            yield Input(path, path, *resolver.settings_for(path))
+        elif force_exclude and exclusion.excluded(path):
             continue
         elif is_compose_file(path) and os.path.isfile(path):
             yield from _compose(path, resolver)

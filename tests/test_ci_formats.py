@@ -247,3 +247,20 @@ def test_format_choices_include_every_registered_format() -> None:
     from dflint.formats import FORMATS
 
     assert set(FORMAT_CHOICES) == set(FORMATS)
+
+
+def test_gitlab_fingerprints_are_unique_per_finding_and_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dflint.engine import FileResult
+    from dflint.formats.gitlab import issues
+    from dflint.source import InputError
+
+    same = [InputError("compose.yaml", line, "service 'a': build context '..' is outside") for line in (3, 9)]
+    twice = [FileResult("compose.yaml", (), (same[0],)), FileResult("compose.yaml", (), (same[1], same[1]))]
+    prints = [issue["fingerprint"] for issue in issues(twice)]
+    assert len(prints) == 3 == len(set(prints))
+    (tmp_path / "Dockerfile").write_text(DIRTY)
+    (tmp_path / "compose.yaml").write_text("services:\n  a:\n    build: .\n  b:\n    build: .\n")
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run("--format", "gitlab", "compose.yaml")
+    prints = [issue["fingerprint"] for issue in json.loads(out)]
+    assert len(prints) == 6 == len(set(prints))  # one Dockerfile, two services, three findings each

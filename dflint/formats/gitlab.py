@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +32,17 @@ def _fingerprint(*parts: str) -> str:
 
 
 def issues(results: Sequence[FileResult]) -> list[dict[str, Any]]:
+    """Every finding and input error; fingerprints are unique in the report (GitLab merges equal
+    ones): a repeated key (one Dockerfile built by two compose services, one input error on two
+    lines) gets its ordinal."""
     out: list[dict[str, Any]] = []
+    seen: Counter[str] = Counter()
+
+    def unique(*parts: str) -> str:
+        key = _fingerprint(*parts)
+        seen[key] += 1
+        return key if seen[key] == 1 else _fingerprint(*parts, str(seen[key] - 1))
+
     for result in results:
         for finding, print_ in zip(result.findings, fingerprints(result)):
             path = report_path(finding.path or result.path)
@@ -45,7 +56,7 @@ def issues(results: Sequence[FileResult]) -> list[dict[str, Any]]:
                     "content": {"body": f"{finding.rule.summary}. See {finding.rule.url}"},
                     "categories": [category],
                     "severity": SEVERITIES[finding.effective_severity],
-                    "fingerprint": _fingerprint(path, print_),
+                    "fingerprint": unique(path, print_, finding.message),
                     "location": {
                         "path": path,
                         "lines": {"begin": span.line, "end": span.end_line},
@@ -67,7 +78,7 @@ def issues(results: Sequence[FileResult]) -> list[dict[str, Any]]:
                     "description": error.message,
                     "categories": ["Bug Risk"],
                     "severity": "blocker",
-                    "fingerprint": _fingerprint(path, "input-error", error.message),
+                    "fingerprint": unique(path, "input-error", error.message, str(line)),
                     "location": {"path": path, "lines": {"begin": line, "end": line}},
                     "engine_name": "dflint",
                 }

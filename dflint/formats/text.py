@@ -55,6 +55,8 @@ def render(results: Sequence[FileResult], *, color: bool = False, quiet: bool = 
             summary += f"; {fixable} fixable with --fix"
         if unsafe:
             summary += f"; {unsafe} more with --fix --unsafe-fixes"
+    elif errors:  # never "passed" when an input could not be linted
+        summary = f"No problems found in what could be linted ({files} input{'s' if files != 1 else ''})"
     else:
         summary = f"All checks passed ({files} file{'s' if files != 1 else ''})"
     if errors:
