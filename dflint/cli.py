@@ -77,7 +77,7 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     "context_dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Build context directory (default: each Dockerfile's own directory).",
+    help="Build context directory (default: found per Dockerfile from compose files, CI workflows, Makefiles and scripts that build it, else where its COPY sources are; see --verbose).",
 )
 @click.option("--stdin-filename", default=None, help="The path to report (and resolve context from) when reading `-`.")
 @click.option(
@@ -144,6 +144,7 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     "--statistics", is_flag=True, help="Print how many findings each rule produced instead of the findings (text or json)."
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary, no notes.")
+@click.option("--verbose", "-v", is_flag=True, help="Also say which build context each Dockerfile was linted with, and why.")
 @click.option(
     "--baseline",
     "baseline_file",
@@ -185,6 +186,7 @@ def check(
     output_file: str | None = None,
     statistics: bool = False,
     quiet: bool = False,
+    verbose: bool = False,
     baseline_file: str | None = None,
     write_baseline_file: str | None = None,
 ) -> None:
@@ -273,7 +275,9 @@ def check(
     else:
         from dflint.formats import renderer
 
-        extra = {"quiet": True} if quiet and output_format == "text" else {}
+        extra: dict[str, bool] = {"quiet": True} if quiet and output_format == "text" else {}
+        if verbose and output_format == "text":
+            extra["verbose"] = True
         output = renderer(output_format)(results, color=color and not report_to_stderr, **extra)
     if output_file:
         _write_report(output_file, output)

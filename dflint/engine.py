@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from dflint.model import Dockerfile, ParseError, Suppression
+from dflint.model import ContextChoice, Dockerfile, ParseError, Suppression
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
 from dflint.registry import Rule, all_rules, expand_selector, find
@@ -27,7 +27,9 @@ class Settings:
     fail_on: Severity | None = Severity.WARNING  # None: no finding fails the run (`--fail-on none`)
     target: str | None = None
     build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    context_dir: str | None = None  # None: each Dockerfile's own directory
+    context_dir: str | None = None  # None: discovered per Dockerfile (`dflint.context_discovery`)
+    context_source: str = "option"  # why `context_dir` (see `ContextChoice.source`)
+    context_reason: str = "given with --context"
     severity_overrides: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
     rule_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # code → Options instance
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -40,6 +42,7 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     errors: tuple[InputError, ...] = ()
     dockerfile: Dockerfile | None = None
+    context: ContextChoice | None = None  # the build context used and why
 
 
 class SelectionError(ValueError):
@@ -70,13 +73,19 @@ def selected_rules(settings: Settings, extra_ignores: Sequence[str] = ()) -> lis
     return [unique[code] for code in sorted(unique)]
 
 
-def lint_source(text: str, path: str, settings: Settings, rules: Sequence[Rule], context_dir: str | None) -> FileResult:
+def lint_source(
+    text: str, path: str, settings: Settings, rules: Sequence[Rule], context_dir: str | None, choice: ContextChoice | None = None
+) -> FileResult:
     """Parse once, run every rule on the model, apply pragmas, sort."""
+    if choice is None and context_dir is not None:
+        choice = _given(settings, context_dir)
     options = ParseOptions(build_args=settings.build_args, target=settings.target, context_dir=context_dir)
     dockerfile = parse(text, path, options)
+    if choice is not None:
+        dockerfile = dataclasses.replace(dockerfile, context=choice)
     errors = tuple(InputError(path, error.line, error.message) for error in dockerfile.errors)
     if not dockerfile.stages:
-        return FileResult(path, (), errors or (InputError(path, 1, "no FROM instruction"),), dockerfile)
+        return FileResult(path, (), errors or (InputError(path, 1, "no FROM instruction"),), dockerfile, choice)
     suppressions = read_pragmas(dockerfile)
     if suppressions:
         dockerfile = dataclasses.replace(dockerfile, suppressions=suppressions)
@@ -90,7 +99,15 @@ def lint_source(text: str, path: str, settings: Settings, rules: Sequence[Rule],
         late_findings = _run(dockerfile, path, settings, late)
         kept += [finding for finding in late_findings if not any(s.scope == "file" and covers(s, finding) for s in suppressions)]
     unique = sorted(set(kept), key=Finding.sort_key)
-    return FileResult(path, tuple(unique), errors, dockerfile)
+    return FileResult(path, tuple(unique), errors, dockerfile, choice)
+
+
+def _given(settings: Settings, context_dir: str) -> ContextChoice:
+    import os
+
+    if settings.context_dir is not None and os.path.realpath(settings.context_dir) == os.path.realpath(context_dir):
+        return ContextChoice(os.path.realpath(context_dir), settings.context_source, settings.context_reason)
+    return ContextChoice(os.path.realpath(context_dir), "caller", "chosen by the caller")
 
 
 def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[Rule]) -> list[Finding]:
@@ -124,10 +141,12 @@ def lint_file(path: str, settings: Settings, rules: Sequence[Rule], display_path
         text = read_path(path, max_bytes=settings.max_bytes)
     except InputError as error:
         return FileResult(shown, (), (InputError(shown, error.line, error.message),))
-    import os
+    if settings.context_dir is not None:
+        return lint_source(text, shown, settings, rules, settings.context_dir)
+    from dflint.context_discovery import choose
 
-    context_dir = settings.context_dir or os.path.dirname(os.path.abspath(path))
-    return lint_source(text, shown, settings, rules, context_dir)
+    choice = choose(path, text)
+    return lint_source(text, shown, settings, rules, choice.directory, choice)
 
 
 def lint_bytes(data: bytes, path: str, settings: Settings, rules: Sequence[Rule], context_dir: str | None) -> FileResult:

@@ -330,7 +330,11 @@ def fix_file(
         data = _read_bytes(path)
     except InputError as error:
         return FixOutcome(shown, "", "", (), FileResult(shown, (), (InputError(shown, error.line, error.message),)))
-    context_dir = settings.context_dir or os.path.dirname(os.path.abspath(path))
+    context_dir = settings.context_dir
+    if context_dir is None:
+        from dflint.context_discovery import choose
+
+        context_dir = choose(path, data.decode("utf-8", "replace")).directory
     outcome = fix_bytes(data, shown, settings, rules, context_dir, unsafe=unsafe, max_passes=max_passes)
     if not write or not outcome.changed:
         return outcome

@@ -97,7 +97,15 @@ def plan(
             context = settings.context_dir or (
                 os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd()
             )
-            yield Input("-", name, dataclasses.replace(settings, context_dir=context), rules)
+            source = ("option", "given with --context") if settings.context_dir else ("stdin", "the folder of --stdin-filename")
+            if not settings.context_dir and not stdin_filename:
+                source = ("stdin", "the working directory (standard input without --stdin-filename)")
+            yield Input(
+                "-",
+                name,
+                dataclasses.replace(settings, context_dir=context, context_source=source[0], context_reason=source[1]),
+                rules,
+            )
         elif os.path.isdir(path) and not from_directory:
             yield Input(path, path, error=InputError(path, 1, NO_DOCKERFILE))
         elif from_directory:
@@ -122,18 +130,17 @@ def _compose(path: str, resolver: Resolver) -> Iterator[Input]:
         if item.dockerfile is not None:
             shown = os.path.normpath(os.path.join(shown_project, os.path.relpath(item.dockerfile, project)))
             settings, rules = resolver.settings_for(item.dockerfile, target=item.target, build_args=item.build_args)
-            yield Input(
-                item.dockerfile,
-                shown,
-                dataclasses.replace(settings, context_dir=settings.context_dir or item.context),
-                rules,
-                service=item,
-            )
+            yield Input(item.dockerfile, shown, _with_service_context(settings, item, path), rules, service=item)
         else:
             settings, rules = resolver.settings_for(path, target=item.target, build_args=item.build_args)
-            yield Input(
-                path, path, dataclasses.replace(settings, context_dir=settings.context_dir or item.context), rules, service=item
-            )
+            yield Input(path, path, _with_service_context(settings, item, path), rules, service=item)
+
+
+def _with_service_context(settings: Any, service: Service, compose_path: str) -> Any:
+    if settings.context_dir:
+        return settings
+    reason = f"service '{service.name}' in {compose_path} builds it with this context"
+    return dataclasses.replace(settings, context_dir=service.context, context_source="compose", context_reason=reason)
 
 
 Batch = Callable[[Sequence[str], Any, Sequence[Any]], list[FileResult]]

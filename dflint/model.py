@@ -304,6 +304,15 @@ class ParseError:
 
 
 @dataclass(frozen=True, slots=True)
+class ContextChoice:
+    """The build context a Dockerfile is linted with, and why (see `dflint.context_discovery`)."""
+
+    directory: str  # absolute, symlinks resolved
+    source: str  # option | compose | build-command | copy-sources | dockerfile-directory | stdin
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Dockerfile:
     path: str
     text: str
@@ -317,6 +326,7 @@ class Dockerfile:
     context_dir: str | None = None
     dockerignore: tuple[str, ...] | None = None  # patterns, or None when there is no .dockerignore
     suppressions: tuple[Suppression, ...] = ()  # inline pragmas, filled in by the engine before rules run
+    context: ContextChoice | None = None  # the build context chosen and why, filled in by the engine
 
     @property
     def lines(self) -> list[str]:

@@ -57,6 +57,18 @@ def document(results: Sequence[FileResult]) -> dict[str, Any]:
         "errors": [
             {"file": error.path, "line": error.line, "message": error.message} for result in results for error in result.errors
         ],
+        "files": [file_object(result) for result in results],
+    }
+
+
+def file_object(result: FileResult) -> dict[str, Any]:
+    """A linted file and the build context it was linted with (`null` when none was chosen)."""
+    context = result.context
+    return {
+        "file": result.path,
+        "context": context.directory if context is not None else None,
+        "context_source": context.source if context is not None else None,
+        "context_reason": context.reason if context is not None else None,
     }
 
 

@@ -15,9 +15,14 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
 
 
-def render(results: Sequence[FileResult], *, color: bool = False, quiet: bool = False) -> str:
-    """One line per finding, then the savings and a summary (left out with `quiet`)."""
+def render(results: Sequence[FileResult], *, color: bool = False, quiet: bool = False, verbose: bool = False) -> str:
+    """One line per finding, then the savings and a summary (left out with `quiet`); with `verbose`,
+    first the build context of each file and why it was chosen."""
     lines: list[str] = []
+    if verbose:
+        for result in results:
+            if result.context is not None:
+                lines.append(f"{result.path}: build context {result.context.directory} ({result.context.reason})")
     counts: dict[Severity, int] = defaultdict(int)
     fixable = 0
     unsafe = 0

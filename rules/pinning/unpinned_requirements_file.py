@@ -63,6 +63,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -206,6 +207,8 @@ def _unread(
     reason = reason.removesuffix("; not read")
     if produced and file.status != "not-from-context":
         reason += f"; it appears to be produced in the build ({produced})"
+    elif file.status == "missing":
+        reason += f" ({_looked_in(dockerfile)}; pass `--context DIR` if the image is built from another directory)"
     return Finding(
         META,
         op.command.span,
@@ -213,6 +216,17 @@ def _unread(
         severity=Severity.INFO if produced else None,
         stage=stage.name,
     )
+
+
+def _looked_in(dockerfile: Dockerfile) -> str:
+    """Where the build context is, relative to the Dockerfile's folder, and why it was chosen."""
+    context = dockerfile.context
+    if context is None:
+        return "no build context was chosen"
+    folder = os.path.dirname(os.path.realpath(dockerfile.path)) if dockerfile.path not in ("", "-") else None
+    relative = os.path.relpath(context.directory, folder) if folder else context.directory
+    where = "the Dockerfile's folder" if relative == "." else f"`{relative}` from the Dockerfile's folder"
+    return f"looked in {where}, chosen as the build context: {context.reason}"
 
 
 def _unresolved_word(op: PackageOp) -> str | None:

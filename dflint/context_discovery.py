@@ -1,0 +1,404 @@
+"""Which build context a Dockerfile is built with, when `--context` does not say.
+
+In this order, nothing executed, everything read statically:
+
+1. a compose file in the repository whose service builds this Dockerfile: its `context`;
+2. a CI workflow, Makefile or shell script in the repository that builds it (`docker build -f F CTX`,
+   `docker buildx build`, `podman build`, `docker/build-push-action`'s `context` and `file`);
+3. the nearest directory, from the Dockerfile's folder up to the repository root, in which every
+   source the Dockerfile's COPY/ADD instructions take from the context exists;
+4. the Dockerfile's own folder.
+
+The repository root is the nearest directory up from the Dockerfile that holds `.git`; the search
+never goes above it. Where there is none, it goes up at most `LEVELS_WITHOUT_REPOSITORY` levels.
+Only small regular files with known names are read (`MAX_BUILD_FILE_BYTES`), YAML with the safe
+loader; the chosen context is where every later read happens.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+import re
+import shlex
+import stat
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from dflint.compose import COMPOSE_PATTERNS
+from dflint.model import ContextChoice
+
+LEVELS_WITHOUT_REPOSITORY = 3
+MAX_REPOSITORY_LEVELS = 12
+MAX_BUILD_FILE_BYTES = 256 * 1024
+MAX_FILES_PER_DIRECTORY = 64
+SCRIPT_DIRECTORIES = ("scripts", "script", "hack", "build", "ci", "tools", "docker")
+_MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "*.mk")
+_SCRIPTS = ("*.sh", "*.bash")
+_BUILD = re.compile(r"(?:^|[\s;&|(`])(?:docker\s+(?:buildx\s+)?build|docker\s+image\s+build|podman\s+build|buildah\s+bud)\s")
+_BOOLEAN_FLAGS = frozenset(
+    "--push --load --pull --no-cache --rm --force-rm --squash --quiet -q --compress --disable-content-trust "
+    "--check --help --debug --no-cache-filter".split()
+)
+_CD_ROOT = re.compile(r'cd\s+"?\$\(\s*dirname\s+"?\$(?:\{?0\}?|\{BASH_SOURCE\[0\]\}|BASH_SOURCE)"?\s*\)"?/\.\.(?:[/\s"&;]|$)')
+_VARIABLE = re.compile(r"\$[({]?\w")
+
+
+def choose(dockerfile_path: str, text: str) -> ContextChoice:
+    """The build context for the Dockerfile at `dockerfile_path` whose text is `text`."""
+    dockerfile = os.path.realpath(dockerfile_path)
+    folder = os.path.dirname(dockerfile)
+    root, in_repository = repository_root(folder)
+    for source, finder in (("compose", _from_compose), ("build-command", _from_build_files)):
+        found = finder(dockerfile, folder, root)
+        if found is not None:
+            directory, where = found
+            return ContextChoice(directory, source, where)
+    sources = copy_sources(text)
+    if sources:
+        for directory in _upwards(folder, root):
+            if all(_exists(directory, source) for source in sources):
+                if directory == folder:
+                    return ContextChoice(folder, "dockerfile-directory", "the COPY/ADD sources are next to the Dockerfile")
+                return ContextChoice(
+                    directory,
+                    "copy-sources",
+                    f"the nearest directory up from the Dockerfile holding every COPY/ADD source ({', '.join(sources[:3])}"
+                    f"{', …' if len(sources) > 3 else ''})",
+                )
+        scope = "the repository root" if in_repository else f"{LEVELS_WITHOUT_REPOSITORY} levels up"
+        return ContextChoice(
+            folder, "dockerfile-directory", f"no directory up to {scope} holds every COPY/ADD source; the Dockerfile's own folder"
+        )
+    return ContextChoice(folder, "dockerfile-directory", "nothing builds it and it copies nothing named from a context")
+
+
+@functools.lru_cache(maxsize=256)
+def repository_root(folder: str) -> tuple[str, bool]:
+    """(the nearest directory up from `folder` holding `.git`, True), or (the top of the bounded search, False)."""
+    current = folder
+    for _ in range(MAX_REPOSITORY_LEVELS):
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current, True
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    top = folder
+    for _ in range(LEVELS_WITHOUT_REPOSITORY):
+        parent = os.path.dirname(top)
+        if parent == top:
+            break
+        top = parent
+    return top, False
+
+
+def _upwards(folder: str, root: str) -> Iterator[str]:
+    current = folder
+    while True:
+        yield current
+        if current == root:
+            return
+        parent = os.path.dirname(current)
+        if parent == current or not (current + os.sep).startswith(root.rstrip(os.sep) + os.sep):
+            return
+        current = parent
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _listing(directory: str, patterns: Sequence[str]) -> list[str]:
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    chosen = [name for name in names if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)]
+    return [os.path.join(directory, name) for name in chosen[:MAX_FILES_PER_DIRECTORY]]
+
+
+def _read_small(path: str) -> str | None:
+    """A small regular file's text, or None (special files, large files, unreadable, not UTF-8)."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BUILD_FILE_BYTES:
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BUILD_FILE_BYTES + 1)
+        return data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _shown(path: str, root: str) -> str:
+    return os.path.relpath(path, os.path.dirname(root)) if _inside(path, root) else path
+
+
+# -- compose --------------------------------------------------------------------------------------
+def _from_compose(dockerfile: str, folder: str, root: str) -> tuple[str, str] | None:
+    for directory in _upwards(folder, root):
+        for compose_file in _listing(directory, COMPOSE_PATTERNS):
+            for service_name, context in _compose_builds(compose_file, dockerfile):
+                if _inside(context, root) and os.path.isdir(context):
+                    return context, f"service '{service_name}' in {_shown(compose_file, root)} builds it with this context"
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _compose_services(compose_file: str) -> tuple[tuple[str, str, str], ...]:
+    """(service, real Dockerfile path, real context) for each local build of a compose file. Unlike
+    linting a compose file, a context above the compose file's folder is kept (`context: ..`): the
+    caller keeps it only inside the repository."""
+    import yaml
+
+    from dflint.compose import interpolate
+
+    text = _read_small(compose_file)
+    if text is None:
+        return ()
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return ()
+    services = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(services, dict):
+        return ()
+    project = os.path.dirname(compose_file)
+    found = []
+    for name, service in services.items():
+        build = service.get("build") if isinstance(service, dict) else None
+        spec = {"context": build} if isinstance(build, str) else build if isinstance(build, dict) else None
+        if spec is None or "dockerfile_inline" in spec:
+            continue
+        context = interpolate(str(spec.get("context", ".")), os.environ)
+        dockerfile = interpolate(str(spec.get("dockerfile", "Dockerfile")), os.environ)
+        if context is None or dockerfile is None or "://" in context or context.startswith("git@"):
+            continue
+        directory = os.path.realpath(os.path.join(project, context))
+        found.append((str(name), os.path.realpath(os.path.join(directory, dockerfile)), directory))
+    return tuple(found)
+
+
+def _compose_builds(compose_file: str, dockerfile: str) -> Iterator[tuple[str, str]]:
+    for name, built, context in _compose_services(compose_file):
+        if built == dockerfile:
+            yield name, context
+
+
+# -- CI workflows, Makefiles, scripts -------------------------------------------------------------
+def _build_files(folder: str, root: str) -> Iterator[tuple[str, str]]:
+    """(file, kind) for every file that may build a Dockerfile: workflows, Makefiles, scripts."""
+    seen: set[str] = set()
+    for directory in _upwards(folder, root):
+        candidates = [
+            (path, "workflow") for path in _listing(os.path.join(directory, ".github", "workflows"), ("*.yml", "*.yaml"))
+        ]
+        candidates += [(path, "workflow") for path in _listing(directory, (".gitlab-ci.yml",))]
+        candidates += [(path, "make") for path in _listing(directory, _MAKEFILES)]
+        candidates += [(path, "script") for path in _listing(directory, _SCRIPTS)]
+        if directory == root:
+            for sub in SCRIPT_DIRECTORIES:
+                candidates += [(path, "script") for path in _listing(os.path.join(directory, sub), _SCRIPTS)]
+                candidates += [(path, "make") for path in _listing(os.path.join(directory, sub), _MAKEFILES)]
+        for path, kind in candidates:
+            if path not in seen:
+                seen.add(path)
+                yield path, kind
+
+
+def _from_build_files(dockerfile: str, folder: str, root: str) -> tuple[str, str] | None:
+    for path, kind in _build_files(folder, root):
+        for line, context in _builds_in(path, kind, root):
+            directory, built = context
+            if built == dockerfile and _inside(directory, root) and os.path.isdir(directory):
+                what = {"workflow": "CI workflow", "make": "Makefile", "script": "script"}[kind]
+                return directory, f"the {what} {_shown(path, root)}:{line} builds it with this context"
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _builds_in(path: str, kind: str, root: str) -> tuple[tuple[int, tuple[str, str]], ...]:
+    """(line, (real context, real Dockerfile)) for every build a file runs that can be read statically."""
+    text = _read_small(path)
+    if text is None:
+        return ()
+    directory = os.path.dirname(path)
+    bases = [directory]
+    if kind == "workflow":
+        bases = [_workflow_root(path, root)]
+    elif kind == "script" and (directory != root or _CD_ROOT.search(text)):
+        bases = [os.path.dirname(directory), directory, root] if _CD_ROOT.search(text) else [directory, root]
+    found: list[tuple[int, tuple[str, str]]] = []
+    for line, command in _logical_lines(text):
+        for match in _BUILD.finditer(command):
+            parsed = parse_build_command(command[match.end() :])
+            if parsed is not None:
+                for base in bases:
+                    found.append((line, _resolved(base, *parsed)))
+    if kind == "workflow":
+        for line, context, file in _build_push_steps(text):
+            found.append((line, _resolved(bases[0], context, file)))
+    return tuple(found)
+
+
+def _workflow_root(path: str, root: str) -> str:
+    """A workflow's commands run at the repository's root: two levels above `.github/workflows`."""
+    parent = os.path.dirname(path)
+    if os.path.basename(parent) == "workflows" and os.path.basename(os.path.dirname(parent)) == ".github":
+        return os.path.dirname(os.path.dirname(parent))
+    return parent
+
+
+def _resolved(base: str, context: str, file: str | None) -> tuple[str, str]:
+    directory = os.path.realpath(os.path.join(base, context))
+    built = os.path.realpath(os.path.join(base, file)) if file is not None else os.path.join(directory, "Dockerfile")
+    return directory, built
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Lines with backslash continuations joined, with the number of the first line."""
+    pending: list[str] = []
+    first = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not pending:
+            first = number
+        stripped = line.rstrip()
+        if stripped.endswith("\\"):
+            pending.append(stripped[:-1])
+            continue
+        pending.append(line)
+        yield first, " ".join(pending)
+        pending = []
+    if pending:
+        yield first, " ".join(pending)
+
+
+def parse_build_command(arguments: str) -> tuple[str, str | None] | None:
+    """The words after `docker build` → (context, Dockerfile or None), or None when either cannot be
+    known statically (a variable, a remote or stdin context)."""
+    end = re.search(r"\s(?:&&|\|\||;|\|)|[;|]\s|\)\s*$", arguments)
+    try:
+        words = shlex.split(arguments[: end.start()] if end else arguments, comments=True)
+    except ValueError:
+        return None
+    context: str | None = None
+    file: str | None = None
+    position = 0
+    while position < len(words):
+        word = words[position]
+        if word in ("-f", "--file"):
+            if position + 1 >= len(words):
+                return None
+            file = words[position + 1]
+            position += 2
+            continue
+        if word.startswith("--file="):
+            file = word.split("=", 1)[1]
+        elif word.startswith("-f") and len(word) > 2 and not word.startswith("--"):
+            file = word[2:]
+        elif word.startswith("-") and word != "-":
+            if "=" not in word and word not in _BOOLEAN_FLAGS and not (len(word) > 2 and not word.startswith("--")):
+                position += 1  # the option's value
+        elif context is None:
+            context = word
+        position += 1
+    if context is None or context == "-" or "://" in context or context.startswith("git@"):
+        return None
+    if _VARIABLE.search(context) or (file is not None and (_VARIABLE.search(file) or file == "-")):
+        return None
+    return context, file
+
+
+def _build_push_steps(text: str) -> Iterator[tuple[int, str, str | None]]:
+    """`docker/build-push-action` steps of a workflow: (line, context, file)."""
+    if "build-push-action" not in text:
+        return
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return
+    for node in _mappings(root):
+        uses = _value(node, "uses")
+        if not isinstance(uses, yaml.ScalarNode) or not str(uses.value).startswith("docker/build-push-action"):
+            continue
+        inputs = _value(node, "with")
+        context_node = _value(inputs, "context") if isinstance(inputs, yaml.MappingNode) else None
+        file_node = _value(inputs, "file") if isinstance(inputs, yaml.MappingNode) else None
+        context = str(context_node.value) if isinstance(context_node, yaml.ScalarNode) else "."
+        file = str(file_node.value) if isinstance(file_node, yaml.ScalarNode) else None
+        if "${{" in context or (file is not None and "${{" in file) or "://" in context:
+            continue
+        yield int(node.start_mark.line) + 1, context, file
+
+
+def _mappings(node: Any) -> Iterator[Any]:
+    import yaml
+
+    stack = [node]
+    seen = 0
+    while stack and seen < 100_000:
+        current = stack.pop()
+        seen += 1
+        if isinstance(current, yaml.MappingNode):
+            yield current
+            stack.extend(value for _, value in current.value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def _value(node: Any, key: str) -> Any:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return value_node
+    return None
+
+
+# -- COPY/ADD sources -----------------------------------------------------------------------------
+def copy_sources(text: str) -> list[str]:
+    """The context sources the Dockerfile's COPY/ADD name literally (no variables, URLs, `--from`, heredocs)."""
+    from dflint.parse import json_arguments, lex, split_flags
+    from dflint.positions import line_index
+    from dflint.wordsplit import WordSplitter
+
+    index = line_index(text)
+    sources: list[str] = []
+    for raw in lex(text, index).raws:
+        keyword = raw.keyword_text.upper()
+        if keyword not in ("COPY", "ADD") or raw.heredocs:
+            continue
+        flags, start = split_flags(raw, raw.keyword_text, index)
+        if any(flag.name == "from" for flag in flags):
+            continue
+        arguments = raw.logical[start:]
+        words = json_arguments(arguments)
+        if words is None:
+            words = tuple(WordSplitter(arguments).split(dequote=True))
+        for word in words[:-1]:
+            if "$" in word or "://" in word or word.startswith("git@") or word.startswith("<<"):
+                continue
+            normal = os.path.normpath(word.lstrip("/")) if word.strip("/.") else "."
+            if normal != "." and not normal.startswith("..") and normal not in sources:
+                sources.append(normal)
+    return sources
+
+
+def _exists(directory: str, source: str) -> bool:
+    if any(char in source for char in "*?["):
+        parent, pattern = os.path.split(source)
+        return any(fnmatch.fnmatchcase(name, pattern) for name in _names(os.path.join(directory, parent)))
+    return os.path.lexists(os.path.join(directory, source))
+
+
+def _names(directory: str) -> list[str]:
+    try:
+        return os.listdir(directory)
+    except OSError:
+        return []

@@ -1,0 +1,245 @@
+"""Build-context discovery on repository layouts built as test data: compose, CI workflows,
+Makefiles, scripts, COPY sources, and nothing at all."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dflint.cli import main
+from dflint.context_discovery import LEVELS_WITHOUT_REPOSITORY, choose, copy_sources, parse_build_command
+from dflint.model import ContextChoice
+
+DOCKERFILE = "FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+
+
+def repository(root: Path, files: dict[str, str], *, git: bool = True) -> Path:
+    """Write a repository layout: `files` maps relative paths to their text."""
+    if git:
+        (root / ".git").mkdir(parents=True)
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def chosen(root: Path, dockerfile: str = "docker/Dockerfile") -> ContextChoice:
+    path = root / dockerfile
+    return choose(str(path), path.read_text(encoding="utf-8"))
+
+
+def test_compose_file_at_the_root_gives_the_context(tmp_path: Path) -> None:
+    compose = "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n"
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "compose.yaml": compose, "requirements.txt": "torch\n"})
+    choice = chosen(root)
+    assert choice == ContextChoice(
+        str(root.resolve()), "compose", f"service 'api' in {root.name}/compose.yaml builds it with this context"
+    )
+
+
+def test_compose_file_next_to_the_dockerfile_with_a_parent_context(tmp_path: Path) -> None:
+    compose = "services:\n  api:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile\n"
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "docker/docker-compose.yml": compose})
+    choice = chosen(root)
+    assert (choice.directory, choice.source) == (str(root.resolve()), "compose")
+
+
+def test_compose_wins_over_a_makefile(tmp_path: Path) -> None:
+    compose = "services:\n  api:\n    build:\n      context: docker\n      dockerfile: Dockerfile\n"
+    makefile = "image:\n\tdocker build -f docker/Dockerfile .\n"
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "compose.yaml": compose, "Makefile": makefile})
+    assert chosen(root).directory == str((root / "docker").resolve())
+    assert chosen(root).source == "compose"
+
+
+def test_github_workflow_run_step(tmp_path: Path) -> None:
+    workflow = (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+        "      - run: |\n          docker buildx build --platform linux/amd64 \\\n"
+        "            -t ghcr.io/x/y:latest -f docker/Dockerfile . --push\n"
+    )
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, ".github/workflows/ci.yml": workflow})
+    choice = chosen(root)
+    assert choice == ContextChoice(
+        str(root.resolve()),
+        "build-command",
+        f"the CI workflow {root.name}/.github/workflows/ci.yml:8 builds it with this context",
+    )
+
+
+def test_github_workflow_build_push_action(tmp_path: Path) -> None:
+    workflow = (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - name: Build\n        uses: docker/build-push-action@v6\n        with:\n"
+        "          context: .\n          file: ./docker/Dockerfile\n          push: false\n"
+    )
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, ".github/workflows/image.yaml": workflow})
+    choice = chosen(root)
+    assert choice == ContextChoice(
+        str(root.resolve()),
+        "build-command",
+        f"the CI workflow {root.name}/.github/workflows/image.yaml:6 builds it with this context",
+    )
+
+
+def test_build_push_action_with_an_expression_is_not_guessed(tmp_path: Path) -> None:
+    workflow = (
+        "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - uses: docker/build-push-action@v6\n"
+        "        with:\n          context: ${{ matrix.dir }}\n          file: docker/Dockerfile\n"
+    )
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, ".github/workflows/ci.yml": workflow})
+    assert chosen(root).source == "dockerfile-directory"
+
+
+def test_makefile_builds_it_from_the_root(tmp_path: Path) -> None:
+    makefile = "IMAGE ?= me/server\n\nimage:\n\tdocker build -t $(IMAGE) \\\n\t\t-f docker/Dockerfile.gpu .\n"
+    root = repository(tmp_path, {"docker/Dockerfile.gpu": DOCKERFILE, "Makefile": makefile})
+    choice = chosen(root, "docker/Dockerfile.gpu")
+    assert choice == ContextChoice(
+        str(root.resolve()), "build-command", f"the Makefile {root.name}/Makefile:4 builds it with this context"
+    )
+
+
+def test_podman_in_a_script_that_moves_to_the_root(tmp_path: Path) -> None:
+    script = '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\npodman build --file=serving/Containerfile --tag x:1 .\n'
+    root = repository(tmp_path, {"serving/Containerfile": DOCKERFILE, "scripts/build.sh": script})
+    choice = chosen(root, "serving/Containerfile")
+    assert (choice.directory, choice.source) == (str(root.resolve()), "build-command")
+    assert choice.reason == f"the script {root.name}/scripts/build.sh:4 builds it with this context"
+
+
+def test_a_build_of_another_dockerfile_is_not_taken(tmp_path: Path) -> None:
+    makefile = "image:\n\tdocker build -f docker/Dockerfile.cpu .\n"
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "docker/Dockerfile.cpu": DOCKERFILE, "Makefile": makefile})
+    assert chosen(root).source != "build-command"
+
+
+def test_copy_sources_choose_the_nearest_directory_holding_them(tmp_path: Path) -> None:
+    root = repository(tmp_path, {"services/api/docker/Dockerfile": DOCKERFILE, "services/api/requirements.txt": "torch\n"})
+    choice = chosen(root, "services/api/docker/Dockerfile")
+    assert choice == ContextChoice(
+        str((root / "services/api").resolve()),
+        "copy-sources",
+        "the nearest directory up from the Dockerfile holding every COPY/ADD source (requirements.txt)",
+    )
+
+
+def test_sources_next_to_the_dockerfile_keep_its_folder(tmp_path: Path) -> None:
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "docker/requirements.txt": "", "requirements.txt": ""})
+    choice = chosen(root)
+    assert (choice.directory, choice.source) == (str((root / "docker").resolve()), "dockerfile-directory")
+
+
+def test_nothing_found_keeps_the_dockerfile_folder_and_says_why(tmp_path: Path) -> None:
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE})
+    assert chosen(root) == ContextChoice(
+        str((root / "docker").resolve()),
+        "dockerfile-directory",
+        "no directory up to the repository root holds every COPY/ADD source; the Dockerfile's own folder",
+    )
+
+
+def test_never_above_the_repository_root(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("torch\n", encoding="utf-8")
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  a:\n    build:\n      context: .\n      dockerfile: repo/docker/Dockerfile\n", encoding="utf-8"
+    )
+    root = repository(tmp_path / "repo", {"docker/Dockerfile": DOCKERFILE})
+    choice = chosen(root)
+    assert choice.directory == str((root / "docker").resolve())
+
+
+def test_without_a_repository_the_search_is_bounded(tmp_path: Path) -> None:
+    deep = "a/" * (LEVELS_WITHOUT_REPOSITORY + 1) + "Dockerfile"
+    repository(tmp_path, {"requirements.txt": "", deep: DOCKERFILE}, git=False)
+    assert chosen(tmp_path, deep).source == "dockerfile-directory"
+    near = "b/" * LEVELS_WITHOUT_REPOSITORY + "Dockerfile"
+    repository(tmp_path, {near: DOCKERFILE}, git=False)
+    assert chosen(tmp_path, near) == ContextChoice(
+        str(tmp_path.resolve()),
+        "copy-sources",
+        "the nearest directory up from the Dockerfile holding every COPY/ADD source (requirements.txt)",
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_special_file_named_like_a_makefile_is_not_read(tmp_path: Path) -> None:
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "requirements.txt": ""})
+    os.mkfifo(root / "Makefile")
+    assert chosen(root).source == "copy-sources"  # returns instead of blocking on the pipe
+
+
+def test_copy_sources_skip_variables_urls_stages_and_heredocs() -> None:
+    text = (
+        "FROM x AS b\nCOPY --from=b /a /b\nCOPY $SRC /x/\nADD https://e.com/f /f\nCOPY <<EOF /g\nhi\nEOF\n"
+        'COPY ["app/main.py", "conf/*.yaml", "/app/"]\nCOPY --chown=1 ./src/ . \n'
+    )
+    assert copy_sources(text) == ["app/main.py", "conf/*.yaml", "src"]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("-f docker/Dockerfile .", (".", "docker/Dockerfile")),
+        ("--file=docker/Dockerfile -t x:1 --build-arg A=1 ..", ("..", "docker/Dockerfile")),
+        ("--push --platform linux/amd64,linux/arm64 -t x ctx && echo done", ("ctx", None)),
+        ("-fDockerfile.cpu --no-cache src", ("src", "Dockerfile.cpu")),
+        ("-t x $(CONTEXT)", None),
+        ("-t x - < Dockerfile", None),
+        ("https://github.com/x/y.git", None),
+        ("-f $DOCKERFILE .", None),
+    ],
+)
+def test_parse_build_command(words: str, expected: tuple[str, str | None] | None) -> None:
+    assert parse_build_command(words) == expected
+
+
+def test_the_issue_example_finds_torch_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`docker/Dockerfile` copying a root requirements.txt: the real problem inside it is reported."""
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "requirements.txt": "torch==2.5.1\n"})
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["--format", "json", "--select", "DF203,DF402,DF504", "docker/Dockerfile"])
+    document = json.loads(result.output)
+    assert [finding["code"] for finding in document["findings"]] == ["DF203"]
+    assert document["files"] == [
+        {
+            "file": "docker/Dockerfile",
+            "context": str(root.resolve()),
+            "context_source": "copy-sources",
+            "context_reason": "the nearest directory up from the Dockerfile holding every COPY/ADD source (requirements.txt)",
+        }
+    ]
+
+
+def test_the_context_option_always_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compose = "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n"
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "compose.yaml": compose, "requirements.txt": "torch\n"})
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["--format", "json", "--context", "docker", "--select", "DF402", "docker/Dockerfile"])
+    document = json.loads(result.output)
+    assert document["files"][0]["context_source"] == "option"
+    assert document["files"][0]["context"] == str((root / "docker").resolve())
+    messages = [finding["message"] for finding in document["findings"]]
+    assert messages == [
+        "requirements file `/app/requirements.txt` of `pip install` in stage 0 (FROM python:3.11-slim) was not read:"
+        " 'requirements.txt' does not exist in the build context (looked in the Dockerfile's folder, chosen as the build"
+        " context: given with --context; pass `--context DIR` if the image is built from another directory);"
+        " its pins are not checked"
+    ]
+
+
+def test_verbose_text_names_the_context_and_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    makefile = "build:\n\tdocker build -f docker/Dockerfile .\n"
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "Makefile": makefile, "requirements.txt": ""})
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["--verbose", "--select", "DF402", "docker/Dockerfile"])
+    assert result.output.splitlines()[0] == (
+        f"docker/Dockerfile: build context {root.resolve()} (the Makefile {root.name}/Makefile:2 builds it with this context)"
+    )
+    quiet = CliRunner().invoke(main, ["--select", "DF402", "docker/Dockerfile"])
+    assert "build context" not in quiet.output
