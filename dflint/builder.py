@@ -25,7 +25,7 @@ from dflint.model import (
 from dflint.parse import KEYWORDS, Options, _heredoc_markers, _Lexed, _Raw, json_arguments, split_flags
 from dflint.positions import LineIndex
 from dflint.shell import parse_exec_form, parse_script
-from dflint.variables import PREDEFINED_ARGS, expand
+from dflint.variables import MAX_EXPANDED_CHARS, MAX_VALUE_CHARS, PREDEFINED_ARGS, ExpansionBudget, expand
 from dflint.wordsplit import WordSplitter, extract_key_values
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -76,6 +76,10 @@ class _Builder:
         self.global_defaults: dict[str, str | None] = {}
         self._run_mounts: list[Copy] = []  # `RUN --mount=type=bind` of the RUN being read, as copies
         self.count = 0
+        self.budget = ExpansionBudget()
+        self._expansion_line: int | None = None  # the instruction being read, for expansion-limit messages
+        self._reported_long = False
+        self._reported_exhausted = False
 
     def run(self, path: str) -> Dockerfile:
         global_args: list[Instruction] = []
@@ -84,6 +88,7 @@ class _Builder:
         state: _StageState | None = None
         stage_keys: dict[str, int] = {}
         for raw in self.lexed.raws:
+            self._note_expansion_limits(raw.first_line + 1)
             keyword = raw.keyword_text.upper()
             if keyword not in KEYWORDS:
                 self.errors.append(ParseError(raw.first_line + 1, f"unknown instruction '{raw.keyword_text}'"))
@@ -107,6 +112,7 @@ class _Builder:
             instruction = self._instruction(raw, state, state.index)
             state.instructions.append(instruction)
             all_instructions.append(instruction)
+        self._note_expansion_limits(None)
         if not stages and not self.errors:
             self.errors.append(ParseError(1, "no FROM instruction: a Dockerfile needs at least one build stage"))
         built_stages = tuple(
@@ -135,6 +141,28 @@ class _Builder:
             context_dir=self.context.root if self.context else None,
             dockerignore=self._dockerignore(path),
         )
+
+    def _note_expansion_limits(self, next_line: int | None) -> None:
+        """Report, on the instruction that hit it, an expansion limit (once each): what depends on
+        the values it made unknown cannot be checked."""
+        budget, line = self.budget, self._expansion_line
+        self._expansion_line = next_line
+        if line is None:
+            return
+        if budget.long_values and not self._reported_long:
+            self._reported_long = True
+            self.errors.append(
+                ParseError(line, f"a variable expands to more than {MAX_VALUE_CHARS} characters: its value is treated as unknown")
+            )
+        if budget.exhausted and not self._reported_exhausted:
+            self._reported_exhausted = True
+            self.errors.append(
+                ParseError(
+                    line,
+                    f"variable expansions in this file exceed {MAX_EXPANDED_CHARS} characters in all:"
+                    " from here on every expanded value is treated as unknown",
+                )
+            )
 
     # -- instructions ---------------------------------------------------------------------------
     def _instruction(self, raw: _Raw, state: _StageState | None, stage_index: int | None, onbuild: bool = False) -> Instruction:
@@ -240,7 +268,7 @@ class _Builder:
                 if name in self.options.build_args:
                     value: str | None = self.options.build_args[name]
                 elif default is not None:
-                    value = expand(default, env, undeclared=None)
+                    value = expand(default, env, undeclared=None, budget=self.budget)
                 elif name in self.global_defaults:
                     value = self.global_defaults[name]
                 else:
@@ -257,10 +285,10 @@ class _Builder:
                 return
             scope = dict(env)
             for name, value in pairs:
-                state.envs[name] = expand(value, scope, undeclared=None)
+                state.envs[name] = expand(value, scope, undeclared=None, budget=self.budget)
             state.changed()
         elif keyword == "WORKDIR":
-            value = expand(instruction.arguments.strip().strip('"'), env, undeclared=None)
+            value = expand(instruction.arguments.strip().strip('"'), env, undeclared=None, budget=self.budget)
             if value is None:
                 state.workdir = None
             elif value.startswith("/"):
@@ -277,7 +305,7 @@ class _Builder:
             words = list(instruction.json_args)
         else:
             words = [word for word in WordSplitter(instruction.arguments).split(dequote=True)]
-        values = [expand(word, instruction.env, undeclared=None) for word in words]
+        values = [expand(word, instruction.env, undeclared=None, budget=self.budget) for word in words]
         from_context = instruction.flag("from") is None and not instruction.heredocs
         if len(values) < 2 or values[-1] is None:
             return Copy((), None, from_context, instruction.span.line)
@@ -312,7 +340,7 @@ class _Builder:
         name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
         if not words:
             self.errors.append(ParseError(raw.first_line + 1, "FROM needs an image"))
-        resolved = expand(base, self.global_env, undeclared="") if base else None
+        resolved = expand(base, self.global_env, undeclared="", budget=self.budget) if base else None
         if not resolved:
             resolved = None  # depends on a build argument nobody set: unknown
         base_stage = None
@@ -343,7 +371,7 @@ class _Builder:
             if name in self.options.build_args:
                 value: str | None = self.options.build_args[name]
             elif default is not None:
-                value = expand(default, self.global_env, undeclared="")
+                value = expand(default, self.global_env, undeclared="", budget=self.budget)
             else:
                 value = ""  # not passed and no default: empty in FROM (BuildKit), unless --build-arg sets it
             self.global_env[name] = value
@@ -366,13 +394,15 @@ class _Builder:
                 (value, self.index.span(start + match.start(), start + match.end()))
                 for value, match in zip(json_args, _JSON_STRING.finditer(arguments))
             )
-            return parse_exec_form(words, self.index.span, env, workdir, self.index.span(start, raw.logical_end), arguments)
+            return parse_exec_form(
+                words, self.index.span, env, workdir, self.index.span(start, raw.logical_end), arguments, self.budget
+            )
         start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
         if raw.heredocs:
             return self._heredoc_commands(raw, arguments, start, env, workdir)
         start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
         source = self._shell_source(raw, start)
-        return parse_script(source, start, self.index.span, env, workdir)
+        return parse_script(source, start, self.index.span, env, workdir, self.budget)
 
     def _heredoc_commands(
         self, raw: _Raw, arguments: str, start: int, env: Mapping[str, str | None], workdir: str | None
@@ -380,7 +410,7 @@ class _Builder:
         """`RUN <<EOF` runs the body as a script; `RUN bash <<EOF` too; `RUN python3 <<EOF` or
         `RUN cat <<EOF > f` feed it to another program, so the body holds no shell commands."""
         command_line = _blank_markers(self._shell_source(raw, start)[: raw.logical_end - start])
-        commands = parse_script(command_line, start, self.index.span, env, workdir) if command_line.strip() else []
+        commands = parse_script(command_line, start, self.index.span, env, workdir, self.budget) if command_line.strip() else []
         runs_body = not commands or (commands[0].name in _SHELLS and _reads_script_from_stdin(commands[0]))
         if not runs_body:
             return commands
@@ -389,7 +419,7 @@ class _Builder:
             if body.startswith("#!") and not re.match(r"#!\s*\S*/(?:env\s+)?(?:ba|da|a|z|k)?sh\b", body):
                 continue  # a script for another interpreter (python …)
             text = self.text[heredoc.body_span.offset : heredoc.body_span.end_offset]
-            commands += parse_script(text, heredoc.body_span.offset, self.index.span, env, workdir)
+            commands += parse_script(text, heredoc.body_span.offset, self.index.span, env, workdir, self.budget)
         return commands
 
     def _shell_source(self, raw: _Raw, start: int) -> str:

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from dflint.model import EMPTY_ENV, ShellCommand, Span, Word
-from dflint.variables import expand
+from dflint.variables import ExpansionBudget, expand
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -132,8 +132,10 @@ class ScriptReader:
         depth: int = 0,
         wrappers: tuple[str, ...] = (),
         fixed: Span | None = None,
+        budget: ExpansionBudget | None = None,
     ) -> None:
         self.source = source
+        self.budget = budget  # the file's expansion budget, shared with nested `sh -c` scripts
         self.data = source.encode("utf-8", "surrogatepass")  # text from the API may hold lone surrogates
         self.ascii = len(self.data) == len(source)
         self.base = base  # file offset of the script's first character
@@ -323,7 +325,7 @@ class ScriptReader:
         exact = self.fixed is None and script.text[:1] in ("'", '"') and script.text[1:-1] == script.value
         fixed = None if exact else script.span
         reader = ScriptReader(
-            script.value, script.span.offset + 1, self.file_span, self.env, self.cwd, self.depth + 1, wrappers, fixed
+            script.value, script.span.offset + 1, self.file_span, self.env, self.cwd, self.depth + 1, wrappers, fixed, self.budget
         )
         reader._operator = operator
         reader.exports = dict(self.exports)
@@ -376,7 +378,7 @@ class ScriptReader:
                 parts.append(value)
             return "".join(parts)
         if kind in ("simple_expansion", "expansion"):
-            return expand(self.node_text(node), self.env, undeclared=None)
+            return expand(self.node_text(node), self.env, undeclared=None, budget=self.budget)
         return None
 
 
@@ -473,13 +475,26 @@ def _shell_c_script(argv: list[Word]) -> Word | None:
     return None
 
 
-def parse_script(source: str, base: int, file_span: SpanOf, env: Mapping[str, str | None], cwd: str | None) -> list[ShellCommand]:
+def parse_script(
+    source: str,
+    base: int,
+    file_span: SpanOf,
+    env: Mapping[str, str | None],
+    cwd: str | None,
+    budget: ExpansionBudget | None = None,
+) -> list[ShellCommand]:
     """Parse a script whose first character stands at file offset `base`."""
-    return ScriptReader(source, base, file_span, env, cwd).read()
+    return ScriptReader(source, base, file_span, env, cwd, budget=budget).read()
 
 
 def parse_exec_form(
-    words: tuple[tuple[str, Span], ...], file_span: SpanOf, env: Mapping[str, str | None], cwd: str | None, span: Span, text: str
+    words: tuple[tuple[str, Span], ...],
+    file_span: SpanOf,
+    env: Mapping[str, str | None],
+    cwd: str | None,
+    span: Span,
+    text: str,
+    budget: ExpansionBudget | None = None,
 ) -> list[ShellCommand]:
     """`RUN ["pip", "install", "x"]`: one command, no shell (so no variable expansion)."""
     argv = tuple(Word(value, value, word_span) for value, word_span in words)
@@ -490,6 +505,6 @@ def parse_exec_form(
     if stripped and stripped[0].value and stripped[0].value.rsplit("/", 1)[-1] in _SHELLS:
         script = _shell_c_script(stripped)
         if script is not None and script.value is not None:
-            reader = ScriptReader(script.value, 0, file_span, env, cwd, 1, wrappers, fixed=script.span)
+            reader = ScriptReader(script.value, 0, file_span, env, cwd, 1, wrappers, fixed=script.span, budget=budget)
             commands += reader.read()
     return commands

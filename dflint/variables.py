@@ -3,6 +3,10 @@
 A value is a `str`, or None when it depends on something unknown: a variable declared without a
 value, a build argument nobody set, or one the base image may define. Unknown never turns into a
 literal: rules treat it as "cannot tell" and stay silent.
+
+Expansion is bounded: a value longer than `MAX_VALUE_CHARS` is unknown (so `ENV A1=$A0$A0`,
+`A2=$A1$A1` … stops doubling), and an `ExpansionBudget` caps the characters all the expansions of
+one file may produce, so a file that repeats a long value a million times stays small.
 """
 
 from __future__ import annotations
@@ -14,6 +18,21 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BRACED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])((?:[^{}]|\{[^{}]*\})*))?\}")
 _SIMPLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
+MAX_VALUE_CHARS = 64 * 1024  # an expanded value longer than this is unknown
+MAX_EXPANDED_CHARS = 16 * 1024 * 1024  # what the expansions of one file may produce in all
+
+
+class ExpansionBudget:
+    """What the expansions of one file may still produce, and which limits they hit."""
+
+    __slots__ = ("remaining", "long_values", "exhausted")
+
+    def __init__(self, total: int = MAX_EXPANDED_CHARS) -> None:
+        self.remaining = total
+        self.long_values = 0  # values that became unknown for being longer than MAX_VALUE_CHARS
+        self.exhausted = False  # the total ran out: every later expansion is unknown
+
+
 # Build arguments BuildKit defines itself: declared, with values only known at build time.
 PREDEFINED_ARGS = frozenset(
     """TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT BUILDPLATFORM BUILDOS BUILDARCH BUILDVARIANT
@@ -23,12 +42,23 @@ PREDEFINED_ARGS = frozenset(
 )
 
 
-def expand(text: str, env: Mapping[str, str | None], *, undeclared: str | None = None, escape: str = "\\") -> str | None:
+def expand(
+    text: str,
+    env: Mapping[str, str | None],
+    *,
+    undeclared: str | None = None,
+    escape: str = "\\",
+    budget: ExpansionBudget | None = None,
+) -> str | None:
     """Expand variables in `text`. `undeclared` is the value of a name not in `env`: None (unknown,
-    e.g. it may come from the base image) or "" (FROM lines, where only global ARGs exist)."""
+    e.g. it may come from the base image) or "" (FROM lines, where only global ARGs exist). A result
+    longer than `MAX_VALUE_CHARS`, or one the `budget` cannot pay for, is unknown too."""
     if "$" not in text:
         return text
+    if budget is not None and budget.exhausted:
+        return None
     out: list[str] = []
+    size = 0  # characters substituted so far
     i = 0
     length = len(text)
     while i < length:
@@ -46,9 +76,13 @@ def expand(text: str, env: Mapping[str, str | None], *, undeclared: str | None =
             value = _lookup(braced.group(1), env, undeclared)
             operator, word = braced.group(2), braced.group(3) or ""
             if operator:
-                word_value = expand(word, env, undeclared=undeclared, escape=escape)
+                word_value = expand(word, env, undeclared=undeclared, escape=escape, budget=budget)
                 value = _apply(operator, value, braced.group(1) in env, word_value)
             if value is None:
+                return None
+            size += len(value)
+            if size > MAX_VALUE_CHARS:
+                _count_long(budget)
                 return None
             out.append(value)
             i = braced.end()
@@ -58,6 +92,10 @@ def expand(text: str, env: Mapping[str, str | None], *, undeclared: str | None =
             value = _lookup(simple.group(1), env, undeclared)
             if value is None:
                 return None
+            size += len(value)
+            if size > MAX_VALUE_CHARS:
+                _count_long(budget)
+                return None
             out.append(value)
             i = simple.end()
             continue
@@ -65,7 +103,21 @@ def expand(text: str, env: Mapping[str, str | None], *, undeclared: str | None =
             return None  # an expansion form we do not model (${V#pat}, ${V/x/y} …)
         out.append(char)
         i += 1
-    return "".join(out)
+    result = "".join(out)
+    if len(result) > MAX_VALUE_CHARS:
+        _count_long(budget)
+        return None
+    if budget is not None and size:
+        if size > budget.remaining:
+            budget.exhausted = True
+            return None
+        budget.remaining -= size
+    return result
+
+
+def _count_long(budget: ExpansionBudget | None) -> None:
+    if budget is not None:
+        budget.long_values += 1
 
 
 def _lookup(name: str, env: Mapping[str, str | None], undeclared: str | None) -> str | None:

@@ -53,3 +53,38 @@ def test_a_deep_script_does_not_cost_the_other_files_their_output(tmp_path: Path
     assert "Traceback" not in err and "RecursionError" not in err
     assert f"{other}:1:6: DF103" in out
     assert code == 1
+
+
+# -- variable expansion is capped -------------------------------------------------------------------
+
+
+@pytest.mark.timeout(30)
+def test_doubling_variables_stop_at_the_value_cap() -> None:
+    lines = ["FROM alpine", "ENV A0=xx"] + [f"ENV A{i}=$A{i - 1}$A{i - 1}" for i in range(1, 34)] + ["RUN echo $A33 $A15"]
+    dockerfile = model("\n".join(lines) + "\n")
+    run = dockerfile.instructions[-1]
+    assert len(run.env["A15"] or "") == 2**16  # 65,536 characters: the longest value kept
+    assert run.env["A16"] is None and run.env["A33"] is None
+    assert [word.value for word in run.commands[0].argv] == ["echo", None, "x" * 2**16]
+    assert [(error.line, error.message) for error in dockerfile.errors] == [
+        (18, "a variable expands to more than 65536 characters: its value is treated as unknown")
+    ]
+
+
+@pytest.mark.timeout(60)
+def test_a_long_value_repeated_exhausts_the_file_budget(tmp_path: Path) -> None:
+    words = " ".join(["x$A"] * 1000)  # 1,000 copies of 60,000 characters would be 60 MB
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM alpine:3.20\nENV A={'a' * 60_000}\nRUN echo {words}\nRUN echo $A\nRUN echo ok\n")
+    parsed = model(dockerfile.read_text())
+    first = parsed.instructions[2].commands[0].argv
+    assert first[1].value == "x" + "a" * 60_000
+    assert first[-1].value is None
+    assert parsed.instructions[3].commands[0].argv[1].value is None
+    assert [word.value for word in parsed.instructions[4].commands[0].argv] == ["echo", "ok"]
+    code, _out, err = run_cli(str(dockerfile))
+    assert code == 2
+    assert err == (
+        f"{dockerfile}:3: variable expansions in this file exceed 16777216 characters in all:"
+        " from here on every expanded value is treated as unknown\n"
+    )
