@@ -30,6 +30,7 @@ from dflint.wordsplit import WordSplitter, extract_key_values
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _MAX_INCLUDE_DEPTH = 10
+MAX_REQUIREMENTS_FILES = 500  # requirements/constraints files (includes counted) read for one Dockerfile
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 
 
@@ -77,9 +78,11 @@ class _Builder:
         self._run_mounts: list[Copy] = []  # `RUN --mount=type=bind` of the RUN being read, as copies
         self.count = 0
         self.budget = ExpansionBudget()
-        self._expansion_line: int | None = None  # the instruction being read, for expansion-limit messages
+        self._line: int | None = None  # the instruction being read, for expansion-limit messages
         self._reported_long = False
         self._reported_exhausted = False
+        self._requirements_read = 0  # requirements files read so far, against MAX_REQUIREMENTS_FILES
+        self._requirements_limit_reported = False
 
     def run(self, path: str) -> Dockerfile:
         global_args: list[Instruction] = []
@@ -145,8 +148,8 @@ class _Builder:
     def _note_expansion_limits(self, next_line: int | None) -> None:
         """Report, on the instruction that hit it, an expansion limit (once each): what depends on
         the values it made unknown cannot be checked."""
-        budget, line = self.budget, self._expansion_line
-        self._expansion_line = next_line
+        budget, line = self.budget, self._line
+        self._line = next_line
         if line is None:
             return
         if budget.long_values and not self._reported_long:
@@ -454,7 +457,17 @@ class _Builder:
             return self.text[start : raw.end].replace("\r", " ")
         return source
 
-    def _requirements_file(self, image_path: str, constraint: bool, state: _StageState, depth: int = 0) -> RequirementsFile:
+    def _requirements_file(self, image_path: str, constraint: bool, state: _StageState) -> RequirementsFile:
+        """The requirements file pip reads at `image_path`, with its includes. Within one install each
+        file is read once: an include of a file already in the tree (a cycle, or `-r a.txt` written
+        twice) adds nothing pip does not already have, so it is left out."""
+        file = self._image_file(image_path, constraint, state, 0, set())
+        assert file is not None  # a new tree holds no file yet
+        return file
+
+    def _image_file(
+        self, image_path: str, constraint: bool, state: _StageState, depth: int, seen: set[str]
+    ) -> RequirementsFile | None:
         # A RUN's bind mounts shadow what is in the image (no copy of the list without them: a
         # long stage would pay for every COPY before it on each `pip install -r`).
         copies = state.copies + self._run_mounts if self._run_mounts else state.copies
@@ -462,23 +475,77 @@ class _Builder:
         if status in ("not-from-context", "not-copied"):
             inline = _inline_copy(image_path, copies)
             if inline is not None:
-                return self._inline_requirements(image_path, inline, constraint, state, depth)
+                if "image:" + image_path in seen:
+                    return None
+                seen.add("image:" + image_path)
+                return self._inline_requirements(image_path, inline, constraint, state, depth, seen)
         if context_path is None:
             return RequirementsFile(image_path, None, status, reason, constraint)
-        return self._read_requirements(image_path, context_path, constraint, depth, state)
+        if "context:" + context_path in seen:
+            return None
+        seen.add("context:" + context_path)
+        return self._read_requirements(image_path, context_path, constraint, depth, state, seen)
+
+    def _include(
+        self,
+        include: str,
+        constraint: bool,
+        directory: str,
+        state: _StageState | None,
+        depth: int,
+        seen: set[str],
+        in_image: bool,
+    ) -> RequirementsFile | None:
+        """A `-r`/`-c` line of a file at `directory` (in the image, or in the context); None when
+        that file is already in the tree."""
+        if state is not None and (in_image or include.startswith("/")):
+            # in a file read from the image, or an absolute path: a path in the image, not in the context
+            return self._image_file(_image_path(include, directory), constraint, state, depth, seen)
+        relative = posixpath.normpath(posixpath.join(directory, include)) if not include.startswith("/") else include
+        if "context:" + relative in seen:
+            return None
+        seen.add("context:" + relative)
+        return self._read_requirements(None, relative, constraint, depth, state, seen)
+
+    def _count_requirements_read(self, line: int, path: str) -> bool:
+        """Count one more requirements file read for this Dockerfile; False, reported once, past the limit."""
+        if self._requirements_read < MAX_REQUIREMENTS_FILES:
+            self._requirements_read += 1
+            return True
+        if not self._requirements_limit_reported:
+            self._requirements_limit_reported = True
+            self.errors.append(
+                ParseError(
+                    line,
+                    f"more than {MAX_REQUIREMENTS_FILES} requirements files (includes counted) for one Dockerfile:"
+                    f" '{path}' and every later one are not read",
+                )
+            )
+        return False
+
+    def _limited(self, image_path: str | None, context_path: str | None, constraint: bool) -> RequirementsFile:
+        return RequirementsFile(
+            image_path,
+            context_path,
+            "unreadable",
+            f"this Dockerfile reached the limit of {MAX_REQUIREMENTS_FILES} requirements files read; not read",
+            constraint,
+        )
 
     def _inline_requirements(
-        self, image_path: str, copy: tuple[str, int], constraint: bool, state: _StageState, depth: int
+        self, image_path: str, copy: tuple[str, int], constraint: bool, state: _StageState, depth: int, seen: set[str]
     ) -> RequirementsFile:
         """A requirements file written by a heredoc COPY: read from the Dockerfile itself."""
         body, line = copy
+        if not self._count_requirements_read(self._line or line, image_path):
+            return self._limited(image_path, None, constraint)
         requirements, includes = package_extraction.parse_requirements_text(body, image_path)
         nested: list[RequirementsFile] = []
         if depth < _MAX_INCLUDE_DEPTH:
             for include, is_constraint, _line in includes:
-                nested.append(
-                    self._requirements_file(_image_path(include, posixpath.dirname(image_path)), is_constraint, state, depth + 1)
-                )
+                file = self._include(include, is_constraint, posixpath.dirname(image_path), state, depth + 1, seen, in_image=True)
+                if file is not None:
+                    nested.append(file)
         return RequirementsFile(
             image_path,
             None,
@@ -490,10 +557,12 @@ class _Builder:
         )
 
     def _read_requirements(
-        self, image_path: str | None, context_path: str, constraint: bool, depth: int, state: _StageState | None = None
+        self, image_path: str | None, context_path: str, constraint: bool, depth: int, state: _StageState | None, seen: set[str]
     ) -> RequirementsFile:
         if self.context is None:
             return RequirementsFile(image_path, context_path, "unreadable", "no build context", constraint)
+        if not self._count_requirements_read(self._line or 1, context_path):
+            return self._limited(image_path, context_path, constraint)
         try:
             text = self.context.read_text(context_path)
         except ContextError as error:
@@ -502,16 +571,11 @@ class _Builder:
         nested: list[RequirementsFile] = []
         if depth < _MAX_INCLUDE_DEPTH:
             for include, is_constraint, _line in includes:
-                if include.startswith("/") and state is not None:
-                    # an absolute path names a file in the image, not in the context
-                    nested.append(self._requirements_file(posixpath.normpath(include), is_constraint, state, depth + 1))
-                    continue
-                relative = (
-                    posixpath.normpath(posixpath.join(posixpath.dirname(context_path), include))
-                    if not include.startswith("/")
-                    else include
+                file = self._include(
+                    include, is_constraint, posixpath.dirname(context_path), state, depth + 1, seen, in_image=False
                 )
-                nested.append(self._read_requirements(None, relative, is_constraint, depth + 1, state))
+                if file is not None:
+                    nested.append(file)
         return RequirementsFile(
             image_path,
             context_path,

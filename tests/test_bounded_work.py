@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dflint.builder import MAX_REQUIREMENTS_FILES
 from dflint.cli import main
+from dflint.model import Dockerfile, RequirementsFile
 from tests.helpers import model
 
 
@@ -87,4 +89,71 @@ def test_a_long_value_repeated_exhausts_the_file_budget(tmp_path: Path) -> None:
     assert err == (
         f"{dockerfile}:3: variable expansions in this file exceed 16777216 characters in all:"
         " from here on every expanded value is treated as unknown\n"
+    )
+
+
+# -- requirements includes: each file once per install, a total per Dockerfile ---------------------
+
+
+def _files(dockerfile: Dockerfile) -> list[tuple[str | None, str | None, str, tuple[object, ...]]]:
+    """(context path, image path, status, nested) of every install's requirements tree, as nested tuples."""
+
+    def shape(file: RequirementsFile) -> tuple[str | None, str | None, str, tuple[object, ...]]:
+        return (file.context_path, file.image_path, file.status, tuple(shape(include) for include in file.includes))
+
+    return [shape(file) for instruction in dockerfile.instructions for op in instruction.packages for file in op.files]
+
+
+@pytest.mark.timeout(30)
+def test_a_file_including_itself_four_times_is_read_once(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("-r a.txt\n-r a.txt\n-r ./a.txt\n-r a.txt\nflask\n")
+    dockerfile = model("FROM python:3.11\nCOPY . /app\nRUN pip install -r /app/a.txt\n", context_dir=str(tmp_path))
+    assert _files(dockerfile) == [("a.txt", "/app/a.txt", "read", ())]
+    assert [r.name for r in dockerfile.instructions[2].packages[0].files[0].requirements] == ["flask"]
+
+
+@pytest.mark.timeout(30)
+def test_a_heredoc_file_including_itself_is_read_once() -> None:
+    text = "FROM python:3.11\nCOPY <<EOF /app/a.txt\n" + "-r a.txt\n" * 4 + "flask\nEOF\nRUN pip install -r /app/a.txt\n"
+    dockerfile = model(text)
+    assert _files(dockerfile) == [(None, "/app/a.txt", "read", ())]
+
+
+@pytest.mark.timeout(30)
+def test_a_diamond_of_includes_reads_the_shared_file_once(tmp_path: Path) -> None:
+    (tmp_path / "top.txt").write_text("-r b.txt\n-r c.txt\n")
+    (tmp_path / "b.txt").write_text("-r c.txt\n-c d.txt\n")
+    (tmp_path / "c.txt").write_text("-r b.txt\ntorch\n")
+    (tmp_path / "d.txt").write_text("torch==2.4.0\n")
+    dockerfile = model("FROM python:3.11\nCOPY . /app\nRUN pip install -r /app/top.txt\n", context_dir=str(tmp_path))
+    assert _files(dockerfile) == [
+        (
+            "top.txt",
+            "/app/top.txt",
+            "read",
+            (("b.txt", None, "read", (("c.txt", None, "read", ()), ("d.txt", None, "read", ()))),),
+        )
+    ]
+
+
+@pytest.mark.timeout(60)
+def test_the_requirements_files_of_one_dockerfile_are_capped(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("".join(f"-r r{i}.txt\n" for i in range(MAX_REQUIREMENTS_FILES + 50)))
+    for i in range(MAX_REQUIREMENTS_FILES + 50):
+        (tmp_path / f"r{i}.txt").write_text(f"package-{i}\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.11\nCOPY . /app\nRUN pip install --no-cache-dir -r /app/requirements.txt\n")
+    files = model(dockerfile.read_text(), context_dir=str(tmp_path)).instructions[2].packages[0].files
+    statuses = [include.status for include in files[0].includes]
+    assert statuses == ["read"] * (MAX_REQUIREMENTS_FILES - 1) + ["unreadable"] * 51
+    code, out, err = run_cli(str(dockerfile), "--select", "DF402")
+    assert code == 2
+    assert err == (
+        f"{dockerfile}:3: more than {MAX_REQUIREMENTS_FILES} requirements files (includes counted) for one Dockerfile:"
+        f" 'r{MAX_REQUIREMENTS_FILES - 1}.txt' and every later one are not read\n"
+    )
+    assert out.splitlines()[0] == (
+        f"{dockerfile}:3:5: DF402 [warning] requirements file `r{MAX_REQUIREMENTS_FILES - 1}.txt` (included by"
+        " `requirements.txt`) of `pip install` in stage 0 (FROM python:3.11) was not read: this Dockerfile reached"
+        f" the limit of {MAX_REQUIREMENTS_FILES} requirements files read; its pins are not checked"
     )
