@@ -5,7 +5,8 @@ upward from each linted file; `--config FILE` uses one file for every input. The
 against `dflint/schemas/config.schema.json`, then rule codes, names and options are checked against
 the installed rules. Any problem is a `ConfigError`: `path:line: message` with the offending line.
 
-Nothing here imports yaml or jsonschema until a configuration file is actually found.
+Nothing here imports yaml until a configuration file is actually found, nor jsonschema unless the file
+fails the quick check of `dflint.schemacheck` (then jsonschema finds and words the problems).
 """
 
 from __future__ import annotations
@@ -239,15 +240,28 @@ class _TomlLocator:
 @cache
 def schema() -> dict[str, Any]:
     import json
-    from importlib import resources
 
-    loaded: dict[str, Any] = json.loads(
-        resources.files("dflint").joinpath("schemas/config.schema.json").read_text(encoding="utf-8")
-    )
+    path = os.path.join(os.path.dirname(__file__), "schemas", "config.schema.json")
+    if os.path.isfile(path):  # the usual install; importlib.resources costs ~5 ms of imports
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    else:  # a zipped or otherwise virtual package
+        from importlib import resources
+
+        text = resources.files("dflint").joinpath("schemas/config.schema.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
     return loaded
 
 
 def _validate(data: Any, locate: Any) -> list[tuple[int, str]]:
+    from dflint.schemacheck import conforms
+
+    problems = [] if conforms(data, schema()) else _schema_problems(data, locate)
+    return problems or _check_rules(data, locate)
+
+
+def _schema_problems(data: Any, locate: Any) -> list[tuple[int, str]]:
+    """jsonschema's verdict, worded for people; only run when the quick check is not sure."""
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema())
@@ -266,9 +280,7 @@ def _validate(data: Any, locate: Any) -> list[tuple[int, str]]:
             )
             continue
         problems.append((locate(path), f"{_where(path)}: {_describe_error(error)}"))
-    if problems:
-        return problems
-    return _check_rules(data, locate)
+    return problems
 
 
 def _unknown_key(path: list[Any], extra: str, known: list[str]) -> str:

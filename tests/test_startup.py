@@ -19,7 +19,7 @@ NOT_ON_VERSION_PATH = ("click", "tabulate", "jsonschema", "yaml", "packaging", "
 NOT_ON_LINT_PATH = ("tabulate", "jsonschema")
 
 
-def imported_modules(*args: str, cwd: Path) -> set[str]:
+def imported_modules(*args: str, cwd: Path, codes: tuple[int, ...] = (0, 1)) -> set[str]:
     """Every module `python -X importtime -m dflint ARGS` imports."""
     env = dict(os.environ)
     env.pop("PYTHONPROFILEIMPORTTIME", None)
@@ -32,7 +32,7 @@ def imported_modules(*args: str, cwd: Path) -> set[str]:
         timeout=60,
         check=False,
     )
-    assert completed.returncode in (0, 1), completed.stderr[-2000:]
+    assert completed.returncode in codes, completed.stderr[-2000:]
     names = set()
     for line in completed.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
@@ -69,6 +69,20 @@ def test_one_file_lint_imports_no_formatter_library(tmp_path: Path) -> None:
     names = imported_modules(str(dockerfile), cwd=tmp_path)
     assert not offenders(names, NOT_ON_LINT_PATH)
     assert any(name.startswith("dflint.rules.") for name in names)  # it did lint
+
+
+def test_a_valid_configuration_is_checked_without_jsonschema(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nRUN echo hi\n")
+    (tmp_path / ".dflint.yaml").write_text("ignore: [DF101]\nfail-on: error\nseverity: {pip-cache: info}\n")
+    names = imported_modules("Dockerfile", cwd=tmp_path)
+    assert "dflint.config" in names and "jsonschema" not in names
+
+
+def test_an_invalid_configuration_is_worded_by_jsonschema(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\n")
+    (tmp_path / ".dflint.yaml").write_text("fail-on: loud\n")
+    names = imported_modules("Dockerfile", cwd=tmp_path, codes=(2,))
+    assert "jsonschema" in names
 
 
 def test_one_file_lint_skips_entry_point_machinery_when_no_pack_is_installed(tmp_path: Path) -> None:
