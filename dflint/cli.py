@@ -27,6 +27,19 @@ class DefaultGroup(click.Group):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """`dflint --help` lists the lint options too: `check` is what `dflint PATHS` runs."""
+        super().format_options(ctx, formatter)
+        command = self.commands["check"]
+        sub = click.Context(command, info_name="check", parent=ctx)
+        records = [
+            record
+            for param in command.get_params(sub)
+            if isinstance(param, click.Option) and (record := param.get_help_record(sub)) is not None and param.name != "help"
+        ]
+        with formatter.section("Lint options (dflint [OPTIONS] [PATHS]..., the same as dflint check)"):
+            formatter.write_dl(records)
+
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="dflint", message="%(prog)s %(version)s")
@@ -112,6 +125,9 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
 @click.option(
     "--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the files (with `-`: print the fixed text on stdout)."
 )
+@click.option(
+    "--show-fixes", is_flag=True, help="With --fix, list the fixes applied, per file and rule (as ruff's --show-fixes)."
+)
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 @click.option(
     "--diff",
@@ -189,6 +205,7 @@ def check(
     verbose: bool = False,
     baseline_file: str | None = None,
     write_baseline_file: str | None = None,
+    show_fixes: bool = False,
 ) -> None:
     """Lint Dockerfiles (files, directories searched recursively, or - for stdin)."""
     from dflint.config import ConfigError, Overrides, Resolver, parse_fail_on
@@ -283,12 +300,17 @@ def check(
         _write_report(output_file, output)
     else:
         (sys.stderr if report_to_stderr else sys.stdout).write(output)
-    if output_format != "json":
-        for result in results:
+    for result in results:
+        for warning in result.warnings:
+            click.echo(str(warning), err=True)
+        if output_format != "json":
             for problem in result.errors:
                 click.echo(str(problem), err=True)
     if outcomes is not None and not quiet:
-        click.echo(_fix_summary(outcomes, unsafe_fixes), err=report_to_stderr or output_format != "text" or bool(output_file))
+        to_stderr = report_to_stderr or output_format != "text" or bool(output_file)
+        click.echo(_fix_summary(outcomes, unsafe_fixes), err=to_stderr)
+        if show_fixes:
+            click.echo(_fixes_listing(outcomes), err=to_stderr, nl=False)
     code = exit_code(results, fail_levels)
     if code == EXIT_FINDINGS and (write_baseline_file or exit_zero):  # a new baseline accepts every finding
         code = EXIT_CLEAN
@@ -396,6 +418,19 @@ def _fix_summary(outcomes: Sequence[Any], unsafe: bool, *, dry_run: bool = False
     return summary + "."
 
 
+def _fixes_listing(outcomes: Sequence[Any]) -> str:
+    """`--show-fixes`: each file's applied fixes, counted per rule."""
+    lines: list[str] = []
+    for outcome in outcomes:
+        if not outcome.applied:
+            continue
+        lines.append(f"- {outcome.path}:")
+        names = {finding.code: finding.rule.name for finding in outcome.applied}
+        for code, count in sorted(outcome.fixed_counts.items()):
+            lines.append(f"    {count} × {code} ({names[code]})")
+    return "".join(line + "\n" for line in lines)
+
+
 def exit_code(results: Sequence[Any], fail_on: Severity | None | Sequence[Severity | None]) -> int:
     """2 for an input error, 1 for a finding at or above its file's `fail_on` (None: never), else 0."""
     if any(result.errors for result in results):
@@ -451,14 +486,43 @@ def rules_command(output_format: str) -> None:
 @main.command("explain")
 @click.argument("rule")
 def explain(rule: str) -> None:
-    """Print a rule's documentation (by code or name)."""
+    """Print a rule's documentation (by code or name; a hadolint code DLnnnn shows its dflint equivalents)."""
     from dflint.registry import find
 
+    if rule.strip().upper().startswith("DL") and find(rule) is None:
+        sys.exit(_explain_hadolint(rule.strip().upper()))
     found = find(rule)
     if found is None:
         click.echo(f"dflint: error: unknown rule '{rule}' (see `dflint rules`)", err=True)
         sys.exit(EXIT_ERROR)
+    _print_rule(found)
+
+
+def _print_rule(found: Any) -> None:
     meta = found.meta
     click.echo(f"# {meta.code} {meta.name}\n")
     click.echo(f"Severity: {meta.severity}. {meta.summary}\n")
     click.echo(found.doc)
+
+
+def _explain_hadolint(code: str) -> int:
+    """`dflint explain DL3042`: the dflint rules that stand for a hadolint rule, or why there is none."""
+    from dflint.hadolint import equivalents, why_unported
+    from dflint.registry import find
+
+    codes = equivalents(code)
+    if codes:
+        rules = [rule for rule in (find(c) for c in codes) if rule is not None]
+        names = ", ".join(f"{rule.meta.code} ({rule.meta.name})" for rule in rules)
+        click.echo(
+            f"hadolint {code} is dflint {names}; `# hadolint ignore={code}` suppresses {'it' if len(rules) == 1 else 'them'}.\n"
+        )
+        for rule in rules:
+            _print_rule(rule)
+        return EXIT_CLEAN
+    reason = why_unported(code)
+    if reason is not None:
+        click.echo(f"hadolint {code} has no dflint equivalent. {reason}")
+        return EXIT_CLEAN
+    click.echo(f"dflint: error: unknown rule '{code}': not a hadolint rule dflint knows (see docs/peers.md)", err=True)
+    return EXIT_ERROR

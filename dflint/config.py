@@ -84,6 +84,13 @@ def find_config(directory: str) -> str | None:
         current = parent
 
 
+def shown_path(path: str) -> str:
+    """A configuration path as a user would name it from the current directory: relative when
+    that is shorter, absolute otherwise."""
+    relative = os.path.relpath(path)
+    return relative if len(relative) <= len(path) else path
+
+
 def _has_tool_table(path: str) -> bool:
     try:
         with open(path, encoding="utf-8") as handle:
@@ -92,7 +99,7 @@ def _has_tool_table(path: str) -> bool:
         return False
     if "dflint" not in text:
         return False
-    return _toml_table(path, text) is not None
+    return _toml_table(shown_path(path), text) is not None
 
 
 def _toml_table(path: str, text: str) -> dict[str, Any] | None:
@@ -102,7 +109,8 @@ def _toml_table(path: str, text: str) -> dict[str, Any] | None:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
-        raise ConfigError(path, [(int(match.group(1)) if match else 1, f"invalid TOML: {error}")], text) from None
+        line = int(match.group(1)) if match else max(len(text.splitlines()), 1) if "end of document" in str(error) else 1
+        raise ConfigError(path, [(line, f"invalid TOML: {error}")], text) from None
     table = data.get("tool", {}).get("dflint") if isinstance(data.get("tool"), dict) else None
     return table if isinstance(table, dict) else None
 
@@ -110,10 +118,11 @@ def _toml_table(path: str, text: str) -> dict[str, Any] | None:
 # -- loading -------------------------------------------------------------------------------------
 
 
-def load_config(path: str) -> Config:
-    """Read and validate one configuration file (YAML, or TOML when it ends in `.toml`)."""
+def load_config(path: str, shown: str | None = None) -> Config:
+    """Read and validate one configuration file (YAML, or TOML when it ends in `.toml`); problems
+    name it as `shown` (default: as given, or relative to the current directory when found)."""
+    shown = shown or path
     path = os.path.abspath(path)
-    shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -635,6 +644,7 @@ def merge(config: Config | None, cli: Overrides) -> Any:
             target=cli.target,
             build_args=MappingProxyType(dict(cli.build_args)),
             context_dir=cli.context_dir,
+            checked_build_args=tuple(cli.build_args),
             **kwargs,
         )
     if cli.select is not None:
@@ -652,6 +662,7 @@ def merge(config: Config | None, cli: Overrides) -> Any:
         severity_overrides=config.severity,
         rule_options=config.options,
         per_file_ignores=config.per_file_ignores,
+        checked_build_args=tuple(cli.build_args),
         **kwargs,
     )
 
@@ -670,16 +681,16 @@ class Resolver:
         if self.cli.isolated:
             return None
         if self.cli.config is not None:
-            return self._load(self.cli.config)
+            return self._load(self.cli.config, self.cli.config)  # errors name it as given
         directory = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
         if directory not in self._found:
             self._found[directory] = find_config(directory)
         found = self._found[directory]
-        return self._load(found) if found is not None else None
+        return self._load(found, shown_path(found)) if found is not None else None
 
-    def _load(self, path: str) -> Config:
+    def _load(self, path: str, shown: str) -> Config:
         if path not in self._loaded:
-            self._loaded[path] = load_config(path)
+            self._loaded[path] = load_config(path, shown)
         return self._loaded[path]
 
     def excluded(self, path: str, directory: bool = False, *, exclude: bool = True, extend: bool = True) -> bool:

@@ -34,6 +34,7 @@ class Settings:
     rule_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # code → Options instance
     max_bytes: int = DEFAULT_MAX_BYTES
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    checked_build_args: tuple[str, ...] = ()  # names given with --build-arg: a warning when no ARG declares one
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class FileResult:
     errors: tuple[InputError, ...] = ()
     dockerfile: Dockerfile | None = None
     context: ContextChoice | None = None  # the build context used and why
+    warnings: tuple[InputError, ...] = ()  # reported on stderr; they do not change the exit code
 
 
 class SelectionError(ValueError):
@@ -86,6 +88,12 @@ def lint_source(
     errors = tuple(InputError(path, error.line, error.message) for error in dockerfile.errors)
     if not dockerfile.stages:
         return FileResult(path, (), errors or (InputError(path, 1, "no FROM instruction"),), dockerfile, choice)
+    from dflint.invocation import unknown_target, unused_build_args
+
+    wrong_target = unknown_target(dockerfile, settings.target)
+    if wrong_target is not None:  # `docker build` would fail: linting another stage as shipped would mislead
+        return FileResult(path, (), (*errors, wrong_target), dockerfile, choice)
+    warnings = tuple(unused_build_args(dockerfile, settings.checked_build_args)) if settings.checked_build_args else ()
     suppressions = read_pragmas(dockerfile)
     if suppressions:
         dockerfile = dataclasses.replace(dockerfile, suppressions=suppressions)
@@ -99,7 +107,7 @@ def lint_source(
         late_findings = _run(dockerfile, path, settings, late)
         kept += [finding for finding in late_findings if not any(s.scope == "file" and covers(s, finding) for s in suppressions)]
     unique = sorted(set(kept), key=Finding.sort_key)
-    return FileResult(path, tuple(unique), errors, dockerfile, choice)
+    return FileResult(path, tuple(unique), errors, dockerfile, choice, warnings)
 
 
 def _given(settings: Settings, context_dir: str) -> ContextChoice:

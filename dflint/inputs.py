@@ -184,7 +184,8 @@ def lint(inputs: Sequence[Input], read_stdin: Callable[[], bytes] | None = None,
 def _renamed(result: FileResult, shown: str) -> FileResult:
     findings = tuple(dataclasses.replace(finding, path=shown) for finding in result.findings)
     errors = tuple(InputError(shown, error.line, error.message) for error in result.errors)
-    return dataclasses.replace(result, path=shown, findings=findings, errors=errors)
+    warnings = tuple(InputError(shown, warning.line, warning.message) for warning in result.warnings)
+    return dataclasses.replace(result, path=shown, findings=findings, errors=errors, warnings=warnings)
 
 
 def for_service(result: FileResult, service: Service) -> FileResult:

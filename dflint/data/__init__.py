@@ -12,7 +12,16 @@ from typing import Any
 
 __all__ = ["NAMES", "load"]
 
-NAMES: tuple[str, ...] = ("base_images", "build_tools", "caches", "dev_packages", "dev_tools", "hadolint_map", "heavy_frameworks")
+NAMES: tuple[str, ...] = (
+    "base_images",
+    "build_args",
+    "build_tools",
+    "caches",
+    "dev_packages",
+    "dev_tools",
+    "hadolint_map",
+    "heavy_frameworks",
+)
 
 
 @cache
