@@ -18,8 +18,10 @@ from typing import Any
 
 from dflint.engine import FileResult
 from dflint.rule import Finding
+from dflint.source import escape_path, text_line
 
 VERSION = 1
+MAX_BASELINE_BYTES = 64 * 1024 * 1024  # about 300,000 entries
 
 
 class BaselineError(Exception):
@@ -110,24 +112,30 @@ class Baseline:
 
 
 def load(path: str) -> Baseline:
+    from dflint.reading import ReadError, read_file
+
+    shown = escape_path(path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            document: Any = json.load(handle)
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline {path})") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BaselineError(f"{path}: cannot read the baseline: {error}") from None
-    except json.JSONDecodeError as error:
-        raise BaselineError(f"{path}:{error.lineno}: the baseline is not valid JSON: {error.msg}") from None
+        document: Any = json.loads(read_file(path, limit=MAX_BASELINE_BYTES, what="the baseline").data.decode("utf-8"))
+    except ReadError as error:
+        if error.status == "missing":
+            raise BaselineError(f"{shown}: baseline file not found (create it with --write-baseline {shown})") from None
+        raise BaselineError(f"{shown}: {error.reason}") from None
+    except UnicodeDecodeError as error:
+        raise BaselineError(f"{shown}:{text_line(error)}: the baseline is not UTF-8 text") from None
+    except json.JSONDecodeError as error:  # line and column only: nothing of the file is quoted
+        raise BaselineError(
+            f"{shown}:{error.lineno}: the baseline is not valid JSON: {error.msg} (column {error.colno})"
+        ) from None
     if not isinstance(document, dict) or document.get("version") != VERSION or not isinstance(document.get("findings"), list):
-        raise BaselineError(f"{path}: not a dflint baseline (version {VERSION}); regenerate it with --write-baseline")
+        raise BaselineError(f"{shown}: not a dflint baseline (version {VERSION}); regenerate it with --write-baseline")
     counts: dict[tuple[str, str, str], int] = {}
     for number, entry in enumerate(document["findings"]):
         try:
             key = (str(entry["file"]), str(entry["code"]), str(entry["fingerprint"]))
             counts[key] = counts.get(key, 0) + int(entry.get("count", 1))
         except (KeyError, TypeError, ValueError):
-            raise BaselineError(f"{path}: entry {number} needs file, code and fingerprint") from None
+            raise BaselineError(f"{shown}: entry {number} needs file, code and fingerprint") from None
     return Baseline(path, counts)
 
 

@@ -25,6 +25,7 @@ from dflint.model import (
 from dflint.parse import KEYWORDS, Options, _heredoc_markers, _Lexed, _Raw, json_arguments, split_flags
 from dflint.positions import LineIndex
 from dflint.shell import parse_exec_form, parse_script
+from dflint.source import excerpt
 from dflint.variables import MAX_EXPANDED_CHARS, MAX_VALUE_CHARS, PREDEFINED_ARGS, ExpansionBudget, expand
 from dflint.wordsplit import WordSplitter, extract_key_values
 
@@ -94,7 +95,7 @@ class _Builder:
             self._note_expansion_limits(raw.first_line + 1)
             keyword = raw.keyword_text.upper()
             if keyword not in KEYWORDS:
-                self.errors.append(ParseError(raw.first_line + 1, f"unknown instruction '{raw.keyword_text}'"))
+                self.errors.append(ParseError(raw.first_line + 1, f"unknown instruction '{excerpt(raw.keyword_text, 40)}'"))
                 continue
             if keyword == "FROM":
                 instruction, state, info = self._from(raw, len(stages), stages, stage_keys)

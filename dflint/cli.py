@@ -339,22 +339,28 @@ def _write_report(path: str, output: str) -> None:
 def _lint(inputs: Sequence[Any], jobs: int | None = None) -> list[Any]:
     from dflint.inputs import lint
     from dflint.parallel import lint_files
+    from dflint.reading import read_stdin
 
-    return lint(
-        inputs, read_stdin=sys.stdin.buffer.read, batch=lambda paths, settings, rules: lint_files(paths, settings, rules, jobs)
-    )
+    return lint(inputs, read_stdin=read_stdin, batch=lambda paths, settings, rules: lint_files(paths, settings, rules, jobs))
 
 
 def _fix_inputs(inputs: Sequence[Any], unsafe: bool, write: bool) -> list[Any]:
     """Fix every input in memory (and, with `write`, on disk); stdin's fixed text goes to stdout when writing."""
     from dflint.engine import FileResult
     from dflint.fix import FixOutcome, fix_bytes, fix_file
-    from dflint.inputs import for_service, lint
+    from dflint.inputs import for_service, lint, stdin_reason
+    from dflint.reading import ReadError, read_stdin
+    from dflint.source import InputError
 
     outcomes: list[FixOutcome] = []
     for item in inputs:
         if item.path == "-":
-            data = sys.stdin.buffer.read()
+            try:
+                data = read_stdin(item.settings.max_bytes)
+            except ReadError as error:
+                problem = InputError(item.shown, 1, stdin_reason(error))
+                outcomes.append(FixOutcome(item.shown, "", "", (), FileResult(item.shown, (), (problem,))))
+                continue
             outcome = fix_bytes(data, item.shown, item.settings, item.rules, item.settings.context_dir, unsafe=unsafe)
             if write:
                 sys.stdout.buffer.write(outcome.fixed_bytes() if outcome.changed else data)
@@ -365,7 +371,9 @@ def _fix_inputs(inputs: Sequence[Any], unsafe: bool, write: bool) -> list[Any]:
         elif item.service is not None and item.service.inline_text is not None:
             outcomes.append(FixOutcome(item.shown, "", "", (), lint([item])[0]))  # an inline Dockerfile is not rewritten
         else:
-            outcome = fix_file(item.path, item.settings, item.rules, unsafe=unsafe, write=write, display_path=item.shown)
+            outcome = fix_file(
+                item.path, item.settings, item.rules, unsafe=unsafe, write=write, display_path=item.shown, boundary=item.boundary
+            )
             if item.service is not None:
                 import dataclasses
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from dflint.source import InputError
+from dflint.reading import inside
+from dflint.source import InputError, excerpt, text_line
 
 COMPOSE_PATTERNS = (
     "compose.yaml",
@@ -94,25 +95,23 @@ def services(path: str, environ: Mapping[str, str] | None = None) -> Iterator[Se
 
     environ = dict(os.environ if environ is None else environ)
     project = os.path.dirname(os.path.abspath(path))
+    from dflint.config import MAX_CONFIG_BYTES, yaml_problem
+    from dflint.reading import ReadError, read_file
+
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        yield InputError(path, 1, "no such file or directory")
+        text = read_file(path, limit=MAX_CONFIG_BYTES, what="the compose file").data.decode("utf-8-sig")
+    except ReadError as error:
+        yield InputError(path, 1, "no such file or directory" if error.status == "missing" else error.reason)
         return
-    except (OSError, UnicodeDecodeError) as error:
-        yield InputError(path, 1, f"cannot read the compose file: {error}")
+    except UnicodeDecodeError as error:
+        yield InputError(path, text_line(error), "the compose file is not UTF-8 text")
         return
     try:
         data = yaml.safe_load(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        yield InputError(
-            path,
-            mark.line + 1 if mark is not None else 1,
-            f"invalid YAML in the compose file: {getattr(error, 'problem', None) or error}",
-        )
+        line, problem = yaml_problem(error)  # no text of an unparsable file is quoted
+        yield InputError(path, line, f"invalid YAML in the compose file: {problem}")
         return
     found = data.get("services") if isinstance(data, dict) else None
     if not isinstance(found, dict):
@@ -167,7 +166,7 @@ def _service(
     context = os.path.normpath(os.path.join(project, context_value))
     real_project = os.path.realpath(project)
     real_context = os.path.realpath(context)
-    if real_context != real_project and not real_context.startswith(real_project + os.sep):
+    if not inside(real_context, real_project):
         return InputError(
             path,
             _line(root, *where, "context") if isinstance(build, dict) else _line(root, *where),
@@ -202,6 +201,12 @@ def _service(
             f"service '{name}': dockerfile '{raw_dockerfile}' uses a variable that is not set",
         )
     dockerfile = os.path.normpath(os.path.join(context, dockerfile_value))
+    if not inside(os.path.realpath(dockerfile), real_project):
+        return InputError(
+            path,
+            _line(root, *where, "dockerfile") if "dockerfile" in spec else _line(root, *where),
+            f"service '{name}': Dockerfile '{excerpt(dockerfile_value, 200)}' is outside the compose project directory; not linted",
+        )
     if not os.path.isfile(dockerfile):
         line = _line(root, *where, "dockerfile") if "dockerfile" in spec else _line(root, *where)
         shown = os.path.relpath(dockerfile, project)

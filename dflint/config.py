@@ -21,8 +21,12 @@ from types import MappingProxyType
 from typing import Any
 
 from dflint.rule import Severity
+from dflint.source import escape_path, excerpt
 
 CONFIG_NAMES = (".dflint.yaml", ".dflint.yml")
+MAX_CONFIG_BYTES = 1024 * 1024  # configuration and compose files larger than this are refused
+MAX_MESSAGE = 300  # characters of a problem's message shown
+MAX_QUOTED_LINE = 160  # characters of an offending line quoted
 PYPROJECT = "pyproject.toml"
 
 
@@ -38,10 +42,26 @@ class ConfigError(Exception):
     def __str__(self) -> str:
         out: list[str] = []
         for line, message in self.problems:
-            out.append(f"{self.path}:{line}: {message}")
+            out.append(f"{escape_path(self.path)}:{line}: {excerpt(message, MAX_MESSAGE)}")
             if 0 < line <= len(self.lines) and self.lines[line - 1].strip():
-                out.append(f"  {line:>4} | {self.lines[line - 1].rstrip()}")
+                out.append(f"  {line:>4} | {excerpt(self.lines[line - 1].rstrip(), MAX_QUOTED_LINE)}")
         return "\n".join(out)
+
+
+def yaml_problem(error: Any) -> tuple[int, str]:
+    """(line, message) for a YAML error, with no text of the document in it: PyYAML's own string
+    of an error quotes the lines around it."""
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    problem = getattr(error, "problem", None)
+    if problem:
+        column = f" (column {mark.column + 1})" if mark is not None else ""
+        return line, excerpt(str(problem), MAX_MESSAGE) + column
+    character = getattr(error, "character", None)
+    if character is not None:  # a ReaderError: a character YAML does not allow
+        code = ord(character) if isinstance(character, str) else int(character)
+        return line, f"character #x{code:04x} is not allowed in YAML (position {getattr(error, 'position', 0)})"
+    return line, "the document cannot be parsed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +112,11 @@ def shown_path(path: str) -> str:
 
 
 def _has_tool_table(path: str) -> bool:
+    from dflint.reading import ReadError, read_file
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_file(path, limit=MAX_CONFIG_BYTES, what="pyproject.toml").data.decode("utf-8-sig")
+    except (ReadError, UnicodeDecodeError):
         return False
     if "dflint" not in text:
         return False
@@ -110,7 +131,7 @@ def _toml_table(path: str, text: str) -> dict[str, Any] | None:
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
         line = int(match.group(1)) if match else max(len(text.splitlines()), 1) if "end of document" in str(error) else 1
-        raise ConfigError(path, [(line, f"invalid TOML: {error}")], text) from None
+        raise ConfigError(path, [(line, f"invalid TOML: {error}")]) from None  # no line of an unparsable file quoted
     table = data.get("tool", {}).get("dflint") if isinstance(data.get("tool"), dict) else None
     return table if isinstance(table, dict) else None
 
@@ -123,11 +144,12 @@ def load_config(path: str, shown: str | None = None) -> Config:
     name it as `shown` (default: as given, or relative to the current directory when found)."""
     shown = shown or path
     path = os.path.abspath(path)
+    from dflint.reading import ReadError, read_file
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as error:
-        raise ConfigError(shown, [(1, f"cannot read the configuration file: {error.strerror or error}")]) from None
+        raw = read_file(path, limit=MAX_CONFIG_BYTES, what="the configuration file").data
+    except ReadError as error:
+        raise ConfigError(shown, [(1, error.reason)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -155,10 +177,8 @@ def _load_yaml(shown: str, text: str) -> tuple[Any, _YamlLocator]:
         data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(shown, [(line, f"invalid YAML: {problem}")], text) from None
+        line, problem = yaml_problem(error)
+        raise ConfigError(shown, [(line, f"invalid YAML: {problem}")]) from None  # no line of an unparsable file quoted
     locator = _YamlLocator(node)
     duplicates = locator.duplicates()
     if duplicates:

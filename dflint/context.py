@@ -52,18 +52,25 @@ class BuildContext:
             return False
 
     def read_text(self, relative: str) -> str:
+        """A context file's text, read once through `reading.read_file` (inside the context, a regular
+        file, at most `MAX_CONTEXT_FILE_BYTES`), or ContextError."""
+        from dflint.reading import ReadError, read_file
+
         absolute = self._resolve(relative)
         try:
-            if os.path.isdir(absolute):
-                raise ContextError("unreadable", f"'{relative}' is a directory")
-            if os.path.getsize(absolute) > MAX_CONTEXT_FILE_BYTES:
-                raise ContextError("unreadable", f"'{relative}' is larger than {MAX_CONTEXT_FILE_BYTES // 1024} KiB; not read")
-            with open(absolute, "rb") as handle:
-                data = handle.read()
-        except FileNotFoundError:
-            raise ContextError("missing", f"'{relative}' does not exist in the build context") from None
-        except OSError as error:
-            raise ContextError("unreadable", f"'{relative}' cannot be read: {error.strerror or error}") from None
+            data = read_file(absolute, limit=MAX_CONTEXT_FILE_BYTES, boundary=self.root, what=f"'{relative}'").data
+        except ReadError as error:
+            if error.status == "missing":
+                raise ContextError("missing", f"'{relative}' does not exist in the build context") from None
+            if error.status == "outside":
+                raise ContextError(
+                    "outside-context", f"'{relative}' resolves outside the build context (a symlink); not read"
+                ) from None
+            if error.status == "too-large":
+                raise ContextError(
+                    "unreadable", f"'{relative}' is larger than {MAX_CONTEXT_FILE_BYTES // 1024} KiB; not read"
+                ) from None
+            raise ContextError("unreadable", error.reason) from None
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -34,10 +34,12 @@ def _nothing(path: str, directory: bool) -> bool:
 
 def discover(
     paths: Sequence[str], skip: Skip = _nothing, *, wanted: Callable[[str], bool] = is_dockerfile_name
-) -> Iterator[tuple[str, bool]]:
-    """Yield (path, found_in_directory). A directory where no file has a Dockerfile name yields
-    (directory, False) so that the caller can report it (one whose Dockerfiles are all excluded
-    yields nothing); a missing path is yielded as given (reading reports it)."""
+) -> Iterator[tuple[str, str | None]]:
+    """Yield (path, the scanned directory it was found in, or None). A directory where no file has a
+    Dockerfile name yields (directory, None) so that the caller can report it (one whose Dockerfiles
+    are all excluded yields nothing); a missing path is yielded as given (reading reports it).
+    Directory symlinks are not followed; a file symlink is yielded, and reading it with the scanned
+    directory as its boundary refuses it when it resolves outside."""
     for path in paths:
         if os.path.isdir(path):
             seen = False
@@ -51,8 +53,8 @@ def discover(
                         continue
                     seen = True
                     if not skip(full, False):
-                        yield full, True
+                        yield full, path
             if not seen and not skip(path, True):
-                yield path, False
+                yield path, None
         else:
-            yield path, False
+            yield path, None

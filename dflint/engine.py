@@ -35,6 +35,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     checked_build_args: tuple[str, ...] = ()  # names given with --build-arg: a warning when no ARG declares one
+    boundary: str | None = None  # Dockerfiles are read only inside this directory (None: `reading.default_boundary`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,7 @@ def _judges(suppressions: Sequence[Suppression], ran: Sequence[Rule]) -> list[Ru
 def lint_file(path: str, settings: Settings, rules: Sequence[Rule], display_path: str | None = None) -> FileResult:
     shown = display_path or path
     try:
-        text = read_path(path, max_bytes=settings.max_bytes)
+        text = read_path(path, max_bytes=settings.max_bytes, boundary=settings.boundary)
     except InputError as error:
         return FileResult(shown, (), (InputError(shown, error.line, error.message),))
     if settings.context_dir is not None:

@@ -32,7 +32,7 @@ from dflint.parse import parse
 from dflint.positions import LineIndex
 from dflint.registry import Rule
 from dflint.rule import Applicability, Edit, Finding, Fix
-from dflint.source import InputError, decode
+from dflint.source import InputError, decode, read_dockerfile_bytes
 
 MAX_PASSES = 10
 
@@ -278,22 +278,6 @@ def encode(text: str, *, bom: bool) -> bytes:
     return (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8")
 
 
-def _read_bytes(path: str) -> bytes:
-    try:
-        if os.path.isdir(path):
-            raise InputError(path, 1, "is a directory with no Dockerfile in it")
-        with open(path, "rb") as handle:
-            return handle.read()
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError(path, 1, "no such file or directory") from None
-    except PermissionError:
-        raise InputError(path, 1, "permission denied") from None
-    except OSError as error:
-        raise InputError(path, 1, f"cannot read: {error.strerror or error}") from None
-
-
 def fix_bytes(
     data: bytes,
     path: str,
@@ -323,11 +307,14 @@ def fix_file(
     write: bool = True,
     display_path: str | None = None,
     max_passes: int = MAX_PASSES,
+    boundary: str | None = None,
 ) -> FixOutcome:
-    """Fix one file; with `write`, replace it atomically when something changed."""
+    """Fix one file (read like any Dockerfile: a regular file inside `boundary`, at most
+    `settings.max_bytes`, checked before reading); with `write`, replace it atomically when
+    something changed."""
     shown = display_path or path
     try:
-        data = _read_bytes(path)
+        data = read_dockerfile_bytes(path, max_bytes=settings.max_bytes, boundary=boundary).data
     except InputError as error:
         return FixOutcome(shown, "", "", (), FileResult(shown, (), (InputError(shown, error.line, error.message),)))
     context_dir = settings.context_dir

@@ -27,7 +27,8 @@ from dflint.discover import discover
 from dflint.engine import FileResult, lint_bytes, lint_file, lint_source
 from dflint.model import Span
 from dflint.pathmatch import GitIgnore, PathMatcher, matcher
-from dflint.source import InputError
+from dflint.reading import ReadError, default_boundary
+from dflint.source import InputError, escape_path
 
 NO_DOCKERFILE = "directory has no Dockerfile (looked for Dockerfile, Dockerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile, *.dockerfile, Containerfile)"
 
@@ -40,6 +41,7 @@ class Input:
     rules: Sequence[Any] = ()
     error: InputError | None = None
     service: Service | None = None
+    boundary: str | None = None  # the directory the file may be read in (see `reading`); None: its default
 
 
 class Exclusion:
@@ -88,7 +90,8 @@ def plan(
     """Inputs in command-line order. Raises ConfigError / SelectionError for a bad configuration
     and PatternError for a pattern that cannot be read."""
     exclusion = Exclusion(resolver, exclude, extend_exclude, respect_gitignore)
-    for path, from_directory in discover(paths, exclusion.skipped):
+    for path, scanned in discover(paths, exclusion.skipped):
+        shown = escape_path(path)
         if path == "-":
             name = stdin_filename or "-"
             if force_exclude and stdin_filename and exclusion.excluded(stdin_filename):
@@ -102,20 +105,20 @@ def plan(
                 source = ("stdin", "the working directory (standard input without --stdin-filename)")
             yield Input(
                 "-",
-                name,
+                escape_path(name),
                 dataclasses.replace(settings, context_dir=context, context_source=source[0], context_reason=source[1]),
                 rules,
             )
-        elif os.path.isdir(path) and not from_directory:
-            yield Input(path, path, error=InputError(path, 1, NO_DOCKERFILE))
-        elif from_directory:
-            yield Input(path, path, *resolver.settings_for(path))
+        elif scanned is not None:
+            yield Input(path, shown, *resolver.settings_for(path), boundary=os.path.abspath(scanned))
+        elif os.path.isdir(path):
+            yield Input(path, shown, error=InputError(path, 1, NO_DOCKERFILE))
         elif force_exclude and exclusion.excluded(path):
             continue
         elif is_compose_file(path) and os.path.isfile(path):
             yield from _compose(path, resolver)
         else:
-            yield Input(path, path, *resolver.settings_for(path))
+            yield Input(path, shown, *resolver.settings_for(path), boundary=default_boundary(path))
 
 
 def _compose(path: str, resolver: Resolver) -> Iterator[Input]:
@@ -125,15 +128,17 @@ def _compose(path: str, resolver: Resolver) -> Iterator[Input]:
     shown_project = os.path.dirname(path)
     for item in services(path):
         if isinstance(item, InputError):
-            yield Input(path, path, error=item)
+            yield Input(path, escape_path(path), error=item)
             continue
         if item.dockerfile is not None:
-            shown = os.path.normpath(os.path.join(shown_project, os.path.relpath(item.dockerfile, project)))
+            shown = escape_path(os.path.normpath(os.path.join(shown_project, os.path.relpath(item.dockerfile, project))))
             settings, rules = resolver.settings_for(item.dockerfile, target=item.target, build_args=item.build_args)
-            yield Input(item.dockerfile, shown, _with_service_context(settings, item, path), rules, service=item)
+            yield Input(
+                item.dockerfile, shown, _with_service_context(settings, item, path), rules, service=item, boundary=project
+            )
         else:
             settings, rules = resolver.settings_for(path, target=item.target, build_args=item.build_args)
-            yield Input(path, path, _with_service_context(settings, item, path), rules, service=item)
+            yield Input(path, escape_path(path), _with_service_context(settings, item, path), rules, service=item)
 
 
 def _with_service_context(settings: Any, service: Service, compose_path: str) -> Any:
@@ -150,27 +155,35 @@ def one_by_one(paths: Sequence[str], settings: Any, rules: Sequence[Any]) -> lis
     return [lint_file(path, settings, rules) for path in paths]
 
 
-def lint(inputs: Sequence[Input], read_stdin: Callable[[], bytes] | None = None, batch: Batch | None = None) -> list[FileResult]:
+def lint(
+    inputs: Sequence[Input], read_stdin: Callable[[int], bytes] | None = None, batch: Batch | None = None
+) -> list[FileResult]:
     """Lint every input; files that share settings go to `batch` together (which may lint them in
-    worker processes), one by one in this process by default."""
+    worker processes), one by one in this process by default. `read_stdin(limit)` returns standard
+    input's bytes or raises `reading.ReadError`."""
     batch = batch or one_by_one
     results: list[FileResult | None] = [None] * len(inputs)
-    groups: dict[tuple[int, int], list[int]] = {}
+    groups: dict[tuple[int, int, str | None], list[int]] = {}
     for position, item in enumerate(inputs):
         if item.error is not None:
             results[position] = FileResult(item.shown, (), (item.error,))
         elif item.path == "-":
-            data = read_stdin() if read_stdin is not None else b""
+            try:
+                data = read_stdin(item.settings.max_bytes) if read_stdin is not None else b""
+            except ReadError as error:
+                results[position] = FileResult(item.shown, (), (InputError(item.shown, 1, stdin_reason(error)),))
+                continue
             results[position] = lint_bytes(data, item.shown, item.settings, item.rules, item.settings.context_dir)
         elif item.service is not None and item.service.inline_text is not None:
             results[position] = lint_source(
                 item.service.inline_text, item.shown, item.settings, item.rules, item.settings.context_dir
             )
         else:
-            groups.setdefault((id(item.settings), id(item.rules)), []).append(position)
+            groups.setdefault((id(item.settings), id(item.rules), item.boundary), []).append(position)
     for positions in groups.values():
         first = inputs[positions[0]]
-        linted = batch([inputs[p].path for p in positions], first.settings, first.rules)
+        settings = first.settings if first.boundary is None else dataclasses.replace(first.settings, boundary=first.boundary)
+        linted = batch([inputs[p].path for p in positions], settings, first.rules)
         for position, result in zip(positions, linted):
             shown = inputs[position].shown
             results[position] = result if result.path == shown else _renamed(result, shown)
@@ -179,6 +192,11 @@ def lint(inputs: Sequence[Input], read_stdin: Callable[[], bytes] | None = None,
         assert outcome is not None
         final.append(for_service(outcome, item.service) if item.service is not None else outcome)
     return final
+
+
+def stdin_reason(error: ReadError) -> str:
+    """A standard-input read error as an input error's message (the limit names its option)."""
+    return error.reason.replace("; not read", " (see --max-file-size)") if error.status == "too-large" else error.reason
 
 
 def _renamed(result: FileResult, shown: str) -> FileResult:

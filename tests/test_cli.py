@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,14 +111,16 @@ def test_missing_path_directory_without_dockerfile_and_oversize(tmp_path: Path) 
 
 def test_unreadable_file_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "Dockerfile", DIRTY)
-    real_open = open
+    real_open = os.open
 
-    def deny(file, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if str(file) == path:
+    def deny(file, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # root reads any file whatever its mode bits: refuse the open itself (dflint opens the file
+        # by its name relative to its directory's descriptor)
+        if os.fsdecode(file) in (path, "Dockerfile") and not flags & os.O_DIRECTORY:
             raise PermissionError(13, "Permission denied")
-        return real_open(file, *args, **kwargs)
+        return real_open(file, flags, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr(os, "open", deny)
     code, _, err = run(path)
     assert code == 2 and f"{path}:1: permission denied" in err
 

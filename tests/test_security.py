@@ -165,7 +165,7 @@ def test_no_unsafe_yaml_loader_in_the_source() -> None:
 
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every path opened through open() / io.open() / os.open(), resolved."""
+    """Every path opened through open() / io.open() / os.open() (relative to `dir_fd` when given), resolved."""
     seen: list[str] = []
     real_open, real_os_open = builtins.open, os.open
 
@@ -174,9 +174,12 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             seen.append(os.path.realpath(os.fsdecode(file)))
         return real_open(file, *args, **kwargs)
 
-    def spy_os_open(path: Any, *args: Any, **kwargs: Any) -> int:
-        seen.append(os.path.realpath(os.fsdecode(path)))
-        return real_os_open(path, *args, **kwargs)
+    def spy_os_open(path: Any, *args: Any, dir_fd: int | None = None, **kwargs: Any) -> int:
+        name = os.fsdecode(path)
+        if dir_fd is not None and not os.path.isabs(name):  # opened relative to a directory descriptor
+            name = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), name)
+        seen.append(os.path.realpath(name))
+        return real_os_open(path, *args, dir_fd=dir_fd, **kwargs)
 
     monkeypatch.setattr(builtins, "open", spy_open)
     monkeypatch.setattr(io, "open", spy_open)
