@@ -22,7 +22,6 @@ import functools
 import os
 import re
 import shlex
-import stat
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -121,14 +120,11 @@ def _listing(directory: str, patterns: Sequence[str]) -> list[str]:
 
 def _read_small(path: str) -> str | None:
     """A small regular file's text, or None (special files, large files, unreadable, not UTF-8)."""
+    from dflint.reading import ReadError, read_file
+
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BUILD_FILE_BYTES:
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BUILD_FILE_BYTES + 1)
-        return data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return read_file(path, limit=MAX_BUILD_FILE_BYTES).data.decode("utf-8-sig")
+    except (ReadError, UnicodeDecodeError):
         return None
 
 

@@ -91,14 +91,11 @@ MAX_IGNORE_FILE = 1_000_000  # bytes read from one .gitignore
 
 
 def _read_lines(path: str) -> tuple[str, ...]:
-    import stat
+    from dflint.reading import ReadError, read_file
 
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # never block on a FIFO named .gitignore
-            return ()
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_IGNORE_FILE)
-    except OSError:
+    try:  # a regular file inside its own directory only: never blocks on a FIFO named .gitignore
+        data = read_file(path, limit=MAX_IGNORE_FILE, boundary=os.path.dirname(os.path.abspath(path))).data
+    except ReadError:
         return ()
     lines = data.decode("utf-8", errors="replace").splitlines()
     return tuple(line for line in lines if line.strip() and not line.startswith("#"))
