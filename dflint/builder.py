@@ -12,6 +12,7 @@ from dflint import packages as package_extraction
 from dflint.context import BuildContext, ContextError, Copy, map_image_path
 from dflint.model import (
     BASE_WORKDIR,
+    CopySpec,
     Dockerfile,
     Flag,
     Instruction,
@@ -23,6 +24,7 @@ from dflint.model import (
     Stage,
 )
 from dflint.parse import KEYWORDS, Options, _heredoc_markers, _Lexed, _Raw, json_arguments, split_flags
+from dflint.platform import platform_args
 from dflint.positions import LineIndex
 from dflint.shell import parse_exec_form, parse_script
 from dflint.source import excerpt
@@ -84,13 +86,14 @@ class _Builder:
         self._reported_exhausted = False
         self._requirements_read = 0  # requirements files read so far, against MAX_REQUIREMENTS_FILES
         self._requirements_limit_reported = False
+        self.stage_keys: dict[str, int] = {}  # lower-case stage name → index, as FROM and --from name them
 
     def run(self, path: str) -> Dockerfile:
         global_args: list[Instruction] = []
         stages: list[tuple[Instruction, _StageState, dict[str, object]]] = []
         all_instructions: list[Instruction] = []
         state: _StageState | None = None
-        stage_keys: dict[str, int] = {}
+        stage_keys = self.stage_keys
         for raw in self.lexed.raws:
             self._note_expansion_limits(raw.first_line + 1)
             keyword = raw.keyword_text.upper()
@@ -129,6 +132,7 @@ class _Builder:
                 platform=info["platform"],  # type: ignore[arg-type]
                 from_instruction=from_instruction,
                 instructions=tuple(stage_state.instructions),
+                base_candidates=info["candidates"],  # type: ignore[arg-type]
             )
             for position, (from_instruction, stage_state, info) in enumerate(stages)
         )
@@ -202,6 +206,7 @@ class _Builder:
             package_ops = tuple(ops)
         elif keyword == "ONBUILD" and not onbuild:
             nested = self._onbuild(raw, position, state, stage_index)
+        copy = self._copy_spec(keyword, flags, arguments, json_args, env, workdir) if keyword in ("COPY", "ADD") else None
         self.count += 1
         instruction = Instruction(
             index=self.count - 1,
@@ -223,6 +228,7 @@ class _Builder:
             onbuild=nested,
             shell=state.shell if state is not None else ("/bin/sh", "-c"),
             empty_continuation_lines=self._empty_lines(raw.dropped),
+            copy=copy,
         )
         if state is not None and not onbuild:
             self._apply(instruction, state)
@@ -302,33 +308,50 @@ class _Builder:
         elif keyword == "SHELL" and instruction.json_args:
             state.shell = instruction.json_args
         elif keyword in ("COPY", "ADD"):
-            state.copies.append(self._copy(instruction, state))
+            state.copies.append(self._copy(instruction))
 
-    def _copy(self, instruction: Instruction, state: _StageState) -> Copy:
-        if instruction.json_args is not None:
-            words = list(instruction.json_args)
-        else:
-            words = [word for word in WordSplitter(instruction.arguments).split(dequote=True)]
-        values = [expand(word, instruction.env, undeclared=None, budget=self.budget) for word in words]
+    def _copy_spec(
+        self,
+        keyword: str,
+        flags: list[Flag],
+        arguments: str,
+        json_args: tuple[str, ...] | None,
+        env: Mapping[str, str | None],
+        workdir: str | None,
+    ) -> CopySpec:
+        words = list(json_args) if json_args is not None else list(WordSplitter(arguments).split(dequote=True))
+        values = [expand(word, env, undeclared=None, budget=self.budget) for word in words]
+        destination = values[-1] if len(values) >= 2 else None
+        if destination is not None and not destination.startswith("/"):
+            if workdir is None:
+                destination = None
+            else:
+                trailing = "/" if destination.endswith("/") or destination in (".", "./") else ""
+                destination = posixpath.normpath(posixpath.join(workdir, destination)) + trailing
+        source_stage = None
+        from_flag = next((flag for flag in flags if flag.name == "from"), None)
+        if from_flag is not None and from_flag.value:
+            name = expand(from_flag.value, env, undeclared=None, budget=self.budget)
+            if name is not None:
+                source_stage = self.stage_keys.get(name.lower())
+                if source_stage is None and name.isdigit():
+                    source_stage = int(name)
+        return CopySpec(tuple(values[:-1]), destination, source_stage)
+
+    def _copy(self, instruction: Instruction) -> Copy:
+        """The COPY/ADD as the requirements-file mapping reads it (from its `CopySpec`)."""
+        spec = instruction.copy
         from_context = instruction.flag("from") is None and not instruction.heredocs
-        if len(values) < 2 or values[-1] is None:
+        if spec is None or spec.destination is None:
             return Copy((), None, from_context, instruction.span.line)
-        destination = values[-1]
-        assert destination is not None
-        if not destination.startswith("/"):
-            base = state.workdir if state.workdir is not None else None
-            if base is None:
-                return Copy((), None, from_context, instruction.span.line)
-            trailing = "/" if destination.endswith("/") or destination in (".", "./") else ""
-            destination = posixpath.normpath(posixpath.join(base, destination)) + trailing
-        sources = tuple(value for value in values[:-1] if value is not None)
+        sources = tuple(value for value in spec.sources if value is not None)
         if instruction.keyword == "ADD" and any("://" in source or source.startswith("git@") for source in sources):
             from_context = False
         inline = (
             tuple((heredoc.marker, heredoc.body) for heredoc in instruction.heredocs) if instruction.flag("from") is None else ()
         )
-        unknown = any(value is None for value in values[:-1])
-        return Copy(sources, destination, from_context, instruction.span.line, inline, unknown)
+        unknown = any(value is None for value in spec.sources)
+        return Copy(sources, spec.destination, from_context, instruction.span.line, inline, unknown)
 
     # -- FROM and global ARGs --------------------------------------------------------------------
     def _from(
@@ -361,7 +384,12 @@ class _Builder:
         instruction = self._instruction(raw, None, position)
         if name:
             stage_keys.setdefault(name.lower(), position)
+        candidates: tuple[int, ...] = ()
+        if base_stage is None and base and expand(base, self.global_defaults, undeclared=None, budget=self.budget) is None:
+            known = {**self.global_defaults, **platform_args(self.options.build_args)}
+            candidates = _candidate_stages(base, known, stage_keys)
         info: dict[str, object] = {
+            "candidates": candidates,
             "name": name,
             "base": base,
             "resolved": resolved,
@@ -695,3 +723,42 @@ def _arg_words(arguments: str) -> list[tuple[str, str | None]]:
 
 
 __all__ = ["build", "Flag"]
+
+
+_REFERENCE = re.compile(r"\$(?:\{(\w+)(?:(:?[-+])([^}]*))?\}|(\w+))")
+
+
+def _candidate_stages(base: str, known: Mapping[str, str | None], stage_keys: Mapping[str, int]) -> tuple[int, ...]:
+    """Earlier stages an unresolvable base may name: `install-from-${FLAVOUR}` → every stage whose
+    name is `install-from-` followed by anything. Known values are put in (`$TARGETOS` is `linux`),
+    `${X:+word}` of an unknown X is `word` or nothing. A base made only of unknown variables names no
+    stage in particular (it is as likely an image), so it has no candidates."""
+    parts: list[str] = []
+    literal = ""
+    position = 0
+    for match in _REFERENCE.finditer(base):
+        parts.append(re.escape(base[position : match.start()]))
+        literal += base[position : match.start()]
+        position = match.end()
+        name = match.group(1) or match.group(4)
+        value = known.get(name)
+        operator, word = match.group(2), match.group(3) or ""
+        if value is not None:
+            if operator in (":+", "+"):
+                value = word if value or operator == "+" else ""
+            elif operator == ":-" and not value:
+                value = word
+            parts.append(re.escape(value))
+            literal += value
+        elif operator in (":+", "+"):
+            parts.append(f"(?:{re.escape(word)})?")
+        elif operator in (":-", "-"):
+            parts.append(f"(?:{re.escape(word)}|.*)")
+        else:
+            parts.append(".*")
+    parts.append(re.escape(base[position:]))
+    literal += base[position:]
+    if position == 0 or not literal:
+        return ()
+    matcher = re.compile("".join(parts), re.IGNORECASE)
+    return tuple(sorted({index for key, index in stage_keys.items() if matcher.fullmatch(key)}))

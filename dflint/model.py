@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from dflint.shipping import Shipping
 
 BASE_WORKDIR = "/<base-workdir>"  # stands for a working directory the base image sets, unknown to us
 EMPTY_ENV: Mapping[str, str | None] = MappingProxyType({})
@@ -153,6 +157,20 @@ class PackageOp:
 
 
 @dataclass(frozen=True, slots=True)
+class CopySpec:
+    """What a COPY or ADD takes and where it puts it, with variables substituted.
+
+    `sources` are the source words' values (None: depends on something unknown); `destination` is
+    absolute (relative destinations are joined to the WORKDIR in force), None when unknown;
+    `source_stage` is the index of the earlier stage `--from` names (None: the build context, an
+    image, a URL or a heredoc)."""
+
+    sources: tuple[str | None, ...]
+    destination: str | None
+    source_stage: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Instruction:
     """One Dockerfile instruction with exact spans."""
 
@@ -177,6 +195,7 @@ class Instruction:
     onbuild: Instruction | None = None  # the instruction wrapped by ONBUILD
     shell: tuple[str, ...] = ("/bin/sh", "-c")
     empty_continuation_lines: tuple[int, ...] = ()  # 1-based lines, empty or blank, that Docker drops inside a continuation
+    copy: CopySpec | None = None  # COPY and ADD: sources and destination
 
     def expand(self, text: str) -> str | None:
         """`text` with the ARG/ENV values in force here substituted (`$V`, `${V}`, `${V:-x}` …);
@@ -230,6 +249,9 @@ class Stage:
     platform: str | None
     from_instruction: Instruction
     instructions: tuple[Instruction, ...]
+    # stages an unresolvable base may name (`FROM install-from-${FLAVOUR}` with FLAVOUR unset):
+    # each earlier stage whose name fits the pattern; empty when the base is known
+    base_candidates: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:
@@ -327,6 +349,8 @@ class Dockerfile:
     dockerignore: tuple[str, ...] | None = None  # patterns, or None when there is no .dockerignore
     suppressions: tuple[Suppression, ...] = ()  # inline pragmas, filled in by the engine before rules run
     context: ContextChoice | None = None  # the build context chosen and why, filled in by the engine
+    # answers derived from the fields above, worked out on first use (`shipping()`, `shipped_stages()`)
+    memo: dict[tuple[str, str | None], object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -354,23 +378,22 @@ class Dockerfile:
         return self.stages[-1] if self.stages else None
 
     def shipped_stages(self, target: str | None = None) -> tuple[Stage, ...]:
-        """The final stage and every stage it is built FROM, transitively, plus stages whose whole
-        filesystem trees are copied into a shipped stage (`COPY --from=x / /`)."""
-        final = self.final_stage(target)
-        if final is None:
-            return ()
-        shipped: dict[int, Stage] = {}
-        pending = [final]
-        while pending:
-            stage = pending.pop()
-            if stage.index in shipped:
-                continue
-            shipped[stage.index] = stage
-            if stage.base_stage is not None:
-                pending.append(self.stages[stage.base_stage])
-            for source in copies_whole_tree_from(self, stage):
-                pending.append(source)
-        return tuple(shipped[index] for index in sorted(shipped))
+        """The stages whose installs ship (see `dflint.shipping.shipped_stages`)."""
+        from dflint.shipping import shipped_stages
+
+        key = ("shipped_stages", target)
+        if key not in self.memo:
+            self.memo[key] = shipped_stages(self, target)
+        return cast("tuple[Stage, ...]", self.memo[key])
+
+    def shipping(self, target: str | None = None) -> Shipping:
+        """What ships, worked out once per model (see `dflint.shipping`)."""
+        from dflint.shipping import shipping
+
+        key = ("shipping", target)
+        if key not in self.memo:
+            self.memo[key] = shipping(self, target)
+        return cast("Shipping", self.memo[key])
 
     def is_shipped(self, stage: Stage, target: str | None = None) -> bool:
         return any(s.index == stage.index for s in self.shipped_stages(target))
@@ -397,26 +420,6 @@ class Dockerfile:
     def root_image(self, stage: Stage) -> str | None:
         """The external image at the root of a stage's FROM chain, resolved, or None if unknown."""
         return self.ancestry(stage)[-1].base_resolved
-
-
-# Copying one of these system trees from a stage ships what that stage installed with its package manager.
-WHOLE_TREE_SOURCES = frozenset({"/", "/usr", "/usr/local", "/usr/lib"})
-
-
-def copies_whole_tree_from(dockerfile: Dockerfile, stage: Stage) -> Iterator[Stage]:
-    """Stages whose system trees are copied wholesale into `stage` (so their packages ship)."""
-    for instruction in stage.instructions:
-        if instruction.keyword != "COPY":
-            continue
-        source_flag = instruction.flag("from")
-        if source_flag is None or not source_flag.value:
-            continue
-        source = dockerfile.stage_by_key(source_flag.value)
-        if source is None or source.index >= stage.index:
-            continue
-        words = instruction.json_args if instruction.json_args is not None else tuple(instruction.arguments.split())
-        if any((word.rstrip("/") or "/") in WHOLE_TREE_SOURCES for word in words[:-1]):
-            yield source
 
 
 def split_image(reference: str) -> tuple[str, str | None, str | None]:

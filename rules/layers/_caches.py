@@ -20,6 +20,7 @@ from typing import Any
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
 from dflint.rule import Edit, Savings
+from dflint.shipping import reaches
 
 _GLOB = re.compile(r"[*?\[]")
 _HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
@@ -339,35 +340,34 @@ def heavy_savings(requirements: list[Requirement], indexes: tuple[str, ...] = ()
 # -- which stages put a path into the image ---------------------------------------------------
 
 
-def layer_chain(dockerfile: Dockerfile) -> tuple[Stage, ...]:
-    """The final stage and the stages it is built FROM, root first: their layers are the image's."""
-    final = dockerfile.final_stage()
-    if final is None:
-        return ()
-    return tuple(reversed(dockerfile.ancestry(final)))
+def writer_ships(dockerfile: Dockerfile, stage: Stage, writer: Writer) -> bool:
+    """Does what `writer` leaves in its layer reach the shipped image? Through the stage's own
+    layers, or through a `COPY --from` of a tree holding it, when no later RUN of the copied stage
+    removes it (the copy takes the stage's final state)."""
 
+    def removed_by(later: Instruction) -> bool | None:
+        if later.keyword != "RUN":
+            return False
+        result: bool | None = False
+        for command in later.commands:
+            if writer.kind == "lists":
+                verdict = cleans_lists(command, later)
+            else:
+                verdict = cleans_cache(command, ops_of(later, command), writer)
+            if verdict:
+                return True
+            if verdict is None:
+                result = None
+        return result
 
-def stages_shipping(dockerfile: Dockerfile, path: str) -> tuple[Stage, ...]:
-    """Stages whose content at `path` ends up in the image: the final stage's FROM chain, and any
-    stage a shipped stage copies a tree from (`COPY --from=x /opt/conda /opt/conda`) that holds `path`."""
-    result: dict[int, Stage] = {}
-    pending = list(layer_chain(dockerfile))
-    while pending:
-        stage = pending.pop()
-        if stage.index in result:
-            continue
-        result[stage.index] = stage
-        for instruction in stage.instructions_of("COPY", "ADD"):
-            source_flag = instruction.flag("from")
-            if source_flag is None or not source_flag.value:
-                continue
-            source = dockerfile.stage_by_key(source_flag.value)
-            if source is None or source.index >= stage.index:
-                continue
-            words = instruction.json_args if instruction.json_args is not None else tuple(instruction.arguments.split())
-            if any(word.startswith("/") and covers(word, path, any_home=False) for word in words[:-1]):
-                pending.extend(dockerfile.ancestry(source))
-    return tuple(result[index] for index in sorted(result))
+    directories = writer.directories or ((APT_LISTS,) if writer.kind == "lists" else ())
+    for directory in directories:
+        directory = re.sub(r"^(~|\$HOME|\$\{HOME\})(?=/|$)", "/root", directory)
+        if directory.startswith("/") and reaches(dockerfile, stage, writer.instruction, directory, removed_by) is not None:
+            return True
+        if not directory.startswith("/") and dockerfile.shipping().ships_layers(stage):
+            return True
+    return False
 
 
 def chain_instructions(dockerfile: Dockerfile, stage: Stage) -> Iterator[Instruction]:

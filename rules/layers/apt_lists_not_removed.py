@@ -62,8 +62,8 @@ from dflint.rules.layers._caches import (
     kept_in_layer,
     mounted,
     ops_of,
-    stages_shipping,
     updates_lists,
+    writer_ships,
 )
 
 from dflint.model import Dockerfile, Instruction, Stage
@@ -82,10 +82,10 @@ CLEANUP = "rm -rf /var/lib/apt/lists/*"
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     savings = apt_lists_savings()
-    for stage in stages_shipping(dockerfile, APT_LISTS):
+    for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
             for writer in kept_in_layer(instruction):
-                if writer.kind != "lists":
+                if writer.kind != "lists" or not writer_ships(dockerfile, stage, writer):
                     continue
                 needed = _needed_later(dockerfile, stage, instruction)
                 fix = None

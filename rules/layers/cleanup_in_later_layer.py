@@ -58,14 +58,14 @@ from dflint.rules.layers._caches import (
     command_label,
     heavy_savings,
     index_urls,
-    layer_chain,
     ops_of,
     writers_in,
 )
 
 from dflint.data import load
-from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand
+from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand, Span, Stage
 from dflint.rule import Finding, RuleMeta, Savings, Severity
+from dflint.shipping import layer_chains
 
 META = RuleMeta(
     code="DF304",
@@ -87,6 +87,15 @@ class _Installed:
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    seen: set[tuple[Span, str]] = set()
+    for chain in layer_chains(dockerfile):  # one chain, unless the final base is unresolvable
+        for finding in _check_chain(chain):
+            if (finding.span, finding.message) not in seen:
+                seen.add((finding.span, finding.message))
+                yield finding
+
+
+def _check_chain(chain: tuple[Stage, ...]) -> Iterator[Finding]:
     # Writers kept in earlier layers, grouped by what `_cleans` reads of them (kind, key,
     # directories), so that each command is judged once per kind of leftover, not once per RUN
     # that left one: a long stage stays linear. Each writer keeps its place in the order kept.
@@ -94,7 +103,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     kept_count = 0
     installed: list[_Installed] = []
     counted: set[int] = set()  # writers whose size a finding already carries (no double counting)
-    for stage in layer_chain(dockerfile):
+    for stage in chain:
         for instruction in stage.instructions_of("RUN"):
             own_writers = writers_in(instruction)
             own_installs = list(_installs(instruction))

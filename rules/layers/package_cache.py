@@ -67,7 +67,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._caches import Writer, append_to_run, command_label, kept_in_layer, stages_shipping
+from dflint.rules.layers._caches import Writer, append_to_run, command_label, kept_in_layer, writer_ships
 
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
@@ -92,7 +92,6 @@ _ADVICE = {
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    memo: dict[str, tuple[int, ...]] = {}
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
             by_key: dict[str, list[Writer]] = {}
@@ -101,20 +100,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     continue
                 if writer.key == "uv" and writer.op.program == "uv pip":
                     continue
-                if not _ships(dockerfile, stage, writer.directories, memo):
+                if not writer_ships(dockerfile, stage, writer):
                     continue
                 by_key.setdefault(writer.key, []).append(writer)
             for key, writers in by_key.items():
                 yield _finding(dockerfile, stage, instruction, key, writers)
-
-
-def _ships(dockerfile: Dockerfile, stage: Stage, directories: tuple[str, ...], memo: dict[str, tuple[int, ...]]) -> bool:
-    for directory in directories:
-        if directory not in memo:
-            memo[directory] = tuple(s.index for s in stages_shipping(dockerfile, directory))
-        if stage.index in memo[directory]:
-            return True
-    return False
 
 
 def _finding(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key: str, writers: list[Writer]) -> Finding:

@@ -58,7 +58,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.layers._caches import heavy_savings, index_urls, kept_in_layer, pip_config_disables, stages_shipping
+from dflint.rules.layers._caches import heavy_savings, index_urls, kept_in_layer, pip_config_disables, writer_ships
 from dflint.rules.layers._shell import add_option_after_verb
 
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
@@ -83,7 +83,6 @@ class Options:
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
-    shipping: dict[str, tuple[int, ...]] = {}
     first_disabling = _first_config_disabling(dockerfile)
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
@@ -93,7 +92,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 op = writer.op
                 if op is None or writer.key not in ("pip", "uv") or op.program.startswith("uv ") and op.program != "uv pip":
                     continue
-                if not options.include_build_stages and not _ships(dockerfile, stage, writer.directories, shipping):
+                if not options.include_build_stages and not writer_ships(dockerfile, stage, writer):
                     continue
                 yield _finding(dockerfile, stage, op, writer.directories)
 
@@ -110,15 +109,6 @@ def _first_config_disabling(dockerfile: Dockerfile) -> dict[int, int | None]:
         candidates = [index for index in (inherited, own) if index is not None]
         first[stage.index] = min(candidates) if candidates else None
     return first
-
-
-def _ships(dockerfile: Dockerfile, stage: Stage, directories: tuple[str, ...], memo: dict[str, tuple[int, ...]]) -> bool:
-    for directory in directories:
-        if directory not in memo:
-            memo[directory] = tuple(s.index for s in stages_shipping(dockerfile, directory))
-        if stage.index in memo[directory]:
-            return True
-    return False
 
 
 def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, directories: tuple[str, ...]) -> Finding:

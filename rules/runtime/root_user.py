@@ -57,9 +57,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
+from dflint.data import load
 from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
 from dflint.rule import Finding, RuleMeta, Severity
+from dflint.shipping import chains
 
 META = RuleMeta(
     code="DF620",
@@ -70,60 +73,6 @@ META = RuleMeta(
 
 _ROOT = frozenset({"root", "0"})
 _DROPS_PRIVILEGES = ("gosu", "su-exec", "setpriv", "runuser", "--userspec", "s6-setuidgid", "chpst")
-
-
-# Bases whose images set no USER, so they run as root (Docker official images, and the usual ML bases).
-_ROOT_IMAGES = frozenset(
-    [
-        "scratch",
-        "debian",
-        "ubuntu",
-        "alpine",
-        "busybox",
-        "centos",
-        "fedora",
-        "rockylinux",
-        "almalinux",
-        "oraclelinux",
-        "amazonlinux",
-        "archlinux",
-        "opensuse/leap",
-        "python",
-        "node",
-        "golang",
-        "rust",
-        "gcc",
-        "buildpack-deps",
-        "openjdk",
-        "eclipse-temurin",
-        "amazoncorretto",
-        "ruby",
-        "php",
-        "perl",
-        "julia",
-        "r-base",
-        "nvidia/cuda",
-        "nvcr.io/nvidia/cuda",
-        "pytorch/pytorch",
-        "tensorflow/tensorflow",
-        "continuumio/miniconda3",
-        "continuumio/anaconda3",
-        "condaforge/miniforge3",
-        "condaforge/mambaforge",
-        "mambaorg/micromamba",
-        "nvcr.io/nvidia/pytorch",
-        "nvcr.io/nvidia/tensorflow",
-        "nvcr.io/nvidia/tritonserver",
-        "nvcr.io/nvidia/tensorrt",
-        "huggingface/transformers-pytorch-gpu",
-        "rocm/pytorch",
-        "rocm/dev-ubuntu-22.04",
-        "intel/oneapi-basekit",
-        "registry.access.redhat.com/ubi8/ubi",
-        "registry.access.redhat.com/ubi9/ubi",
-        "registry.access.redhat.com/ubi9/ubi-minimal",
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,26 +86,34 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     final = dockerfile.final_stage()
     if final is None:
         return
-    chain = dockerfile.ancestry(final)
+    # one chain, unless the final base is unresolvable (`FROM install-from-${FLAVOUR}`): then each
+    # candidate may be what ships, and the first one that runs as root is reported
+    for chain in chains(dockerfile, final):
+        finding = _check_chain(final, chain, options)
+        if finding is not None:
+            yield finding
+            return
+
+
+def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Finding | None:
     if _drops_privileges(chain):
-        return
+        return None
     user = _last_user(chain)
     if user is not None:
         value = user.expand(user.arguments.strip())
         if value is None or value.split(":", 1)[0].strip() not in _ROOT:
-            return
-        yield Finding(
+            return None
+        return Finding(
             META,
             user.arguments_span,
             f"the last USER of {final.label} is `{value}`, so the container runs as root; create a user and end with"
             " `USER <name>`",
             stage=final.name,
         )
-        return
-    root = dockerfile.root_image(final)
-    if root is None or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
-        return
-    yield Finding(
+    root = chain[-1].base_resolved
+    if root is None or chain[-1].base_candidates or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
+        return None
+    return Finding(
         META,
         final.from_instruction.keyword_span,
         f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); create a user and end with"
@@ -185,7 +142,7 @@ def _runs_as_root(reference: str, options: Options) -> bool:
     name = normalise_image(split_image(reference)[0].lower())
     for prefix in ("docker.io/", "index.docker.io/"):
         name = name.removeprefix(prefix)
-    return name in _ROOT_IMAGES or name in {normalise_image(image.lower()) for image in options.root_images}
+    return name in _image_users("root") or name in {normalise_image(image.lower()) for image in options.root_images}
 
 
 def _runs_as_non_root(reference: str, options: Options) -> bool:
@@ -193,4 +150,11 @@ def _runs_as_non_root(reference: str, options: Options) -> bool:
     name = normalise_image(name.lower())
     if tag and "nonroot" in tag.lower():
         return True
-    return name in {normalise_image(image.lower()) for image in options.non_root_images}
+    return name in _image_users("non_root") or name in {normalise_image(image.lower()) for image in options.non_root_images}
+
+
+@cache
+def _image_users(kind: str) -> frozenset[str]:
+    """Images dflint's data says run as root (`root`) or as another user (`non_root`) with no USER."""
+    groups = load("image_users")[kind]
+    return frozenset(image for group in groups.values() for image in group["images"])
