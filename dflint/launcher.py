@@ -1,5 +1,6 @@
 """The `dflint` console script and `python -m dflint`: `dflint --version` is answered before the
-command-line library (click, about 15 ms) is imported; everything else goes to `dflint.cli`."""
+command-line library (click, about 15 ms) is imported; everything else goes to `dflint.cli`, with
+the dataclass methods of dflint's classes taken from their compiled cache (`dflint.classcode`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ def main(prog_name: str | None = None) -> None:
     if sys.argv[1:] == ["--version"]:
         sys.stdout.write(f"dflint {__version__}\n")  # the same line click's version option prints
         sys.exit(0)
-    from dflint.cli import main as cli
+    from dflint.classcode import cached_class_code
 
-    cli(prog_name=prog_name)
+    with cached_class_code():  # the model's and rules' dataclass methods, compiled once (like .pyc files)
+        from dflint.cli import main as cli
+
+        cli(prog_name=prog_name)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +95,101 @@ def test_data_files_read_as_importlib_resources_would() -> None:
 
     for name in NAMES:
         assert load(name) == json.loads(resources.files("dflint.data").joinpath(f"{name}.json").read_text(encoding="utf-8"))
+
+
+PROBE = """
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    x: int
+    y: int = 0
+    tags: tuple[str, ...] = field(default=())
+"""
+
+
+def _import_probe(tmp_path: Path, name: str) -> Any:
+    (tmp_path / f"{name}.py").write_text(PROBE)
+    sys.modules.pop(name, None)
+    try:
+        return importlib.import_module(name).Point
+    finally:
+        sys.modules.pop(name, None)
+
+
+def test_cached_class_code_builds_the_same_classes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from dflint.classcode import cached_class_code, read
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    cache_file = tmp_path / "cache" / "methods.marshal"
+    plain = _import_probe(tmp_path, "dflint_probe_classes")
+    with cached_class_code(str(cache_file), package="dflint_probe_classes") as first:
+        compiled = _import_probe(tmp_path, "dflint_probe_classes")
+    assert (first.hits, first.misses) == (0, 6)  # __init__, __repr__, __eq__, __hash__, __setattr__, __delattr__
+    assert len(read(str(cache_file))) == 6
+    with cached_class_code(str(cache_file), package="dflint_probe_classes") as second:
+        reused = _import_probe(tmp_path, "dflint_probe_classes")
+    assert (second.hits, second.misses) == (6, 0)
+    assert "exec" not in vars(dataclasses)  # dataclasses is left as it was
+    for cls in (compiled, reused):
+        point = cls(1, tags=("a",))
+        assert repr(point) == repr(plain(1, tags=("a",))) == "Point(x=1, y=0, tags=('a',))"
+        assert point == cls(1, 0, ("a",)) and hash(point) == hash(cls(1, 0, ("a",))) and point != cls(2)
+        assert [f.name for f in dataclasses.fields(cls)] == ["x", "y", "tags"]
+        assert cls.__slots__ == plain.__slots__ and cls.__match_args__ == plain.__match_args__
+        assert cls.__init__.__annotations__ == plain.__init__.__annotations__
+        assert dataclasses.replace(point, y=5) == cls(1, 5, ("a",))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            point.x = 3  # type: ignore[misc]
+
+
+def test_cached_class_code_ignores_a_damaged_cache_and_other_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dflint.classcode import cached_class_code, read
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    cache_file = tmp_path / "methods.marshal"
+    cache_file.write_bytes(b"not a cache")
+    with cached_class_code(str(cache_file), package="dflint_probe_other") as cache:
+        _import_probe(tmp_path, "dflint_probe_damaged")  # not the package being cached
+    assert (cache.hits, cache.misses) == (0, 0)
+    assert cache_file.read_bytes() == b"not a cache"  # nothing new: nothing written
+    with cached_class_code(str(cache_file), package="dflint_probe_damaged") as cache:
+        _import_probe(tmp_path, "dflint_probe_damaged")
+    assert cache.misses == 6 and len(read(str(cache_file))) == 6
+
+
+def test_cached_class_code_writes_nothing_when_byte_code_writing_is_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dflint.classcode import cached_class_code
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    with cached_class_code(str(tmp_path / "methods.marshal"), package="dflint_probe_readonly") as cache:
+        _import_probe(tmp_path, "dflint_probe_readonly")
+    assert cache.misses == 6 and not (tmp_path / "methods.marshal").exists()
+
+
+def test_the_model_and_rules_come_from_the_class_code_cache_on_the_second_run(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from dflint.classcode import cached_class_code\n"
+        "with cached_class_code(sys.argv[1]) as cache:\n"
+        "    import dflint.cli, dflint.config, dflint.inputs\n"
+        "    from dflint.registry import all_rules\n"
+        "    all_rules()\n"
+        "print(cache.hits, cache.misses)\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "m.marshal")], env=env, capture_output=True, text=True, check=True
+        )
+        for _ in range(2)
+    ]
+    first, second = ([int(n) for n in run.stdout.split()] for run in runs)
+    assert first[0] == 0 and first[1] > 100  # the model, rule and option classes
+    assert second == [first[1], 0]
