@@ -1,9 +1,11 @@
 """Baselines and fingerprints: adopt dflint in a repository with existing findings, fail only on new ones.
 
 A finding is keyed by its file (relative to the baseline file's directory), its rule code, and a
-fingerprint of the text it points at (whitespace collapsed), never by its line number: adding or
-removing lines above it does not make it new. Identical keys are counted, so a second copy of a
-baselined problem is still reported.
+fingerprint of the words it points at, never by its line number or the rest of its line: adding or
+removing lines above it does not make it new, and neither does `--fix` editing the same line or
+command for another finding (option words — `-y`, `--no-cache-dir` — are left out of the key, since
+fixes add and remove exactly those). Identical keys are counted, so a second copy of a baselined
+problem is still reported. Version 1 baselines (keyed by the whole line too) are still read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from dflint.engine import FileResult
 from dflint.rule import Finding
 from dflint.source import escape_path, text_line
 
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)
 MAX_BASELINE_BYTES = 64 * 1024 * 1024  # about 300,000 entries
 
 
@@ -28,8 +31,19 @@ class BaselineError(Exception):
     pass
 
 
+def _anchor(result: FileResult, finding: Finding) -> str:
+    """The words a finding points at (its line's when the span is empty), option words left out."""
+    text = result.dockerfile.text if result.dockerfile is not None else ""
+    span = finding.span
+    snippet = text[span.offset : span.end_offset] if span.end_offset > span.offset else ""
+    if not snippet.strip():
+        lines = text.splitlines()
+        snippet = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    return " ".join(word for word in snippet.split() if not word.startswith("-") and word != "\\")
+
+
 def _snippet(result: FileResult, finding: Finding) -> str:
-    """The text a finding points at and the whole line it starts on, whitespace collapsed."""
+    """Version 1: the text a finding points at and the whole line it starts on, whitespace collapsed."""
     text = result.dockerfile.text if result.dockerfile is not None else ""
     span = finding.span
     snippet = text[span.offset : span.end_offset] if span.end_offset > span.offset else ""
@@ -38,9 +52,10 @@ def _snippet(result: FileResult, finding: Finding) -> str:
     return " ".join(snippet.split()) + "\0" + " ".join(line.split())
 
 
-def fingerprint(result: FileResult, finding: Finding) -> str:
-    """Stable across unrelated edits: the rule and the text it points at, not the position."""
-    digest = hashlib.sha256(f"{finding.code}\0{_snippet(result, finding)}".encode()).hexdigest()
+def fingerprint(result: FileResult, finding: Finding, version: int = VERSION) -> str:
+    """Stable across unrelated edits: the rule and the words it points at, not the position."""
+    anchor = _snippet(result, finding) if version == 1 else _anchor(result, finding)
+    digest = hashlib.sha256(f"{finding.code}\0{anchor}".encode()).hexdigest()
     return digest[:16]
 
 
@@ -61,8 +76,8 @@ def _relative(path: str, base_dir: str) -> str:
     return os.path.relpath(os.path.abspath(path), base_dir).replace(os.sep, "/")
 
 
-def _key(result: FileResult, finding: Finding, base_dir: str) -> tuple[str, str, str]:
-    return (_relative(finding.path or result.path, base_dir), finding.code, fingerprint(result, finding))
+def _key(result: FileResult, finding: Finding, base_dir: str, version: int = VERSION) -> tuple[str, str, str]:
+    return (_relative(finding.path or result.path, base_dir), finding.code, fingerprint(result, finding, version))
 
 
 def write(path: str, results: Sequence[FileResult]) -> int:
@@ -105,6 +120,7 @@ def write(path: str, results: Sequence[FileResult]) -> int:
 class Baseline:
     path: str
     counts: dict[tuple[str, str, str], int]
+    version: int = VERSION
 
     @property
     def base_dir(self) -> str:
@@ -127,7 +143,11 @@ def load(path: str) -> Baseline:
         raise BaselineError(
             f"{shown}:{error.lineno}: the baseline is not valid JSON: {error.msg} (column {error.colno})"
         ) from None
-    if not isinstance(document, dict) or document.get("version") != VERSION or not isinstance(document.get("findings"), list):
+    if (
+        not isinstance(document, dict)
+        or document.get("version") not in READABLE
+        or not isinstance(document.get("findings"), list)
+    ):
         raise BaselineError(f"{shown}: not a dflint baseline (version {VERSION}); regenerate it with --write-baseline")
     counts: dict[tuple[str, str, str], int] = {}
     for number, entry in enumerate(document["findings"]):
@@ -136,7 +156,7 @@ def load(path: str) -> Baseline:
             counts[key] = counts.get(key, 0) + int(entry.get("count", 1))
         except (KeyError, TypeError, ValueError):
             raise BaselineError(f"{shown}: entry {number} needs file, code and fingerprint") from None
-    return Baseline(path, counts)
+    return Baseline(path, counts, int(document["version"]))
 
 
 def apply(baseline: Baseline, results: Sequence[FileResult]) -> tuple[list[FileResult], int, int]:
@@ -148,7 +168,7 @@ def apply(baseline: Baseline, results: Sequence[FileResult]) -> tuple[list[FileR
     for result in results:
         new: list[Finding] = []
         for finding in result.findings:
-            key = _key(result, finding, baseline.base_dir)
+            key = _key(result, finding, baseline.base_dir, baseline.version)
             if remaining.get(key, 0) > 0:
                 remaining[key] -= 1
                 matched += 1

@@ -281,7 +281,10 @@ def check(
         if not quiet and (matched or stale):
             note = f"dflint: {matched} finding{'s' if matched != 1 else ''} in the baseline {baseline_file} not reported"
             if stale:
-                note += f"; {stale} baseline entr{'ies' if stale != 1 else 'y'} no longer found{' (refresh it with --write-baseline)' if stale else ''}"
+                note += (
+                    f"; {stale} stale baseline entr{'ies' if stale != 1 else 'y'} (no longer found; refresh the baseline"
+                    " with --write-baseline)"
+                )
             click.echo(note, err=True)
     report_to_stderr = outcomes is not None and "-" in paths and not output_file  # stdout carries the fixed text
     color = not output_file and output_format == "text" and use_color(no_color, sys.stdout.isatty(), os.environ)

@@ -32,7 +32,7 @@ def test_write_then_check_passes(repo: Path) -> None:
     code, _, err = run("--write-baseline", ".dflint-baseline.json", "app")
     assert code == 0 and "wrote 2 findings" in err
     document = json.loads((repo / ".dflint-baseline.json").read_text())
-    assert document["version"] == 1 and [entry["file"] for entry in document["findings"]] == ["app/Dockerfile"] * 2
+    assert document["version"] == 2 and [entry["file"] for entry in document["findings"]] == ["app/Dockerfile"] * 2
     assert all("line" not in entry for entry in document["findings"])  # keyed by content, not position
     code, out, err = run("--baseline", ".dflint-baseline.json", "app")
     assert code == 0 and "All checks passed" in out and "2 findings in the baseline" in err
@@ -59,7 +59,7 @@ def test_stale_entries_are_reported_and_paths_are_relative_to_the_baseline(repo:
     (repo / "app" / "Dockerfile").write_text("FROM python:3.11-slim\nRUN pip install --no-cache-dir a==1\nRUN pip install b==1\n")
     monkeypatch.chdir(repo / "app")  # run from elsewhere: the baseline's own directory anchors the paths
     code, _, err = run("--baseline", "../ci/baseline.json", "Dockerfile")
-    assert code == 0 and "1 baseline entry no longer found" in err
+    assert code == 0 and "1 stale baseline entry (no longer found" in err
 
 
 def test_bad_baseline_files_are_errors(repo: Path) -> None:
@@ -69,3 +69,33 @@ def test_bad_baseline_files_are_errors(repo: Path) -> None:
     assert code == 2 and "bad.json:1:" in err
     (repo / "other.json").write_text('{"version": 99, "findings": []}')
     assert run("--baseline", "other.json", "app")[0] == 2
+
+
+def test_entries_survive_fix_editing_their_line(repo: Path) -> None:
+    select = ("--select", "DF301,DF305,DF306,DF401")
+    (repo / "app" / "Dockerfile").write_text(
+        "FROM python:3.11-slim\nRUN apt-get update && apt-get install curl \\\n    && pip install a==1 numpy\n"
+    )
+    assert run(*select, "--write-baseline", "b.json", "app")[0] == 0
+    assert len(json.loads((repo / "b.json").read_text())["findings"]) == 4
+    code, _, _ = run("--select", "DF301,DF305", "--fix", "app/Dockerfile")  # -y and --no-cache-dir on both lines
+    assert "apt-get install -y curl" in (repo / "app" / "Dockerfile").read_text()
+    code, out, err = run(*select, "--baseline", "b.json", "--format", "json", "app")
+    assert code == 0 and json.loads(out)["findings"] == []
+    assert "2 findings in the baseline b.json not reported; 2 stale baseline entries" in err
+
+
+def test_version_1_baselines_are_still_read(repo: Path) -> None:
+    from dflint.baseline import fingerprint
+    from dflint.engine import Settings, lint_file, selected_rules
+
+    settings = Settings(select=("DF301",))
+    result = lint_file("app/Dockerfile", settings, selected_rules(settings))
+    entries = [
+        {"file": "app/Dockerfile", "code": "DF301", "fingerprint": fingerprint(result, finding, 1), "count": 1}
+        for finding in result.findings
+    ]
+    assert fingerprint(result, result.findings[0], 1) != fingerprint(result, result.findings[0])
+    (repo / "v1.json").write_text(json.dumps({"version": 1, "findings": entries}))
+    code, _, err = run("--baseline", "v1.json", "app")
+    assert code == 0 and "2 findings in the baseline" in err
