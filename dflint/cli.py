@@ -148,6 +148,12 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     multiple=True,
     help="Rules to run in addition to the selection (how opt-in rules such as DF690 are enabled).",
 )
+@click.option(
+    "--via-compose",
+    is_flag=True,
+    help="Lint Dockerfiles (and .env files) named on the command line through the compose files below the current"
+    " directory whose services build them (the dflint-compose pre-commit hook).",
+)
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too (for pre-commit).")
 @click.option(
     "--output-file",
@@ -206,6 +212,7 @@ def check(
     baseline_file: str | None = None,
     write_baseline_file: str | None = None,
     show_fixes: bool = False,
+    via_compose: bool = False,
 ) -> None:
     """Lint Dockerfiles (files, directories searched recursively, or - for stdin)."""
     from dflint.config import ConfigError, Overrides, Resolver, parse_fail_on
@@ -233,13 +240,14 @@ def check(
         selected_rules(Settings(select=overrides.select or (), extend_select=overrides.extend_select, ignore=overrides.ignore))
         inputs = list(
             plan(
-                paths or (".",),
+                paths or (() if via_compose else (".",)),
                 Resolver(overrides),
                 exclude=exclude or None,
                 extend_exclude=extend_exclude,
                 stdin_filename=stdin_filename,
                 force_exclude=force_exclude,
                 respect_gitignore=respect_gitignore,
+                via_compose=via_compose,
             )
         )
     except PatternError as error:

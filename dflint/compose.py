@@ -2,8 +2,11 @@
 
 `dflint compose.yaml` reads `services.*.build` (a context string, or a mapping with `context`,
 `dockerfile`, `dockerfile_inline`, `target` and `args`) with `yaml.safe_load`, interpolates
-`${VAR}`, `${VAR:-default}` and `$VAR` from the environment as Compose does, and yields one
-`Service` per local build. Services with only an `image`, or a remote (URL or git) context, are
+variables by Compose's rules (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
+`${VAR:+alt}`, `${VAR+alt}`, `${VAR:?error}`, `${VAR?error}`, nesting in defaults, `$$` for a
+dollar) from the environment and the project's `.env` file (the environment wins, as in Compose),
+and yields one `Service` per local build. A service's `env_file:` is not read: Compose uses it
+for the container's environment, never to interpolate the compose file. Services with only an `image`, or a remote (URL or git) context, are
 skipped. A missing Dockerfile, a context outside the compose project directory, or an unreadable
 compose file is an `InputError` pointing at the compose file's line.
 """
@@ -30,9 +33,6 @@ COMPOSE_PATTERNS = (
     "compose.*.yml",
     "docker-compose.*.yaml",
     "docker-compose.*.yml",
-)
-_VARIABLE = re.compile(
-    r"\$(?:\$|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
 )
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
@@ -63,41 +63,157 @@ class Service:
     build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
+class InterpolationError(ValueError):
+    """`${VAR:?message}` (or `${VAR?message}`) with VAR missing: Compose stops with the message."""
+
+
 def interpolate(value: str, environ: Mapping[str, str]) -> str | None:
-    """Compose-style interpolation; None when a variable is unset and has no default."""
-    unresolved = False
-
-    def substitute(match: re.Match[str]) -> str:
-        nonlocal unresolved
-        if match.group(0) == "$$":
-            return "$"
-        name = match.group("braced") or match.group("plain")
-        op, arg = match.group("op"), match.group("arg") or ""
-        current = environ.get(name)
-        if op in (":-", "-"):
-            if current is None or (op == ":-" and current == ""):
-                return arg
-            return current
-        if op in (":+", "+"):
-            return arg if current is not None and (op == "+" or current != "") else ""
-        if current is None:
-            unresolved = True
-            return ""
-        return current
-
-    result = _VARIABLE.sub(substitute, value)
+    """Compose-style interpolation; None when a variable is unset and has no default. Raises
+    InterpolationError for a required variable (`${V:?err}`, `${V?err}`) that is missing."""
+    result, unresolved = _interpolate(value, environ)
     return None if unresolved else result
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _interpolate(value: str, environ: Mapping[str, str]) -> tuple[str, bool]:
+    out: list[str] = []
+    unresolved = False
+    i = 0
+    while i < len(value):
+        char = value[i]
+        if char != "$" or i + 1 == len(value):
+            out.append(char)
+            i += 1
+            continue
+        following = value[i + 1]
+        if following == "$":
+            out.append("$")
+            i += 2
+            continue
+        if following != "{":
+            name = _NAME.match(value, i + 1)
+            if name is None:
+                out.append("$")
+                i += 1
+                continue
+            if name.group() in environ:
+                out.append(environ[name.group()])
+            else:
+                unresolved = True
+            i = name.end()
+            continue
+        close = _closing_brace(value, i + 2)
+        if close is None:  # `${` never closed: Compose rejects it; nothing here can be trusted
+            return value, True
+        text, missing = _braced(value[i + 2 : close], environ)
+        out.append(text)
+        unresolved = unresolved or missing
+        i = close + 1
+    return "".join(out), unresolved
+
+
+def _closing_brace(value: str, start: int) -> int | None:
+    depth = 0
+    i = start
+    while i < len(value):
+        if value.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        if value[i] == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return None
+
+
+def _braced(body: str, environ: Mapping[str, str]) -> tuple[str, bool]:
+    """The inside of `${…}`: a name, then nothing or an operator and its word."""
+    name = _NAME.match(body)
+    if name is None:
+        return "", True
+    rest = body[name.end() :]
+    current = environ.get(name.group())
+    if not rest:
+        return (current, False) if current is not None else ("", True)
+    for op in (":-", ":?", ":+", "-", "?", "+"):
+        if rest.startswith(op):
+            word = rest[len(op) :]
+            break
+    else:
+        return "", True  # `${VAR/x/y}` and the like: not Compose syntax
+    empty_counts = op.startswith(":")
+    missing = current is None or (empty_counts and current == "")
+    if op.endswith("-"):
+        return _interpolate(word, environ) if missing else (current or "", False)
+    if op.endswith("+"):
+        return _interpolate(word, environ) if not missing else ("", False)
+    if missing:
+        message, _ = _interpolate(word, environ)
+        raise InterpolationError(
+            f"required variable {name.group()} is {'unset' if current is None else 'empty'}" + (f": {message}" if message else "")
+        )
+    return current or "", False
+
+
+MAX_ENV_FILE = 1_000_000  # bytes read from a .env file
+
+
+def read_env_file(path: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """A Compose `.env` file: `NAME=value` lines (`export ` allowed, `#` comments), values
+    unquoted (interpolated, ` #…` comment cut), in single quotes (literal) or double quotes
+    (interpolated, `\\n` `\\"` escapes). A variable may use the ones above it and `environ`."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return {}
+        with open(path, "rb") as handle:
+            text = handle.read(MAX_ENV_FILE).decode("utf-8", errors="replace")
+    except OSError:
+        return {}
+    values: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        name, equals, rest = line.partition("=")
+        name = name.strip()
+        if not equals or not _NAME.fullmatch(name):
+            continue
+        rest = rest.strip()
+        scope = {**values, **environ}
+        if rest[:1] == "'" and rest.rfind("'") > 0:
+            values[name] = rest[1 : rest.rfind("'")]
+        elif rest[:1] == '"' and rest.rfind('"') > 0:
+            inner = rest[1 : rest.rfind('"')]
+            inner = inner.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
+            values[name] = _interpolate(inner, scope)[0]
+        else:
+            value = re.split(r"\s+#", rest, maxsplit=1)[0].strip()
+            values[name] = _interpolate(value, scope)[0]
+    return values
+
+
+def project_environment(project: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """What Compose interpolates with: the project's `.env`, overridden by the environment."""
+    return {**read_env_file(os.path.join(project, ".env"), environ), **environ}
 
 
 def services(path: str, environ: Mapping[str, str] | None = None) -> Iterator[Service | InputError]:
     """Each service with a local build, or an InputError for a problem in the compose file."""
     import yaml
 
-    environ = dict(os.environ if environ is None else environ)
     project = os.path.dirname(os.path.abspath(path))
     from dflint.config import MAX_CONFIG_BYTES, yaml_problem
     from dflint.reading import ReadError, read_file
 
+    environ = project_environment(project, os.environ if environ is None else environ)
     try:
         text = read_file(path, limit=MAX_CONFIG_BYTES, what="the compose file").data.decode("utf-8-sig")
     except ReadError as error:
@@ -120,7 +236,10 @@ def services(path: str, environ: Mapping[str, str] | None = None) -> Iterator[Se
     for name, service in found.items():
         if not isinstance(service, dict) or service.get("build") is None:
             continue
-        item = _service(path, project, str(name), service["build"], root, text, environ)
+        try:
+            item = _service(path, project, str(name), service["build"], root, text, environ)
+        except InterpolationError as error:
+            item = InputError(path, _line(root, "services", str(name), "build"), f"service '{name}': {error}")
         if item is not None:
             yield item
 

@@ -86,10 +86,15 @@ def plan(
     stdin_filename: str | None = None,
     force_exclude: bool = False,
     respect_gitignore: bool = True,
+    via_compose: bool = False,
 ) -> Iterator[Input]:
     """Inputs in command-line order. Raises ConfigError / SelectionError for a bad configuration
-    and PatternError for a pattern that cannot be read."""
+    and PatternError for a pattern that cannot be read. With `via_compose`, paths that are not
+    compose files stand for the compose files (found below the current directory) whose services
+    build them (or whose `.env` they are)."""
     exclusion = Exclusion(resolver, exclude, extend_exclude, respect_gitignore)
+    if via_compose:
+        paths = compose_files_for(paths, exclusion.skipped)
     for path, scanned in discover(paths, exclusion.skipped):
         shown = escape_path(path)
         if path == "-":
@@ -119,6 +124,31 @@ def plan(
             yield from _compose(path, resolver)
         else:
             yield Input(path, shown, *resolver.settings_for(path), boundary=default_boundary(path))
+
+
+def compose_files_for(paths: Sequence[str], skip: Any) -> list[str]:
+    """The compose files named in `paths`, then those below the current directory that build a
+    Dockerfile named in `paths` or sit beside a `.env` named there (pre-commit's staged files)."""
+    from dflint.compose import services
+
+    chosen = [path for path in paths if is_compose_file(path)]
+    others = {os.path.realpath(path) for path in paths if not is_compose_file(path)}
+    if others:
+        for found, scanned in discover(["."], skip, wanted=is_compose_file):
+            if scanned is None:
+                continue
+            env_file = os.path.realpath(os.path.join(os.path.dirname(found), ".env"))
+            built = {
+                os.path.realpath(item.dockerfile)
+                for item in services(found)
+                if isinstance(item, Service) and item.dockerfile is not None
+            }
+            if env_file in others or built & others:
+                chosen.append(found)
+    unique: dict[str, str] = {}
+    for path in chosen:
+        unique.setdefault(os.path.realpath(path), os.path.normpath(path))
+    return list(unique.values())
 
 
 def _compose(path: str, resolver: Resolver) -> Iterator[Input]:

@@ -121,3 +121,50 @@ def test_compose_names_and_interpolation() -> None:
     assert interpolate("app:${TAG}", env) == "app:1.2"
     assert interpolate("${MISSING:-x}/${EMPTY:-y}/${EMPTY-z}/$$", env) == "x/y//$"
     assert interpolate("${MISSING}", env) is None
+
+
+def test_compose_interpolation_rules() -> None:
+    from dflint.compose import InterpolationError
+
+    env = {"TAG": "1.2", "EMPTY": "", "BASE": "python"}
+    assert interpolate("${MISSING-d}|${EMPTY-d}|${EMPTY:-d}|${TAG:+set}|${EMPTY+set}|${MISSING+set}", env) == "d||d|set|set|"
+    assert interpolate("${MISSING:-${BASE}:${TAG}}", env) == "python:1.2"  # nested defaults
+    assert interpolate("$$TAG $${TAG} a$", env) == "$TAG ${TAG} a$"
+    assert interpolate("${TAG:?needed}", env) == "1.2"
+    with pytest.raises(InterpolationError, match="required variable MISSING is unset: set it in .env"):
+        interpolate("${MISSING:?set it in .env}", env)
+    with pytest.raises(InterpolationError, match="required variable EMPTY is empty"):
+        interpolate("${EMPTY:?}", env)
+    assert interpolate("${EMPTY?x}", env) == ""  # `?` without `:` accepts an empty value
+
+
+def test_the_project_env_file_feeds_interpolation(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dflint.compose import read_env_file
+
+    (project / ".env").write_text(
+        "# settings\nexport BASE_IMAGE=python:3.11-slim  # the base\nQUOTED='a $BASE_IMAGE'\nDOUBLE=\"${BASE_IMAGE}\\n\"\nbad line\n"
+    )
+    assert read_env_file(str(project / ".env"), {}) == {
+        "BASE_IMAGE": "python:3.11-slim",
+        "QUOTED": "a $BASE_IMAGE",
+        "DOUBLE": "python:3.11-slim\n",
+    }
+    (project / "api" / "Dockerfile").write_text("ARG BASE\nFROM ${BASE}\nRUN pip install a==1\n")
+    (project / "compose.yaml").write_text(
+        "services:\n  api:\n    build:\n      context: api\n      args:\n        BASE: ${BASE_IMAGE}\n    env_file: [runtime.env]\n"
+    )
+    monkeypatch.delenv("BASE_IMAGE", raising=False)
+    code, document, err = run("--select", "DF301,DF102,DF151", "compose.yaml")
+    assert err == "" and [f["code"] for f in document["findings"]] == ["DF301"]
+    monkeypatch.setenv("BASE_IMAGE", "$(nope)")  # the environment wins over .env
+    code, document, err = run("--select", "DF301", "compose.yaml")
+    assert code == 1
+
+
+def test_a_missing_required_variable_is_an_input_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CTX", raising=False)
+    (project / "compose.yaml").write_text("services:\n  api:\n    build:\n      context: ${CTX:?set CTX}\n")
+    code, document, _ = run("compose.yaml")
+    assert code == 2
+    assert document["errors"][0]["line"] == 4
+    assert document["errors"][0]["message"] == "service 'api': required variable CTX is unset: set CTX"

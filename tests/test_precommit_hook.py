@@ -145,4 +145,24 @@ def test_compose_hook(repo: Path) -> None:
         },
     )
     code, output, files = run_hook("dflint-compose", repo)
-    assert files == ["compose.yaml"] and code == 1 and "service 'api'" in output
+    assert files == ["api/Dockerfile", "compose.yaml"] and code == 1 and output.count("service 'api'") == 1
+
+
+def test_compose_hook_runs_when_only_a_service_dockerfile_is_staged(repo: Path) -> None:
+    (repo / "compose.yaml").write_text("services:\n  api:\n    build:\n      context: api\n      target: runtime\n")
+    (repo / ".dflint.yaml").write_text("select: [DF301]\n")
+    (repo / "other").mkdir()
+    (repo / "other" / "Dockerfile").write_text("FROM python:3.11-slim\nRUN pip install torch==2.4.0\n")
+    subprocess.run(["git", "add", "compose.yaml", ".dflint.yaml", "other"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "init"], cwd=repo, check=True)
+    stage(repo, {"api/Dockerfile": "FROM python:3.11-slim AS runtime\nRUN pip install torch==2.4.0\n"})
+    code, output, files = run_hook("dflint-compose", repo)
+    assert files == ["api/Dockerfile"]
+    assert code == 1 and "service 'api'" in output and "other/Dockerfile" not in output
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "api"], cwd=repo, check=True)
+    stage(repo, {"other/Dockerfile": "FROM python:3.11-slim\nRUN pip install torch==2.4.1\n"})  # no service builds it
+    code, output, files = run_hook("dflint-compose", repo)
+    assert files == ["other/Dockerfile"] and code == 0, output
+    stage(repo, {".env": "TAG=1\n"})
+    code, output, files = run_hook("dflint-compose", repo)
+    assert ".env" in files and code == 1 and "service 'api'" in output
