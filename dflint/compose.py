@@ -1,7 +1,8 @@
 """Docker Compose files: lint each service's Dockerfile as the service builds it.
 
 `dflint compose.yaml` reads `services.*.build` (a context string, or a mapping with `context`,
-`dockerfile`, `dockerfile_inline`, `target` and `args`) with `yaml.safe_load`, interpolates
+`dockerfile`, `dockerfile_inline`, `target` and `args`) with `safe_yaml.parse` (the safe
+loader, aliases and nesting bounded), interpolates
 variables by Compose's rules (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
 `${VAR:+alt}`, `${VAR+alt}`, `${VAR:?error}`, `${VAR?error}`, nesting in defaults, `$$` for a
 dollar) from the environment and the project's `.env` file (the environment wins, as in Compose),
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from dflint import safe_yaml
 from dflint.reading import inside
 from dflint.source import InputError, excerpt, text_line
 
@@ -223,8 +225,7 @@ def services(path: str, environ: Mapping[str, str] | None = None) -> Iterator[Se
         yield InputError(path, text_line(error), "the compose file is not UTF-8 text")
         return
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data, root = safe_yaml.parse(text)
     except yaml.YAMLError as error:
         line, problem = yaml_problem(error)  # no text of an unparsable file is quoted
         yield InputError(path, line, f"invalid YAML in the compose file: {problem}")

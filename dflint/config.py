@@ -1,4 +1,4 @@
-"""Configuration: find, load (`yaml.safe_load` / `tomllib`), validate, and merge with the command line.
+"""Configuration: find, load (`safe_yaml.parse` / `tomllib`), validate, and merge with the command line.
 
 A `.dflint.yaml` (or `.dflint.yml`, or a `pyproject.toml` with a `[tool.dflint]` table) is found
 upward from each linted file; `--config FILE` uses one file for every input. The file is validated
@@ -20,6 +20,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
+from dflint import safe_yaml
 from dflint.rule import Severity
 from dflint.source import escape_path, excerpt
 
@@ -132,8 +133,26 @@ def _toml_table(path: str, text: str) -> dict[str, Any] | None:
         match = re.search(r"line (\d+)", str(error))
         line = int(match.group(1)) if match else max(len(text.splitlines()), 1) if "end of document" in str(error) else 1
         raise ConfigError(path, [(line, f"invalid TOML: {error}")]) from None  # no line of an unparsable file quoted
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(path, [(1, f"invalid TOML: nested more than {safe_yaml.MAX_DEPTH} levels deep")]) from None
     table = data.get("tool", {}).get("dflint") if isinstance(data.get("tool"), dict) else None
+    if isinstance(table, dict) and _depth(table) > safe_yaml.MAX_DEPTH:
+        line = _TomlLocator(text).start + 1
+        raise ConfigError(path, [(line, f"invalid TOML: nested more than {safe_yaml.MAX_DEPTH} levels deep")])
     return table if isinstance(table, dict) else None
+
+
+def _depth(data: Any) -> int:
+    """How many levels of tables and arrays `data` nests (walked without recursion)."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= safe_yaml.MAX_DEPTH:
+                pending.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 # -- loading -------------------------------------------------------------------------------------
@@ -174,8 +193,7 @@ def _load_yaml(shown: str, text: str) -> tuple[Any, _YamlLocator]:
     import yaml
 
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data, node = safe_yaml.parse(text)
     except yaml.YAMLError as error:
         line, problem = yaml_problem(error)
         raise ConfigError(shown, [(line, f"invalid YAML: {problem}")]) from None  # no line of an unparsable file quoted

@@ -25,6 +25,7 @@ import shlex
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from dflint import safe_yaml
 from dflint.compose import COMPOSE_PATTERNS
 from dflint.model import ContextChoice
 
@@ -155,7 +156,7 @@ def _compose_services(compose_file: str) -> tuple[tuple[str, str, str], ...]:
     if text is None:
         return ()
     try:
-        data = yaml.safe_load(text)
+        data, _root = safe_yaml.parse(text)
     except yaml.YAMLError:
         return ()
     services = data.get("services") if isinstance(data, dict) else None
@@ -314,7 +315,7 @@ def _build_push_steps(text: str) -> Iterator[tuple[int, str, str | None]]:
     import yaml
 
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        _data, root = safe_yaml.parse(text)
     except yaml.YAMLError:
         return
     for node in _mappings(root):

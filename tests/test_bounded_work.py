@@ -6,6 +6,7 @@ far below what the same input took before its fix (minutes, or a RecursionError)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,89 @@ def test_the_requirements_files_of_one_dockerfile_are_capped(tmp_path: Path) -> 
         " `requirements.txt`) of `pip install` in stage 0 (FROM python:3.11) was not read: this Dockerfile reached"
         f" the limit of {MAX_REQUIREMENTS_FILES} requirements files read; its pins are not checked"
     )
+
+
+# -- YAML and TOML: no recursive aliases, bounded expansion, bounded nesting ------------------------
+
+BILLION_LAUGHS = "\n".join(
+    ["x-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    + [f"x-a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+)
+
+
+def _lint_with(tmp_path: Path, name: str, text: str, *targets: str) -> tuple[int, str, str]:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    (tmp_path / name).write_text(text)
+    return run_cli(*(str(tmp_path / target) for target in targets or ("Dockerfile",)))
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("select: &a [*a]\n", 1, "invalid YAML: the alias *a refers to the node that contains it"),
+        ("ignore: &a {x: [*a]}\n", 1, "invalid YAML: the alias *a refers to the node that contains it"),
+        (
+            BILLION_LAUGHS.replace("x-a", "a") + "\nselect: *a9\n",
+            5,  # a4 already stands for 111,111 nodes
+            "invalid YAML: the document stands for more than 100000 nodes once its aliases are expanded",
+        ),
+        ("select: " + "[" * 500 + "]" * 500 + "\n", 1, "invalid YAML: nested more than 64 levels deep"),
+        ("select: " + "[" * 100_000 + "\n", 1, "invalid YAML: nested more than 64 levels deep"),
+    ],
+    ids=["recursive-alias", "recursive-alias-in-mapping", "billion-laughs", "nested-500", "nested-100k-unclosed"],
+)
+def test_hostile_yaml_configs_are_input_errors(tmp_path: Path, text: str, line: int, message: str) -> None:
+    code, out, err = _lint_with(tmp_path, ".dflint.yaml", text)
+    assert code == 2
+    assert out == ""
+    assert re.fullmatch(re.escape(f"{tmp_path / '.dflint.yaml'}:{line}: {message}") + r" \(column \d+\)", err.splitlines()[0])
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("nested", ["[" * 500 + "]" * 500, "[" * 100 + "]" * 100, "{a = " * 500 + "}" * 500])
+def test_deeply_nested_pyproject_tables_are_input_errors(tmp_path: Path, nested: str) -> None:
+    code, _out, err = _lint_with(tmp_path, "pyproject.toml", f"[project]\nname = 'x'\n\n[tool.dflint]\nselect = {nested}\n")
+    assert code == 2
+    assert err.splitlines()[0] in (
+        f"{tmp_path / 'pyproject.toml'}:1: invalid TOML: nested more than 64 levels deep",
+        f"{tmp_path / 'pyproject.toml'}:4: invalid TOML: nested more than 64 levels deep",
+    )
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("prefix", "args", "line", "message"),
+    [
+        (BILLION_LAUGHS, "*a9", 5, "the document stands for more than 100000 nodes once its aliases are expanded"),
+        ("", "&b {A: *b}", 6, "the alias *b refers to the node that contains it"),
+        ("", "[" * 500 + "]" * 500, 6, "nested more than 64 levels deep"),
+    ],
+    ids=["billion-laughs", "recursive-alias", "nested-500"],
+)
+def test_hostile_compose_files_are_input_errors(tmp_path: Path, prefix: str, args: str, line: int, message: str) -> None:
+    compose = prefix + f"\nservices:\n  web:\n    build:\n      context: .\n      args: {args}\n"
+    code, out, err = _lint_with(tmp_path, "compose.yaml", compose, "compose.yaml")
+    assert code == 2
+    expected = f"{tmp_path / 'compose.yaml'}:{line}: invalid YAML in the compose file: {message}"
+    assert re.fullmatch(re.escape(expected) + r" \(column \d+\)\n", err)
+
+
+def test_ordinary_aliases_still_work(tmp_path: Path) -> None:
+    compose = "x-args: &args {BASE: alpine}\nservices:\n  web:\n    build:\n      context: .\n      args: *args\n"
+    (tmp_path / "Dockerfile").write_text("ARG BASE\nFROM $BASE\n")
+    (tmp_path / "compose.yaml").write_text(compose)
+    code, out, err = run_cli(str(tmp_path / "compose.yaml"), "--select", "DF103")
+    assert (code, err) == (1, "")
+    assert "DF103 [warning] service 'web': base image `$BASE` (`alpine`) of stage 0 (FROM $BASE) has no tag" in out
+
+
+def test_every_yaml_document_goes_through_the_bounded_loader() -> None:
+    root = Path(__file__).resolve().parents[1]
+    direct = re.compile(r"(?<![\w.])yaml\.(safe_load|safe_load_all|compose|compose_all|load|load_all)\(|yaml\.SafeLoader\b")
+    offenders = [
+        str(path.relative_to(root))
+        for path in sorted((root / "dflint").rglob("*.py")) + sorted((root / "rules").rglob("*.py"))
+        if path.name != "safe_yaml.py" and direct.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
