@@ -13,9 +13,14 @@ def main(prog_name: str | None = None) -> None:
     if sys.argv[1:] == ["--version"]:
         sys.stdout.write(f"dflint {__version__}\n")  # the same line click's version option prints
         sys.exit(0)
+    import gc
+
     from dflint.classcode import cached_class_code
 
     with cached_class_code():  # the model's and rules' dataclass methods, compiled once (like .pyc files)
-        from dflint.cli import main as cli
-
+        gc.disable()  # importing allocates long-lived objects only: a collection now finds nothing to free
+        try:
+            from dflint.cli import main as cli
+        finally:
+            gc.enable()
         cli(prog_name=prog_name)

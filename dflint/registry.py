@@ -82,12 +82,16 @@ def _module_names(package: ModuleType) -> list[str] | None:
 @cache
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, sorted by code. Duplicate codes or names are a packaging error."""
-    rules: list[Rule] = []
-    for module in _walk("dflint.rules"):
-        rule = _rule_from_module(module)
-        if rule is not None:
-            rules.append(rule)
-    rules.extend(_entry_point_rules())
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # a hundred modules of long-lived objects: a collection during the load finds nothing to free
+    try:
+        rules = [rule for rule in map(_rule_from_module, _walk("dflint.rules")) if rule is not None]
+        rules.extend(_entry_point_rules())
+    finally:
+        if collecting:
+            gc.enable()
     seen: dict[str, str] = {}
     for rule in rules:
         for key in (rule.meta.code, rule.meta.name, *rule.meta.aliases):

@@ -193,3 +193,27 @@ def test_the_model_and_rules_come_from_the_class_code_cache_on_the_second_run(tm
     first, second = ([int(n) for n in run.stdout.split()] for run in runs)
     assert first[0] == 0 and first[1] > 100  # the model, rule and option classes
     assert second == [first[1], 0]
+
+
+def test_loading_rules_leaves_the_garbage_collector_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    states: list[bool] = []
+    walk = registry._walk
+
+    def watched(package: str) -> Any:
+        for module in walk(package):
+            states.append(gc.isenabled())
+            yield module
+
+    monkeypatch.setattr(registry, "_walk", watched)
+    for enabled in (True, False):
+        registry.all_rules.cache_clear()
+        (gc.enable if enabled else gc.disable)()
+        try:
+            assert registry.all_rules()
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
+    registry.all_rules.cache_clear()
+    assert states and not any(states)  # paused while the modules load
