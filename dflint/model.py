@@ -260,7 +260,8 @@ class Stage:
 
     @property
     def label(self) -> str:
-        return f"stage '{self.name}'" if self.name else f"stage {self.index} (FROM {self.base})"
+        """Brief, for messages: `stage runtime`, `stage 0`."""
+        return f"stage {self.name}" if self.name else f"stage {self.index}"
 
     @property
     def image(self) -> str | None:

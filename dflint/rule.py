@@ -45,6 +45,11 @@ class RuleMeta:
         return f"{HOMEPAGE}/blob/main/docs/rules/{self.code}.md"
 
 
+def clip(text: str, limit: int = 40) -> str:
+    """A word for a short message: at most `limit` characters, an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Edit:
     """Replace the text between two character offsets of `Dockerfile.text`."""
@@ -109,6 +114,7 @@ class Finding:
     severity: Severity | None = None  # None: the rule's default
     path: str = ""
     stage: str | None = field(default=None, compare=False)
+    detail: str | None = field(default=None, compare=False)  # the longer explanation and alternatives (JSON `detail`)
 
     @property
     def code(self) -> str:

@@ -23,7 +23,8 @@ def _lint(code: str, text: str, context: Path | None = None) -> list[Finding]:
 def test_pip_cache_carries_the_heavy_wheel_size() -> None:
     (finding,) = _lint("DF301", "FROM python:3.11-slim\nRUN pip install torch==2.4.0 fastapi==0.115.0\n")
     assert finding.savings is not None and finding.savings.mb == 526.6
-    assert "heavy_frameworks.json" in finding.savings.source and "torch 526.6 MB" in finding.message
+    assert "heavy_frameworks.json" in finding.savings.source and "torch 526.6 MB" in (finding.detail or "")
+    assert finding.message == "`pip install` in stage 0 keeps pip's cache in the layer; add `--no-cache-dir`"
 
 
 def test_pip_cache_without_a_known_framework_has_no_estimate() -> None:
@@ -66,8 +67,15 @@ def test_requirements_file_lists_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("torch\nnumpy==2.1.0\ntransformers>=4.30\n")
     text = "FROM python:3.11\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
     (finding,) = _lint("DF402", text, tmp_path)
-    assert "requirements.txt:1 `torch`" in finding.message and "requirements.txt:3 `transformers>=4.30`" in finding.message
-    assert "2 unpinned lines" in finding.message and finding.effective_severity == Severity.WARNING
+    assert (
+        finding.message
+        == "`requirements.txt` has 2 unpinned lines: requirements.txt:1 `torch` and 1 more; pin them (`uv pip compile`)"
+    )
+    assert (
+        finding.detail is not None
+        and "requirements.txt:3 `transformers>=4.30`" in finding.detail
+        and finding.effective_severity == Severity.WARNING
+    )
 
 
 def test_unread_requirements_files_severity(tmp_path: Path) -> None:

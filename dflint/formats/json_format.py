@@ -43,6 +43,7 @@ def finding_object(finding: Finding, index: LineIndex | None = None, newline: st
         "name": finding.rule.name,
         "severity": str(finding.effective_severity),
         "message": finding.message,
+        "detail": finding.detail,
         "savings_mb": finding.savings.mb if finding.savings is not None else None,
         "savings_source": finding.savings.source if finding.savings is not None else None,
         "fix": fix,

@@ -343,6 +343,7 @@ class LaterRemovals:
 
 # -- compiling ---------------------------------------------------------------------------------------
 
+_QUERIES = frozenset({"--version", "-v", "-V", "-version", "--help", "-h", "-dumpversion", "-dumpfullversion", "-dumpmachine"})
 _COMPILERS = frozenset(
     {
         "gcc",
@@ -373,6 +374,8 @@ def compile_command(command: ShellCommand) -> str | None:
         return None
     name = re.sub(r"-\d+(\.\d+)*$", "", name)  # gcc-12, clang-17
     args = command.args
+    if args and all(arg in _QUERIES for arg in args):
+        return None  # `rustc --version`, `gcc -dumpversion`: asks, builds nothing
     if name in _COMPILERS:
         return name
     if name == "cargo" and args[:1] in (("build",), ("install",)):

@@ -57,7 +57,7 @@ from collections.abc import Iterator
 from dflint.rules.contents._build_deps import LaterRemovals, build_tool, removed_in_same_run, shipped_installs, size_text, where
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF201",
@@ -86,11 +86,21 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             else "; build in a separate stage and copy only the results, or remove it in the same RUN"
         )
         runtime_note = " (keep it only if the application runs it)" if tool.low else ""
+        size = f" (~{tool.savings.mb:.0f} MB)" if tool.savings is not None else ""
+        name = clip(install.requirement.raw or install.name)
+        action = (
+            f"remove it in the RUN that installs it, not on line {later.span.line}"
+            if later is not None
+            else "keep it only if the app runs it"
+            if tool.low
+            else "install it in a build stage"
+        )
         yield Finding(
             META,
             install.op.command.span if origin or install.requirement.span is None else install.requirement.span,
-            f"{subject}{install.shipped_by or ' ships in the image'}{size_text(tool.savings, tool.basis)}{runtime_note}{tail}",
+            f"{tool.kind_text} `{name}` ships in {stage.label}{size}; {action}",
             savings=tool.savings,
             severity=Severity.INFO if tool.low else None,
             stage=stage.name,
+            detail=f"{subject}{install.shipped_by or ' ships in the image'}{size_text(tool.savings, tool.basis)}{runtime_note}{tail}",
         )

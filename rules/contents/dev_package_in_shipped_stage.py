@@ -55,7 +55,7 @@ from dflint.rules.contents._build_deps import (
 )
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF202",
@@ -77,14 +77,23 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if later is not None
             else "; compile in a build stage and copy the results"
         )
+        size = f" (~{package.savings.mb:.0f} MB)" if package.savings is not None else ""
+        action = (
+            f"remove it in the RUN that installs it, not on line {later.span.line}"
+            if later is not None
+            else f"ship `{package.runtime}` instead"
+            if package.runtime
+            else "compile in a build stage"
+        )
         yield Finding(
             META,
             install.requirement.span,
-            f"`{install.requirement.raw or install.name}` (build headers) installed by `{install.op.program}` in"
-            f" {install.stage.label}{install.shipped_by or ' ships in the image'}{size_text(package.savings, package.basis)}"
-            f"{tail}{_instead(package)}",
+            f"headers `{clip(install.requirement.raw or install.name)}` ship in {install.stage.label}{size}; {action}",
             savings=package.savings,
             stage=install.stage.name,
+            detail=f"`{install.requirement.raw or install.name}` (build headers) installed by `{install.op.program}` in"
+            f" {install.stage.label}{install.shipped_by or ' ships in the image'}{size_text(package.savings, package.basis)}"
+            f"{tail}{_instead(package)}",
         )
 
 

@@ -50,7 +50,7 @@ from dflint.rules.contents._build_deps import removed_in_same_run, shipped_insta
 from dflint.rules.contents._workload import classify, workload_categories
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF204",
@@ -91,7 +91,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             install.op.command.span if origin or install.requirement.span is None else install.requirement.span,
-            f"{subject} in {install.stage.label}{install.shipped_by or ' ships in the image'}; {advice}",
+            f"{_CATEGORY_TEXT.get(category, category)} `{clip(install.requirement.raw or install.name)}` ships in"
+            f" {install.stage.label}; {'keep it only if the service uses it' if severity is Severity.INFO else 'install it in a dev stage'}",
             severity=Severity.INFO if severity is Severity.INFO else None,
             stage=install.stage.name,
+            detail=f"{subject} in {install.stage.label}{install.shipped_by or ' ships in the image'}; {advice}",
         )

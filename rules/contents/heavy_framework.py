@@ -72,7 +72,7 @@ from dflint.rules.stages._images import gpu_stage, index_urls
 
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity, clip
 
 META = RuleMeta(
     code="DF203",
@@ -272,17 +272,22 @@ def _finding(dockerfile: Dockerfile, install: Install, entry: _Entry, gpu: bool 
         context = ", a deprecated placeholder package" + (f" (last wheel {last})" if last else "")
     options = "; or ".join(_describe(alternative) for alternative in alternatives)
     message = f"{subject}{size}{context} in {install.stage.label}{install.via_note}: use {options}"
+    short_size = f" (~{savings.mb:.0f} MB to save)" if savings is not None else ""
+    short = f"`{clip(written)}` in {install.stage.label}{short_size}; use `{clip(best['name'])}`" + (
+        f" from {best['index_url']}" if best.get("index_url") else ""
+    )
     span = install.op.command.span if origin or install.requirement.span is None else install.requirement.span
     # On a GPU image the only lighter option left is an interpreter for converted models: a hint, not a warning.
     severity = Severity.INFO if gpu is True and not any(a.get("drop_in") for a in alternatives) else None
     return Finding(
         META,
         span,
-        message,
+        short,
         fix=_headless_fix(dockerfile, install, entry),
         savings=savings,
         severity=severity,
         stage=install.stage.name,
+        detail=message,
     )
 
 
@@ -333,4 +338,9 @@ def _torch_finding(family: list[tuple[Install, _Entry]], stage: Stage) -> Findin
     )
     origin = where(install)
     span = install.op.command.span if origin or install.requirement.span is None else install.requirement.span
-    return Finding(META, span, message, savings=savings, stage=stage.name)
+    first = clip(install.requirement.raw or install.name, 30)
+    short = (
+        f"`{first}` in {stage.label} pulls CUDA torch (~{torch['closure_mb']:.0f} MB) on a CPU image;"
+        f" use `--index-url {cpu['index_url']}`"
+    )
+    return Finding(META, span, short, savings=savings, stage=stage.name, detail=message)

@@ -43,7 +43,7 @@ from dflint.rules.context._argwords import unquote
 from dflint.rules.context._copies import copy_parts, is_remote
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF503",
@@ -72,6 +72,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     if has_checksum or (ref is not None and _COMMIT.fullmatch(ref)):
                         continue
                     what = f"ref `{ref}`" if ref else "the default branch"
+                    short = f"`ADD {clip(url, 50)}` in {stage.label} follows {clip(what)}; pin a full commit (`#<sha>`)"
                     message = (
                         f"`ADD {url}` in {stage.label} follows {what}, which can move to another commit; pin a full commit"
                         " hash (`#<sha>`) or add `--checksum=<commit>`"
@@ -79,11 +80,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 elif has_checksum:
                     continue
                 else:
+                    short = f"`ADD {clip(url, 50)}` in {stage.label} is not verified; add `--checksum=sha256:…`"
                     message = (
                         f"`ADD {url}` in {stage.label} downloads without `--checksum=sha256:…`: the build trusts whatever the"
                         " server returns; add the file's checksum"
                     )
-                yield Finding(META, word.span, message, stage=stage.name)
+                yield Finding(META, word.span, short, stage=stage.name, detail=message)
 
 
 def is_git(url: str) -> bool:

@@ -78,7 +78,7 @@ from dflint.rules.context._copies import copies
 from dflint.rules.context._dockerignore import Matcher, clean
 
 from dflint.model import Dockerfile, Instruction
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF504",
@@ -112,9 +112,12 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     whole.span,
-                    f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, which has no .dockerignore:"
-                    " .git, virtualenvs, caches and any checkpoints or datasets in it go into the image; add a .dockerignore",
+                    f"`{keyword} {clip(whole.text, 20)}` in {stage.label} copies the whole context, which has no .dockerignore;"
+                    " add one",
                     stage=stage.name,
+                    detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, which has no"
+                    " .dockerignore: .git, virtualenvs, caches and any checkpoints or datasets in it go into the image; add"
+                    " a .dockerignore",
                 )
                 continue
             matcher = Matcher((*(dockerfile.dockerignore or ()), *excludes))
@@ -125,9 +128,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 whole.span,
-                f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, and .dockerignore does not exclude"
-                f" {listed}; add {'it' if len(missing) == 1 else 'them'} to .dockerignore",
+                f"`{keyword} {clip(whole.text, 20)}` in {stage.label}: .dockerignore does not exclude {clip(listed, 50)};"
+                f" add {'it' if len(missing) == 1 else 'them'}",
                 stage=stage.name,
+                detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, and .dockerignore does"
+                f" not exclude {listed}; add {'it' if len(missing) == 1 else 'them'} to .dockerignore",
             )
 
 

@@ -55,7 +55,7 @@ from dflint.rules.context._copies import copies
 from dflint.rules.context._dockerignore import Matcher, clean
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF505",
@@ -86,8 +86,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     word.span,
-                    f"`{keyword}` source `{word.text}` in {stage.label} is excluded by .dockerignore (pattern `{pattern.text}`),"
-                    " so it is not in the build context and the copy fails or copies nothing; fix the .dockerignore or the"
-                    f" {keyword}",
+                    f"{keyword} source `{clip(word.text, 30)}` in {stage.label} is excluded by .dockerignore"
+                    f" (`{clip(pattern.text, 30)}`); fix one of them",
                     stage=stage.name,
+                    detail=f"`{keyword}` source `{word.text}` in {stage.label} is excluded by .dockerignore (pattern"
+                    f" `{pattern.text}`), so it is not in the build context and the copy fails or copies nothing; fix the"
+                    f" .dockerignore or the {keyword}",
                 )

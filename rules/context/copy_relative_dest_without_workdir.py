@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from dflint.rules.context._copies import copy_parts, is_absolute
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF507",
@@ -70,9 +70,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 parts.destination.span,
-                f"`{instruction.keyword}` to relative `{parts.destination.text}` in {stage.label} before any WORKDIR: it lands"
-                " in the base image's working directory, which this file does not set; add `WORKDIR /app` (or use an absolute"
-                " destination)",
+                f"{instruction.keyword} to relative `{clip(parts.destination.text)}` in {stage.label} before any WORKDIR;"
+                " add `WORKDIR /app` first",
                 stage=stage.name,
+                detail=f"`{instruction.keyword}` to relative `{parts.destination.text}` in {stage.label} before any WORKDIR:"
+                " it lands in the base image's working directory, which this file does not set and which may change; add"
+                " `WORKDIR /app` (or use an absolute destination)",
             )
         workdir_set[stage.index] = is_set

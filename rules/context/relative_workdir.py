@@ -40,7 +40,7 @@ from dflint.rules.context._argwords import escape_of, process_word
 from dflint.rules.context._copies import is_absolute
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF501",
@@ -62,9 +62,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     instruction.arguments_span,
-                    f"relative WORKDIR `{written}` in {stage.label} is relative to the base image's working directory,"
-                    f" which this file does not set and which may change; write an absolute path such as `/{value.lstrip('./')}`",
+                    f"relative WORKDIR `{clip(written)}` in {stage.label}; write an absolute path such as"
+                    f" `/{clip(value.lstrip('./'))}`",
                     stage=stage.name,
+                    detail=f"relative WORKDIR `{written}` in {stage.label} is relative to the base image's working"
+                    " directory, which this file does not set and which may change; write an absolute path such as"
+                    f" `/{value.lstrip('./')}`",
                 )
             is_set = True
         workdir_set[stage.index] = is_set

@@ -67,7 +67,7 @@ from dflint.rules.layers._caches import (
 )
 
 from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, Fix, RuleMeta, Severity
+from dflint.rule import Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF302",
@@ -98,12 +98,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     elif instruction.is_exec_form:
                         advice = f"use a shell-form RUN ending in `&& {CLEANUP}`"
                 else:
-                    advice = f"move the apt-get install of line {needed} into this RUN and append `&& {CLEANUP}`"
+                    advice = f"install (line {needed}) and clean up in this RUN"
                 command = command_label(writer.command)
                 yield Finding(
                     META,
                     writer.command.span,
-                    f"`{command}` in {stage.label} leaves /var/lib/apt/lists in the layer; {advice}",
+                    f"`{clip(command)}` in {stage.label} leaves the apt lists in the layer; {advice}",
                     fix=fix,
                     savings=savings,
                     stage=stage.name,

@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dflint.rules.layers._shell import SHELLS, all_runs
 
 from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF311",
@@ -65,9 +65,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 op.command.span,
-                f"`{shown}` in {stage.label} is not followed by `{_INSTALL[family]}` in the same RUN: the cached layer"
-                f" keeps an index that later installs use stale; update and install in one RUN",
+                f"`{clip(shown)}` in {stage.label} without an install in the same RUN; update and install in one RUN",
                 stage=stage.name,
+                detail=f"`{shown}` in {stage.label} is not followed by `{_INSTALL[family]}` in the same RUN: the cached"
+                " layer keeps an index that later installs use stale; update and install in one RUN",
             )
 
 

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from dflint.rules.layers._shell import all_runs, operands
 
 from dflint.model import Dockerfile, ShellCommand
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF314",
@@ -79,9 +79,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             cd.span,
-            f"RUN in {stage.label} starts with `cd {directory}`: use `WORKDIR {directory}` so the directory applies to"
-            " the following instructions too",
+            f"`cd {clip(directory)}` starts a RUN in {stage.label}; use `WORKDIR {clip(directory)}`",
             stage=stage.name,
+            detail=f"RUN in {stage.label} starts with `cd {directory}`: use `WORKDIR {directory}` so the directory applies"
+            " to the following instructions too",
         )
 
 

@@ -64,7 +64,7 @@ from dflint.rules.layers._caches import (
 
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand, Span, Stage
-from dflint.rule import Finding, RuleMeta, Savings, Severity
+from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
 from dflint.shipping import layer_chains
 
 META = RuleMeta(
@@ -217,10 +217,11 @@ def _cache_finding(
     return Finding(
         META,
         command.span,
-        f"`{text}` in {label} removes {' and '.join(what)} written by {where}: the bytes stay in that earlier layer"
-        f" and the image does not shrink; clean up in {where} instead",
+        f"`{clip(text)}` in {label} cleans a layer already written; clean up in {where}",
         savings=savings,
         stage=stage_name,
+        detail=f"`{text}` in {label} removes {' and '.join(what)} written by {where}: the bytes stay in that earlier"
+        f" layer and the image does not shrink; clean up in {where} instead",
     )
 
 
@@ -247,10 +248,12 @@ def _package_finding(
     return Finding(
         META,
         command.span,
-        f"`{text}` in {label} removes {names}, installed by {where}: the files stay in that earlier layer and the"
-        f" image does not shrink; install, use and remove {'it' if len(removed) == 1 else 'them'} in one RUN, or build in a separate stage",
+        f"`{clip(text, 30)}` in {label} removes {clip(names, 30)} a layer too late; remove in {where} or use a build stage",
         savings=_package_savings(removed, ops),
         stage=stage_name,
+        detail=f"`{text}` in {label} removes {names}, installed by {where}: the files stay in that earlier layer and"
+        f" the image does not shrink; install, use and remove {'it' if len(removed) == 1 else 'them'} in one RUN, or build"
+        " in a separate stage",
     )
 
 

@@ -70,7 +70,7 @@ from collections.abc import Iterator
 from dflint.rules.layers._caches import Writer, append_to_run, command_label, kept_in_layer, writer_ships
 
 from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF303",
@@ -116,9 +116,10 @@ def _finding(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key
     return Finding(
         META,
         first.command.span,
-        f"`{command}` in {stage.label} leaves {first.label} in the layer; {advice}",
+        f"`{clip(command, 30)}` in {stage.label} leaves its cache in the layer; {advice.split(', or ')[0].split(' (')[0]}",
         fix=_fix(dockerfile, instruction, key, writers),
         stage=stage.name,
+        detail=f"`{command}` in {stage.label} leaves {first.label} in the layer; {advice}",
     )
 
 

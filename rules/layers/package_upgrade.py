@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from dflint.rules.layers._shell import all_runs
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF308",
@@ -81,8 +81,9 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 op.command.span,
-                f"`{shown}` in {stage.label} upgrades every package of the base image in a new layer (old and new"
+                f"`{clip(shown)}` in {stage.label} upgrades the whole base in a new layer; use a newer base tag instead",
+                stage=stage.name,
+                detail=f"`{shown}` in {stage.label} upgrades every package of the base image in a new layer (old and new"
                 " files both ship, and the result depends on the build date); use a newer base image tag and"
                 " build with `--pull`, or upgrade the packages you need by name",
-                stage=stage.name,
             )

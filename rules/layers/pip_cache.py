@@ -123,7 +123,8 @@ def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, directories: t
     return Finding(
         META,
         op.command.span,
-        f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{what}; add `{flag}`,"
+        f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer; add `{flag}`",
+        detail=f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{what}; add `{flag}`,"
         f" set {_VARIABLE[manager]}=1 or mount a cache with `RUN --mount=type=cache,target={target}`",
         fix=_fix(dockerfile, op, flag),
         savings=savings,

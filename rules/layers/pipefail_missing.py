@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from dflint.rules.layers._shell import SHELLS, all_runs, covering, pipelines
 
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, normalise_image, split_image
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF313",
@@ -150,6 +150,7 @@ def _finding(stage: Stage, pipeline: tuple[ShellCommand, ...], bashless: bool, s
     return Finding(
         META,
         covering(pipeline[0].span, pipeline[-1].span),
-        f"`{shown}` in {stage.label} runs without `pipefail`: the RUN succeeds even when {producers} fails; {advice}",
+        f"`{clip(shown)}` in {stage.label} hides a failure of {clip(producers)}; set `pipefail`",
         stage=stage.name,
+        detail=f"`{shown}` in {stage.label} runs without `pipefail`: the RUN succeeds even when {producers} fails; {advice}",
     )

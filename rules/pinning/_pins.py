@@ -131,18 +131,17 @@ def pinned(requirement: Requirement, manager: str) -> bool | None:
     return requirement.pinned
 
 
-def why_not(requirement: Requirement, manager: str = "pip") -> str:
-    """A short reason a requirement is not a pin, for messages."""
-    raw = requirement.raw or requirement.name or "?"
+def why_not(requirement: Requirement, manager: str = "pip") -> tuple[str, str]:
+    """Why a requirement is not a pin, and the one thing to do, for messages."""
     spec = requirement.spec
     if manager == "conda" and re.fullmatch(r"=[^=<>!~*,|]+", spec):
-        return f"`{raw}` matches a whole series (`{spec[1:]}.*` in conda's match spec)"
+        return f"matches a whole series (`{spec[1:]}.*`)", "pin one version with `==`"
     if requirement.kind == "vcs":
-        return f"`{raw}` follows a branch or tag; pin a full 40-character commit"
+        return "follows a branch or tag", "pin a full 40-character commit"
     if requirement.kind == "url":
-        return f"`{raw}` points at a moving archive; pin a commit or a released file"
+        return "points at a moving archive", "pin a commit or a released file"
     if not spec:
-        return f"`{raw}` has no version"
+        return "has no version", "pin one with `==`"
     if "*" in spec:
-        return f"`{raw}` is a wildcard, not one version"
-    return f"`{raw}` is a range, not one version"
+        return "is a wildcard, not one version", "pin one with `==`"
+    return "is a range, not one version", "pin one with `==`"

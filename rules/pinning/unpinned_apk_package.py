@@ -43,7 +43,7 @@ from dflint.rules.layers._shell import all_runs
 from dflint.rules.pinning._unpinned import listing, words_span
 
 from dflint.model import Dockerfile, Requirement
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF403",
@@ -65,9 +65,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 words_span([requirement.span for requirement in loose if requirement.span is not None]),
-                f"`apk add` in {stage.label} installs {listing(names)} without a version constraint; add a fuzzy pin"
-                f" such as `{names[0]}~<major.minor>`",
+                f"`apk add` of {clip(listing(names), 50)} in {stage.label} has no version; pin `{clip(names[0])}~<major.minor>`",
                 stage=stage.name,
+                detail=f"`apk add` in {stage.label} installs {listing(names)} without a version constraint; add a fuzzy pin"
+                f" such as `{names[0]}~<major.minor>`",
             )
 
 

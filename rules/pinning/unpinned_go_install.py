@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from dflint.rules.pinning._unpinned import command_findings, listing
 
 from dflint.model import Dockerfile, ShellCommand, Stage, Word
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF406",
@@ -75,8 +75,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
 
 def _message(stage: Stage, command: ShellCommand, names: list[str]) -> str:
     return (
-        f"`go {command.argv[1].value}` in {stage.label} installs {listing(names)} without a fixed version; end the path"
-        " with a tag such as `@v1.2.3` or a commit"
+        f"`go {command.argv[1].value}` of {clip(listing(names), 50)} in {stage.label} has no fixed version; end it with `@v1.2.3`"
     )
 
 

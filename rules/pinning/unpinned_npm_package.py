@@ -39,7 +39,7 @@ from dflint.rules.layers._shell import all_runs
 from dflint.rules.pinning._unpinned import listing, words_span
 
 from dflint.model import Dockerfile, PackageOp, Word
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF404",
@@ -66,8 +66,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 words_span(loose),
-                f"`{op.program} {_verb(op)}` in {stage.label} installs {listing(names)} without a fixed version; pin it as"
-                f" `{_bare(names[0])}@<version>`",
+                f"`{op.program} {_verb(op)}` of {clip(listing(names), 50)} in {stage.label} has no version; pin"
+                f" `{clip(_bare(names[0]))}@<version>`",
                 stage=stage.name,
             )
 

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from dflint.rules.pinning._pins import INSTALLERS, invocation, pinned, pins_for, python_installs, why_not
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF401",
@@ -88,10 +88,13 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                         continue
                     if pins.unknown or (requirement.name is not None and requirement.name in pins.names):
                         continue
+                    problem, action = why_not(requirement, op.manager)
+                    raw = requirement.raw or requirement.name or "?"
                     yield Finding(
                         META,
                         requirement.span,
-                        f"{why_not(requirement, op.manager)} (`{invocation(op)}` in {stage.label}); pin an exact version"
-                        f" so rebuilds install the same code",
+                        f"`{clip(raw)}` {problem} in {stage.label}; {action}",
                         stage=stage.name,
+                        detail=f"`{raw}` {problem} (`{invocation(op)}` in {stage.label}): every rebuild may install"
+                        f" different code; {action}, e.g. from a lock file (pip-compile, `uv pip compile`)",
                     )

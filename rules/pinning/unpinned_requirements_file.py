@@ -78,7 +78,7 @@ from dflint.rules.pinning._pins import (
 )
 
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF402",
@@ -120,17 +120,24 @@ class Options:
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
+    unread: set[tuple[str | None, str | None, str]] = set()  # a file that cannot be read is reported once per Dockerfile
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
             for op in instruction.packages:
                 if op.verb not in ("install", "sync") or not op.files or not reads_pip_files(op):
                     continue
-                yield from _check_op(dockerfile, stage, instruction, op, options)
+                for finding, key in _check_op(dockerfile, stage, instruction, op, options):
+                    if key is not None:
+                        if key in unread:
+                            continue
+                        unread.add(key)
+                    yield finding
 
 
 def _check_op(
     dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp, options: Options
-) -> Iterator[Finding]:
+) -> Iterator[tuple[Finding, tuple[str | None, str | None, str] | None]]:
+    """Findings, each with the key of the unread file it reports (None for unpinned lines)."""
     pins = pins_for(op, instruction)
     seen: set[tuple[str | None, str | None]] = set()
     for file, parent in _files(op):
@@ -139,7 +146,8 @@ def _check_op(
             continue
         seen.add(key)
         if file.status != "read":
-            yield _unread(dockerfile, stage, instruction, op, file, parent)
+            unread_key = None if file.status == "unresolved" else (file.context_path, file.image_path, file.status)
+            yield _unread(dockerfile, stage, instruction, op, file, parent), unread_key
             continue
         if file.constraint or not is_requirements_file(file) or pins.unknown:
             continue
@@ -153,7 +161,7 @@ def _check_op(
                 continue
             unpinned.append(requirement)
         if unpinned:
-            yield _unpinned(stage, op, file, unpinned)
+            yield _unpinned(stage, op, file, unpinned), None
 
 
 def _files(op: PackageOp) -> Iterator[tuple[RequirementsFile, RequirementsFile | None]]:
@@ -175,12 +183,15 @@ def _unpinned(stage: Stage, op: PackageOp, file: RequirementsFile, unpinned: lis
     listed = ", ".join(f"{name}:{r.file_line} `{r.raw}`" for r in unpinned[:_LISTED])
     more = f" and {len(unpinned) - _LISTED} more" if len(unpinned) > _LISTED else ""
     count = f"{len(unpinned)} unpinned line{'s' if len(unpinned) != 1 else ''}"
+    brief = ", ".join(f"{clip(name, 30)}:{r.file_line} `{clip(r.raw or '?', 30)}`" for r in unpinned[:1])
+    brief_more = f" and {len(unpinned) - 1} more" if len(unpinned) > 1 else ""
     return Finding(
         META,
         op.command.span,
-        f"`{name}` (installed by `{invocation(op)}` in {stage.label}) has {count}: {listed}{more};"
-        f" pin exact versions (`==`), e.g. compile the file with pip-compile or `uv pip compile`",
+        f"`{clip(name)}` has {count}: {brief}{brief_more}; pin them (`uv pip compile`)",
         stage=stage.name,
+        detail=f"`{name}` (installed by `{invocation(op)}` in {stage.label}) has {count}: {listed}{more};"
+        f" pin exact versions (`==`), e.g. compile the file with pip-compile or `uv pip compile`",
     )
 
 
@@ -209,13 +220,32 @@ def _unread(
         reason += f"; it appears to be produced in the build ({produced})"
     elif file.status == "missing":
         reason += f" ({_looked_in(dockerfile)}; pass `--context DIR` if the image is built from another directory)"
+    short_path = clip(file.context_path or file.image_path or path.rstrip("`"))
+    if file.status == "missing" and not produced:
+        short = f"{kind} `{short_path}` does not exist in the build context ({_where(dockerfile)}); check `--context`"
+    else:
+        short = {
+            "not-copied": f"{kind} `{short_path}` was not read: no COPY or ADD puts it into the image; COPY it first",
+            "not-from-context": f"{kind} `{short_path}` comes from another stage, a URL or a heredoc; pins not checked",
+        }.get(file.status, f"{kind} `{short_path}` was not read: {clip(reason, 80)}")
     return Finding(
         META,
         op.command.span,
-        f"{kind} `{path} of `{invocation(op)}` in {stage.label} was not read: {reason}; its pins are not checked",
+        short,
         severity=Severity.INFO if produced else None,
         stage=stage.name,
+        detail=f"{kind} `{path} of `{invocation(op)}` in {stage.label} was not read: {reason}; its pins are not checked",
     )
+
+
+def _where(dockerfile: Dockerfile) -> str:
+    """The build context relative to the Dockerfile's folder, in words."""
+    context = dockerfile.context
+    if context is None:
+        return "none chosen"
+    folder = os.path.dirname(os.path.realpath(dockerfile.path)) if dockerfile.path not in ("", "-") else None
+    relative = os.path.relpath(context.directory, folder) if folder else context.directory
+    return "the Dockerfile's folder" if relative == "." else f"`{relative}` from the Dockerfile's folder"
 
 
 def _looked_in(dockerfile: Dockerfile) -> str:
@@ -223,10 +253,7 @@ def _looked_in(dockerfile: Dockerfile) -> str:
     context = dockerfile.context
     if context is None:
         return "no build context was chosen"
-    folder = os.path.dirname(os.path.realpath(dockerfile.path)) if dockerfile.path not in ("", "-") else None
-    relative = os.path.relpath(context.directory, folder) if folder else context.directory
-    where = "the Dockerfile's folder" if relative == "." else f"`{relative}` from the Dockerfile's folder"
-    return f"looked in {where}, chosen as the build context: {context.reason}"
+    return f"looked in {_where(dockerfile)}, chosen as the build context: {context.reason}"
 
 
 def _unresolved_word(op: PackageOp) -> str | None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.model import Dockerfile, Stage, split_image
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF611",
@@ -59,9 +59,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 command.span,
-                f"`{command.text}` in {stage.label} makes {operands[-1]} a link to {operands[0]}: every later RUN and every"
-                f' program in the image gets that shell; use `SHELL ["{operands[0]}", "-c"]` for the Dockerfile instead',
+                f"`{clip(command.text, 30)}` in {stage.label} replaces {clip(operands[-1], 20)}; use"
+                f' `SHELL ["{clip(operands[0], 20)}", "-c"]` instead',
                 stage=stage.name,
+                detail=f"`{command.text}` in {stage.label} makes {operands[-1]} a link to {operands[0]}: every later RUN and"
+                f' every program in the image gets that shell; use `SHELL ["{operands[0]}", "-c"]` for the Dockerfile instead',
             )
 
 

@@ -81,9 +81,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             stage = dockerfile.stage_of(instruction)
             if following is not None and _INSTRUCTION.match(lines[following - 1]):  # unindented, as instructions are
                 message = (
-                    f"empty line {line} inside the continuation of {instruction.keyword} (line {instruction.span.line}): the"
-                    f" `{lines[following - 1].split()[0]}` on line {following} is joined into it; remove the trailing escape"
-                    " character if the instruction should end here"
+                    f"empty line {line} continues {instruction.keyword} (line {instruction.span.line}) into line {following};"
+                    " remove the trailing escape if it should end here"
                 )
                 fix = None
             else:

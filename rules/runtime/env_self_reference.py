@@ -39,7 +39,7 @@ from dflint.rules.context._argwords import escape_of
 from dflint.rules.runtime._pairs import key_value_pairs
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF605",
@@ -73,9 +73,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     span,
-                    f"`{pair.raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV expands"
-                    f" with the values from before it, so {pair.key} gets {old}, not {new_text}; set {name} in an earlier ENV",
+                    f"`{clip(pair.raw_value[start:end], 30)}` in {clip(pair.key, 30)}= gets the old value; set"
+                    f" {clip(name, 30)} in an earlier ENV",
                     stage=stage.name if stage is not None else None,
+                    detail=f"`{pair.raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV"
+                    f" expands with the values from before it, so {pair.key} gets {old}, not {new_text}; set {name} in an"
+                    " earlier ENV",
                 )
 
 

@@ -146,8 +146,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     span,
-                    f"{problem} in {stage.label}; keep verification on (add the CA certificate instead)",
+                    f"{problem} in {stage.label}; keep verification on",
                     stage=stage.name,
+                    detail=f"{problem} in {stage.label}; keep verification on (add the CA certificate instead)",
                 )
             for name, word in command.assignments:
                 problem = _variable_problem(name, word.value)
@@ -174,8 +175,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     pair.key_span,
-                    f"{instruction.keyword} `{pair.key}` {problem} in {where}{runtime}",
+                    f"{instruction.keyword} `{pair.key}` {problem} in {where}",
                     stage=stage.name if stage is not None else None,
+                    detail=f"{instruction.keyword} `{pair.key}` {problem} in {where}{runtime}",
                 )
 
 

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from dflint.rules.runtime._exec_form import attempted_json, repaired, why_invalid
 
 from dflint.model import Dockerfile, Instruction
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF609",
@@ -75,9 +75,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             instruction.arguments_span,
-            f"{instruction.keyword} arguments look like a JSON array but {why_invalid(text)}: {consequence}",
+            f"{instruction.keyword} arguments are not a valid JSON array ({clip(why_invalid(text), 60)}); fix the JSON",
             fix=_fix(dockerfile, instruction, text),
             stage=stage.name if stage is not None else None,
+            detail=f"{instruction.keyword} arguments look like a JSON array but {why_invalid(text)}: {consequence}",
         )
 
 

@@ -92,10 +92,7 @@ def _problem(value: str) -> tuple[Severity, str] | None:
         return Severity.ERROR, f"unknown protocol `{protocol}` (use tcp, udp or sctp)"
     if ":" in port:
         container = port.rsplit(":", 1)[1]
-        return Severity.WARNING, (
-            f"EXPOSE cannot publish a port or bind an address; only the container port `{container}` is used."
-            f" Write `EXPOSE {container}` and publish with `docker run -p {port}`"
-        )
+        return Severity.WARNING, (f"EXPOSE cannot publish a port; write `EXPOSE {container}` and use `docker run -p {port}`")
     match = _RANGE.fullmatch(port)
     if match is None:
         return Severity.ERROR, "not a port number or range"

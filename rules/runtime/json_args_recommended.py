@@ -56,7 +56,7 @@ from collections.abc import Iterator
 from dflint.rules.runtime._exec_form import attempted_json
 
 from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF601",
@@ -90,11 +90,13 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 instruction.arguments_span,
-                f"shell-form {instruction.keyword} in {stage.label} runs under `/bin/sh -c`: the shell is the main process"
-                f" and does not pass SIGTERM on, so the server cannot shut down gracefully; use the exec form"
-                f" `{instruction.keyword} {exec_form}`",
+                f"shell-form {instruction.keyword} in {stage.label} does not pass SIGTERM on; use the exec form"
+                f" `{clip(instruction.keyword + ' ' + exec_form, 50)}`",
                 fix=fix,
                 stage=stage.name,
+                detail=f"shell-form {instruction.keyword} in {stage.label} runs under `/bin/sh -c`: the shell is the main"
+                f" process and does not pass SIGTERM on, so the server cannot shut down gracefully; use the exec form"
+                f" `{instruction.keyword} {exec_form}`",
             )
 
 

@@ -45,7 +45,7 @@ from dflint.rules.context._argwords import escape_of
 from dflint.rules.runtime._pairs import Pair, Pairs, key_value_pairs
 
 from dflint.model import Dockerfile
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF604",
@@ -71,14 +71,14 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         runs_together = instruction.keyword == "ENV" and len(words) >= 3 and any(_SETTING.fullmatch(word) for word in words[1:])
         if runs_together:
             message = (
-                f"`{keyword} {pair.key} {pair.raw_value}` sets one variable, {pair.key}, to `{pair.raw_value}`; to set several,"
-                f" write `{keyword} A=1 B=2`"
+                f"`{keyword} {clip(pair.key, 30)} {clip(pair.raw_value, 30)}` sets one variable; to set several, write"
+                f" `{keyword} A=1 B=2`"
             )
             fix = None
         else:
             fix = _fix(dockerfile, pairs, pair)
             suggested = fix.edits[0].replacement if fix is not None else "=…"
-            message = f"`{keyword} {pair.key} …` uses the legacy form; write `{keyword} {pair.key}{suggested}`"
+            message = f"`{keyword} {pair.key} …` uses the legacy form; write `{keyword} {pair.key}{clip(suggested, 50)}`"
         stage = dockerfile.stage_of(instruction)
         yield Finding(META, pair.key_span, message, fix=fix, stage=stage.name if stage is not None else None)
 

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from dflint.rules.layers._shell import SHELLS, all_runs, covering, pipelines
 
 from dflint.model import Dockerfile, ShellCommand, Span
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF623",
@@ -72,9 +72,10 @@ def _finding(label: str, stage: str | None, span: Span, source: str, runner: She
     return Finding(
         META,
         span,
-        f"{label} runs what `{source}` downloads with `{program}`, unverified: save it to a file, check its sha256"
-        " (or use `ADD --checksum`), then run it",
+        f"{label} pipes `{clip(source)}` into `{clip(program)}` unverified; check its sha256 before running it",
         stage=stage,
+        detail=f"{label} runs what `{source}` downloads with `{program}`, unverified: save it to a file, check its sha256"
+        " (or use `ADD --checksum`), then run it",
     )
 
 

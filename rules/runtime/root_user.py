@@ -55,6 +55,7 @@ CMD ["python", "/app/serve.py"]
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -103,23 +104,64 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
         value = user.expand(user.arguments.strip())
         if value is None or value.split(":", 1)[0].strip() not in _ROOT:
             return None
+        created = _created_user(chain)
         return Finding(
             META,
             user.arguments_span,
-            f"the last USER of {final.label} is `{value}`, so the container runs as root; create a user and end with"
-            " `USER <name>`",
+            f"{final.label} ends as `USER {value}`: the container runs as root; {_switch(created)}",
             stage=final.name,
+            detail=f"the last USER of {final.label} is `{value}`, so the container runs as root; create a user and end"
+            " with `USER <name>`",
         )
     root = chain[-1].base_resolved
     if root is None or chain[-1].base_candidates or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
         return None
+    created = _created_user(chain)
     return Finding(
         META,
         final.from_instruction.keyword_span,
-        f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); create a user and end with"
-        " `USER <name>`",
+        f"{final.label} runs as root (no USER); {_switch(created)}",
         stage=final.name,
+        detail=f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); create a user and end"
+        " with `USER <name>`",
     )
+
+
+def _switch(created: str | None) -> str:
+    return f"end with `USER {created}`, the user this file creates" if created else "create a user and end with `USER <name>`"
+
+
+def _created_user(chain: tuple[Stage, ...]) -> str | None:
+    """The last user a `useradd`/`adduser` in the shipped chain creates, if its name is known."""
+    found: str | None = None
+    for stage in reversed(chain):  # the chain runs from the final stage back to the root
+        for _instruction, command in stage.commands():
+            if command.name not in ("useradd", "adduser"):
+                continue
+            args = command.args
+            skip = False
+            name: str | None = None
+            for word in args:
+                if skip:
+                    skip = False
+                    continue
+                if word is None:
+                    name = None
+                    continue
+                if word.startswith("-"):
+                    skip = "=" not in word and word in _VALUED_OPTIONS
+                    continue
+                name = word
+            if name and _USER_NAME.fullmatch(name):
+                found = name
+    return found
+
+
+_USER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_VALUED_OPTIONS = frozenset(
+    "-u --uid -g --gid -G --groups -d --home -d --home-dir -s --shell -c --comment --gecos -e --expiredate -f --inactive"
+    " -k --skel -K --key -p --password -h -R --root -P --prefix -Z --selinux-user --ingroup".split()
+)
 
 
 def _last_user(chain: tuple[Stage, ...]) -> Instruction | None:

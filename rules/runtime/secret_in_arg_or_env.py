@@ -51,7 +51,7 @@ from collections.abc import Iterator
 from dflint.rules.runtime._text import Pair, pairs
 
 from dflint.model import Dockerfile, Instruction
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF621",
@@ -197,18 +197,20 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     pair.key_span,
-                    f"{where} holds what looks like {shape}, written in the Dockerfile and stored in the image;"
-                    " revoke it and pass it with `RUN --mount=type=secret` instead",
+                    f"{clip(where, 40)} holds what looks like {shape}; revoke it, pass it with `RUN --mount=type=secret`",
                     severity=Severity.ERROR,
                     stage=_stage_name(dockerfile, instruction),
+                    detail=f"{where} holds what looks like {shape}, written in the Dockerfile and stored in the image;"
+                    " revoke it and pass it with `RUN --mount=type=secret` instead",
                 )
             elif _secret_name(pair.key) and not _harmless_value(instruction, pair):
                 yield Finding(
                     META,
                     pair.key_span,
-                    f"{where} looks like a secret: {instruction.keyword} values are stored in the image and its history;"
-                    f" use `RUN --mount=type=secret,id={pair.key.lower()},env={pair.key}` for build steps that need it",
+                    f"{where} looks like a secret, kept in the image history; use `RUN --mount=type=secret`",
                     stage=_stage_name(dockerfile, instruction),
+                    detail=f"{where} looks like a secret: {instruction.keyword} values are stored in the image and its"
+                    f" history; use `RUN --mount=type=secret,id={pair.key.lower()},env={pair.key}` for build steps that need it",
                 )
 
 

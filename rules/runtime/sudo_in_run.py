@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from dflint.rules.layers._shell import SHELLS, all_runs
 
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF622",
@@ -62,10 +62,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 command.span,
-                f"`sudo {program}` in {stage.label}: RUN already runs as root unless USER changed it; drop `sudo`, or"
-                " switch with `USER` (or `runuser -u <user> --`) around the step",
+                f"`sudo {clip(program)}` in {stage.label}: RUN already runs as root; drop `sudo`",
                 fix=_fix(dockerfile, stage, instruction, command),
                 stage=stage.name,
+                detail=f"`sudo {program}` in {stage.label}: RUN already runs as root unless USER changed it; drop `sudo`,"
+                " or switch with `USER` (or `runuser -u <user> --`) around the step",
             )
 
 

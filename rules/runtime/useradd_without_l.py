@@ -110,10 +110,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             yield Finding(
                 META,
                 command.span,
-                f"`useradd` with UID {uid} in {stage.label} without `-l` fills /var/log/lastlog and faillog up to that UID,"
-                " stored in full in the layer; add `-l` (`--no-log-init`)",
+                f"`useradd` with UID {uid} in {stage.label} bloats /var/log/lastlog; add `-l` (`--no-log-init`)",
                 fix=fix,
                 stage=stage.name,
+                detail=f"`useradd` with UID {uid} in {stage.label} without `-l` fills /var/log/lastlog and faillog up to"
+                " that UID, stored in full in the layer; add `-l` (`--no-log-init`)",
             )
 
 

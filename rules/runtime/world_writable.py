@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from dflint.rules.layers._shell import all_runs
 
 from dflint.model import Dockerfile, ShellCommand, Word
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF624",
@@ -62,14 +62,17 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if mode is None or mode.value is None or not _world_writable(mode.value):
                 continue
             targets = _targets(command, mode)
-            shown = f" on {', '.join(f'`{target}`' for target in targets[:3])}" if targets else ""
+            more = f" and {len(targets) - 3} more" if len(targets) > 3 else ""
+            shown = f" on {', '.join(f'`{target}`' for target in targets[:3])}{more}" if targets else ""
+            brief = f" on `{clip(targets[0])}`" + (f" and {len(targets) - 1} more" if len(targets) > 1 else "") if targets else ""
             flag = " -m" if command.name != "chmod" else ""
             yield Finding(
                 META,
                 mode.span,
-                f"`{command.name}{flag} {mode.value}`{shown} in {stage.label} lets every user write there; give the files to the"
-                " user that needs them (`chown`, `COPY --chown`) and use 755/644",
+                f"`{command.name}{flag} {mode.value}`{brief} in {stage.label} lets every user write; `chown` to the user instead",
                 stage=stage.name,
+                detail=f"`{command.name}{flag} {mode.value}`{shown} in {stage.label} lets every user write there; give the"
+                " files to the user that needs them (`chown`, `COPY --chown`) and use 755/644",
             )
 
 

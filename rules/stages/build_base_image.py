@@ -60,7 +60,7 @@ from dflint.rules.contents._build_deps import build_tool, compile_command, compi
 from dflint.rules.stages._images import BuildFlavour, base_is_known, build_flavour, image_word_span, iter_stages_from
 
 from dflint.model import Dockerfile, PackageOp, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF102",
@@ -93,13 +93,22 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         if compiled and flavour.image != "python":
             advice += f"; this stage compiles ({compiled}), so compile in a build stage on this image and ship a runtime one"
         size = f", about {flavour.savings.mb:g} MB more than its runtime counterpart" if flavour.savings else ""
+        short_size = f" (~{flavour.savings.mb:.0f} MB more)" if flavour.savings else ""
+        action = (
+            "compile in a build stage on it and ship a runtime one"
+            if compiled and flavour.image != "python"
+            else f"use `{clip(flavour.image + ':' + flavour.replacement, 50)}`"
+            if flavour.replacement is not None
+            else "ship a runtime variant"
+        )
         yield Finding(
             META,
             span or stage.from_instruction.keyword_span,
-            f"{stage.label} ships `{stage.base_resolved}`, a build image with compilers and headers{size}: {advice}",
+            f"{stage.label} ships build image `{clip(stage.base_resolved)}`{short_size}; {action}",
             fix=fix,
             savings=flavour.savings,
             stage=stage.name,
+            detail=f"{stage.label} ships `{stage.base_resolved}`, a build image with compilers and headers{size}: {advice}",
         )
 
 
@@ -135,20 +144,23 @@ def _compiles(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) 
             for op in instruction.packages:
                 found = _op_compiles(op)
                 if found is not None:
-                    return f"{found} at line {op.command.span.line}"
+                    return f"{found[0]} at line {found[1]}"
     return None
 
 
-def _op_compiles(op: PackageOp) -> str | None:
+def _op_compiles(op: PackageOp) -> tuple[str, int] | None:
+    """What in a package operation compiles, and the line it is written on."""
     if op.verb != "install":
         return None
     for requirement in op.packages:
         if requirement.name is None:
             continue
+        line = requirement.span.line if requirement.span is not None else op.command.span.line
         if build_tool(op.manager, requirement.name) is not None and requirement.name != "git":
-            return f"`{requirement.name}` installed"
+            return f"`{requirement.name}` installed", line
         if op.manager in ("pip", "uv") and requirement.name in _CUDA_SOURCE_BUILDS:
-            return f"`{requirement.name}` built from source"
+            return f"`{requirement.name}` built from source", line
     if op.has_flag("--no-build-isolation"):
-        return "`pip install --no-build-isolation`"
-    return compiles_from_source(op)
+        return "`pip install --no-build-isolation`", op.command.span.line
+    found = compiles_from_source(op)
+    return (found, op.command.span.line) if found is not None else None

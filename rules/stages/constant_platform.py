@@ -47,7 +47,7 @@ from collections.abc import Iterator
 from dflint.rules.stages._platform import parse_platform
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF106",
@@ -73,7 +73,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             flag.span,
-            f"{stage.label} always uses platform `{value}`: builds for any other platform pull it and run it under"
-            " emulation; drop the flag (or use `$BUILDPLATFORM` for a stage that only builds tools)",
+            f"{stage.label} pins platform `{clip(value, 30)}` (emulated elsewhere); drop `--platform`",
             stage=stage.name,
+            detail=f"{stage.label} always uses platform `{value}`: builds for any other platform pull it and run it under"
+            " emulation; drop the flag (or use `$BUILDPLATFORM` for a stage that only builds tools)",
         )

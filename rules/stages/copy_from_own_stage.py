@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from dflint.rules.stages._stagerefs import stage_references
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF112",
@@ -55,7 +55,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             reference.span,
-            f"`{reference.written}` in {reference.stage.label} names its own stage: a stage cannot read its own files"
-            " through --from (BuildKit reports a circular dependency); use a plain path or an earlier stage",
+            f"`{clip(reference.written)}` in {reference.stage.label} names its own stage; use a plain path or an earlier stage",
             stage=reference.stage.name,
+            detail=f"`{reference.written}` in {reference.stage.label} names its own stage: a stage cannot read its own"
+            " files through --from (BuildKit reports a circular dependency); use a plain path or an earlier stage",
         )

@@ -63,8 +63,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             message = f"{where} names stage index {reference.value}, but the stages are numbered 0 to {last}"
         elif found.kind == "later" and found.stage is not None:
             message = (
-                f"{where} names {found.stage.label} (line {found.stage.from_instruction.span.line}), which comes after it:"
-                " a stage can only use stages defined before it; move that stage up"
+                f"{where} names {found.stage.label}, defined later (line {found.stage.from_instruction.span.line});"
+                " move that stage up"
             )
         else:
             continue

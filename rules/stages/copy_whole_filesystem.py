@@ -47,7 +47,7 @@ from dflint.rules.context._argwords import argument_words
 from dflint.rules.stages._baseref import copy_source, is_scratch
 
 from dflint.model import Dockerfile, Stage
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF117",
@@ -76,9 +76,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     yield Finding(
                         META,
                         word.span,
-                        f"`COPY --from={source.value} / /` in {stage.label} copies the whole filesystem of `{source.value}`"
-                        " (package databases, caches, compilers) over this stage; copy only the directories you need",
+                        f"`COPY --from={clip(source.value)} / /` in {stage.label} copies a whole filesystem; copy only"
+                        " the directories you need",
                         stage=stage.name,
+                        detail=f"`COPY --from={source.value} / /` in {stage.label} copies the whole filesystem of"
+                        f" `{source.value}` (package databases, caches, compilers) over this stage; copy only the"
+                        " directories you need",
                     )
                     break
 

@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dflint.rules.stages._baseref import from_words
 
 from dflint.model import Dockerfile, Stage
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF109",
@@ -66,8 +66,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             word.span,
-            f"stage name '{stage.name}' (stage {stage.index}) is already used by stage {first.index} on line"
+            f"stage name '{clip(stage.name or '', 30)}' is already used on line {first.from_instruction.span.line}; rename one",
+            stage=stage.name,
+            detail=f"stage name '{stage.name}' (stage {stage.index}) is already used by stage {first.index} on line"
             f" {first.from_instruction.span.line}: `--from={stage.name}` and `--target {stage.name}` can only reach one"
             " of them; rename one",
-            stage=stage.name,
         )

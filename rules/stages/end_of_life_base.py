@@ -59,7 +59,7 @@ from dflint.rules.stages._images import base_is_known
 
 from dflint.data import load
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF108",
@@ -104,9 +104,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         yield Finding(
             META,
             word.span,
-            f"base image `{stage.base_resolved}` of {stage.label} is past end of life, so it gets no more security"
-            f" fixes — {reasons}; move to a supported release",
+            f"base `{clip(stage.base_resolved)}` of {stage.label} is past end of life ({ended[0].ended.isoformat()});"
+            " move to a supported release",
             stage=stage.name,
+            detail=f"base image `{stage.base_resolved}` of {stage.label} is past end of life, so it gets no more security"
+            f" fixes — {reasons}; move to a supported release",
         )
 
 

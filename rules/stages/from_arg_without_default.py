@@ -46,7 +46,7 @@ from dflint.rules.runtime._text import pairs, references
 from dflint.rules.stages._baseref import parse_reference
 
 from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 from dflint.variables import PREDEFINED_ARGS, expand
 
 META = RuleMeta(
@@ -78,15 +78,23 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             span = joined.file_span(dockerfile, start + reference.start, start + reference.end)
             if name not in env:
-                yield Finding(META, span, _undeclared(dockerfile, stage, name), stage=stage.name)
+                yield Finding(
+                    META,
+                    span,
+                    f"`${clip(name, 30)}` in the FROM of {stage.label} is not declared before the first FROM; add"
+                    f" `ARG {clip(name, 30)}=<default>` at the top",
+                    stage=stage.name,
+                    detail=_undeclared(dockerfile, stage, name),
+                )
             elif name in unset and not env[name] and not valid_when_empty:
                 shown = f"`{with_empty}`, which is invalid" if with_empty else "empty"
                 yield Finding(
                     META,
                     span,
-                    f"`${name}` in the FROM of {stage.label} has no default and no --build-arg, so without one the image"
-                    f" reference is {shown}; give it a default (`ARG {name}=<value>`)",
+                    f"`${clip(name, 30)}` in the FROM of {stage.label} has no default; add `ARG {clip(name, 30)}=<value>`",
                     stage=stage.name,
+                    detail=f"`${name}` in the FROM of {stage.label} has no default and no --build-arg, so without one the"
+                    f" image reference is {shown}; give it a default (`ARG {name}=<value>`)",
                 )
 
 

@@ -33,7 +33,7 @@ from dflint.rules.stages._baseref import from_words, parse_reference, written_ta
 from dflint.rules.stages._images import base_is_known
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF104",
@@ -62,7 +62,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             word.span,
-            f"base image `{shown}` of {stage.label} uses the `latest` tag, which moves with every"
-            f" release; pin a version tag such as `{name}:<version>`",
+            f"base `{clip(shown, 50)}` of {stage.label} uses the moving `latest` tag; pin a version tag",
             stage=stage.name,
+            detail=f"base image `{shown}` of {stage.label} uses the `latest` tag, which moves with every"
+            f" release; pin a version tag such as `{name}:<version>`",
         )

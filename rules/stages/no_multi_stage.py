@@ -1,8 +1,9 @@
 """## What it does
-Flags an image built in a single stage while that stage installs build-only tooling — compilers,
-build systems, header packages (the lists of `build-tool-in-shipped-stage` and
-`dev-package-in-shipped-stage`) — or compiles (`gcc`, `nvcc`, `make`, `cmake`, `cargo build`,
-`go build`, `pip wheel`, `setup.py bdist_wheel` …). "Single stage" means that no shipped stage copies
+Flags an image built in a single stage that compiles something (`gcc`, `nvcc`, `make`, `cmake`,
+`cargo build`, `go build`, `pip wheel`, `setup.py bdist_wheel` …); the longer text lists the
+build-only tooling it also ships. Build tools or header packages installed without anything being
+compiled are left to `build-tool-in-shipped-stage` (DF201) and `dev-package-in-shipped-stage`
+(DF202), and a query such as `rustc --version` compiles nothing. "Single stage" means that no shipped stage copies
 or mounts files from a build-only stage of the same Dockerfile; a chain of stages built `FROM` each
 other still ships every layer, so it counts as one.
 
@@ -22,7 +23,7 @@ leaves fewer packages to patch.
 FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends gcc python3-dev
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip wheel --no-cache-dir -w /wheels -r requirements.txt && pip install --no-cache-dir /wheels/*
 CMD ["python", "serve.py"]
 ```
 
@@ -52,7 +53,7 @@ from collections.abc import Iterator
 from dflint.rules.contents._build_deps import build_tool, compile_command, dev_package, installs, removed_in_same_run
 
 from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, RuleMeta, Savings, Severity
+from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
 
 META = RuleMeta(
     code="DF101",
@@ -87,15 +88,17 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         found = tool.savings if tool is not None else package.savings if package is not None else None
         if found is not None:
             savings.append(found)
+    compiled_evidence: list[str] = []
     for stage in shipped:
         for instruction in stage.instructions:
             if instruction.index in cleaned:
                 continue
             compiled = _compiles(instruction)
             if compiled is not None:
-                evidence.append(compiled)
-    if not evidence:
-        return
+                compiled_evidence.append(compiled)
+    if not compiled_evidence:
+        return  # installed tools or headers alone: DF201 and DF202 report them
+    evidence = compiled_evidence + evidence
     evidence = list(dict.fromkeys(evidence))
     listed = ", ".join(evidence[:_MAX_LISTED])
     more = f" and {len(evidence) - _MAX_LISTED} more" if len(evidence) > _MAX_LISTED else ""
@@ -104,10 +107,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     yield Finding(
         META,
         final.from_instruction.keyword_span,
-        f"{where}, {final.label}, that also builds: {listed}{more}; compile in a separate build stage and"
-        " COPY only the results (a venv, wheels or binaries) into a clean runtime stage",
+        f"{final.label} compiles ({clip(compiled_evidence[0], 50)}) in the shipped image; compile in a separate build stage",
         savings=largest,
         stage=final.name,
+        detail=f"{where}, {final.label}, that also builds: {listed}{more}; compile in a separate build stage and"
+        " COPY only the results (a venv, wheels or binaries) into a clean runtime stage",
     )
 
 

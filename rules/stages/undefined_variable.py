@@ -56,7 +56,7 @@ from dflint.rules.context._argwords import escape_of, logical
 from dflint.rules.runtime._text import Reference, pairs, references
 
 from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF150",
@@ -99,10 +99,16 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     span,
-                    f"`${name}` in the {instruction.keyword} of {stage.label} is not defined, so it expands to an empty"
-                    f" string: {reason}",
+                    f"`${clip(name, 30)}` in the {instruction.keyword} of {stage.label} is undefined (empty); {_action(reason)}",
                     stage=stage.name,
+                    detail=f"`${name}` in the {instruction.keyword} of {stage.label} is not defined, so it expands to an"
+                    f" empty string: {reason}",
                 )
+
+
+def _action(reason: str) -> str:
+    """The part of a reason that says what to do."""
+    return reason.rsplit("; ", 1)[-1] if "; " in reason else reason
 
 
 def _reason(

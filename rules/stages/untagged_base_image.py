@@ -40,7 +40,7 @@ from dflint.rules.stages._baseref import from_words, is_scratch, parse_reference
 from dflint.rules.stages._images import base_is_known
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF103",
@@ -70,7 +70,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         yield Finding(
             META,
             word.span,
-            f"base image {written} of {stage.label} has no tag: it pulls `latest`, which changes whenever the"
-            f" publisher pushes; pin a version tag such as `{name}:<version>`",
+            f"base `{clip(word.text, 50)}` of {stage.label} has no tag (it pulls `latest`); pin a version tag",
             stage=stage.name,
+            detail=f"base image {written} of {stage.label} has no tag: it pulls `latest`, which changes whenever the"
+            f" publisher pushes; pin a version tag such as `{name}:<version>`",
         )

@@ -49,7 +49,7 @@ from dflint.rules.stages._baseref import DOCKER_HUB, HUB_ALIASES, ImageRef, copy
 from dflint.rules.stages._images import base_is_known
 
 from dflint.model import Dockerfile, Span
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF105",
@@ -106,6 +106,7 @@ def _finding(span: Span, what: str, reference: ImageRef, allowed: str, stage: st
     return Finding(
         META,
         span,
-        f"{what} comes from registry `{reference.registry}`, which is not trusted (trusted-registries: {allowed})",
+        f"{what} comes from untrusted registry `{clip(reference.registry or '', 30)}`",
         stage=stage,
+        detail=f"{what} comes from registry `{reference.registry}`, which is not trusted (trusted-registries: {allowed})",
     )

@@ -1,0 +1,118 @@
+"""Short messages: what is wrong and the one thing to do, with the long text in `detail`; the
+message bugs fixed along the way (wrong lines, lists cut without saying so, advice given twice)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dflint.engine import Settings, lint_source
+from dflint.registry import all_rules, find
+from dflint.rule import Finding
+from dflint.testing import fixture_dockerfile, lint_fixture
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+MAX_MESSAGE = 140  # about 120 characters, with room for a long package or image name
+
+
+def _lint(code: str, text: str, context: Path | None = None) -> list[Finding]:
+    rule = find(code)
+    assert rule is not None
+    result = lint_source(text, "Dockerfile", Settings(select=(code,)), [rule], str(context) if context else None)
+    assert not result.errors, result.errors
+    return list(result.findings)
+
+
+def _fixture_cases() -> list[Path]:
+    cases = sorted(FIXTURES.glob("DF*/*.Dockerfile")) + sorted(FIXTURES.glob("DF*/*/Dockerfile"))
+    return [p.parent if p.name == "Dockerfile" else p for p in cases]
+
+
+def test_every_fixture_message_is_short() -> None:
+    long = []
+    for path in _fixture_cases():
+        code = path.parent.name if path.is_file() else path.parent.name
+        if find(code) is None:
+            continue
+        for finding in lint_fixture(path, code).findings:
+            if len(finding.message) > MAX_MESSAGE:
+                long.append(f"{fixture_dockerfile(path)}: {finding.code} ({len(finding.message)}) {finding.message}")
+    assert not long, "\n".join(long)
+
+
+def test_stage_names_are_brief() -> None:
+    (named,) = _lint("DF301", "FROM python:3.11-slim AS runtime\nRUN pip install fastapi==0.115.0\n")
+    assert named.message == "`pip install` in stage runtime keeps pip's cache in the layer; add `--no-cache-dir`"
+    (unnamed,) = _lint("DF301", "FROM python:3.11-slim\nRUN pip install fastapi==0.115.0\n")
+    assert "in stage 0 keeps" in unnamed.message and "FROM" not in unnamed.message
+
+
+def test_the_long_text_is_in_detail() -> None:
+    (finding,) = _lint("DF201", "FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends build-essential\n")
+    assert finding.message == "build tools meta-package `build-essential` ships in stage 0 (~325 MB); install it in a build stage"
+    assert finding.detail is not None and "build in a separate stage and copy only the results" in finding.detail
+
+
+def test_df102_names_the_line_of_the_package_not_of_the_command() -> None:
+    text = (
+        "FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN apt-get update && apt-get install -y \\\n"
+        '    curl \\\n    build-essential\nCMD ["python3", "serve.py"]\n'
+    )
+    (finding,) = _lint("DF102", text)
+    assert finding.detail is not None and "`build-essential` installed at line 4" in finding.detail
+
+
+def test_df624_says_how_many_paths_it_left_out() -> None:
+    text = "FROM debian:bookworm-slim\nRUN chmod -R 777 /a /b /c /d /e /f\n"
+    (finding,) = _lint("DF624", text)
+    assert finding.message == "`chmod 777` on `/a` and 5 more in stage 0 lets every user write; `chown` to the user instead"
+    assert finding.detail is not None and "`/a`, `/b`, `/c` and 3 more" in finding.detail
+
+
+def test_df401_on_a_git_ref_gives_its_advice_once() -> None:
+    text = "FROM python:3.11-slim\nRUN pip install --no-cache-dir git+https://github.com/org/lib.git@main\n"
+    (finding,) = _lint("DF401", text)
+    assert finding.message == (
+        "`git+https://github.com/org/lib.git@main` follows a branch or tag in stage 0; pin a full 40-character commit"
+    )
+    assert finding.message.count("pin") == 1
+
+
+@pytest.mark.parametrize(
+    ("script", "user"),
+    [
+        ("RUN useradd --create-home --uid 1000 --shell /bin/bash worker", "worker"),
+        ("RUN adduser -D -u 1001 -h /srv app", "app"),
+        ("RUN groupadd -r svc && useradd -r -g svc svc", "svc"),
+    ],
+)
+def test_df620_names_the_user_the_file_creates(script: str, user: str) -> None:
+    (finding,) = _lint("DF620", f'FROM python:3.11-slim\n{script}\nCMD ["python", "serve.py"]\n')
+    assert finding.message == f"stage 0 runs as root (no USER); end with `USER {user}`, the user this file creates"
+
+
+def test_df620_without_a_created_user_says_to_create_one() -> None:
+    (finding,) = _lint("DF620", 'FROM python:3.11-slim\nCMD ["python", "serve.py"]\n')
+    assert finding.message == "stage 0 runs as root (no USER); create a user and end with `USER <name>`"
+
+
+def test_an_unreadable_constraints_file_is_reported_once(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+        "RUN pip install --no-cache-dir -r requirements.txt -c constraints.txt\n"
+        "RUN pip install --no-cache-dir -c constraints.txt flask==3.0.0\n"
+        "RUN pip install --no-cache-dir -c constraints.txt gunicorn==22.0.0\n"
+    )
+    (tmp_path / "requirements.txt").write_text("flask==3.0.0\n", encoding="utf-8")
+    findings = _lint("DF402", text, tmp_path)
+    assert [(f.span.line, f.message) for f in findings] == [
+        (4, "constraints file `/app/constraints.txt` was not read: no COPY or ADD puts it into the image; COPY it first")
+    ]
+
+
+def test_every_rule_finding_keeps_its_detail_optional() -> None:
+    """`detail` is optional: rules whose message is already short leave it out."""
+    assert all(rule.meta.code for rule in all_rules())
+    (finding,) = _lint("DF114", "FROM python:3.11-slim as base\nRUN true\nFROM base\n")
+    assert finding.detail is None
