@@ -502,6 +502,65 @@ def rules_command(output_format: str) -> None:
     click.echo(f"\n{len(rules)} rules; [*] fixable with --fix; (opt-in) runs only when selected by code or name.")
 
 
+@main.command("migrate-hadolint")
+@click.argument("path", default=".hadolint.yaml", type=click.Path(dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the configuration to this file (never over an existing one) instead of stdout.",
+)
+def migrate_hadolint(path: str, output: str | None) -> None:
+    """Turn a .hadolint.yaml into dflint configuration; what has no counterpart is listed on stderr."""
+    import yaml
+
+    from dflint.config import MAX_CONFIG_BYTES, yaml_problem
+    from dflint.migrate import convert, render
+    from dflint.reading import ReadError, read_file
+    from dflint.source import escape_path
+
+    shown = escape_path(path)
+    try:
+        text = read_file(path, limit=MAX_CONFIG_BYTES, what="the hadolint configuration").data.decode("utf-8-sig")
+        data = yaml.safe_load(text)
+    except ReadError as error:
+        click.echo(f"{shown}:1: {'no such file' if error.status == 'missing' else error.reason}", err=True)
+        sys.exit(EXIT_ERROR)
+    except UnicodeDecodeError:
+        click.echo(f"{shown}:1: not UTF-8 text", err=True)
+        sys.exit(EXIT_ERROR)
+    except yaml.YAMLError as error:
+        line, problem = yaml_problem(error)
+        click.echo(f"{shown}:{line}: invalid YAML: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        click.echo(f"{shown}:1: a hadolint configuration is a mapping of settings", err=True)
+        sys.exit(EXIT_ERROR)
+    migration = convert(data)
+    document = render(migration, os.path.basename(path))
+    for note in migration.notes:
+        click.echo(f"dflint: note: {note}", err=True)
+    if output is None:
+        click.echo(document, nl=False)
+        return
+    try:
+        with open(output, "x", encoding="utf-8") as handle:
+            handle.write(document)
+    except FileExistsError:
+        click.echo(
+            f"dflint: error: {escape_path(output)} exists; not overwritten (merge the printed configuration by hand)", err=True
+        )
+        sys.exit(EXIT_ERROR)
+    except OSError as error:
+        click.echo(f"dflint: error: cannot write {escape_path(output)}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"dflint: wrote {escape_path(output)}", err=True)
+
+
 @main.command("explain")
 @click.argument("rule")
 def explain(rule: str) -> None:

@@ -5,6 +5,11 @@
   comment) it covers the commands on that line.
 - `# dflint: ignore` (no list) covers every rule there; `# dflint: ignore-stage[=…]` covers the stage
   whose FROM follows it; `# dflint: ignore-file[=…]` anywhere covers the whole file.
+- `# noqa: DF401,DF301` at the end of a RUN line (a shell comment there) is an alias of the trailing
+  `# dflint: ignore=…`: ruff's and flake8's habit. Tokens that name no dflint rule (`# noqa: E501`,
+  another tool's) are left alone; a `DF`-shaped unknown token is kept so that DF691 reports it. A bare
+  `# noqa` is not a pragma, and neither is `# noqa` after any other instruction, where Docker reads
+  `#` as part of the arguments, not as a comment.
 - hadolint's `# hadolint ignore=DL3008`, `# hadolint global ignore=…` and `# hadolint stage ignore=…`
   are honoured for the hadolint rules that have a dflint equivalent (`dflint/data/hadolint_map.json`).
 
@@ -29,14 +34,17 @@ _DFLINT_VERB = re.compile(r"(?P<verb>ignore-file|ignore-stage|ignore)(?![\w-])\s
 _HADOLINT = re.compile(r"#\s*hadolint\s+(?:(?P<where>global|stage)\s+)?ignore\s*=\s*", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _CODE_SHAPE = re.compile(r"[A-Za-z]+\d+")
-_TRAILING = re.compile(r"(?:^|(?<=\s))#\s*dflint\s*:", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:^|(?<=\s))#\s*(?:dflint|noqa)\s*:", re.IGNORECASE)
+_NOQA = re.compile(r"#\s*noqa\s*:\s*", re.IGNORECASE)
 
 
 def read_pragmas(dockerfile: Dockerfile) -> tuple[Suppression, ...]:
     """Every pragma in the file, in line order, with its scope and its codes resolved."""
     candidates = [(line, text) for line, text in dockerfile.comments if "dflint" in text.lower() or "hadolint" in text.lower()]
     trailing = [
-        instruction for instruction in dockerfile.instructions if _is_run(instruction) and "dflint" in instruction.text.lower()
+        instruction
+        for instruction in dockerfile.instructions
+        if _is_run(instruction) and ("dflint" in instruction.text.lower() or "noqa" in instruction.text.lower())
     ]
     if not candidates and not trailing:
         return ()
@@ -123,6 +131,16 @@ def _read(dockerfile: Dockerfile, text: str, start: int, index: LineIndex, line:
         if verb_name == "ignore-stage":
             return Suppression("dflint", "stage", span, codes, _stage_scope(dockerfile, line), whole_line=whole_line)
         return Suppression("dflint", "line", span, codes, _next_scope(dockerfile, line), whole_line=whole_line)
+    noqa = _NOQA.match(text)
+    if noqa is not None:
+        if whole_line:
+            return None
+        kept = tuple(
+            code
+            for code in _codes(text, noqa.end(), start, index, hadolint=False)
+            if code.code is not None or code.token.upper().startswith("DF")
+        )
+        return Suppression("dflint", "line", span, kept, _next_scope(dockerfile, line), whole_line=False) if kept else None
     match = _HADOLINT.match(text)
     if match is None or not whole_line:
         return None
