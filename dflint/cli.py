@@ -516,6 +516,7 @@ def migrate_hadolint(path: str, output: str | None) -> None:
     """Turn a .hadolint.yaml into dflint configuration; what has no counterpart is listed on stderr."""
     import yaml
 
+    from dflint import safe_yaml
     from dflint.config import MAX_CONFIG_BYTES, yaml_problem
     from dflint.migrate import convert, render
     from dflint.reading import ReadError, read_file
@@ -524,7 +525,7 @@ def migrate_hadolint(path: str, output: str | None) -> None:
     shown = escape_path(path)
     try:
         text = read_file(path, limit=MAX_CONFIG_BYTES, what="the hadolint configuration").data.decode("utf-8-sig")
-        data = yaml.safe_load(text)
+        data, _ = safe_yaml.parse(text)
     except ReadError as error:
         click.echo(f"{shown}:1: {'no such file' if error.status == 'missing' else error.reason}", err=True)
         sys.exit(EXIT_ERROR)
