@@ -31,7 +31,7 @@ KEYWORDS = frozenset(
 FLAGGED = frozenset({"FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"})
 HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 DIRECTIVES = frozenset({"syntax", "escape", "check"})
-_DIRECTIVE = re.compile(r"#\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*")
+_DIRECTIVE = re.compile(r"#\s*([A-Za-z][A-Za-z0-9]*)\s*=(.*)")  # the value is stripped after: `(.*?)\s*` is quadratic
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:(['\"])([^'\"\s]+)\2|([^\s'\"<>|;&()]+))")
 _FLAG = re.compile(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?")
 
@@ -93,7 +93,7 @@ def lex(text: str, index: LineIndex) -> _Lexed:
         if stripped.startswith("#"):
             match = _DIRECTIVE.fullmatch(stripped) if directives_open else None
             if match and match.group(1).lower() in DIRECTIVES and not any(d.name == match.group(1).lower() for d in directives):
-                name, value = match.group(1).lower(), match.group(2)
+                name, value = match.group(1).lower(), match.group(2).strip()
                 start = starts[i] + (len(content) - len(content.lstrip()))
                 directives.append(Directive(name, value, index.span(start, starts[i] + len(content))))
                 if name == "escape":

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from dflint.builder import MAX_REQUIREMENTS_FILES
 from dflint.cli import main
+from dflint.dockerignore import Matcher
 from dflint.model import Dockerfile, RequirementsFile
 from tests.helpers import model
 
@@ -243,3 +244,42 @@ def test_every_yaml_document_goes_through_the_bounded_loader() -> None:
         if path.name != "safe_yaml.py" and direct.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+# -- linear-time matching: .dockerignore through RE2, no backtracking regex of ours ----------------
+
+
+@pytest.mark.timeout(10)
+def test_dockerignore_patterns_match_in_linear_time() -> None:
+    matcher = Matcher(("*a*a*a*a*a*a*b", "!keep/**"))
+    assert not matcher.excludes("a" * 5000)  # Python's re backtracks for minutes on 100 characters
+    assert matcher.excludes("a" * 5000 + "b")
+    assert matcher.excludes("a" * 100 + "b/file")  # a parent directory matched
+    assert not matcher.excludes("x/" + "a" * 100 + "b")  # `*` stops at `/`
+    assert not matcher.excludes("keep/" + "a" * 100 + "b")
+
+
+@pytest.mark.timeout(30)
+def test_a_backtracking_dockerignore_pattern_costs_nothing_in_a_run(tmp_path: Path) -> None:
+    name = "a" * 100
+    (tmp_path / name).write_text("x")
+    (tmp_path / (name + "b")).write_text("x")
+    (tmp_path / ".dockerignore").write_text("*a*a*a*a*a*a*b\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM alpine:3.20\nCOPY {name} /x/\nCOPY {name}b /y/\n")
+    code, out, err = run_cli(str(dockerfile), "--select", "DF505")
+    assert (code, err) == (1, "")
+    assert [line.split(" ", 2)[:2] for line in out.splitlines()[:-1]] == [[f"{dockerfile}:3:6:", "DF505"]]
+
+
+def test_a_pattern_re2_refuses_is_skipped_and_the_others_apply() -> None:
+    matcher = Matcher(("[z-a]", "[!]", "*.ckpt"))
+    assert [pattern.text for pattern in matcher.patterns] == ["[!]", "*.ckpt"]
+    assert matcher.excludes("model.ckpt") and matcher.excludes("!") and not matcher.excludes("z")
+
+
+@pytest.mark.timeout(10)
+def test_a_directive_padded_with_spaces_is_read_in_linear_time() -> None:
+    value = "docker/dockerfile:1" + " " * 200_000 + "x"
+    dockerfile = model(f"# syntax={value}  \nFROM alpine\n")
+    assert [(d.name, d.value) for d in dockerfile.directives] == [("syntax", value)]

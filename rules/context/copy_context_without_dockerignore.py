@@ -75,8 +75,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dflint.rules.context._copies import copies
-from dflint.rules.context._dockerignore import Matcher, clean
 
+from dflint.dockerignore import Matcher, clean
 from dflint.model import Dockerfile, Instruction
 from dflint.rule import Finding, RuleMeta, Severity, clip
 

@@ -52,8 +52,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.rules.context._copies import copies
-from dflint.rules.context._dockerignore import Matcher, clean
 
+from dflint.dockerignore import Matcher, clean
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 

@@ -6,6 +6,11 @@
 - A pattern starting with `!` is an exception: it re-includes what earlier patterns excluded.
 - Patterns are applied in order and the last one that matches decides.
 - A path is excluded when it, or one of its parent directories, is matched.
+
+Docker translates each pattern to a Go regular expression, which is RE2: matching takes time linear
+in the path whatever the pattern (`*a*a*a*a*a*a*b` against a long name backtracks for minutes in
+Python's `re`). dflint compiles the same translation with RE2 (google-re2), imported on first use,
+so only when a `.dockerignore` exists. A pattern RE2 (like Go) refuses, such as `[z-a]`, is skipped.
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
     text: str  # cleaned, without the `!`
     exclusion: bool  # written with `!`: an exception that re-includes
-    regex: re.Pattern[str]
+    regex: Any  # a compiled RE2 pattern (google-re2 ships no type information)
     segments: tuple[str, ...]
 
 
@@ -83,9 +89,8 @@ def compile_patterns(lines: tuple[str, ...]) -> tuple[Pattern, ...]:
         if not text:
             continue
         text = clean(text)
-        try:
-            regex = re.compile(_regex(text))
-        except re.error:
+        regex = _compile(_regex(text))
+        if regex is None:
             continue
         patterns.append(Pattern(text, exclusion, regex, tuple(text.split("/"))))
     return tuple(patterns)
@@ -131,12 +136,24 @@ class Matcher:
         return False
 
 
+@lru_cache(maxsize=1024)
+def _compile(expression: str) -> Any:
+    """The RE2 pattern of a translated expression, or None when RE2 refuses it."""
+    import re2
+
+    try:
+        return re2.compile(expression)
+    except re2.error:
+        return None
+
+
 def _could_match_below(pattern: tuple[str, ...], path: list[str]) -> bool:
     for index, segment in enumerate(pattern):
         if "**" in segment:
             return True
         if index >= len(path):
             return True
-        if not re.match(_regex(segment), path[index]):
+        regex = _compile(_regex(segment))
+        if regex is None or not regex.match(path[index]):
             return False
     return False
