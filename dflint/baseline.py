@@ -81,7 +81,8 @@ def _key(result: FileResult, finding: Finding, base_dir: str, version: int = VER
 
 
 def write(path: str, results: Sequence[FileResult]) -> int:
-    """Record every finding; returns how many."""
+    """Record every finding; returns how many. BaselineError when the file cannot be written (the
+    previous baseline, if any, is then unchanged)."""
     base_dir = os.path.dirname(os.path.abspath(path))
     counts: Counter[tuple[str, str, str]] = Counter()
     examples: dict[tuple[str, str, str], Finding] = {}
@@ -106,13 +107,12 @@ def write(path: str, results: Sequence[FileResult]) -> int:
         "description": "Findings accepted when dflint was adopted; `dflint --baseline FILE` reports only findings not listed here. Regenerate with `dflint --write-baseline FILE`.",
         "findings": entries,
     }
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    temporary = path + ".tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=2)
-        handle.write("\n")
-    os.replace(temporary, path)
+    from dflint.writing import WriteError, write_file
+
+    try:  # a uniquely named new file renamed over the old baseline: no fixed temporary name to plant a link at
+        write_file(path, (json.dumps(document, indent=2) + "\n").encode("utf-8"), make_parents=True)
+    except WriteError as error:
+        raise BaselineError(f"{escape_path(path)}: cannot write the baseline: {error.reason}") from None
     return sum(counts.values())
 
 

@@ -33,6 +33,7 @@ from dflint.wordsplit import WordSplitter, extract_key_values
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _MAX_INCLUDE_DEPTH = 10
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 MAX_REQUIREMENTS_FILES = 500  # requirements/constraints files (includes counted) read for one Dockerfile
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 
@@ -527,6 +528,14 @@ class _Builder:
     ) -> RequirementsFile | None:
         """A `-r`/`-c` line of a file at `directory` (in the image, or in the context); None when
         that file is already in the tree."""
+        if _URL.match(include):  # `-c https://…`: pip downloads it; it is no path, in the context or the image
+            return RequirementsFile(
+                None,
+                None,
+                "not-from-context",
+                f"'{excerpt(include, 200)}' is a URL: pip downloads it, dflint does not",
+                constraint,
+            )
         if state is not None and (in_image or include.startswith("/")):
             # in a file read from the image, or an absolute path: a path in the image, not in the context
             return self._image_file(_image_path(include, directory), constraint, state, depth, seen)

@@ -16,11 +16,28 @@ if TYPE_CHECKING:
     from dflint.rule import Severity  # imported where used: `--version` and `--help` never load the model
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Killed by a signal, the shell's way (128 + the signal's number): never 1, which means "findings".
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # SIGINT (Ctrl-C), SIGPIPE (the reader of stdout went away)
 FORMAT_CHOICES = ("text", "json", "sarif", "github", "gitlab", "checkstyle")
 
 
 class DefaultGroup(click.Group):
     """A group whose default command is `check`, so `dflint Dockerfile` lints."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Ctrl-C exits 130 and a closed pipe on stdout (`dflint . | head -1`) exits 141, quietly;
+        click would print "Aborted!" and exit 1, the code for findings."""
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                if sys.stdout is not None:
+                    sys.stdout.flush()  # a broken pipe shows here, not at interpreter exit
+        except KeyboardInterrupt:
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
@@ -39,6 +56,26 @@ class DefaultGroup(click.Group):
         ]
         with formatter.section("Lint options (dflint [OPTIONS] [PATHS]..., the same as dflint check)"):
             formatter.write_dl(records)
+
+
+def _emit(stream: Any, text: str) -> None:
+    """Write the report; characters the stream's encoding lacks (`PYTHONIOENCODING=ascii`) are
+    escaped rather than losing every result to an encoding error."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,7 +103,7 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
 
 
 @main.command("check")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # an unreadable file is that file's input error
 @click.option(
     "--format", "output_format", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True, help="Output format."
 )
@@ -109,7 +146,11 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     help="Skip what git ignores (.gitignore, .git/info/exclude) when searching directories.",
 )
 @click.option(
-    "--max-file-size", type=int, default=10_000_000, show_default=True, help="Largest Dockerfile read, in bytes (0: no limit)."
+    "--max-file-size",
+    type=click.IntRange(min=0),
+    default=10_000_000,
+    show_default=True,
+    help="Largest Dockerfile read, in bytes (0: no limit).",
 )
 @click.option(
     "--no-color", is_flag=True, help="Never colour the output (also: a non-empty NO_COLOR; a non-empty FORCE_COLOR forces it)."
@@ -224,6 +265,9 @@ def check(
 
     if statistics and output_format not in ("text", "json"):
         raise click.UsageError("--statistics works with --format text or json")
+    if sys.stdout is None and not output_file:  # started with descriptor 1 closed (`>&-`)
+        click.echo("dflint: error: standard output is closed; nothing to report to (use --output-file FILE)", err=True)
+        sys.exit(EXIT_ERROR)
     overrides = Overrides(
         select=_split_codes(select) or None,
         extend_select=_split_codes(extend_select),
@@ -272,7 +316,11 @@ def check(
     if write_baseline_file:
         from dflint import baseline
 
-        count = baseline.write(write_baseline_file, results)
+        try:
+            count = baseline.write(write_baseline_file, results)
+        except baseline.BaselineError as error:
+            click.echo(f"dflint: error: {error}", err=True)
+            sys.exit(EXIT_ERROR)
         if not quiet:
             click.echo(
                 f"dflint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_file}", err=True
@@ -310,7 +358,7 @@ def check(
     if output_file:
         _write_report(output_file, output)
     else:
-        (sys.stderr if report_to_stderr else sys.stdout).write(output)
+        _emit(sys.stderr if report_to_stderr else sys.stdout, output)
     for result in results:
         for warning in result.warnings:
             click.echo(str(warning), err=True)
@@ -337,13 +385,15 @@ def use_color(no_color: bool, tty: bool, environ: Any) -> bool:
 
 
 def _write_report(path: str, output: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
+    """`-o FILE`: a new file renamed over the old report, so a full disk or any failure leaves the
+    previous report whole and nothing else behind (`writing.write_file`)."""
+    from dflint.source import escape_path
+    from dflint.writing import WriteError, write_file
+
     try:
-        os.makedirs(directory, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(output)
-    except OSError as error:
-        click.echo(f"dflint: error: cannot write {path}: {error.strerror or error}", err=True)
+        write_file(path, output.encode("utf-8", "backslashreplace"), make_parents=True)
+    except WriteError as error:
+        click.echo(f"dflint: error: cannot write {escape_path(path)}: {error.reason}", err=True)
         sys.exit(EXIT_ERROR)
 
 

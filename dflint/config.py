@@ -433,6 +433,10 @@ def _check_patterns(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
             except PatternError as error:
                 problems.append((locate([key, index]), f"{_where([key])}: {error}"))
     for pattern in data.get("per-file-ignores", {}):
+        if not isinstance(pattern, str):  # YAML reads `null:`, `1:` or `true:` as a key that is not a string
+            where = locate(["per-file-ignores", pattern], key=True)
+            problems.append((where, f"'per-file-ignores': a pattern must be a string, not {_kind(pattern)}"))
+            continue
         try:
             check([pattern])
         except PatternError as error:

@@ -34,7 +34,10 @@ class BuildContext:
         normal = posixpath.normpath(relative) if relative else "."
         if normal == ".." or normal.startswith("../"):
             raise ContextError("outside-context", f"'{relative}' is outside the build context; not read")
-        absolute = os.path.realpath(os.path.join(self.root, normal))
+        try:
+            absolute = os.path.realpath(os.path.join(self.root, normal))
+        except OSError:  # a link swapped for a file while it was being resolved
+            raise ContextError("unreadable", f"'{relative}' changed while it was being read; not read") from None
         if absolute != self.root and not absolute.startswith(self.root + os.sep):
             raise ContextError("outside-context", f"'{relative}' resolves outside the build context (a symlink); not read")
         return absolute

@@ -9,8 +9,10 @@ one inserts strictly inside the other's range; edits that only touch are applied
 The fixed text must parse to the same structure as the original (instruction count, stages, their
 names, the stages they are built FROM, the kind of each instruction, and no parse error): a fix that
 would change it is refused (not applied, reported as an input error naming it) and the pass is redone
-without it. Writing goes through a temporary file in the same directory that is read back and
-re-parsed before `os.replace` puts it in place, so a failure never leaves a partial file. The file
+without it. Writing goes through a new file in the same directory (`writing.replace_at`) that is read back and
+re-parsed before it is renamed over the original, just after a last check that the original is still
+what was read, so a failure never leaves a partial file and an edit made meanwhile is never lost.
+A file with more than one hard link is refused (see `write_atomically`). The file
 keeps its line endings (edits bring `\\n`; a CRLF file gets `\\r\\n`), UTF-8 byte-order mark,
 trailing newline (or its absence) and mode.
 """
@@ -18,12 +20,12 @@ trailing newline (or its absence) and mode.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import os
 import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dflint.engine import FileResult, Settings, lint_source
 from dflint.model import Dockerfile, Span
@@ -33,6 +35,9 @@ from dflint.positions import LineIndex
 from dflint.registry import Rule
 from dflint.rule import Applicability, Edit, Finding, Fix
 from dflint.source import InputError, decode, read_dockerfile_bytes
+
+if TYPE_CHECKING:
+    from dflint.reading import FileData
 
 MAX_PASSES = 10
 
@@ -314,9 +319,10 @@ def fix_file(
     something changed."""
     shown = display_path or path
     try:
-        data = read_dockerfile_bytes(path, max_bytes=settings.max_bytes, boundary=boundary).data
+        source = read_dockerfile_bytes(path, max_bytes=settings.max_bytes, boundary=boundary)
     except InputError as error:
         return FixOutcome(shown, "", "", (), FileResult(shown, (), (InputError(shown, error.line, error.message),)))
+    data = source.data
     context_dir = settings.context_dir
     if context_dir is None:
         from dflint.context_discovery import choose
@@ -328,7 +334,9 @@ def fix_file(
     assert outcome.result.dockerfile is not None
     options = ParseOptions(build_args=settings.build_args, target=settings.target, context_dir=context_dir)
     try:
-        write_atomically(path, data, outcome.fixed_bytes(), structure(outcome.result.dockerfile), options, display_path=shown)
+        write_atomically(
+            path, data, outcome.fixed_bytes(), structure(outcome.result.dockerfile), options, display_path=shown, source=source
+        )
     except InputError as error:
         return _failed(outcome, error.message)
     return outcome
@@ -342,63 +350,85 @@ def write_atomically(
     options: ParseOptions | None = None,
     *,
     display_path: str | None = None,
+    source: FileData | None = None,
 ) -> None:
-    """Replace `path` (through symlinks) with `data`, or raise InputError and leave it untouched.
+    """Replace the file `path` was read from (`source`, or read now) with `data`, or raise
+    InputError and leave it untouched.
 
-    Refuses a read-only or vanished file and a file whose bytes are no longer `original` (changed
-    by someone else meanwhile). Writes a temporary file in the same directory with the original's
-    mode, reads it back, checks it decodes and parses to `expected`, then `os.replace`s it."""
+    Refuses a read-only or vanished file, a file with more than one hard link (see below), and a file
+    that is no longer what was read: its bytes must be `original`, and at the last moment, just
+    before the rename, the name must still be the same inode with the same size and modification time
+    and the same bytes. The new file (`writing.replace_at`: unique name, no link followed, the
+    original's mode and owner) is read back, decoded and parsed to `expected` before it replaces the
+    original. The directory is opened from the read's boundary without following a symlink, so the
+    write lands where the read came from.
+
+    Hard links are refused, not broken: replacing a file by rename gives the name a new inode and
+    leaves every other name with the old text, and writing in place instead could leave a torn file
+    on a crash or a full disk. A refusal says so; the file is left as it was."""
+    from dflint.reading import ReadError, identity, open_directory, read_at, read_file
+    from dflint.writing import WriteError, replace_at
+
     shown = display_path or path
-    real = os.path.realpath(path)
-    try:
-        info = os.stat(real)
-    except FileNotFoundError:
-        raise InputError(shown, 1, "file vanished before the fix could be written; nothing written") from None
-    except OSError as error:
-        raise InputError(shown, 1, f"cannot write the fix: {error.strerror or error}") from None
+    if source is None:
+        try:
+            source = read_file(path, limit=0)
+        except ReadError as error:
+            if error.status == "missing":
+                raise InputError(shown, 1, "file vanished before the fix could be written; nothing written") from None
+            raise InputError(shown, 1, f"cannot write the fix: {error.reason}") from None
+    if source.data != original:
+        raise InputError(shown, 1, "file changed while it was being fixed; fix not written")
+    info = source.info
+    if info.st_nlink > 1:
+        raise InputError(
+            shown,
+            1,
+            f"file has {info.st_nlink} hard links; --fix replaces the file, which would leave the other names with the old "
+            "text, so the fix was not written (break the link or fix one copy)",
+        )
     mode = stat.S_IMODE(info.st_mode)
+    real = source.real_path
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(real, os.W_OK):
         raise InputError(shown, 1, "file is read-only; fix not written")
-    try:
-        with open(real, "rb") as handle:
-            if handle.read() != original:
+    name = os.path.basename(real)
+
+    def unchanged() -> None:  # the last moment: same inode, size, mtime and bytes as what was read
+        try:
+            now = os.stat(name, dir_fd=directory, follow_symlinks=False)
+            if (
+                identity(now) != source.identity
+                or read_at(directory, name, real, source.boundary, max(len(original), 1), "file").data != original
+            ):
                 raise InputError(shown, 1, "file changed while it was being fixed; fix not written")
-    except FileNotFoundError:
-        raise InputError(shown, 1, "file vanished before the fix could be written; nothing written") from None
-    import tempfile
+        except FileNotFoundError:
+            raise InputError(shown, 1, "file vanished before the fix could be written; nothing written") from None
+        except ReadError as error:
+            if error.status == "missing":
+                raise InputError(shown, 1, "file vanished before the fix could be written; nothing written") from None
+            raise InputError(shown, 1, "file changed while it was being fixed; fix not written") from None
 
-    directory = os.path.dirname(real)
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".dflint", dir=directory)
+        directory = open_directory(source.boundary, os.path.dirname(real))
     except OSError as error:
-        raise InputError(shown, 1, f"cannot write the fix next to the file: {error.strerror or error}") from None
+        raise InputError(shown, 1, f"cannot write the fix: {error.strerror or error}") from None
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            os.fchmod(handle.fileno(), mode)
-            if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-                with contextlib.suppress(OSError):
-                    os.fchown(handle.fileno(), info.st_uid, info.st_gid)
-        _verify(temporary, data, expected, options, shown)
-        if not os.path.exists(real):
-            raise InputError(shown, 1, "file vanished before the fix could be written; nothing written")
-        os.replace(temporary, real)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise InputError(shown, 1, f"cannot write the fix: {error.strerror or error}") from None
-        raise
-    _sync_directory(directory)
+        replace_at(
+            directory,
+            name,
+            data,
+            mode,
+            owner=(info.st_uid, info.st_gid),
+            check_written=lambda written: _verify(written, expected, options, shown),
+            check_before_replace=unchanged,
+        )
+    except WriteError as error:
+        raise InputError(shown, 1, f"cannot write the fix: {error.reason}; original kept") from None
+    finally:
+        os.close(directory)
 
 
-def _verify(temporary: str, data: bytes, expected: Structure, options: ParseOptions | None, shown: str) -> None:
-    with open(temporary, "rb") as handle:
-        written = handle.read()
-    if written != data:
-        raise InputError(shown, 1, "the fixed file did not read back as written; original kept")
+def _verify(written: bytes, expected: Structure, options: ParseOptions | None, shown: str) -> None:
     try:
         text = decode(shown, written, max_bytes=0)
     except InputError as error:
@@ -406,15 +436,6 @@ def _verify(temporary: str, data: bytes, expected: Structure, options: ParseOpti
     dockerfile = parse(text, shown, options)
     if dockerfile.errors or structure(dockerfile) != expected:
         raise InputError(shown, 1, "the fixed file does not parse to the same instructions and stages; original kept")
-
-
-def _sync_directory(directory: str) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 def unified_diff(outcome: FixOutcome) -> str:

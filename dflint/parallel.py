@@ -79,11 +79,16 @@ def _in_workers(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
         executor = ProcessPoolExecutor(workers, multiprocessing.get_context(method), initializer=_start_worker, initargs=initargs)
     except (OSError, ImportError, NotImplementedError, ValueError) as error:
         raise _PoolUnavailable from error
+    interrupted = False
     try:
-        with executor:
-            return list(executor.map(_lint_in_worker, paths, chunksize=chunksize))
+        return list(executor.map(_lint_in_worker, paths, chunksize=chunksize))
+    except KeyboardInterrupt:  # Ctrl-C: drop the queued files rather than lint them all first
+        interrupted = True
+        raise
     except (BrokenProcessPool, OSError) as error:
         raise _PoolUnavailable from error
+    finally:
+        executor.shutdown(wait=not interrupted, cancel_futures=interrupted)
 
 
 # -- in the worker --------------------------------------------------------------------------------
@@ -93,6 +98,9 @@ _WORKER: tuple[Settings, list[Rule]] | None = None
 
 def _start_worker(settings: tuple[dict[str, Any], frozenset[str]], codes: tuple[str, ...]) -> None:
     global _WORKER
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback from each worker
     by_code = {rule.meta.code: rule for rule in all_rules()}
     _WORKER = (_restore(settings), [by_code[code] for code in codes])
 

@@ -52,8 +52,16 @@ class FileData:
     data: bytes
     real_path: str  # absolute, symlinks resolved
     boundary: str  # absolute, symlinks resolved
-    identity: tuple[int, int, int, int]  # (device, inode, size, mtime in ns) of the opened file
-    links: int  # hard links to the opened file
+    info: os.stat_result  # of the opened descriptor
+
+    @property
+    def identity(self) -> tuple[int, int, int, int]:
+        """(device, inode, size, mtime in ns): what a write compares with the disk at the last moment."""
+        return identity(self.info)
+
+
+def identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def default_boundary(path: str) -> str:
@@ -75,31 +83,42 @@ def inside(path: str, directory: str) -> bool:
 def read_file(path: str, *, limit: int, boundary: str | None = None, what: str = "file") -> FileData:
     """Read a regular file inside `boundary` (default: `default_boundary(path)`), at most `limit`
     bytes (0: no limit), or raise ReadError."""
-    root = os.path.realpath(boundary if boundary is not None else default_boundary(path))
-    real = os.path.realpath(path)
+    try:
+        root = os.path.realpath(boundary if boundary is not None else default_boundary(path))
+        real = os.path.realpath(path)
+    except OSError as error:  # a link swapped for a file while it was being resolved (EINVAL), a loop …
+        raise _read_error(error, what) from None
     if not inside(real, root):
         raise ReadError("outside", f"{what} resolves outside {_shown(root)} through a symlink; not read")
     if real == root:
         raise ReadError("directory", f"{what} is a directory")
-    parts = os.path.relpath(real, root).split(os.sep)
     try:
-        directory = os.open(root, _DIRECTORY_FLAGS)
+        directory = open_directory(root, os.path.dirname(real))
     except OSError as error:
         raise _read_error(error, what) from None
     try:
-        for part in parts[:-1]:
-            try:
-                child = os.open(part, _DIRECTORY_FLAGS | _NOFOLLOW, dir_fd=directory)
-            except OSError as error:
-                raise _read_error(error, what) from None
-            os.close(directory)
-            directory = child
-        return _read_at(directory, parts[-1], real, root, limit, what)
+        return read_at(directory, os.path.basename(real), real, root, limit, what)
     finally:
         os.close(directory)
 
 
-def _read_at(directory: int, name: str, real: str, root: str, limit: int, what: str) -> FileData:
+def open_directory(root: str, directory: str) -> int:
+    """A descriptor of `directory` (a real path inside the real path `root`), opened from `root` one
+    component at a time without following a symlink: OSError (ELOOP, ENOTDIR …) if one was swapped in."""
+    descriptor = os.open(root, _DIRECTORY_FLAGS)
+    relative = os.path.relpath(directory, root)
+    for part in [] if relative == "." else relative.split(os.sep):
+        try:
+            child = os.open(part, _DIRECTORY_FLAGS | _NOFOLLOW, dir_fd=descriptor)
+        except OSError:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)
+        descriptor = child
+    return descriptor
+
+
+def read_at(directory: int, name: str, real: str, root: str, limit: int, what: str) -> FileData:
     try:
         before = os.stat(name, dir_fd=directory, follow_symlinks=False)
     except OSError as error:
@@ -119,7 +138,7 @@ def _read_at(directory: int, name: str, real: str, root: str, limit: int, what: 
         raise _read_error(error, what) from None
     finally:
         os.close(descriptor)
-    return FileData(data, real, root, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns), info.st_nlink)
+    return FileData(data, real, root, info)
 
 
 def read_stdin(limit: int, stream: IO[bytes] | None = None) -> bytes:
@@ -196,6 +215,8 @@ def _read_error(error: OSError, what: str) -> ReadError:
         return ReadError("outside", f"{what} changed into a symlink while it was being read; not read")
     if error.errno == errno.ENOTDIR:
         return ReadError("missing", f"{what} does not exist (a parent is not a directory)")
+    if error.errno == errno.EINVAL:
+        return ReadError("unreadable", f"{what} changed while it was being read; not read")
     if error.errno == errno.EISDIR:
         return ReadError("directory", f"{what} is a directory")
     return ReadError("unreadable", f"{what} cannot be read: {error.strerror or error}")

@@ -216,7 +216,7 @@ def test_diff_marks_a_missing_final_newline() -> None:
 
 
 def _leftovers(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".dflint"))
+    return sorted(p.name for p in directory.iterdir() if "dflint" in p.name)
 
 
 @pytest.mark.parametrize(
@@ -270,14 +270,18 @@ def test_unwritable_directory_is_an_input_error(tmp_path: Path, monkeypatch: pyt
     path = tmp_path / "Dockerfile"
     path.write_text(DIRTY)
 
-    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    def refuse(file: str, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
     outcome = fix_file(str(path), DF301, pip_rules())
     assert path.read_text() == DIRTY and _leftovers(tmp_path) == []
-    assert (
-        outcome.result.errors and "cannot write the fix next to the file: Permission denied" in outcome.result.errors[-1].message
+    assert outcome.result.errors[-1].message == (
+        "cannot write the fix: cannot write a temporary file next to it: Permission denied; original kept"
     )
 
 
@@ -313,13 +317,13 @@ def test_a_failing_replace_leaves_the_original_and_no_temporary_file(tmp_path: P
     path = tmp_path / "Dockerfile"
     path.write_text(DIRTY)
 
-    def broken(source: str, destination: str) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", broken)
+    monkeypatch.setattr(os, "rename", broken)
     outcome = fix_file(str(path), DF301, pip_rules())
     assert path.read_text() == DIRTY and _leftovers(tmp_path) == []
-    assert outcome.result.errors[-1].message == "cannot write the fix: No space left on device"
+    assert outcome.result.errors[-1].message == "cannot write the fix: no space left on the device; original kept"
     assert not outcome.changed
 
 
