@@ -168,15 +168,13 @@ def read_env_file(path: str, environ: Mapping[str, str]) -> dict[str, str]:
     """A Compose `.env` file: `NAME=value` lines (`export ` allowed, `#` comments), values
     unquoted (interpolated, ` #…` comment cut), in single quotes (literal) or double quotes
     (interpolated, `\\n` `\\"` escapes). A variable may use the ones above it and `environ`."""
-    import stat
+    from dflint.reading import ReadError, read_file
 
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return {}
-        with open(path, "rb") as handle:
-            text = handle.read(MAX_ENV_FILE).decode("utf-8", errors="replace")
-    except OSError:
+    try:  # a regular file in the compose project only (a `.env` linked to a secret is not read)
+        data = read_file(path, limit=MAX_ENV_FILE, boundary=os.path.dirname(os.path.abspath(path)), what="the .env file").data
+    except ReadError:
         return {}
+    text = data.decode("utf-8", errors="replace")
     values: dict[str, str] = {}
     for raw in text.splitlines():
         line = raw.strip()
