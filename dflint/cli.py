@@ -655,3 +655,14 @@ def _explain_hadolint(code: str) -> int:
         return EXIT_CLEAN
     click.echo(f"dflint: error: unknown rule '{code}': not a hadolint rule dflint knows (see docs/peers.md)", err=True)
     return EXIT_ERROR
+
+
+@main.command("server")
+def server_command() -> None:
+    """Run the language server on stdin and stdout (for editors; needs the `server` extra)."""
+    from dflint import server
+
+    if not server.available():
+        click.echo(f"dflint: error: {server.MISSING}", err=True)
+        sys.exit(EXIT_ERROR)
+    server.main()

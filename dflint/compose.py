@@ -63,6 +63,7 @@ class Service:
     inline: Inline | None = None
     target: str | None = None
     build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    line: int = 1  # the compose file's line of the service's `build` key
 
 
 class InterpolationError(ValueError):
@@ -205,8 +206,9 @@ def project_environment(project: str, environ: Mapping[str, str]) -> dict[str, s
     return {**read_env_file(os.path.join(project, ".env"), environ), **environ}
 
 
-def services(path: str, environ: Mapping[str, str] | None = None) -> Iterator[Service | InputError]:
-    """Each service with a local build, or an InputError for a problem in the compose file."""
+def services(path: str, environ: Mapping[str, str] | None = None, *, text: str | None = None) -> Iterator[Service | InputError]:
+    """Each service with a local build, or an InputError for a problem in the compose file.
+    `text` is the compose file's content when it is already in memory (an editor's buffer)."""
     import yaml
 
     project = os.path.dirname(os.path.abspath(path))
@@ -214,14 +216,15 @@ def services(path: str, environ: Mapping[str, str] | None = None) -> Iterator[Se
     from dflint.reading import ReadError, read_file
 
     environ = project_environment(project, os.environ if environ is None else environ)
-    try:
-        text = read_file(path, limit=MAX_CONFIG_BYTES, what="the compose file").data.decode("utf-8-sig")
-    except ReadError as error:
-        yield InputError(path, 1, "no such file or directory" if error.status == "missing" else error.reason)
-        return
-    except UnicodeDecodeError as error:
-        yield InputError(path, text_line(error), "the compose file is not UTF-8 text")
-        return
+    if text is None:
+        try:
+            text = read_file(path, limit=MAX_CONFIG_BYTES, what="the compose file").data.decode("utf-8-sig")
+        except ReadError as error:
+            yield InputError(path, 1, "no such file or directory" if error.status == "missing" else error.reason)
+            return
+        except UnicodeDecodeError as error:
+            yield InputError(path, text_line(error), "the compose file is not UTF-8 text")
+            return
     try:
         data, root = safe_yaml.parse(text)
     except yaml.YAMLError as error:
@@ -309,6 +312,7 @@ def _service(
             _inline(root, text, *where, "dockerfile_inline"),
             target,
             MappingProxyType(args),
+            _line(root, *where),
         )
     raw_dockerfile = str(spec.get("dockerfile", "Dockerfile"))
     dockerfile_value = interpolate(raw_dockerfile, environ)
@@ -333,7 +337,7 @@ def _service(
             line,
             f"service '{name}': Dockerfile '{shown}' not found (`dockerfile` is relative to the build context '{context_value}')",
         )
-    return Service(name, path, context, dockerfile, None, None, target, MappingProxyType(args))
+    return Service(name, path, context, dockerfile, None, None, target, MappingProxyType(args), _line(root, *where))
 
 
 def _args(args: Any, environ: Mapping[str, str]) -> dict[str, str]:

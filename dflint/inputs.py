@@ -151,12 +151,21 @@ def compose_files_for(paths: Sequence[str], skip: Any) -> list[str]:
     return list(unique.values())
 
 
-def _compose(path: str, resolver: Resolver) -> Iterator[Input]:
+def plan_document(path: str, resolver: Resolver, text: str) -> list[Input]:
+    """Inputs for a file whose current text is in memory (an editor's buffer): a Dockerfile as the
+    command line lints `-` with `--stdin-filename path`, a compose file as one input per service,
+    read from `text`. Raises ConfigError / SelectionError for a bad configuration."""
+    if is_compose_file(path):
+        return list(_compose(path, resolver, text))
+    return list(plan(("-",), resolver, stdin_filename=path))
+
+
+def _compose(path: str, resolver: Resolver, text: str | None = None) -> Iterator[Input]:
     from dflint.compose import services
 
     project = os.path.dirname(os.path.abspath(path))
     shown_project = os.path.dirname(path)
-    for item in services(path):
+    for item in services(path, text=text):
         if isinstance(item, InputError):
             yield Input(path, escape_path(path), error=item)
             continue

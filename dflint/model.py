@@ -408,6 +408,15 @@ class Dockerfile:
             return None
         return self.stages[instruction.stage_index]
 
+    def stage_at(self, line: int) -> Stage | None:
+        """The stage a 1-based line belongs to: the last one whose FROM starts at or before it."""
+        found = None
+        for stage in self.stages:
+            if stage.from_instruction.span.line > line:
+                break
+            found = stage
+        return found
+
     def ancestry(self, stage: Stage) -> tuple[Stage, ...]:
         """The stage and the stages it is built FROM, nearest first."""
         chain = [stage]

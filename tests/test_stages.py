@@ -52,3 +52,12 @@ def test_stage_environment_inherits_env_not_args() -> None:
     run = df.stages[1].instructions[0]
     assert run.env.get("E") == "2" and "V" not in run.env
     assert run.workdir == "/app"
+
+
+def test_stage_at_is_the_stage_whose_from_precedes_the_line() -> None:
+    from dflint.parse import parse
+
+    dockerfile = parse("ARG V=1\nFROM a AS build\nRUN x\n\nFROM b\nRUN y\n", "Dockerfile")
+    assert dockerfile.stage_at(1) is None
+    assert [dockerfile.stage_at(line).index for line in (2, 3, 4)] == [0, 0, 0]  # type: ignore[union-attr]
+    assert [dockerfile.stage_at(line).index for line in (5, 6)] == [1, 1]  # type: ignore[union-attr]
