@@ -5,8 +5,8 @@ upward from each linted file; `--config FILE` uses one file for every input. The
 against `dflint/schemas/config.schema.json`, then rule codes, names and options are checked against
 the installed rules. Any problem is a `ConfigError`: `path:line: message` with the offending line.
 
-Nothing here imports yaml until a configuration file is actually found, nor jsonschema unless the file
-fails the quick check of `dflint.schemacheck` (then jsonschema finds and words the problems).
+Nothing here imports yaml until a configuration file that `dflint.plainyaml` declines is found, nor
+jsonschema unless the file fails the quick check of `dflint.schemacheck` (then jsonschema finds and words the problems).
 """
 
 from __future__ import annotations
@@ -190,6 +190,11 @@ def load_config(path: str, shown: str | None = None) -> Config:
 
 
 def _load_yaml(shown: str, text: str) -> tuple[Any, _YamlLocator]:
+    from dflint import plainyaml
+
+    plain = plainyaml.load(text)
+    if plain is not None:  # what PyYAML would read, without importing it; it locates lines only for errors
+        return plain, _YamlLocator(None, text)
     import yaml
 
     try:
@@ -211,8 +216,15 @@ def _load_yaml(shown: str, text: str) -> tuple[Any, _YamlLocator]:
 class _YamlLocator:
     """Line numbers of keys and values, from the YAML node tree (SafeLoader marks)."""
 
-    def __init__(self, node: Any) -> None:
-        self.node = node
+    def __init__(self, node: Any, text: str | None = None) -> None:
+        self._node = node
+        self._text = text  # composed on first use (a file read without PyYAML)
+
+    @property
+    def node(self) -> Any:
+        if self._text is not None:
+            self._node, self._text = safe_yaml.parse(self._text)[1], None
+        return self._node
 
     def __call__(self, path: Sequence[Any], key: bool = False) -> int:
         import yaml

@@ -71,11 +71,19 @@ def test_one_file_lint_imports_no_formatter_library(tmp_path: Path) -> None:
     assert any(name.startswith("dflint.rules.") for name in names)  # it did lint
 
 
-def test_a_valid_configuration_is_checked_without_jsonschema(tmp_path: Path) -> None:
+def test_a_plain_valid_configuration_is_read_without_pyyaml_and_jsonschema(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nRUN echo hi\n")
     (tmp_path / ".dflint.yaml").write_text("ignore: [DF101]\nfail-on: error\nseverity: {pip-cache: info}\n")
     names = imported_modules("Dockerfile", cwd=tmp_path)
-    assert "dflint.config" in names and "jsonschema" not in names
+    assert "dflint.config" in names
+    assert not offenders(names, ("yaml", "jsonschema"))
+
+
+def test_a_configuration_with_anchors_is_read_by_pyyaml(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nRUN echo hi\n")
+    (tmp_path / ".dflint.yaml").write_text("ignore: &skipped [DF101]\nextend-select: []\n")
+    names = imported_modules("Dockerfile", cwd=tmp_path)
+    assert "yaml" in names and "jsonschema" not in names
 
 
 def test_an_invalid_configuration_is_worded_by_jsonschema(tmp_path: Path) -> None:
