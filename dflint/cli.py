@@ -31,7 +31,7 @@ class DefaultGroup(click.Group):
             try:
                 return super().invoke(ctx)
             finally:
-                if sys.stdout is not None:
+                if sys.stdout is not None and not sys.stdout.closed:  # `dflint server` closes it on exit
                     sys.stdout.flush()  # a broken pipe shows here, not at interpreter exit
         except KeyboardInterrupt:
             sys.exit(EXIT_INTERRUPTED)
