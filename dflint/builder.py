@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 import re
@@ -10,12 +11,14 @@ from types import MappingProxyType
 
 from dflint import packages as package_extraction
 from dflint.context import BuildContext, ContextError, Copy, map_image_path
+from dflint.indexes import config_indexes, op_indexes
 from dflint.model import (
     BASE_WORKDIR,
     CopySpec,
     Dockerfile,
     Flag,
     Instruction,
+    PackageIndex,
     PackageOp,
     ParseError,
     RequirementsFile,
@@ -49,6 +52,8 @@ class _StageState:
         self.shell = shell
         self.copies: list[Copy] = []
         self.instructions: list[Instruction] = []
+        self.platform: str | None = None  # target platform (`linux/amd64`), None when unknown
+        self.pip_config: list[PackageIndex] = []  # indexes set by `pip config set` in earlier RUNs
         self.snapshot: Mapping[str, str | None] | None = None
 
     def env(self) -> Mapping[str, str | None]:
@@ -134,6 +139,7 @@ class _Builder:
                 from_instruction=from_instruction,
                 instructions=tuple(stage_state.instructions),
                 base_candidates=info["candidates"],  # type: ignore[arg-type]
+                target_platform=info["target_platform"],  # type: ignore[arg-type]
             )
             for position, (from_instruction, stage_state, info) in enumerate(stages)
         )
@@ -198,11 +204,13 @@ class _Builder:
             ops = []
             self._run_mounts = _bind_mounts(flags, env, workdir, raw.first_line + 1)
             for command in commands:
-                ops.extend(
-                    package_extraction.extract(
-                        command, lambda image_path, constraint: self._requirements_file(image_path, constraint, state)
-                    )
-                )
+                for op in package_extraction.extract(
+                    command, lambda image_path, constraint: self._requirements_file(image_path, constraint, state)
+                ):
+                    indexes = op_indexes(op, env, state.pip_config)
+                    ops.append(dataclasses.replace(op, indexes=indexes, platform=state.platform))
+                if not onbuild:
+                    state.pip_config.extend(config_indexes(command))
             self._run_mounts = []
             package_ops = tuple(ops)
         elif keyword == "ONBUILD" and not onbuild:
@@ -376,12 +384,20 @@ class _Builder:
             base_stage = stage_keys[resolved.lower()]
         platform_flag = next((flag for flag in flags if flag.name == "platform"), None)
         state = _StageState(position, {}, {}, BASE_WORKDIR, ("/bin/sh", "-c"))
+        defaults = platform_args(self.options.build_args)
+        state.platform = defaults["TARGETPLATFORM"]
         if base_stage is not None:
             parent = stages[base_stage][1]
             state.envs = dict(parent.envs)
             state.workdir = parent.workdir
             state.shell = parent.shell
             state.copies = list(parent.copies)
+            state.platform = parent.platform
+            state.pip_config = list(parent.pip_config)
+        if platform_flag is not None and platform_flag.value:
+            state.platform = expand(
+                platform_flag.value, {**self.global_defaults, **defaults}, undeclared=None, budget=self.budget
+            )
         instruction = self._instruction(raw, None, position)
         if name:
             stage_keys.setdefault(name.lower(), position)
@@ -396,6 +412,7 @@ class _Builder:
             "resolved": resolved,
             "base_stage": base_stage,
             "platform": platform_flag.value if platform_flag else None,
+            "target_platform": state.platform,
         }
         return instruction, state, info
 

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from dflint.model import ContextChoice, Dockerfile, ParseError, Suppression
+from dflint.onbuild import trigger_findings, trigger_view
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
 from dflint.registry import Rule, all_rules, expand_selector, find
@@ -101,6 +102,10 @@ def lint_source(
     early = [rule for rule in rules if not rule.meta.after_suppressions]
     late = [rule for rule in rules if rule.meta.after_suppressions]
     findings = _run(dockerfile, path, settings, early)
+    view = trigger_view(dockerfile)
+    if view is not None:  # ONBUILD: every rule also reads the instruction each trigger wraps
+        readers = [rule for rule in early if rule.meta.reads_onbuild]
+        findings += trigger_findings(dockerfile, findings, _run(view, path, settings, readers))
     kept = apply_pragmas(suppressions, findings)
     if late:
         judged = findings + _run(dockerfile, path, settings, _judges(suppressions, early))

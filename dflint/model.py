@@ -91,6 +91,7 @@ class ShellCommand:
     # variables the script exported before this command runs (`export PIP_NO_CACHE_DIR=1 && …`),
     # name → value (None when unknown); ARG/ENV are in `Instruction.env`, prefixes in `assignments`
     exports: Mapping[str, str | None] = field(default_factory=lambda: EMPTY_ENV, compare=False)
+    redirects: tuple[Word, ...] = ()  # files its output redirections write (`> /tmp/r.txt`, `>> log`)
 
     @property
     def name(self) -> str | None:
@@ -139,6 +140,17 @@ class RequirementsFile:
 
 
 @dataclass(frozen=True, slots=True)
+class PackageIndex:
+    """One package index an install reads (see `dflint.indexes`): `url` None when its value is
+    unknown; `kind` is `index` (replaces PyPI), `extra` or `find-links`; `origin` is `option`,
+    `environment`, `config` or `file`."""
+
+    url: str | None
+    kind: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
 class PackageOp:
     """A package-manager operation: install, remove, update, upgrade, clean …"""
 
@@ -151,6 +163,8 @@ class PackageOp:
     verb_word: Word | None
     files: tuple[RequirementsFile, ...] = ()
     virtual: str | None = None  # `apk add --virtual NAME`: the group its packages can be removed by
+    indexes: tuple[PackageIndex, ...] = ()  # pip/uv: every index it reads, however it is set (`dflint.indexes`)
+    platform: str | None = None  # the stage's target platform (`linux/amd64`); None when unknown
 
     def has_flag(self, *names: str) -> bool:
         return any(name in self.flags for name in names)
@@ -246,12 +260,15 @@ class Stage:
     base: str  # the image reference as written
     base_resolved: str | None  # variables substituted; None when it depends on an unknown value
     base_stage: int | None  # index of an earlier stage this one is built FROM
-    platform: str | None
+    platform: str | None  # the `--platform` flag as written
     from_instruction: Instruction
     instructions: tuple[Instruction, ...]
     # stages an unresolvable base may name (`FROM install-from-${FLAVOUR}` with FLAVOUR unset):
     # each earlier stage whose name fits the pattern; empty when the base is known
     base_candidates: tuple[int, ...] = ()
+    # the platform the stage is built for: `--platform` resolved, else TARGETPLATFORM (default
+    # linux/amd64, see `dflint.platform`); None when it depends on an unknown value
+    target_platform: str | None = None
 
     @property
     def key(self) -> str:

@@ -37,6 +37,10 @@ class RuleMeta:
     fixable: bool = False
     default_enabled: bool = True  # False: opt-in, runs only when selected by its exact code or name
     after_suppressions: bool = False  # runs after pragmas are applied, on `Dockerfile.suppressions` with `used` filled in
+    # False: the rule's question does not carry into an ONBUILD trigger (which runs in another
+    # Dockerfile's build, where stage names mean that file's stages), so the engine does not show it
+    # the instructions triggers wrap (`dflint.onbuild`)
+    reads_onbuild: bool = True
 
     @property
     def url(self) -> str:

@@ -194,6 +194,11 @@ class ScriptReader:
             if kind == "command":
                 self._command(node, conditional, in_pipeline)
                 continue
+            if kind == "redirected_statement":
+                body = node.child_by_field_name("body")
+                if body is not None and body.type == "command":
+                    self._command(body, conditional, in_pipeline, self._output_redirects(node))
+                    continue
             if kind in ("variable_assignment", "variable_assignments"):
                 self._assignment(node, conditional)
                 continue
@@ -247,7 +252,19 @@ class ScriptReader:
         if name in self.exports:
             self.exports[name] = self.env[name]
 
-    def _command(self, node: Node, conditional: bool, in_pipeline: bool) -> None:
+    def _output_redirects(self, node: Node) -> tuple[Word, ...]:
+        """The files a statement's output redirections write (`> f`, `>> f`, `&> f`, `2> f`)."""
+        targets: list[Word] = []
+        for child in node.named_children:
+            if child.type != "file_redirect":
+                continue
+            operators = [grand.type for grand in child.children if not grand.is_named]
+            destination = child.child_by_field_name("destination")
+            if destination is not None and any(op in (">", ">>", "&>", "&>>", ">|") for op in operators):
+                targets.append(self._word(destination))
+        return tuple(targets)
+
+    def _command(self, node: Node, conditional: bool, in_pipeline: bool, redirects: tuple[Word, ...] = ()) -> None:
         assignments: list[tuple[str, Word]] = []
         argv: list[Word] = []
         for child in node.named_children:
@@ -265,7 +282,7 @@ class ScriptReader:
             else:
                 argv.extend(self._fields(child))
         operator, self._operator = self._operator, None
-        self._emit(node, argv, assignments, operator, conditional, in_pipeline)
+        self._emit(node, argv, assignments, operator, conditional, in_pipeline, redirects)
 
     def _emit(
         self,
@@ -275,6 +292,7 @@ class ScriptReader:
         operator: str | None,
         conditional: bool,
         in_pipeline: bool,
+        redirects: tuple[Word, ...] = (),
     ) -> None:
         wrappers = self.wrappers
         argv, wrappers, inner_env = _strip_prefixes(argv, wrappers)
@@ -298,6 +316,7 @@ class ScriptReader:
             in_pipeline,
             conditional,
             MappingProxyType(dict(self.exports)) if self.exports else EMPTY_ENV,
+            redirects,
         )
         if program in _SHELLS and self.depth < _MAX_DEPTH:
             script = _shell_c_script(argv)

@@ -68,9 +68,10 @@ from typing import Any
 
 from dflint.rules.contents._build_deps import Install, removed_in_same_run, shipped_installs, where
 from dflint.rules.contents._workload import serves_notebooks
-from dflint.rules.stages._images import gpu_stage, index_urls
+from dflint.rules.stages._images import gpu_stage
 
 from dflint.data import load
+from dflint.indexes import torch_variant
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity, clip
 
@@ -83,15 +84,6 @@ META = RuleMeta(
 )
 
 _TORCH_FAMILY = ("torch", "torchvision", "torchaudio", "transformers[torch]")
-_INDEX_ENV = (
-    "PIP_INDEX_URL",
-    "PIP_EXTRA_INDEX_URL",
-    "PIP_FIND_LINKS",
-    "UV_INDEX_URL",
-    "UV_EXTRA_INDEX_URL",
-    "UV_INDEX",
-    "UV_DEFAULT_INDEX",
-)
 _HEADLESS_FIX = {"opencv-python": "opencv-python-headless", "opencv-contrib-python": "opencv-contrib-python-headless"}
 
 
@@ -159,7 +151,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         gpu = gpu_of(stage)
         if first.via is not None and first.via.stage_index is not None and gpu is not True:
             gpu = gpu_of(dockerfile.stages[first.via.stage_index])  # the image it is copied into
-        cpu_index = _cpu_index(op, instruction)
+        variant = torch_variant(op, instruction.env)  # cpu on a CPU index, or from PyPI off x86_64
+        cpu_index = None if variant is None else variant == "cpu"
         torch_family: list[tuple[Install, _Entry]] = []
         for install in install_group:
             entry = _entry(install.requirement)
@@ -199,33 +192,6 @@ def _groups(dockerfile: Dockerfile) -> Iterator[list[Install]]:
         current.append(install)
     if current:
         yield current
-
-
-def _cpu_index(op: PackageOp, instruction: Instruction) -> bool | None:
-    """True when an index or find-links URL serves CPU wheels, None when one is unknown."""
-    urls = list(index_urls(op.command.argv))
-    urls += [url for requirements_file in op.files for nested in requirements_file.walk() for url in nested.index_urls]
-    urls += [instruction.env[name] for name in _INDEX_ENV if name in instruction.env]
-    urls += [word.value for assigned, word in op.command.assignments if assigned in _INDEX_ENV]
-    backend = _option_value(op, "--torch-backend") or instruction.env.get("UV_TORCH_BACKEND")
-    if backend == "cpu":
-        return True
-    if any(url is not None and re.search(r"/cpu(/|$|[-_.])|\+cpu", url) for url in urls):
-        return True
-    if any(url is None for url in urls):
-        return None
-    return False
-
-
-def _option_value(op: PackageOp, option: str) -> str | None:
-    words = op.command.argv
-    for position, word in enumerate(words):
-        value = word.value or ""
-        if value == option and position + 1 < len(words):
-            return words[position + 1].value
-        if value.startswith(option + "="):
-            return value.split("=", 1)[1]
-    return None
 
 
 def _cpu_build(requirement: Requirement) -> bool:

@@ -77,8 +77,9 @@ from dataclasses import dataclass
 from dflint.rules.context._copies import copies
 
 from dflint.dockerignore import Matcher, clean
-from dflint.model import Dockerfile, Instruction
+from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.shipping import reaches
 
 META = RuleMeta(
     code="DF504",
@@ -113,7 +114,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     META,
                     whole.span,
                     f"`{keyword} {clip(whole.text, 20)}` in {stage.label} copies the whole context, which has no .dockerignore;"
-                    " add one",
+                    f" add one{_where(dockerfile, stage, parts.instruction)}",
                     stage=stage.name,
                     detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, which has no"
                     " .dockerignore: .git, virtualenvs, caches and any checkpoints or datasets in it go into the image; add"
@@ -134,6 +135,15 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, and .dockerignore does"
                 f" not exclude {listed}; add {'it' if len(missing) == 1 else 'them'} to .dockerignore",
             )
+
+
+def _where(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str:
+    """A note when the copied context does not reach the image: the stage does not ship it."""
+    spec = instruction.copy
+    destination = spec.destination if spec is not None else None
+    if destination is None or reaches(dockerfile, stage, instruction, destination.rstrip("/") or "/") is not None:
+        return ""
+    return " (the stage does not ship it: the context fills its layers and the build cache)"
 
 
 def may_copy_context_root(instruction: Instruction) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
+from dflint.platform import machine
 from dflint.rule import Edit, Savings
 from dflint.shipping import reaches
 
@@ -265,12 +266,16 @@ class Heavy:
     source: str
 
 
-def heavy_wheel(requirement: Requirement, index_urls: tuple[str, ...] = ()) -> Heavy | None:
+def heavy_wheel(requirement: Requirement, op: PackageOp | None = None) -> Heavy | None:
     """The heavy framework a requirement downloads from an index, with its wheel size from
     heavy_frameworks.json (the build the data lists for an index the install uses, such as
-    torch's CPU index, when there is one). Local files and URLs are not counted."""
+    torch's CPU index, when there is one). Local files and URLs are not counted, nor installs for
+    a platform other than x86_64 Linux, for which the data measured no sizes."""
     if requirement.name is None or requirement.kind != "name":
         return None
+    if op is not None and op.platform is not None and machine(op.platform) != "x86_64":
+        return None
+    index_urls = tuple(index.url for index in op.indexes if index.url) if op is not None else ()
     for key, entry in _heavy_entries():
         base, _, extra = key.partition("[")
         extra = extra.rstrip("]")
@@ -308,23 +313,10 @@ def _heavy_entries() -> tuple[tuple[str, dict[str, Any]], ...]:
     return tuple(sorted(((str(k), v) for k, v in pip.items() if isinstance(v, dict)), key=lambda item: "[" not in item[0]))
 
 
-def index_urls(op: PackageOp) -> tuple[str, ...]:
-    """The package indexes an install reads (`--index-url`, `--extra-index-url`, `-i`)."""
-    urls: list[str] = []
-    argv = op.command.argv
-    for position, word in enumerate(argv):
-        value = word.value or ""
-        if value in ("-i", "--index-url", "--extra-index-url", "--index", "--default-index") and position + 1 < len(argv):
-            urls.append(argv[position + 1].value or "")
-        elif value.startswith(("--index-url=", "--extra-index-url=", "--index=", "--default-index=")):
-            urls.append(value.split("=", 1)[1])
-    return tuple(url for url in urls if url)
-
-
-def heavy_savings(requirements: list[Requirement], indexes: tuple[str, ...] = ()) -> tuple[Savings | None, list[Heavy]]:
+def heavy_savings(requirements: list[Requirement], op: PackageOp | None = None) -> tuple[Savings | None, list[Heavy]]:
     found: dict[str, Heavy] = {}
     for requirement in requirements:
-        heavy = heavy_wheel(requirement, indexes)
+        heavy = heavy_wheel(requirement, op)
         if heavy is not None:
             found.setdefault(heavy.name, heavy)
     if not found:

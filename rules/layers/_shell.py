@@ -1,5 +1,4 @@
-"""Shared helpers for rules that read RUN scripts: the RUN instructions of a stage (ONBUILD RUN
-included), pipelines, option parsing of a command's argv, spans covering several commands, and the
+"""Shared helpers for rules that read RUN scripts: the RUN instructions of a stage, pipelines, option parsing of a command's argv, spans covering several commands, and the
 common fix of adding an option right after a package manager's verb."""
 
 from __future__ import annotations
@@ -13,13 +12,8 @@ SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"
 
 
 def run_instructions(stage: Stage) -> Iterator[Instruction]:
-    """The stage's RUN instructions, and the RUN wrapped by each `ONBUILD RUN` (checked like hadolint's
-    `onbuild` combinator: the trigger runs in every image built FROM this one)."""
-    for instruction in stage.instructions:
-        if instruction.keyword == "RUN":
-            yield instruction
-        elif instruction.keyword == "ONBUILD" and instruction.onbuild is not None and instruction.onbuild.keyword == "RUN":
-            yield instruction.onbuild
+    """The stage's RUN instructions (the engine shows every rule the RUN an `ONBUILD RUN` wraps)."""
+    return stage.instructions_of("RUN")
 
 
 def all_runs(dockerfile: Dockerfile, stages: Iterable[Stage] | None = None) -> Iterator[tuple[Stage, Instruction]]:

@@ -57,7 +57,6 @@ from dflint.rules.layers._caches import (
     cleans_lists,
     command_label,
     heavy_savings,
-    index_urls,
     ops_of,
     writers_in,
 )
@@ -231,7 +230,7 @@ def _cache_savings(stale: list[Writer]) -> Savings | None:
     found: list[Savings] = []
     for writer in stale:
         if writer.op is not None and writer.key in ("pip", "uv"):
-            savings, _ = heavy_savings(list(writer.op.packages), index_urls(writer.op))
+            savings, _ = heavy_savings(list(writer.op.packages), writer.op)
             if savings is not None:
                 found.append(savings)
     if not found:

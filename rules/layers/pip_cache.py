@@ -58,7 +58,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.layers._caches import heavy_savings, index_urls, kept_in_layer, pip_config_disables, writer_ships
+from dflint.rules.layers._caches import heavy_savings, kept_in_layer, pip_config_disables, writer_ships
 from dflint.rules.layers._shell import add_option_after_verb
 
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
@@ -115,7 +115,7 @@ def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, directories: t
     manager = "uv" if op.manager == "uv" else "pip"
     flag = _FLAG[manager]
     target = directories[0] if directories and directories[0].startswith("/") else f"/root/.cache/{manager}"
-    savings, heavies = heavy_savings(_installed(op), index_urls(op))
+    savings, heavies = heavy_savings(_installed(op), op)
     what = ""
     if heavies:
         names = ", ".join(f"{h.name} {h.wheel_mb:g} MB" for h in heavies)

@@ -13,9 +13,11 @@ A requirements file written by a heredoc `COPY <<EOF requirements.txt` is read f
 Dockerfile itself. A file that cannot be read is reported too, with the path and the reason: missing from the build
 context, outside it (`-r ../../etc/passwd`, a symlink out: never read), not copied into the image
 from the context (an absolute path, another stage's file), or a path that depends on an unknown
-variable. When the file is evidently produced inside the build (`COPY --from`, a `git clone`, or a
-command that names it earlier, such as `poetry export -o requirements.txt`), that finding is only
-`info`.
+variable. When the file is produced inside the build, that finding is only `info`: a `COPY --from`
+put it there, or the last thing that wrote the path before the install is a command (an output
+redirection such as `grep -v torch requirements.txt > /tmp/r.txt` in the same RUN, a `git clone`
+into a directory holding it, `poetry export -o requirements.txt`, `curl -o`, `cp` …) rather than a
+COPY or ADD from the context.
 
 ## Why is this bad?
 `pip install -r requirements.txt` is only as reproducible as the file: `torch` or
@@ -64,7 +66,6 @@ RUN pip install --no-cache-dir -r requirements.txt
 from __future__ import annotations
 
 import os
-import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -77,6 +78,7 @@ from dflint.rules.pinning._pins import (
     reads_pip_files,
 )
 
+from dflint.filesystem import last_write
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -88,29 +90,6 @@ META = RuleMeta(
 )
 
 _LISTED = 8
-_FETCHERS = frozenset(
-    {
-        "git",
-        "wget",
-        "curl",
-        "poetry",
-        "pip-compile",
-        "pipenv",
-        "pdm",
-        "uv",
-        "hatch",
-        "unzip",
-        "tar",
-        "cp",
-        "mv",
-        "echo",
-        "printf",
-        "cat",
-        "tee",
-        "sed",
-        "conda",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,23 +254,10 @@ def _produced_in_build(
         return "copied from another stage, a URL or a heredoc"
     if file.status not in ("not-copied", "missing"):
         return None
-    base = posixpath.basename(file.image_path or file.context_path or "")
-    for earlier in _chain_until(dockerfile, stage, instruction):
-        commands = earlier.commands
-        if earlier is instruction:
-            commands = tuple(c for c in commands if c.span.offset < op.command.span.offset)
-        for command in commands:
-            name = command.name or ""
-            if name == "git" and "clone" in command.args:
-                return f"`git clone` on line {command.span.line}"
-            if name in _FETCHERS and base and base in command.text and command is not op.command:
-                return f"`{command.text.splitlines()[0][:60]}` on line {command.span.line}"
-    return None
-
-
-def _chain_until(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> Iterator[Instruction]:
-    for ancestor in reversed(dockerfile.ancestry(stage)):
-        for candidate in ancestor.instructions_of("RUN"):
-            yield candidate
-            if candidate is instruction:
-                return
+    path = file.image_path
+    if path is None:
+        return None
+    write = last_write(dockerfile, stage, path, op.command)
+    if write is None or write.command is None:
+        return None  # nothing in the build writes it, or a COPY/ADD put it there last
+    return f"`{write.command.text.splitlines()[0][:60]}` on line {write.command.span.line}"

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from dflint.data import load
+from dflint.indexes import gpu_index
 from dflint.model import Dockerfile, Span, Stage, normalise_image, split_image
 from dflint.rule import Savings
 
@@ -157,26 +158,9 @@ def _gpu_signals(stage: Stage) -> bool:
                     return True
                 if requirement.spec and re.search(r"\+cu\d+|\+rocm", requirement.spec):
                     return True
-            if any(url is not None and re.search(r"/(cu\d+|rocm[\d.]*)(/|$)", url) for url in index_urls(op.command.argv)):
+            if gpu_index(op):
                 return True
     return False
-
-
-def index_urls(argv: tuple[Any, ...]) -> Iterator[str | None]:
-    """Values of pip's index options on a command line (None when a value is unknown)."""
-    options = ("-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--index", "--default-index")
-    words = list(argv)
-    for position, word in enumerate(words):
-        value = word.value
-        if value is None:
-            continue
-        for option in options:
-            if value == option and position + 1 < len(words):
-                yield words[position + 1].value
-            elif option.startswith("--") and value.startswith(option + "="):
-                yield value[len(option) + 1 :]
-            elif not option.startswith("--") and value.startswith(option) and len(value) > len(option) and option in ("-i", "-f"):
-                yield value[len(option) :]
 
 
 def iter_stages_from(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) -> Iterator[Stage]:

@@ -45,6 +45,7 @@ META = RuleMeta(
     name="copy-from-own-stage",
     severity=Severity.ERROR,
     summary="`--from` names the stage the instruction is in",
+    reads_onbuild=False,  # a trigger's `--from` names a stage of the Dockerfile that builds FROM this image
 )
 
 

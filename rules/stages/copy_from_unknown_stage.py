@@ -51,6 +51,7 @@ META = RuleMeta(
     name="copy-from-unknown-stage",
     severity=Severity.ERROR,
     summary="`--from` names a stage that is not defined before this one",
+    reads_onbuild=False,  # a trigger's `--from` names a stage of the Dockerfile that builds FROM this image
 )
 
 

@@ -1,0 +1,62 @@
+"""Findings that depend on one fact of the model, each pinned whole (severity and message), for
+the cases where two rules used to answer the same question differently (#10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dflint.rule import Finding, Severity
+from dflint.testing import lint_fixture
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _findings(case: str) -> list[Finding]:
+    path = FIXTURES / case
+    result = lint_fixture(path, path.parent.name)
+    assert not result.errors
+    return list(result.findings)
+
+
+def test_a_requirements_file_the_same_run_writes_is_produced_not_missing() -> None:
+    (finding,) = _findings("DF402/produced-in-same-run")
+    assert finding.effective_severity is Severity.INFO
+    assert "it appears to be produced in the build (`grep -v torch requirements.txt` on line 7)" in finding.message
+
+
+def test_a_clone_elsewhere_does_not_produce_a_file_a_later_add_puts_there() -> None:
+    (finding,) = _findings("DF402/added-after-clone")
+    assert finding.effective_severity is Severity.WARNING
+    assert "'requirements/serve.txt' does not exist in the build context" in finding.message
+    assert "git clone" not in finding.message and "produced" not in finding.message
+
+
+def test_the_context_copied_into_a_build_stage_is_not_said_to_go_into_the_image() -> None:
+    (finding,) = _findings("DF504/build-stage-export")
+    assert finding.message.endswith("add one (the stage does not ship it: the context fills its layers and the build cache)")
+
+
+def test_the_context_copied_into_a_shipped_stage_goes_into_the_image() -> None:
+    messages = [f.message for f in _findings("DF504/no-ignore") if f.span.line == 9]
+    assert len(messages) == 1 and messages[0].endswith("add one")
+
+
+def test_every_index_spelling_gives_the_cpu_wheel_size() -> None:
+    findings = _findings("DF301/index-spellings.Dockerfile")
+    assert len(findings) == 6
+    for finding in findings:
+        assert finding.savings is not None and finding.savings.mb == 191.8, finding
+        assert "torch 2.13.0+cpu 191.8 MB" in finding.message
+
+
+def test_onbuild_bodies_are_read_by_every_rule_and_reported_as_onbuild() -> None:
+    (cache,) = _findings("DF301/onbuild.Dockerfile")
+    (pin,) = _findings("DF401/onbuild.Dockerfile")
+    for finding in (cache, pin):
+        assert finding.message.endswith("(in an ONBUILD trigger: it runs in every image built FROM this one)")
+
+
+def test_torch_from_pypi_on_arm64_is_the_cpu_build() -> None:
+    assert _findings("DF203/platform-arm64.Dockerfile") == []
+    (finding,) = _findings("DF203/platform-build.Dockerfile")
+    assert finding.span.line == 10 and "CUDA build of torch" in finding.message
