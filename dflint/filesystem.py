@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.model import Dockerfile, Instruction, ShellCommand, Stage
+from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, ShellCommand, Stage
 from dflint.shipping import chains
 
 
@@ -28,7 +28,12 @@ class Write:
     tree: bool = False
 
     def covers(self, path: str) -> bool:
-        return path == self.path or (self.tree and path.startswith(self.path.rstrip("/") + "/"))
+        """Does the write put `path` there? A path under the base image's unknown WORKDIR may be
+        the same path under `/` (the base may set none)."""
+        candidates = [path]
+        if path.startswith(BASE_WORKDIR + "/"):
+            candidates.append(path[len(BASE_WORKDIR) :])
+        return any(c == self.path or (self.tree and c.startswith(self.path.rstrip("/") + "/")) for c in candidates)
 
     @property
     def from_context(self) -> bool:

@@ -11,9 +11,11 @@ offset is its offset in the file.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -183,11 +185,16 @@ class ScriptReader:
     def _walk(self, root: Node, conditional: bool, in_pipeline: bool) -> None:
         """Visit the tree in source order with an explicit stack: a script of a thousand `&&`s or
         nested `( … )` is a tree as deep, deeper than Python's recursion limit."""
-        stack: list[tuple[Node, bool, bool] | str] = [(root, conditional, in_pipeline)]
+        stack: list[tuple[Node, bool, bool] | str | _Attach] = [(root, conditional, in_pipeline)]
         while stack:
             item = stack.pop()
             if isinstance(item, str):
                 self._operator = item  # an operator between two siblings, met in source order
+                continue
+            if isinstance(item, _Attach):
+                if self.commands:
+                    last = self.commands[-1]
+                    self.commands[-1] = dataclasses.replace(last, redirects=last.redirects + item.targets)
                 continue
             node, conditional, in_pipeline = item
             kind = node.type
@@ -198,6 +205,12 @@ class ScriptReader:
                 body = node.child_by_field_name("body")
                 if body is not None and body.type == "command":
                     self._command(body, conditional, in_pipeline, self._output_redirects(node))
+                    continue
+                targets = self._output_redirects(node)
+                if body is not None and body.type == "list" and targets:
+                    # `a && b > f`: the redirection binds to the last command, `b`
+                    stack.append(_Attach(targets))
+                    stack.append((body, conditional, in_pipeline))
                     continue
             if kind in ("variable_assignment", "variable_assignments"):
                 self._assignment(node, conditional)
@@ -399,6 +412,13 @@ class ScriptReader:
         if kind in ("simple_expansion", "expansion"):
             return expand(self.node_text(node), self.env, undeclared=None, budget=self.budget)
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Attach:
+    """Output redirections to add to the last command read, once a list's walk is done."""
+
+    targets: tuple[Word, ...]
 
 
 def _unescape(text: str) -> str:

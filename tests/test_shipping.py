@@ -91,3 +91,23 @@ def test_a_glob_under_a_system_tree_is_not_the_whole_tree() -> None:
     assert [stage.index for stage in dockerfile.shipped_stages()] == [1]
     whole = _parse("FROM debian:12 AS build\nFROM debian:12\nCOPY --from=build /usr/local/ /usr/local/\n")
     assert [stage.index for stage in whole.shipped_stages()] == [0, 1]
+
+
+def test_last_write_finds_redirects_clones_and_copies_in_order() -> None:
+    from dflint.filesystem import last_write
+
+    dockerfile = _parse(
+        "FROM alpine:3.20\nWORKDIR /app\n"
+        "RUN git clone --depth 1 -b main https://example.com/tools.git && echo x > /tmp/r.txt\n"
+        "COPY tools/requirements.txt /app/tools/requirements.txt\n"
+        "RUN pip install -r /tmp/r.txt -r tools/requirements.txt\n"
+    )
+    stage = dockerfile.stages[0]
+    install = stage.instructions[-1].commands[0]
+    redirect = last_write(dockerfile, stage, "/tmp/r.txt", install)
+    assert redirect is not None and redirect.command is not None and redirect.command.name == "echo"
+    copied = last_write(dockerfile, stage, "/app/tools/requirements.txt", install)
+    assert copied is not None and copied.command is None and copied.from_context
+    clone = last_write(dockerfile, stage, "/app/tools/README", stage.instructions[2])
+    assert clone is not None and clone.command is not None and clone.command.name == "git"
+    assert last_write(dockerfile, stage, "/srv/x", install) is None
