@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dflint.model import Dockerfile, Instruction
 from dflint.rule import Finding
 
-NOTE = " (in an ONBUILD trigger: it runs in every image built FROM this one)"
+NOTE = " (ONBUILD: runs in every image built FROM this one)"
 
 
 def trigger_view(dockerfile: Dockerfile) -> Dockerfile | None:

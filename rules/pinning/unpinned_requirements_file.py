@@ -202,6 +202,8 @@ def _unread(
     short_path = clip(file.context_path or file.image_path or path.rstrip("`"))
     if file.status == "missing" and not produced:
         short = f"{kind} `{short_path}` does not exist in the build context ({_where(dockerfile)}); check `--context`"
+    elif produced and file.status != "not-from-context":
+        short = f"{kind} `{short_path}` is made in the build ({clip(produced, 60)}); pins not checked"
     else:
         short = {
             "not-copied": f"{kind} `{short_path}` was not read: no COPY or ADD puts it into the image; COPY it first",
