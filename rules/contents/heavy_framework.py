@@ -72,7 +72,7 @@ from dflint.rules.stages._images import gpu_stage
 
 from dflint.data import load
 from dflint.indexes import torch_variant
-from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
+from dflint.model import Dockerfile, Requirement, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity, clip
 
 META = RuleMeta(
