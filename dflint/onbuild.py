@@ -1,6 +1,7 @@
 """ONBUILD as one combinator, as hadolint's `onbuild` wrapper: every rule also reads the
 instruction each `ONBUILD` wraps, as if it stood in place of the trigger, and what it finds there is
-reported as an ONBUILD finding (the trigger runs in every image built FROM this one).
+reported as an ONBUILD finding: its message starts with `ONBUILD: ` and its detail says why (the
+trigger runs in every image built FROM this one).
 
 The engine runs the rules a second time on `trigger_view(model)` (only for files with ONBUILD) and
 keeps, through `trigger_findings`, what lies inside a trigger and was not found the first time."""
@@ -13,7 +14,8 @@ from collections.abc import Iterable
 from dflint.model import Dockerfile, Instruction
 from dflint.rule import Finding
 
-NOTE = " (ONBUILD: runs in every image built FROM this one)"
+PREFIX = "ONBUILD: "
+NOTE = "In an ONBUILD trigger, which runs in every image built FROM this one."
 
 
 def trigger_view(dockerfile: Dockerfile) -> Dockerfile | None:
@@ -45,5 +47,6 @@ def trigger_findings(dockerfile: Dockerfile, found: Iterable[Finding], in_view: 
             continue
         if any(start <= finding.span.offset < end or finding.span.offset == start == end for start, end in bodies):
             seen.add((finding.code, finding.span))
-            result.append(dataclasses.replace(finding, message=finding.message + NOTE))
+            detail = f"{finding.detail} {NOTE}" if finding.detail else NOTE
+            result.append(dataclasses.replace(finding, message=PREFIX + finding.message, detail=detail))
     return result

@@ -113,8 +113,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     whole.span,
-                    f"`{keyword} {clip(whole.text, 20)}` in {stage.label} copies the whole context, which has no .dockerignore;"
-                    f" add one{_where(dockerfile, stage, parts.instruction)}",
+                    f"`{keyword} {clip(whole.text, 20)}` in {stage.label}{_where(dockerfile, stage, parts.instruction)} copies the"
+                    " whole context, which has no .dockerignore; add one",
                     stage=stage.name,
                     detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, which has no"
                     " .dockerignore: .git, virtualenvs, caches and any checkpoints or datasets in it go into the image; add"
@@ -138,12 +138,13 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
 
 
 def _where(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str:
-    """A note when the copied context does not reach the image: the stage does not ship it."""
+    """A note when the copied context does not reach the image (a build stage whose exports do not
+    hold it): it still fills that stage's layers and the build cache, so the finding stays."""
     spec = instruction.copy
     destination = spec.destination if spec is not None else None
     if destination is None or reaches(dockerfile, stage, instruction, destination.rstrip("/") or "/") is not None:
         return ""
-    return " (the stage does not ship it: the context fills its layers and the build cache)"
+    return " (not shipped)"
 
 
 def may_copy_context_root(instruction: Instruction) -> bool:

@@ -202,6 +202,8 @@ def _unread(
     short_path = clip(file.context_path or file.image_path or path.rstrip("`"))
     if file.status == "missing" and not produced:
         short = f"{kind} `{short_path}` does not exist in the build context ({_where(dockerfile)}); check `--context`"
+    elif file.status == "not-from-context" and file.image_path is None and file.context_path is None:
+        short = f"{kind} {clip(reason, 100)}; pins not checked"  # an include pip downloads (`-c https://…`)
     elif produced and file.status != "not-from-context":
         short = f"{kind} `{short_path}` is made in the build ({clip(produced, 60)}); pins not checked"
     else:
