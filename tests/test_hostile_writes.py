@@ -343,7 +343,15 @@ def test_the_output_file_can_be_a_character_device(repo: Path) -> None:
     assert code == 1 and os.path.exists("/dev/null") and not os.path.islink("/dev/null")
 
 
-def test_a_url_include_is_not_looked_up_in_the_context(repo: Path) -> None:
+def test_a_url_include_is_not_looked_up_in_the_context(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    looked_up: list[str] = []
+    real_read_text = BuildContext.read_text
+
+    def spy(self: BuildContext, relative: str) -> str:
+        looked_up.append(relative)
+        return real_read_text(self, relative)
+
+    monkeypatch.setattr(BuildContext, "read_text", spy)
     (repo / "Dockerfile").write_text(
         "FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
     )
@@ -351,7 +359,8 @@ def test_a_url_include_is_not_looked_up_in_the_context(repo: Path) -> None:
     (repo / "https:" / "example.com").mkdir(parents=True)
     (repo / "https:" / "example.com" / "constraints.txt").write_text("torch==1.0\n")  # a context path with that name
     code, output = run("--select", "DF402", "Dockerfile", cwd=repo)
-    assert "'https://example.com/constraints.txt' is a URL: pip downloads it, dflint does not" in output
+    assert "requirements.txt" in looked_up and not any("example.com" in path for path in looked_up)
+    assert "DF402" in output and "a URL" in output
 
 
 SIGNALLED = """
