@@ -154,7 +154,7 @@ def test_python_tags_in_a_config_are_an_error(tmp_path: Path, document: str, no_
 
 def test_no_unsafe_yaml_loader_in_the_source() -> None:
     unsafe = re.compile(
-        r"yaml\.(load|load_all|unsafe_load|full_load)\(|Loader=yaml\.(Loader|UnsafeLoader|FullLoader)|yaml\.Unsafe"
+        r"\byaml\.(load|load_all|unsafe_load|full_load)\(|Loader=yaml\.(Loader|UnsafeLoader|FullLoader)|yaml\.Unsafe"
     )
     for path in sorted((ROOT / "dflint").rglob("*.py")) + sorted((ROOT / "rules").rglob("*.py")):
         assert not unsafe.search(path.read_text(encoding="utf-8")), path
