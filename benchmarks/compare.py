@@ -1,4 +1,5 @@
-"""dflint against hadolint, side by side in one run: one file, a whole corpus, scaling, stress.
+"""dflint against hadolint, side by side in one run: one file, a whole corpus, scaling, stress,
+and the language server's re-lint on the one file (`benchmarks/editors.py`).
 
 Usage (from the repository root)::
 
@@ -421,6 +422,20 @@ def section_stress(report: Report, dflint: list[str], corpus: Path | None, work:
     )
 
 
+def section_server(report: Report, file: Path, repeat: int) -> None:
+    """`dflint server` on the same file: warm re-lint in process and over the protocol, and the time
+    to first diagnostics (the editor side by side is `benchmarks/editors.py`)."""
+    from importlib.util import find_spec
+
+    if find_spec("pygls") is None:
+        report.add("### Language server\n\nSkipped: pygls is not installed (pip install -e '.[server]').")
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from editors import server_section
+
+    report.add(server_section([file], repeat, max(3, repeat // 4)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -432,6 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-one-file", action="store_true")
     parser.add_argument("--skip-corpus", action="store_true")
     parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument("--skip-server", action="store_true", help="no language-server figures (benchmarks/editors.py)")
     options = parser.parse_args(argv)
     repeat = 5 if options.quick else options.repeat
 
@@ -467,6 +483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report.add("### Whole corpus\n\nSkipped: no corpus (set DFLINT_CORPUS).")
         if not options.skip_scaling:
             section_scaling(report, dflint, hadolint, work, max(3, repeat // 2), env, cwd)
+        if not options.skip_server:
+            section_server(report, file, repeat)
         if options.stress:
             section_stress(report, dflint, corpus, work, env, cwd)
     return 0

@@ -21,7 +21,11 @@ local ok, problem = pcall(function()
     table.insert(published, vim.loop.hrtime())
     return default(err, result, ctx, config)
   end
-  require('dflint').setup({ cmd = vim.fn.json_decode(os.getenv('HARNESS_CMD')), settings = settings })
+  require('dflint').setup({
+    cmd = vim.fn.json_decode(os.getenv('HARNESS_CMD')),
+    settings = settings,
+    flags = { debounce_text_changes = 0 }, -- every change goes out at once: the server's own time is measured
+  })
 
   local opened = vim.loop.hrtime()
   vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('HARNESS_FILE')))
@@ -33,7 +37,6 @@ local ok, problem = pcall(function()
     return
   end
   out.first_ms = (published[1] - opened) / 1e6
-  vim.wait(30000, function() return #vim.diagnostic.get(buf) > 0 end, 1)
   out.diagnostics = vim.diagnostic.get(buf)
 
   out.relint_ms = {}

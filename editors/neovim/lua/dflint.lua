@@ -50,6 +50,7 @@ function M.setup(opts)
           init_options = { settings = settings },
           settings = { dflint = settings },
           on_attach = opts.on_attach,
+          flags = opts.flags, -- e.g. { debounce_text_changes = 150 }, Neovim's own delay before sending a change
         })
       end
       vim.lsp.buf_attach_client(args.buf, clients[root])
