@@ -9,7 +9,9 @@ one inserts strictly inside the other's range; edits that only touch are applied
 The fixed text must parse to the same structure as the original (instruction count, stages, their
 names, the stages they are built FROM, the kind of each instruction, and no parse error): a fix that
 would change it is refused (not applied, reported as an input error naming it) and the pass is redone
-without it. Writing goes through a new file in the same directory (`writing.replace_at`) that is read back and
+without it. The one change a fix may declare is a merge (`Fix.merges`, always unsafe): the
+instructions it names disappear into the instruction before them, and the text must then parse to
+exactly the original structure less those instructions — nothing else may change. Writing goes through a new file in the same directory (`writing.replace_at`) that is read back and
 re-parsed before it is renamed over the original, just after a last check that the original is still
 what was read, so a failure never leaves a partial file and an edit made meanwhile is never lost.
 A file with more than one hard link is refused (see `write_atomically`). The file
@@ -161,6 +163,26 @@ def structure(dockerfile: Dockerfile) -> Structure:
     )
 
 
+def expected_structure(dockerfile: Dockerfile, findings: Iterable[Finding]) -> Structure:
+    """The structure after these findings' fixes: the model's own, less the instructions their fixes
+    declare they merge into the previous one (`Fix.merges`)."""
+    merged = {index for finding in findings if finding.fix is not None for index in finding.fix.merges}
+    if not merged:
+        return structure(dockerfile)
+    return (
+        len(dockerfile.instructions) - len(merged),
+        len(dockerfile.global_args),
+        tuple(
+            (
+                stage.key,
+                stage.base_stage,
+                tuple(_SAME_KIND.get(i.keyword, i.keyword) for i in stage.instructions if i.index not in merged),
+            )
+            for stage in dockerfile.stages
+        ),
+    )
+
+
 def _describe(shape: Structure, before: Structure | None = None) -> str:
     count, _, stages = shape
     text = f"{count} instructions in {len(stages)} stage{'s' if len(stages) != 1 else ''}"
@@ -201,7 +223,6 @@ def fix_source(
     dockerfile = first.dockerfile
     if dockerfile is None or dockerfile.errors or not dockerfile.stages:
         return unchanged
-    shape = structure(dockerfile)
     options = ParseOptions(build_args=settings.build_args, target=settings.target, context_dir=context_dir)
     newline = newline_of(text)
     current, result = text, first
@@ -221,12 +242,16 @@ def fix_source(
         if fixed in seen:
             return _failed(unchanged, f"fixes undo each other ({_titles(done)}); file left unchanged")
         candidate = lint_source(fixed, path, settings, rules, context_dir)
+        model = result.dockerfile
+        assert model is not None
+        shape = expected_structure(model, done)
         if candidate.dockerfile is None or candidate.dockerfile.errors or structure(candidate.dockerfile) != shape:
             alone = {id(f): _alone(current, f, text, newline) for f in done}
-            culprits = [f for f in done if not _keeps_structure(alone[id(f)], shape, path, options)] or list(done)
+            alone_shape = {id(f): expected_structure(model, [f]) for f in done}
+            culprits = [f for f in done if not _keeps_structure(alone[id(f)], alone_shape[id(f)], path, options)] or list(done)
             for culprit in culprits:
                 refused.add(_key(culprit, current))
-                refusals.append(_refusal(culprit, shape, alone[id(culprit)], path, options))
+                refusals.append(_refusal(culprit, alone_shape[id(culprit)], alone[id(culprit)], path, options))
             continue
         seen.add(fixed)
         passes += 1

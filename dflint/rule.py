@@ -88,6 +88,10 @@ class Fix:
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability
+    # Indexes of instructions this fix merges into the instruction just before them (a RUN joined
+    # to the previous RUN). The fixer accepts exactly that change of structure from this fix and
+    # no other; a fix that merges is always unsafe.
+    merges: tuple[int, ...] = ()
 
     @classmethod
     def safe(cls, title: str, *edits: Edit) -> Fix:
@@ -96,6 +100,11 @@ class Fix:
     @classmethod
     def unsafe(cls, title: str, *edits: Edit) -> Fix:
         return cls(title, tuple(sorted(edits)), Applicability.UNSAFE)
+
+    @classmethod
+    def merging(cls, title: str, merged: int, *edits: Edit) -> Fix:
+        """An unsafe fix that joins instruction `merged` into the one before it."""
+        return cls(title, tuple(sorted(edits)), Applicability.UNSAFE, (merged,))
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,10 @@ def test_fixing_the_fixed_file_changes_nothing(path: Path) -> None:
     assert not again.applied and again.fixed == text
     before = lint_fixture(path, code).findings
     after = lint_source(text, "Dockerfile", settings, [rule], context).findings
-    assert len(after) <= len(before) - len(fix_fixture(path, code).applied)
+    # A fix's finding counts once: a merge fix and the cleanup appended to the merged RUN in the next
+    # pass fix the same finding (same place), so count distinct positions among the findings before.
+    fixed_here = {(f.code, f.span) for f in fix_fixture(path, code).applied} & {(f.code, f.span) for f in before}
+    assert len(after) <= len(before) - len(fixed_here)
 
 
 @pytest.mark.parametrize("path", CASES, ids=_id)

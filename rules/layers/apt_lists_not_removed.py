@@ -42,7 +42,22 @@ RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \
 Safe: the fix appends `&& rm -rf /var/lib/apt/lists/*` at the end of the RUN (on a new continuation
 line when the RUN is continued with ` \`). It is offered only when no later instruction of the
 stage, or of a stage built from it, still needs the lists (an `apt-get install` without its own
-`apt-get update`), and not for heredoc or exec-form RUNs.
+`apt-get update`), and not for exec-form RUNs.
+
+In a heredoc RUN whose whole script is the heredoc (`RUN <<EOF`, `RUN bash <<'EOF'`), the fix adds
+`rm -rf /var/lib/apt/lists/*` as the script's last line. It is safe when the script stops at the
+first failure (`set -e`, `set -eux`, `bash -e <<EOF` or a `#!/bin/sh -e` line); otherwise it is
+unsafe, because the RUN's exit status becomes that of `rm` and a failing install above it would no
+longer fail the build. A heredoc with a non-shell `#!` line (python) gets no fix.
+
+When the `apt-get update` RUN is followed directly by the RUN that installs (`RUN apt-get update`
+then `RUN apt-get install …`), the unsafe fix merges the install RUN into the update RUN
+(`RUN apt-get update \` / `    && apt-get install …`), and the next fix pass appends the cleanup. It
+is unsafe because it changes the instruction count and the layer cache (a later rebuild runs
+`apt-get update` again with the install, which is the point), and is offered only when both RUNs
+are shell-form `&&` lists of commands without flags (`--mount`), heredocs or comments between them,
+so that the merged RUN fails whenever either would have. It is the one fix that may change the
+file's structure, and only by that merge (docs/fixes.md).
 
 ## References
 - [Docker: Best practices, apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
@@ -65,6 +80,7 @@ from dflint.rules.layers._caches import (
     updates_lists,
     writer_ships,
 )
+from dflint.rules.layers._script_edits import append_to_heredoc, merge_with_previous_run
 
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, Fix, RuleMeta, Severity, clip
@@ -95,10 +111,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     advice = f"append `&& {CLEANUP}` to this RUN"
                     if instruction.heredocs:
                         advice = f"end the heredoc script with `{CLEANUP}`"
+                        fix = _heredoc_fix(dockerfile, instruction)
                     elif instruction.is_exec_form:
                         advice = f"use a shell-form RUN ending in `&& {CLEANUP}`"
                 else:
                     advice = f"install (line {needed}) and clean up in this RUN"
+                    fix = _merge_fix(dockerfile, instruction, needed)
                 command = command_label(writer.command)
                 yield Finding(
                     META,
@@ -109,6 +127,25 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     stage=stage.name,
                 )
                 break  # one finding per RUN
+
+
+def _heredoc_fix(dockerfile: Dockerfile, instruction: Instruction) -> Fix | None:
+    appended = append_to_heredoc(dockerfile, instruction, CLEANUP)
+    if appended is None:
+        return None
+    title = f"End the heredoc script with `{CLEANUP}`"
+    return Fix.safe(title, appended.edit) if appended.errexit else Fix.unsafe(title, appended.edit)
+
+
+def _merge_fix(dockerfile: Dockerfile, instruction: Instruction, needed: int) -> Fix | None:
+    """The install RUN right after this one: merge it in (the next pass appends the cleanup)."""
+    following = instruction.index + 1
+    if following >= len(dockerfile.instructions) or dockerfile.instructions[following].span.line != needed:
+        return None
+    edit = merge_with_previous_run(dockerfile, instruction, dockerfile.instructions[following])
+    if edit is None:
+        return None
+    return Fix.merging(f"Merge the RUN on line {needed} into this one", following, edit)
 
 
 def _needed_later(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> int | None:

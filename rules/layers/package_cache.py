@@ -46,9 +46,13 @@ RUN conda install -y numpy=1.26.4 && conda clean -afy
 
 ## Fix safety
 Safe: for `apk`, the fix inserts `--no-cache` after `add` (offered when the RUN has no separate
-`apk update`); for `yum`, `dnf` and `microdnf` it appends `&& <manager> clean all` at the end of
-the RUN, on a new continuation line when the RUN is continued with ` \` (not for heredoc or
-exec-form RUNs). Neither changes what gets installed. Other managers get no automatic fix.
+`apk update`); for `yum`, `dnf` and `microdnf` it appends `&& <manager> clean all`, and for
+`conda`, `mamba` and `micromamba` `&& <manager> clean --all --yes` (index cache, tarballs and
+unused package directories; the installed environments keep their files), at the end of the RUN, on
+a new continuation line when the RUN is continued with ` \`. None of them changes what gets
+installed. In a heredoc RUN whose whole script is the heredoc, the cleanup becomes the script's last
+line: safe when the script runs with `set -e`, unsafe otherwise (the RUN's exit status would become
+the cleanup's, hiding a failed install). Exec-form RUNs and other managers get no automatic fix.
 
 ## References
 - [Alpine: apk `--no-cache`](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Local_Cache)
@@ -68,6 +72,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.rules.layers._caches import Writer, append_to_run, command_label, kept_in_layer, writer_ships
+from dflint.rules.layers._script_edits import append_to_heredoc
 
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
@@ -83,7 +88,7 @@ META = RuleMeta(
 _ADVICE = {
     "apk": "use `apk add --no-cache` (no `apk update` needed) or append `&& rm -rf /var/cache/apk/*`",
     "rpm": "append `&& {program} clean all` to the RUN",
-    "conda": "append `&& {program} clean -afy` to the RUN",
+    "conda": "append `&& {program} clean --all --yes` to the RUN",
     "npm": "append `&& npm cache clean --force` to the RUN",
     "poetry": "add `--no-cache`, or set POETRY_CACHE_DIR and remove it at the end of the RUN",
     "pipenv": "append `&& rm -rf ~/.cache/pipenv` to the RUN",
@@ -132,10 +137,22 @@ def _fix(dockerfile: Dockerfile, instruction: Instruction, key: str, writers: li
                 return None
             edits.append(Edit.insert(verb.span.end_offset, " --no-cache"))
         return Fix.safe("Add `--no-cache` to `apk add`", *edits)
-    if key == "rpm":
-        program = writers[0].op.program if writers[0].op is not None else ""
-        if program not in ("yum", "dnf", "microdnf", "dnf5", "tdnf"):
-            return None
-        edit = append_to_run(dockerfile, instruction, f"{program} clean all")
-        return Fix.safe(f"Append `&& {program} clean all` to the RUN", edit) if edit is not None else None
+    program = writers[0].op.program if writers[0].op is not None else ""
+    if key == "rpm" and program in ("yum", "dnf", "microdnf", "dnf5", "tdnf"):
+        return _append(dockerfile, instruction, f"{program} clean all")
+    if key == "conda" and program in ("conda", "mamba", "micromamba"):
+        return _append(dockerfile, instruction, f"{program} clean --all --yes")
     return None
+
+
+def _append(dockerfile: Dockerfile, instruction: Instruction, cleanup: str) -> Fix | None:
+    """`&& cleanup` at the end of a shell-form RUN, or `cleanup` as the last line of a heredoc script
+    (unsafe without `set -e`: the RUN's exit status would become the cleanup's)."""
+    edit = append_to_run(dockerfile, instruction, cleanup)
+    if edit is not None:
+        return Fix.safe(f"Append `&& {cleanup}` to the RUN", edit)
+    appended = append_to_heredoc(dockerfile, instruction, cleanup)
+    if appended is None:
+        return None
+    title = f"End the heredoc script with `{cleanup}`"
+    return Fix.safe(title, appended.edit) if appended.errexit else Fix.unsafe(title, appended.edit)
