@@ -56,7 +56,8 @@ then `RUN apt-get install …`), the unsafe fix merges the install RUN into the 
 is unsafe because it changes the instruction count and the layer cache (a later rebuild runs
 `apt-get update` again with the install, which is the point), and is offered only when both RUNs
 are shell-form `&&` lists of commands without flags (`--mount`), heredocs or comments between them,
-so that the merged RUN fails whenever either would have. It is the one fix that may change the
+so that the merged RUN fails whenever either would have, and when nothing after the install RUN
+still needs the lists (otherwise the cleanup could not follow). It is the one fix that may change the
 file's structure, and only by that merge (docs/fixes.md).
 
 ## References
@@ -116,7 +117,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                         advice = f"use a shell-form RUN ending in `&& {CLEANUP}`"
                 else:
                     advice = f"install (line {needed}) and clean up in this RUN"
-                    fix = _merge_fix(dockerfile, instruction, needed)
+                    fix = _merge_fix(dockerfile, stage, instruction, needed)
                 command = command_label(writer.command)
                 yield Finding(
                     META,
@@ -137,10 +138,13 @@ def _heredoc_fix(dockerfile: Dockerfile, instruction: Instruction) -> Fix | None
     return Fix.safe(title, appended.edit) if appended.errexit else Fix.unsafe(title, appended.edit)
 
 
-def _merge_fix(dockerfile: Dockerfile, instruction: Instruction, needed: int) -> Fix | None:
-    """The install RUN right after this one: merge it in (the next pass appends the cleanup)."""
+def _merge_fix(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, needed: int) -> Fix | None:
+    """The install RUN right after this one: merge it in (the next pass appends the cleanup), when
+    nothing after that RUN still needs the lists (else the merge would clean up nothing)."""
     following = instruction.index + 1
     if following >= len(dockerfile.instructions) or dockerfile.instructions[following].span.line != needed:
+        return None
+    if _needed_in(dockerfile, stage, following) is not None:
         return None
     edit = merge_with_previous_run(dockerfile, instruction, dockerfile.instructions[following])
     if edit is None:
