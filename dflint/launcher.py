@@ -1,6 +1,7 @@
 """The `dflint` console script and `python -m dflint`: `dflint --version` is answered before the
 command-line library (click, about 15 ms) is imported; everything else goes to `dflint.cli`, with
-the dataclass methods of dflint's classes taken from their compiled cache (`dflint.classcode`)."""
+the dataclass methods and regular expressions taken from their compiled caches (`dflint.classcode`,
+`dflint.regexcode`)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ def main(prog_name: str | None = None) -> None:
     import gc
 
     from dflint.classcode import cached_class_code
+    from dflint.regexcode import cached_regex_code
 
-    with cached_class_code():  # the model's and rules' dataclass methods, compiled once (like .pyc files)
+    # The model's and rules' dataclass methods and regular expressions, compiled once (like .pyc files).
+    with cached_class_code(), cached_regex_code():
         gc.disable()  # importing allocates long-lived objects only: a collection now finds nothing to free
         try:
             from dflint.cli import main as cli

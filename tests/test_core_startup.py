@@ -217,3 +217,52 @@ def test_loading_rules_leaves_the_garbage_collector_as_it_was(monkeypatch: pytes
             gc.enable()
     registry.all_rules.cache_clear()
     assert states and not any(states)  # paused while the modules load
+
+
+def test_cached_regex_code_builds_the_same_patterns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from dflint.regexcode import cached_regex_code
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    original = re._compiler.compile  # type: ignore[attr-defined]
+    cache_file = str(tmp_path / "programs.marshal")
+    pattern = rf"(?P<verb>install|add)\s+(?:--\w+\s+)*(?P<name>[a-z][\w.-]*)(?:==(\d+))?  # {tmp_path}"
+    re.purge()
+    with cached_regex_code(cache_file) as first:
+        compiled = re.compile(pattern, re.VERBOSE)
+        with pytest.raises(re.error):
+            re.compile("(unclosed")
+    re.purge()
+    with cached_regex_code(cache_file) as second:
+        reused = re.compile(pattern, re.VERBOSE)
+    assert first is not None and second is not None
+    assert (first.misses, second.hits, second.misses) == (1, 1, 0)
+    assert re._compiler.compile is original  # type: ignore[attr-defined]  # `re` is left as it was
+    plain = original(pattern, re.VERBOSE)
+    assert compiled == reused == plain  # patterns are equal only when their programs are
+    match = reused.search("pip install --user numpy==2")
+    assert match is not None and match.groupdict() == {"verb": "install", "name": "numpy"} and match.group(3) == "2"
+
+
+def test_every_regex_of_the_model_and_rules_comes_from_the_cache_on_the_second_run(tmp_path: Path) -> None:
+    script = (
+        "import re, sys\n"
+        "from dflint.regexcode import cached_regex_code, read\n"
+        "with cached_regex_code(sys.argv[1]) as cache:\n"
+        "    import dflint.cli, dflint.config, dflint.inputs\n"
+        "    from dflint.registry import all_rules\n"
+        "    all_rules()\n"
+        "programs = read(sys.argv[1])\n"
+        "same = all(re._compiler.compile(p, f) == __import__('_sre').compile(p, *v) for (p, f), v in programs.items())\n"
+        "print(cache.hits, cache.misses, len(programs), same)\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    path = str(tmp_path / "programs.marshal")
+    runs = [
+        subprocess.run([sys.executable, "-c", script, path], env=env, capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    first, second = (run.stdout.split() for run in runs)
+    assert first[0] == "0" and int(first[1]) > 50 and first[3] == "True"
+    assert second == [first[1], "0", first[1], "True"]

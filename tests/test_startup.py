@@ -14,9 +14,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # Heavy modules with no business on the `--version` path (import costs measured in design.md).
-NOT_ON_VERSION_PATH = ("click", "tabulate", "jsonschema", "yaml", "packaging", "tree_sitter", "dflint.rules", "dflint.engine")
-# Only for `dflint rules`, `--format sarif` and friends: never for a plain lint.
-NOT_ON_LINT_PATH = ("tabulate", "jsonschema")
+NOT_ON_VERSION_PATH = (
+    "click",
+    "pygls",
+    "lsprotocol",
+    "tabulate",
+    "jsonschema",
+    "yaml",
+    "packaging",
+    "tree_sitter",
+    "dflint.rules",
+    "dflint.engine",
+)
+# Only for `dflint rules`, `--format sarif`, a configuration file PyYAML must read, `dflint server` …:
+# never for a plain lint.
+NOT_ON_LINT_PATH = ("tabulate", "jsonschema", "yaml", "pygls", "lsprotocol", "dflint.server", "importlib.resources")
 
 
 def imported_modules(*args: str, cwd: Path, codes: tuple[int, ...] = (0, 1)) -> set[str]:

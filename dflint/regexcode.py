@@ -1,0 +1,147 @@
+"""Regular expressions compiled once and cached like `.pyc` files.
+
+dflint's core and rules compile about 140 regular expressions when their modules load; `re`
+parses each and turns it into a program for its matching engine (`_sre`) in Python code, about
+10 % of a one-file run. While `cached_regex_code()` is active, a pattern compiled for the first
+time keeps that program (a list of integers, with its group names) in
+`__pycache__/regex-programs.<tag>.marshal`, keyed by the pattern and its flags and tied to the
+engine's version (`_sre.MAGIC`); later runs hand the stored program straight to `_sre.compile`,
+which builds the very same pattern object (`re` patterns compare equal only when their programs
+do). Anything unexpected — another Python, an unreadable file, a pattern `re` rejects — takes the
+ordinary path. The command line uses it (`dflint.launcher`); importing dflint as a library leaves
+`re` alone.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_NAME = "regex-programs"
+_LIMIT = 4096  # entries; beyond that only what the last run used is kept
+
+Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+
+
+def _header() -> bytes:
+    import _sre
+    from importlib.util import MAGIC_NUMBER
+
+    return MAGIC_NUMBER + int(_sre.MAGIC).to_bytes(8, "little")
+
+
+def cache_path() -> str | None:
+    """Where the cache lives: dflint's `__pycache__` (or under `sys.pycache_prefix`), per interpreter."""
+    from importlib.util import cache_from_source
+
+    try:
+        anchor = cache_from_source(os.path.abspath(__file__))
+    except NotImplementedError:
+        return None
+    return os.path.join(os.path.dirname(anchor), f"{_NAME}.{sys.implementation.cache_tag}.marshal")
+
+
+def read(path: str | None) -> dict[tuple[str, int], Program]:
+    if path is None:
+        return {}
+    header = _header()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        table = marshal.loads(data[len(header) :]) if data[: len(header)] == header else None
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+def program(pattern: str, flags: int) -> Program:
+    """What `re._compiler.compile` hands to `_sre.compile` for a str pattern, computed as it does."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+class RegexCache:
+    """One activation: the stored programs, what this run used, `hits` and `misses`."""
+
+    def __init__(self, path: str | None, table: dict[tuple[str, int], Program], original: Callable[..., Any]) -> None:
+        self.path = path
+        self.table = table
+        self.original = original
+        self.used: dict[tuple[str, int], Program] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def compile(self, pattern: Any, flags: int = 0) -> Any:
+        import _sre
+
+        if not isinstance(pattern, str) or flags & re.DEBUG:
+            return self.original(pattern, flags)
+        key = (pattern, int(flags))
+        stored = self.table.get(key)
+        if stored is None:
+            try:
+                stored = program(pattern, int(flags))
+            except Exception:  # noqa: BLE001 - an invalid pattern: let `re` raise its own error
+                return self.original(pattern, flags)
+            self.misses += 1
+        else:
+            self.hits += 1
+        self.used[key] = stored
+        try:
+            return _sre.compile(pattern, *stored)
+        except (TypeError, ValueError, RuntimeError):  # a stored program this engine does not take
+            self.used.pop(key, None)
+            return self.original(pattern, flags)
+
+    def save(self) -> None:
+        if self.path is None or not self.misses or sys.dont_write_bytecode:
+            return
+        table = {**self.table, **self.used}
+        if len(table) > _LIMIT:
+            table = dict(self.used)
+        temporary = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            data = _header() + marshal.dumps(table)
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, self.path)
+        except (OSError, ValueError):  # read-only, or a value marshal cannot store: no cache, same result
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+
+
+@contextmanager
+def cached_regex_code(path: str | None = None) -> Iterator[RegexCache | None]:
+    """Reuse the compiled programs of regular expressions compiled inside the `with` block."""
+    compiler = getattr(re, "_compiler", None)
+    original = getattr(compiler, "compile", None)
+    active = isinstance(getattr(original, "__self__", None), RegexCache)
+    if compiler is None or original is None or not hasattr(compiler, "_code") or active:
+        yield None  # another Python's `re`, or already active
+        return
+    where = path if path is not None else cache_path()
+    cache = RegexCache(where, read(where), original)
+    compiler.compile = cache.compile
+    try:
+        yield cache
+    finally:
+        compiler.compile = original
+        cache.save()
+
+
+__all__ = ["RegexCache", "cache_path", "cached_regex_code", "program", "read"]
