@@ -192,7 +192,7 @@ def load_config(path: str, shown: str | None = None) -> Config:
 def _load_yaml(shown: str, text: str) -> tuple[Any, _YamlLocator]:
     from dflint import plainyaml
 
-    plain = plainyaml.load(text)
+    plain = plainyaml.read(text)
     if plain is not None:  # what PyYAML would read, without importing it; it locates lines only for errors
         return plain, _YamlLocator(None, text)
     import yaml

@@ -9,12 +9,12 @@ Importing PyYAML costs about 13 ms, a tenth of a one-file run, for a file such a
     per-file-ignores:
       "docker/dev/**": [DF2]
 
-`load` reads block mappings and sequences, flow lists and mappings, quoted strings without escapes
+`read` reads block mappings and sequences, flow lists and mappings, quoted strings without escapes
 and the plain scalars whose meaning is beyond doubt: words (`DF301`, `pip-cache`, `ghcr.io`,
 `docker/**`), decimal integers, `true`/`false` (and YAML 1.1's `yes`/`no`/`on`/`off`, as PyYAML
 reads them), `null`/`~`. Anything else (anchors, tags, block scalars, multi-line values, escapes,
 numbers in other notations, a duplicate key, a tab, deep nesting …) returns None, and the caller
-reads the file with PyYAML's safe loader instead, which also words every error. So `load` either
+reads the file with PyYAML's safe loader instead, which also words every error. So `read` either
 returns exactly what PyYAML's safe loader returns or declines.
 """
 
@@ -39,7 +39,7 @@ class _Declined(Exception):
     """Not plain enough: PyYAML reads this file."""
 
 
-def load(text: str) -> Any:
+def read(text: str) -> Any:
     """What PyYAML's safe loader reads from `text`, for the plain YAML above; None when this reader declines.
 
     An empty document (only blank and comment lines) is `{}` here, where PyYAML says None."""
@@ -227,4 +227,4 @@ def _scalar(text: str) -> Any:
     raise _Declined
 
 
-__all__ = ["load"]
+__all__ = ["read"]

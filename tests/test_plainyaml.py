@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dflint.config import schema
-from dflint.plainyaml import load
+from dflint.plainyaml import read as load
 
 ROOT = Path(__file__).resolve().parents[1]
 
