@@ -38,6 +38,13 @@ def test_unknown_value_is_none() -> None:
 
 
 def test_exports_do_not_break_equality_or_hashing() -> None:
-    df = model("FROM python:3.11\nRUN export A=1 && pip install x\n")
-    command = df.stages[0].instructions[0].commands[0]
-    assert hash(command) == hash(command)
+    import dataclasses
+    from types import MappingProxyType
+
+    command = model("FROM python:3.11\nRUN export A=1 && pip install x\n").stages[0].instructions[0].commands[-1]
+    again = model("FROM python:3.11\nRUN export A=1 && pip install x\n").stages[0].instructions[0].commands[-1]
+    assert command.exports == {"A": "1"}
+    assert command == again and hash(command) == hash(again) and len({command, again}) == 1
+    # exports are context, not identity: the same command with other exports is the same command
+    other = dataclasses.replace(command, exports=MappingProxyType({"A": "2"}))
+    assert other == command and hash(other) == hash(command)

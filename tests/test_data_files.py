@@ -400,13 +400,25 @@ def test_caches_cover_managers_and_pip_quirk(files: dict[str, dict[str, Any]]) -
 
 
 def test_pip_no_cache_dir_quirk_matches_installed_pip() -> None:
-    """The recorded PIP_NO_CACHE_DIR values agree with the strtobool of the pip that runs these tests."""
-    misc = pytest.importorskip("pip._internal.utils.misc")
-    strtobool = getattr(misc, "strtobool", None)
-    if strtobool is None:
-        pytest.skip("this pip has no strtobool helper")
+    """Every recorded PIP_NO_CACHE_DIR value turns the cache off in the pip that runs these tests
+    (its own option callback, `false` and `0` included), and a value that is no boolean does not."""
+    import types
+
+    cmdoptions = pytest.importorskip("pip._internal.cli.cmdoptions")
+    handle = getattr(cmdoptions, "_handle_no_cache_dir", None)
+    if handle is None:
+        pytest.skip("this pip has no _handle_no_cache_dir callback")
     quirk = load("caches")["managers"]["pip"]["env_disable_quirk"]
+    assert {"false", "0"} <= set(quirk["disabling_values"])
     for value in quirk["disabling_values"]:
-        assert strtobool(value) in (0, 1)
-    with pytest.raises(ValueError):
-        strtobool("maybe")
+        parser = types.SimpleNamespace(values=types.SimpleNamespace(cache_dir="/root/.cache/pip"))
+        handle(cmdoptions.no_cache(), "--no-cache-dir", value, parser)
+        assert parser.values.cache_dir is False, value
+
+    def refuse(message: str) -> None:
+        raise ValueError(message)
+
+    parser = types.SimpleNamespace(values=types.SimpleNamespace(cache_dir="/root/.cache/pip"), error=refuse)
+    with pytest.raises(ValueError, match="maybe"):  # pip reports an option error: not a boolean
+        handle(cmdoptions.no_cache(), "--no-cache-dir", "maybe", parser)
+    assert parser.values.cache_dir == "/root/.cache/pip"

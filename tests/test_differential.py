@@ -74,7 +74,9 @@ def test_agreement_floor(sample_run: list[Any], key: tuple[str, tuple[str, ...]]
 
 @pytest.mark.parametrize("code", EXPLAINED)
 def test_every_disagreement_has_a_documented_reason(sample_run: list[Any], code: str) -> None:
-    for result in (r for r in sample_run if r.pair.dflint[0] == code and r.available):
+    results = [r for r in sample_run if r.pair.dflint[0] == code and r.available]
+    assert results, f"{code} has no hadolint pair in benchmarks/differential.py that ran"
+    for result in results:
         unexplained = {"only hadolint": result.unexplained_hadolint, "only dflint": result.unexplained_dflint}
         assert result.unexplained == 0, f"{result.pair.label}: disagreements with no documented reason: {unexplained}"
 

@@ -15,6 +15,7 @@ generated files (docs/measurements/fix.md).
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from collections import Counter
@@ -28,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dflint.engine import Settings, lint_source, selected_rules
-from dflint.fix import fix_source, structure, wanted
+from dflint.fix import fix_bytes, fix_source, structure, wanted
 from dflint.parse import parse
 from dflint.source import InputError, decode
 
@@ -264,10 +265,24 @@ def dockerfile(draw: st.DrawFn) -> tuple[bytes, str]:
 )
 @given(dockerfile())
 def test_fixing_generated_dockerfiles_keeps_every_property(generated: tuple[bytes, str]) -> None:
-    _, text = generated
+    data, text = generated
     tally = Tally()
-    check_text(text, "Dockerfile", None, tally)
+    check_bytes(data, text, "Dockerfile", tally)
     assert not tally.failures, "\n".join(tally.failures) + "\n--- input ---\n" + text
+
+
+def check_bytes(data: bytes, text: str, path: str, tally: Tally) -> None:
+    """The file's bytes as `--fix` reads them: decoded as Docker does (a BOM dropped, line endings
+    kept), fixed with every property checked, and written back with the BOM it had."""
+    if decode(path, data) != text:
+        tally.failures.append(f"{path}: decoding changed the text")
+        return
+    check_text(text, path, None, tally)
+    outcome = fix_bytes(data, path, SETTINGS, selected_rules(SETTINGS), None, unsafe=True)
+    if outcome.fixed_bytes().startswith(codecs.BOM_UTF8) != data.startswith(codecs.BOM_UTF8):
+        tally.failures.append(f"{path}: the fix dropped or added a BOM")
+    if not outcome.changed and outcome.fixed_bytes() != data:
+        tally.failures.append(f"{path}: an unchanged file is written back differently")
 
 
 def generated_tally(examples: int, seed: int = 20261125) -> Tally:
@@ -280,7 +295,7 @@ def generated_tally(examples: int, seed: int = 20261125) -> Tally:
     @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(dockerfile())
     def run(generated: tuple[bytes, str]) -> None:
-        check_text(generated[1], "Dockerfile", None, tally)
+        check_bytes(generated[0], generated[1], "Dockerfile", tally)
 
     run()
     return tally

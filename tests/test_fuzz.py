@@ -637,7 +637,19 @@ def test_corpus_files_as_they_are(context: str) -> None:
         lint_text(text, context)
 
 
-def test_fixture_files_lint_without_error(context: str) -> None:
-    for path in sorted((Path(__file__).resolve().parents[1] / "fixtures").rglob("*Dockerfile*")):
-        if path.is_file():
-            lint_raw(path.read_bytes(), context)
+def test_fixture_files_lint_without_error() -> None:
+    """Every fixture and every expected fix result, linted by every rule in its own build context:
+    no input error and a well-formed result."""
+    root = Path(__file__).resolve().parents[1] / "fixtures"
+    paths = sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and (path.name in ("Dockerfile", "Dockerfile.fixed") or path.name.endswith((".Dockerfile", ".Dockerfile.fixed")))
+    )
+    assert len(paths) > 200
+    for path in paths:
+        result = lint_bytes(path.read_bytes(), str(path), SETTINGS, RULES, str(path.parent))
+        assert result.dockerfile is not None, path
+        check_result(result, result.dockerfile.text)
+        assert not result.errors, (path, [str(error) for error in result.errors])
