@@ -398,6 +398,19 @@ def test_bad_client_settings_are_reported_and_ignored(tmp_path: Path) -> None:
     run(test)
 
 
+def test_an_unknown_rule_in_the_client_settings_is_one_error_diagnostic(tmp_path: Path) -> None:
+    async def test() -> None:
+        async with server(tmp_path, options={"settings": {"select": ["DF999"]}}) as (client, _):
+            uri = open_document(client, tmp_path / "Dockerfile", DOCKERFILE)
+            params = await client.diagnostics(uri, version=1)
+            (error,) = params.diagnostics
+            assert error.severity == lsp.DiagnosticSeverity.Error
+            assert error.range == lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
+            assert error.message == "dflint: unknown rule code or name 'DF999' (see `dflint rules`)"
+
+    run(test)
+
+
 def test_compose_file_services_are_linted_from_the_buffer(tmp_path: Path) -> None:
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "Dockerfile").write_text(DOCKERFILE)

@@ -24,6 +24,7 @@ from pygls.uris import to_fs_path
 from dflint import __version__
 from dflint.config import CONFIG_NAMES, PYPROJECT, ConfigError, Resolver
 from dflint.engine import SelectionError
+from dflint.pathmatch import PatternError
 from dflint.positions import UTF16
 from dflint.registry import RuleLoadError
 from dflint.server import actions, hover
@@ -33,6 +34,7 @@ from dflint.server.settings import ClientSettings, SettingsError, parse
 
 log = logging.getLogger("dflint.server")
 CONFIG_FILES = (*CONFIG_NAMES, PYPROJECT)
+SETUP_ERRORS = (ConfigError, SelectionError, RuleLoadError, PatternError)  # what the command line reports and exits 2 for
 WATCHERS = [lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
 
 
@@ -135,7 +137,7 @@ class DflintServer(LanguageServer):
         try:
             linted = lint_text(path, source, self.resolver_for(path))
             placed = tuple(diagnostics(linted, self.encoding))
-        except (ConfigError, SelectionError, RuleLoadError) as error:
+        except SETUP_ERRORS as error:
             linted = Linted(path, source, (), ())
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             where = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
@@ -292,7 +294,7 @@ def build() -> DflintServer:
             path = state.linted.path
             try:
                 outcome = fix_text(path, state.linted.text, ls.resolver_for(path))
-            except (ConfigError, SelectionError, RuleLoadError):
+            except SETUP_ERRORS:
                 outcome = None
             found += actions.fix_all(uri, state.version, outcome, ls.encoding)
         return found
