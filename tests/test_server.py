@@ -368,6 +368,25 @@ def test_configuration_per_folder_reloads_when_the_file_changes(tmp_path: Path) 
     run(test)
 
 
+def test_a_loaded_configuration_edited_behind_the_servers_back_is_read_again_at_the_next_lint(tmp_path: Path) -> None:
+    config = tmp_path / ".dflint.yaml"
+    config.write_text("ignore: [DF301]\n")
+
+    async def test() -> None:
+        async with server(tmp_path) as (client, _):  # no file watching: the client cannot tell the server
+            uri = open_document(client, tmp_path / "Dockerfile", DOCKERFILE)
+            assert "DF301" not in codes(await client.diagnostics(uri, version=1))
+            config.write_text("ignore: [DF620]\n")
+            stamp = config.stat().st_mtime + 10
+            os.utime(config, (stamp, stamp))
+            seen = len(client.published)
+            client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+            again = await client.diagnostics(uri, after=seen)
+            assert "DF301" in codes(again) and "DF620" not in codes(again)
+
+    run(test)
+
+
 def test_client_settings_select_target_and_build_args(tmp_path: Path) -> None:
     text = "ARG BASE=python:3.11\nFROM ${BASE} AS build\nRUN pip install torch==2.4.0\nFROM python:3.11-slim AS runtime\n"
     settings = {"dflint": {"select": ["DF1", "DF301"], "target": "build", "buildArgs": {"BASE": "python:3.11-slim"}}}
