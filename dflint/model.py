@@ -210,6 +210,17 @@ class Instruction:
     shell: tuple[str, ...] = ("/bin/sh", "-c")
     empty_continuation_lines: tuple[int, ...] = ()  # 1-based lines, empty or blank, that Docker drops inside a continuation
     copy: CopySpec | None = None  # COPY and ADD: sources and destination
+    _ops_by_command: dict[int, tuple[PackageOp, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def ops_of(self, command: ShellCommand) -> tuple[PackageOp, ...]:
+        """The package operations of one of this RUN's commands (indexed once: a RUN of a thousand
+        commands asks this for each of them)."""
+        if not self._ops_by_command and self.packages:
+            index: dict[int, list[PackageOp]] = {}
+            for op in self.packages:
+                index.setdefault(id(op.command), []).append(op)
+            self._ops_by_command.update((key, tuple(ops)) for key, ops in index.items())
+        return self._ops_by_command.get(id(command), ())
 
     def expand(self, text: str) -> str | None:
         """`text` with the ARG/ENV values in force here substituted (`$V`, `${V}`, `${V:-x}` …);
@@ -445,8 +456,19 @@ class Dockerfile:
         return tuple(chain)
 
     def root_image(self, stage: Stage) -> str | None:
-        """The external image at the root of a stage's FROM chain, resolved, or None if unknown."""
-        return self.ancestry(stage)[-1].base_resolved
+        """The external image at the root of a stage's FROM chain, resolved, or None if unknown.
+        Remembered for every stage on the way, so asking it of each stage of a long chain stays linear."""
+        roots = cast("dict[int, Stage]", self.memo.setdefault(("root stages", None), {}))
+        walked: list[Stage] = []
+        current, seen = stage, set()
+        while current.index not in roots and current.base_stage is not None and current.base_stage not in seen:
+            seen.add(current.index)
+            walked.append(current)
+            current = self.stages[current.base_stage]
+        root = roots.get(current.index, current)
+        for visited in (*walked, current):
+            roots[visited.index] = root
+        return root.base_resolved
 
 
 def split_image(reference: str) -> tuple[str, str | None, str | None]:

@@ -12,6 +12,7 @@ whose layers ship the removal only hides it.
 from __future__ import annotations
 
 import posixpath
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from dflint.model import Dockerfile, Instruction, Stage
 
 # Copying one of these system trees from a stage ships what that stage installed with its package manager.
 WHOLE_TREE_SOURCES = frozenset({"/", "/usr", "/usr/local", "/usr/lib"})
+MAX_CHAINS = 64  # FROM chains followed through unresolvable bases (each may have several candidates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +71,9 @@ def possible_bases(dockerfile: Dockerfile, stage: Stage) -> tuple[Stage, ...]:
 def lineage(dockerfile: Dockerfile, stage: Stage) -> tuple[Stage, ...]:
     """The stage and every stage it may be built FROM, transitively (nearest first, each once)."""
     seen: dict[int, Stage] = {}
-    pending = [stage]
+    pending = deque([stage])
     while pending:
-        current = pending.pop(0)
+        current = pending.popleft()
         if current.index in seen:
             continue
         seen[current.index] = current
@@ -81,17 +83,35 @@ def lineage(dockerfile: Dockerfile, stage: Stage) -> tuple[Stage, ...]:
 
 def chains(dockerfile: Dockerfile, stage: Stage) -> tuple[tuple[Stage, ...], ...]:
     """Every possible FROM chain of a stage, nearest first: one chain when every base is known, one
-    per candidate of an unresolvable base."""
-    bases = possible_bases(dockerfile, stage)
-    if not bases:
-        return ((stage,),)
+    per candidate of an unresolvable base (at most `MAX_CHAINS`, the first ones in order). Walked
+    with an explicit stack: a chain of 10,000 stages is deeper than Python's recursion limit."""
     result: list[tuple[Stage, ...]] = []
-    for base in bases:
-        if base.index >= stage.index:
+    # (stage, the link it was reached from): each chain is rebuilt once, at its root
+    stack: list[tuple[Stage, _Link | None]] = [(stage, None)]
+    while stack and len(result) < MAX_CHAINS:
+        current, link = stack.pop()
+        here = _Link(current, link)
+        bases = [base for base in possible_bases(dockerfile, current) if base.index < current.index]
+        if not bases:
+            result.append(here.chain())
             continue
-        for chain in chains(dockerfile, base):
-            result.append((stage, *chain))
-    return tuple(result) or ((stage,),)
+        stack.extend((base, here) for base in reversed(bases))
+    return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    stage: Stage
+    after: _Link | None  # the stage built FROM this one, toward the chain's start
+
+    def chain(self) -> tuple[Stage, ...]:
+        """The stages from the chain's start to this one, nearest first."""
+        stages: list[Stage] = []
+        link: _Link | None = self
+        while link is not None:
+            stages.append(link.stage)
+            link = link.after
+        return tuple(reversed(stages))
 
 
 def layer_chains(dockerfile: Dockerfile, target: str | None = None) -> tuple[tuple[Stage, ...], ...]:
@@ -109,10 +129,10 @@ def shipping(dockerfile: Dockerfile, target: str | None = None) -> Shipping:
     layer_stages = {candidate.index for candidate in lineage(dockerfile, final)}
     finals = (final,)
     copies: list[CopyOut] = []
-    pending = [dockerfile.stages[index] for index in sorted(layer_stages)]
+    pending = deque(dockerfile.stages[index] for index in sorted(layer_stages))
     visited: set[int] = set()
     while pending:
-        stage = pending.pop(0)
+        stage = pending.popleft()
         if stage.index in visited:
             continue
         visited.add(stage.index)

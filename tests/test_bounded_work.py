@@ -6,6 +6,7 @@ far below what the same input took before its fix (minutes, or a RecursionError)
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -283,3 +284,45 @@ def test_a_directive_padded_with_spaces_is_read_in_linear_time() -> None:
     value = "docker/dockerfile:1" + " " * 200_000 + "x"
     dockerfile = model(f"# syntax={value}  \nFROM alpine\n")
     assert [(d.name, d.value) for d in dockerfile.directives] == [("syntax", value)]
+
+
+# -- long files stay linear ---------------------------------------------------------------------------
+
+
+def _lint_text(tmp_path: Path, text: str) -> tuple[int, str, str]:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    return run_cli(str(dockerfile), "--format", "json")
+
+
+@pytest.mark.timeout(60)
+def test_a_heredoc_of_2000_apt_installs_is_linear(tmp_path: Path) -> None:
+    body = "".join(f"apt-get install -y pkg{i}\n" for i in range(2000))
+    code, out, err = _lint_text(tmp_path, f"FROM debian:12\nRUN <<EOF\n{body}EOF\n")
+    assert (code, err) == (1, "")
+    findings = json.loads(out)["findings"]
+    assert sum(finding["code"] == "DF306" for finding in findings) == 2000
+
+
+@pytest.mark.timeout(60)
+def test_1000_pip_installs_joined_by_and_are_linear(tmp_path: Path) -> None:
+    script = " && ".join(f"pip install pkg{i}" for i in range(1000))
+    code, out, err = _lint_text(tmp_path, f"FROM python:3.11-slim\nRUN {script}\n")
+    assert (code, err) == (1, "")
+    assert sum(finding["code"] == "DF301" for finding in json.loads(out)["findings"]) == 1000
+
+
+@pytest.mark.timeout(60)
+def test_20000_chained_stages_are_linear(tmp_path: Path) -> None:
+    text = "FROM alpine:3.20 AS s0\n" + "".join(f"FROM s{i - 1} AS s{i}\nCMD run {i}\n" for i in range(1, 20_000))
+    code, out, err = _lint_text(tmp_path, text)
+    assert err == "" and code in (0, 1)
+    assert json.loads(out)["errors"] == []
+
+
+@pytest.mark.timeout(60)
+def test_8000_pragmas_are_linear(tmp_path: Path) -> None:
+    text = "FROM alpine:3.20\n" + "".join(f"# dflint: ignore=DF{100 + i % 500},NOPE{i}\nRUN echo {i}\n" for i in range(8000))
+    code, out, err = _lint_text(tmp_path, text)
+    assert err == ""
+    assert json.loads(out)["errors"] == []

@@ -54,7 +54,11 @@ def document(results: Sequence[FileResult]) -> dict[str, Any]:
     return {
         "version": VERSION,
         "tool": {"name": "dflint", "version": __version__},
-        "findings": [finding_object(finding, *_index(result)) for result in results for finding in result.findings],
+        "findings": [
+            finding_object(finding, *positions)
+            for result, positions in ((result, _index(result)) for result in results)  # once per file, not per finding
+            for finding in result.findings
+        ],
         "errors": [
             {"file": error.path, "line": error.line, "message": error.message} for result in results for error in result.errors
         ],

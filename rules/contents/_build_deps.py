@@ -8,7 +8,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from dflint.rules.contents._copied import copied_ops
@@ -266,35 +266,56 @@ def removed_in_same_run(install: Install) -> bool:
     group it was added to, or apt's `apt-mark auto … && apt-get purge --auto-remove`."""
     instruction, op = install.instruction, install.op
     family = FAMILY.get(op.manager)
-    virtual = op.virtual
-    ops_by_command = {id(other.command): other for other in instruction.packages}
-    marked_auto = False
-    for command in _commands_after(instruction, op.command):
-        if family == "apt" and command.name == "apt-mark" and command.args[:1] == ("auto",):
-            marked_auto = True
-            continue
-        other = ops_by_command.get(id(command))
-        if other is None or other.verb != "remove" or FAMILY.get(other.manager) != family:
-            continue
-        names = {requirement.name for requirement in other.packages}
-        if install.name in names or (virtual is not None and virtual.lower() in names):
-            return True
-        if family == "apt" and marked_auto and _auto_removes(other):
-            return True
+    removals = _removals(instruction)
+    position = removals.positions.get(id(op.command))
+    if position is None:
+        return False
+    names = [install.name] + ([op.virtual.lower()] if op.virtual is not None else [])
+    if any(removals.last_removed.get((family, name), -1) > position for name in names):
+        return True
+    if family == "apt" and removals.auto_removes:
+        marks = removals.auto_marks
+        after = bisect_right(marks, position)
+        return after < len(marks) and removals.auto_removes[-1] > marks[after]
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Removals:
+    """What one RUN removes, and where: worked out once per RUN, so a RUN of a thousand installs
+    asks it a thousand times in linear time."""
+
+    positions: dict[int, int]  # id(command) → its position in the RUN
+    last_removed: dict[tuple[str | None, str | None], int]  # (family, name) → last position removing it
+    auto_marks: list[int]  # positions of `apt-mark auto …`
+    auto_removes: list[int]  # positions of apt removals with --auto-remove (or autoremove)
+
+
+@lru_cache(maxsize=16)
+def _removals(instruction: Instruction) -> _Removals:
+    positions: dict[int, int] = {}
+    last_removed: dict[tuple[str | None, str | None], int] = {}
+    auto_marks: list[int] = []
+    auto_removes: list[int] = []
+    for position, command in enumerate(instruction.commands):
+        positions.setdefault(id(command), position)
+        if command.name == "apt-mark" and command.args[:1] == ("auto",):
+            auto_marks.append(position)
+            continue
+        for other in instruction.ops_of(command):
+            if other.verb != "remove":
+                continue
+            family = FAMILY.get(other.manager)
+            for requirement in other.packages:
+                last_removed[(family, requirement.name)] = position
+            if family == "apt" and _auto_removes(other):
+                auto_removes.append(position)
+    return _Removals(positions, last_removed, auto_marks, auto_removes)
 
 
 def _auto_removes(op: PackageOp) -> bool:
     verb = op.verb_word.value if op.verb_word is not None else None
     return verb == "autoremove" or op.has_flag("--auto-remove", "--autoremove")
-
-
-def _commands_after(instruction: Instruction, command: ShellCommand) -> list[ShellCommand]:
-    commands = list(instruction.commands)
-    for position, candidate in enumerate(commands):
-        if candidate is command:
-            return commands[position + 1 :]
-    return []
 
 
 def removed_later(install: Install, stages: tuple[Stage, ...]) -> Instruction | None:

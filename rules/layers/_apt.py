@@ -62,15 +62,31 @@ def configured(
     """True when an earlier RUN (or a command of this RUN) writes the package-manager setting `key`:
     a word of a command other than the package manager itself mentions it, as in
     `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/…` or `echo assumeyes=1 >> /etc/dnf/dnf.conf`."""
-    needle = key.lower()
-    for run in (*earlier_runs(dockerfile, stage, instruction), instruction):
-        for command in run.commands:
-            if command.name in managers:
-                continue
-            if any(word.value is not None and needle in word.value.lower() for word in command.argv):
-                return True
-    for candidate in stage.instructions:
-        copies = candidate.keyword in ("COPY", "ADD") and candidate.index < instruction.index
-        if copies and any(needle in heredoc.body.lower() for heredoc in candidate.heredocs):
-            return True
-    return False
+    memo_key = ("package-manager setting written", f"{stage.index}:{key}:{','.join(managers)}")
+    if memo_key not in dockerfile.memo:
+        dockerfile.memo[memo_key] = _first_setting(dockerfile, stage, key.lower(), managers)
+    first = dockerfile.memo[memo_key]  # the earliest instruction index that writes it, -1 in a base stage
+    return isinstance(first, int) and first <= instruction.index
+
+
+def _first_setting(dockerfile: Dockerfile, stage: Stage, needle: str, managers: tuple[str, ...]) -> int | None:
+    """Where the setting is first written for `stage`: -1 when a stage it is built FROM writes it, the
+    index of the first RUN that mentions it (or the one after a COPY heredoc that does), or None.
+    Worked out once per stage, so that asking it of each of a thousand installs stays linear."""
+
+    def mentions(run: Instruction) -> bool:
+        return any(
+            command.name not in managers and any(word.value is not None and needle in word.value.lower() for word in command.argv)
+            for command in run.commands
+        )
+
+    for ancestor in dockerfile.ancestry(stage)[1:]:
+        if any(mentions(run) for run in run_instructions(ancestor)):
+            return -1
+    firsts = [run.index for run in run_instructions(stage) if mentions(run)]
+    firsts += [
+        candidate.index + 1
+        for candidate in stage.instructions
+        if candidate.keyword in ("COPY", "ADD") and any(needle in heredoc.body.lower() for heredoc in candidate.heredocs)
+    ]
+    return min(firsts, default=None)

@@ -595,7 +595,7 @@ def cleans_cache(command: ShellCommand, ops: tuple[PackageOp, ...], writer: Writ
 
 def updates_lists(command: ShellCommand, instruction: Instruction) -> bool:
     """`apt-get update` (or `add-apt-repository`, which updates too) writes /var/lib/apt/lists."""
-    if any(op.manager == "apt" and op.verb == "update" for op in instruction.packages if op.command is command):
+    if any(op.manager == "apt" and op.verb == "update" for op in instruction.ops_of(command)):
         return True
     return command.name == "add-apt-repository" and not any(v in ("-n", "--no-update") for v in command.args)
 
@@ -607,10 +607,7 @@ def lists_writer(command: ShellCommand, instruction: Instruction, position: int)
 
 
 def cleans_lists(command: ShellCommand, instruction: Instruction) -> bool | None:
-    if any(
-        op.manager == "apt" and op.command is command and (op.verb_word and op.verb_word.value) == "dist-clean"
-        for op in instruction.packages
-    ):
+    if any(op.manager == "apt" and (op.verb_word and op.verb_word.value) == "dist-clean" for op in instruction.ops_of(command)):
         return True
     return removes(command, (APT_LISTS,))
 
@@ -622,7 +619,7 @@ def command_label(command: ShellCommand, limit: int = 80) -> str:
 
 
 def ops_of(instruction: Instruction, command: ShellCommand) -> tuple[PackageOp, ...]:
-    return tuple(op for op in instruction.packages if op.command is command)
+    return instruction.ops_of(command)
 
 
 # -- one RUN ------------------------------------------------------------------------------------
@@ -648,22 +645,43 @@ def writers_in(instruction: Instruction, config_disabled: bool = False) -> list[
 def kept_in_layer(instruction: Instruction, config_disabled: bool = False) -> list[Writer]:
     """Writers in one RUN whose output that RUN does not clean up (an unknown removal such as
     `rm -rf $DIR` after a writer counts as a cleanup: unknown never produces a finding)."""
-    return [w for w in writers_in(instruction, config_disabled) if cleaned_after(w, instruction) is False]
+    writers = writers_in(instruction, config_disabled)
+    return [w for w, verdict in zip(writers, cleaned_after_each(writers, instruction)) if verdict is False]
 
 
 def cleaned_after(writer: Writer, instruction: Instruction) -> bool | None:
     """Does a later command of the writer's RUN clean up what it left? None: maybe (unknown)."""
-    result: bool | None = False
-    for command in instruction.commands[writer.position + 1 :]:
+    return cleaned_after_each([writer], instruction)[0]
+
+
+def cleaned_after_each(writers: list[Writer], instruction: Instruction) -> list[bool | None]:
+    """`cleaned_after` for each writer of one RUN. A verdict depends on the writer only through its
+    kind, key and directories, so the RUN's commands are judged once per such group, from the last
+    command back (a RUN of 500 `pip install`s stays linear, not 500 × 500)."""
+    after: dict[tuple[str, str, tuple[str, ...]], list[bool | None]] = {}
+    verdicts: list[bool | None] = []
+    for writer in writers:
+        group = (writer.kind, writer.key, writer.directories)
+        if group not in after:
+            after[group] = _verdicts_after(writer, instruction)
+        verdicts.append(after[group][writer.position + 1])
+    return verdicts
+
+
+def _verdicts_after(writer: Writer, instruction: Instruction) -> list[bool | None]:
+    """For each position, whether the commands from there to the RUN's end clean up what writers
+    like `writer` leave: True, None (maybe) or False; one more entry for the end."""
+    commands = instruction.commands
+    suffix: list[bool | None] = [False] * (len(commands) + 1)
+    for position in range(len(commands) - 1, -1, -1):
+        command = commands[position]
         if writer.kind == "lists":
             verdict = cleans_lists(command, instruction)
         else:
             verdict = cleans_cache(command, ops_of(instruction, command), writer)
-        if verdict:
-            return True
-        if verdict is None:
-            result = None
-    return result
+        later = suffix[position + 1]
+        suffix[position] = True if verdict or later is True else None if verdict is None or later is None else False
+    return suffix
 
 
 def config_disabled_before(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> bool:

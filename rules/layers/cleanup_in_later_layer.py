@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from dflint.rules.layers._caches import (
     Writer,
     apt_lists_savings,
-    cleaned_after,
+    cleaned_after_each,
     cleans_cache,
     cleans_lists,
     command_label,
@@ -122,11 +122,12 @@ def _check_chain(chain: tuple[Stage, ...]) -> Iterator[Finding]:
                 removed = _removed_packages(ops, installed, own_installs, position)
                 if removed:
                     yield _package_finding(stage.label, stage.name, command, ops, removed)
-            for w in own_writers:
-                if cleaned_after(w, instruction) is False:
+            for w, verdict in zip(own_writers, cleaned_after_each(own_writers, instruction)):
+                if verdict is False:
                     kept.setdefault((w.kind, w.key, w.directories), []).append((kept_count, w))
                     kept_count += 1
-            installed.extend(item for item in own_installs if not _removed_in_same_run(item, instruction))
+            removed_later = _removed_later(instruction)
+            installed.extend(item for item in own_installs if not _removed_in_same_run(item, removed_later))
 
 
 def _cleans(command: ShellCommand, ops: tuple[PackageOp, ...], writer: Writer, instruction: Instruction) -> bool:
@@ -169,12 +170,20 @@ def _removal_names(op: PackageOp) -> set[str]:
     return {requirement.name for requirement in op.packages if requirement.name}
 
 
-def _removed_in_same_run(item: _Installed, instruction: Instruction) -> bool:
-    for command in instruction.commands[item.position + 1 :]:
+def _removed_later(instruction: Instruction) -> dict[tuple[str, str], int]:
+    """(family, name) → the last position in the RUN of a command that removes that package."""
+    last: dict[tuple[str, str], int] = {}
+    for position, command in enumerate(instruction.commands):
         for op in ops_of(instruction, command):
-            if _family(op) == item.family and item.name in _removal_names(op):
-                return True
-    return False
+            family = _family(op)
+            if family is not None:
+                for name in _removal_names(op):
+                    last[(family, name)] = position
+    return last
+
+
+def _removed_in_same_run(item: _Installed, removed_later: dict[tuple[str, str], int]) -> bool:
+    return removed_later.get((item.family, item.name), -1) > item.position
 
 
 def _removed_packages(

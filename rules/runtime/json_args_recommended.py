@@ -55,7 +55,7 @@ from collections.abc import Iterator
 
 from dflint.rules.runtime._exec_form import attempted_json
 
-from dflint.model import Dockerfile, Instruction, Stage
+from dflint.model import Dockerfile, Instruction
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -75,8 +75,9 @@ _BUILTINS = frozenset(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    inherited = _shell_changed_before(dockerfile)
     for stage in dockerfile.stages:
-        if _shell_changed_before(dockerfile, stage):
+        if inherited[stage.index]:
             continue
         for instruction in stage.instructions:
             if instruction.keyword == "SHELL":
@@ -100,12 +101,18 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             )
 
 
-def _shell_changed_before(dockerfile: Dockerfile, stage: Stage) -> bool:
-    """True when a stage this one is built FROM set a SHELL."""
-    for parent in dockerfile.ancestry(stage)[1:]:
-        if any(instruction.keyword == "SHELL" for instruction in parent.instructions):
-            return True
-    return False
+def _shell_changed_before(dockerfile: Dockerfile) -> dict[int, bool]:
+    """For each stage, whether a stage it is built FROM set a SHELL (each answer builds on its base's,
+    so a chain of thousands of stages is walked once)."""
+    answers: dict[int, bool] = {}
+    for current in dockerfile.stages:
+        parent = current.base_stage
+        answers[current.index] = (
+            parent is not None
+            and parent < current.index
+            and (answers[parent] or any(instruction.keyword == "SHELL" for instruction in dockerfile.stages[parent].instructions))
+        )
+    return answers
 
 
 def _fix(dockerfile: Dockerfile, instruction: Instruction) -> Fix | None:
