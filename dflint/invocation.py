@@ -4,7 +4,6 @@ compose service's `target`) that names no stage is an error (the build would fai
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from functools import cache
 
@@ -22,6 +21,8 @@ def known_build_args() -> frozenset[str]:
 
 
 def _hint(word: str, candidates: Iterable[str]) -> str:
+    import difflib  # only for a mistyped name: kept off the start-up path
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -28,7 +28,7 @@ NOT_ON_VERSION_PATH = (
 )
 # Only for `dflint rules`, `--format sarif`, a configuration file PyYAML must read, `dflint server` …:
 # never for a plain lint.
-NOT_ON_LINT_PATH = ("tabulate", "jsonschema", "yaml", "pygls", "lsprotocol", "dflint.server", "importlib.resources")
+NOT_ON_LINT_PATH = ("tabulate", "jsonschema", "yaml", "pygls", "lsprotocol", "dflint.server", "importlib.resources", "difflib")
 
 
 def imported_modules(*args: str, cwd: Path, codes: tuple[int, ...] = (0, 1)) -> set[str]:

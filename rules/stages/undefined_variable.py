@@ -49,7 +49,6 @@ COPY dist/app-${VERSION}-py3-none-any.whl /tmp/
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from dflint.rules.context._argwords import escape_of, logical
@@ -131,6 +130,8 @@ def _reason(
     other = _declared_in_other_stage(dockerfile, stage, name)
     if other is not None:
         return f"it is only declared in {other.label}; declare it in this stage too"
+    import difflib  # only for a finding: kept off the start-up path
+
     near = difflib.get_close_matches(name, [key for key in instruction.env if key not in _PLATFORM_ARGS], n=1, cutoff=0.85)
     if near:
         return f"did you mean `${near[0]}`?"
