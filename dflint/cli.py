@@ -207,6 +207,14 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     "--statistics", is_flag=True, help="Print how many findings each rule produced instead of the findings (text or json)."
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary, no notes.")
+@click.option(
+    "--sort",
+    "sort_by",
+    type=click.Choice(["position", "impact"]),
+    default="position",
+    show_default=True,
+    help="Order of the text output: by file and line, or the largest estimated savings first (then severity).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Also say which build context each Dockerfile was linted with, and why.")
 @click.option(
     "--baseline",
@@ -250,6 +258,7 @@ def check(
     statistics: bool = False,
     quiet: bool = False,
     verbose: bool = False,
+    sort_by: str = "position",
     baseline_file: str | None = None,
     write_baseline_file: str | None = None,
     show_fixes: bool = False,
@@ -351,9 +360,11 @@ def check(
     else:
         from dflint.formats import renderer
 
-        extra: dict[str, bool] = {"quiet": True} if quiet and output_format == "text" else {}
+        extra: dict[str, Any] = {"quiet": True} if quiet and output_format == "text" else {}
         if verbose and output_format == "text":
             extra["verbose"] = True
+        if sort_by != "position" and output_format == "text":
+            extra["sort"] = sort_by
         output = renderer(output_format)(results, color=color and not report_to_stderr, **extra)
     if output_file:
         _write_report(output_file, output)

@@ -145,7 +145,7 @@ def test_compose_hook(repo: Path) -> None:
         },
     )
     code, output, files = run_hook("dflint-compose", repo)
-    assert files == ["api/Dockerfile", "compose.yaml"] and code == 1 and output.count("service 'api'") == 1
+    assert files == ["api/Dockerfile", "compose.yaml"] and code == 1 and output.count("[warning] service 'api'") == 1
 
 
 def test_compose_hook_runs_when_only_a_service_dockerfile_is_staged(repo: Path) -> None:

@@ -15,9 +15,14 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
 
 
-def render(results: Sequence[FileResult], *, color: bool = False, quiet: bool = False, verbose: bool = False) -> str:
-    """One line per finding, then the savings and a summary (left out with `quiet`); with `verbose`,
-    first the build context of each file and why it was chosen."""
+def render(
+    results: Sequence[FileResult], *, color: bool = False, quiet: bool = False, verbose: bool = False, sort: str = "position"
+) -> str:
+    """One line per finding (by position, or with `sort="impact"` the largest savings first), then the
+    biggest wins and a summary (left out with `quiet`); with `verbose`, first the build context of
+    each file and why it was chosen."""
+    from dflint.impact import biggest_wins, by_impact
+
     lines: list[str] = []
     if verbose:
         for result in results:
@@ -26,30 +31,29 @@ def render(results: Sequence[FileResult], *, color: bool = False, quiet: bool = 
     counts: dict[Severity, int] = defaultdict(int)
     fixable = 0
     unsafe = 0
-    savings: list[tuple[str, float]] = []
-    for result in results:
-        file_savings = 0.0
-        for finding in result.findings:
-            severity = finding.effective_severity
-            counts[severity] += 1
-            location = _paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", "1", color)
-            code = _paint(finding.code, _COLORS[severity], color)
-            safe = finding.fix is not None and finding.fix.applicability is Applicability.SAFE
-            marker = " [*]" if safe else ""  # as ruff: [*] marks what plain --fix applies
-            fixable += safe
-            unsafe += finding.fix is not None and not safe
-            lines.append(f"{location} {code}{marker} [{severity}] {finding.message}")
-            if finding.savings is not None:
-                file_savings += finding.savings.mb
-        if file_savings:
-            savings.append((result.path, file_savings))
+    every = [finding for result in results for finding in result.findings]
+    ordered = by_impact(every) if sort == "impact" else every
+    for finding in ordered:
+        severity = finding.effective_severity
+        counts[severity] += 1
+        location = _paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", "1", color)
+        code = _paint(finding.code, _COLORS[severity], color)
+        safe = finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+        marker = " [*]" if safe else ""  # as ruff: [*] marks what plain --fix applies
+        fixable += safe
+        unsafe += finding.fix is not None and not safe
+        lines.append(f"{location} {code}{marker} [{severity}] {finding.message}")
     if quiet:
         return "".join(line + "\n" for line in lines)
-    for path, megabytes in savings:
-        lines.append(
-            f"{path}: up to about {_size(megabytes)} could be reclaimed (the sum of the findings' estimates, which can share"
-            " dependencies; see `savings_mb` and `savings_source` in --format json)"
-        )
+    wins = biggest_wins(every)
+    if wins:
+        lines.append("")
+        lines.append("Biggest wins (estimates may share dependencies, so they are not added up; `--sort impact` orders all):")
+        width = max(len(_size(win.savings.mb)) for win in wins if win.savings is not None)
+        for win in wins:
+            assert win.savings is not None
+            lines.append(f"  {_size(win.savings.mb).rjust(width)}  {win.path}:{win.span.line}  {win.code}  {win.message}")
+        lines.append("")
     total = sum(counts.values())
     errors = sum(len(result.errors) for result in results)
     files = len(results)

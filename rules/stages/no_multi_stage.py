@@ -107,7 +107,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     yield Finding(
         META,
         final.from_instruction.keyword_span,
-        f"{final.label} compiles ({clip(compiled_evidence[0], 50)}) in the shipped image; compile in a separate build stage",
+        f"{final.label} compiles in the shipped image ({clip(compiled_evidence[0].replace(' (line', ', line').rstrip(')'), 50)});"
+        " compile in a separate build stage",
         savings=largest,
         stage=final.name,
         detail=f"{where}, {final.label}, that also builds: {listed}{more}; compile in a separate build stage and"
