@@ -199,7 +199,7 @@ def _unread(
         reason += f"; it appears to be produced in the build ({produced})"
     elif file.status == "missing":
         reason += f" ({_looked_in(dockerfile)}; pass `--context DIR` if the image is built from another directory)"
-    short_path = clip(file.context_path or file.image_path or path.rstrip("`"))
+    short_path = clip(file.context_path or file.image_path or "")
     if file.status == "missing" and not produced:
         short = f"{kind} `{short_path}` does not exist in the build context ({_where(dockerfile)}); check `--context`"
     elif file.status == "not-from-context" and file.image_path is None and file.context_path is None:
@@ -209,8 +209,11 @@ def _unread(
     else:
         short = {
             "not-copied": f"{kind} `{short_path}` was not read: no COPY or ADD puts it into the image; COPY it first",
-            "not-from-context": f"{kind} `{short_path}` comes from another stage, a URL or a heredoc; pins not checked",
-        }.get(file.status, f"{kind} `{short_path}` was not read: {clip(reason, 80)}")
+        }.get(file.status, "")
+        if not short:
+            named = reason.startswith(("'", "`"))  # the reason already names the file
+            prefix = f"{kind}{f' `{short_path}`' if short_path and not named else ''} was not read: "
+            short = prefix + clip(reason, max(60, 136 - len(prefix)))
     return Finding(
         META,
         op.command.span,
