@@ -190,6 +190,13 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     help="Rules to run in addition to the selection (how opt-in rules such as DF690 are enabled).",
 )
 @click.option(
+    "--env-file",
+    "env_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="For compose files: read these variables instead of the project's .env, as `docker compose --env-file`.",
+)
+@click.option(
     "--via-compose",
     is_flag=True,
     help="Lint Dockerfiles (and .env files) named on the command line through the compose files below the current"
@@ -263,6 +270,7 @@ def check(
     write_baseline_file: str | None = None,
     show_fixes: bool = False,
     via_compose: bool = False,
+    env_files: tuple[str, ...] = (),
 ) -> None:
     """Lint Dockerfiles (files, directories searched recursively, or - for stdin)."""
     from dflint.config import ConfigError, Overrides, Resolver, parse_fail_on
@@ -288,6 +296,7 @@ def check(
         max_bytes=max_file_size,
         config=config_file,
         isolated=isolated,
+        env_files=env_files,
     )
     try:
         selected_rules(Settings(select=overrides.select or (), extend_select=overrides.extend_select, ignore=overrides.ignore))

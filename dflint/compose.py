@@ -17,7 +17,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -165,15 +165,18 @@ def _braced(body: str, environ: Mapping[str, str]) -> tuple[str, bool]:
 MAX_ENV_FILE = 1_000_000  # bytes read from a .env file
 
 
-def read_env_file(path: str, environ: Mapping[str, str]) -> dict[str, str]:
+def read_env_file(path: str, environ: Mapping[str, str], *, required: bool = False) -> dict[str, str]:
     """A Compose `.env` file: `NAME=value` lines (`export ` allowed, `#` comments), values
     unquoted (interpolated, ` #…` comment cut), in single quotes (literal) or double quotes
-    (interpolated, `\\n` `\\"` escapes). A variable may use the ones above it and `environ`."""
+    (interpolated, `\\n` `\\"` escapes). A variable may use the ones above it and `environ`.
+    A file that cannot be read gives nothing, or with `required` (`--env-file`) an EnvFileError."""
     from dflint.reading import ReadError, read_file
 
     try:  # a regular file in the compose project only (a `.env` linked to a secret is not read)
         data = read_file(path, limit=MAX_ENV_FILE, boundary=os.path.dirname(os.path.abspath(path)), what="the .env file").data
-    except ReadError:
+    except ReadError as error:
+        if required:
+            raise EnvFileError(path, "no such file" if error.status == "missing" else error.reason) from None
         return {}
     text = data.decode("utf-8", errors="replace")
     values: dict[str, str] = {}
@@ -201,12 +204,29 @@ def read_env_file(path: str, environ: Mapping[str, str]) -> dict[str, str]:
     return values
 
 
-def project_environment(project: str, environ: Mapping[str, str]) -> dict[str, str]:
-    """What Compose interpolates with: the project's `.env`, overridden by the environment."""
+class EnvFileError(ValueError):
+    """An `--env-file` that cannot be read (Compose stops too)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+
+def project_environment(project: str, environ: Mapping[str, str], env_files: Sequence[str] | None = None) -> dict[str, str]:
+    """What Compose interpolates with: the project's `.env` (or, as `docker compose --env-file`,
+    the files given, later ones winning), overridden by the environment."""
+    if env_files:
+        values: dict[str, str] = {}
+        for env_file in env_files:
+            values.update(read_env_file(env_file, {**values, **environ}, required=True))
+        return {**values, **environ}
     return {**read_env_file(os.path.join(project, ".env"), environ), **environ}
 
 
-def services(path: str, environ: Mapping[str, str] | None = None, *, text: str | None = None) -> Iterator[Service | InputError]:
+def services(
+    path: str, environ: Mapping[str, str] | None = None, *, text: str | None = None, env_files: Sequence[str] | None = None
+) -> Iterator[Service | InputError]:
     """Each service with a local build, or an InputError for a problem in the compose file.
     `text` is the compose file's content when it is already in memory (an editor's buffer)."""
     import yaml
@@ -215,7 +235,11 @@ def services(path: str, environ: Mapping[str, str] | None = None, *, text: str |
     from dflint.config import MAX_CONFIG_BYTES, yaml_problem
     from dflint.reading import ReadError, read_file
 
-    environ = project_environment(project, os.environ if environ is None else environ)
+    try:
+        environ = project_environment(project, os.environ if environ is None else environ, env_files)
+    except EnvFileError as error:
+        yield InputError(error.path, 1, f"cannot read the env file: {error.reason}")
+        return
     if text is None:
         try:
             text = read_file(path, limit=MAX_CONFIG_BYTES, what="the compose file").data.decode("utf-8-sig")

@@ -676,6 +676,7 @@ class Overrides:
     max_bytes: int | None = None
     config: str | None = None  # --config FILE
     isolated: bool = False  # --isolated: no configuration file at all
+    env_files: tuple[str, ...] = ()  # --env-file: read instead of a compose project's .env
 
 
 def merge(config: Config | None, cli: Overrides) -> Any:

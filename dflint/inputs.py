@@ -165,7 +165,7 @@ def _compose(path: str, resolver: Resolver, text: str | None = None) -> Iterator
 
     project = os.path.dirname(os.path.abspath(path))
     shown_project = os.path.dirname(path)
-    for item in services(path, text=text):
+    for item in services(path, text=text, env_files=resolver.cli.env_files or None):
         if isinstance(item, InputError):
             yield Input(path, escape_path(path), error=item)
             continue

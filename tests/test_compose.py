@@ -168,3 +168,22 @@ def test_a_missing_required_variable_is_an_input_error(project: Path, monkeypatc
     assert code == 2
     assert document["errors"][0]["line"] == 4
     assert document["errors"][0]["message"] == "service 'api': required variable CTX is unset: set CTX"
+
+
+def test_env_file_replaces_the_project_env_as_compose_does(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BASE_IMAGE", raising=False)
+    monkeypatch.delenv("TAG", raising=False)
+    (project / ".env").write_text("OTHER=1\n")
+    (project / "ci").mkdir()
+    (project / "ci" / "one.env").write_text("TAG=3.11-slim\nBASE_IMAGE=python:${TAG}\n")
+    (project / "ci" / "two.env").write_text("TAG=3.12-slim\n")
+    (project / "api" / "Dockerfile").write_text("ARG BASE\nFROM ${BASE}\nRUN pip install a==1\n")
+    (project / "compose.yaml").write_text(
+        "services:\n  api:\n    build:\n      context: api\n      args:\n        BASE: ${BASE_IMAGE}\n"
+    )
+    code, document, _ = run("--select", "DF301,DF151", "compose.yaml")
+    assert [f["code"] for f in document["findings"]] == ["DF151", "DF301"]  # BASE_IMAGE is set in no file read
+    code, document, err = run("--select", "DF301,DF151", "--env-file", "ci/one.env", "--env-file", "ci/two.env", "compose.yaml")
+    assert err == "" and [f["code"] for f in document["findings"]] == ["DF301"]
+    code, document, _ = run("--env-file", "ci/missing.env", "compose.yaml")
+    assert code == 2 and document["errors"][0]["message"].startswith("cannot read the env file: no such file")
