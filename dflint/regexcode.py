@@ -26,6 +26,7 @@ _NAME = "regex-programs"
 _LIMIT = 4096  # entries; beyond that only what the last run used is kept
 
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+_DEBUG = int(re.DEBUG)  # a plain int: `int & RegexFlag` goes through enum, ten times slower
 
 
 def _header() -> bytes:
@@ -86,7 +87,7 @@ class RegexCache:
     def compile(self, pattern: Any, flags: int = 0) -> Any:
         import _sre
 
-        if not isinstance(pattern, str) or flags & re.DEBUG:
+        if not isinstance(pattern, str) or int(flags) & _DEBUG:
             return self.original(pattern, flags)
         key = (pattern, int(flags))
         stored = self.table.get(key)

@@ -215,8 +215,21 @@ def test_loading_rules_leaves_the_garbage_collector_as_it_was(monkeypatch: pytes
             assert gc.isenabled() is enabled
         finally:
             gc.enable()
+            gc.unfreeze()
     registry.all_rules.cache_clear()
     assert states and not any(states)  # paused while the modules load
+
+
+def test_what_exists_once_the_rules_have_loaded_is_frozen_for_the_collector() -> None:
+    script = (
+        "import gc\n"
+        "before = gc.get_freeze_count()\n"
+        "from dflint.registry import all_rules\n"
+        "all_rules()\n"
+        "print(before, gc.get_freeze_count() > 1000, gc.isenabled())\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert completed.stdout.split() == ["0", "True", "True"]
 
 
 def test_cached_regex_code_builds_the_same_patterns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
