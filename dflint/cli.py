@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -34,7 +35,10 @@ class DefaultGroup(click.Group):
                 if sys.stdout is not None and not sys.stdout.closed:  # `dflint server` closes it on exit
                     sys.stdout.flush()  # a broken pipe shows here, not at interpreter exit
         except KeyboardInterrupt:
-            sys.exit(EXIT_INTERRUPTED)
+            # At once: no waiting at exit for worker threads and processes (`--jobs`) that were stopped.
+            with contextlib.suppress(Exception):
+                sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(EXIT_BROKEN_PIPE)

@@ -82,8 +82,10 @@ def _in_workers(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     interrupted = False
     try:
         return list(executor.map(_lint_in_worker, paths, chunksize=chunksize))
-    except KeyboardInterrupt:  # Ctrl-C: drop the queued files rather than lint them all first
+    except KeyboardInterrupt:  # Ctrl-C: stop the workers (they ignore SIGINT) rather than lint the queued files first
         interrupted = True
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.terminate()
         raise
     except (BrokenProcessPool, OSError) as error:
         raise _PoolUnavailable from error

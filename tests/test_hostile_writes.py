@@ -402,3 +402,28 @@ def test_signal_exit_codes_are_the_shells() -> None:
     from dflint.cli import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 
     assert (EXIT_INTERRUPTED, EXIT_BROKEN_PIPE) == (128 + signal.SIGINT, 128 + signal.SIGPIPE)
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="watching for worker processes needs /proc")
+def test_ctrl_c_with_workers_exits_130_without_linting_the_rest(tmp_path: Path) -> None:
+    for number in range(3000):
+        (tmp_path / f"Dockerfile.{number}").write_text(FIXABLE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dflint", "--no-color", "--jobs", "2", "."],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    while process.poll() is None and len(_children(process.pid)) < 2:  # the workers are linting
+        threading.Event().wait(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=50)
+    assert process.returncode == 130, stderr
+    assert b"Traceback" not in stderr and b"Aborted" not in stderr
