@@ -21,7 +21,7 @@ def _lint(code: str, text: str, context: Path | None = None) -> list[Finding]:
 
 
 def test_pip_cache_carries_the_heavy_wheel_size() -> None:
-    (finding,) = _lint("DF301", "FROM python:3.11-slim\nRUN pip install torch==2.4.0 fastapi==0.115.0\n")
+    (finding,) = _lint("DF301", "FROM python:3.11-slim\nRUN pip install torch==2.13.0 fastapi==0.115.0\n")
     assert finding.savings is not None and finding.savings.mb == 526.6
     assert "heavy_frameworks.json" in finding.savings.source and "torch 526.6 MB" in (finding.detail or "")
     assert finding.message == "`pip install` in stage 0 keeps pip's cache in the layer; add `--no-cache-dir`"
@@ -107,7 +107,7 @@ def test_escaping_path_is_never_read(tmp_path: Path) -> None:
 def test_pip_cache_size_follows_the_index_and_skips_local_wheels() -> None:
     text = (
         "FROM python:3.11-slim\n"
-        "RUN pip install torch==2.4.0 --index-url https://download.pytorch.org/whl/cpu\n"
+        "RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu\n"
         "RUN pip install ./tensorrt-10.0.0-cp311-none-linux_x86_64.whl\n"
     )
     (cpu,) = _lint("DF301", text)  # a local wheel downloads nothing: no cache, no finding

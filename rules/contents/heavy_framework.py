@@ -74,6 +74,7 @@ from dflint.data import load
 from dflint.indexes import torch_variant
 from dflint.model import Dockerfile, Requirement, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity, clip
+from dflint.wheels import download_mb, pinned_elsewhere
 
 META = RuleMeta(
     code="DF203",
@@ -209,11 +210,24 @@ def _alternatives(facts: Any, gpu: bool | None) -> list[Any]:
 
 
 def _savings(facts: Any, alternative: Any | None, source: str) -> Savings | None:
-    heavy = facts.get("wheel_mb")
-    light = alternative.get("wheel_mb") if alternative is not None else None
-    if not isinstance(heavy, (int, float)) or not isinstance(light, (int, float)) or heavy <= light:
+    heavy = download_mb(facts)
+    light = download_mb(alternative) if alternative is not None else None
+    if heavy is None or light is None or heavy <= light:
         return None
-    return Savings(round(heavy - light, 1), f"wheel size difference ({heavy:g} MB vs {light:g} MB); {source}")
+    return Savings(round(heavy - light, 1), f"download size difference ({heavy:g} MB vs {light:g} MB); {source}")
+
+
+def _torch_savings(torch: Any, cpu: Any, source: str) -> Savings | None:
+    """What the CPU build saves: the CUDA build's download with its nvidia-*/triton wheels (the
+    number the message gives) minus the CPU wheel."""
+    closure, light = torch.get("closure_mb"), download_mb(cpu)
+    if not isinstance(closure, (int, float)) or light is None or closure <= light:
+        return None
+    return Savings(
+        round(closure - light, 1),
+        f"download size difference: torch {torch['version']} with its nvidia-*/triton wheels ({closure:g} MB)"
+        f" vs torch {cpu['version']} ({light:g} MB); {torch.get('source', '')}; {source}",
+    )
 
 
 def _finding(dockerfile: Dockerfile, install: Install, entry: _Entry, gpu: bool | None) -> Finding | None:
@@ -226,12 +240,15 @@ def _finding(dockerfile: Dockerfile, install: Install, entry: _Entry, gpu: bool 
         return None
     best = next((a for a in alternatives if a.get("drop_in")), alternatives[0])
     source = best.get("source") or facts.get("source", "")
-    savings = _savings(facts, best, source)
+    other_version = pinned_elsewhere(facts, install.requirement.spec)
+    savings = _savings(facts, best, source) if other_version is None else None
     origin = where(install)
     written = install.requirement.raw or install.name
     subject = f"`{written}`" + (f" (from {origin})" if origin else "")
-    heavy = facts.get("wheel_mb")
-    size = f", a {heavy:g} MB wheel" if isinstance(heavy, (int, float)) and savings is not None else ""
+    heavy = download_mb(facts)
+    size = f", a {heavy:g} MB download" if heavy is not None and savings is not None else ""
+    if other_version is not None and heavy is not None:
+        size = f" (its size for {other_version} is unknown; {facts['version']} downloads {heavy:g} MB)"
     context = " on an image without a GPU" if when == "non_cuda_base" else ""
     if facts.get("status") == "deprecated placeholder":
         last = facts.get("last_wheel", {}).get("version")
@@ -293,7 +310,7 @@ def _torch_finding(family: list[tuple[Install, _Entry]], stage: Stage) -> Findin
     torch = _frameworks()["torch"]
     cpu = next(a for a in torch["alternatives"] if a.get("index_url"))
     source = cpu.get("source") or torch.get("source", "")
-    savings = _savings(torch, cpu, source)
+    savings = _torch_savings(torch, cpu, source)
     names = ", ".join(f"`{i.requirement.raw or i.name}`" + (f" (from {where(i)})" if where(i) else "") for i, _ in family)
     pulls = "" if entry.key == "torch" else " (which pulls torch)"
     message = (

@@ -22,6 +22,7 @@ from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellC
 from dflint.platform import machine
 from dflint.rule import Edit, Savings
 from dflint.shipping import reaches
+from dflint.wheels import download_mb, pinned_elsewhere
 
 _GLOB = re.compile(r"[*?\[]")
 _HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
@@ -291,13 +292,15 @@ def heavy_wheel(requirement: Requirement, op: PackageOp | None = None) -> Heavy 
             hit = True
         if not hit:
             continue
-        size = entry.get("wheel_mb")
+        if pinned_elsewhere(entry, requirement.spec) is not None:
+            return None  # sizes were measured for another version
+        size = download_mb(entry)
         label = key if not extra else f"{base}[{extra}]"
         source = str(entry.get("source", "dflint/data/heavy_frameworks.json"))
         for alternative in entry.get("alternatives", []):
             index = str(alternative.get("index_url", "")).rstrip("/") if isinstance(alternative, dict) else ""
             if index and alternative.get("name") == base and any(url.rstrip("/").startswith(index) for url in index_urls):
-                size = alternative.get("wheel_mb")
+                size = download_mb(alternative)
                 label = f"{label} {alternative.get('version', '')}".strip()
                 source = str(alternative.get("source", source))
         if not isinstance(size, (int, float)):

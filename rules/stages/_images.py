@@ -101,7 +101,7 @@ def _savings(entry: dict[str, Any]) -> Savings | None:
     extra = entry.get("extra_mb")
     if not isinstance(extra, (int, float)):
         return None
-    basis = entry.get("extra_mb_basis", "size difference")
+    basis = entry.get("extra_basis", "size difference")
     return Savings(float(extra), f"{basis}; {entry['source']}")
 
 
