@@ -7,7 +7,8 @@ time keeps that program (a list of integers, with its group names) in
 `__pycache__/regex-programs.<tag>.marshal`, keyed by the pattern and its flags and tied to the
 engine's version (`_sre.MAGIC`); later runs hand the stored program straight to `_sre.compile`,
 which builds the very same pattern object (`re` patterns compare equal only when their programs
-do). Anything unexpected — another Python, an unreadable file, a pattern `re` rejects — takes the
+do). The file is rewritten when a module's top level compiled a pattern it did not hold, not for a
+pattern built inside a function (it may come from a file's words). Anything unexpected — another Python, an unreadable file, a pattern `re` rejects — takes the
 ordinary path. The command line uses it (`dflint.launcher`); importing dflint as a library leaves
 `re` alone.
 """
@@ -20,6 +21,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 _NAME = "regex-programs"
@@ -73,6 +75,16 @@ def program(pattern: str, flags: int) -> Program:
     return (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
 
 
+def _at_module_level() -> bool:
+    """Whether the pattern being compiled comes from a module's top level (past `re`'s own frames)."""
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None and (
+        frame.f_globals.get("__name__") == "re" or str(frame.f_globals.get("__name__")).startswith("re.")
+    ):
+        frame = frame.f_back
+    return frame is not None and frame.f_code.co_name == "<module>"
+
+
 class RegexCache:
     """One activation: the stored programs, what this run used, `hits` and `misses`."""
 
@@ -83,6 +95,7 @@ class RegexCache:
         self.used: dict[tuple[str, int], Program] = {}
         self.hits = 0
         self.misses = 0
+        self.stale = not table  # no file yet, or one this run must rewrite
 
     def compile(self, pattern: Any, flags: int = 0) -> Any:
         import _sre
@@ -97,6 +110,9 @@ class RegexCache:
             except Exception:  # noqa: BLE001 - an invalid pattern: let `re` raise its own error
                 return self.original(pattern, flags)
             self.misses += 1
+            # A pattern built inside a function may come from data (a file's words): it alone is no
+            # reason to rewrite the file, so the cache settles once the modules' patterns are in.
+            self.stale = self.stale or _at_module_level()
         else:
             self.hits += 1
         self.used[key] = stored
@@ -107,7 +123,7 @@ class RegexCache:
             return self.original(pattern, flags)
 
     def save(self) -> None:
-        if self.path is None or not self.misses or sys.dont_write_bytecode:
+        if self.path is None or not self.misses or not self.stale or sys.dont_write_bytecode:
             return
         table = {**self.table, **self.used}
         if len(table) > _LIMIT:

@@ -235,22 +235,37 @@ def test_what_exists_once_the_rules_have_loaded_is_frozen_for_the_collector() ->
 def test_cached_regex_code_builds_the_same_patterns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import re
 
-    from dflint.regexcode import cached_regex_code
+    from dflint.regexcode import cached_regex_code, read
 
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     original = re._compiler.compile  # type: ignore[attr-defined]
     cache_file = str(tmp_path / "programs.marshal")
     pattern = rf"(?P<verb>install|add)\s+(?:--\w+\s+)*(?P<name>[a-z][\w.-]*)(?:==(\d+))?  # {tmp_path}"
+    module_level = compile("import re\nPATTERN = re.compile(pattern, re.VERBOSE)\n", "<probe>", "exec")
+
+    def load_module() -> re.Pattern[str]:
+        namespace: dict[str, Any] = {"pattern": pattern}
+        exec(module_level, namespace)  # as a module's top level compiles its patterns
+        compiled: re.Pattern[str] = namespace["PATTERN"]
+        return compiled
+
     re.purge()
     with cached_regex_code(cache_file) as first:
-        compiled = re.compile(pattern, re.VERBOSE)
+        compiled = load_module()
         with pytest.raises(re.error):
             re.compile("(unclosed")
+        re.compile(pattern + " built in a function", re.VERBOSE)
     re.purge()
     with cached_regex_code(cache_file) as second:
-        reused = re.compile(pattern, re.VERBOSE)
+        reused = load_module()
     assert first is not None and second is not None
-    assert (first.misses, second.hits, second.misses) == (1, 1, 0)
+    assert (first.misses, second.hits, second.misses) == (2, 1, 0)
+    assert len(read(cache_file)) == 2
+    saved = (tmp_path / "programs.marshal").read_bytes()
+    with cached_regex_code(cache_file) as third:
+        re.compile(pattern + " built from a file's words", re.VERBOSE)  # inside a function: no rewrite for it
+    assert third is not None and third.misses == 1
+    assert (tmp_path / "programs.marshal").read_bytes() == saved
     assert re._compiler.compile is original  # type: ignore[attr-defined]  # `re` is left as it was
     plain = original(pattern, re.VERBOSE)
     assert compiled == reused == plain  # patterns are equal only when their programs are
