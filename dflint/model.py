@@ -355,6 +355,24 @@ class ParseError:
 
 
 @dataclass(frozen=True, slots=True)
+class Purpose:
+    """What the image is for (see `dflint.purpose`): service, notebook, ci, devcontainer, toolchain or unknown."""
+
+    kind: str
+    evidence: str
+
+    @property
+    def serves(self) -> bool:
+        """It runs a service or a notebook server: something others connect to."""
+        return self.kind in ("service", "notebook")
+
+    @property
+    def for_development(self) -> bool:
+        """A development container, a CI or test image, or a toolchain: build tools are its point."""
+        return self.kind in ("devcontainer", "ci", "toolchain")
+
+
+@dataclass(frozen=True, slots=True)
 class ContextChoice:
     """The build context a Dockerfile is linted with, and why (see `dflint.context_discovery`)."""
 
@@ -378,6 +396,7 @@ class Dockerfile:
     dockerignore: tuple[str, ...] | None = None  # patterns, or None when there is no .dockerignore
     suppressions: tuple[Suppression, ...] = ()  # inline pragmas, filled in by the engine before rules run
     context: ContextChoice | None = None  # the build context chosen and why, filled in by the engine
+    purpose: Purpose | None = None  # what the shipped image is for, decided when the model is built
     # answers derived from the fields above, worked out on first use (`shipping()`, `shipped_stages()`)
     memo: dict[tuple[str, str | None], object] = field(default_factory=dict, init=False, compare=False, repr=False)
 

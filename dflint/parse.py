@@ -238,12 +238,16 @@ class Options:
 def parse(text: str, path: str = "Dockerfile", options: Options | None = None) -> Dockerfile:
     """Build the model. Problems that make the file unbuildable are returned in `errors`;
     everything that can still be read is modelled."""
+    import dataclasses
+
     from dflint.builder import build  # the assembly step (stages, variables, shell, packages)
+    from dflint.purpose import decide
 
     options = options or Options()
     index = line_index(text)
     lexed = lex(text, index)
-    return build(text, path, index, lexed, options)
+    dockerfile = build(text, path, index, lexed, options)
+    return dataclasses.replace(dockerfile, purpose=decide(dockerfile, options.target))
 
 
 def split_flags(raw: _Raw, keyword_text: str, index: LineIndex) -> tuple[list[Flag], int]:

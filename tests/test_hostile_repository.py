@@ -86,7 +86,7 @@ def test_a_pyproject_linked_to_the_process_environment_prints_no_secret(world: t
     repo, _ = world
     (repo / "pyproject.toml").symlink_to("/proc/self/environ")
     code, output = run_process("Dockerfile", cwd=repo, env={"CANARY": CANARY, "X": "dflint"})
-    assert code == 1 and "DF620" in output  # linted: a pyproject.toml dflint may not read holds no [tool.dflint]
+    assert code == 1 and "DF203" in output  # linted: a pyproject.toml dflint may not read holds no [tool.dflint]
     assert CANARY not in output and "pyproject.toml" not in output
 
 

@@ -21,6 +21,7 @@ NAMES: tuple[str, ...] = (
     "dev_tools",
     "hadolint_map",
     "heavy_frameworks",
+    "image_purposes",
     "image_users",
 )
 

@@ -1,7 +1,6 @@
-"""What the shipped image is for, as far as its Dockerfile shows: the tools its own command runs
-(`CMD ["pytest"]`), and whether it serves notebooks (a Jupyter base image, a `jupyter`/
-`start-notebook` command, `EXPOSE 8888`). Dev tooling that is the workload is not a finding, and a
-notebook image is a workbench rather than an inference server."""
+"""The dev tools an image's workload needs: the tools its own command runs (`CMD ["pytest"]`), and
+everything a notebook needs when the model decided the image is a notebook or workbench
+(`Dockerfile.purpose`). Dev tooling that is the workload is not a finding."""
 
 from __future__ import annotations
 
@@ -15,8 +14,6 @@ from dflint.model import Dockerfile
 from dflint.rule import Severity
 
 NOTEBOOK_WORKLOAD = ("notebook", "repl", "plotting", "exploration")
-_NOTEBOOK_COMMANDS = re.compile(r"(jupyter.*|start-notebook.*|start-singleuser.*|start\.sh|voila|ipython)")
-_JUPYTER_PORT = "8888"  # Jupyter's default port: an image that exposes it serves notebooks
 
 
 @cache
@@ -39,22 +36,17 @@ def classify(name: str) -> tuple[str, Severity] | None:
 
 
 def workload_categories(dockerfile: Dockerfile) -> set[str]:
-    """Categories of dev tools the image itself runs."""
+    """Categories of dev tools the image itself runs: everything a notebook needs when the model
+    decided the image is a notebook or workbench, and the tools its own command runs."""
     categories: set[str] = set()
     final = dockerfile.final_stage()
     if final is None:
         return categories
-    if "jupyter" in (dockerfile.root_image(final) or "").lower():
+    if dockerfile.purpose is not None and dockerfile.purpose.kind == "notebook":
         categories.update(NOTEBOOK_WORKLOAD)
     for stage in dockerfile.shipped_stages():
-        for instruction in stage.instructions_of("EXPOSE"):
-            ports = instruction.expand(instruction.arguments) or ""
-            if any(port.split("/")[0] == _JUPYTER_PORT for port in ports.split()):
-                categories.update(NOTEBOOK_WORKLOAD)
         for instruction in stage.instructions_of("CMD", "ENTRYPOINT"):
             for base in _command_words(instruction.json_args, instruction.arguments):
-                if _NOTEBOOK_COMMANDS.fullmatch(base):
-                    categories.update(NOTEBOOK_WORKLOAD)
                 found = classify(base)
                 if found is not None:
                     categories.add(found[0])

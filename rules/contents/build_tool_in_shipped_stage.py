@@ -6,6 +6,8 @@ Flags compilers, build systems and toolchains installed in a stage that ships: `
 `cython`, `pybind11`, `maturin`, `nvidia-cuda-nvcc-cu12`) names. The names and sizes come from
 `dflint/data/build_tools.json`; requirements files read from the build context count too.
 
+Development containers, CI or test images and toolchains (as the model decides: `dflint/purpose.py`) carry their tools on purpose and are not checked.
+
 An install is fine when the same RUN removes it again (`apt-get purge`, `apk del`, including
 `apk add --virtual .build-deps … && apk del .build-deps`, `dnf remove`, `pip uninstall`, or
 `apt-mark auto … && apt-get purge --auto-remove`). Build-only stages are never checked: a compiler
@@ -68,6 +70,8 @@ META = RuleMeta(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if dockerfile.purpose is not None and dockerfile.purpose.for_development:
+        return  # development, CI and toolchain images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     for install in shipped_installs(dockerfile, files=True):
         tool = build_tool(install.op.manager, install.name)

@@ -5,6 +5,8 @@ packages, `musl-dev` and `linux-headers`, RHEL/Fedora `-devel` packages and `ker
 conda's `-devel`/sysroot packages (patterns and sizes from `dflint/data/dev_packages.json`). The
 message names the run-time package to install instead where it is known (`libpq-dev` → `libpq5`).
 
+Development containers, CI or test images and toolchains (as the model decides: `dflint/purpose.py`) are not checked.
+
 An install that the same RUN removes again (`apt-get purge`, `apk del`, including an
 `apk add --virtual .build-deps` group, `dnf remove`) is fine, and build-only stages are never
 checked.
@@ -66,6 +68,8 @@ META = RuleMeta(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if dockerfile.purpose is not None and dockerfile.purpose.for_development:
+        return  # development, CI and toolchain images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
         package = dev_package(install.op.manager, install.name)

@@ -8,6 +8,8 @@ data-exploration packages (`matplotlib`, `seaborn`, `plotly`, `ydata-profiling` 
 conda are checked, and so are requirements files read from the build context (the finding names
 `file:line`).
 
+Development containers, CI or test images and toolchains are not checked, and a notebook or workbench image (as the model decides: `dflint/purpose.py`) keeps its notebook tooling.
+
 It stays silent when the same RUN uninstalls the tool, in build-only stages, and for notebook or
 test tooling when the image's own command runs it (`CMD ["jupyter", "lab"]`, a `jupyter/*` base
 image, `EXPOSE 8888`, `ENTRYPOINT ["pytest"]`): there the tool is the workload, and in a notebook
@@ -72,6 +74,8 @@ _CATEGORY_TEXT = {
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if dockerfile.purpose is not None and dockerfile.purpose.for_development:
+        return  # development, CI and toolchain images carry their tools on purpose
     workload = workload_categories(dockerfile)
     for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv", "pipx", "conda"), files=True):
         found = classify(install.name)

@@ -3,6 +3,8 @@ Flags a `COPY` or `ADD` to a relative destination (`COPY app.py .`, `COPY src/ a
 `WORKDIR` was set earlier in the stage or in the stages it is built `FROM`. A destination that
 depends on an unknown variable is left alone.
 
+Silent when the base image sets its own WORKDIR (`dflint/data/image_purposes.json`, with sources) or when the base is not known (`FROM $BASE_IMAGE`).
+
 This is hadolint's DL3045.
 
 ## Why is this bad?
@@ -38,6 +40,7 @@ from collections.abc import Iterator
 from dflint.rules.context._copies import copy_parts, is_absolute
 
 from dflint.model import Dockerfile
+from dflint.purpose import base_workdir
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -52,6 +55,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     workdir_set: dict[int, bool] = {}
     for stage in dockerfile.stages:
         is_set = workdir_set.get(stage.base_stage, False) if stage.base_stage is not None else False
+        if stage.base_stage is None and (stage.base_resolved is None or base_workdir(stage.base_resolved) is not None):
+            is_set = True  # the base sets its own WORKDIR, or the base is not known
         for instruction in stage.instructions:
             if instruction.keyword == "WORKDIR":
                 is_set = True

@@ -3,6 +3,8 @@ Flags a RUN that directly follows another RUN in a shipped stage (only comments 
 both are short shell-form scripts (at most two commands each) with the same flags (`--mount`,
 `--network`, …).
 
+Opt-in (`--extend-select DF312`): merging RUNs often gains nothing (each layer is cached on its own), so it is not a default finding.
+
 ## Why is this bad?
 Each RUN is a layer. A file that one RUN writes and a later RUN deletes stays in the image, and
 every layer adds a little metadata and a step to pull. Short neighbouring RUNs are usually one
@@ -51,6 +53,7 @@ from dflint.rule import Finding, RuleMeta, Severity
 META = RuleMeta(
     code="DF312",
     name="consecutive-run",
+    default_enabled=False,
     severity=Severity.INFO,
     summary="Consecutive short RUN instructions in a shipped stage could be one layer",
 )

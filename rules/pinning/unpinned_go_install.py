@@ -3,6 +3,8 @@ Flags `go install` (and the older `go get`) of a remote package without a versio
 (`go install github.com/go-delve/delve/cmd/dlv`) or with a moving one (`@latest`, `@master`,
 `@main`, `@HEAD`). Local packages (`./cmd/server`, `.`, `./...`) are not flagged.
 
+A development container (`dflint/purpose.py`) follows its tools' latest releases on purpose and is not checked.
+
 ## Why is this bad?
 `@latest` and branch names resolve to whatever is newest on the day of the build, so two builds of
 the same commit can differ. Without any suffix, `go install` either fails outside a module ("go
@@ -70,6 +72,8 @@ _VALUE_FLAGS = frozenset(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if dockerfile.purpose is not None and dockerfile.purpose.kind == "devcontainer":
+        return  # a development container follows the tools' latest releases on purpose
     yield from command_findings(dockerfile, META, _unpinned, _message)
 
 

@@ -3,6 +3,8 @@ Flags an image that runs as root: the last `USER` of the final stage (or of the 
 FROM) is `root` or `0`, or there is no `USER` at all. Only the final stage matters, so a build stage
 may stay root. It stays silent when:
 
+Only images that run a service are checked: the model decides what an image is for (`dflint/purpose.py`), and a base image with no command or port, a CI or test image, a development container or a toolchain whose command is a shell or an interpreter's prompt is left alone.
+
 - the user comes from a variable whose value is unknown (`USER $APP_USER` without a default);
 - there is no USER and the base image is not one known to run as root: `scratch`, the Docker
   official OS and language images (`debian`, `ubuntu`, `alpine`, `python`, `node`, `golang` …) and the
@@ -85,8 +87,8 @@ class Options:
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     final = dockerfile.final_stage()
-    if final is None:
-        return
+    if final is None or (dockerfile.purpose is not None and not dockerfile.purpose.serves):
+        return  # a base, CI, toolchain or development image: who it runs as is the user's choice
     # one chain, unless the final base is unresolvable (`FROM install-from-${FLAVOUR}`): then each
     # candidate may be what ships, and the first one that runs as root is reported
     for chain in chains(dockerfile, final):

@@ -4,6 +4,8 @@ whose last digit includes write (`777`, `666`, `-R 0777`, `757`) and symbolic mo
 for others or all (`a+rwx`, `o+w`, `ugo=rwx`, `+w` is not flagged, since it follows the umask). A mode
 with the sticky bit (`1777`, `+t`), as used for `/tmp`, is fine.
 
+Development containers, CI or test images and toolchains (`dflint/purpose.py`), which open tool directories on purpose, are not checked.
+
 ## Why is this bad?
 A world-writable file or directory can be changed by any process in the container, whatever user
 it runs as: a compromised dependency running as an unprivileged user can then replace model files,
@@ -56,6 +58,8 @@ _CLAUSE = re.compile(r"([ugoa]*)([-+=])([rwxXst]*)")
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if dockerfile.purpose is not None and dockerfile.purpose.for_development:
+        return  # development, CI and toolchain images carry their tools on purpose
     for stage, instruction in all_runs(dockerfile):
         for command in instruction.commands:
             mode = _mode_word(command)

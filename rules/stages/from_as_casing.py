@@ -2,6 +2,8 @@
 Flags a `FROM … AS name` whose `AS` keyword is not in the same case as `FROM`: `FROM x as y` or
 `from x AS y`. A `FROM` keyword in mixed case (`From`) is left to DF115.
 
+Only a file that spells `AS` two ways is reported: a file that writes `FROM … as` throughout is consistent, whatever BuildKit's style check prefers.
+
 This is BuildKit's `FromAsCasing` check; hadolint has no equivalent.
 
 ## Why is this bad?
@@ -12,11 +14,13 @@ that look for one spelling miss the other.
 ## Example
 ```dockerfile
 FROM python:3.12-slim as build
+FROM python:3.12-slim AS runtime
 ```
 
 ## Use instead
 ```dockerfile
 FROM python:3.12-slim AS build
+FROM python:3.12-slim AS runtime
 ```
 
 ## Fix safety
@@ -46,6 +50,9 @@ META = RuleMeta(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    spellings = {word.text for stage in dockerfile.stages if (word := from_words(dockerfile, stage).as_keyword) is not None}
+    if len(spellings) < 2:
+        return  # one spelling throughout the file: consistent, whatever it is
     for stage in dockerfile.stages:
         keyword = stage.from_instruction.keyword_text
         if keyword == keyword.upper():

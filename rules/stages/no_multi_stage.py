@@ -7,6 +7,8 @@ compiled are left to `build-tool-in-shipped-stage` (DF201) and `dev-package-in-s
 or mounts files from a build-only stage of the same Dockerfile; a chain of stages built `FROM` each
 other still ships every layer, so it counts as one.
 
+Development containers, CI or test images and toolchains (`dflint/purpose.py`) are not checked.
+
 Installs that the same RUN removes again (`apk add --virtual .build-deps … && apk del .build-deps`,
 `apt-get purge`) and compiling inside such a RUN do not count: that RUN leaves nothing behind. The
 finding points at the FROM of the final stage (or of the `--target` stage).
@@ -66,6 +68,8 @@ _MAX_LISTED = 4
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if dockerfile.purpose is not None and dockerfile.purpose.for_development:
+        return  # development, CI and toolchain images carry their tools on purpose
     final = dockerfile.final_stage()
     if final is None:
         return
