@@ -8,7 +8,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from dflint.rules.contents._copied import copied_ops
@@ -291,8 +291,25 @@ class _Removals:
     auto_removes: list[int]  # positions of apt removals with --auto-remove (or autoremove)
 
 
-@lru_cache(maxsize=16)
+_RECENT_REMOVALS: dict[int, tuple[Instruction, _Removals]] = {}
+
+
 def _removals(instruction: Instruction) -> _Removals:
+    """`_removals_of(instruction)`, remembered for the last few RUNs by identity: `positions` is keyed
+    by the identity of this RUN's commands, so an equal RUN of another file must not share it (an
+    `lru_cache` would hand a second, identical file the first file's positions). The entry holds its
+    RUN, so an identity is never reused while it is remembered."""
+    entry = _RECENT_REMOVALS.get(id(instruction))
+    if entry is not None and entry[0] is instruction:
+        return entry[1]
+    if len(_RECENT_REMOVALS) >= 16:
+        del _RECENT_REMOVALS[next(iter(_RECENT_REMOVALS))]
+    removals = _removals_of(instruction)
+    _RECENT_REMOVALS[id(instruction)] = (instruction, removals)
+    return removals
+
+
+def _removals_of(instruction: Instruction) -> _Removals:
     positions: dict[int, int] = {}
     last_removed: dict[tuple[str | None, str | None], int] = {}
     auto_marks: list[int] = []
