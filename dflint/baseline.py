@@ -127,12 +127,36 @@ class Baseline:
         return os.path.dirname(os.path.abspath(self.path))
 
 
+MAX_COUNT = 1_000_000  # how many times one finding may be baselined
+_MAX_DIGITS = 15
+
+
+class _BadNumber(ValueError):
+    pass
+
+
+def _small_int(text: str) -> int:
+    """An integer of the baseline; a longer one is refused before Python converts it (a
+    5,000-digit number is slow to convert and past the interpreter's own limit)."""
+    if len(text.lstrip("-")) > _MAX_DIGITS:
+        raise _BadNumber(f"a number of {len(text.lstrip('-'))} digits is not a count; a baseline holds small whole numbers")
+    return int(text)
+
+
+def _no_constant(text: str) -> Any:
+    raise _BadNumber(f"{text} is not a number a baseline holds")
+
+
 def load(path: str) -> Baseline:
     from dflint.reading import ReadError, read_file
 
     shown = escape_path(path)
     try:
-        document: Any = json.loads(read_file(path, limit=MAX_BASELINE_BYTES, what="the baseline").data.decode("utf-8"))
+        document: Any = json.loads(
+            read_file(path, limit=MAX_BASELINE_BYTES, what="the baseline").data.decode("utf-8"),
+            parse_int=_small_int,
+            parse_constant=_no_constant,
+        )
     except ReadError as error:
         if error.status == "missing":
             raise BaselineError(f"{shown}: baseline file not found (create it with --write-baseline {shown})") from None
@@ -143,6 +167,10 @@ def load(path: str) -> Baseline:
         raise BaselineError(
             f"{shown}:{error.lineno}: the baseline is not valid JSON: {error.msg} (column {error.colno})"
         ) from None
+    except _BadNumber as error:
+        raise BaselineError(f"{shown}: {error}") from None
+    except RecursionError:  # the decoder recurses once per nested array or object
+        raise BaselineError(f"{shown}: the baseline nests arrays or objects too deeply to be a dflint baseline") from None
     if (
         not isinstance(document, dict)
         or document.get("version") not in READABLE
@@ -153,9 +181,12 @@ def load(path: str) -> Baseline:
     for number, entry in enumerate(document["findings"]):
         try:
             key = (str(entry["file"]), str(entry["code"]), str(entry["fingerprint"]))
-            counts[key] = counts.get(key, 0) + int(entry.get("count", 1))
-        except (KeyError, TypeError, ValueError):
+            count = entry.get("count", 1)
+        except (KeyError, TypeError, AttributeError):
             raise BaselineError(f"{shown}: entry {number} needs file, code and fingerprint") from None
+        if type(count) is not int or not 1 <= count <= MAX_COUNT:
+            raise BaselineError(f"{shown}: entry {number}: count must be a whole number from 1 to {MAX_COUNT}")
+        counts[key] = counts.get(key, 0) + count
     return Baseline(path, counts, int(document["version"]))
 
 

@@ -88,21 +88,40 @@ class Config:
 # -- finding -------------------------------------------------------------------------------------
 
 
-def find_config(directory: str) -> str | None:
-    """The nearest configuration file in `directory` or above it (absolute path), or None."""
+def find_config(directory: str, known: dict[str, str | None] | None = None) -> str | None:
+    """The nearest configuration file in `directory` or above it (absolute path), or None. `known`
+    remembers the answer of every directory on the way up and is consulted first, so that a tree
+    a thousand directories deep is searched once, not once per directory."""
+    known = {} if known is None else known
     current = os.path.abspath(directory)
+    walked: list[str] = []
+    found: str | None = None
     while True:
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(current, name)
-            if os.path.isfile(candidate):
-                return candidate
-        pyproject = os.path.join(current, PYPROJECT)
-        if os.path.isfile(pyproject) and _has_tool_table(pyproject):
-            return pyproject
+        if current in known:
+            found = known[current]
+            break
+        walked.append(current)
+        found = _config_in(current)
+        if found is not None:
+            break
         parent = os.path.dirname(current)
         if parent == current:
-            return None
+            break
         current = parent
+    for visited in walked:
+        known[visited] = found
+    return found
+
+
+def _config_in(directory: str) -> str | None:
+    for name in CONFIG_NAMES:
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            return candidate
+    pyproject = os.path.join(directory, PYPROJECT)
+    if os.path.isfile(pyproject) and _has_tool_table(pyproject):
+        return pyproject
+    return None
 
 
 def shown_path(path: str) -> str:
@@ -738,9 +757,7 @@ class Resolver:
         if self.cli.config is not None:
             return self._load(self.cli.config, self.cli.config)  # errors name it as given
         directory = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
-        if directory not in self._found:
-            self._found[directory] = find_config(directory)
-        found = self._found[directory]
+        found = self._found[directory] if directory in self._found else find_config(directory, self._found)
         return self._load(found, shown_path(found)) if found is not None else None
 
     def _load(self, path: str, shown: str) -> Config:

@@ -43,7 +43,7 @@ def discover(
     for path in paths:
         if os.path.isdir(path):
             seen = False
-            for root, directories, files in os.walk(path):
+            for root, directories, files in walk(path):
                 directories[:] = sorted(
                     d for d in directories if d not in SKIP_DIRECTORIES and not skip(os.path.join(root, d), True)
                 )
@@ -58,3 +58,32 @@ def discover(
                 yield path, None
         else:
             yield path, None
+
+
+def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk(top)` (top-down, symlinked directories listed but not entered, unreadable ones
+    skipped) with an explicit stack: Python 3.11's `os.walk` recurses once per level, and a tree
+    990 directories deep is a RecursionError there. Pruning `directories` in place works as with
+    `os.walk`."""
+    stack = [top]
+    while stack:
+        root = stack.pop()
+        directories: list[str] = []
+        files: list[str] = []
+        entered: dict[str, bool] = {}
+        try:
+            with os.scandir(root) as entries:
+                for entry in entries:
+                    try:
+                        is_directory = entry.is_dir()
+                    except OSError:
+                        is_directory = False
+                    if is_directory:
+                        directories.append(entry.name)
+                        entered[entry.name] = not entry.is_symlink()
+                    else:
+                        files.append(entry.name)
+        except OSError:
+            continue
+        yield root, directories, files
+        stack.extend(os.path.join(root, name) for name in reversed(directories) if entered.get(name, False))

@@ -7,6 +7,7 @@ far below what the same input took before its fix (minutes, or a RecursionError)
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 
 from dflint.builder import MAX_REQUIREMENTS_FILES
 from dflint.cli import main
+from dflint.discover import walk
 from dflint.dockerignore import Matcher
 from dflint.model import Dockerfile, RequirementsFile
 from tests.helpers import model
@@ -326,3 +328,75 @@ def test_8000_pragmas_are_linear(tmp_path: Path) -> None:
     code, out, err = _lint_text(tmp_path, text)
     assert err == ""
     assert json.loads(out)["errors"] == []
+
+
+# -- baselines: numbers and nesting are input errors ---------------------------------------------------
+
+
+def _entry(count: str) -> str:
+    return f'{{"version": 1, "findings": [{{"file": "Dockerfile", "code": "DF103", "fingerprint": "x", "count": {count}}}]}}'
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (_entry("1e400"), "entry 0: count must be a whole number from 1 to 1000000"),
+        (_entry("2.5"), "entry 0: count must be a whole number from 1 to 1000000"),
+        (_entry("true"), "entry 0: count must be a whole number from 1 to 1000000"),
+        (_entry("0"), "entry 0: count must be a whole number from 1 to 1000000"),
+        (_entry("9" * 5000), "a number of 5000 digits is not a count; a baseline holds small whole numbers"),
+        (_entry("-Infinity"), "-Infinity is not a number a baseline holds"),
+        ("[" * 100_000, "the baseline nests arrays or objects too deeply to be a dflint baseline"),
+        (
+            '{"version": 1, "findings": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "the baseline nests arrays or objects too deeply to be a dflint baseline",
+        ),
+    ],
+    ids=["1e400", "fraction", "bool", "zero", "5000-digits", "infinity", "100k-open", "100k-nested"],
+)
+def test_hostile_baselines_are_input_errors(tmp_path: Path, document: str, message: str) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n")
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(document)
+    code, out, err = run_cli(str(tmp_path / "Dockerfile"), "--baseline", str(baseline))
+    assert (code, out) == (2, "")
+    assert err == f"dflint: error: {baseline}: {message}\n"
+
+
+def test_a_baselined_count_still_applies(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine\n")
+    baseline = tmp_path / "baseline.json"
+    assert run_cli(str(dockerfile), "--write-baseline", str(baseline))[0] == 0
+    document = json.loads(baseline.read_text())
+    assert [entry["count"] for entry in document["findings"]] == [1] * len(document["findings"])
+    code, out, err = run_cli(str(dockerfile), "--baseline", str(baseline))
+    assert (code, err) == (0, f"dflint: {len(document['findings'])} findings in the baseline {baseline} not reported\n")
+
+
+# -- directory trees are walked without recursion, and searched for configs once -----------------------
+
+
+@pytest.mark.timeout(90)
+def test_a_tree_990_directories_deep_is_linted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    deepest = Path(*(["d"] * 990))
+    for level in range(1, 991):
+        os.mkdir(Path(*(["d"] * level)))  # os.makedirs recurses once per level
+    (deepest / "Dockerfile").write_text("FROM alpine\n")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    code, out, err = run_cli(".", "--select", "DF103", "--format", "json")
+    assert (code, err) == (1, "")
+    assert [finding["file"] for finding in json.loads(out)["findings"]] == [os.path.join(".", deepest, "Dockerfile")]
+
+
+def test_the_walk_visits_what_os_walk_visits(tmp_path: Path) -> None:
+    for relative in ("a/b/c", "a/x", "z", ".git/objects"):
+        (tmp_path / relative).mkdir(parents=True)
+    for relative in ("a/Dockerfile", "a/b/c/Dockerfile.gpu", "z/readme", "top"):
+        (tmp_path / relative).write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    ours = [(root, sorted(dirs), sorted(files)) for root, dirs, files in walk(str(tmp_path))]
+    theirs = [(root, sorted(dirs), sorted(files)) for root, dirs, files in os.walk(str(tmp_path))]
+    assert sorted(ours) == sorted(theirs)
