@@ -75,6 +75,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 continue
             if _skips_recommends(op) or configured(dockerfile, stage, instruction, "Install-Recommends"):
                 continue
+            if op.has_flag(*_SIMULATE):
+                continue  # `apt-get install -s`: a dry run installs nothing
             flag = "--without-recommends" if op.program == "aptitude" else "--no-install-recommends"
             fix = add_option_after_verb(dockerfile, op, flag)
             yield Finding(
@@ -84,6 +86,9 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 fix=fix,
                 stage=stage.name,
             )
+
+
+_SIMULATE = ("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")
 
 
 def _skips_recommends(op: PackageOp) -> bool:

@@ -175,11 +175,20 @@ def _last_user(chain: tuple[Stage, ...]) -> Instruction | None:
 
 
 def _drops_privileges(chain: tuple[Stage, ...]) -> bool:
+    """The command steps down to another user, or the image installs a step-down tool (gosu, su-exec)
+    for its entrypoint script to use, as the official postgres, redis and mongo images do."""
     for stage in chain:
         for instruction in stage.instructions_of("ENTRYPOINT", "CMD"):
             if any(word in instruction.arguments for word in _DROPS_PRIVILEGES):
                 return True
+        for instruction in stage.instructions_of("RUN"):
+            for command in instruction.commands:
+                if command.name in _STEP_DOWN_TOOLS or any(word in _STEP_DOWN_TOOLS for word in command.args if word):
+                    return True
     return False
+
+
+_STEP_DOWN_TOOLS = frozenset({"gosu", "su-exec"})
 
 
 def _runs_as_root(reference: str, options: Options) -> bool:
