@@ -116,3 +116,24 @@ def test_every_rule_finding_keeps_its_detail_optional() -> None:
     assert all(rule.meta.code for rule in all_rules())
     (finding,) = _lint("DF114", "FROM python:3.11-slim as base\nRUN true\nFROM base AS runtime\n")
     assert finding.detail is None
+
+
+@pytest.mark.parametrize(
+    ("base", "runtime"),
+    [
+        ("ubuntu:22.04", "libpython3.10"),
+        ("ubuntu:24.04", "libpython3.12"),
+        ("debian:bookworm-slim", "libpython3.11"),
+        ("nvidia/cuda:12.4.1-runtime-ubuntu22.04", "libpython3.10"),
+    ],
+)
+def test_df202_names_the_libpython_of_the_base_release(base: str, runtime: str) -> None:
+    text = f'FROM {base}\nRUN apt-get install -y --no-install-recommends python3-dev\nCMD ["python3", "serve.py"]\n'
+    (finding,) = _lint("DF202", text)
+    assert finding.message.endswith(f"ship `{runtime}` instead")
+
+
+def test_df202_does_not_guess_the_python_of_an_unknown_release() -> None:
+    text = 'FROM registry.example.com/base:1\nRUN apt-get install -y --no-install-recommends python3-dev\nCMD ["python3", "serve.py"]\n'
+    (finding,) = _lint("DF202", text)
+    assert "libpython3.1" not in finding.message and "libpython3.1" not in (finding.detail or "")

@@ -5,6 +5,8 @@ packages, `musl-dev` and `linux-headers`, RHEL/Fedora `-devel` packages and `ker
 conda's `-devel`/sysroot packages (patterns and sizes from `dflint/data/dev_packages.json`). The
 message names the run-time package to install instead where it is known (`libpq-dev` → `libpq5`).
 
+The run-time counterpart of `python3-dev` is the `libpython3.X` of the base's own release (Ubuntu 22.04 ships Python 3.10: `libpython3.10`; the table is in `dflint/data/base_images.json`, with sources); for a base whose release is not known, no package is named.
+
 Development containers, CI or test images and toolchains (as the model decides: `dflint/purpose.py`) are not checked.
 
 An install that the same RUN removes again (`apt-get purge`, `apk del`, including an
@@ -45,6 +47,8 @@ RUN pip install --no-cache-dir /wheels/*.whl
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterator
 
 from dflint.rules.contents._build_deps import (
@@ -55,7 +59,10 @@ from dflint.rules.contents._build_deps import (
     shipped_installs,
     size_text,
 )
+from dflint.rules.stages._baseref import parse_reference
+from dflint.rules.stages.end_of_life_base import releases
 
+from dflint.data import load
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -76,6 +83,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         if package is None or removed_in_same_run(install) or install.requirement.span is None:
             continue
         later = removed_later(install) if install.via is None else None
+        package = _for_release(package, dockerfile.root_image(install.stage))
         tail = (
             f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
             if later is not None
@@ -99,6 +107,33 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             f" {install.stage.label}{install.shipped_by or ' ships in the image'}{size_text(package.savings, package.basis)}"
             f"{tail}{_instead(package)}",
         )
+
+
+def _for_release(package: DevPackage, root: str | None) -> DevPackage:
+    """The runtime counterpart of `libpython3.X` for the Python release of the base's distribution
+    (Ubuntu 22.04 has python3.10: `libpython3.10`); another base's release is not guessed."""
+    if package.runtime is None or not re.fullmatch(r"libpython3\.\d+", package.runtime):
+        return package
+    python = _distro_python(root)
+    if python is None:
+        return dataclasses.replace(
+            package, runtime=None, runtime_known=True, note="At run time only the base's libpython3 package is needed."
+        )
+    return dataclasses.replace(package, runtime=f"libpython{python}")
+
+
+def _distro_python(root: str | None) -> str | None:
+    if root is None:
+        return None
+    reference = parse_reference(root)
+    if reference is None or reference.tag is None:
+        return None
+    table = load("base_images")["distro_python3"]
+    for found in releases(reference):
+        match = re.match(r"(Debian|Ubuntu) (\d+(?:\.\d+)?)", found.release)
+        if match:
+            return table[match.group(1).lower()].get(match.group(2))
+    return None
 
 
 def _instead(package: DevPackage) -> str:
