@@ -389,9 +389,16 @@ def test_a_tree_990_directories_deep_is_linted(tmp_path: Path, monkeypatch: pyte
         os.mkdir(Path(*(["d"] * level)))  # os.makedirs recurses once per level
     (deepest / "Dockerfile").write_text("FROM alpine\n")
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
-    code, out, err = run_cli(".", "--select", "DF103", "--format", "json")
-    assert (code, err) == (1, "")
-    assert [finding["file"] for finding in json.loads(out)["findings"]] == [os.path.join(".", deepest, "Dockerfile")]
+    try:
+        code, out, err = run_cli(".", "--select", "DF103", "--format", "json")
+        assert (code, err) == (1, "")
+        assert [finding["file"] for finding in json.loads(out)["findings"]] == [os.path.join(".", deepest, "Dockerfile")]
+    finally:
+        # Removed here, level by level: pytest's later clean-up of old temporary directories uses
+        # shutil.rmtree, which recurses once per level and would raise RecursionError on this tree.
+        (deepest / "Dockerfile").unlink()
+        for level in range(990, 0, -1):
+            os.rmdir(Path(*(["d"] * level)))
 
 
 def test_the_walk_visits_what_os_walk_visits(tmp_path: Path) -> None:
