@@ -56,3 +56,8 @@ def test_build_flavoured_savings_name_the_basis_the_data_records() -> None:
     flavour = build_flavour("python:3.11-bookworm")
     assert flavour is not None and flavour.savings is not None
     assert flavour.savings.source.startswith("compressed amd64 transfer size, python:3.11-bookworm (379.0 MB)")
+
+
+def test_torch_pinned_to_another_version_carries_no_savings() -> None:
+    (finding,) = _lint("FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.2.1\n", "DF203")
+    assert finding.savings is None

@@ -310,7 +310,8 @@ def _torch_finding(family: list[tuple[Install, _Entry]], stage: Stage) -> Findin
     torch = _frameworks()["torch"]
     cpu = next(a for a in torch["alternatives"] if a.get("index_url"))
     source = cpu.get("source") or torch.get("source", "")
-    savings = _torch_savings(torch, cpu, source)
+    other_version = pinned_elsewhere(torch, install.requirement.spec) if entry.key == "torch" else None
+    savings = _torch_savings(torch, cpu, source) if other_version is None else None  # sizes were measured for one version
     names = ", ".join(f"`{i.requirement.raw or i.name}`" + (f" (from {where(i)})" if where(i) else "") for i, _ in family)
     pulls = "" if entry.key == "torch" else " (which pulls torch)"
     message = (
