@@ -6,7 +6,7 @@ import dataclasses
 import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 from dflint import packages as package_extraction
@@ -36,6 +36,7 @@ from dflint.wordsplit import WordSplitter, extract_key_values
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _MAX_INCLUDE_DEPTH = 10
+_MAX_LAYER = 64  # names set on top of a shared global-ARG snapshot before a new base is made
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 MAX_REQUIREMENTS_FILES = 500  # requirements/constraints files (includes counted) read for one Dockerfile
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
@@ -87,6 +88,11 @@ class _Builder:
         self._run_mounts: list[Copy] = []  # `RUN --mount=type=bind` of the RUN being read, as copies
         self.count = 0
         self.budget = ExpansionBudget()
+        # The global ARGs in force at each instruction before the first stages, shared: a snapshot is
+        # a common base plus the few names set since, so 10,000 global ARGs do not make 10,000 copies.
+        self._global_base: dict[str, str | None] = dict(self.global_env)
+        self._global_changes: dict[str, str | None] = {}
+        self._global_view: Mapping[str, str | None] | None = None
         self._line: int | None = None  # the instruction being read, for expansion-limit messages
         self._reported_long = False
         self._reported_exhausted = False
@@ -179,6 +185,14 @@ class _Builder:
                 )
             )
 
+    def _global_snapshot(self) -> Mapping[str, str | None]:
+        if self._global_view is None:
+            if len(self._global_changes) > _MAX_LAYER:
+                self._global_base = {**self._global_base, **self._global_changes}
+                self._global_changes = {}
+            self._global_view = _Layered(self._global_base, dict(self._global_changes))
+        return self._global_view
+
     # -- instructions ---------------------------------------------------------------------------
     def _instruction(self, raw: _Raw, state: _StageState | None, stage_index: int | None, onbuild: bool = False) -> Instruction:
         keyword_text = raw.keyword_text
@@ -191,7 +205,7 @@ class _Builder:
             if keyword in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME", "HEALTHCHECK")
             else None
         )
-        env = state.env() if state is not None else MappingProxyType(dict(self.global_env))
+        env = state.env() if state is not None else self._global_snapshot()
         workdir = state.workdir if state is not None else None
         span = self.index.span(raw.start, raw.end)
         keyword_span = self.index.span(raw.start, raw.start + len(keyword_text))
@@ -425,6 +439,8 @@ class _Builder:
             else:
                 value = ""  # not passed and no default: empty in FROM (BuildKit), unless --build-arg sets it
             self.global_env[name] = value
+            self._global_changes[name] = value
+            self._global_view = None
             self.global_defaults[name] = value if default is not None or name in self.options.build_args else None
 
     # -- RUN ------------------------------------------------------------------------------------
@@ -659,6 +675,29 @@ class _Builder:
                 continue
             return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
         return None
+
+
+class _Layered(Mapping[str, "str | None"]):
+    """A read-only mapping: `top` over `base` (neither is changed after it is made)."""
+
+    __slots__ = ("base", "top")
+
+    def __init__(self, base: Mapping[str, str | None], top: Mapping[str, str | None]) -> None:
+        self.base = base
+        self.top = top
+
+    def __getitem__(self, key: str) -> str | None:
+        return self.top[key] if key in self.top else self.base[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.top
+        yield from (key for key in self.base if key not in self.top)
+
+    def __len__(self) -> int:
+        return len(self.top) + sum(1 for key in self.base if key not in self.top)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.top or key in self.base
 
 
 def _bind_mounts(flags: list[Flag], env: Mapping[str, str | None], workdir: str | None, line: int) -> list[Copy]:

@@ -410,3 +410,21 @@ def test_the_walk_visits_what_os_walk_visits(tmp_path: Path) -> None:
     ours = [(root, sorted(dirs), sorted(files)) for root, dirs, files in walk(str(tmp_path))]
     theirs = [(root, sorted(dirs), sorted(files)) for root, dirs, files in os.walk(str(tmp_path))]
     assert sorted(ours) == sorted(theirs)
+
+
+@pytest.mark.timeout(120)
+def test_10000_global_args_share_their_snapshots() -> None:
+    import tracemalloc
+
+    text = "".join(f"ARG A{i}=v{i}\n" for i in range(10_000)) + "FROM alpine:${A9999}\nRUN echo $A1\n"
+    tracemalloc.start()
+    try:
+        dockerfile = model(text)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 200 * 1024 * 1024  # 10,000 copies of a growing environment took 1.3 GB
+    arg = dockerfile.global_args[5000]
+    assert arg.env["A4999"] == "v4999" and "A5000" not in arg.env and len(arg.env) == len(dockerfile.global_args[0].env) + 5000
+    assert sorted(arg.env)[:3] == sorted(dict(arg.env))[:3]
+    assert dockerfile.stages[0].base_resolved == "alpine:v9999"
