@@ -20,7 +20,7 @@ def biggest_wins(findings: Iterable[Finding], limit: int = BIGGEST_WINS) -> list
     seen: set[tuple[str, str, float]] = set()
     unique: list[Finding] = []
     for finding in sorted(findings, key=_by_impact):
-        if finding.savings is None or finding.savings.mb <= 0:
+        if finding.savings is None or finding.savings.mb < 1:  # below a megabyte is not a win worth listing
             continue
         key = (finding.path, finding.savings.source, finding.savings.mb)
         if key in seen:

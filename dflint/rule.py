@@ -54,6 +54,11 @@ def clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def approx_mb(megabytes: float) -> str:
+    """A size for a short message: `~325 MB`, `<1 MB`."""
+    return "<1 MB" if megabytes < 1 else f"~{megabytes:.0f} MB"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Edit:
     """Replace the text between two character offsets of `Dockerfile.text`."""

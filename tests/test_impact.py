@@ -71,3 +71,11 @@ def test_sort_impact_orders_the_text_output(dockerfile: str) -> None:
     output = CliRunner().invoke(main, ["--select", "DF201,DF620", "--sort", "impact", "-q", dockerfile]).output
     assert [line.split()[1] for line in output.splitlines()] == ["DF201", "DF201", "DF620"]
     assert output.splitlines()[0].startswith("Dockerfile:2:")
+
+
+def test_a_saving_under_a_megabyte_is_not_a_biggest_win() -> None:
+    text = 'FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends ninja-build\nCMD ["python", "serve.py"]\n'
+    (finding,) = _findings(text, ("DF201",))
+    assert finding.savings is not None and finding.savings.mb < 1
+    assert "(<1 MB)" in finding.message
+    assert biggest_wins([finding]) == []

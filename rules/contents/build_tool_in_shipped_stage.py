@@ -59,7 +59,7 @@ from collections.abc import Iterator
 from dflint.rules.contents._build_deps import LaterRemovals, build_tool, removed_in_same_run, shipped_installs, size_text, where
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 META = RuleMeta(
     code="DF201",
@@ -90,7 +90,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             else "; build in a separate stage and copy only the results, or remove it in the same RUN"
         )
         runtime_note = " (keep it only if the application runs it)" if tool.low else ""
-        size = f" (~{tool.savings.mb:.0f} MB)" if tool.savings is not None else ""
+        size = f" ({approx_mb(tool.savings.mb)})" if tool.savings is not None else ""
         name = clip(install.requirement.raw or install.name)
         action = (
             f"remove it in the RUN that installs it, not on line {later.span.line}"

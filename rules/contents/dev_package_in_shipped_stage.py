@@ -64,7 +64,7 @@ from dflint.rules.stages.end_of_life_base import releases
 
 from dflint.data import load
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 META = RuleMeta(
     code="DF202",
@@ -89,7 +89,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if later is not None
             else "; compile in a build stage and copy the results"
         )
-        size = f" (~{package.savings.mb:.0f} MB)" if package.savings is not None else ""
+        size = f" ({approx_mb(package.savings.mb)})" if package.savings is not None else ""
         action = (
             f"remove it in the RUN that installs it, not on line {later.span.line}"
             if later is not None
