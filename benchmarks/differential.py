@@ -220,6 +220,13 @@ def no_user_in_shipped_chain(where: Where) -> bool:
     )
 
 
+def not_a_service(where: Where) -> bool:
+    """The model decides the image serves nothing (no command or port that runs a service; a CI,
+    test, development or toolchain image): DF620 checks only images that serve."""
+    df = where.dockerfile
+    return df is not None and df.purpose is not None and not df.purpose.serves
+
+
 def from_differs_only_in_case(where: Where) -> bool:
     """`COPY --from=build` naming a stage declared `AS Build`: Docker compares stage names case-insensitively."""
     match = re.search(r"--from=(\S+)", where.instruction)
@@ -655,6 +662,11 @@ PAIRS: tuple[Pair, ...] = (
                 "dflint",
                 "no USER at all: the image runs as root (hadolint only flags an explicit `USER root`)",
                 no_user_in_shipped_chain,
+            ),
+            Reason(
+                "hadolint",
+                "the image runs no service (a base layer, CI, test, development or toolchain image): DF620 checks images that serve",
+                not_a_service,
             ),
         ),
     ),
