@@ -149,6 +149,7 @@ class _Builder:
             )
             for position, (from_instruction, stage_state, info) in enumerate(stages)
         )
+        dockerignore = self._dockerignore(path)  # before `errors` is read: it reports refused patterns
         return Dockerfile(
             path=path,
             text=self.text,
@@ -160,7 +161,7 @@ class _Builder:
             errors=tuple(sorted(set(self.errors), key=lambda error: error.line)),
             target=self.options.target,
             context_dir=self.context.root if self.context else None,
-            dockerignore=self._dockerignore(path),
+            dockerignore=dockerignore,
         )
 
     def _note_expansion_limits(self, next_line: int | None) -> None:
@@ -673,8 +674,25 @@ class _Builder:
                 text = self.context.read_text(candidate)
             except ContextError:
                 continue
-            return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
+            patterns = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1)]
+            patterns = [(number, line) for number, line in patterns if line and not line.startswith("#")]
+            self._check_dockerignore(candidate, patterns)
+            return tuple(line for _, line in patterns)
         return None
+
+    def _check_dockerignore(self, candidate: str, patterns: list[tuple[int, str]]) -> None:
+        """A pattern Docker refuses fails the build: an input error on its line of the .dockerignore."""
+        from dflint import dockerignore
+
+        invalid = [(number, line) for number, line in patterns if not dockerignore.valid(line)]
+        if not invalid or self.context is None:
+            return
+        shown = os.path.relpath(os.path.join(self.context.root, candidate))
+        if shown.startswith(".."):
+            shown = os.path.join(self.context.root, candidate)
+        for number, line in invalid:
+            message = f"invalid pattern '{excerpt(line, 60)}': docker build refuses it; it excludes nothing here"
+            self.errors.append(ParseError(number, message, path=shown))
 
 
 class _Layered(Mapping[str, "str | None"]):

@@ -10,7 +10,8 @@
 Docker translates each pattern to a Go regular expression, which is RE2: matching takes time linear
 in the path whatever the pattern (`*a*a*a*a*a*a*b` against a long name backtracks for minutes in
 Python's `re`). dflint compiles the same translation with RE2 (google-re2), imported on first use,
-so only when a `.dockerignore` exists. A pattern RE2 (like Go) refuses, such as `[z-a]`, is skipped.
+so only when a `.dockerignore` exists. A pattern RE2 (like Go) refuses, such as `[z-a]`, is skipped
+when matching; the model reports it on its line, since Docker refuses to build with it (`valid`).
 """
 
 from __future__ import annotations
@@ -96,6 +97,14 @@ def compile_patterns(lines: tuple[str, ...]) -> tuple[Pattern, ...]:
     return tuple(patterns)
 
 
+def valid(line: str) -> bool:
+    """Whether Docker accepts a .dockerignore line (as the model holds it): RE2 compiles its translation."""
+    text = line.strip()
+    if text.startswith("!"):
+        text = text[1:].strip()
+    return not text or _compile(_regex(clean(text))) is not None
+
+
 class Matcher:
     """Decides whether a context-relative path is excluded from the build context."""
 
@@ -141,8 +150,10 @@ def _compile(expression: str) -> Any:
     """The RE2 pattern of a translated expression, or None when RE2 refuses it."""
     import re2
 
+    options = re2.Options()
+    options.log_errors = False  # RE2 would log a refused pattern on stderr; the model reports it
     try:
-        return re2.compile(expression)
+        return re2.compile(expression, options)
     except re2.error:
         return None
 

@@ -87,7 +87,7 @@ def lint_source(
     dockerfile = parse(text, path, options)
     if choice is not None:
         dockerfile = dataclasses.replace(dockerfile, context=choice)
-    errors = tuple(InputError(path, error.line, error.message) for error in dockerfile.errors)
+    errors = tuple(InputError(error.path or path, error.line, error.message) for error in dockerfile.errors)
     if not dockerfile.stages:
         return FileResult(path, (), errors or (InputError(path, 1, "no FROM instruction"),), dockerfile, choice)
     from dflint.invocation import unknown_target, unused_build_args

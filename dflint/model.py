@@ -352,6 +352,7 @@ class Directive:
 class ParseError:
     line: int
     message: str
+    path: str | None = None  # the file it is in when that is not the Dockerfile (its .dockerignore)
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,6 +281,18 @@ def test_a_pattern_re2_refuses_is_skipped_and_the_others_apply() -> None:
     assert matcher.excludes("model.ckpt") and matcher.excludes("!") and not matcher.excludes("z")
 
 
+def test_a_dockerignore_pattern_docker_refuses_is_an_input_error_on_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".dockerignore").write_text("# models\n*.ckpt\n\n[z-a]\n!keep/[!]\n")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCOPY model.ckpt /m/\n")
+    code, out, err = run_cli("Dockerfile", "--select", "DF505")
+    assert code == 2
+    assert err.splitlines() == [".dockerignore:4: invalid pattern '[z-a]': docker build refuses it; it excludes nothing here"]
+    assert out.splitlines()[0].startswith("Dockerfile:2:6: DF505 ")  # the valid patterns still apply
+
+
 @pytest.mark.timeout(10)
 def test_a_directive_padded_with_spaces_is_read_in_linear_time() -> None:
     value = "docker/dockerfile:1" + " " * 200_000 + "x"
