@@ -18,13 +18,12 @@ importing dflint as a library leaves `dataclasses` alone.
 from __future__ import annotations
 
 import builtins
-import marshal
-import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import CodeType
 from typing import Any
+
+from dflint.pycache import read_table, table_path, write_table
 
 _NAME = "dataclass-methods"
 _LIMIT = 4096  # entries; beyond that only what the last run used is kept
@@ -60,51 +59,26 @@ class ClassCodeCache:
         return isinstance(name, str) and (name == self.package or name.startswith(self.package + "."))
 
     def save(self) -> None:
-        if self.path is None or not self.misses or sys.dont_write_bytecode:
+        if self.path is None or not self.misses:
             return
         table = {**self.table, **self.used}
         if len(table) > _LIMIT:
             table = dict(self.used)
         from importlib.util import MAGIC_NUMBER
 
-        temporary = f"{self.path}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(temporary, "wb") as handle:
-                handle.write(MAGIC_NUMBER + marshal.dumps(table))
-            os.replace(temporary, self.path)
-        except OSError:  # a read-only install: every run compiles, as without the cache
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+        write_table(self.path, MAGIC_NUMBER, table)
 
 
 def cache_path() -> str | None:
     """Where the cache lives: dflint's `__pycache__` (or under `sys.pycache_prefix`), per interpreter."""
-    from importlib.util import cache_from_source
-
-    try:
-        anchor = cache_from_source(os.path.abspath(__file__))
-    except NotImplementedError:  # no cache tag: this interpreter writes no byte code either
-        return None
-    return os.path.join(os.path.dirname(anchor), f"{_NAME}.{sys.implementation.cache_tag}.marshal")
+    return table_path(_NAME)
 
 
 def read(path: str | None) -> dict[str, CodeType]:
     """The cached table, or an empty one when the file is missing, foreign or damaged."""
-    if path is None:
-        return {}
     from importlib.util import MAGIC_NUMBER
 
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        table = marshal.loads(data[len(MAGIC_NUMBER) :]) if data[: len(MAGIC_NUMBER)] == MAGIC_NUMBER else None
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(table, dict):
-        return {}
+    table = read_table(path, MAGIC_NUMBER) or {}
     return {key: code for key, code in table.items() if isinstance(key, str) and isinstance(code, CodeType)}
 
 

@@ -15,14 +15,14 @@ ordinary path. The command line uses it (`dflint.launcher`); importing dflint as
 
 from __future__ import annotations
 
-import marshal
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
+
+from dflint.pycache import read_table, table_path, write_table
 
 _NAME = "regex-programs"
 _LIMIT = 4096  # entries; beyond that only what the last run used is kept
@@ -40,26 +40,11 @@ def _header() -> bytes:
 
 def cache_path() -> str | None:
     """Where the cache lives: dflint's `__pycache__` (or under `sys.pycache_prefix`), per interpreter."""
-    from importlib.util import cache_from_source
-
-    try:
-        anchor = cache_from_source(os.path.abspath(__file__))
-    except NotImplementedError:
-        return None
-    return os.path.join(os.path.dirname(anchor), f"{_NAME}.{sys.implementation.cache_tag}.marshal")
+    return table_path(_NAME)
 
 
 def read(path: str | None) -> dict[tuple[str, int], Program]:
-    if path is None:
-        return {}
-    header = _header()
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        table = marshal.loads(data[len(header) :]) if data[: len(header)] == header else None
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return table if isinstance(table, dict) else {}
+    return read_table(path, _header()) or {}  # type: ignore[return-value]  # written only by `save`
 
 
 def program(pattern: str, flags: int) -> Program:
@@ -123,23 +108,12 @@ class RegexCache:
             return self.original(pattern, flags)
 
     def save(self) -> None:
-        if self.path is None or not self.misses or not self.stale or sys.dont_write_bytecode:
+        if self.path is None or not self.misses or not self.stale:
             return
         table = {**self.table, **self.used}
         if len(table) > _LIMIT:
             table = dict(self.used)
-        temporary = f"{self.path}.{os.getpid()}.tmp"
-        try:
-            data = _header() + marshal.dumps(table)
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(temporary, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, self.path)
-        except (OSError, ValueError):  # read-only, or a value marshal cannot store: no cache, same result
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+        write_table(self.path, _header(), table)
 
 
 @contextmanager
