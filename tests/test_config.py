@@ -4,8 +4,6 @@ per-file ignores, severity overrides, rule options, exclusions, and errors with 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from click.testing import CliRunner
 
 from dflint.cli import main
 from dflint.config import matches
+from tests.helpers import imported_modules
 
 DIRTY = "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y curl\nRUN pip install torch==2.4.0\n"
 
@@ -160,15 +159,7 @@ def test_every_schema_key_is_documented() -> None:
 
 def test_no_yaml_or_jsonschema_import_without_a_config_file(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(DIRTY)
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "dflint", "--select", "DF301", "Dockerfile"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 1, result.stderr[-2000:]
-    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    imported = imported_modules("--select", "DF301", "Dockerfile", cwd=tmp_path, codes=(1,))
     assert not {"yaml", "jsonschema", "tomllib"} & imported
 
 

@@ -6,10 +6,11 @@ is what keeps the time down. Measured costs are in `benchmarks/README.md`.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.helpers import imported_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,30 +30,6 @@ NOT_ON_VERSION_PATH = (
 # Only for `dflint rules`, `--format sarif`, a configuration file PyYAML must read, `dflint server` …:
 # never for a plain lint.
 NOT_ON_LINT_PATH = ("tabulate", "jsonschema", "yaml", "pygls", "lsprotocol", "dflint.server", "importlib.resources", "difflib")
-
-
-def imported_modules(*args: str, cwd: Path, codes: tuple[int, ...] = (0, 1)) -> set[str]:
-    """Every module `python -X importtime -m dflint ARGS` imports."""
-    env = dict(os.environ)
-    env.pop("PYTHONPROFILEIMPORTTIME", None)
-    completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "dflint", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert completed.returncode in codes, completed.stderr[-2000:]
-    names = set()
-    for line in completed.stderr.splitlines():
-        if line.startswith("import time:") and "|" in line:
-            name = line.rsplit("|", 1)[1].strip()
-            if name != "imported package":
-                names.add(name)
-    assert "dflint" in names, "no -X importtime output"
-    return names
 
 
 def offenders(names: set[str], forbidden: tuple[str, ...]) -> list[str]:
