@@ -39,6 +39,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from compare import ms, table  # the same figures and tables as the other benchmarks
+
 ROOT = Path(__file__).resolve().parents[1]
 FILES = (
     "anibali__docker-pytorch/dockerfiles/1.10.2-nocuda-ubuntu20.04/Dockerfile",  # the corpus median by size
@@ -59,16 +61,6 @@ def corpus_files() -> list[Path]:
     configured = os.environ.get("DFLINT_CORPUS")
     corpus = Path(configured) if configured else ROOT.parent / "shared" / "corpus" / "files"
     return [corpus / name for name in FILES if (corpus / name).is_file()]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 # -- in process -------------------------------------------------------------------------------------
