@@ -143,11 +143,26 @@ def _from_compose(dockerfile: str, folder: str, root: str) -> tuple[str, str] | 
     return None
 
 
-@functools.lru_cache(maxsize=64)
+def _stamp(path: str) -> tuple[int, int, int, int] | None:
+    """What changes when a file is edited or replaced (modification and change times, size, inode):
+    part of the key of every cache of what a file says, so a process that lints for a long time (an
+    editor integration) reads it again after an edit. None when it cannot be read."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
+
+
 def _compose_services(compose_file: str) -> tuple[tuple[str, str, str], ...]:
     """(service, real Dockerfile path, real context) for each local build of a compose file. Unlike
     linting a compose file, a context above the compose file's folder is kept (`context: ..`): the
     caller keeps it only inside the repository."""
+    return _compose_services_as_of(compose_file, _stamp(compose_file))
+
+
+@functools.lru_cache(maxsize=64)
+def _compose_services_as_of(compose_file: str, stamp: tuple[int, int, int, int] | None) -> tuple[tuple[str, str, str], ...]:
     import yaml
 
     from dflint.compose import interpolate
@@ -215,9 +230,15 @@ def _from_build_files(dockerfile: str, folder: str, root: str) -> tuple[str, str
     return None
 
 
-@functools.lru_cache(maxsize=256)
 def _builds_in(path: str, kind: str, root: str) -> tuple[tuple[int, tuple[str, str]], ...]:
     """(line, (real context, real Dockerfile)) for every build a file runs that can be read statically."""
+    return _builds_in_as_of(path, kind, root, _stamp(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _builds_in_as_of(
+    path: str, kind: str, root: str, stamp: tuple[int, int, int, int] | None
+) -> tuple[tuple[int, tuple[str, str]], ...]:
     text = _read_small(path)
     if text is None:
         return ()

@@ -246,3 +246,36 @@ def test_verbose_text_names_the_context_and_the_reason(tmp_path: Path, monkeypat
     )
     quiet = CliRunner().invoke(main, ["--select", "DF402", "docker/Dockerfile"])
     assert "build context" not in quiet.output
+
+
+@pytest.mark.parametrize(
+    ("build_file", "before", "after"),
+    [
+        (
+            "compose.yaml",
+            "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n",
+            "services:\n  api:\n    build:\n      context: docker\n      dockerfile: Dockerfile\n",
+        ),
+        ("Makefile", "image:\n\tdocker build -f docker/Dockerfile .\n", "image:\n\tdocker build docker\n"),
+    ],
+)
+def test_a_long_running_process_sees_an_edited_build_file(tmp_path: Path, build_file: str, before: str, after: str) -> None:
+    """A process that lints for a long time (an editor integration, a watcher) reads the build file
+    again once it is edited, whatever its size and however soon the edit follows."""
+    from dflint.config import Overrides, Resolver
+    from dflint.engine import lint_file
+
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, build_file: before, "requirements.txt": "torch\n"})
+    path = str(root / "docker" / "Dockerfile")
+    settings, rules = Resolver(Overrides()).settings_for(path)
+
+    def context() -> str | None:
+        result = lint_file(path, settings, rules)
+        assert result.context is not None
+        return result.context.directory
+
+    assert context() == str(root.resolve())
+    (root / build_file).write_text(after, encoding="utf-8")
+    assert context() == str((root / "docker").resolve())
+    (root / build_file).write_text(before, encoding="utf-8")
+    assert context() == str(root.resolve())
