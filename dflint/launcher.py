@@ -1,7 +1,7 @@
 """The `dflint` console script and `python -m dflint`: `dflint --version` is answered before the
 command-line library (click, about 15 ms) is imported; everything else goes to `dflint.cli`, with
-the dataclass methods and regular expressions taken from their compiled caches (`dflint.classcode`,
-`dflint.regexcode`)."""
+dflint's modules, dataclass methods and regular expressions taken from their compiled caches
+(`dflint.modulecode`, `dflint.classcode`, `dflint.regexcode`)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,17 @@ def main(prog_name: str | None = None) -> None:
         sys.exit(0)
     import gc
 
-    from dflint.classcode import cached_class_code
-    from dflint.regexcode import cached_regex_code
+    from dflint.modulecode import cached_module_code
 
-    # The model's and rules' dataclass methods and regular expressions, compiled once (like .pyc files).
-    with cached_class_code(), cached_regex_code():
-        gc.disable()  # importing allocates long-lived objects only: a collection now finds nothing to free
-        try:
-            from dflint.cli import main as cli
-        finally:
-            gc.enable()
-        cli(prog_name=prog_name)
+    # dflint's modules, their dataclass methods and regular expressions, compiled once (like .pyc files).
+    with cached_module_code():
+        from dflint.classcode import cached_class_code
+        from dflint.regexcode import cached_regex_code
+
+        with cached_class_code(), cached_regex_code():
+            gc.disable()  # importing allocates long-lived objects only: a collection now finds nothing to free
+            try:
+                from dflint.cli import main as cli
+            finally:
+                gc.enable()
+            cli(prog_name=prog_name)

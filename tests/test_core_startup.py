@@ -294,3 +294,101 @@ def test_every_regex_of_the_model_and_rules_comes_from_the_cache_on_the_second_r
     first, second = (run.stdout.split() for run in runs)
     assert first[0] == "0" and int(first[1]) > 50 and first[3] == "True"
     assert second == [first[1], "0", first[1], "True"]
+
+
+def _probe_package(root: Path, name: str, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        path = root / name / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _forget(name: str) -> None:
+    for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        del sys.modules[module]
+
+
+def test_cached_module_code_loads_unchanged_modules_and_sees_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import inspect
+
+    from dflint.modulecode import cached_module_code, read
+
+    name = "dflint_probe_modules"
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    _probe_package(tmp_path, name, {"__init__.py": "VALUE = 'package'\n", "sub/__init__.py": "", "sub/leaf.py": "VALUE = 1\n"})
+    table = str(tmp_path / "modules.marshal")
+
+    def load(expected_hits: int, expected_misses: int) -> Any:
+        _forget(name)
+        importlib.invalidate_caches()
+        with cached_module_code(table, package=name) as finder:
+            module = importlib.import_module(f"{name}.sub.leaf")
+        assert finder is not None and (finder.hits, finder.misses) == (expected_hits, expected_misses)
+        return module
+
+    assert load(0, 3).VALUE == 1
+    assert sorted(read(table)) == [name, f"{name}.sub", f"{name}.sub.leaf"]
+    again = load(3, 0)
+    assert again.VALUE == 1
+    assert again.__file__ == str(tmp_path / name / "sub" / "leaf.py")
+    assert inspect.getsource(again) == "VALUE = 1\n"  # tracebacks and `inspect` read the source as usual
+    assert sys.modules[f"{name}.sub"].__path__ == [str(tmp_path / name / "sub")]
+    (tmp_path / name / "sub" / "leaf.py").write_text("VALUE = 22\n", encoding="utf-8")  # an edit
+    assert load(2, 1).VALUE == 22
+    assert load(3, 0).VALUE == 22  # the table was written again with the edited module
+    (tmp_path / name / "sub" / "new.py").write_text("VALUE = 'new'\n", encoding="utf-8")  # a module added
+    _forget(name)
+    with cached_module_code(table, package=name) as finder:
+        assert importlib.import_module(f"{name}.sub.new").VALUE == "new"
+        assert importlib.import_module(f"{name}.sub.leaf").VALUE == 22
+    assert finder is not None and (finder.hits, finder.misses) == (3, 1)
+    assert f"{name}.sub.new" in read(table) and f"{name}.sub.leaf" in read(table)  # both kept
+    assert not any(isinstance(item, type(finder)) for item in sys.meta_path)  # the import system is left as it was
+    _forget(name)
+
+
+def test_cached_module_code_ignores_a_damaged_table_and_writes_nothing_when_byte_code_is_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dflint.modulecode import cached_module_code
+
+    name = "dflint_probe_modules_off"
+    monkeypatch.syspath_prepend(str(tmp_path))
+    _probe_package(tmp_path, name, {"__init__.py": "VALUE = 3\n"})
+    table = tmp_path / "modules.marshal"
+    table.write_bytes(b"not a table")
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    with cached_module_code(str(table), package=name) as finder:
+        assert importlib.import_module(name).VALUE == 3
+    assert finder is not None and finder.misses == 1 and table.read_bytes() == b"not a table"
+    _forget(name)
+
+
+def test_every_dflint_module_comes_from_the_module_table_on_the_second_run(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.11-slim\nRUN pip install torch\n", encoding="utf-8")
+    script = (
+        "import contextlib, io, sys\n"
+        "from dflint.modulecode import cached_module_code\n"
+        "with cached_module_code(sys.argv[1]) as finder:\n"
+        "    from dflint.cli import main\n"
+        "    out = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):\n"
+        "        main([sys.argv[2], '--no-color'])\n"
+        "print(finder.hits, finder.misses, len(out.getvalue()))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "m.marshal"), str(dockerfile)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        for _ in range(2)
+    ]
+    first, second = ([int(n) for n in run.stdout.split()] for run in runs)
+    assert first[1] > 100 and first[2] > 0  # the core and every rule module, and it linted
+    assert second == [first[1], 0, first[2]]
