@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from dflint.model import PackageIndex, PackageOp, ShellCommand
 from dflint.platform import machine
@@ -129,3 +130,69 @@ def _option_value(command: ShellCommand, option: str) -> str | None:
         if value.startswith(option + "="):
             return value.split("=", 1)[1]
     return None
+
+
+# -- resolution across indexes ---------------------------------------------------------------------
+
+PYPI = "https://pypi.org/simple"
+
+
+def searched_indexes(op: PackageOp) -> tuple[PackageIndex, ...]:
+    """The indexes an install looks names up in: its `index` (PyPI when none is given) and every
+    `extra` one (find-links pages are left out)."""
+    found = [index for index in op.indexes if index.kind in ("index", "extra")]
+    if not any(index.kind == "index" for index in found):
+        found.insert(0, PackageIndex(PYPI, "index", "default"))
+    return tuple(found)
+
+
+def picks_across_indexes(op: PackageOp, env: Mapping[str, str | None]) -> bool | None:
+    """Does the install take the best version of a name from all its indexes together? pip always
+    does (it gives indexes no order); uv only with `--index-strategy unsafe-best-match` (its default,
+    `first-index`, stops at the first index that has the name). None when the strategy is unknown."""
+    if op.manager == "pip":
+        return True
+    if op.manager != "uv":
+        return False
+    strategy = _option_value(op.command, "--index-strategy")
+    if strategy is None:
+        scope = {**env, **op.command.exports, **{name: word.value for name, word in op.command.assignments}}
+        if "UV_INDEX_STRATEGY" in scope:
+            strategy = scope["UV_INDEX_STRATEGY"]
+            if strategy is None:
+                return None
+    return strategy == "unsafe-best-match"
+
+
+def index_owner(url: str | None) -> str | None:
+    """Who publishes the names on an index (`dflint/data/package_indexes.json`): `pypi` (PyPI or a
+    mirror of it), `framework` (a framework's own wheel index whose names its project also holds on
+    PyPI: download.pytorch.org outside its nightly index), `other`; None when the URL is unknown."""
+    if url is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return "other"
+    path = parts.path or "/"
+    data = _index_data()
+    for owner in ("pypi", "framework"):
+        for entry in data[owner]["entries"]:
+            if host != entry["host"]:
+                continue
+            if not path.startswith(entry.get("path_prefix", "")):
+                continue
+            excluded = entry.get("path_not_prefix")
+            if excluded and path.startswith(excluded):
+                continue
+            return owner
+    return "other"
+
+
+def _index_data() -> dict[str, Any]:
+    from dflint.data import load
+
+    return load("package_indexes")

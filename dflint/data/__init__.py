@@ -23,6 +23,7 @@ NAMES: tuple[str, ...] = (
     "heavy_frameworks",
     "image_purposes",
     "image_users",
+    "package_indexes",
 )
 
 
