@@ -24,6 +24,7 @@ NAMES: tuple[str, ...] = (
     "image_purposes",
     "image_users",
     "package_indexes",
+    "training_images",
 )
 
 
