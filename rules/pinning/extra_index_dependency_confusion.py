@@ -19,7 +19,8 @@ them is `dflint/data/package_indexes.json`. Only an install that searches PyPI (
 
 Silent: every name pinned with `==` (or a requirements file with `--hash`), uv's default strategy
 (`first-index` stops at the first index that has the name), requirements files that cannot be
-read, and installs whose indexes are all private or vendor indexes (no PyPI among them).
+read, installs whose indexes are all private or vendor indexes (no PyPI among them), and `--find-links`
+pages (not counted as indexes).
 
 ## Why is this bad?
 pip gives its indexes no order: with `--extra-index-url`, a name is looked up on both and the
