@@ -33,7 +33,7 @@ class BaselineError(Exception):
 
 def _anchor(result: FileResult, finding: Finding) -> str:
     """The words a finding points at (its line's when the span is empty), option words left out."""
-    text = result.dockerfile.text if result.dockerfile is not None else ""
+    text = result.text or ""
     span = finding.span
     snippet = text[span.offset : span.end_offset] if span.end_offset > span.offset else ""
     if not snippet.strip():
@@ -44,7 +44,7 @@ def _anchor(result: FileResult, finding: Finding) -> str:
 
 def _snippet(result: FileResult, finding: Finding) -> str:
     """Version 1: the text a finding points at and the whole line it starts on, whitespace collapsed."""
-    text = result.dockerfile.text if result.dockerfile is not None else ""
+    text = result.text or ""
     span = finding.span
     snippet = text[span.offset : span.end_offset] if span.end_offset > span.offset else ""
     lines = text.splitlines()

@@ -5,16 +5,20 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 import click
 
 from dflint import __version__
 
-if TYPE_CHECKING:
-    from dflint.rule import Severity  # imported where used: `--version` and `--help` never load the model
+if TYPE_CHECKING:  # imported where used: `--version` and `--help` never load the model
+    from dflint.engine import FileResult
+    from dflint.fix import FixOutcome
+    from dflint.inputs import Input
+    from dflint.registry import Rule
+    from dflint.rule import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Killed by a signal, the shell's way (128 + the signal's number): never 1, which means "findings".
@@ -25,7 +29,7 @@ FORMAT_CHOICES = ("text", "json", "sarif", "github", "gitlab", "checkstyle")
 class DefaultGroup(click.Group):
     """A group whose default command is `check`, so `dflint Dockerfile` lints."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: click.Context) -> object:
         """Ctrl-C exits 130 and a closed pipe on stdout (`dflint . | head -1`) exits 141, quietly;
         click would print "Aborted!" and exit 1, the code for findings."""
         try:
@@ -62,7 +66,7 @@ class DefaultGroup(click.Group):
             formatter.write_dl(records)
 
 
-def _emit(stream: Any, text: str) -> None:
+def _emit(stream: IO[str], text: str) -> None:
     """Write the report; characters the stream's encoding lacks (`PYTHONIOENCODING=ascii`) are
     escaped rather than losing every result to an encoding error."""
     try:
@@ -282,7 +286,6 @@ def check(
     from dflint.inputs import plan
     from dflint.pathmatch import PatternError
     from dflint.registry import RuleLoadError
-    from dflint.rule import Severity
 
     if statistics and output_format not in ("text", "json"):
         raise click.UsageError("--statistics works with --format text or json")
@@ -332,9 +335,7 @@ def check(
         results = [outcome.result for outcome in outcomes]
     else:
         results = _lint(inputs, jobs)
-    fail_levels: list[Severity | None] = [
-        item.settings.fail_on if item.settings is not None else Severity.WARNING for item in inputs
-    ]
+    fail_levels: list[Severity | None] = [item.settings.fail_on for item in inputs]
     if write_baseline_file:
         from dflint import baseline
 
@@ -373,7 +374,7 @@ def check(
     else:
         from dflint.formats import renderer
 
-        extra: dict[str, Any] = {"quiet": True} if quiet and output_format == "text" else {}
+        extra: dict[str, bool | str] = {"quiet": True} if quiet and output_format == "text" else {}
         if verbose and output_format == "text":
             extra["verbose"] = True
         if sort_by != "position" and output_format == "text":
@@ -400,7 +401,7 @@ def check(
     sys.exit(code)
 
 
-def use_color(no_color: bool, tty: bool, environ: Any) -> bool:
+def use_color(no_color: bool, tty: bool, environ: Mapping[str, str]) -> bool:
     """`--no-color` and a non-empty NO_COLOR (no-color.org) turn colour off; otherwise a non-empty
     FORCE_COLOR (force-color.org) turns it on where stdout is not a terminal (a CI log)."""
     if no_color or environ.get("NO_COLOR", ""):
@@ -421,15 +422,20 @@ def _write_report(path: str, output: str) -> None:
         sys.exit(EXIT_ERROR)
 
 
-def _lint(inputs: Sequence[Any], jobs: int | None = None) -> list[Any]:
+def _lint(inputs: Sequence[Input], jobs: int | None = None) -> list[FileResult]:
     from dflint.inputs import lint
     from dflint.parallel import lint_files
     from dflint.reading import read_stdin
 
-    return lint(inputs, read_stdin=read_stdin, batch=lambda paths, settings, rules: lint_files(paths, settings, rules, jobs))
+    # The formats read each result's text, never its model: models are not kept (flat memory).
+    return lint(
+        inputs,
+        read_stdin=read_stdin,
+        batch=lambda paths, settings, rules: lint_files(paths, settings, rules, jobs, keep_models=False),
+    )
 
 
-def _fix_inputs(inputs: Sequence[Any], unsafe: bool, write: bool) -> list[Any]:
+def _fix_inputs(inputs: Sequence[Input], unsafe: bool, write: bool) -> list[FixOutcome]:
     """Fix every input in memory (and, with `write`, on disk); stdin's fixed text goes to stdout when writing."""
     from dflint.engine import FileResult
     from dflint.fix import FixOutcome, fix_bytes, fix_file
@@ -467,11 +473,11 @@ def _fix_inputs(inputs: Sequence[Any], unsafe: bool, write: bool) -> list[Any]:
     return outcomes
 
 
-def _fix(inputs: Sequence[Any], unsafe: bool) -> list[Any]:
+def _fix(inputs: Sequence[Input], unsafe: bool) -> list[FixOutcome]:
     return _fix_inputs(inputs, unsafe, write=True)
 
 
-def _diff(inputs: Sequence[Any], unsafe: bool) -> int:
+def _diff(inputs: Sequence[Input], unsafe: bool) -> int:
     """`--diff`: print what the fixes would change; write nothing. Exit 1 when something would change."""
     from dflint.fix import unified_diff
 
@@ -490,7 +496,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 'es' if word.endswith('x') else 's'}"
 
 
-def _fix_summary(outcomes: Sequence[Any], unsafe: bool, *, dry_run: bool = False) -> str:
+def _fix_summary(outcomes: Sequence[FixOutcome], unsafe: bool, *, dry_run: bool = False) -> str:
     """`Applied 3 fixes in 2 files; 1 finding remains.` (or `Would apply …` for --diff)."""
     from dflint.fix import wanted
 
@@ -511,7 +517,7 @@ def _fix_summary(outcomes: Sequence[Any], unsafe: bool, *, dry_run: bool = False
     return summary + "."
 
 
-def _fixes_listing(outcomes: Sequence[Any]) -> str:
+def _fixes_listing(outcomes: Sequence[FixOutcome]) -> str:
     """`--show-fixes`: each file's applied fixes, counted per rule."""
     lines: list[str] = []
     for outcome in outcomes:
@@ -524,7 +530,7 @@ def _fixes_listing(outcomes: Sequence[Any]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def exit_code(results: Sequence[Any], fail_on: Severity | None | Sequence[Severity | None]) -> int:
+def exit_code(results: Sequence[FileResult], fail_on: Severity | None | Sequence[Severity | None]) -> int:
     """2 for an input error, 1 for a finding at or above its file's `fail_on` (None: never), else 0."""
     if any(result.errors for result in results):
         return EXIT_ERROR
@@ -651,7 +657,7 @@ def explain(rule: str) -> None:
     _print_rule(found)
 
 
-def _print_rule(found: Any) -> None:
+def _print_rule(found: Rule) -> None:
     meta = found.meta
     click.echo(f"# {meta.code} {meta.name}\n")
     click.echo(f"Severity: {meta.severity}. {meta.summary}\n")

@@ -18,11 +18,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dflint import safe_yaml
-from dflint.rule import Severity
+from dflint.rule import RuleOptions, Severity
 from dflint.source import escape_path, excerpt
+
+if TYPE_CHECKING:  # imported where used: reading a configuration loads no rule
+    from dflint.engine import Settings
+    from dflint.pathmatch import PathMatcher
+    from dflint.registry import Rule
+
+# `Any` below types only the raw document (YAML/TOML as parsed, before validation) and the parser's
+# nodes and errors; what leaves this module (`Config`, `Settings`, rule options) is typed.
 
 CONFIG_NAMES = (".dflint.yaml", ".dflint.yml")
 MAX_CONFIG_BYTES = 1024 * 1024  # configuration and compose files larger than this are refused
@@ -65,6 +73,20 @@ def yaml_problem(error: Any) -> tuple[int, str]:
     return line, "the document cannot be parsed"
 
 
+PER_FILE_IGNORES_KEYS = ("per-file-ignores", "extend-per-file-ignores")
+
+
+@dataclass(frozen=True, slots=True)
+class PerFileIgnore:
+    """One `per-file-ignores` entry (ruff's): files the pattern matches (relative to the
+    configuration's directory, `.gitignore` semantics), or with `!pattern` files it does not match,
+    run without these rules."""
+
+    pattern: str  # without its leading `!`
+    codes: tuple[str, ...]  # the rules' codes (names, prefixes and ALL expanded when the file is read)
+    negated: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """One configuration file, validated. Paths in it are relative to `root`."""
@@ -76,8 +98,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     fail_on: Severity | str | None = None  # NEVER: findings never fail the run
     severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
-    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # code → Options instance
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    options: Mapping[str, RuleOptions] = field(default_factory=lambda: MappingProxyType({}))  # code → its Options
+    per_file_ignores: tuple[PerFileIgnore, ...] = ()  # `per-file-ignores`, then `extend-per-file-ignores`
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
@@ -202,10 +224,11 @@ def load_config(path: str, shown: str | None = None) -> Config:
         data, locate = _load_yaml(shown, text)
         if data is None:
             data = {}
-    problems = _validate(data, locate)
+    options: dict[str, RuleOptions] = {}
+    problems = _validate(data, locate, options)
     if problems:
         raise ConfigError(shown, problems, text)
-    return _build(path, shown, data, locate, text)
+    return _build(path, data, options)
 
 
 def _load_yaml(shown: str, text: str) -> tuple[Any, _YamlLocator]:
@@ -331,11 +354,12 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def _validate(data: Any, locate: Any) -> list[tuple[int, str]]:
+def _validate(data: Any, locate: Any, options: dict[str, RuleOptions]) -> list[tuple[int, str]]:
+    """Problems in the document; `options` receives each configured rule's Options (code → value)."""
     from dflint.schemacheck import conforms
 
     problems = [] if conforms(data, schema()) else _schema_problems(data, locate)
-    return problems or _check_rules(data, locate)
+    return problems or _check_rules(data, locate, options)
 
 
 def _schema_problems(data: Any, locate: Any) -> list[tuple[int, str]]:
@@ -413,8 +437,9 @@ def _kind(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _check_rules(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
-    """Codes, names and prefixes must name installed rules; options must fit each rule's Options."""
+def _check_rules(data: dict[str, Any], locate: Any, options: dict[str, RuleOptions]) -> list[tuple[int, str]]:
+    """Codes, names and prefixes must name installed rules; options must fit each rule's Options
+    (built here, once, into `options`)."""
     from dflint.registry import expand_selector, find
 
     problems: list[tuple[int, str]] = []
@@ -429,8 +454,9 @@ def _check_rules(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
     for key in ("select", "extend-select", "ignore"):
         selectors(data.get(key, []), [key])
     problems.extend(_check_patterns(data, locate))
-    for pattern, codes in data.get("per-file-ignores", {}).items():
-        selectors(codes, ["per-file-ignores", pattern])
+    for key in PER_FILE_IGNORES_KEYS:
+        for pattern, codes in data.get(key, {}).items():
+            selectors(codes, [key, pattern])
     for selector in data.get("severity", {}):
         if expand_selector(selector) is None:
             problems.append(
@@ -447,7 +473,7 @@ def _check_rules(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
             )
             continue
         try:
-            build_options(rule, values)
+            options[rule.meta.code] = build_options(rule, values)
         except OptionError as error:
             problems.append((locate(["options", key, *error.path], key=error.key), f"'options.{key}': {error}"))
     return problems
@@ -463,15 +489,20 @@ def _check_patterns(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
                 check([pattern])
             except PatternError as error:
                 problems.append((locate([key, index]), f"{_where([key])}: {error}"))
-    for pattern in data.get("per-file-ignores", {}):
-        if not isinstance(pattern, str):  # YAML reads `null:`, `1:` or `true:` as a key that is not a string
-            where = locate(["per-file-ignores", pattern], key=True)
-            problems.append((where, f"'per-file-ignores': a pattern must be a string, not {_kind(pattern)}"))
-            continue
-        try:
-            check([pattern])
-        except PatternError as error:
-            problems.append((locate(["per-file-ignores", pattern], key=True), f"'per-file-ignores': {error}"))
+    for key in PER_FILE_IGNORES_KEYS:
+        for pattern in data.get(key, {}):
+            # Located only for a problem: the locator may need PyYAML to compose the document.
+            if not isinstance(pattern, str):  # YAML reads `null:`, `1:` or `true:` as a key that is not a string
+                problems.append((locate([key, pattern], key=True), f"'{key}': a pattern must be a string, not {_kind(pattern)}"))
+                continue
+            if pattern.removeprefix("!") in ("", "/"):
+                message = f"'{key}': '{pattern}' names no file (`!pattern`: the files it does not match)"
+                problems.append((locate([key, pattern], key=True), message))
+                continue
+            try:
+                check([pattern.removeprefix("!")])
+            except PatternError as error:
+                problems.append((locate([key, pattern], key=True), f"'{key}': {error}"))
     return problems
 
 
@@ -497,7 +528,7 @@ class OptionError(ValueError):
         self.key = key
 
 
-def build_options(rule: Any, values: Mapping[str, Any]) -> Any:
+def build_options(rule: Rule, values: Mapping[str, object]) -> RuleOptions:
     """A rule's frozen `Options` from a mapping of kebab-case keys; unknown keys or wrong types raise."""
     import typing
 
@@ -506,7 +537,7 @@ def build_options(rule: Any, values: Mapping[str, Any]) -> Any:
         raise OptionError(f"{rule.meta.code} {rule.meta.name} has no options", key=True)
     fields = {item.name: item for item in dataclasses.fields(options_type)}
     hints = typing.get_type_hints(options_type)
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, object] = {}
     for key, value in values.items():
         name = str(key).replace("-", "_")
         if name not in fields:
@@ -605,31 +636,28 @@ def describe(annotation: Any) -> str:
 # -- building ------------------------------------------------------------------------------------
 
 
-def _build(path: str, shown: str, data: dict[str, Any], locate: Any, text: str) -> Config:
-    from dflint.registry import all_rules, expand_selector, find
+def _build(path: str, data: dict[str, Any], options: dict[str, RuleOptions]) -> Config:
+    """The validated document as a Config; `options` holds each configured rule's Options, built
+    while validating."""
+    from dflint.registry import all_rules, expand_selector
 
-    options: dict[str, Any] = {}
-    for key, values in data.get("options", {}).items():
-        rule = find(key)
-        assert rule is not None
-        options[rule.meta.code] = build_options(rule, values)
     trusted = tuple(data["trusted-registries"]) if "trusted-registries" in data else None
     if trusted is not None:
+        explicit = {  # rules whose `options` set trusted-registries themselves: those win
+            code
+            for key, values in data.get("options", {}).items()
+            if "trusted-registries" in values or "trusted_registries" in values
+            for code in [rule.meta.code for rule in expand_selector(key) or []]
+        }
         for rule in all_rules():
-            if rule.options_type is None or "trusted_registries" not in {
-                item.name for item in dataclasses.fields(rule.options_type)
-            }:
+            if rule.options_type is None or rule.meta.code in explicit:
                 continue
-            explicit = data.get("options", {})
-            if any(
-                find(key) is rule and ("trusted-registries" in values or "trusted_registries" in values)
-                for key, values in explicit.items()
-            ):
+            if "trusted_registries" not in {item.name for item in dataclasses.fields(rule.options_type)}:
                 continue
             import typing
 
             annotation = typing.get_type_hints(rule.options_type)["trusted_registries"]
-            base = options.get(rule.meta.code) or rule.default_options()
+            base = options.get(rule.meta.code) or rule.options_type()
             options[rule.meta.code] = dataclasses.replace(base, trusted_registries=convert(list(trusted), annotation))
     severity: dict[str, Severity] = {}
     for selector, level in data.get("severity", {}).items():
@@ -644,13 +672,25 @@ def _build(path: str, shown: str, data: dict[str, Any], locate: Any, text: str) 
         fail_on=parse_fail_on(data["fail-on"]) if "fail-on" in data else None,
         severity=MappingProxyType(severity),
         options=MappingProxyType(options),
-        per_file_ignores=tuple((pattern, tuple(codes)) for pattern, codes in data.get("per-file-ignores", {}).items()),
+        per_file_ignores=_per_file_ignores(data),
         exclude=tuple(data.get("exclude", ())),
         extend_exclude=tuple(data.get("extend-exclude", ())),
         build_args=MappingProxyType(dict(data.get("build-args", {}))),
         target=data.get("target"),
         trusted_registries=trusted,
     )
+
+
+def _per_file_ignores(data: dict[str, Any]) -> tuple[PerFileIgnore, ...]:
+    from dflint.registry import expand_selector
+
+    found: list[PerFileIgnore] = []
+    for key in PER_FILE_IGNORES_KEYS:
+        for pattern, selectors in data.get(key, {}).items():
+            codes = tuple(dict.fromkeys(rule.meta.code for selector in selectors for rule in expand_selector(selector) or []))
+            negated = pattern.startswith("!")
+            found.append(PerFileIgnore(pattern.removeprefix("!") if negated else pattern, codes, negated))
+    return tuple(found)
 
 
 # -- paths --------------------------------------------------------------------------------------
@@ -698,17 +738,16 @@ class Overrides:
     env_files: tuple[str, ...] = ()  # --env-file: read instead of a compose project's .env
 
 
-def merge(config: Config | None, cli: Overrides) -> Any:
+def merge(config: Config | None, cli: Overrides) -> Settings:
     """Settings for files under `config`: the command line wins.
 
     `--select` replaces the file's `select`, `extend-select` and `ignore` (as a new layer, the ruff
     way); without it, the file's selection stands and `--ignore` / `--extend-select` add to it.
     `--build-arg` overrides the file's `build-args` per name."""
     from dflint.engine import Settings
+    from dflint.source import DEFAULT_MAX_BYTES
 
-    kwargs: dict[str, Any] = {}
-    if cli.max_bytes is not None:
-        kwargs["max_bytes"] = cli.max_bytes
+    max_bytes = cli.max_bytes if cli.max_bytes is not None else DEFAULT_MAX_BYTES
     if config is None:
         return Settings(
             select=cli.select or (),
@@ -719,7 +758,7 @@ def merge(config: Config | None, cli: Overrides) -> Any:
             build_args=MappingProxyType(dict(cli.build_args)),
             context_dir=cli.context_dir,
             checked_build_args=tuple(cli.build_args),
-            **kwargs,
+            max_bytes=max_bytes,
         )
     if cli.select is not None:
         select, extend, ignore = cli.select, cli.extend_select, cli.ignore
@@ -735,9 +774,8 @@ def merge(config: Config | None, cli: Overrides) -> Any:
         context_dir=cli.context_dir,
         severity_overrides=config.severity,
         rule_options=config.options,
-        per_file_ignores=config.per_file_ignores,
         checked_build_args=tuple(cli.build_args),
-        **kwargs,
+        max_bytes=max_bytes,
     )
 
 
@@ -746,7 +784,8 @@ class Resolver:
 
     def __init__(self, cli: Overrides) -> None:
         self.cli = cli
-        self._selections: dict[tuple[str | None, tuple[str, ...], Any], tuple[Any, list[Any]]] = {}
+        self._selections: dict[tuple[str | None, tuple[str, ...], tuple[object, ...]], tuple[Settings, list[Rule]]] = {}
+        self._matchers: dict[tuple[str, str], PathMatcher] = {}  # (root, pattern) → compiled once
         self._found: dict[str, str | None] = {}  # directory → configuration file
         self._loaded: dict[str, Config] = {}
 
@@ -777,7 +816,7 @@ class Resolver:
 
     def settings_for(
         self, path: str, *, target: str | None = None, build_args: Mapping[str, str] | None = None
-    ) -> tuple[Any, list[Any]]:
+    ) -> tuple[Settings, list[Rule]]:
         """(Settings, rules) for a file; `target` and `build_args` come from a compose service
         (the command line still wins). Raises ConfigError or engine.SelectionError."""
         from dflint.engine import selected_rules
@@ -790,19 +829,26 @@ class Resolver:
             settings = dataclasses.replace(
                 settings, build_args=MappingProxyType({**settings.build_args, **build_args, **self.cli.build_args})
             )
-        ignored: tuple[str, ...] = ()
-        if config is not None and config.per_file_ignores:
-            from dflint.pathmatch import PathMatcher
-
-            ignored = tuple(
-                code
-                for pattern, codes in config.per_file_ignores
-                if PathMatcher(config.root, (pattern,)).matches(path)
-                for code in codes
-            )
+        ignored = self.ignored_for(config, path) if config is not None and config.per_file_ignores else ()
         key = (config.path if config else None, ignored, (settings.target, tuple(sorted(settings.build_args.items()))))
         cached = self._selections.get(key)
         if cached is None:
             cached = (settings, selected_rules(settings, ignored))
             self._selections[key] = cached
         return cached
+
+    def ignored_for(self, config: Config, path: str) -> tuple[str, ...]:
+        """Codes of the rules `config`'s per-file ignores turn off for `path` (`-`: standard input
+        with no `--stdin-filename`, which no pattern names)."""
+        if path == "-":
+            return ()
+        from dflint.pathmatch import PathMatcher
+
+        codes: list[str] = []
+        for entry in config.per_file_ignores:
+            matcher = self._matchers.get((config.root, entry.pattern))
+            if matcher is None:
+                matcher = self._matchers[(config.root, entry.pattern)] = PathMatcher(config.root, (entry.pattern,))
+            if matcher.matches(path) != entry.negated:
+                codes.extend(entry.codes)
+        return tuple(dict.fromkeys(codes))

@@ -6,21 +6,22 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
 from dflint.model import ContextChoice, Dockerfile, ParseError, Suppression
 from dflint.onbuild import trigger_findings, trigger_view
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
 from dflint.registry import Rule, all_rules, expand_selector, find
-from dflint.rule import Finding, Severity
+from dflint.rule import Finding, RuleOptions, Severity
 from dflint.source import DEFAULT_MAX_BYTES, InputError, decode, read_path
 from dflint.suppress import apply_pragmas, covers, mark_used, named_codes, read_pragmas
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything that decides what a lint run reports (CLI flags merged over configuration)."""
+    """Everything that decides what a lint run reports (CLI flags merged over configuration by
+    `dflint.config.merge`). Rule selection per file, per-file ignores included, is the list of rules
+    passed alongside (`selected_rules`); everything here is already validated."""
 
     select: tuple[str, ...] = ()  # empty: every rule
     ignore: tuple[str, ...] = ()
@@ -32,21 +33,25 @@ class Settings:
     context_source: str = "option"  # why `context_dir` (see `ContextChoice.source`)
     context_reason: str = "given with --context"
     severity_overrides: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
-    rule_options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # code → Options instance
+    rule_options: Mapping[str, RuleOptions] = field(default_factory=lambda: MappingProxyType({}))  # code → its Options
     max_bytes: int = DEFAULT_MAX_BYTES
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     checked_build_args: tuple[str, ...] = ()  # names given with --build-arg: a warning when no ARG declares one
     boundary: str | None = None  # Dockerfiles are read only inside this directory (None: `reading.default_boundary`)
 
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
+    """What linting one file gave. In this process `dockerfile` is the model the rules read (the
+    same frozen object); a result that crossed a process boundary (`dflint.parallel`) has none and
+    keeps only `text`, which is all the formats, the baseline and the fixer's reports read."""
+
     path: str
     findings: tuple[Finding, ...] = ()
     errors: tuple[InputError, ...] = ()
     dockerfile: Dockerfile | None = None
     context: ContextChoice | None = None  # the build context used and why
     warnings: tuple[InputError, ...] = ()  # reported on stderr; they do not change the exit code
+    text: str | None = None  # the decoded text the spans point into (None: the file could not be read)
 
 
 class SelectionError(ValueError):
@@ -89,12 +94,14 @@ def lint_source(
         dockerfile = dataclasses.replace(dockerfile, context=choice)
     errors = tuple(InputError(error.path or path, error.line, error.message) for error in dockerfile.errors)
     if not dockerfile.stages:
-        return FileResult(path, (), errors or (InputError(path, 1, "no FROM instruction"),), dockerfile, choice)
+        return FileResult(
+            path, (), errors or (InputError(path, 1, "no FROM instruction"),), dockerfile, choice, text=dockerfile.text
+        )
     from dflint.invocation import unknown_target, unused_build_args
 
     wrong_target = unknown_target(dockerfile, settings.target)
     if wrong_target is not None:  # `docker build` would fail: linting another stage as shipped would mislead
-        return FileResult(path, (), (*errors, wrong_target), dockerfile, choice)
+        return FileResult(path, (), (*errors, wrong_target), dockerfile, choice, text=dockerfile.text)
     warnings = tuple(unused_build_args(dockerfile, settings.checked_build_args)) if settings.checked_build_args else ()
     suppressions = read_pragmas(dockerfile)
     if suppressions:
@@ -113,7 +120,7 @@ def lint_source(
         late_findings = _run(dockerfile, path, settings, late)
         kept += [finding for finding in late_findings if not any(s.scope == "file" and covers(s, finding) for s in suppressions)]
     unique = sorted(set(kept), key=Finding.sort_key)
-    return FileResult(path, tuple(unique), errors, dockerfile, choice, warnings)
+    return FileResult(path, tuple(unique), errors, dockerfile, choice, warnings, dockerfile.text)
 
 
 def _given(settings: Settings, context_dir: str) -> ContextChoice:

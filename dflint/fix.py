@@ -22,6 +22,7 @@ trailing newline (or its absence) and mode.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import stat
 from collections import Counter
@@ -258,7 +259,7 @@ def fix_source(
         current, result = fixed, candidate
         applied.extend(done)
     if refusals:
-        result = FileResult(result.path, result.findings, (*result.errors, *refusals), result.dockerfile)
+        result = dataclasses.replace(result, errors=(*result.errors, *refusals), context=None, warnings=())
     return FixOutcome(path, text, current, tuple(applied), result, passes, bom, first)
 
 
@@ -300,7 +301,7 @@ def _failed(outcome: FixOutcome, message: str) -> FixOutcome:
     """Leave the file as it was: its original findings, nothing applied, and an input error."""
     first = outcome.first or outcome.result
     error = InputError(outcome.path, 1, message)
-    result = FileResult(first.path, first.findings, (*first.errors, error), first.dockerfile)
+    result = dataclasses.replace(first, errors=(*first.errors, error), context=None, warnings=())
     return FixOutcome(outcome.path, outcome.original, outcome.original, (), result, 0, outcome.bom, first)
 
 

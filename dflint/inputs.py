@@ -18,16 +18,16 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from dflint.compose import Service, is_compose_file
 from dflint.config import Resolver
-from dflint.discover import discover
-from dflint.engine import FileResult, lint_bytes, lint_file, lint_source
+from dflint.discover import Skip, discover
+from dflint.engine import FileResult, Settings, lint_bytes, lint_file, lint_source
 from dflint.model import Span
 from dflint.pathmatch import GitIgnore, PathMatcher, matcher
 from dflint.reading import ReadError, default_boundary
+from dflint.registry import Rule
 from dflint.source import InputError, escape_path
 
 NO_DOCKERFILE = "directory has no Dockerfile (looked for Dockerfile, Dockerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile, *.dockerfile, Containerfile)"
@@ -37,8 +37,8 @@ NO_DOCKERFILE = "directory has no Dockerfile (looked for Dockerfile, Dockerfile.
 class Input:
     path: str  # the file to read: a Dockerfile, `-` for stdin, or the compose file for an inline Dockerfile
     shown: str  # the path reported
-    settings: Any = None
-    rules: Sequence[Any] = ()
+    settings: Settings = field(default_factory=Settings)  # an input in error: the defaults (its exit code is 2)
+    rules: Sequence[Rule] = ()
     error: InputError | None = None
     service: Service | None = None
     boundary: str | None = None  # the directory the file may be read in (see `reading`); None: its default
@@ -126,7 +126,7 @@ def plan(
             yield Input(path, shown, *resolver.settings_for(path), boundary=default_boundary(path))
 
 
-def compose_files_for(paths: Sequence[str], skip: Any) -> list[str]:
+def compose_files_for(paths: Sequence[str], skip: Skip) -> list[str]:
     """The compose files named in `paths`, then those below the current directory that build a
     Dockerfile named in `paths` or sit beside a `.env` named there (pre-commit's staged files)."""
     from dflint.compose import services
@@ -180,17 +180,17 @@ def _compose(path: str, resolver: Resolver, text: str | None = None) -> Iterator
             yield Input(path, escape_path(path), _with_service_context(settings, item, path), rules, service=item)
 
 
-def _with_service_context(settings: Any, service: Service, compose_path: str) -> Any:
+def _with_service_context(settings: Settings, service: Service, compose_path: str) -> Settings:
     if settings.context_dir:
         return settings
     reason = f"service '{service.name}' in {compose_path} builds it with this context"
     return dataclasses.replace(settings, context_dir=service.context, context_source="compose", context_reason=reason)
 
 
-Batch = Callable[[Sequence[str], Any, Sequence[Any]], list[FileResult]]
+Batch = Callable[[Sequence[str], Settings, Sequence[Rule]], list[FileResult]]
 
 
-def one_by_one(paths: Sequence[str], settings: Any, rules: Sequence[Any]) -> list[FileResult]:
+def one_by_one(paths: Sequence[str], settings: Settings, rules: Sequence[Rule]) -> list[FileResult]:
     return [lint_file(path, settings, rules) for path in paths]
 
 
@@ -251,11 +251,9 @@ def for_service(result: FileResult, service: Service) -> FileResult:
     prefix = f"service '{service.name}': "
     findings = []
     for finding in result.findings:
-        changes: dict[str, Any] = {"message": prefix + finding.message}
         if service.inline is not None:
-            changes["span"] = _moved(finding.span, service)
-            changes["fix"] = None
-        findings.append(dataclasses.replace(finding, **changes))
+            finding = dataclasses.replace(finding, span=_moved(finding.span, service), fix=None)
+        findings.append(dataclasses.replace(finding, message=prefix + finding.message))
     errors = []
     for error in result.errors:
         line = (

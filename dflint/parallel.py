@@ -4,26 +4,40 @@ Each file is linted on its own (parse once, run the rules), so files spread over
 nothing shared but the settings. Results come back in the order the files were given, whatever
 the number of workers, so output never depends on `--jobs`.
 
-A worker sends back findings and input errors. The full model stays in the worker: it is large
-and holds mapping proxies, which do not pickle. What formats read from it is the file's text (to
-place fix edits, to quote a line, to fingerprint a finding for a baseline), so a result with
-findings brings the text back in a model with no instructions; a clean result has no model. One
-process does the same, so that the output never depends on `--jobs` and memory stays flat over
-thousands of files (`--fix` keeps its own full models: it re-parses what it edits).
+In this process a result carries the model the rules read (`FileResult.dockerfile`, the same
+frozen object) unless the caller says it will not read it (`keep_models=False`: the command line,
+whose formats read only the text, so that memory stays flat over thousands of files). A worker
+sends back findings, input errors and the file's text, never the model: it is large and holds
+mapping proxies, which do not pickle. That is the one place a result has no model although the
+file was parsed; it is never replaced by a partial copy.
 """
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import MappingProxyType
-from typing import Any
 
 from dflint.engine import FileResult, Settings, lint_file
-from dflint.model import Dockerfile
 from dflint.registry import Rule, all_rules
+
+
+def _proxy(items: dict[object, object]) -> MappingProxyType[object, object]:
+    return MappingProxyType(items)
+
+
+def _reduce_proxy(
+    proxy: MappingProxyType[object, object],
+) -> tuple[Callable[[dict[object, object]], MappingProxyType[object, object]], tuple[dict[object, object]]]:
+    return _proxy, (dict(proxy),)
+
+
+# Settings and rule options hold mapping proxies, which do not pickle: spawned workers (macOS,
+# Windows) receive them as dicts turned back into proxies.
+copyreg.pickle(MappingProxyType, _reduce_proxy)
 
 # Below this many files one process is faster: starting workers costs more than it saves.
 MIN_FILES_FOR_WORKERS = 8
@@ -49,16 +63,22 @@ def default_jobs(files: int) -> int:
     return max(1, min(available_cpus(), files // MIN_FILES_PER_WORKER))
 
 
-def lint_files(paths: Sequence[str], settings: Settings, rules: Sequence[Rule], jobs: int | None = None) -> list[FileResult]:
-    """Lint `paths` with `jobs` processes (None or 0: `default_jobs`); results in the order given."""
+def lint_files(
+    paths: Sequence[str], settings: Settings, rules: Sequence[Rule], jobs: int | None = None, *, keep_models: bool = True
+) -> list[FileResult]:
+    """Lint `paths` with `jobs` processes (None or 0: `default_jobs`); results in the order given.
+    In one process each result keeps its model unless `keep_models` is False; from workers none
+    does (see the module's doc)."""
     workers = default_jobs(len(paths)) if not jobs else jobs
     workers = min(workers, len(paths))
-    if workers <= 1:
-        return [portable_result(lint_file(path, settings, rules)) for path in paths]
-    try:
-        return _in_workers(paths, settings, rules, workers)
-    except _PoolUnavailable:
-        return [portable_result(lint_file(path, settings, rules)) for path in paths]
+    if workers > 1:
+        try:
+            return _in_workers(paths, settings, rules, workers)
+        except _PoolUnavailable:
+            pass
+    if keep_models:
+        return [lint_file(path, settings, rules) for path in paths]
+    return [without_model(lint_file(path, settings, rules)) for path in paths]
 
 
 class _PoolUnavailable(Exception):
@@ -74,7 +94,7 @@ def _in_workers(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
     # on macOS, where fork is unsafe) the platform's default method re-imports dflint per worker.
     method = "fork" if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods() else None
     chunksize = max(1, min(64, len(paths) // (workers * 4)))
-    initargs = (_portable(settings), tuple(rule.meta.code for rule in rules))
+    initargs = (settings, tuple(rule.meta.code for rule in rules))
     try:
         executor = ProcessPoolExecutor(workers, multiprocessing.get_context(method), initializer=_start_worker, initargs=initargs)
     except (OSError, ImportError, NotImplementedError, ValueError) as error:
@@ -98,53 +118,27 @@ def _in_workers(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
 _WORKER: tuple[Settings, list[Rule]] | None = None
 
 
-def _start_worker(settings: tuple[dict[str, Any], frozenset[str]], codes: tuple[str, ...]) -> None:
+def _start_worker(settings: Settings, codes: tuple[str, ...]) -> None:
     global _WORKER
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback from each worker
     by_code = {rule.meta.code: rule for rule in all_rules()}
-    _WORKER = (_restore(settings), [by_code[code] for code in codes])
+    _WORKER = (settings, [by_code[code] for code in codes])
 
 
 def _lint_in_worker(path: str) -> FileResult:
     assert _WORKER is not None, "worker not initialised"
     settings, rules = _WORKER
-    return portable_result(lint_file(path, settings, rules))
+    return without_model(lint_file(path, settings, rules))
 
 
-def portable_result(result: FileResult) -> FileResult:
-    """The result without the model; with the text alone when there are findings (see module doc)."""
-    dockerfile = result.dockerfile
-    if dockerfile is None:
+def without_model(result: FileResult) -> FileResult:
+    """The result without its model, as it crosses a process boundary; the text stays when there
+    are findings (formats place fix edits, quote lines and fingerprint findings with it)."""
+    if result.dockerfile is None and (result.findings or result.text is None):
         return result
-    if not result.findings:
-        return dataclasses.replace(result, dockerfile=None)
-    hollow = Dockerfile(dockerfile.path, dockerfile.text, (), (), (), (), ())
-    return dataclasses.replace(result, dockerfile=hollow)
+    return dataclasses.replace(result, dockerfile=None, text=result.text if result.findings else None)
 
 
-# -- settings across the process boundary ---------------------------------------------------------
-
-
-def _portable(settings: Settings) -> tuple[dict[str, Any], frozenset[str]]:
-    """Settings as plain data, and which fields were mapping proxies: those do not pickle (spawned
-    workers need pickling)."""
-    state: dict[str, Any] = {}
-    proxies: set[str] = set()
-    for field in dataclasses.fields(settings):
-        value = getattr(settings, field.name)
-        if isinstance(value, MappingProxyType):
-            value = dict(value)
-            proxies.add(field.name)
-        state[field.name] = value
-    return state, frozenset(proxies)
-
-
-def _restore(portable: tuple[dict[str, Any], frozenset[str]]) -> Settings:
-    state, proxies = portable
-    restored: dict[str, Any] = {name: MappingProxyType(value) if name in proxies else value for name, value in state.items()}
-    return Settings(**restored)
-
-
-__all__ = ["available_cpus", "default_jobs", "lint_files", "portable_result"]
+__all__ = ["available_cpus", "default_jobs", "lint_files", "without_model"]

@@ -10,10 +10,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import Any
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta
+from dflint.rule import Finding, RuleMeta, RuleOptions
 
 ENTRY_POINT_GROUP = "dflint.rules"
 
@@ -21,12 +20,12 @@ ENTRY_POINT_GROUP = "dflint.rules"
 @dataclass(frozen=True, slots=True)
 class Rule:
     meta: RuleMeta
-    check: Callable[[Dockerfile, Any], Iterable[Finding]]
-    options_type: type | None
+    check: Callable[[Dockerfile, RuleOptions | None], Iterable[Finding]]  # the module's own `Options` type, really
+    options_type: type[RuleOptions] | None
     module: str
     doc: str
 
-    def default_options(self) -> Any:
+    def default_options(self) -> RuleOptions | None:
         return self.options_type() if self.options_type is not None else None
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field
+from typing import ClassVar, Protocol
 
 from dflint.model import Span
 
@@ -25,6 +26,15 @@ class Severity(enum.IntEnum):
             return cls[text.strip().upper()]
         except KeyError:
             raise ValueError(f"unknown severity '{text}' (expected error, warning, info or style)") from None
+
+
+class RuleOptions(Protocol):
+    """A rule's options: an instance of the frozen `Options` dataclass its module declares, built
+    from the configuration by `dflint.config` (validated there, once) or from its defaults. A rule's
+    `check(dockerfile, options: Options | None)` receives its own type; the core only needs to know
+    that it is a dataclass."""
+
+    __dataclass_fields__: ClassVar[dict[str, Field[object]]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from dflint.engine import FileResult, Settings, lint_file, selected_rules
 
 if TYPE_CHECKING:
     from dflint.fix import FixOutcome
+    from dflint.rule import RuleOptions
 
 EXPECT = re.compile(r"^\s*#\s*expect:\s*(.*)$")
 HEADER = re.compile(r"^#\s*dflint-test:\s*(.*)$")
@@ -68,16 +69,16 @@ def settings_for(path: Path, code: str) -> Settings:
     return Settings(select=(code,), target=target, build_args=build_args, rule_options=rule_options)
 
 
-def rule_options_for(code: str, values: dict[str, object]) -> object:
+def rule_options_for(code: str, values: dict[str, object]) -> RuleOptions:
     """A rule's Options from kebab-case names and JSON values (`option=trusted-registries=["x"]` in
-    a fixture header): lists become tuples, as the Options dataclasses declare them."""
+    a fixture header), converted and checked as a configuration file's `options` are."""
+    from dflint.config import build_options
     from dflint.registry import find
 
     rule = find(code)
     if rule is None or rule.options_type is None:
         raise ValueError(f"{code} has no options")
-    fields = {name.replace("-", "_"): tuple(value) if isinstance(value, list) else value for name, value in values.items()}
-    return rule.options_type(**fields)
+    return build_options(rule, values)
 
 
 def lint_fixture(path: Path, code: str) -> FileResult:

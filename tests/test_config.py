@@ -91,6 +91,54 @@ def test_stdin_filename_resolves_config_and_per_file_ignores(repo: Path) -> None
     assert found == [("services/api/Dockerfile", "DF301", "warning")]
 
 
+def test_per_file_ignores_match_by_pattern_with_codes_names_prefixes_and_negation(repo: Path) -> None:
+    (repo / ".dflint.yaml").write_text(
+        "select: [DF301, DF302]\n"
+        "per-file-ignores:\n"
+        "  'services/**': [pip-cache]\n"  # a name
+        "  'other/**': [DF302]\n"  # matches no linted file: changes nothing
+        "  '!legacy/**': [DF30]\n"  # a prefix, on every file outside legacy/
+        "extend-per-file-ignores:\n"
+        "  'legacy/*': [DF301]\n"  # a code, added to per-file-ignores
+    )
+    found = codes("Dockerfile", "services/api/Dockerfile", "legacy/Dockerfile")
+    assert found == [("legacy/Dockerfile", "DF302", "warning")]
+    (repo / ".dflint.yaml").write_text("select: [DF301, DF302]\nper-file-ignores:\n  'other/**': [DF302]\n")
+    assert [c for f, c, _ in codes("services/api/Dockerfile")] == ["DF301", "DF302"]
+
+
+def test_per_file_ignores_survive_select_and_apply_to_fix_and_to_a_compose_service(repo: Path) -> None:
+    (repo / ".dflint.yaml").write_text("per-file-ignores:\n  'services/**': [DF301]\n")
+    found = codes("--select", "DF301", ".")
+    assert ("Dockerfile", "DF301", "warning") in found and not [f for f in found if f[0].startswith("services")]
+    assert codes("--select", "DF301", "services/api/Dockerfile") == []  # --select does not undo it, as in ruff
+    (repo / "compose.yaml").write_text("services:\n  api:\n    build: ./services/api\n  root:\n    build: .\n")
+    assert codes("--select", "DF301", "compose.yaml") == [("Dockerfile", "DF301", "warning")]
+    assert run("--select", "DF301", "--fix", "services/api/Dockerfile", "Dockerfile")[0] == 0
+    assert (repo / "services/api/Dockerfile").read_text() == DIRTY and "--no-cache-dir" in (repo / "Dockerfile").read_text()
+
+
+def test_per_file_ignores_in_pyproject_and_for_stdin(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text(
+        '[tool.dflint]\nselect = ["DF301"]\n\n[tool.dflint.per-file-ignores]\n"services/api/*" = ["DF301"]\n'
+    )
+    assert codes("services/api/Dockerfile") == []
+    assert codes("-", "--stdin-filename", "services/api/Dockerfile", stdin=DIRTY.encode()) == []
+    assert codes("-", stdin=DIRTY.encode()) == [("-", "DF301", "warning")]  # no name: no pattern matches
+
+
+def test_a_per_file_ignored_rule_still_judges_its_pragmas(repo: Path) -> None:
+    (repo / "Dockerfile").write_text("FROM python:3.11-slim\n# dflint: ignore=DF301\nRUN pip install torch==2.4.0\n")
+    (repo / ".dflint.yaml").write_text(
+        "select: [DF301]\nextend-select: [unused-suppression]\nper-file-ignores:\n  Dockerfile: [DF301]\n"
+    )
+    assert codes("Dockerfile") == []  # the pragma suppresses a real finding: not unused
+    (repo / "Dockerfile").write_text(
+        "FROM python:3.11-slim\n# dflint: ignore=DF301\nRUN pip install --no-cache-dir torch==2.4.0\n"
+    )
+    assert [c for _, c, _ in codes("Dockerfile")] == ["DF690"]
+
+
 def test_rule_options_and_trusted_registries(repo: Path) -> None:
     (repo / "Dockerfile").write_text(
         "FROM python:3.11 AS build\nRUN pip install build==1.2.2\nFROM quay.io/acme/base:1.0\nCOPY --from=build /x /x\n"
@@ -125,6 +173,13 @@ def test_rule_options_and_trusted_registries(repo: Path) -> None:
             "'options.pip-cache': unknown option 'colour' for DF301 pip-cache (known: include-build-stages)",
         ),
         ("per-file-ignores:\n  'a/*': [DF999]\n", 2, "'per-file-ignores.a/*': unknown rule code or name 'DF999'"),
+        (
+            "select: [DF301]\nextend-per-file-ignores:\n  'a/*': [DF301]\n  b: [pip-cash]\n",
+            4,
+            "'extend-per-file-ignores.b': unknown rule code or name 'pip-cash' (did you mean 'pip-cache'?)",
+        ),
+        ("per-file-ignores:\n  '!': [DF301]\n", 2, "'per-file-ignores': '!' names no file"),
+        ("per_file_ignores:\n  a: [DF301]\n", 1, "unknown key 'per_file_ignores' (did you mean 'per-file-ignores'?)"),
         ("select: [DF301]\nignore: []\nselect: [DF302]\n", 3, "duplicate key 'select' (first on line 1)"),
         ("select: [DF301\n", 2, "invalid YAML"),
         ("- DF301\n", 1, "the configuration must be a mapping"),
@@ -161,6 +216,16 @@ def test_no_yaml_or_jsonschema_import_without_a_config_file(tmp_path: Path) -> N
     (tmp_path / "Dockerfile").write_text(DIRTY)
     imported = imported_modules("--select", "DF301", "Dockerfile", cwd=tmp_path, codes=(1,))
     assert not {"yaml", "jsonschema", "tomllib"} & imported
+
+
+def test_a_plain_configuration_with_per_file_ignores_and_options_is_read_without_yaml(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(DIRTY)
+    (tmp_path / ".dflint.yaml").write_text(
+        "select: [DF1, DF3]\noptions:\n  pip-cache: {include-build-stages: true}\ntrusted-registries: [ghcr.io]\n"
+        "per-file-ignores:\n  'docker/dev/**': [DF2]\n  '!Dockerfile': [DF105]\nextend-per-file-ignores: {'*.test': [ALL]}\n"
+    )
+    imported = imported_modules("Dockerfile", cwd=tmp_path, codes=(1,))
+    assert "dflint.config" in imported and not {"yaml", "jsonschema"} & imported
 
 
 def test_globs() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import pickle
 import subprocess
@@ -15,6 +14,7 @@ from click.testing import CliRunner
 
 from dflint import parallel
 from dflint.cli import main
+from dflint.config import build_options
 from dflint.engine import Settings, lint_file, selected_rules
 
 CASES = {
@@ -72,21 +72,45 @@ def test_results_cross_the_process_boundary(tmp_path: Path) -> None:
     settings = Settings(build_args=MappingProxyType({"A": "1"}))
     rules = selected_rules(settings)
     for path in sorted(root.rglob("*.Dockerfile")) + [root / "service-0" / "Dockerfile"]:
-        result = parallel.portable_result(lint_file(str(path), settings, rules))
+        result = parallel.without_model(lint_file(str(path), settings, rules))
         back = pickle.loads(pickle.dumps(result))
         assert back.findings == result.findings and back.errors == result.errors and back.path == result.path
-        if result.findings:
-            assert back.dockerfile is not None and back.dockerfile.text == path.read_text()
-        else:
-            assert back.dockerfile is None
+        assert back.dockerfile is None  # never a partial copy of the model
+        assert back.text == (path.read_text() if result.findings else None)
+
+
+def test_in_process_results_carry_the_model_the_rules_read(tmp_path: Path) -> None:
+    root = tree(tmp_path, copies=1)
+    settings = Settings()
+    rules = selected_rules(settings)
+    paths = [str(path) for path in sorted(root.rglob("*.Dockerfile"))]
+    kept = parallel.lint_files(paths, settings, rules, jobs=1)
+    dropped = parallel.lint_files(paths, settings, rules, jobs=1, keep_models=False)
+    assert any(result.findings for result in kept)
+    for result, light, path in zip(kept, dropped, paths, strict=True):
+        alone = lint_file(path, settings, rules)
+        if alone.dockerfile is not None and alone.dockerfile.stages:
+            assert result.dockerfile == alone.dockerfile and result.dockerfile.stages  # the whole model
+        assert result.text == alone.text and result.findings == light.findings and light.dockerfile is None
 
 
 def test_settings_survive_pickling() -> None:
-    settings = Settings(select=("DF301",), build_args=MappingProxyType({"A": "1"}), target="final", max_bytes=0)
-    restored = parallel._restore(pickle.loads(pickle.dumps(parallel._portable(settings))))
+    from dflint.registry import find
+
+    label_schema = find("label-schema")
+    assert label_schema is not None and label_schema.options_type is not None
+    options = build_options(label_schema, {"required-labels": {"org.opencontainers.image.version": "semver"}})
+    settings = Settings(
+        select=("DF301",),
+        build_args=MappingProxyType({"A": "1"}),
+        target="final",
+        max_bytes=0,
+        rule_options=MappingProxyType({label_schema.meta.code: options}),
+    )
+    restored = pickle.loads(pickle.dumps(settings))  # what a spawned worker receives
     assert restored == settings
-    assert isinstance(restored.build_args, MappingProxyType)
-    assert [field.name for field in dataclasses.fields(restored)] == [field.name for field in dataclasses.fields(settings)]
+    assert isinstance(restored.build_args, MappingProxyType) and isinstance(restored.rule_options, MappingProxyType)
+    assert isinstance(restored.rule_options[label_schema.meta.code].required_labels, MappingProxyType)
 
 
 def test_default_jobs() -> None:

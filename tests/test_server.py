@@ -368,6 +368,21 @@ def test_configuration_per_folder_reloads_when_the_file_changes(tmp_path: Path) 
     run(test)
 
 
+def test_per_file_ignores_apply_to_the_buffers_path(tmp_path: Path) -> None:
+    (tmp_path / ".dflint.yaml").write_text("per-file-ignores:\n  'services/**': [pip-cache]\n")
+    (tmp_path / "services" / "api").mkdir(parents=True)
+
+    async def test() -> None:
+        async with server(tmp_path) as (client, _):
+            ignored = open_document(client, tmp_path / "services" / "api" / "Dockerfile", DOCKERFILE)
+            kept = open_document(client, tmp_path / "Dockerfile", DOCKERFILE)
+            assert "DF301" in codes(await client.diagnostics(kept, version=1))
+            found = codes(await client.diagnostics(ignored, version=1))
+            assert found and "DF301" not in found
+
+    run(test)
+
+
 def test_a_loaded_configuration_edited_behind_the_servers_back_is_read_again_at_the_next_lint(tmp_path: Path) -> None:
     config = tmp_path / ".dflint.yaml"
     config.write_text("ignore: [DF301]\n")

@@ -79,9 +79,9 @@ def file_object(result: FileResult) -> dict[str, Any]:
 
 def _index(result: FileResult) -> tuple[LineIndex | None, str]:
     """Positions and line ending of a file's text, when one of its findings carries a fix."""
-    if result.dockerfile is None or not any(finding.fix is not None for finding in result.findings):
+    if result.text is None or not any(finding.fix is not None for finding in result.findings):
         return None, "\n"
-    return line_index(result.dockerfile.text), newline_of(result.dockerfile.text)
+    return line_index(result.text), newline_of(result.text)
 
 
 def render(results: Sequence[FileResult], *, color: bool = False) -> str:

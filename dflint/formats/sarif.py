@@ -68,13 +68,13 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str,
 
 
 def _fixes(result: FileResult, finding: Finding) -> list[dict[str, Any]]:
-    if finding.fix is None or result.dockerfile is None:
+    if finding.fix is None or result.text is None:
         return []
     from dflint.fix import adapt_newlines, newline_of
     from dflint.positions import line_index
 
-    index = line_index(result.dockerfile.text)
-    newline = newline_of(result.dockerfile.text)
+    index = line_index(result.text)
+    newline = newline_of(result.text)
     replacements = []
     for edit in finding.fix.edits:
         line, column = index.position(edit.start)

@@ -15,7 +15,6 @@ import asyncio
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -110,7 +109,7 @@ class DflintServer(LanguageServer):
         known = self.config_stamps.setdefault(config.path, stamp)
         return known != stamp
 
-    def apply_settings(self, raw: Any, folder: str | None = None) -> None:
+    def apply_settings(self, raw: object, folder: str | None = None) -> None:
         try:
             settings = parse(raw)
         except SettingsError as error:
@@ -190,7 +189,7 @@ def _is_config(uri: str) -> bool:
 
 def _supports(server: DflintServer, *names: str) -> bool:
     """Whether the client declares a capability (a path of attribute names under `capabilities`)."""
-    value: Any = server.client_capabilities
+    value: object = server.client_capabilities
     for name in names:
         value = getattr(value, name, None)
         if value is None:

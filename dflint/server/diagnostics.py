@@ -116,8 +116,8 @@ def _elsewhere(finding: Finding, result: FileResult, compose: EncodedText, line:
     diagnostic = _base(finding, line_range(compose, line), f"{shown}:{span.line}: {finding.message}")
     stage, _ = _stage(finding, result)
     diagnostic.data = {"name": finding.rule.name, "stage": stage, "fix": None}
-    if result.dockerfile is not None:
-        there = EncodedText(result.dockerfile.text, encoding)
+    if result.text is not None:
+        there = EncodedText(result.text, encoding)
         diagnostic.related_information = [
             lsp.DiagnosticRelatedInformation(
                 lsp.Location(uri_of(result.path), span_range(there, span.line, span.column, span.end_line, span.end_column)),

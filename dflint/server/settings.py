@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
 from dflint.config import Overrides
 
@@ -40,15 +39,23 @@ class ClientSettings:
         )
 
 
-def _codes(value: Any, key: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+def _codes(value: object, key: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
         raise SettingsError(f"`{key}` must be a list of rule codes, names or prefixes")
-    return tuple(code.strip() for item in value for code in item.split(",") if code.strip())
+    return tuple(code.strip() for item in items for code in item.split(",") if code.strip())
 
 
-def parse(raw: Any) -> ClientSettings:
+def _text(raw: Mapping[str, object], key: str) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise SettingsError(f"`{key}` must be a string")
+    return value or None
+
+
+def parse(raw: object) -> ClientSettings:
     """Settings from the client's JSON (`{"dflint": {...}}` or the inner object); unknown keys are
     ignored, wrong types raise SettingsError."""
     if raw is None:
@@ -57,29 +64,29 @@ def parse(raw: Any) -> ClientSettings:
         raw = raw["dflint"]
     if not isinstance(raw, Mapping):
         raise SettingsError("settings must be an object")
-    kwargs: dict[str, Any] = {}
-    if raw.get("select") is not None:
-        kwargs["select"] = _codes(raw["select"], "select") or None
-    for key, name in (("extendSelect", "extend_select"), ("ignore", "ignore")):
-        if raw.get(key) is not None:
-            kwargs[name] = _codes(raw[key], key)
-    for key, name in (("target", "target"), ("config", "config")):
-        if raw.get(key) is not None:
-            if not isinstance(raw[key], str):
-                raise SettingsError(f"`{key}` must be a string")
-            kwargs[name] = raw[key] or None
+    defaults = ClientSettings()
+    select = _codes(raw["select"], "select") or None if raw.get("select") is not None else defaults.select
+    extend_select = _codes(raw["extendSelect"], "extendSelect") if raw.get("extendSelect") is not None else ()
+    ignore = _codes(raw["ignore"], "ignore") if raw.get("ignore") is not None else ()
+    build_args = defaults.build_args
     if raw.get("buildArgs") is not None:
         args = raw["buildArgs"]
         if not isinstance(args, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in args.items()):
             raise SettingsError("`buildArgs` must map names to string values")
-        kwargs["build_args"] = MappingProxyType(dict(args))
-    if raw.get("isolated") is not None:
-        if not isinstance(raw["isolated"], bool):
-            raise SettingsError("`isolated` must be true or false")
-        kwargs["isolated"] = raw["isolated"]
-    if raw.get("lintDelayMs") is not None:
-        delay = raw["lintDelayMs"]
-        if not isinstance(delay, int) or isinstance(delay, bool) or delay < 0:
-            raise SettingsError("`lintDelayMs` must be a non-negative integer")
-        kwargs["lint_delay_ms"] = delay
-    return ClientSettings(**kwargs)
+        build_args = MappingProxyType(dict(args))
+    isolated = raw.get("isolated")
+    if isolated is not None and not isinstance(isolated, bool):
+        raise SettingsError("`isolated` must be true or false")
+    delay = raw.get("lintDelayMs")
+    if delay is not None and (not isinstance(delay, int) or isinstance(delay, bool) or delay < 0):
+        raise SettingsError("`lintDelayMs` must be a non-negative integer")
+    return ClientSettings(
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+        target=_text(raw, "target"),
+        build_args=build_args,
+        config=_text(raw, "config"),
+        isolated=bool(isolated),
+        lint_delay_ms=delay if isinstance(delay, int) else DEFAULT_DELAY_MS,
+    )
