@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dflint import safe_yaml
 from dflint.rule import RuleOptions, Severity
@@ -29,8 +29,9 @@ if TYPE_CHECKING:  # imported where used: reading a configuration loads no rule
     from dflint.pathmatch import PathMatcher
     from dflint.registry import Rule
 
-# `Any` below types only the raw document (YAML/TOML as parsed, before validation) and the parser's
-# nodes and errors; what leaves this module (`Config`, `Settings`, rule options) is typed.
+# `Any` below types only the raw document (YAML/TOML as parsed, before it is validated and read by
+# `_Validated`), PyYAML's nodes and jsonschema's errors (neither library ships types); what leaves
+# this module (`Config`, `Settings`, rule options) is typed.
 
 CONFIG_NAMES = (".dflint.yaml", ".dflint.yml")
 MAX_CONFIG_BYTES = 1024 * 1024  # configuration and compose files larger than this are refused
@@ -255,6 +256,12 @@ def _load_yaml(shown: str, text: str) -> tuple[Any, _YamlLocator]:
     return data, locator
 
 
+class _Locate(Protocol):
+    """The line of a key (`key=True`) or of the value at a path of keys and indexes."""
+
+    def __call__(self, path: Sequence[object], key: bool = False) -> int: ...
+
+
 class _YamlLocator:
     """Line numbers of keys and values, from the YAML node tree (SafeLoader marks)."""
 
@@ -268,7 +275,7 @@ class _YamlLocator:
             self._node, self._text = safe_yaml.parse(self._text)[1], None
         return self._node
 
-    def __call__(self, path: Sequence[Any], key: bool = False) -> int:
+    def __call__(self, path: Sequence[object], key: bool = False) -> int:
         import yaml
 
         current = self.node
@@ -320,7 +327,7 @@ class _TomlLocator:
         self.lines = text.splitlines()
         self.start = next((n for n, line in enumerate(self.lines) if re.match(r"\s*\[\s*tool\s*\.\s*dflint\s*[\].]", line)), 0)
 
-    def __call__(self, path: Sequence[Any], key: bool = False) -> int:
+    def __call__(self, path: Sequence[object], key: bool = False) -> int:
         found = self.start
         for part in path:
             if isinstance(part, int):
@@ -354,7 +361,7 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def _validate(data: Any, locate: Any, options: dict[str, RuleOptions]) -> list[tuple[int, str]]:
+def _validate(data: Any, locate: _Locate, options: dict[str, RuleOptions]) -> list[tuple[int, str]]:
     """Problems in the document; `options` receives each configured rule's Options (code → value)."""
     from dflint.schemacheck import conforms
 
@@ -362,7 +369,7 @@ def _validate(data: Any, locate: Any, options: dict[str, RuleOptions]) -> list[t
     return problems or _check_rules(data, locate, options)
 
 
-def _schema_problems(data: Any, locate: Any) -> list[tuple[int, str]]:
+def _schema_problems(data: Any, locate: _Locate) -> list[tuple[int, str]]:
     """jsonschema's verdict, worded for people; only run when the quick check is not sure."""
     import jsonschema
 
@@ -385,7 +392,7 @@ def _schema_problems(data: Any, locate: Any) -> list[tuple[int, str]]:
     return problems
 
 
-def _unknown_key(path: list[Any], extra: str, known: list[str]) -> str:
+def _unknown_key(path: list[object], extra: str, known: list[str]) -> str:
     import difflib
 
     where = f" in {_where(path)}" if path else ""
@@ -394,7 +401,7 @@ def _unknown_key(path: list[Any], extra: str, known: list[str]) -> str:
     return f"unknown key '{extra}'{where}{hint}"
 
 
-def _where(path: Sequence[Any]) -> str:
+def _where(path: Sequence[object]) -> str:
     if not path:
         return "the configuration"
     out = ""
@@ -425,7 +432,7 @@ def _short(error: Any) -> str:
     return str(error.message).split("\n", 1)[0]
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     return {
         dict: "mapping",
         list: "list",
@@ -437,14 +444,14 @@ def _kind(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _check_rules(data: dict[str, Any], locate: Any, options: dict[str, RuleOptions]) -> list[tuple[int, str]]:
+def _check_rules(data: dict[str, Any], locate: _Locate, options: dict[str, RuleOptions]) -> list[tuple[int, str]]:
     """Codes, names and prefixes must name installed rules; options must fit each rule's Options
     (built here, once, into `options`)."""
     from dflint.registry import expand_selector, find
 
     problems: list[tuple[int, str]] = []
 
-    def selectors(values: Sequence[str], path: list[Any]) -> None:
+    def selectors(values: Sequence[str], path: list[object]) -> None:
         for index, value in enumerate(values):
             if expand_selector(value) is None:
                 problems.append(
@@ -479,7 +486,7 @@ def _check_rules(data: dict[str, Any], locate: Any, options: dict[str, RuleOptio
     return problems
 
 
-def _check_patterns(data: dict[str, Any], locate: Any) -> list[tuple[int, str]]:
+def _check_patterns(data: dict[str, Any], locate: _Locate) -> list[tuple[int, str]]:
     from dflint.pathmatch import PatternError, check
 
     problems: list[tuple[int, str]] = []
@@ -522,7 +529,7 @@ def _suggestion(token: str) -> str:
 
 
 class OptionError(ValueError):
-    def __init__(self, message: str, path: Sequence[Any] = (), key: bool = False) -> None:
+    def __init__(self, message: str, path: Sequence[object] = (), key: bool = False) -> None:
         super().__init__(message)
         self.path = list(path)
         self.key = key
@@ -553,7 +560,7 @@ def build_options(rule: Rule, values: Mapping[str, object]) -> RuleOptions:
         raise OptionError(f"invalid options for {rule.meta.code} {rule.meta.name}: {error}") from None
 
 
-def convert(value: Any, annotation: Any) -> Any:
+def convert(value: object, annotation: object) -> object:
     """A YAML/TOML value → the annotated type (lists become tuples, frozensets …), or TypeError."""
     import collections.abc
     import enum
@@ -613,7 +620,7 @@ def convert(value: Any, annotation: Any) -> Any:
     raise TypeError(f"must be {describe(annotation)}, not {_kind(value)} {value!r}")
 
 
-def describe(annotation: Any) -> str:
+def describe(annotation: object) -> str:
     import collections.abc
     import types
     import typing
@@ -628,26 +635,57 @@ def describe(annotation: Any) -> str:
         return f"a list of {describe(args[0]).removeprefix('a ').removeprefix('an ')}s" if args else "a list"
     if origin in (dict, collections.abc.Mapping):
         return "a mapping"
-    return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(
-        annotation, getattr(annotation, "__name__", str(annotation))
-    )
+    names: dict[object, str] = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+    if annotation in names:
+        return names[annotation]
+    name = getattr(annotation, "__name__", None)
+    return name if isinstance(name, str) else str(annotation)
 
 
 # -- building ------------------------------------------------------------------------------------
 
 
-def _build(path: str, data: dict[str, Any], options: dict[str, RuleOptions]) -> Config:
+class _Validated:
+    """Typed reads of a document that passed validation: the schema fixed each key's shape, so a
+    value of another shape is a bug here, not a user error (AssertionError)."""
+
+    def __init__(self, data: Mapping[str, object]) -> None:
+        self.data = data
+
+    def strings(self, key: str) -> tuple[str, ...] | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        assert isinstance(value, list) and all(isinstance(item, str) for item in value), key
+        return tuple(value)
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        assert value is None or isinstance(value, str), key
+        return value
+
+    def table(self, key: str) -> Mapping[str, object]:
+        value = self.data.get(key, {})
+        assert isinstance(value, dict) and all(isinstance(name, str) for name in value), key
+        return value
+
+    def lists(self, key: str) -> dict[str, tuple[str, ...]]:
+        return {name: _Validated({name: value}).strings(name) or () for name, value in self.table(key).items()}
+
+
+def _build(path: str, data: Mapping[str, object], options: dict[str, RuleOptions]) -> Config:
     """The validated document as a Config; `options` holds each configured rule's Options, built
     while validating."""
     from dflint.registry import all_rules, expand_selector
 
-    trusted = tuple(data["trusted-registries"]) if "trusted-registries" in data else None
+    document = _Validated(data)
+    trusted = document.strings("trusted-registries")
     if trusted is not None:
         explicit = {  # rules whose `options` set trusted-registries themselves: those win
-            code
-            for key, values in data.get("options", {}).items()
-            if "trusted-registries" in values or "trusted_registries" in values
-            for code in [rule.meta.code for rule in expand_selector(key) or []]
+            rule.meta.code
+            for key, values in document.table("options").items()
+            if isinstance(values, dict) and ("trusted-registries" in values or "trusted_registries" in values)
+            for rule in expand_selector(key) or []
         }
         for rule in all_rules():
             if rule.options_type is None or rule.meta.code in explicit:
@@ -660,33 +698,37 @@ def _build(path: str, data: dict[str, Any], options: dict[str, RuleOptions]) -> 
             base = options.get(rule.meta.code) or rule.options_type()
             options[rule.meta.code] = dataclasses.replace(base, trusted_registries=convert(list(trusted), annotation))
     severity: dict[str, Severity] = {}
-    for selector, level in data.get("severity", {}).items():
+    for selector, level in document.table("severity").items():
+        assert isinstance(level, str), selector
         for rule in expand_selector(selector) or []:
             severity[rule.meta.code] = Severity.parse(level)
+    build_args = {name: value for name, value in document.table("build-args").items() if isinstance(value, str)}
+    assert len(build_args) == len(document.table("build-args")), "build-args"
+    fail_on = document.text("fail-on")
     return Config(
         path=path,
         root=os.path.dirname(path),
-        select=tuple(data["select"]) if "select" in data else None,
-        extend_select=tuple(data.get("extend-select", ())),
-        ignore=tuple(data.get("ignore", ())),
-        fail_on=parse_fail_on(data["fail-on"]) if "fail-on" in data else None,
+        select=document.strings("select"),
+        extend_select=document.strings("extend-select") or (),
+        ignore=document.strings("ignore") or (),
+        fail_on=parse_fail_on(fail_on) if fail_on is not None else None,
         severity=MappingProxyType(severity),
         options=MappingProxyType(options),
-        per_file_ignores=_per_file_ignores(data),
-        exclude=tuple(data.get("exclude", ())),
-        extend_exclude=tuple(data.get("extend-exclude", ())),
-        build_args=MappingProxyType(dict(data.get("build-args", {}))),
-        target=data.get("target"),
+        per_file_ignores=_per_file_ignores(document),
+        exclude=document.strings("exclude") or (),
+        extend_exclude=document.strings("extend-exclude") or (),
+        build_args=MappingProxyType(build_args),
+        target=document.text("target"),
         trusted_registries=trusted,
     )
 
 
-def _per_file_ignores(data: dict[str, Any]) -> tuple[PerFileIgnore, ...]:
+def _per_file_ignores(document: _Validated) -> tuple[PerFileIgnore, ...]:
     from dflint.registry import expand_selector
 
     found: list[PerFileIgnore] = []
     for key in PER_FILE_IGNORES_KEYS:
-        for pattern, selectors in data.get(key, {}).items():
+        for pattern, selectors in document.lists(key).items():
             codes = tuple(dict.fromkeys(rule.meta.code for selector in selectors for rule in expand_selector(selector) or []))
             negated = pattern.startswith("!")
             found.append(PerFileIgnore(pattern.removeprefix("!") if negated else pattern, codes, negated))
