@@ -661,6 +661,10 @@ def _print_rule(found: Rule) -> None:
     meta = found.meta
     click.echo(f"# {meta.code} {meta.name}\n")
     click.echo(f"Severity: {meta.severity}. {meta.summary}\n")
+    if meta.judges_shipped_image:
+        from dflint.ruledocs import NOT_ON_UNSHIPPED
+
+        click.echo(f"{NOT_ON_UNSHIPPED}\n")
     click.echo(found.doc)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -133,7 +134,10 @@ def _given(settings: Settings, context_dir: str) -> ContextChoice:
 
 def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[Rule]) -> list[Finding]:
     findings: list[Finding] = []
+    deployed = dockerfile.purpose is None or dockerfile.purpose.ships
     for rule in rules:
+        if rule.meta.judges_shipped_image and not deployed and rule.meta.code not in _named(settings.select + settings.extend_select):
+            continue  # a CI or test image, or a development container: nobody deploys it
         rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
         override = settings.severity_overrides.get(rule.meta.code)
         for finding in rule.check(dockerfile, rule_options):
@@ -141,6 +145,17 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
                 dataclasses.replace(finding, path=path, severity=override if override is not None else finding.severity)
             )
     return findings
+
+
+@functools.lru_cache(maxsize=16)
+def _named(selectors: tuple[str, ...]) -> frozenset[str]:
+    """The codes of the rules selected by their own code or name (not by a prefix or ALL)."""
+    named = set()
+    for selector in selectors:
+        rule = find(selector)
+        if rule is not None:
+            named.add(rule.meta.code)
+    return frozenset(named)
 
 
 def _judges(suppressions: Sequence[Suppression], ran: Sequence[Rule]) -> list[Rule]:

@@ -368,6 +368,12 @@ class Purpose:
         return self.kind in ("service", "notebook")
 
     @property
+    def ships(self) -> bool:
+        """False for a CI or test image and a development container: images nobody deploys, so the
+        rules that judge a deployed image (`RuleMeta.judges_shipped_image`) do not run on them."""
+        return self.kind not in ("ci", "devcontainer")
+
+    @property
     def for_development(self) -> bool:
         """A development container, a CI or test image, or a toolchain: build tools are its point."""
         return self.kind in ("devcontainer", "ci", "toolchain")

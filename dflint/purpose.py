@@ -1,24 +1,35 @@
 """What the image a Dockerfile builds is for, decided once from evidence in the file.
 
-- `devcontainer`: a development container (a target or stage named `devcontainer`, a file under
-  `.devcontainer/`, a devcontainers base image);
-- `ci`: a CI or test image (a target or final stage named `test`, `ci`, `lint`, `check`…, or a
-  command that runs tests: `pytest`, `tox`, `nox`, `go test`, `npm test`, `make test`);
+- `devcontainer`: a development container or image (a target or final stage named `devcontainer`,
+  `dev`, `dev-envs`…; a file under `.devcontainer/`, named `.gitpod.Dockerfile` or `Dockerfile.dev`;
+  a devcontainers or Gitpod workspace base image);
+- `ci`: a CI or test image (a target or final stage named `test`, `ci`, `lint`, `check`…; a file
+  kept with the tests or the CI configuration: `tests/…/Dockerfile`, `.circleci/…`, `ci/…`, or named
+  `Dockerfile.test`, `Dockerfile-ci`, `Dockerfile.QA`, `test.Dockerfile`; or a command that runs
+  tests: `pytest`, `tox`, `nox`, `go test`, `npm test`, `make test`);
 - `notebook`: a notebook or workbench (a Jupyter or Kubeflow notebook base, a `jupyter`,
   `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888`);
 - `service`: it runs a service (a port is exposed, or the command is a program other than a shell or
   an interpreter's prompt);
-- `toolchain`: an interactive or build image (its command is a shell or a bare interpreter:
-  `CMD ["bash"]`, `CMD ["python3"]`);
+- `toolchain`: an interactive or build image: its command is a shell or a bare interpreter
+  (`CMD ["bash"]`, `CMD ["python3"]`, `CMD ["php", "-a"]`); or, when it has no command and exposes
+  no port, its name says it is a build environment (a final stage, file or folder named `builder`,
+  `buildenv`, `toolchain`, `devel`, `Dockerfile.docs`) or its base is a toolchain image
+  (`buildpack-deps`, `gcc`, `golang`, `rust`, `nvidia/cuda:*-devel-*`, `pytorch/pytorch:*-devel`,
+  manylinux);
 - `unknown`: no command, no port, no name says it (a base image, or one whose command the deployment
   gives).
 
-The base images this module knows are in `dflint/data/image_purposes.json`, each with its source.
+The path is read below the repository root (the directory holding `.git`), so where a checkout lives
+never counts; without a repository, at most three directory levels are read. The base images and
+path words this module knows are in `dflint/data/image_purposes.json`, each with its source or
+reason.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -34,7 +45,8 @@ DEVCONTAINER = "devcontainer"
 TOOLCHAIN = "toolchain"
 UNKNOWN = "unknown"
 
-_DEVCONTAINER_NAME = re.compile(r"(?:^|[-_.])dev-?containers?(?:$|[-_.])", re.IGNORECASE)
+_DEVCONTAINER_NAME = re.compile(r"(?:^|[-_.])(?:dev-?containers?|dev|devenv|dev-envs?|development)(?:$|[-_.])", re.IGNORECASE)
+_DEVELOPMENT_FILE_WORDS = frozenset({"dev", "devcontainer", "development"})
 _CI_NAME = re.compile(r"(?:^|[-_.])(?:tests?|testing|ci|lint|linter|check|checks|e2e|integration)(?:$|[-_.])", re.IGNORECASE)
 _TEST_RUNNERS = frozenset({"pytest", "py.test", "tox", "nox"})
 _NOTEBOOK_PROGRAMS = re.compile(
@@ -43,6 +55,10 @@ _NOTEBOOK_PROGRAMS = re.compile(
 _NOTEBOOK_PORT = "8888"  # Jupyter's default port
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "fish", "pwsh", "powershell", "cmd", "cmd.exe"})
 _PROMPTS = re.compile(r"(?:python[0-9.]*|node|nodejs|irb|ruby|php|R|julia|ipython[0-9]*|jshell|ghci|lua)")
+_CODE_OPTIONS = frozenset({"-c", "-m", "-e", "-r", "-p", "-f", "--eval", "--print", "--require", "--file"})
+_DOCKERFILE_WORDS = frozenset({"dockerfile", "containerfile"})
+_PATH_LEVELS_WITHOUT_REPOSITORY = 3
+_FILE_ONLY_WORDS = frozenset({"docs"})  # a docs/ folder also holds sample servers; Dockerfile.docs builds the docs
 
 
 def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
@@ -59,12 +75,21 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
             return Purpose(DEVCONTAINER, f"the stage is named '{name}'")
     if "/.devcontainer/" in "/" + dockerfile.path.replace("\\", "/"):
         return Purpose(DEVCONTAINER, "the Dockerfile is under .devcontainer/")
+    folders, file_words = _path_words(dockerfile.path)
+    if posixpath.basename(dockerfile.path.replace("\\", "/")).lower() == ".gitpod.dockerfile":
+        return Purpose(DEVCONTAINER, "the file is a Gitpod workspace image (.gitpod.Dockerfile)")
+    for word in file_words:
+        if word in _DEVELOPMENT_FILE_WORDS:
+            return Purpose(DEVCONTAINER, f"the file name says '{word}' (a development image)")
     known = _known(root, "devcontainer")
     if known is not None:
         return Purpose(DEVCONTAINER, f"the base image `{root}` is a development container image")
     for name in _names(final, target):
         if _CI_NAME.search(name):
             return Purpose(CI, f"the stage is named '{name}'")
+    evidence = _path_evidence(folders, file_words, "ci")
+    if evidence is not None:
+        return Purpose(CI, evidence)
     if program is not None and _runs_tests(program, arguments):
         return Purpose(CI, f"its command runs `{' '.join((program, *arguments[:1]))}`")
     if _known(root, "notebook") is not None:
@@ -79,10 +104,104 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     if program is not None:
         if program in _SHELLS and not _runs_script(arguments):
             return Purpose(TOOLCHAIN, f"its command is a shell (`{program}`)")
-        if _PROMPTS.fullmatch(program) and not arguments:
-            return Purpose(TOOLCHAIN, f"its command is an interpreter's prompt (`{program}`)")
+        if _PROMPTS.fullmatch(program) and _only_options(arguments):
+            return Purpose(TOOLCHAIN, f"its command is an interpreter's prompt (`{' '.join((program, *arguments))}`)")
         return Purpose(SERVICE, f"its command runs `{program}`")
+    return _build_environment(final, target, folders, file_words, root)
+
+
+def _build_environment(
+    final: Stage, target: str | None, folders: tuple[str, ...], file_words: tuple[str, ...], root: str | None
+) -> Purpose:
+    """An image with no command and no port: a build environment when a name or its base says so."""
+    words = _data()["path_evidence"]["toolchain_words"]["words"]
+    for name in _names(final, target):
+        if _says(name.lower(), words):
+            return Purpose(TOOLCHAIN, f"it has no command or port, and the stage is named '{name}'")
+    evidence = _path_evidence(folders, file_words, "toolchain")
+    if evidence is not None:
+        return Purpose(TOOLCHAIN, f"it has no command or port, and {evidence}")
+    if root is not None and _toolchain_image(root):
+        return Purpose(TOOLCHAIN, f"it has no command or port, and its base `{root}` is a toolchain image")
     return Purpose(UNKNOWN, "no command, exposed port or telling name")
+
+
+def _path_words(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folder names (lower case) of `path` below its repository root, and the words of its file
+    name that say something: `Dockerfile.test.cpu` → (test, cpu); `ci.Dockerfile` → (ci,)."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".", "..")]
+    if not parts:
+        return (), ()
+    folders = _below_repository(path, parts[:-1])
+    name = parts[-1].lower()
+    words: tuple[str, ...] = ()
+    pieces = re.split(r"[._-]", name)
+    if pieces[0] in _DOCKERFILE_WORDS:  # Dockerfile.test.cpu, Dockerfile-tests, Containerfile_ci
+        words = tuple(piece for piece in pieces[1:] if piece)
+        suffix = name[len(pieces[0]) + 1 :]
+        if suffix and suffix not in words:
+            words += (suffix,)  # a word with a separator in it: Dockerfile.build-env
+    else:
+        stem, dot, kind = name.rpartition(".")
+        if dot and kind in _DOCKERFILE_WORDS and stem:
+            words = (stem,)  # the whole prefix only: ci.Dockerfile, not cuda-devel.Dockerfile
+    return tuple(folder.lower() for folder in folders), words
+
+
+def _below_repository(path: str, folders: list[str]) -> list[str]:
+    """The folders of `path` below its repository root; without one, the last few folders."""
+    try:
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        real = None
+    if real is not None and os.path.isabs(real):
+        from dflint.context_discovery import repository_root
+
+        top, in_repository = repository_root(os.path.dirname(real))
+        if in_repository:
+            relative = os.path.relpath(os.path.dirname(real), top)
+            return [] if relative == "." else [part for part in relative.split(os.sep) if part not in ("", ".", "..")]
+    if os.path.isabs(path):
+        return folders[-_PATH_LEVELS_WITHOUT_REPOSITORY:]
+    return folders
+
+
+def _path_evidence(folders: tuple[str, ...], file_words: tuple[str, ...], kind: str) -> str | None:
+    evidence = _data()["path_evidence"]
+    if kind == "ci":
+        directories = evidence["ci_directories"]["names"]
+        for folder in folders:
+            if folder in directories:
+                return f"the Dockerfile is under a '{folder}' folder"
+        words = evidence["ci_file_words"]["words"]
+    else:
+        words = evidence["toolchain_words"]["words"]
+        for folder in folders:
+            if folder not in _FILE_ONLY_WORDS and _says(folder, words):
+                return f"the Dockerfile is under a '{folder}' folder"
+    for word in file_words:
+        if word in words:
+            return f"the file name says '{word}'"
+    return None
+
+
+def _says(name: str, words: list[str]) -> bool:
+    """`gh-builder`, `base-builder`, `build-env`: the name or one of its words is in `words`."""
+    return name in words or any(piece in words for piece in re.split(r"[._-]", name) if piece not in _FILE_ONLY_WORDS)
+
+
+def _toolchain_image(image: str) -> bool:
+    name = _plain(image)
+    tag = split_image(image)[1] or "latest"
+    for entry in _data()["toolchain"]:
+        if fnmatch.fnmatchcase(name, entry["pattern"]) and re.fullmatch(entry.get("tag_pattern", ".*"), tag):
+            return True
+    return False
+
+
+def _only_options(arguments: tuple[str, ...]) -> bool:
+    """`php -a`, `python3 -u`: options that keep the interpreter interactive (no code, module or file)."""
+    return all(argument.startswith("-") and argument not in _CODE_OPTIONS for argument in arguments)
 
 
 def base_workdir(image: str | None) -> str | None:
@@ -145,8 +264,8 @@ def _command(chain: tuple[Stage, ...]) -> Instruction | None:
                 found[keyword] = instructions[-1]
                 break
     entrypoint = found.get("ENTRYPOINT")
-    if entrypoint is not None and "CMD" in found and "entrypoint" in (_program(entrypoint)[0] or ""):
-        return found["CMD"]
+    if entrypoint is not None and "CMD" in found and "entrypoint" in (_program(entrypoint)[0] or "entrypoint"):
+        return found["CMD"]  # an entrypoint script, or a bare wrapper (`tini --`), runs the CMD
     return entrypoint or found.get("CMD")
 
 
@@ -157,7 +276,13 @@ def _program(instruction: Instruction) -> tuple[str | None, tuple[str, ...]]:
     else:
         words = instruction.arguments.split()
     words = [word.strip("\"'") for word in words if word.strip("\"'")]
-    while words and (words[0] in ("exec", "env", "tini", "/tini", "dumb-init", "--") or "=" in words[0]):
+    wrapped = False
+    while words and (
+        posixpath.basename(words[0]) in ("exec", "env", "tini", "tini-static", "dumb-init", "--")
+        or "=" in words[0]
+        or (wrapped and words[0].startswith("-"))  # the wrapper's own options: `tini -g --`
+    ):
+        wrapped = wrapped or posixpath.basename(words[0]) in ("tini", "tini-static", "dumb-init")
         words = words[1:]
     if not words:
         return None, ()

@@ -51,6 +51,10 @@ class RuleMeta:
     # Dockerfile's build, where stage names mean that file's stages), so the engine does not show it
     # the instructions triggers wrap (`dflint.onbuild`)
     reads_onbuild: bool = True
+    # True: the rule judges the image people deploy (its size, pins, base tag, user, signals); the
+    # engine does not run it on a CI or test image or a development container, which nobody deploys
+    # (`Purpose.ships`, decided in `dflint.purpose`)
+    judges_shipped_image: bool = False
 
     @property
     def url(self) -> str:

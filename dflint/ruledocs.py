@@ -34,6 +34,12 @@ def dockerfile_blocks(text: str) -> list[str]:
     return _FENCE.findall(text)
 
 
+NOT_ON_UNSHIPPED = (
+    "Not run on images nobody deploys: CI or test images and development containers, as the model decides"
+    " from the file's names, path, command and base (`dflint/purpose.py`), unless selected by its own code or name."
+)
+
+
 def rule_page(rule: Rule) -> str:
     meta = rule.meta
     fix = "yes" if meta.fixable else "no"
@@ -42,6 +48,8 @@ def rule_page(rule: Rule) -> str:
         f"{meta.summary}\n\n"
         f"| severity | fixable | aliases |\n|---|---|---|\n| {meta.severity} | {fix} | {', '.join(meta.aliases) or '—'} |\n\n"
     )
+    if meta.judges_shipped_image:
+        head += f"{NOT_ON_UNSHIPPED}\n\n"
     found = sections(rule.doc)
     if meta.fixable and "Fix safety" in found:
         found["Fix safety"] += fix_preview(rule, found.get("Example", ""))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dflint.model import Purpose
@@ -74,3 +76,102 @@ def test_purpose_properties() -> None:
 )
 def test_known_base_workdirs(image: str | None, workdir: str | None) -> None:
     assert base_workdir(image) == workdir
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("repo/tests/docker/Dockerfile", Purpose("ci", "the Dockerfile is under a 'tests' folder")),
+        ("repo/.circleci/images/Dockerfile.python3.6", Purpose("ci", "the Dockerfile is under a '.circleci' folder")),
+        ("repo/Dockerfile.test.cpu", Purpose("ci", "the file name says 'test'")),
+        ("repo/docker/Dockerfile-tests", Purpose("ci", "the file name says 'tests'")),
+        ("repo/Dockerfile.QA", Purpose("ci", "the file name says 'qa'")),
+        ("repo/docs/check.Dockerfile", Purpose("ci", "the file name says 'check'")),
+        ("repo/docker/Dockerfile.dev", Purpose("devcontainer", "the file name says 'dev' (a development image)")),
+        ("repo/.gitpod.Dockerfile", Purpose("devcontainer", "the file is a Gitpod workspace image (.gitpod.Dockerfile)")),
+        # A word inside a longer name is not evidence: only the whole prefix of `X.Dockerfile` counts.
+        ("repo/contest-app.Dockerfile", Purpose("service", "it exposes port 8000")),
+        ("repo/latest/Dockerfile", Purpose("service", "it exposes port 8000")),
+    ],
+)
+def test_purpose_from_the_path(path: str, expected: Purpose) -> None:
+    text = 'FROM python:3.11-slim\nEXPOSE 8000\nCMD ["python", "-m", "app"]\n'
+    assert parse(text, path).purpose == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "expected"),
+    [
+        (
+            "FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN make\n",
+            "Dockerfile",
+            Purpose("toolchain", "it has no command or port, and its base `nvidia/cuda:12.4.1-devel-ubuntu22.04` is a toolchain image"),
+        ),
+        (
+            "FROM buildpack-deps:bookworm-scm\nRUN make\n",
+            "Dockerfile",
+            Purpose("toolchain", "it has no command or port, and its base `buildpack-deps:bookworm-scm` is a toolchain image"),
+        ),
+        ("FROM ubuntu:24.04 AS base-builder\nRUN make\n", "Dockerfile", Purpose("toolchain", "it has no command or port, and the stage is named 'base-builder'")),
+        ("FROM ubuntu:24.04\nRUN make\n", "repo/docker/gh-builder/Dockerfile", Purpose("toolchain", "it has no command or port, and the Dockerfile is under a 'gh-builder' folder")),
+        ("FROM ubuntu:24.04\nRUN make\n", "repo/Dockerfile.devel-gpu", Purpose("toolchain", "it has no command or port, and the file name says 'devel'")),
+        ("FROM ubuntu:24.04\nRUN make\n", "repo/docs/Dockerfile.docs", Purpose("toolchain", "it has no command or port, and the file name says 'docs'")),
+        # a docs/ folder also holds sample servers: only a file name says "docs"
+        ("FROM ubuntu:24.04\nRUN make\n", "repo/docs/samples/Dockerfile", Purpose("unknown", "no command, exposed port or telling name")),
+        # the runtime flavour is not a toolchain, and a devel base with a command that serves is a service
+        ("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN true\n", "Dockerfile", Purpose("unknown", "no command, exposed port or telling name")),
+        ('FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nCMD ["python3", "serve.py"]\n', "Dockerfile", Purpose("service", "its command runs `python3`")),
+        ('FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nCMD ["python3", "serve.py"]\n', "repo/Dockerfile.devel", Purpose("service", "its command runs `python3`")),
+    ],
+)
+def test_build_environments(text: str, path: str, expected: Purpose) -> None:
+    assert parse(text, path).purpose == expected
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ('CMD ["php", "-a"]', Purpose("toolchain", "its command is an interpreter's prompt (`php -a`)")),
+        ('CMD ["python3", "-m", "http.server"]', Purpose("service", "its command runs `python3`")),
+        ('ENTRYPOINT ["tini", "-g", "--", "start.sh"]', Purpose("service", "its command runs `start.sh`")),
+        ('ENTRYPOINT ["/usr/bin/tini", "--"]\nCMD ["pytest"]', Purpose("ci", "its command runs `pytest`")),
+    ],
+)
+def test_commands_behind_wrappers_and_prompt_options(command: str, expected: Purpose) -> None:
+    assert parse(f"FROM python:3.11-slim\n{command}\n", "Dockerfile").purpose == expected
+
+
+def test_the_path_is_read_below_the_repository_root(tmp_path: Path) -> None:
+    """A checkout that lives under a `ci/` or `tests/` folder is not a CI image."""
+    repository = tmp_path / "ci" / "tests" / "project"
+    (repository / "docker").mkdir(parents=True)
+    (repository / ".git").mkdir()
+    dockerfile = repository / "docker" / "Dockerfile"
+    text = 'FROM python:3.11-slim\nCMD ["python", "-m", "app"]\n'
+    dockerfile.write_text(text)
+    assert parse(text, str(dockerfile)).purpose == Purpose("service", "its command runs `python`")
+    (repository / "tests").mkdir()
+    inside = repository / "tests" / "Dockerfile"
+    inside.write_text(text)
+    assert parse(text, str(inside)).purpose == Purpose("ci", "the Dockerfile is under a 'tests' folder")
+
+
+def test_purpose_ships() -> None:
+    assert not Purpose("ci", "").ships and not Purpose("devcontainer", "").ships
+    assert Purpose("service", "").ships and Purpose("toolchain", "").ships and Purpose("unknown", "").ships
+
+
+def test_rules_that_judge_a_deployed_image_do_not_run_on_a_test_image() -> None:
+    from dflint.engine import Settings, lint_source, selected_rules
+
+    text = "FROM python:3.11-slim\nRUN pip install pytest\nCMD [\"python\", \"-m\", \"app\"]\n"
+    settings = Settings(select=("DF3", "DF4"))
+    rules = selected_rules(settings)
+    shipped = lint_source(text, "app/Dockerfile", settings, rules, None)
+    assert sorted(finding.code for finding in shipped.findings) == ["DF301", "DF401"]
+    tested = lint_source(text, "app/tests/Dockerfile", settings, rules, None)
+    assert tested.findings == ()
+    # selected by its own code or name, a rule runs on every image
+    named = Settings(select=("DF301", "unpinned-package"))
+    again = lint_source(text, "app/tests/Dockerfile", named, selected_rules(named), None)
+    assert sorted(finding.code for finding in again.findings) == ["DF301", "DF401"]

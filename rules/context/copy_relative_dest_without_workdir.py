@@ -3,7 +3,8 @@ Flags a `COPY` or `ADD` to a relative destination (`COPY app.py .`, `COPY src/ a
 `WORKDIR` was set earlier in the stage or in the stages it is built `FROM`. A destination that
 depends on an unknown variable is left alone.
 
-Silent when the base image sets its own WORKDIR (`dflint/data/image_purposes.json`, with sources) or when the base is not known (`FROM $BASE_IMAGE`).
+Only stages that ship are checked: in a build stage the files are read back by that stage's own
+relative paths, or copied out by a `COPY --from` that names them. Silent when the base image sets its own WORKDIR (`dflint/data/image_purposes.json`, with sources) or when the base is not known (`FROM $BASE_IMAGE`).
 
 This is hadolint's DL3045.
 
@@ -48,11 +49,13 @@ META = RuleMeta(
     name="copy-relative-dest-without-workdir",
     severity=Severity.WARNING,
     summary="`COPY` to a relative destination before any `WORKDIR`",
+    judges_shipped_image=True,
 )
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     workdir_set: dict[int, bool] = {}
+    shipped = {stage.index for stage in dockerfile.shipped_stages()}
     for stage in dockerfile.stages:
         is_set = workdir_set.get(stage.base_stage, False) if stage.base_stage is not None else False
         if stage.base_stage is None and (stage.base_resolved is None or base_workdir(stage.base_resolved) is not None):
@@ -61,7 +64,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if instruction.keyword == "WORKDIR":
                 is_set = True
                 continue
-            if is_set or instruction.keyword not in ("COPY", "ADD"):
+            if is_set or instruction.keyword not in ("COPY", "ADD") or stage.index not in shipped:
                 continue
             written = instruction.json_args if instruction.json_args is not None else instruction.arguments.split()
             if not written or written[-1].strip("\"'").startswith("/"):

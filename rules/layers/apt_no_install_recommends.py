@@ -56,6 +56,7 @@ META = RuleMeta(
     severity=Severity.INFO,
     summary="`apt-get install` without `--no-install-recommends` ships optional packages",
     fixable=True,
+    judges_shipped_image=True,
 )
 
 

@@ -70,6 +70,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`pip install` keeps its download cache in the image layer",
     fixable=True,
+    judges_shipped_image=True,
 )
 
 _FLAG = {"pip": "--no-cache-dir", "uv": "--no-cache"}

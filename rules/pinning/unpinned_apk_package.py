@@ -50,6 +50,7 @@ META = RuleMeta(
     name="unpinned-apk-package",
     severity=Severity.INFO,
     summary="`apk add` of a package without a version constraint",
+    judges_shipped_image=True,
 )
 
 

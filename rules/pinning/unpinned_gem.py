@@ -41,6 +41,7 @@ META = RuleMeta(
     name="unpinned-gem",
     severity=Severity.WARNING,
     summary="`gem install` without a version",
+    judges_shipped_image=True,
 )
 
 _VALUE_OPTIONS = frozenset(

@@ -46,6 +46,7 @@ META = RuleMeta(
     name="unpinned-npm-package",
     severity=Severity.WARNING,
     summary="`npm install` of a package without a version",
+    judges_shipped_image=True,
 )
 
 _MOVING = frozenset({"", "latest", "next", "*", "x", "canary", "beta", "alpha", "rc"})

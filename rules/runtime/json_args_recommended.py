@@ -64,6 +64,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`CMD`/`ENTRYPOINT` in shell form: the shell, not the server, gets the stop signal",
     fixable=True,
+    judges_shipped_image=True,
 )
 
 _PLAIN = re.compile(r"[A-Za-z0-9_./:,@%+=-]+")

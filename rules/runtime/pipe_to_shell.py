@@ -45,6 +45,7 @@ META = RuleMeta(
     name="pipe-to-shell",
     severity=Severity.WARNING,
     summary="A script downloaded and run in one step, unverified",
+    judges_shipped_image=True,
 )
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c"})

@@ -72,6 +72,7 @@ META = RuleMeta(
     name="root-user",
     severity=Severity.WARNING,
     summary="The image runs as root: no USER, or the last USER is root",
+    judges_shipped_image=True,
 )
 
 _ROOT = frozenset({"root", "0"})

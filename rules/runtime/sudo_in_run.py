@@ -50,6 +50,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`sudo` in a RUN: use USER to change users",
     fixable=True,
+    judges_shipped_image=True,
 )
 
 
