@@ -110,13 +110,43 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _listing(directory: str, patterns: Sequence[str]) -> list[str]:
+# One scan per directory: the files a directory holds that may build a Dockerfile (compose files,
+# workflows, Makefiles, scripts), kept with the directory's `_stamp` (its modification time changes
+# when an entry is added, removed or renamed). Every Dockerfile of a repository walks up through the
+# same few directories, so each is listed and matched once per process, and a long-running process
+# (the language server) still sees a new or deleted build file. What a file says is cached by its
+# path and `_stamp` in `_compose_services` and `_builds_in`.
+_SCANS: dict[str, tuple[tuple[int, int, int, int], tuple[str, ...], dict[tuple[str, ...], tuple[str, ...]]]] = {}
+MAX_SCANS = 4096
+
+
+def _scan(directory: str) -> tuple[tuple[str, ...], dict[tuple[str, ...], tuple[str, ...]]]:
+    """The directory's sorted names (empty when it cannot be listed) and its matches so far."""
+    stamp = _stamp(directory)
+    if stamp is None:
+        return (), {}
+    cached = _SCANS.get(directory)
+    if cached is not None and cached[0] == stamp:
+        return cached[1], cached[2]
     try:
-        names = sorted(os.listdir(directory))
+        names = tuple(sorted(os.listdir(directory)))
     except OSError:
-        return []
-    chosen = [name for name in names if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)]
-    return [os.path.join(directory, name) for name in chosen[:MAX_FILES_PER_DIRECTORY]]
+        return (), {}
+    if len(_SCANS) >= MAX_SCANS:
+        _SCANS.clear()
+    matches: dict[tuple[str, ...], tuple[str, ...]] = {}
+    _SCANS[directory] = (stamp, names, matches)
+    return names, matches
+
+
+def _listing(directory: str, patterns: Sequence[str]) -> list[str]:
+    names, matches = _scan(directory)
+    key = tuple(patterns)
+    found = matches.get(key)
+    if found is None:
+        chosen = [name for name in names if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)]
+        found = matches[key] = tuple(os.path.join(directory, name) for name in chosen[:MAX_FILES_PER_DIRECTORY])
+    return list(found)
 
 
 def _read_small(path: str) -> str | None:
@@ -415,8 +445,5 @@ def _exists(directory: str, source: str) -> bool:
     return os.path.lexists(os.path.join(directory, source))
 
 
-def _names(directory: str) -> list[str]:
-    try:
-        return os.listdir(directory)
-    except OSError:
-        return []
+def _names(directory: str) -> tuple[str, ...]:
+    return _scan(directory)[0]

@@ -136,7 +136,11 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
     findings: list[Finding] = []
     deployed = dockerfile.purpose is None or dockerfile.purpose.ships
     for rule in rules:
-        if rule.meta.judges_shipped_image and not deployed and rule.meta.code not in _named(settings.select + settings.extend_select):
+        if (
+            rule.meta.judges_shipped_image
+            and not deployed
+            and rule.meta.code not in _named(settings.select + settings.extend_select)
+        ):
             continue  # a CI or test image, or a development container: nobody deploys it
         rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
         override = settings.severity_overrides.get(rule.meta.code)

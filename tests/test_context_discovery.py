@@ -279,3 +279,30 @@ def test_a_long_running_process_sees_an_edited_build_file(tmp_path: Path, build_
     assert context() == str((root / "docker").resolve())
     (root / build_file).write_text(before, encoding="utf-8")
     assert context() == str(root.resolve())
+
+
+def test_each_directory_is_scanned_once_and_a_new_build_file_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dockerfiles of one repository share one scan of each directory they walk up through; adding a
+    build file changes the directory, so a long-running process sees it."""
+    from dflint import context_discovery
+
+    files = {f"services/s{n}/Dockerfile": DOCKERFILE for n in range(5)}
+    root = repository(tmp_path, {**files, "requirements.txt": "torch\n"})
+    listed: list[str] = []
+    real_listdir = os.listdir
+
+    def counting(directory: str) -> list[str]:
+        listed.append(os.path.realpath(directory))
+        return real_listdir(directory)
+
+    monkeypatch.setattr(context_discovery.os, "listdir", counting)
+    context_discovery._SCANS.clear()
+    for n in range(5):
+        assert chosen(root, f"services/s{n}/Dockerfile").source == "copy-sources"
+    assert listed.count(str(root.resolve())) == 1, "the repository root was listed more than once"
+    assert listed.count(str((root / "services").resolve())) == 1
+    makefile = "image:\n\tdocker build -f services/s0/Dockerfile .\n"
+    (root / "Makefile").write_text(makefile, encoding="utf-8")
+    os.utime(root, ns=(os.stat(root).st_atime_ns, os.stat(root).st_mtime_ns + 1_000_000))  # a coarse clock
+    choice = chosen(root, "services/s0/Dockerfile")
+    assert choice.source == "build-command" and "Makefile:2" in choice.reason

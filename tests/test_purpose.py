@@ -105,23 +105,57 @@ def test_purpose_from_the_path(path: str, expected: Purpose) -> None:
         (
             "FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN make\n",
             "Dockerfile",
-            Purpose("toolchain", "it has no command or port, and its base `nvidia/cuda:12.4.1-devel-ubuntu22.04` is a toolchain image"),
+            Purpose(
+                "toolchain", "it has no command or port, and its base `nvidia/cuda:12.4.1-devel-ubuntu22.04` is a toolchain image"
+            ),
         ),
         (
             "FROM buildpack-deps:bookworm-scm\nRUN make\n",
             "Dockerfile",
             Purpose("toolchain", "it has no command or port, and its base `buildpack-deps:bookworm-scm` is a toolchain image"),
         ),
-        ("FROM ubuntu:24.04 AS base-builder\nRUN make\n", "Dockerfile", Purpose("toolchain", "it has no command or port, and the stage is named 'base-builder'")),
-        ("FROM ubuntu:24.04\nRUN make\n", "repo/docker/gh-builder/Dockerfile", Purpose("toolchain", "it has no command or port, and the Dockerfile is under a 'gh-builder' folder")),
-        ("FROM ubuntu:24.04\nRUN make\n", "repo/Dockerfile.devel-gpu", Purpose("toolchain", "it has no command or port, and the file name says 'devel'")),
-        ("FROM ubuntu:24.04\nRUN make\n", "repo/docs/Dockerfile.docs", Purpose("toolchain", "it has no command or port, and the file name says 'docs'")),
+        (
+            "FROM ubuntu:24.04 AS base-builder\nRUN make\n",
+            "Dockerfile",
+            Purpose("toolchain", "it has no command or port, and the stage is named 'base-builder'"),
+        ),
+        (
+            "FROM ubuntu:24.04\nRUN make\n",
+            "repo/docker/gh-builder/Dockerfile",
+            Purpose("toolchain", "it has no command or port, and the Dockerfile is under a 'gh-builder' folder"),
+        ),
+        (
+            "FROM ubuntu:24.04\nRUN make\n",
+            "repo/Dockerfile.devel-gpu",
+            Purpose("toolchain", "it has no command or port, and the file name says 'devel'"),
+        ),
+        (
+            "FROM ubuntu:24.04\nRUN make\n",
+            "repo/docs/Dockerfile.docs",
+            Purpose("toolchain", "it has no command or port, and the file name says 'docs'"),
+        ),
         # a docs/ folder also holds sample servers: only a file name says "docs"
-        ("FROM ubuntu:24.04\nRUN make\n", "repo/docs/samples/Dockerfile", Purpose("unknown", "no command, exposed port or telling name")),
+        (
+            "FROM ubuntu:24.04\nRUN make\n",
+            "repo/docs/samples/Dockerfile",
+            Purpose("unknown", "no command, exposed port or telling name"),
+        ),
         # the runtime flavour is not a toolchain, and a devel base with a command that serves is a service
-        ("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN true\n", "Dockerfile", Purpose("unknown", "no command, exposed port or telling name")),
-        ('FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nCMD ["python3", "serve.py"]\n', "Dockerfile", Purpose("service", "its command runs `python3`")),
-        ('FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nCMD ["python3", "serve.py"]\n', "repo/Dockerfile.devel", Purpose("service", "its command runs `python3`")),
+        (
+            "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN true\n",
+            "Dockerfile",
+            Purpose("unknown", "no command, exposed port or telling name"),
+        ),
+        (
+            'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nCMD ["python3", "serve.py"]\n',
+            "Dockerfile",
+            Purpose("service", "its command runs `python3`"),
+        ),
+        (
+            'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nCMD ["python3", "serve.py"]\n',
+            "repo/Dockerfile.devel",
+            Purpose("service", "its command runs `python3`"),
+        ),
     ],
 )
 def test_build_environments(text: str, path: str, expected: Purpose) -> None:
@@ -164,7 +198,7 @@ def test_purpose_ships() -> None:
 def test_rules_that_judge_a_deployed_image_do_not_run_on_a_test_image() -> None:
     from dflint.engine import Settings, lint_source, selected_rules
 
-    text = "FROM python:3.11-slim\nRUN pip install pytest\nCMD [\"python\", \"-m\", \"app\"]\n"
+    text = 'FROM python:3.11-slim\nRUN pip install pytest\nCMD ["python", "-m", "app"]\n'
     settings = Settings(select=("DF3", "DF4"))
     rules = selected_rules(settings)
     shipped = lint_source(text, "app/Dockerfile", settings, rules, None)
