@@ -2,7 +2,9 @@
 Flags `apk add` of packages named without any version constraint (`apk add curl`). A constraint of
 any kind counts: an exact pin (`curl=8.9.1-r0`), a fuzzy one (`curl~8.9`) or a bound (`curl>8`).
 Packages from an unresolved variable, local `.apk` files and `--virtual` group names are not
-flagged.
+flagged, nor are the packages of a `--virtual` group that the same RUN removes again (`apk add
+--virtual .build-deps gcc … && apk del .build-deps`): temporary build dependencies that never reach
+the image, and whose versions the build's result does not depend on.
 
 ## Why is this bad?
 Without a constraint the image gets whatever the repository holds on the day of the build, so two
@@ -37,12 +39,12 @@ RUN apk add --no-cache "curl~8.9"
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from dflint.rules.layers._shell import all_runs
 from dflint.rules.pinning._unpinned import listing, words_span
 
-from dflint.model import Dockerfile, Requirement
+from dflint.model import Dockerfile, PackageOp, Requirement
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -57,7 +59,7 @@ META = RuleMeta(
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage, instruction in all_runs(dockerfile):
         for op in instruction.packages:
-            if op.manager != "apk" or op.verb != "install":
+            if op.manager != "apk" or op.verb != "install" or _removed_again(instruction.packages, op):
                 continue
             loose = [requirement for requirement in op.packages if _unconstrained(requirement)]
             if not loose:
@@ -71,6 +73,16 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 detail=f"`apk add` in {stage.label} installs {listing(names)} without a version constraint; add a fuzzy pin"
                 f" such as `{names[0]}~<major.minor>`",
             )
+
+
+def _removed_again(operations: Sequence[PackageOp], op: PackageOp) -> bool:
+    """The op installs a `--virtual` group that an `apk del` of the same RUN removes."""
+    if op.virtual is None:
+        return False
+    return any(
+        other.manager == "apk" and other.verb == "remove" and any(package.raw == op.virtual for package in other.packages)
+        for other in operations
+    )
 
 
 def _unconstrained(requirement: Requirement) -> bool:
