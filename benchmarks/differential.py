@@ -247,6 +247,42 @@ def only_tree_copied(where: Where) -> bool:
 
 
 BUILD_STAGE = Reason("hadolint", "a build-only stage: this dflint rule checks only what ships", in_build_stage)
+
+
+def nobody_deploys(where: Where) -> bool:
+    """The model decides the image is a CI or test image (test data included) or a development
+    container, which nobody deploys (`Purpose.ships`)."""
+    df = where.dockerfile
+    return df is not None and df.purpose is not None and not df.purpose.ships
+
+
+NOBODY_DEPLOYS = Reason(
+    "hadolint",
+    "a CI or test image, test data or a development container (its path, names or command say so):"
+    " the rules that judge a deployed image or the file's style do not run there",
+    nobody_deploys,
+)
+
+
+def removed_virtual_group(where: Where) -> bool:
+    """`apk add --virtual .build-deps …` that the same RUN removes again (`apk del .build-deps`)."""
+    match = re.search(r"--virtual[= ](\S+)", where.instruction)
+    return (
+        match is not None and re.search(rf"apk\s+del\b[^\n]*\s{re.escape(match.group(1))}(\s|$|;)", where.instruction) is not None
+    )
+
+
+def other_user_in_force(where: Where) -> bool:
+    """A USER other than root, or a base that runs as another user, is in force for the RUN: sudo is
+    how the step gets root."""
+    if where.model is None or where.model.stage_index is None or where.dockerfile is None:
+        return False
+    from dflint.rules.runtime.sudo_in_run import _runs_as_root
+
+    stage = where.dockerfile.stages[where.model.stage_index]
+    return not _runs_as_root(where.dockerfile, stage, where.model)
+
+
 TREE_COPIED = Reason(
     "hadolint",
     "the stage ships only a copied tree (`COPY --from=builder /usr/local …`), which does not carry the cache",
@@ -577,7 +613,13 @@ PAIRS: tuple[Pair, ...] = (
             Reason("dflint", "PowerShell RUN (hadolint skips non-POSIX shells)", in_stage(r'^SHELL\s*\[\s*"(powershell|pwsh)')),
         ),
     ),
-    Pair(("DF403",), ("DL3018",)),
+    Pair(
+        ("DF403",),
+        ("DL3018",),
+        reasons=(
+            Reason("hadolint", "a `--virtual` group of build dependencies the same RUN removes again", removed_virtual_group),
+        ),
+    ),
     Pair(
         ("DF404",),
         ("DL3016",),
@@ -619,7 +661,11 @@ PAIRS: tuple[Pair, ...] = (
         ("DL3021",),
         reasons=(Reason("hadolint", "destination `.`: it is a directory and the build works", instruction(r"\s\.{1,2}\s*$")),),
     ),
-    Pair(("DF507",), ("DL3045",), reasons=(Reason("dflint", "ADD (hadolint checks COPY only)", instruction(r"^ADD\b")),)),
+    Pair(
+        ("DF507",),
+        ("DL3045",),
+        reasons=(Reason("dflint", "ADD (hadolint checks COPY only)", instruction(r"^ADD\b")), BUILD_STAGE),
+    ),
     # runtime and security
     Pair(
         ("DF601", "DF609"),
@@ -687,7 +733,17 @@ PAIRS: tuple[Pair, ...] = (
             ),
         ),
     ),
-    Pair(("DF622",), ("DL3004",)),
+    Pair(
+        ("DF622",),
+        ("DL3004",),
+        reasons=(
+            Reason(
+                "hadolint",
+                "another user is in force (a USER, or a base such as rayproject/ray that runs as one)",
+                other_user_in_force,
+            ),
+        ),
+    ),
     Pair(
         ("DF625",),
         ("DL3046",),
@@ -897,12 +953,21 @@ def command_text(path: str, hit: Hit) -> str:
     return hit.text
 
 
+def _skips_images_nobody_deploys(pair: Pair) -> bool:
+    from dflint.registry import find
+
+    rules = [find(code) for code in pair.dflint]
+    return all(rule is not None and rule.meta.skip_images_nobody_deploys for rule in rules)
+
+
 def compare(run: Run, pair: Pair) -> PairResult:
     both: list[str] = []
     only: dict[str, list[str]] = {"hadolint": [], "dflint": []}
     explained: dict[tuple[str, str], list[str]] = {}
     unexplained: dict[str, list[str]] = {"hadolint": [], "dflint": []}
     reasons = pair.reasons
+    if _skips_images_nobody_deploys(pair):
+        reasons = (*reasons, NOBODY_DEPLOYS)
     for path in run.compared():
         h, d = pair_hits(run, pair, path)
         if h and d:

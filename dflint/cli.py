@@ -661,7 +661,7 @@ def _print_rule(found: Rule) -> None:
     meta = found.meta
     click.echo(f"# {meta.code} {meta.name}\n")
     click.echo(f"Severity: {meta.severity}. {meta.summary}\n")
-    if meta.judges_shipped_image:
+    if meta.skip_images_nobody_deploys:
         from dflint.ruledocs import NOT_ON_UNSHIPPED
 
         click.echo(f"{NOT_ON_UNSHIPPED}\n")

@@ -137,7 +137,7 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
     deployed = dockerfile.purpose is None or dockerfile.purpose.ships
     for rule in rules:
         if (
-            rule.meta.judges_shipped_image
+            rule.meta.skip_images_nobody_deploys
             and not deployed
             and rule.meta.code not in _named(settings.select + settings.extend_select)
         ):

@@ -370,7 +370,7 @@ class Purpose:
     @property
     def ships(self) -> bool:
         """False for a CI or test image and a development container: images nobody deploys, so the
-        rules that judge a deployed image (`RuleMeta.judges_shipped_image`) do not run on them."""
+        rules that judge a deployed image (`RuleMeta.skip_images_nobody_deploys`) do not run on them."""
         return self.kind not in ("ci", "devcontainer")
 
     @property

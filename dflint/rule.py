@@ -51,10 +51,11 @@ class RuleMeta:
     # Dockerfile's build, where stage names mean that file's stages), so the engine does not show it
     # the instructions triggers wrap (`dflint.onbuild`)
     reads_onbuild: bool = True
-    # True: the rule judges the image people deploy (its size, pins, base tag, user, signals); the
-    # engine does not run it on a CI or test image or a development container, which nobody deploys
-    # (`Purpose.ships`, decided in `dflint.purpose`)
-    judges_shipped_image: bool = False
+    # True: the rule judges the image people deploy (its size, pins, base tag, user, signals) or the
+    # file's style; the engine does not run it on a CI or test image (test data included) or a
+    # development container, which nobody deploys (`Purpose.ships`, decided in `dflint.purpose`),
+    # unless it is selected by its own code or name
+    skip_images_nobody_deploys: bool = False
 
     @property
     def url(self) -> str:

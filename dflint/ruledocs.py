@@ -35,7 +35,7 @@ def dockerfile_blocks(text: str) -> list[str]:
 
 
 NOT_ON_UNSHIPPED = (
-    "Not run on images nobody deploys: CI or test images and development containers, as the model decides"
+    "Not run on images nobody deploys: CI or test images (and test data) and development containers, as the model decides"
     " from the file's names, path, command and base (`dflint/purpose.py`), unless selected by its own code or name."
 )
 
@@ -48,7 +48,7 @@ def rule_page(rule: Rule) -> str:
         f"{meta.summary}\n\n"
         f"| severity | fixable | aliases |\n|---|---|---|\n| {meta.severity} | {fix} | {', '.join(meta.aliases) or '—'} |\n\n"
     )
-    if meta.judges_shipped_image:
+    if meta.skip_images_nobody_deploys:
         head += f"{NOT_ON_UNSHIPPED}\n\n"
     found = sections(rule.doc)
     if meta.fixable and "Fix safety" in found:

@@ -11,6 +11,7 @@ a `Dockerfile` (context: that directory). A fixable rule's fixture may have a `<
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -53,6 +54,7 @@ def settings_for(path: Path, code: str) -> Settings:
     target = None
     build_args: dict[str, str] = {}
     options: dict[str, object] = {}
+    selection: tuple[str, ...] = (code,)
     header = HEADER.match(first[0]) if first else None
     if header:
         for token in header.group(1).split():
@@ -65,8 +67,10 @@ def settings_for(path: Path, code: str) -> Settings:
             elif key == "option":
                 name, _, setting = value.partition("=")
                 options[name] = json.loads(setting)
+            elif key == "selection" and value == "default":
+                selection = ()  # every default rule, as `dflint FILE` runs them; findings are kept for `code` only
     rule_options = {code: rule_options_for(code, options)} if options else {}
-    return Settings(select=(code,), target=target, build_args=build_args, rule_options=rule_options)
+    return Settings(select=selection, target=target, build_args=build_args, rule_options=rule_options)
 
 
 def rule_options_for(code: str, values: dict[str, object]) -> RuleOptions:
@@ -84,7 +88,10 @@ def rule_options_for(code: str, values: dict[str, object]) -> RuleOptions:
 def lint_fixture(path: Path, code: str) -> FileResult:
     settings = settings_for(path, code)
     dockerfile = fixture_dockerfile(path)
-    return lint_file(str(dockerfile), settings, selected_rules(settings))
+    result = lint_file(str(dockerfile), settings, selected_rules(settings))
+    if not settings.select:  # `selection=default`: the default rules ran; the fixture is about `code`
+        result = dataclasses.replace(result, findings=tuple(f for f in result.findings if f.code == code))
+    return result
 
 
 def found(result: FileResult) -> Counter[tuple[str, int, int]]:

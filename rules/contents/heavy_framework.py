@@ -82,7 +82,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="A full ML framework is installed where a lighter inference runtime does the job",
     fixable=True,
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _TORCH_FAMILY = ("torch", "torchvision", "torchaudio", "transformers[torch]")

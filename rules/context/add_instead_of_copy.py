@@ -53,6 +53,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`ADD` of local files that `COPY` would copy the same way",
     fixable=True,
+    skip_images_nobody_deploys=True,
 )
 
 ARCHIVE_SUFFIXES = (

@@ -86,7 +86,7 @@ META = RuleMeta(
     name="copy-context-without-dockerignore",
     severity=Severity.WARNING,
     summary="`COPY . …` with no `.dockerignore`, or one that lets `.git`, checkpoints or virtualenvs in",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 DEFAULT_EXCLUSIONS = (".git", "**/*.pt", "**/*.ckpt", "**/*.safetensors", "**/*.bin", ".venv", "venv", "**/__pycache__", "data")

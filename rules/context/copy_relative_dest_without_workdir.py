@@ -49,7 +49,7 @@ META = RuleMeta(
     name="copy-relative-dest-without-workdir",
     severity=Severity.WARNING,
     summary="`COPY` to a relative destination before any `WORKDIR`",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 

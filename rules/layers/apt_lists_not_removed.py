@@ -92,7 +92,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`apt-get update` leaves the package lists in the layer",
     fixable=True,
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 CLEANUP = "rm -rf /var/lib/apt/lists/*"

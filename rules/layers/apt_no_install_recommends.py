@@ -4,6 +4,9 @@ Flags `apt-get install` (also `apt install` and `aptitude install`) in a shipped
 `-o APT::Install-Recommends=false` is given or an earlier RUN in the stage wrote
 `APT::Install-Recommends` to the APT configuration.
 
+Silent for an install of local `.deb` files only (`apt-get install -y /tmp/cuda-keyring.deb`): what
+they recommend is rarely anything, and the step names exactly what it installs.
+
 ## Why is this bad?
 Debian and Ubuntu install every *Recommends* of a package by default: documentation, optional
 helpers, sometimes whole toolchains (`python3-pip` recommends `build-essential`, `python3-dev` and
@@ -56,7 +59,7 @@ META = RuleMeta(
     severity=Severity.INFO,
     summary="`apt-get install` without `--no-install-recommends` ships optional packages",
     fixable=True,
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 
@@ -78,6 +81,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 continue
             if op.has_flag(*_SIMULATE):
                 continue  # `apt-get install -s`: a dry run installs nothing
+            if all((package.raw or "").endswith(".deb") for package in op.packages):
+                continue  # only local .deb files (a keyring package): nothing from the index to recommend
             flag = "--without-recommends" if op.program == "aptitude" else "--no-install-recommends"
             fix = add_option_after_verb(dockerfile, op, flag)
             yield Finding(

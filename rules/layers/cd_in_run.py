@@ -51,6 +51,7 @@ META = RuleMeta(
     name="cd-in-run",
     severity=Severity.INFO,
     summary="A RUN that starts with `cd` instead of a WORKDIR instruction",
+    skip_images_nobody_deploys=True,
 )
 
 _TEMPORARY = ("/tmp", "/var/tmp", "/dev/shm")

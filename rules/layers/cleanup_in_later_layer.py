@@ -71,7 +71,7 @@ META = RuleMeta(
     name="cleanup-in-later-layer",
     severity=Severity.WARNING,
     summary="A cache or package is removed in a later RUN than the one that wrote it, so the image does not shrink",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _FAMILY = {"apt": "apt", "apk": "apk", "yum": "rpm", "dnf": "rpm", "microdnf": "rpm", "pip": "pip", "conda": "conda"}

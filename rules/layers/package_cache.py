@@ -83,7 +83,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="A package manager's cache is left in the image layer",
     fixable=True,
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _ADVICE = {

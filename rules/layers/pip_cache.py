@@ -70,7 +70,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`pip install` keeps its download cache in the image layer",
     fixable=True,
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _FLAG = {"pip": "--no-cache-dir", "uv": "--no-cache"}

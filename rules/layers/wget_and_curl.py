@@ -50,7 +50,7 @@ META = RuleMeta(
     name="wget-and-curl",
     severity=Severity.INFO,
     summary="Both `wget` and `curl` are used: one download tool is enough",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 

@@ -52,7 +52,7 @@ META = RuleMeta(
     name="unpinned-apk-package",
     severity=Severity.INFO,
     summary="`apk add` of a package without a version constraint",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 

@@ -41,7 +41,7 @@ META = RuleMeta(
     name="unpinned-gem",
     severity=Severity.WARNING,
     summary="`gem install` without a version",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _VALUE_OPTIONS = frozenset(

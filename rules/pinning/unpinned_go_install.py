@@ -45,7 +45,7 @@ META = RuleMeta(
     name="unpinned-go-install",
     severity=Severity.WARNING,
     summary="`go install` of a remote package without a fixed `@version`",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _MOVING = frozenset({"latest", "master", "main", "head", "upgrade", "patch", "trunk", "develop"})

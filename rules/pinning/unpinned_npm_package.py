@@ -46,7 +46,7 @@ META = RuleMeta(
     name="unpinned-npm-package",
     severity=Severity.WARNING,
     summary="`npm install` of a package without a version",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _MOVING = frozenset({"", "latest", "next", "*", "x", "canary", "beta", "alpha", "rc"})

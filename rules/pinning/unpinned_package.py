@@ -63,7 +63,7 @@ META = RuleMeta(
     name="unpinned-package",
     severity=Severity.WARNING,
     summary="A Python package is installed without an exact version",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 

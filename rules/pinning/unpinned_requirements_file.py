@@ -87,7 +87,7 @@ META = RuleMeta(
     name="unpinned-requirements-file",
     severity=Severity.WARNING,
     summary="A requirements file installed from the build context has unpinned lines",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _LISTED = 8

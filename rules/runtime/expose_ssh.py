@@ -43,7 +43,7 @@ META = RuleMeta(
     name="expose-ssh",
     severity=Severity.WARNING,
     summary="The image exposes the SSH port 22",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _PORT = re.compile(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", re.IGNORECASE)

@@ -48,6 +48,7 @@ META = RuleMeta(
     name="invalid-label-key",
     severity=Severity.STYLE,
     summary="`LABEL` key does not follow Docker's key format",
+    skip_images_nobody_deploys=True,
 )
 
 _RESERVED = ("com.docker.", "io.docker.", "org.dockerproject.")

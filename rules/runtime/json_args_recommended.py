@@ -64,7 +64,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`CMD`/`ENTRYPOINT` in shell form: the shell, not the server, gets the stop signal",
     fixable=True,
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _PLAIN = re.compile(r"[A-Za-z0-9_./:,@%+=-]+")

@@ -53,6 +53,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`ENV key value` (legacy form) instead of `ENV key=value`",
     fixable=True,
+    skip_images_nobody_deploys=True,
 )
 
 _SETTING = re.compile(r"[A-Z_][A-Z0-9_]*")

@@ -45,7 +45,7 @@ META = RuleMeta(
     name="pipe-to-shell",
     severity=Severity.WARNING,
     summary="A script downloaded and run in one step, unverified",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c"})

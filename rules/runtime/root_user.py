@@ -72,7 +72,7 @@ META = RuleMeta(
     name="root-user",
     severity=Severity.WARNING,
     summary="The image runs as root: no USER, or the last USER is root",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _ROOT = frozenset({"root", "0"})
@@ -184,7 +184,11 @@ def _drops_privileges(chain: tuple[Stage, ...]) -> bool:
                 return True
         for instruction in stage.instructions_of("RUN"):
             for command in instruction.commands:
-                if command.name in _STEP_DOWN_TOOLS or any(word in _STEP_DOWN_TOOLS for word in command.args if word):
+                if (
+                    command.name in _STEP_DOWN_TOOLS
+                    or any(wrapper in _STEP_DOWN_TOOLS for wrapper in command.wrappers)  # `gosu nobody true`
+                    or any(word.rsplit("/", 1)[-1] in _STEP_DOWN_TOOLS for word in command.args if word)  # wget -O …/gosu
+                ):
                     return True
     return False
 

@@ -1,6 +1,10 @@
 """## What it does
 Flags `sudo` in a RUN script (heredoc bodies and `sh -c` scripts included).
 
+Silent when another user is in force for the step: a `USER` before it, or a base image that runs
+as another user (`rayproject/ray` runs as `ray`, with passwordless sudo: `dflint/data/image_users.json`).
+Then sudo is how the step gets root, and "RUN already runs as root" would be wrong.
+
 ## Why is this bad?
 A Dockerfile already says which user each step runs as: RUN runs as root unless a `USER` instruction
 changed it. `sudo` adds a package (and its setuid binary, and a sudoers policy) to the image only to
@@ -38,10 +42,11 @@ have reset.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from dflint.rules.layers._shell import SHELLS, all_runs
 
-from dflint.model import Dockerfile, Instruction, ShellCommand, Stage
+from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, split_image
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -50,15 +55,15 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`sudo` in a RUN: use USER to change users",
     fixable=True,
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage, instruction in all_runs(dockerfile):
         for command in instruction.commands:
-            if not _uses_sudo(command):
-                continue
+            if not _uses_sudo(command) or not _runs_as_root(dockerfile, stage, instruction):
+                continue  # with another user in force (a USER, or a base that runs as one), sudo is how the step gets root
             program = command.name or "a command"
             yield Finding(
                 META,
@@ -106,4 +111,15 @@ def _runs_as_root(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
         if users:
             value = users[-1].expand(users[-1].arguments.strip())
             return value is not None and value.split(":", 1)[0] in ("root", "0")
-    return True
+    root = dockerfile.root_image(stage)
+    return root is None or split_image(root)[0].lower() not in _non_root_images()
+
+
+@cache
+def _non_root_images() -> frozenset[str]:
+    """Base images that run as another user than root when no USER is given (`data/image_users.json`)."""
+    from dflint.data import load
+
+    groups = load("image_users")["non_root"]
+    names = {image for group in groups.values() for image in group["images"]}
+    return frozenset(names | {f"docker.io/{image}" for image in names})

@@ -51,7 +51,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`useradd` with a high UID and no `-l` writes a huge lastlog into the layer",
     fixable=True,
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _VALUE_OPTIONS = frozenset(

@@ -66,7 +66,7 @@ META = RuleMeta(
     name="end-of-life-base",
     severity=Severity.WARNING,
     summary="Base image is a release past its end of life (no more security fixes)",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 _URL = re.compile(r"https?://[^\s;,)]+")

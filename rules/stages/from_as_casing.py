@@ -46,6 +46,7 @@ META = RuleMeta(
     severity=Severity.STYLE,
     summary="`AS` and `FROM` are written in different cases",
     fixable=True,
+    skip_images_nobody_deploys=True,
 )
 
 

@@ -45,6 +45,7 @@ META = RuleMeta(
     severity=Severity.STYLE,
     summary="Instruction keyword is not in the case the rest of the file uses",
     fixable=True,
+    skip_images_nobody_deploys=True,
 )
 
 

@@ -40,7 +40,7 @@ META = RuleMeta(
     name="latest-base-image",
     severity=Severity.WARNING,
     summary="Base image uses the moving `latest` tag",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 

@@ -46,6 +46,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`MAINTAINER` is deprecated; use the `org.opencontainers.image.authors` label",
     fixable=True,
+    skip_images_nobody_deploys=True,
 )
 
 

@@ -47,7 +47,7 @@ META = RuleMeta(
     name="untagged-base-image",
     severity=Severity.WARNING,
     summary="Base image has no tag or digest, so it means whatever `latest` is on build day",
-    judges_shipped_image=True,
+    skip_images_nobody_deploys=True,
 )
 
 
