@@ -249,21 +249,6 @@ def only_tree_copied(where: Where) -> bool:
 BUILD_STAGE = Reason("hadolint", "a build-only stage: this dflint rule checks only what ships", in_build_stage)
 
 
-def nobody_deploys(where: Where) -> bool:
-    """The model decides the image is a CI or test image (test data included) or a development
-    container, which nobody deploys (`Purpose.ships`)."""
-    df = where.dockerfile
-    return df is not None and df.purpose is not None and not df.purpose.ships
-
-
-NOBODY_DEPLOYS = Reason(
-    "hadolint",
-    "a CI or test image, test data or a development container (its path, names or command say so):"
-    " the rules that judge a deployed image or the file's style do not run there",
-    nobody_deploys,
-)
-
-
 def removed_virtual_group(where: Where) -> bool:
     """`apk add --virtual .build-deps …` that the same RUN removes again (`apk del .build-deps`)."""
     match = re.search(r"--virtual[= ](\S+)", where.instruction)
@@ -953,21 +938,12 @@ def command_text(path: str, hit: Hit) -> str:
     return hit.text
 
 
-def _skips_images_nobody_deploys(pair: Pair) -> bool:
-    from dflint.registry import find
-
-    rules = [find(code) for code in pair.dflint]
-    return all(rule is not None and rule.meta.skip_images_nobody_deploys for rule in rules)
-
-
 def compare(run: Run, pair: Pair) -> PairResult:
     both: list[str] = []
     only: dict[str, list[str]] = {"hadolint": [], "dflint": []}
     explained: dict[tuple[str, str], list[str]] = {}
     unexplained: dict[str, list[str]] = {"hadolint": [], "dflint": []}
     reasons = pair.reasons
-    if _skips_images_nobody_deploys(pair):
-        reasons = (*reasons, NOBODY_DEPLOYS)
     for path in run.compared():
         h, d = pair_hits(run, pair, path)
         if h and d:

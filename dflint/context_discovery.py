@@ -69,7 +69,10 @@ def choose(dockerfile_path: str, text: str) -> ContextChoice:
                 )
         scope = "the repository root" if in_repository else f"{LEVELS_WITHOUT_REPOSITORY} levels up"
         return ContextChoice(
-            folder, "dockerfile-directory", f"no directory up to {scope} holds every COPY/ADD source; the Dockerfile's own folder"
+            folder,
+            "dockerfile-directory",
+            f"no directory up to {scope} holds every COPY/ADD source; the Dockerfile's own folder",
+            unknown=True,
         )
     return ContextChoice(folder, "dockerfile-directory", "nothing builds it and it copies nothing named from a context")
 

@@ -378,6 +378,12 @@ class Purpose:
         """A development container, a CI or test image, or a toolchain: build tools are its point."""
         return self.kind in ("devcontainer", "ci", "toolchain")
 
+    @property
+    def builds_as_it_works(self) -> bool:
+        """Its users compile and install as they work: development, CI and toolchain images, and a
+        notebook or workbench (`pip install` of a package with C extensions from a notebook)."""
+        return self.for_development or self.kind == "notebook"
+
 
 @dataclass(frozen=True, slots=True)
 class ContextChoice:
@@ -386,6 +392,10 @@ class ContextChoice:
     directory: str  # absolute, symlinks resolved
     source: str  # option | compose | build-command | copy-sources | dockerfile-directory | stdin
     reason: str
+    # True when nothing says where the image is built from: no compose file or build command names it,
+    # and no directory up to the repository root holds the COPY/ADD sources (the Dockerfile's folder is
+    # only a fallback, so a file missing from it says nothing about the Dockerfile)
+    unknown: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,9 @@
   `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888`);
 - `service`: it runs a service (a port is exposed, or the command is a program other than a shell or
   an interpreter's prompt);
+  With no command and no port, a file or folder named for notebooks (`example-notebook-servers/`,
+  `jupyter-scipy/`, `Dockerfile.notebook`) says it too: such images take their command from a
+  notebook base given as a build argument.
 - `toolchain`: an interactive or build image: its command is a shell or a bare interpreter
   (`CMD ["bash"]`, `CMD ["python3"]`, `CMD ["php", "-a"]`); or, when it has no command and exposes
   no port, its name says it is a build environment (a final stage, file or folder named `builder`,
@@ -97,7 +100,7 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     if program is not None and _NOTEBOOK_PROGRAMS.fullmatch(program):
         return Purpose(NOTEBOOK, f"its command runs `{program}`")
     ports = list(_exposed(chain))
-    if _NOTEBOOK_PORT in ports:
+    if _NOTEBOOK_PORT in ports and (program is None or program in _SHELLS):  # `ENTRYPOINT ["/operator"]` on 8888 serves
         return Purpose(NOTEBOOK, f"it exposes port {_NOTEBOOK_PORT} (Jupyter)")
     if ports:
         return Purpose(SERVICE, f"it exposes port {ports[0]}")
@@ -121,6 +124,9 @@ def _build_environment(
     evidence = _path_evidence(folders, file_words, "toolchain")
     if evidence is not None:
         return Purpose(TOOLCHAIN, f"it has no command or port, and {evidence}")
+    evidence = _path_evidence(folders, file_words, "notebook")
+    if evidence is not None:  # the command comes from the notebook base (`FROM ${BASE_IMG}`)
+        return Purpose(NOTEBOOK, f"it has no command or port, and {evidence}")
     if root is not None and _toolchain_image(root):
         return Purpose(TOOLCHAIN, f"it has no command or port, and its base `{root}` is a toolchain image")
     return Purpose(UNKNOWN, "no command, exposed port or telling name")
@@ -175,7 +181,7 @@ def _path_evidence(folders: tuple[str, ...], file_words: tuple[str, ...], kind: 
                 return f"the Dockerfile is under a '{folder}' folder"
         words = evidence["ci_file_words"]["words"]
     else:
-        words = evidence["toolchain_words"]["words"]
+        words = evidence[f"{kind}_words"]["words"]
         for folder in folders:
             if folder not in _FILE_ONLY_WORDS and _says(folder, words):
                 return f"the Dockerfile is under a '{folder}' folder"

@@ -50,11 +50,13 @@ def expected(path: Path) -> Counter[tuple[str, int, int]]:
 
 
 def settings_for(path: Path, code: str) -> Settings:
-    first = fixture_dockerfile(path).read_text(encoding="utf-8").splitlines()[:1]
+    lines = fixture_dockerfile(path).read_text(encoding="utf-8").splitlines()
+    first = [line for line in lines[:2] if HEADER.match(line)][:1]  # line 1, or line 2 after a `# syntax=` directive
     target = None
     build_args: dict[str, str] = {}
     options: dict[str, object] = {}
     selection: tuple[str, ...] = (code,)
+    context_dir: str | None = None
     header = HEADER.match(first[0]) if first else None
     if header:
         for token in header.group(1).split():
@@ -67,10 +69,12 @@ def settings_for(path: Path, code: str) -> Settings:
             elif key == "option":
                 name, _, setting = value.partition("=")
                 options[name] = json.loads(setting)
+            elif key == "context" and value == ".":
+                context_dir = str(fixture_dockerfile(path).parent)  # as `--context` gives it
             elif key == "selection" and value == "default":
                 selection = ()  # every default rule, as `dflint FILE` runs them; findings are kept for `code` only
     rule_options = {code: rule_options_for(code, options)} if options else {}
-    return Settings(select=selection, target=target, build_args=build_args, rule_options=rule_options)
+    return Settings(select=selection, target=target, build_args=build_args, rule_options=rule_options, context_dir=context_dir)
 
 
 def rule_options_for(code: str, values: dict[str, object]) -> RuleOptions:

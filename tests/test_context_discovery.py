@@ -141,6 +141,7 @@ def test_nothing_found_keeps_the_dockerfile_folder_and_says_why(tmp_path: Path) 
         str((root / "docker").resolve()),
         "dockerfile-directory",
         "no directory up to the repository root holds every COPY/ADD source; the Dockerfile's own folder",
+        unknown=True,
     )
 
 

@@ -68,6 +68,8 @@ def test_purpose_properties() -> None:
     ("image", "workdir"),
     [
         ("golang:1.22", "/go"),
+        ("public.ecr.aws/lambda/python:3.12", "/var/task"),
+        ("registry.access.redhat.com/ubi9/python-311:1", "/opt/app-root/src"),
         ("docker.io/library/golang:1.22-alpine", "/go"),
         ("quay.io/jupyter/scipy-notebook", "/home/jovyan"),
         ("python:3.11", None),

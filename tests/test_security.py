@@ -199,7 +199,9 @@ def outside_world(tmp_path: Path) -> tuple[Path, Path]:
 def lint_context(context: Path, dockerfile: str, opened: list[str]) -> tuple[int, str]:
     (context / "Dockerfile").write_text(dockerfile)
     opened.clear()  # only what dflint opens
-    code, stdout, stderr = run_cli("--jobs", "1", "--select", EVERY_RULE, "--no-color", str(context / "Dockerfile"))
+    code, stdout, stderr = run_cli(
+        "--jobs", "1", "--select", EVERY_RULE, "--no-color", "--context", str(context), str(context / "Dockerfile")
+    )
     return code, stdout + stderr
 
 

@@ -6,7 +6,7 @@ Flags compilers, build systems and toolchains installed in a stage that ships: `
 `cython`, `pybind11`, `maturin`, `nvidia-cuda-nvcc-cu12`) names. The names and sizes come from
 `dflint/data/build_tools.json`; requirements files read from the build context count too.
 
-Development containers, CI or test images and toolchains (as the model decides: `dflint/purpose.py`) carry their tools on purpose and are not checked.
+Development containers, CI or test images, toolchains and notebook or workbench images (whose users compile as they work; as the model decides: `dflint/purpose.py`) carry their tools on purpose and are not checked.
 
 An install is fine when the same RUN removes it again (`apt-get purge`, `apk del`, including
 `apk add --virtual .build-deps … && apk del .build-deps`, `dnf remove`, `pip uninstall`, or
@@ -70,8 +70,8 @@ META = RuleMeta(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    if dockerfile.purpose is not None and dockerfile.purpose.for_development:
-        return  # development, CI and toolchain images carry their tools on purpose
+    if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
+        return  # development, CI, toolchain and notebook images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     for install in shipped_installs(dockerfile, files=True):
         tool = build_tool(install.op.manager, install.name)

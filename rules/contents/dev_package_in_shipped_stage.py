@@ -7,7 +7,7 @@ message names the run-time package to install instead where it is known (`libpq-
 
 The run-time counterpart of `python3-dev` is the `libpython3.X` of the base's own release (Ubuntu 22.04 ships Python 3.10: `libpython3.10`; the table is in `dflint/data/base_images.json`, with sources); for a base whose release is not known, no package is named.
 
-Development containers, CI or test images and toolchains (as the model decides: `dflint/purpose.py`) are not checked.
+Development containers, CI or test images, toolchains and notebook or workbench images (whose users compile as they work; as the model decides: `dflint/purpose.py`) are not checked.
 
 An install that the same RUN removes again (`apt-get purge`, `apk del`, including an
 `apk add --virtual .build-deps` group, `dnf remove`) is fine, and build-only stages are never
@@ -75,8 +75,8 @@ META = RuleMeta(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    if dockerfile.purpose is not None and dockerfile.purpose.for_development:
-        return  # development, CI and toolchain images carry their tools on purpose
+    if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
+        return  # development, CI, toolchain and notebook images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
         package = dev_package(install.op.manager, install.name)

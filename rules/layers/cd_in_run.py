@@ -6,7 +6,9 @@ change directory again.
 
 A `cd` in the middle of a script (`… && cd src && make && cd ..`, or a download unpacked and built in
 `/tmp`) is left alone on purpose: there the directory is scoped to one step, and a `WORKDIR` would
-leak it into every later instruction.
+leak it into every later instruction. Only the stages that ship are checked: a build stage's
+`RUN cd pkg && uv sync` builds one package of a tree, and a `WORKDIR pkg` would move the stage's
+later COPYs too.
 
 ## Why is this bad?
 A `cd` lasts until the end of its RUN, so every following RUN has to repeat it, and a reader has to
@@ -58,7 +60,7 @@ _TEMPORARY = ("/tmp", "/var/tmp", "/dev/shm")
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    for stage, instruction in all_runs(dockerfile):
+    for stage, instruction in all_runs(dockerfile, dockerfile.shipped_stages()):
         commands = [command for command in instruction.commands if not command.wrappers]
         while commands and commands[0].name == "set":
             commands = commands[1:]

@@ -12,12 +12,14 @@ would stack dozens of identical positions on the same command.
 A requirements file written by a heredoc `COPY <<EOF requirements.txt` is read from the
 Dockerfile itself. A file that cannot be read is reported too, with the path and the reason: missing from the build
 context, outside it (`-r ../../etc/passwd`, a symlink out: never read), not copied into the image
-from the context (an absolute path, another stage's file), or a path that depends on an unknown
-variable. When the file is produced inside the build, that finding is only `info`: a `COPY --from`
-put it there, or the last thing that wrote the path before the install is a command (an output
-redirection such as `grep -v torch requirements.txt > /tmp/r.txt` in the same RUN, a `git clone`
-into a directory holding it, `poetry export -o requirements.txt`, `curl -o`, `cp` …) rather than a
-COPY or ADD from the context.
+from the context (an absolute path), or a path that depends on an unknown variable.
+
+Two unread files are not reported, since nothing in the Dockerfile is wrong: a file produced inside
+the build (a `COPY --from` put it there, or the last thing that wrote the path before the install is
+a command: an output redirection such as `grep -v torch requirements.txt > /tmp/r.txt`, a `git
+clone` into a directory holding it, `poetry export -o requirements.txt`, `curl -o`, `cp` …), and a
+file missing from a build context that is only a fallback (nothing names the context and no
+directory holds the COPY/ADD sources; `dflint -v` says so, and `--context` makes it known).
 
 ## Why is this bad?
 `pip install -r requirements.txt` is only as reproducible as the file: `torch` or
@@ -126,6 +128,10 @@ def _check_op(
             continue
         seen.add(key)
         if file.status != "read":
+            if file.status == "missing" and dockerfile.context is not None and dockerfile.context.unknown:
+                continue  # the build context is not known: a file missing from the fallback says nothing
+            if _produced_in_build(dockerfile, stage, instruction, op, file):
+                continue  # made in the build: nothing in the Dockerfile to fix, and its pins cannot be read
             unread_key = None if file.status == "unresolved" else (file.context_path, file.image_path, file.status)
             yield _unread(dockerfile, stage, instruction, op, file, parent), unread_key
             continue
