@@ -548,6 +548,7 @@ PAIRS: tuple[Pair, ...] = (
         ("DF314",),
         ("DL3003",),
         reasons=(
+            BUILD_STAGE,
             Reason("hadolint", "`cd` later in the script, scoped to one step (a WORKDIR would leak it)", cd_not_first),
             Reason("hadolint", "leading `cd` into /tmp, or into a directory the script leaves or removes again", cd_first_scoped),
             Reason(

@@ -130,7 +130,7 @@ def _check_op(
         if file.status != "read":
             if file.status == "missing" and dockerfile.context is not None and dockerfile.context.unknown:
                 continue  # the build context is not known: a file missing from the fallback says nothing
-            if _produced_in_build(dockerfile, stage, instruction, op, file):
+            if file.image_path is not None and _produced_in_build(dockerfile, stage, instruction, op, file):
                 continue  # made in the build: nothing in the Dockerfile to fix, and its pins cannot be read
             unread_key = None if file.status == "unresolved" else (file.context_path, file.image_path, file.status)
             yield _unread(dockerfile, stage, instruction, op, file, parent), unread_key
