@@ -1,20 +1,44 @@
-"""What instructions write into a stage's filesystem, and which one wrote a path last.
+"""The filesystem view of a build: what each instruction writes, what later removes it (in the
+same RUN, in a later RUN, or never), and whether it reaches the shipped image, in which layer.
 
-COPY and ADD write their destination (`Instruction.copy`). A RUN command writes the files its output
-redirections name (`> /tmp/r.txt`), `tee` files, `touch` files, a `cp`/`mv`/`install` destination,
-`curl -o`/`wget -O` outputs, `git clone` checkouts, `pip-compile`/`uv pip compile`/`poetry export`
-outputs and what `tar -x`/`unzip` unpack (a whole directory). Relative paths are taken from the
-command's working directory; a path that depends on an unknown value is left out.
+Writes. COPY and ADD write their destination (`Instruction.copy`). A RUN command writes the files
+its output redirections name (`> /tmp/r.txt`), `tee` files, `touch` files, a `cp`/`mv`/`install`
+destination, `curl -o`/`wget -O` outputs, `git clone` checkouts, `pip-compile`/`uv pip
+compile`/`poetry export` outputs and what `tar -x`/`unzip` unpack (a whole directory); a package
+install writes its prefix (`install_write`: a virtual environment, `--target`, a conda prefix, the
+system interpreter's site-packages). Relative paths are taken from the command's working
+directory; a path that depends on an unknown value is left out.
+
+Removals. `removed_paths`/`removes` read `rm` and `find … -delete`; a caller that knows other ways
+a path goes away (`pip cache purge`, `apt-get purge NAME`) passes them as `cleans`, a function of a
+command and its RUN that answers True, None (maybe: an unknown path, a clean-up script of the
+image's own) or False.
+
+The one question: `fate(dockerfile, stage, instruction, path, …)` answers where the path written
+by `instruction` ends: `removed` is the first command after the write that removes it (or may),
+`same_run` telling a removal that keeps the bytes out of every layer from one that only hides them;
+`reach` says whether it gets into the shipped image and in which layer (the writer's own layer in a
+stage whose layers ship, or the `COPY --from` that carries it out of a build stage, as of the end
+of that stage: a removal there in a later RUN keeps it out). `dflint.shipping` decides which stages'
+layers ship and what each `COPY --from` takes.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, ShellCommand, Stage
-from dflint.shipping import chains
+from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, ShellCommand, Stage
+from dflint.shipping import Reach, after, chains, reaches
+
+_GLOB = re.compile(r"[*?\[]")
+_HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
+
+# How a command removes what was written: True, None (maybe) or False.
+Cleans = Callable[[ShellCommand, Instruction], "bool | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +208,455 @@ def last_write(dockerfile: Dockerfile, stage: Stage, path: str, before: ShellCom
             if holds:
                 return found
     return found
+
+
+# -- removals: rm, find -delete -------------------------------------------------------------------
+
+
+def normalise(path: str) -> str:
+    """`/var/lib/apt/lists/*` → `/var/lib/apt/lists`: what a removal or mount stands for."""
+    path = re.sub(r"/+", "/", path.strip())
+    while True:
+        stripped = re.sub(r"(?:/\*+|/\.|/)$", "", path)
+        if stripped == path or not stripped:
+            break
+        path = stripped
+    return path or "/"
+
+
+def _home_relative(path: str) -> str | None:
+    """`~/.cache/pip`, `/root/.cache/pip`, `/home/app/.cache/pip` → `.cache/pip`."""
+    match = _HOME.match(path)
+    if not match:
+        return None
+    return path[match.end() :].lstrip("/")
+
+
+def covers(outer: str, inner: str, any_home: bool = True) -> bool:
+    """True when removing (or mounting over, or copying) `outer` takes in all of `inner`. A glob
+    in `outer` (`/root/.cache/pip*`) matches `inner` or a directory above it. With `any_home`, a
+    home directory on either side (`~`, `$HOME`, `/root`, `/home/NAME`) matches any other, since
+    dflint does not follow USER; without it, `~` is root's home."""
+    o, i = normalise(outer), normalise(inner)
+    if not any_home:
+        o, i = _root_home(o), _root_home(i)
+    if _matches(o, i):
+        return True
+    if not any_home:
+        return False
+    home_o, home_i = _home_relative(o), _home_relative(i)
+    if home_o is None or home_i is None:
+        return False
+    return home_o == "" or _matches("~/" + home_o, "~/" + home_i)
+
+
+def _matches(outer: str, inner: str) -> bool:
+    if outer == "/" or outer == inner or inner.startswith(outer + "/"):
+        return True
+    if not _GLOB.search(outer):
+        return False
+    parts = inner.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[:end]), outer) for end in range(2, len(parts) + 1))
+
+
+def _root_home(path: str) -> str:
+    return re.sub(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)", "/root", path)
+
+
+def _clears_contents(removed: str, directory: str) -> bool:
+    """`rm -rf /var/lib/apt/lists/*.lz4` inside the directory, with a glob: a cleanup of it."""
+    r, d = normalise(removed), normalise(directory)
+    home_r, home_d = _home_relative(r), _home_relative(d)
+    if home_r is not None and home_d is not None:
+        r, d = "~/" + home_r, "~/" + home_d
+    return r.startswith(d + "/") and bool(_GLOB.search(r[len(d) :]))
+
+
+def absolute(path: str, cwd: str | None) -> str | None:
+    if path.startswith(("/", "~", "$HOME", "${HOME}")):
+        return path
+    if cwd is None or cwd.startswith("/<"):
+        return posixpath.join(_UNKNOWN_DIR, path)  # under a directory dflint does not know
+    return posixpath.join(cwd, path)
+
+
+_UNKNOWN_DIR = "/<unknown-directory>"
+
+
+def _may_reach(path: str, directory: str) -> bool:
+    """Whether `path` (relative to an unknown directory) can be `directory` or one above it:
+    `cache` can be /var/cache, `./miniforge3.sh` cannot be anything under /var/cache."""
+    relative = posixpath.normpath(path[len(_UNKNOWN_DIR) + 1 :])
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    if not parts or ".." in parts or _GLOB.search(relative):
+        return True
+    target = [part for part in normalise(directory).split("/") if part]
+    return any(target[start : start + len(parts)] == parts for start in range(len(target)))
+
+
+def removed_paths(command: ShellCommand) -> list[str | None] | None:
+    """The paths an `rm …` or `find PATH … -delete` removes (None for an unknown word), or None
+    when the command removes nothing."""
+    name = command.name
+    args = command.args
+    if name == "rm":
+        paths: list[str | None] = []
+        for word in command.argv[1:]:
+            value = word.value
+            if value is not None and value.startswith("-"):
+                continue
+            if value is None or word.text[:1] in ("'", '"'):
+                paths.append(None if value is None else absolute(value, command.cwd))
+                continue
+            paths.extend(absolute(expanded, command.cwd) for expanded in expand_braces(value))
+        return paths
+    if name == "find" and ("-delete" in args or ("-exec" in args and "rm" in args)):
+        paths = []
+        for value in args:
+            if value is None:
+                paths.append(None)
+                continue
+            if value.startswith(("-", "(", "!")):
+                break
+            paths.append(absolute(value, command.cwd))
+        return paths
+    return None
+
+
+def expand_braces(text: str, limit: int = 64) -> list[str]:
+    """The shell's brace expansion: `/var/lib/{apt,dpkg}` → `/var/lib/apt`, `/var/lib/dpkg`."""
+    match = re.search(r"\{([^{}]*,[^{}]*)\}", text)
+    if not match:
+        return [text]
+    results: list[str] = []
+    for choice in match.group(1).split(","):
+        for rest in expand_braces(text[: match.start()] + choice + text[match.end() :], limit):
+            results.append(rest)
+            if len(results) >= limit:
+                return results
+    return results
+
+
+def _cleanup_script(command: ShellCommand) -> bool:
+    """A script of the image's own whose name says it cleans up (`clean-layer.sh`, `cleanup`):
+    what it removes cannot be seen."""
+    name = (command.name or "").lower()
+    return "clean" in name and name not in _MANAGER_PROGRAMS
+
+
+_MANAGER_PROGRAMS = frozenset(
+    {
+        "apt-get",
+        "apt",
+        "aptitude",
+        "apk",
+        "yum",
+        "dnf",
+        "microdnf",
+        "conda",
+        "mamba",
+        "micromamba",
+        "pip",
+        "pip3",
+        "npm",
+        "uv",
+        "poetry",
+        "pipenv",
+    }
+)
+
+
+def removes(command: ShellCommand, directories: tuple[str, ...]) -> bool | None:
+    """True when the command removes one of `directories` (or their contents), None when it
+    removes something unknown (`rm -rf $X`, a `clean-layer.sh` of the image's own), False otherwise."""
+    if _cleanup_script(command):
+        return None
+    paths = removed_paths(command)
+    if paths is None:
+        return False
+    unknown = False
+    for path in paths:
+        if path is None:
+            unknown = True
+            continue
+        if path.startswith(_UNKNOWN_DIR + "/"):
+            unknown = unknown or any(_may_reach(path, directory) for directory in directories)
+            continue
+        for directory in directories:
+            if covers(path, directory) or _clears_contents(path, directory):
+                return True
+    return None if unknown else False
+
+
+def mounted(instruction: Instruction, directories: tuple[str, ...]) -> bool:
+    """A `--mount=type=cache` (or tmpfs) over one of the directories: nothing lands in the layer."""
+    for options in instruction.mounts():
+        if options.get("type") not in ("cache", "tmpfs"):
+            continue
+        target = options.get("target") or options.get("dst") or options.get("destination")
+        if target and any(covers(target, directory) for directory in directories):
+            return True
+    return False
+
+
+# -- what installs write ---------------------------------------------------------------------------
+
+_SYSTEM_BIN = frozenset({"/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"})
+# Where the system interpreter's packages go when dflint cannot tell the prefix: its site-packages,
+# or any site-packages / dist-packages a copy takes from inside.
+SYSTEM_SITE_PACKAGES = ("/usr/local/lib/python*", "/usr/lib/python*", "/**/site-packages", "/**/dist-packages")
+# `pip install --user`: the user's home is not followed (root's, or any under /home).
+USER_SITE = ("/root/.local", "/home/*/.local", "/**/.local")
+
+
+def install_write(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp) -> tuple[str, ...]:
+    """The trees a pip/uv/pipenv/conda install writes its packages into (`install_prefix`), as
+    absolute paths or patterns for `shipping.overlaps`; empty for other managers (pipx keeps its
+    own environments)."""
+    if op.manager not in ("pip", "uv", "pipenv", "conda"):
+        return ()
+    prefix = install_prefix(op, instruction, raw_path(dockerfile, stage, instruction))
+    if prefix is None:
+        return SYSTEM_SITE_PACKAGES
+    if prefix == "~/.local":
+        return USER_SITE
+    if "$" in prefix:
+        return ()
+    if not prefix.startswith("/"):
+        cwd = op.command.cwd
+        if cwd is None or cwd.startswith("/<"):
+            return ()
+        prefix = posixpath.join(cwd, prefix)
+    return (posixpath.normpath(prefix),)
+
+
+def install_prefix(op: PackageOp, instruction: Instruction, raw_path: str | None = None) -> str | None:
+    """Where a pip/uv/conda install puts its files: a venv's `bin/pip` or `bin/python`,
+    `VIRTUAL_ENV` or a venv first on `PATH`, `pip install --prefix/--target/--root`, `--user`
+    (`~/.local`), a conda prefix (`-p`, `-n NAME`, the conda root); None for the system interpreter
+    or unknown. `raw_path` is the PATH as written by the last ENV (its value is unknown when it
+    appends `$PATH`)."""
+    argv = op.command.argv
+    if op.manager == "conda":
+        explicit = _argv_option(op, "-p") or _argv_option(op, "--prefix")
+        if explicit is not None:
+            return explicit
+        root = _conda_root(op, instruction, raw_path)
+        name = _argv_option(op, "-n") or _argv_option(op, "--name")
+        return f"{root}/envs/{name}" if name else root
+    for option in ("--target", "-t", "--prefix", "--root"):
+        value = _argv_option(op, option)
+        if value is not None:
+            return value
+    if op.has_flag("--user"):
+        return "~/.local"
+    program = argv[0].value if argv else None
+    if program and program.startswith("/") and "/bin/" in program:
+        if posixpath.dirname(program) in _SYSTEM_BIN:
+            return None  # the system interpreter, named explicitly
+        return posixpath.dirname(posixpath.dirname(program))
+    python = _argv_option(op, "--python") if op.manager == "uv" else None
+    if python and python.startswith("/") and "/bin/" in python:
+        return posixpath.dirname(posixpath.dirname(python))
+    env = instruction.env
+    if env.get("VIRTUAL_ENV"):
+        return env["VIRTUAL_ENV"]
+    return _first_private_bin(env.get("PATH") or raw_path)
+
+
+def _conda_root(op: PackageOp, instruction: Instruction, raw_path: str | None) -> str:
+    program = op.command.argv[0].value if op.command.argv else None
+    if program and program.startswith("/") and "/bin/" in program:
+        return posixpath.dirname(posixpath.dirname(program))
+    env = instruction.env
+    for name in ("CONDA_DIR", "CONDA_PREFIX", "MAMBA_ROOT_PREFIX", "CONDA_HOME"):
+        if env.get(name):
+            return str(env[name])
+    return _first_private_bin(env.get("PATH") or raw_path) or "/opt/conda"
+
+
+_ENV_PATH = re.compile(r"""(?:^|\s)PATH(?:=|\s+)["']?([^"'\s]+)""")
+
+
+def raw_path(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str | None:
+    """The PATH the last ENV before `instruction` wrote, as written (`/opt/venv/bin:$PATH`)."""
+    found = None
+    for ancestor in reversed(dockerfile.ancestry(stage)):
+        for candidate in ancestor.instructions:
+            if candidate.index >= instruction.index:
+                break
+            if candidate.keyword == "ENV":
+                match = _ENV_PATH.search(candidate.arguments)
+                if match:
+                    found = match.group(1)
+    return found
+
+
+def _first_private_bin(path: str | None) -> str | None:
+    for entry in (path or "").split(":"):
+        entry = entry.rstrip("/")
+        if entry in _SYSTEM_BIN or not entry.startswith("/"):
+            break
+        if "$" in entry:
+            break
+        if entry.endswith("/bin"):
+            return posixpath.dirname(entry)
+    return None
+
+
+def _argv_option(op: PackageOp, option: str) -> str | None:
+    words = op.command.argv
+    for position, word in enumerate(words):
+        value = word.value or ""
+        if value == option and position + 1 < len(words):
+            return words[position + 1].value
+        if option.startswith("--") and value.startswith(option + "="):
+            return value.split("=", 1)[1]
+    return None
+
+
+# -- the fate of a written path --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A command that removes a path written earlier: in the writer's own RUN (`same_run`: the bytes
+    never reach a layer) or in a later RUN (they stay in the writer's layer, only hidden).
+    `certain` is False for a command that may remove it (an unknown path)."""
+
+    instruction: Instruction
+    command: ShellCommand
+    same_run: bool
+    certain: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Fate:
+    """What becomes of a path written by an instruction: the first command after the write that
+    removes it (None: nothing does), and how it reaches the shipped image (None: it does not)."""
+
+    removed: Removal | None
+    reach: Reach | None
+
+    @property
+    def in_layer(self) -> bool:
+        """Does the write's own layer keep it (no removal in the same RUN)?"""
+        return self.removed is None or not self.removed.same_run
+
+    @property
+    def ships(self) -> bool:
+        return self.reach is not None
+
+    @property
+    def layer(self) -> Instruction | None:
+        """The instruction whose layer holds it in the shipped image."""
+        return self.reach.layer if self.reach is not None else None
+
+
+def path_cleans(paths: tuple[str, ...]) -> Cleans:
+    """The plain way a path goes away: `rm` or `find … -delete` of it, a directory above it, or
+    its contents."""
+
+    def cleans(command: ShellCommand, instruction: Instruction) -> bool | None:
+        return removes(command, paths)
+
+    return cleans
+
+
+def removals(
+    dockerfile: Dockerfile,
+    stage: Stage,
+    instruction: Instruction,
+    cleans: Cleans,
+    command: ShellCommand | None = None,
+    later_runs: bool = True,
+) -> Iterator[Removal]:
+    """Every command after a write that removes (or may remove) what it wrote, in order: the
+    commands after `command` in the writer's RUN (all of them for a COPY/ADD: none), then with
+    `later_runs` the RUNs after it up to the end of `stage` (its FROM chain)."""
+    if command is not None:
+        started = False
+        for candidate in instruction.commands:
+            if started:
+                verdict = cleans(candidate, instruction)
+                if verdict is not False:
+                    yield Removal(instruction, candidate, True, verdict is True)
+            elif candidate is command:
+                started = True
+    if not later_runs:
+        return
+    for later in after(dockerfile, stage, instruction):
+        if later.keyword != "RUN":
+            continue
+        for candidate in later.commands:
+            verdict = cleans(candidate, later)
+            if verdict is not False:
+                yield Removal(later, candidate, False, verdict is True)
+
+
+def removed_by(cleans: Cleans) -> Callable[[Instruction], bool | None]:
+    """Does a later instruction remove it (True), maybe (None), or not (False)?"""
+
+    def verdict(later: Instruction) -> bool | None:
+        if later.keyword != "RUN":
+            return False
+        result: bool | None = False
+        for command in later.commands:
+            found = cleans(command, later)
+            if found:
+                return True
+            if found is None:
+                result = None
+        return result
+
+    return verdict
+
+
+def removal_after_each(instruction: Instruction, cleans: Cleans) -> list[bool | None]:
+    """For each command position of a RUN, whether the commands from there to the RUN's end remove
+    the path (True, None: maybe, False), and one more entry for the end; judged once from the last
+    command back, so asking it for every writer of a long RUN stays linear."""
+    commands = instruction.commands
+    suffix: list[bool | None] = [False] * (len(commands) + 1)
+    for position in range(len(commands) - 1, -1, -1):
+        verdict = cleans(commands[position], instruction)
+        later = suffix[position + 1]
+        suffix[position] = True if verdict or later is True else None if verdict is None or later is None else False
+    return suffix
+
+
+def fate(
+    dockerfile: Dockerfile,
+    stage: Stage,
+    instruction: Instruction,
+    path: str,
+    command: ShellCommand | None = None,
+    cleans: Cleans | None = None,
+    tree: bool = False,
+) -> Fate:
+    """Where `path`, written by `instruction` of `stage` (by `command` of a RUN), ends: the first
+    removal after it (same RUN, later RUN of the stage's chain, or None) and whether, in which
+    layer, it reaches the shipped image. A removal that may happen counts as one, so an unknown
+    never makes a path ship; with no `cleans`, `rm`/`find -delete` of the path are read."""
+    cleans = cleans or path_cleans((path,))
+    removal = next(removals(dockerfile, stage, instruction, cleans, command), None)
+    if removal is not None and removal.same_run:
+        return Fate(removal, None)
+    return Fate(removal, reaches(dockerfile, stage, instruction, path, removed_by(cleans), tree=tree))
+
+
+def ships(
+    dockerfile: Dockerfile,
+    stage: Stage,
+    instruction: Instruction,
+    paths: tuple[str, ...],
+    cleans: Cleans | None = None,
+    tree: bool = False,
+) -> Reach | None:
+    """How the first of `paths` that reaches the shipped image gets there (what `fate(…).reach`
+    answers, without looking for removals in the writer's own RUN: the caller has)."""
+    for path in paths:
+        reach = reaches(dockerfile, stage, instruction, path, removed_by(cleans or path_cleans((path,))), tree=tree)
+        if reach is not None:
+            return reach
+    return None

@@ -11,10 +11,12 @@ whose layers ship the removal only hides it.
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from dflint.model import Dockerfile, Instruction, Stage
 
@@ -33,9 +35,10 @@ class CopyOut:
     source: Stage
     paths: tuple[str | None, ...]
 
-    def carries(self, path: str) -> bool:
-        """Does the copy take `path` (or a tree holding it)? An unknown source may."""
-        return any(source is None or covers(source, path) for source in self.paths)
+    def carries(self, path: str, tree: bool = False) -> bool:
+        """Does the copy take `path` (or a tree holding it)? An unknown source may. With `tree`,
+        `path` is a whole tree that was written, and a copy of a part of it takes that part."""
+        return any(source is None or overlaps(source, path, tree) for source in self.paths)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +169,37 @@ def covers(outer: str, inner: str) -> bool:
     return outer == "/" or inner == outer or inner.startswith(outer + "/")
 
 
+def overlaps(source: str, path: str, tree: bool = False) -> bool:
+    """Does copying `source` (a plain absolute path) take `path`, or with `tree` a part of the tree
+    at `path`? `path` may hold `*` globs in a component (`/usr/lib/python*`) and `**` for any run of
+    directories (`/**/site-packages`: a copy from inside some site-packages); a pattern with `**`
+    is matched only by a copy from inside it."""
+    if "*" not in path:
+        return covers(source, path) or (tree and covers(path, source))
+    have = [part for part in source.split("/") if part]
+    want = [part for part in path.split("/") if part]
+    if len(want) > _MAX_PATTERN_PARTS:
+        return False
+    if _under(have, want):
+        return True
+    if not tree or "**" in want:
+        return False
+    return len(have) <= len(want) and all(fnmatch.fnmatchcase(h, w) for h, w in zip(have, want))
+
+
+_MAX_PATTERN_PARTS = 32
+
+
+def _under(have: list[str], want: list[str]) -> bool:
+    """Do the first components of `have` match the pattern components `want` (`**`: any number)?"""
+    if not want:
+        return True
+    head, rest = want[0], want[1:]
+    if head == "**":
+        return any(_under(have[start:], rest) for start in range(len(have) + 1))
+    return bool(have) and fnmatch.fnmatchcase(have[0], head) and _under(have[1:], rest)
+
+
 def shipped_stages(dockerfile: Dockerfile, target: str | None = None) -> tuple[Stage, ...]:
     """Stages whose installs ship: those whose layers ship, and those whose whole system tree a
     shipped stage copies (`COPY --from=x / /`, `/usr/local`)."""
@@ -186,24 +220,59 @@ def reaches(
     path: str,
     removed_by: Callable[[Instruction], bool | None] | None = None,
     result: Shipping | None = None,
+    tree: bool = False,
 ) -> Reach | None:
     """Does `path`, written by `instruction` of `stage`, reach the shipped image, and in which layer?
 
     `removed_by(later)` answers whether a later instruction removes the path (None: maybe, which
     counts as removed, so that an unknown never produces a finding). A removal matters only to a
-    copy: COPY --from takes the source stage's final state, while a shipped layer keeps what it wrote."""
-    result = result or dockerfile.shipping()
+    copy: COPY --from takes the source stage's final state, while a shipped layer keeps what it wrote.
+    With `tree`, `path` is a tree written whole (a virtual environment), and a copy of a part of it
+    counts. A copy into a stage that does not ship counts only when that stage's copy goes on into
+    the image (`reach.via` is then the COPY into the shipped stage)."""
+    return _reaches(dockerfile, stage, instruction, path, removed_by, result or dockerfile.shipping(), tree, 0)
+
+
+_MAX_COPY_HOPS = 8  # COPY --from chains followed (build → wheels → runtime)
+
+
+def _reaches(
+    dockerfile: Dockerfile,
+    stage: Stage,
+    instruction: Instruction,
+    path: str,
+    removed_by: Callable[[Instruction], bool | None] | None,
+    result: Shipping,
+    tree: bool,
+    hops: int,
+) -> Reach | None:
     if result.ships_layers(stage):
         return Reach(instruction)
+    if hops > _MAX_COPY_HOPS:
+        return None
     for copy in result.copies:
-        if not copy.carries(path) or stage.index not in {s.index for s in lineage(dockerfile, copy.source)}:
+        if not copy.carries(path, tree) or stage.index not in _lineage_indexes(dockerfile, copy.source):
             continue
         if removed_by is not None and any(
             removed_by(later) is not False for later in after(dockerfile, copy.source, instruction)
         ):
             continue
-        return Reach(copy.instruction, copy)
+        if result.ships_layers(copy.into):
+            return Reach(copy.instruction, copy)
+        spec = copy.instruction.copy
+        destination = spec.destination if spec is not None and spec.destination and "$" not in spec.destination else "/"
+        onward = _reaches(dockerfile, copy.into, copy.instruction, posixpath.normpath(destination), None, result, True, hops + 1)
+        if onward is not None:
+            return onward
     return None
+
+
+def _lineage_indexes(dockerfile: Dockerfile, stage: Stage) -> frozenset[int]:
+    memo = cast("dict[int, frozenset[int]]", dockerfile.memo.setdefault(("lineage indexes", None), {}))
+    found = memo.get(stage.index)
+    if found is None:
+        found = memo[stage.index] = frozenset(s.index for s in lineage(dockerfile, stage))
+    return found
 
 
 def after(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> Iterator[Instruction]:

@@ -111,3 +111,83 @@ def test_last_write_finds_redirects_clones_and_copies_in_order() -> None:
     clone = last_write(dockerfile, stage, "/app/tools/README", stage.instructions[2])
     assert clone is not None and clone.command is not None and clone.command.name == "git"
     assert last_write(dockerfile, stage, "/srv/x", install) is None
+
+
+def test_fate_tells_a_removal_in_the_same_run_from_one_in_a_later_run() -> None:
+    from dflint.filesystem import fate
+
+    dockerfile = _parse(
+        "FROM alpine:3.20 AS build\nRUN touch /opt/a && rm -rf /opt/a\nRUN touch /opt/b\nRUN rm -rf /opt\n"
+        "RUN touch /opt/c\nFROM alpine:3.20\nCOPY --from=build /opt /opt\n"
+    )
+    build = dockerfile.stages[0]
+    runs = build.instructions
+    same = fate(dockerfile, build, runs[0], "/opt/a", runs[0].commands[0])
+    assert same.removed is not None and same.removed.same_run and not same.in_layer and not same.ships
+    later = fate(dockerfile, build, runs[1], "/opt/b", runs[1].commands[0])
+    assert later.removed is not None and not later.removed.same_run and later.removed.instruction is runs[2]
+    assert later.in_layer and not later.ships  # the copy takes the stage's final state
+    kept = fate(dockerfile, build, runs[3], "/opt/c", runs[3].commands[0])
+    assert kept.removed is None and kept.ships
+    assert kept.layer is dockerfile.stages[1].instructions[0]
+
+
+def test_fate_in_a_shipped_stage_is_its_own_layer_even_when_a_later_run_removes_it() -> None:
+    from dflint.filesystem import fate
+
+    dockerfile = _parse("FROM alpine:3.20\nRUN touch /srv/x\nRUN rm -f /srv/x\n")
+    stage = dockerfile.stages[0]
+    result = fate(dockerfile, stage, stage.instructions[0], "/srv/x", stage.instructions[0].commands[0])
+    assert result.removed is not None and not result.removed.same_run and result.removed.certain
+    assert result.layer is stage.instructions[0]
+
+
+def test_an_unknown_removal_is_a_maybe_and_keeps_a_copy_from_shipping() -> None:
+    from dflint.filesystem import fate
+
+    dockerfile = _parse(
+        "FROM alpine:3.20 AS build\nRUN touch /opt/x\nRUN rm -rf $UNKNOWN\nFROM alpine:3.20\nCOPY --from=build /opt /opt\n"
+    )
+    build = dockerfile.stages[0]
+    result = fate(dockerfile, build, build.instructions[0], "/opt/x", build.instructions[0].commands[0])
+    assert result.removed is not None and not result.removed.certain
+    assert not result.ships
+
+
+def test_a_copy_into_a_build_stage_ships_only_when_that_stage_is_copied_on() -> None:
+    dockerfile = _parse(
+        "FROM alpine:3.20 AS a\nRUN touch /opt/x\nFROM alpine:3.20 AS b\nCOPY --from=a /opt /opt\n"
+        "FROM alpine:3.20 AS c\nCOPY --from=a /opt /opt\nFROM alpine:3.20\nCOPY --from=b /srv /srv\nCOPY --from=c /opt/x /x\n"
+    )
+    a = dockerfile.stages[0]
+    reach = reaches(dockerfile, a, a.instructions[0], "/opt/x")
+    assert reach is not None and reach.layer is dockerfile.stages[3].instructions[1]
+    assert reach.via is not None and reach.via.source.name == "c"
+
+
+def test_install_write_is_the_prefix_the_packages_go_into() -> None:
+    from dflint.filesystem import SYSTEM_SITE_PACKAGES, USER_SITE, install_write
+
+    dockerfile = _parse(
+        "FROM python:3.11 AS build\nENV PATH=/opt/venv/bin:$PATH\nRUN pip install numpy==2.1.0\n"
+        "RUN pip install --target=/deps six==1.16.0\nRUN pip install --user rich==13.8.0\n"
+        "RUN /usr/bin/pip3 install attrs==24.2.0\nRUN mamba install -y -n serve numpy=1.26.4\nRUN apt-get install -y gcc\n"
+    )
+    stage = dockerfile.stages[0]
+    written = [
+        install_write(dockerfile, stage, instruction, op) for instruction in stage.instructions for op in instruction.packages
+    ]
+    assert written == [("/opt/venv",), ("/deps",), USER_SITE, SYSTEM_SITE_PACKAGES, ("/opt/venv/envs/serve",), ()]
+
+
+def test_a_written_tree_overlaps_a_copy_of_a_part_of_it() -> None:
+    from dflint.shipping import overlaps
+
+    assert overlaps("/opt/venv/lib", "/opt/venv", tree=True)
+    assert not overlaps("/opt/venv/lib", "/opt/venv")
+    assert overlaps("/opt", "/opt/venv")
+    assert overlaps("/usr/local/lib", "/usr/local/lib/python*", tree=True)
+    assert overlaps("/usr/local/lib/python3.11/site-packages", "/usr/local/lib/python*")
+    assert overlaps("/app/.venv/lib/python3.11/site-packages/x", "/**/site-packages", tree=True)
+    assert not overlaps("/app/.venv", "/**/site-packages", tree=True)
+    assert not overlaps("/srv", "/usr/lib/python*", tree=True)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from dflint.rules.contents._copied import copied_ops
-
 from dflint.data import load
+from dflint.filesystem import install_write, removes, ships
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
 from dflint.rule import Savings
 
@@ -75,15 +74,45 @@ class Install:
 
 
 def shipped_installs(dockerfile: Dockerfile, managers: tuple[str, ...] | None = None, files: bool = False) -> Iterator[Install]:
-    """Installs in shipped stages, then Python/conda installs in build-only stages whose install
-    prefix a shipped stage copies (`COPY --from=builder /opt/venv /opt/venv`)."""
+    """Installs in shipped stages, then Python/conda installs in build-only stages whose packages
+    the filesystem view says reach the image through a `COPY --from` of the tree they were installed
+    into (`COPY --from=builder /opt/venv /opt/venv`), as of the end of that stage: a package a later
+    RUN there uninstalls is not copied."""
     shipped = dockerfile.shipped_stages()
     yield from installs(shipped, managers, files)
-    for stage, instruction, op, via in copied_ops(dockerfile, shipped):
-        if managers is not None and op.manager not in managers:
+    shipped_indexes = {stage.index for stage in shipped}
+    for stage in dockerfile.stages:
+        if stage.index in shipped_indexes:
             continue
-        for install in _op_installs(stage, instruction, op, files):
-            yield Install(install.stage, install.instruction, install.op, install.requirement, via.instruction)
+        for instruction in stage.instructions:
+            for op in instruction.packages:
+                if op.verb != "install" or (managers is not None and op.manager not in managers):
+                    continue
+                trees = install_write(dockerfile, stage, instruction, op)
+                if not trees or ships(dockerfile, stage, instruction, trees, _never, tree=True) is None:
+                    continue
+                for install in _op_installs(stage, instruction, op, files):
+                    reach = ships(dockerfile, stage, instruction, trees, _uninstalls(install, trees), tree=True)
+                    if reach is not None:
+                        yield Install(install.stage, install.instruction, install.op, install.requirement, reach.layer)
+
+
+def _never(command: ShellCommand, instruction: Instruction) -> bool:
+    return False
+
+
+def _uninstalls(install: Install, trees: tuple[str, ...]) -> Callable[[ShellCommand, Instruction], bool | None]:
+    """How a later command removes an installed package: uninstalling it, or removing its tree."""
+    family = FAMILY.get(install.op.manager)
+    plain = tuple(tree for tree in trees if "*" not in tree)
+
+    def cleans(command: ShellCommand, instruction: Instruction) -> bool | None:
+        for op in instruction.ops_of(command):
+            if op.verb == "remove" and FAMILY.get(op.manager) == family and any(r.name == install.name for r in op.packages):
+                return True
+        return removes(command, plain) if plain else False
+
+    return cleans
 
 
 def installs(stages: tuple[Stage, ...], managers: tuple[str, ...] | None = None, files: bool = False) -> Iterator[Install]:

@@ -10,6 +10,10 @@ conda are checked, and so are requirements files read from the build context (th
 
 Development containers, CI or test images and toolchains are not checked, and a notebook or workbench image (as the model decides: `dflint/purpose.py`) keeps its notebook tooling.
 
+A Python or conda environment built in a build-only stage ships when a chain of `COPY --from`
+carries the tree it was installed into (a venv, a `--prefix`, a conda prefix) into the image, as
+that stage is at its end: a tool a later RUN there uninstalls is not copied.
+
 It stays silent when the same RUN uninstalls the tool, in build-only stages, and for notebook or
 test tooling when the image's own command runs it (`CMD ["jupyter", "lab"]`, a `jupyter/*` base
 image, `EXPOSE 8888`, `ENTRYPOINT ["pytest"]`): there the tool is the workload, and in a notebook

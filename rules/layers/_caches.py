@@ -9,8 +9,6 @@ in the same RUN reclaims the bytes; one in a later RUN hides them and the image 
 
 from __future__ import annotations
 
-import fnmatch
-import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -18,205 +16,20 @@ from functools import cache
 from typing import Any
 
 from dflint.data import load
+from dflint.filesystem import (
+    Cleans,
+    mounted,
+    removal_after_each,
+    removes,
+    ships,
+)
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
 from dflint.platform import machine
 from dflint.rule import Edit, Savings
-from dflint.shipping import reaches
 from dflint.wheels import download_mb, pinned_elsewhere
 
-_GLOB = re.compile(r"[*?\[]")
-_HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
 _FALSY = frozenset({"0", "false", "no", "off", "n", "f"})
 APT_LISTS = "/var/lib/apt/lists"
-
-
-# -- paths --------------------------------------------------------------------------------------
-
-
-def normalise(path: str) -> str:
-    """`/var/lib/apt/lists/*` → `/var/lib/apt/lists`: what a removal or mount stands for."""
-    path = re.sub(r"/+", "/", path.strip())
-    while True:
-        stripped = re.sub(r"(?:/\*+|/\.|/)$", "", path)
-        if stripped == path or not stripped:
-            break
-        path = stripped
-    return path or "/"
-
-
-def _home_relative(path: str) -> str | None:
-    """`~/.cache/pip`, `/root/.cache/pip`, `/home/app/.cache/pip` → `.cache/pip`."""
-    match = _HOME.match(path)
-    if not match:
-        return None
-    return path[match.end() :].lstrip("/")
-
-
-def covers(outer: str, inner: str, any_home: bool = True) -> bool:
-    """True when removing (or mounting over, or copying) `outer` takes in all of `inner`. A glob
-    in `outer` (`/root/.cache/pip*`) matches `inner` or a directory above it. With `any_home`, a
-    home directory on either side (`~`, `$HOME`, `/root`, `/home/NAME`) matches any other, since
-    dflint does not follow USER; without it, `~` is root's home."""
-    o, i = normalise(outer), normalise(inner)
-    if not any_home:
-        o, i = _root_home(o), _root_home(i)
-    if _matches(o, i):
-        return True
-    if not any_home:
-        return False
-    home_o, home_i = _home_relative(o), _home_relative(i)
-    if home_o is None or home_i is None:
-        return False
-    return home_o == "" or _matches("~/" + home_o, "~/" + home_i)
-
-
-def _matches(outer: str, inner: str) -> bool:
-    if outer == "/" or outer == inner or inner.startswith(outer + "/"):
-        return True
-    if not _GLOB.search(outer):
-        return False
-    parts = inner.split("/")
-    return any(fnmatch.fnmatchcase("/".join(parts[:end]), outer) for end in range(2, len(parts) + 1))
-
-
-def _root_home(path: str) -> str:
-    return re.sub(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)", "/root", path)
-
-
-def _clears_contents(removed: str, directory: str) -> bool:
-    """`rm -rf /var/lib/apt/lists/*.lz4` inside the directory, with a glob: a cleanup of it."""
-    r, d = normalise(removed), normalise(directory)
-    home_r, home_d = _home_relative(r), _home_relative(d)
-    if home_r is not None and home_d is not None:
-        r, d = "~/" + home_r, "~/" + home_d
-    return r.startswith(d + "/") and bool(_GLOB.search(r[len(d) :]))
-
-
-def absolute(path: str, cwd: str | None) -> str | None:
-    if path.startswith(("/", "~", "$HOME", "${HOME}")):
-        return path
-    if cwd is None or cwd.startswith("/<"):
-        return posixpath.join(_UNKNOWN_DIR, path)  # under a directory dflint does not know
-    return posixpath.join(cwd, path)
-
-
-_UNKNOWN_DIR = "/<unknown-directory>"
-
-
-def _may_reach(path: str, directory: str) -> bool:
-    """Whether `path` (relative to an unknown directory) can be `directory` or one above it:
-    `cache` can be /var/cache, `./miniforge3.sh` cannot be anything under /var/cache."""
-    relative = posixpath.normpath(path[len(_UNKNOWN_DIR) + 1 :])
-    parts = [part for part in relative.split("/") if part not in ("", ".")]
-    if not parts or ".." in parts or _GLOB.search(relative):
-        return True
-    target = [part for part in normalise(directory).split("/") if part]
-    return any(target[start : start + len(parts)] == parts for start in range(len(target)))
-
-
-def removed_paths(command: ShellCommand) -> list[str | None] | None:
-    """The paths an `rm …` or `find PATH … -delete` removes (None for an unknown word), or None
-    when the command removes nothing."""
-    name = command.name
-    args = command.args
-    if name == "rm":
-        paths: list[str | None] = []
-        for word in command.argv[1:]:
-            value = word.value
-            if value is not None and value.startswith("-"):
-                continue
-            if value is None or word.text[:1] in ("'", '"'):
-                paths.append(None if value is None else absolute(value, command.cwd))
-                continue
-            paths.extend(absolute(expanded, command.cwd) for expanded in expand_braces(value))
-        return paths
-    if name == "find" and ("-delete" in args or ("-exec" in args and "rm" in args)):
-        paths = []
-        for value in args:
-            if value is None:
-                paths.append(None)
-                continue
-            if value.startswith(("-", "(", "!")):
-                break
-            paths.append(absolute(value, command.cwd))
-        return paths
-    return None
-
-
-def expand_braces(text: str, limit: int = 64) -> list[str]:
-    """The shell's brace expansion: `/var/lib/{apt,dpkg}` → `/var/lib/apt`, `/var/lib/dpkg`."""
-    match = re.search(r"\{([^{}]*,[^{}]*)\}", text)
-    if not match:
-        return [text]
-    results: list[str] = []
-    for choice in match.group(1).split(","):
-        for rest in expand_braces(text[: match.start()] + choice + text[match.end() :], limit):
-            results.append(rest)
-            if len(results) >= limit:
-                return results
-    return results
-
-
-def _cleanup_script(command: ShellCommand) -> bool:
-    """A script of the image's own whose name says it cleans up (`clean-layer.sh`, `cleanup`):
-    what it removes cannot be seen."""
-    name = (command.name or "").lower()
-    return "clean" in name and name not in _MANAGER_PROGRAMS
-
-
-_MANAGER_PROGRAMS = frozenset(
-    {
-        "apt-get",
-        "apt",
-        "aptitude",
-        "apk",
-        "yum",
-        "dnf",
-        "microdnf",
-        "conda",
-        "mamba",
-        "micromamba",
-        "pip",
-        "pip3",
-        "npm",
-        "uv",
-        "poetry",
-        "pipenv",
-    }
-)
-
-
-def removes(command: ShellCommand, directories: tuple[str, ...]) -> bool | None:
-    """True when the command removes one of `directories` (or their contents), None when it
-    removes something unknown (`rm -rf $X`, a `clean-layer.sh` of the image's own), False otherwise."""
-    if _cleanup_script(command):
-        return None
-    paths = removed_paths(command)
-    if paths is None:
-        return False
-    unknown = False
-    for path in paths:
-        if path is None:
-            unknown = True
-            continue
-        if path.startswith(_UNKNOWN_DIR + "/"):
-            unknown = unknown or any(_may_reach(path, directory) for directory in directories)
-            continue
-        for directory in directories:
-            if covers(path, directory) or _clears_contents(path, directory):
-                return True
-    return None if unknown else False
-
-
-def mounted(instruction: Instruction, directories: tuple[str, ...]) -> bool:
-    """A `--mount=type=cache` (or tmpfs) over one of the directories: nothing lands in the layer."""
-    for options in instruction.mounts():
-        if options.get("type") not in ("cache", "tmpfs"):
-            continue
-        target = options.get("target") or options.get("dst") or options.get("destination")
-        if target and any(covers(target, directory) for directory in directories):
-            return True
-    return False
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -336,33 +149,25 @@ def heavy_savings(requirements: list[Requirement], op: PackageOp | None = None) 
 
 
 def writer_ships(dockerfile: Dockerfile, stage: Stage, writer: Writer) -> bool:
-    """Does what `writer` leaves in its layer reach the shipped image? Through the stage's own
-    layers, or through a `COPY --from` of a tree holding it, when no later RUN of the copied stage
-    removes it (the copy takes the stage's final state)."""
-
-    def removed_by(later: Instruction) -> bool | None:
-        if later.keyword != "RUN":
-            return False
-        result: bool | None = False
-        for command in later.commands:
-            if writer.kind == "lists":
-                verdict = cleans_lists(command, later)
-            else:
-                verdict = cleans_cache(command, ops_of(later, command), writer)
-            if verdict:
-                return True
-            if verdict is None:
-                result = None
-        return result
-
+    """Does what `writer` leaves in its layer reach the shipped image? The filesystem view answers:
+    through the stage's own layers, or through a `COPY --from` of a tree holding it, when no later
+    RUN of the copied stage removes it (the copy takes the stage's final state)."""
     directories = writer.directories or ((APT_LISTS,) if writer.kind == "lists" else ())
-    for directory in directories:
-        directory = re.sub(r"^(~|\$HOME|\$\{HOME\})(?=/|$)", "/root", directory)
-        if directory.startswith("/") and reaches(dockerfile, stage, writer.instruction, directory, removed_by) is not None:
-            return True
-        if not directory.startswith("/") and dockerfile.shipping().ships_layers(stage):
-            return True
-    return False
+    absolute_dirs = tuple(re.sub(r"^(~|\$HOME|\$\{HOME\})(?=/|$)", "/root", directory) for directory in directories)
+    if ships(dockerfile, stage, writer.instruction, tuple(d for d in absolute_dirs if d.startswith("/")), writer_cleans(writer)):
+        return True
+    return any(not d.startswith("/") for d in absolute_dirs) and dockerfile.shipping().ships_layers(stage)
+
+
+def writer_cleans(writer: Writer) -> Cleans:
+    """How a command removes what `writer` left: for the filesystem view."""
+    if writer.kind == "lists":
+        return cleans_lists
+
+    def cleans(command: ShellCommand, instruction: Instruction) -> bool | None:
+        return cleans_cache(command, ops_of(instruction, command), writer)
+
+    return cleans
 
 
 def chain_instructions(dockerfile: Dockerfile, stage: Stage) -> Iterator[Instruction]:
@@ -674,17 +479,7 @@ def cleaned_after_each(writers: list[Writer], instruction: Instruction) -> list[
 def _verdicts_after(writer: Writer, instruction: Instruction) -> list[bool | None]:
     """For each position, whether the commands from there to the RUN's end clean up what writers
     like `writer` leave: True, None (maybe) or False; one more entry for the end."""
-    commands = instruction.commands
-    suffix: list[bool | None] = [False] * (len(commands) + 1)
-    for position in range(len(commands) - 1, -1, -1):
-        command = commands[position]
-        if writer.kind == "lists":
-            verdict = cleans_lists(command, instruction)
-        else:
-            verdict = cleans_cache(command, ops_of(instruction, command), writer)
-        later = suffix[position + 1]
-        suffix[position] = True if verdict or later is True else None if verdict is None or later is None else False
-    return suffix
+    return removal_after_each(instruction, writer_cleans(writer))
 
 
 def config_disabled_before(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> bool:
