@@ -135,7 +135,10 @@ def _given(settings: Settings, context_dir: str) -> ContextChoice:
 def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     deployed = dockerfile.purpose is None or dockerfile.purpose.ships
+    present = dockerfile.vocabulary()
     for rule in rules:
+        if rule.meta.needs and present.isdisjoint(rule.meta.needs):
+            continue  # nothing it reads is in the file (and, from the rule index, its module stays unloaded)
         if (
             rule.meta.skip_images_nobody_deploys
             and not deployed

@@ -27,6 +27,8 @@ def main(prog_name: str | None = None) -> None:
             gc.disable()  # importing allocates long-lived objects only: a collection now finds nothing to free
             try:
                 from dflint.cli import main as cli
+                from dflint.registry import indexed_rules
             finally:
                 gc.enable()
-            cli(prog_name=prog_name)
+            with indexed_rules():  # the rules a file cannot trigger stay unloaded
+                cli(prog_name=prog_name)

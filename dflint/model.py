@@ -460,6 +460,25 @@ class Dockerfile:
             self.memo[key] = shipping(self, target)
         return cast("Shipping", self.memo[key])
 
+    def vocabulary(self) -> frozenset[str]:
+        """Every instruction keyword (those ONBUILD wraps included), command name, command wrapper
+        (`sudo`, `env`, `sh`) and package manager the file uses: what `RuleMeta.needs` is matched against."""
+        key = ("vocabulary", None)
+        if key not in self.memo:
+            words: set[str] = set()
+            for outer in self.instructions:
+                instruction: Instruction | None = outer
+                while instruction is not None:
+                    words.add(instruction.keyword)
+                    for command in instruction.commands:
+                        words.update(command.wrappers)
+                        if command.name is not None:
+                            words.add(command.name)
+                    words.update(op.manager for op in instruction.packages)
+                    instruction = instruction.onbuild
+            self.memo[key] = frozenset(words)
+        return cast("frozenset[str]", self.memo[key])
+
     def is_shipped(self, stage: Stage, target: str | None = None) -> bool:
         return any(s.index == stage.index for s in self.shipped_stages(target))
 

@@ -1,5 +1,13 @@
 """Finding rules: built-in modules under `dflint.rules` and packs registered in the entry-point
-group `dflint.rules`. The core knows no particular rule: a rule is any module with `META` and `check`."""
+group `dflint.rules`. The core knows no particular rule: a rule is any module with `META` and `check`.
+
+While `indexed_rules()` is active (the command line), the built-in rules come from a rule index
+kept in `__pycache__` like a `.pyc` file: each rule module's `META`, written after importing them
+all once and tied to the path, modification time and size of every file of the rule package (and
+of `dflint/rule.py`). A rule from the index imports its module only when its `check`, `Options` or
+docstring is first asked for, and the engine asks only for the rules whose `RuleMeta.needs` the
+file has, so a file without `npm` never imports the npm rules. A new, edited or removed rule module
+changes the listing, and the index is built again on that run."""
 
 from __future__ import annotations
 
@@ -7,26 +15,74 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from functools import cache
 from types import ModuleType
+from typing import cast
 
 from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, RuleOptions
+from dflint.rule import Finding, RuleMeta, RuleOptions, Severity
 
 ENTRY_POINT_GROUP = "dflint.rules"
+Check = Callable[[Dockerfile, RuleOptions | None], Iterable[Finding]]  # the module's own `Options` type, really
+_INDEX_NAME = "rule-index"
+_index_path: str | None = None  # set by `indexed_rules()`
 
 
-@dataclass(frozen=True, slots=True)
 class Rule:
-    meta: RuleMeta
-    check: Callable[[Dockerfile, RuleOptions | None], Iterable[Finding]]  # the module's own `Options` type, really
-    options_type: type[RuleOptions] | None
-    module: str
-    doc: str
+    """A rule: its metadata, the name of its module, and the module's `check`, `Options` class and
+    docstring (`doc`). A rule read from the rule index imports its module when one of those three is
+    first asked for."""
+
+    __slots__ = ("meta", "module", "_parts")
+
+    def __init__(
+        self,
+        meta: RuleMeta,
+        check: Check,
+        options_type: type[RuleOptions] | None,
+        module: str,
+        doc: str,
+    ) -> None:
+        self.meta = meta
+        self.module = module
+        self._parts: tuple[Check, type[RuleOptions] | None, str] | None = (check, options_type, doc)
+
+    @classmethod
+    def indexed(cls, meta: RuleMeta, module: str) -> Rule:
+        """The rule of `module` as the rule index describes it; the module is imported on first use."""
+        rule = cls.__new__(cls)
+        rule.meta = meta
+        rule.module = module
+        rule._parts = None
+        return rule
+
+    def _loaded(self) -> tuple[Check, type[RuleOptions] | None, str]:
+        if self._parts is None:
+            found = _rule_from_module(importlib.import_module(self.module))
+            if found is None or found.meta != self.meta:
+                raise RuleLoadError(f"{self.module} no longer defines the rule {self.meta.code} the rule index names")
+            self._parts = found._loaded()
+        return self._parts
+
+    @property
+    def check(self) -> Check:
+        return self._loaded()[0]
+
+    @property
+    def options_type(self) -> type[RuleOptions] | None:
+        return self._loaded()[1]
+
+    @property
+    def doc(self) -> str:
+        return self._loaded()[2]
 
     def default_options(self) -> RuleOptions | None:
-        return self.options_type() if self.options_type is not None else None
+        options_type = self.options_type
+        return options_type() if options_type is not None else None
+
+    def __repr__(self) -> str:
+        return f"Rule({self.meta.code}, {self.module})"
 
 
 class RuleLoadError(Exception):
@@ -89,7 +145,7 @@ def all_rules() -> tuple[Rule, ...]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        rules = [rule for rule in map(_rule_from_module, _walk("dflint.rules")) if rule is not None]
+        rules = _builtin_rules("dflint.rules", _index_path)
         rules.extend(_entry_point_rules())
     finally:
         if collecting:
@@ -102,6 +158,91 @@ def all_rules() -> tuple[Rule, ...]:
                 raise RuleLoadError(f"rule key '{key}' is defined by both {seen[key.lower()]} and {rule.module}")
             seen[key.lower()] = rule.module
     return tuple(sorted(rules, key=lambda rule: rule.meta.code))
+
+
+def _builtin_rules(package: str, index_path: str | None) -> list[Rule]:
+    """The rules of `package`: from the rule index at `index_path` when it matches the package's
+    files, else by importing every module (and writing the index, when there is a path)."""
+    stamp = _stamp(package) if index_path is not None else None
+    if stamp is not None:
+        from dflint.pycache import read_table
+
+        table = read_table(index_path, _index_header())
+        described = table.get("rules") if table is not None and table.get("stamp") == stamp else None
+        if isinstance(described, list):
+            return [Rule.indexed(_meta(fields), module) for module, fields in described]
+    rules = [rule for rule in map(_rule_from_module, _walk(package)) if rule is not None]
+    if stamp is not None:
+        from dflint.pycache import write_table
+
+        described = [(rule.module, _fields(rule.meta)) for rule in rules]
+        write_table(index_path, _index_header(), {"stamp": stamp, "rules": described})
+    return rules
+
+
+def _stamp(package_name: str) -> tuple[tuple[str, int, int], ...] | None:
+    """(path, modification time in ns, size) of every file of a package stored in plain directories,
+    subpackages included, and of `dflint/rule.py` (which defines `RuleMeta`); None otherwise."""
+    package = importlib.import_module(package_name)
+    files: list[tuple[str, int, int]] = []
+    pending = list(getattr(package, "__path__", ()))
+    if not pending:
+        return None
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+            for entry in entries:
+                if entry.name == "__pycache__":
+                    continue
+                if entry.is_dir():
+                    pending.append(entry.path)
+                elif entry.name.endswith((".so", ".pyd", ".pyc")):
+                    return None  # compiled or sourceless modules: no index
+                elif entry.name.endswith(".py"):
+                    status = entry.stat()
+                    files.append((entry.path, status.st_mtime_ns, status.st_size))
+        except OSError:
+            return None
+    rule_module = sys.modules[RuleMeta.__module__].__file__
+    if rule_module is None:
+        return None
+    status = os.stat(rule_module)
+    files.append((rule_module, status.st_mtime_ns, status.st_size))
+    return tuple(sorted(files))
+
+
+def _index_header() -> bytes:
+    from importlib.util import MAGIC_NUMBER
+
+    return MAGIC_NUMBER + b"rules1"
+
+
+def _fields(meta: RuleMeta) -> dict[str, object]:
+    """A rule's metadata as marshal can store it (the severity by its value)."""
+    fields: dict[str, object] = {name: getattr(meta, name) for name in RuleMeta.__dataclass_fields__}
+    fields["severity"] = meta.severity.value
+    return fields
+
+
+def _meta(fields: dict[str, object]) -> RuleMeta:
+    return RuleMeta(**{**fields, "severity": Severity(cast(int, fields["severity"]))})  # type: ignore[arg-type]  # written by `_fields`
+
+
+@contextmanager
+def indexed_rules(path: str | None = None) -> Iterator[None]:
+    """Take the built-in rules from the rule index (kept at `path`, by default in `__pycache__`)
+    for the rules first loaded inside the `with` block."""
+    global _index_path
+    from dflint.pycache import table_path
+
+    previous = _index_path
+    _index_path = path if path is not None else table_path(_INDEX_NAME)
+    try:
+        yield
+    finally:
+        _index_path = previous
 
 
 def _entry_point_rules() -> list[Rule]:

@@ -56,6 +56,12 @@ class RuleMeta:
     # development container, which nobody deploys (`Purpose.ships`, decided in `dflint.purpose`),
     # unless it is selected by its own code or name
     skip_images_nobody_deploys: bool = False
+    # What a file must use for the rule to have anything to say, any one of: an instruction keyword
+    # (`"EXPOSE"`), a command name or wrapper (`"sudo"`, `"wget"`) or a package manager (`"apk"`), as
+    # `Dockerfile.vocabulary()` lists them. Empty: any file. The engine does not run (nor, from the
+    # command line, import) a rule whose needs the file lacks; `tests/test_rule_needs.py` checks that
+    # no finding of a fixture or corpus file comes from a file without them.
+    needs: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:

@@ -54,6 +54,7 @@ META = RuleMeta(
     summary="`ADD` of local files that `COPY` would copy the same way",
     fixable=True,
     skip_images_nobody_deploys=True,
+    needs=("ADD",),
 )
 
 ARCHIVE_SUFFIXES = (

@@ -50,6 +50,7 @@ META = RuleMeta(
     name="add-remote-without-checksum",
     severity=Severity.WARNING,
     summary="`ADD` of a URL without `--checksum`, or of a git ref that is not a commit",
+    needs=("ADD",),
 )
 
 _COMMIT = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")

@@ -51,6 +51,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`apt-get install` without `-y` aborts at the confirmation prompt",
     fixable=True,
+    needs=("apt",),
 )
 
 _VERBS = ("install", "remove", "upgrade")

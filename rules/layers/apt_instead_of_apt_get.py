@@ -49,6 +49,7 @@ META = RuleMeta(
     summary="`apt` in a script: its interface is not stable, use `apt-get`",
     fixable=True,
     skip_images_nobody_deploys=True,
+    needs=("apt",),
 )
 
 _SAME_IN_APT_GET = frozenset({"install", "remove", "purge", "autoremove", "update", "clean", "autoclean"})

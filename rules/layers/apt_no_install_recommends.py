@@ -60,6 +60,7 @@ META = RuleMeta(
     summary="`apt-get install` without `--no-install-recommends` ships optional packages",
     fixable=True,
     skip_images_nobody_deploys=True,
+    needs=("apt",),
 )
 
 

@@ -54,6 +54,7 @@ META = RuleMeta(
     severity=Severity.INFO,
     summary="A RUN that starts with `cd` instead of a WORKDIR instruction",
     skip_images_nobody_deploys=True,
+    needs=("cd",),
 )
 
 _TEMPORARY = ("/tmp", "/var/tmp", "/dev/shm")

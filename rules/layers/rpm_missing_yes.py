@@ -47,6 +47,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`yum install` / `dnf install` without `-y` aborts at the confirmation prompt",
     fixable=True,
+    needs=("yum", "dnf"),
 )
 
 _VERBS = ("install", "remove", "upgrade")

@@ -51,6 +51,7 @@ META = RuleMeta(
     severity=Severity.INFO,
     summary="Both `wget` and `curl` are used: one download tool is enough",
     skip_images_nobody_deploys=True,
+    needs=("wget",),
 )
 
 

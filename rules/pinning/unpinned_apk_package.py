@@ -60,6 +60,7 @@ META = RuleMeta(
     summary="`apk add` of a package without a version constraint",
     default_enabled=False,
     skip_images_nobody_deploys=True,
+    needs=("apk",),
 )
 
 

@@ -42,6 +42,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`gem install` without a version",
     skip_images_nobody_deploys=True,
+    needs=("gem",),
 )
 
 _VALUE_OPTIONS = frozenset(

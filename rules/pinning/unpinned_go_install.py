@@ -46,6 +46,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`go install` of a remote package without a fixed `@version`",
     skip_images_nobody_deploys=True,
+    needs=("go",),
 )
 
 _MOVING = frozenset({"latest", "master", "main", "head", "upgrade", "patch", "trunk", "develop"})

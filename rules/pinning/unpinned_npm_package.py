@@ -47,6 +47,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`npm install` of a package without a version",
     skip_images_nobody_deploys=True,
+    needs=("npm", "yarn", "pnpm"),
 )
 
 _MOVING = frozenset({"", "latest", "next", "*", "x", "canary", "beta", "alpha", "rc"})

@@ -41,6 +41,7 @@ META = RuleMeta(
     name="bin-sh-symlink",
     severity=Severity.WARNING,
     summary="`ln … /bin/sh` swaps the default shell behind the Dockerfile's back; use `SHELL`",
+    needs=("ln",),
 )
 
 _SHELL_PATHS = ("/bin/sh", "/usr/bin/sh")

@@ -44,6 +44,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="The image exposes the SSH port 22",
     skip_images_nobody_deploys=True,
+    needs=("EXPOSE",),
 )
 
 _PORT = re.compile(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", re.IGNORECASE)

@@ -59,6 +59,7 @@ META = RuleMeta(
     severity=Severity.ERROR,
     summary="`EXPOSE` port out of range, unknown protocol, host mapping or upper-case protocol",
     fixable=True,
+    needs=("EXPOSE",),
 )
 
 _PROTOCOLS = ("tcp", "udp", "sctp")

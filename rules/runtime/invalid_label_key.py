@@ -49,6 +49,7 @@ META = RuleMeta(
     severity=Severity.STYLE,
     summary="`LABEL` key does not follow Docker's key format",
     skip_images_nobody_deploys=True,
+    needs=("LABEL",),
 )
 
 _RESERVED = ("com.docker.", "io.docker.", "org.dockerproject.")

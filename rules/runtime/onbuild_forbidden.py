@@ -39,6 +39,7 @@ META = RuleMeta(
     name="onbuild-forbidden",
     severity=Severity.ERROR,
     summary="`ONBUILD` of `FROM`, `MAINTAINER` or `ONBUILD`, which Docker rejects",
+    needs=("ONBUILD",),
 )
 
 _FORBIDDEN = {

@@ -56,6 +56,7 @@ META = RuleMeta(
     summary="`sudo` in a RUN: use USER to change users",
     fixable=True,
     skip_images_nobody_deploys=True,
+    needs=("sudo",),
 )
 
 

@@ -52,6 +52,7 @@ META = RuleMeta(
     summary="`useradd` with a high UID and no `-l` writes a huge lastlog into the layer",
     fixable=True,
     skip_images_nobody_deploys=True,
+    needs=("useradd",),
 )
 
 _VALUE_OPTIONS = frozenset(

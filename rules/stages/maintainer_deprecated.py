@@ -47,6 +47,7 @@ META = RuleMeta(
     summary="`MAINTAINER` is deprecated; use the `org.opencontainers.image.authors` label",
     fixable=True,
     skip_images_nobody_deploys=True,
+    needs=("MAINTAINER",),
 )
 
 
