@@ -6,18 +6,21 @@ import dataclasses
 import os
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 
 from dflint import packages as package_extraction
+from dflint import wordsplit
 from dflint.context import BuildContext, ContextError, Copy, map_image_path
 from dflint.indexes import config_indexes, op_indexes
 from dflint.model import (
     BASE_WORKDIR,
+    ArgWord,
     CopySpec,
     Dockerfile,
     Flag,
     Instruction,
+    KeyValue,
     PackageIndex,
     PackageOp,
     ParseError,
@@ -32,14 +35,14 @@ from dflint.positions import LineIndex
 from dflint.shell import parse_exec_form, parse_script
 from dflint.source import excerpt
 from dflint.variables import MAX_EXPANDED_CHARS, MAX_VALUE_CHARS, PREDEFINED_ARGS, ExpansionBudget, expand
-from dflint.wordsplit import WordSplitter, extract_key_values
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _MAX_INCLUDE_DEPTH = 10
 _MAX_LAYER = 64  # names set on top of a shared global-ARG snapshot before a new base is made
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 MAX_REQUIREMENTS_FILES = 500  # requirements/constraints files (includes counted) read for one Dockerfile
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+_SCRIPTS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL"})  # shell-form arguments: no words
+_WHOLE = frozenset({"USER", "WORKDIR", "STOPSIGNAL", "MAINTAINER"})  # one word: all the arguments (BuildKit's parseString)
 
 
 class _StageState:
@@ -214,8 +217,9 @@ class _Builder:
         commands: tuple[ShellCommand, ...] = ()
         package_ops: tuple[PackageOp, ...] = ()
         nested: Instruction | None = None
+        words, pairs = self._words(keyword, raw, position, json_args, env)
         if keyword == "RUN" and state is not None:
-            commands = tuple(self._commands(raw, position, arguments, json_args, env, workdir, span))
+            commands = tuple(self._commands(raw, position, arguments, json_args, words, env, workdir, span))
             ops = []
             self._run_mounts = _bind_mounts(flags, env, workdir, raw.first_line + 1)
             for command in commands:
@@ -230,7 +234,7 @@ class _Builder:
             package_ops = tuple(ops)
         elif keyword == "ONBUILD" and not onbuild:
             nested = self._onbuild(raw, position, state, stage_index)
-        copy = self._copy_spec(keyword, flags, arguments, json_args, env, workdir) if keyword in ("COPY", "ADD") else None
+        copy = self._copy_spec(flags, words, env, workdir) if keyword in ("COPY", "ADD") else None
         self.count += 1
         instruction = Instruction(
             index=self.count - 1,
@@ -253,10 +257,105 @@ class _Builder:
             shell=state.shell if state is not None else ("/bin/sh", "-c"),
             empty_continuation_lines=self._empty_lines(raw.dropped),
             copy=copy,
+            logical=raw.logical,
+            segments=tuple(raw.segments),
+            arguments_start=position,
+            words=words,
+            pairs=pairs,
         )
         if state is not None and not onbuild:
             self._apply(instruction, state)
         return instruction
+
+    def _words(
+        self, keyword: str, raw: _Raw, position: int, json_args: tuple[str, ...] | None, env: Mapping[str, str | None]
+    ) -> tuple[tuple[ArgWord, ...], tuple[KeyValue, ...]]:
+        """The argument words and, for ARG/ENV/LABEL, the pairs, split once (`dflint.wordsplit`)."""
+        if json_args is None and keyword in _SCRIPTS:
+            return (), ()
+        escape = self.lexed.escape
+        budget = self.budget
+
+        def expand_here(text: str) -> str | None:
+            return expand(text, env, undeclared=None, budget=budget)
+
+        def expand_free(text: str) -> str | None:
+            return expand(text, env, undeclared=None)
+
+        arguments = raw.logical[position:].rstrip()
+        if json_args is not None and len(wordsplit.json_strings(arguments)) != len(json_args):
+            json_args = None  # the strings cannot be found one by one: read plain words instead
+
+        def file_offset(index: int) -> int:
+            return raw.file_offset(position + index)
+
+        if json_args is not None:
+            spans = wordsplit.json_strings(arguments)
+            words = tuple(
+                ArgWord(
+                    arguments[start:end],
+                    wordsplit.process(value, expand_here, escape),
+                    value,
+                    self.index.span(file_offset(start), file_offset(end - 1) + 1),
+                    position + start,
+                    position + end,
+                    quoted=True,
+                )
+                for value, (start, end) in zip(json_args, spans)
+            )
+            return words, ()
+        pairs: tuple[KeyValue, ...] = ()
+        if keyword in ("ARG", "ENV", "LABEL"):
+            cuts = wordsplit.quoted_words(arguments, escape)
+            found = wordsplit.key_value_pairs(keyword, arguments, escape) or ()
+            pairs = tuple(self._pair(pair, arguments, position, file_offset, escape, expand_here) for pair in found)
+        elif keyword in _WHOLE:
+            stripped = arguments.lstrip()
+            cuts = [(len(arguments) - len(stripped), len(arguments))] if stripped else []
+        else:
+            cuts = wordsplit.whitespace_words(arguments)
+        # the words of an ARG/ENV/LABEL (`KEY=value`) are not what it sets: their expansions are not
+        # charged to the budget (nor reported as too long), the pairs' are
+        expand_word = expand_free if keyword in ("ARG", "ENV", "LABEL") else expand_here
+        words = tuple(
+            ArgWord(
+                text,
+                wordsplit.process(text, expand_word, escape),
+                wordsplit.unquote(text, escape),
+                self.index.span(file_offset(start), file_offset(end - 1) + 1),
+                position + start,
+                position + end,
+                quoted="'" in text or '"' in text,
+            )
+            for start, end in cuts
+            for text in (arguments[start:end],)
+        )
+        return words, pairs
+
+    def _pair(
+        self,
+        pair: wordsplit.RawPair,
+        arguments: str,
+        position: int,
+        file_offset: Callable[[int], int],
+        escape: str,
+        expand_here: Callable[[str], str | None],
+    ) -> KeyValue:
+        def span(start: int, end: int) -> Span:
+            return self.index.span(file_offset(start), file_offset(max(start, end - 1)) + 1)
+
+        raw_value = arguments[pair.value_start : pair.end] if pair.has_value else None
+        return KeyValue(
+            pair.key,
+            span(pair.start, pair.key_end),
+            raw_value,
+            wordsplit.process(raw_value, expand_here, escape) if raw_value is not None else None,
+            wordsplit.unquote(raw_value, escape) if raw_value is not None else None,
+            span(pair.start, pair.end),
+            position + pair.value_start,
+            position + pair.end,
+            pair.legacy,
+        )
 
     def _empty_lines(self, dropped: set[int]) -> tuple[int, ...]:
         """1-based numbers of the dropped lines inside a continuation that are empty or blank (not comments)."""
@@ -298,11 +397,12 @@ class _Builder:
         keyword = instruction.keyword
         env = instruction.env
         if keyword == "ARG":
-            for name, default in _arg_words(instruction.arguments):
+            for pair in instruction.pairs:
+                name = pair.key
                 if name in self.options.build_args:
                     value: str | None = self.options.build_args[name]
-                elif default is not None:
-                    value = expand(default, env, undeclared=None, budget=self.budget)
+                elif pair.raw_value is not None:
+                    value = pair.value
                 elif name in self.global_defaults:
                     value = self.global_defaults[name]
                 else:
@@ -310,16 +410,13 @@ class _Builder:
                 state.args[name] = value
             state.changed()
         elif keyword == "ENV":
-            try:
-                pairs = extract_key_values(False, {}, {}, instruction.arguments) if instruction.arguments.strip() else []
-            except (ValueError, IndexError):
+            if instruction.arguments.strip() and not instruction.pairs:
                 self.errors.append(
                     ParseError(instruction.span.line, f"ENV: cannot read '{instruction.arguments.strip()}' (use ENV key=value)")
                 )
                 return
-            scope = dict(env)
-            for name, value in pairs:
-                state.envs[name] = expand(value, scope, undeclared=None, budget=self.budget)
+            for pair in instruction.pairs:
+                state.envs[pair.key] = pair.value
             state.changed()
         elif keyword == "WORKDIR":
             value = expand(instruction.arguments.strip().strip('"'), env, undeclared=None, budget=self.budget)
@@ -335,16 +432,9 @@ class _Builder:
             state.copies.append(self._copy(instruction))
 
     def _copy_spec(
-        self,
-        keyword: str,
-        flags: list[Flag],
-        arguments: str,
-        json_args: tuple[str, ...] | None,
-        env: Mapping[str, str | None],
-        workdir: str | None,
+        self, flags: list[Flag], words: tuple[ArgWord, ...], env: Mapping[str, str | None], workdir: str | None
     ) -> CopySpec:
-        words = list(json_args) if json_args is not None else list(WordSplitter(arguments).split(dequote=True))
-        values = [expand(word, env, undeclared=None, budget=self.budget) for word in words]
+        values = [word.value for word in words]
         destination = values[-1] if len(values) >= 2 else None
         if destination is not None and not destination.startswith("/"):
             if workdir is None:
@@ -385,8 +475,9 @@ class _Builder:
         stages: list[tuple[Instruction, _StageState, dict[str, object]]],
         stage_keys: dict[str, int],
     ) -> tuple[Instruction, _StageState, dict[str, object]]:
-        flags, start = split_flags(raw, raw.keyword_text, self.index)
-        words = raw.logical[start:].split()
+        instruction = self._instruction(raw, None, position)
+        flags = instruction.flags
+        words = [word.text for word in instruction.words]
         base = words[0] if words else ""
         name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
         if not words:
@@ -413,7 +504,6 @@ class _Builder:
             state.platform = expand(
                 platform_flag.value, {**self.global_defaults, **defaults}, undeclared=None, budget=self.budget
             )
-        instruction = self._instruction(raw, None, position)
         if name:
             stage_keys.setdefault(name.lower(), position)
         candidates: tuple[int, ...] = ()
@@ -432,11 +522,16 @@ class _Builder:
         return instruction, state, info
 
     def _global_arg(self, instruction: Instruction) -> None:
-        for name, default in _arg_words(instruction.arguments):
+        escape = self.lexed.escape
+        for pair in instruction.pairs:
+            name, default = pair.key, pair.raw_value
             if name in self.options.build_args:
                 value: str | None = self.options.build_args[name]
             elif default is not None:
-                value = expand(default, self.global_env, undeclared="", budget=self.budget)
+                # in FROM, a name no ARG declared is empty (`undeclared=""`), not unknown
+                value = wordsplit.process(
+                    default, lambda text: expand(text, self.global_env, undeclared="", budget=self.budget), escape
+                )
             else:
                 value = ""  # not passed and no default: empty in FROM (BuildKit), unless --build-arg sets it
             self.global_env[name] = value
@@ -451,18 +546,21 @@ class _Builder:
         position: int,
         arguments: str,
         json_args: tuple[str, ...] | None,
+        words: tuple[ArgWord, ...],
         env: Mapping[str, str | None],
         workdir: str | None,
         span: Span,
     ) -> list[ShellCommand]:
         if json_args is not None:
             start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
-            words = tuple(
-                (value, self.index.span(start + match.start(), start + match.end()))
-                for value, match in zip(json_args, _JSON_STRING.finditer(arguments))
-            )
             return parse_exec_form(
-                words, self.index.span, env, workdir, self.index.span(start, raw.logical_end), arguments, self.budget
+                tuple((word.literal or "", word.span) for word in words),
+                self.index.span,
+                env,
+                workdir,
+                self.index.span(start, raw.logical_end),
+                arguments,
+                self.budget,
             )
         start = raw.file_offset(position) if position < len(raw.logical) else raw.logical_end
         if raw.heredocs:
@@ -794,15 +892,6 @@ def _rebase_segments(segments: list[tuple[int, int]], skip: int) -> list[tuple[i
         else:
             rebased.append((logical - skip, offset))
     return rebased
-
-
-def _arg_words(arguments: str) -> list[tuple[str, str | None]]:
-    result: list[tuple[str, str | None]] = []
-    for word in WordSplitter(arguments).split(dequote=True):
-        name, equals, default = word.partition("=")
-        if name:
-            result.append((name, default if equals else None))
-    return result
 
 
 __all__ = ["build", "Flag"]

@@ -417,7 +417,7 @@ def copy_sources(text: str) -> list[str]:
     """The context sources the Dockerfile's COPY/ADD name literally (no variables, URLs, `--from`, heredocs)."""
     from dflint.parse import json_arguments, lex, split_flags
     from dflint.positions import line_index
-    from dflint.wordsplit import WordSplitter
+    from dflint.wordsplit import unquote, whitespace_words
 
     index = line_index(text)
     sources: list[str] = []
@@ -431,7 +431,8 @@ def copy_sources(text: str) -> list[str]:
         arguments = raw.logical[start:]
         words = json_arguments(arguments)
         if words is None:
-            words = tuple(WordSplitter(arguments).split(dequote=True))
+            cut = (unquote(arguments[start:end]) for start, end in whitespace_words(arguments))
+            words = tuple(word for word in cut if word is not None)
         for word in words[:-1]:
             if "$" in word or "://" in word or word.startswith("git@") or word.startswith("<<"):
                 continue

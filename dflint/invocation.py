@@ -37,13 +37,8 @@ def unknown_target(dockerfile: Dockerfile, target: str | None) -> InputError | N
 
 def declared_args(dockerfile: Dockerfile) -> frozenset[str]:
     """Every name an ARG declares, before the first FROM or in a stage."""
-    from dflint.builder import _arg_words as arg_words
-
     return frozenset(
-        name
-        for instruction in dockerfile.instructions
-        if instruction.keyword == "ARG"
-        for name, _ in arg_words(instruction.arguments)
+        pair.key for instruction in dockerfile.instructions if instruction.keyword == "ARG" for pair in instruction.pairs
     )
 
 

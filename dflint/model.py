@@ -38,6 +38,7 @@ class Flag:
     name: str
     value: str | None
     span: Span
+    value_span: Span | None = None  # just the value, when it is written on one line (no continuation inside)
 
     def options(self) -> dict[str, str]:
         """`--mount=type=cache,target=/x` → {"type": "cache", "target": "/x"}."""
@@ -69,6 +70,46 @@ class Word:
     text: str
     value: str | None
     span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ArgWord:
+    """One argument word of an instruction that is not a shell script (FROM, COPY/ADD, EXPOSE, USER,
+    WORKDIR, VOLUME, ARG, ENV, LABEL …, and the strings of an exec-form JSON array), split once by
+    `dflint.wordsplit` as BuildKit splits it.
+
+    `text` is the word as written (continuations joined, quotes kept; a JSON string with its quotes);
+    `value` is what Docker makes of it: quotes removed, escapes applied, variables expanded with the
+    ARG/ENV in force (None when it depends on an unknown value or a quote is unterminated); `literal`
+    is the same with variables left as written. `start`/`end` index `Instruction.logical`."""
+
+    text: str
+    value: str | None
+    literal: str | None
+    span: Span
+    start: int
+    end: int
+    quoted: bool = False  # a JSON string, or written with quotes
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    """One `KEY=value` of an ARG, ENV or LABEL (or the single pair of the legacy `ENV KEY value`).
+
+    `raw_value` is the value as written (None for `ARG NAME` without a default); `value` is what
+    Docker sets (quotes removed, escapes applied, variables expanded with the values from before the
+    instruction; None when unknown or absent); `literal` keeps the variables as written.
+    `value_start`/`value_end` index `Instruction.logical`."""
+
+    key: str  # quotes removed
+    key_span: Span
+    raw_value: str | None
+    value: str | None
+    literal: str | None
+    span: Span  # the whole `KEY=value` (legacy form: from the key to the end of the value)
+    value_start: int
+    value_end: int
+    legacy: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +251,29 @@ class Instruction:
     shell: tuple[str, ...] = ("/bin/sh", "-c")
     empty_continuation_lines: tuple[int, ...] = ()  # 1-based lines, empty or blank, that Docker drops inside a continuation
     copy: CopySpec | None = None  # COPY and ADD: sources and destination
+    # The instruction as Docker reads it, from the keyword to the end of its arguments: continuations
+    # joined, dropped lines removed (heredoc bodies are in `heredocs`). `segments` maps it back to the
+    # file: (index in `logical`, file offset) where each physical piece starts (`file_offset`).
+    logical: str = ""
+    segments: tuple[tuple[int, int], ...] = ()
+    arguments_start: int = 0  # where `arguments` starts in `logical`
+    # The argument words, split once (`dflint.wordsplit`): the strings of an exec-form JSON array, the
+    # words of an ARG/ENV/LABEL, all the arguments as one word for USER, WORKDIR, STOPSIGNAL and
+    # MAINTAINER, or the whitespace-separated words of any other instruction (FROM: image, `AS`, name;
+    # COPY/ADD: sources, then the destination); empty for the shell form of RUN, CMD, ENTRYPOINT,
+    # HEALTHCHECK and SHELL (read `commands`).
+    words: tuple[ArgWord, ...] = ()
+    pairs: tuple[KeyValue, ...] = ()  # ARG, ENV, LABEL: what it sets (empty when Docker rejects the arguments)
     _ops_by_command: dict[int, tuple[PackageOp, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def file_offset(self, index: int) -> int:
+        """The file offset of `logical[index]`."""
+        chosen = self.segments[0] if self.segments else (0, self.span.offset)
+        for segment in self.segments:
+            if segment[0] > index:
+                break
+            chosen = segment
+        return chosen[1] + (index - chosen[0])
 
     def ops_of(self, command: ShellCommand) -> tuple[PackageOp, ...]:
         """The package operations of one of this RUN's commands (indexed once: a RUN of a thousand
@@ -420,6 +483,22 @@ class Dockerfile:
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    @property
+    def escape(self) -> str:
+        """The escape character (`# escape=` directive): `\\` or a backtick."""
+        value = self.directive("escape")
+        return value if value in ("\\", "`") else "\\"
+
+    def span(self, start: int, end: int) -> Span:
+        """The span of `text[start:end]` (file offsets), through the file's one line index."""
+        from dflint.positions import line_index
+
+        return line_index(self.text).span(start, end)
+
+    def logical_span(self, instruction: Instruction, start: int, end: int) -> Span:
+        """The file span of `instruction.logical[start:end]` (at least one character), across continuations."""
+        return self.span(instruction.file_offset(start), instruction.file_offset(max(start, end - 1)) + 1)
 
     def directive(self, name: str) -> str | None:
         for directive in self.directives:

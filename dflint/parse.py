@@ -1,8 +1,7 @@
 """Dockerfile text → the model, with exact spans.
 
-`dockerfile-parse` serves for word splitting and `KEY=value` extraction (ENV, LABEL, ARG); it does
-not understand heredocs and joins continuation lines without keeping columns, so the line structure
-is read here, following BuildKit's parser: parser directives at the top, the escape character,
+The line structure is read here, following BuildKit's parser (`dockerfile-parse` does not understand
+heredocs and joins continuation lines without keeping columns): parser directives at the top, the escape character,
 continuation lines (comment and empty lines inside a continuation are dropped), heredocs
 (`<<EOF`, `<<-EOF`, quoted markers) and flags.
 """
@@ -266,7 +265,13 @@ def split_flags(raw: _Raw, keyword_text: str, index: LineIndex) -> tuple[list[Fl
             break
         start = raw.file_offset(match.start())
         end = raw.file_offset(match.end() - 1) + 1 if match.end() > match.start() else start
-        flags.append(Flag(match.group(1).lower(), match.group(2), index.span(start, end)))
+        value_span = None
+        if match.group(2):
+            value_start = raw.file_offset(match.start(2))
+            value_end = raw.file_offset(match.end(2) - 1) + 1
+            if value_end - value_start == len(match.group(2)):  # no continuation inside the value
+                value_span = index.span(value_start, value_end)
+        flags.append(Flag(match.group(1).lower(), match.group(2), index.span(start, end), value_span))
         position = match.end()
     return flags, position
 

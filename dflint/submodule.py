@@ -1,10 +1,9 @@
 """Importing one module of a third-party package without running the package's `__init__`.
 
-Two dependencies spend more on start-up than dflint uses: `dockerfile_parse/__init__` imports the
-whole parser and `logging` (about 4 ms) although dflint needs only its `util` module, and
-`tree_sitter_bash/__init__` imports `importlib.resources` (about 4 ms, with `tempfile`, `shutil`,
-`bz2`, `lzma` …) to read highlight queries dflint never asks for. A pre-commit hook pays start-up on
-every commit, so those modules are loaded from their files on their own, under a private name.
+A dependency can spend more on start-up than dflint uses: `tree_sitter_bash/__init__` imports
+`importlib.resources` (about 4 ms, with `tempfile`, `shutil`, `bz2`, `lzma` …) to read highlight
+queries dflint never asks for. A pre-commit hook pays start-up on every commit, so such a module is
+loaded from its file on its own, under a private name.
 Anything unexpected (a zipped install, a changed layout) falls back to the ordinary import.
 """
 

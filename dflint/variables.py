@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BRACED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])((?:[^{}]|\{[^{}]*\})*))?\}")
@@ -142,8 +143,67 @@ def _apply(operator: str, value: str | None, declared: bool, word: str | None) -
     return value  # `?`: value or a build error
 
 
-def references(text: str) -> list[str]:
-    """The variable names a text refers to (`$A ${B:-x}` → ["A", "B"])."""
-    names = [m.group(1) for m in _BRACED.finditer(text)]
-    names += [m.group(1) for m in _SIMPLE.finditer(text)]
-    return names
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A `$NAME` / `${NAME…}` in a text, by its indexes."""
+
+    name: str
+    start: int  # index of the `$`
+    end: int
+    has_default: bool  # a modifier: `${NAME:-x}`, `${NAME+x}`, `${NAME:?x}`, `${NAME#pattern}` …, not a plain use
+
+
+def references(text: str, escape: str = "\\") -> list[Reference]:
+    """The variable references Docker expands in `text`: not escaped (`\\$`), not inside single quotes."""
+    found: list[Reference] = []
+    position = 0
+    length = len(text)
+    single = False
+    while position < length:
+        char = text[position]
+        if single:
+            if char == "'":
+                single = False
+            position += 1
+            continue
+        if char == "'":
+            single = True
+            position += 1
+            continue
+        if char == escape:
+            position += 2
+            continue
+        if char != "$":
+            position += 1
+            continue
+        if text.startswith("${", position):
+            match = _NAME.match(text, position + 2)
+            if match is None:
+                position += 2
+                continue
+            close = _closing_brace(text, match.end())
+            if close is None:
+                position = match.end()
+                continue
+            found.append(Reference(match.group(0), position, close + 1, bool(text[match.end() : close])))
+            position = close + 1
+            continue
+        match = _NAME.match(text, position + 1)
+        if match is None:
+            position += 1
+            continue
+        found.append(Reference(match.group(0), position, match.end(), False))
+        position = match.end()
+    return found
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    depth = 1
+    for index in range(start, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None

@@ -16,19 +16,6 @@ from dflint import registry
 from dflint.submodule import load_submodule
 
 
-def test_word_splitting_matches_dockerfile_parse() -> None:
-    from dockerfile_parse.util import WordSplitter as Official
-    from dockerfile_parse.util import extract_key_values as official_pairs
-
-    from dflint.wordsplit import WordSplitter, extract_key_values
-
-    for text in ['a "b c" d\\ e', "'x y' $A ${B:-c}", "--chown=1:1 src/ /dst/", ""]:
-        assert list(WordSplitter(text).split(dequote=True)) == list(Official(text).split(dequote=True))
-        assert list(WordSplitter(text).split(dequote=False)) == list(Official(text).split(dequote=False))
-    for text in ['A=1 B="two words" C=\\"x', "LEGACY value with spaces", "PATH=/opt/bin:$PATH"]:
-        assert extract_key_values(False, {}, {}, text) == official_pairs(False, {}, {}, text)
-
-
 def _package(tmp_path: Path, name: str, submodule: str) -> None:
     package = tmp_path / name
     package.mkdir()

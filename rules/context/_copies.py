@@ -6,9 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from dflint.rules.context._argwords import ArgWord, argument_words
-
-from dflint.model import Dockerfile, Instruction, Stage
+from dflint.model import ArgWord, Dockerfile, Instruction, Stage
 
 _HEREDOC = re.compile(r"<<-?[\"']?[A-Za-z0-9_.-]+[\"']?$")
 _URL = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
@@ -39,7 +37,7 @@ def copy_parts(dockerfile: Dockerfile, instruction: Instruction) -> CopyParts | 
     """Sources and destination of a COPY or ADD; None for another instruction or too few words."""
     if instruction.keyword not in ("COPY", "ADD"):
         return None
-    words = argument_words(dockerfile, instruction)
+    words = instruction.words
     if len(words) < 2:
         return None
     return CopyParts(instruction, tuple(words[:-1]), words[-1])
@@ -53,8 +51,7 @@ def copies(
     for instruction in stage.instructions:
         if instruction.keyword not in ("COPY", "ADD"):
             continue
-        count = len(instruction.json_args) if instruction.json_args is not None else len(instruction.arguments.split())
-        if count < min_words or (wanted is not None and not wanted(instruction)):
+        if len(instruction.words) < min_words or (wanted is not None and not wanted(instruction)):
             continue
         parts = copy_parts(dockerfile, instruction)
         if parts is not None:

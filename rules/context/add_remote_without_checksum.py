@@ -39,7 +39,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import unquote
 from dflint.rules.context._copies import copy_parts, is_remote
 
 from dflint.model import Dockerfile
@@ -67,7 +66,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             for word in parts.sources:
                 if not is_remote(word):
                     continue
-                url = unquote(word.text) or word.text
+                url = word.literal or word.text
                 if is_git(url):
                     ref = git_ref(url)
                     if has_checksum or (ref is not None and _COMMIT.fullmatch(ref)):

@@ -36,10 +36,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import ArgWord
 from dflint.rules.context._copies import copies
 
-from dflint.model import Dockerfile
+from dflint.model import ArgWord, Dockerfile
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(

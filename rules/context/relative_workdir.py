@@ -36,7 +36,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import escape_of, process_word
 from dflint.rules.context._copies import is_absolute
 
 from dflint.model import Dockerfile
@@ -51,13 +50,12 @@ META = RuleMeta(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    escape = escape_of(dockerfile)
     workdir_set: dict[int, bool] = {}
     for stage in dockerfile.stages:
         is_set = workdir_set.get(stage.base_stage, False) if stage.base_stage is not None else False
         for instruction in stage.instructions_of("WORKDIR"):
             written = instruction.arguments.strip()
-            value = process_word(written, instruction, escape) if written else None
+            value = instruction.words[0].value if instruction.words else None
             if not is_set and value and not is_absolute(value):
                 yield Finding(
                     META,

@@ -35,9 +35,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import escape_of
-from dflint.rules.runtime._pairs import key_value_pairs
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -52,31 +49,32 @@ _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    escape = escape_of(dockerfile)
+    escape = dockerfile.escape
     for instruction in dockerfile.instructions:
         if instruction.keyword != "ENV" or "$" not in instruction.arguments:
             continue
-        pairs = key_value_pairs(dockerfile, instruction)
-        if pairs is None or pairs.legacy or instruction.keyword != "ENV" or len(pairs.pairs) < 2:
-            continue
-        keys = {pair.key for pair in pairs.pairs}
-        for pair in pairs.pairs:
-            for start, end, name in _references(pair.raw_value, escape):
+        pairs = instruction.pairs
+        if len(pairs) < 2:
+            continue  # the legacy form sets one variable
+        keys = {pair.key for pair in pairs}
+        for pair in pairs:
+            raw_value = pair.raw_value or ""
+            for start, end, name in _references(raw_value, escape):
                 if name == pair.key or name not in keys:
                     continue
-                new = next(other.value for other in pairs.pairs if other.key == name)
+                new = next(other.value for other in pairs if other.key == name)
                 before = instruction.env.get(name, "")
                 old = "an unknown earlier value" if before is None else (f"`{before}`" if before else "an empty value")
                 new_text = f"`{new}`" if new is not None else "the new value"
-                span = pairs.logical.file_span(dockerfile, pair.value_start + start, pair.value_start + end)
+                span = dockerfile.logical_span(instruction, pair.value_start + start, pair.value_start + end)
                 stage = dockerfile.stage_of(instruction)
                 yield Finding(
                     META,
                     span,
-                    f"`{clip(pair.raw_value[start:end], 30)}` in {clip(pair.key, 30)}= gets the old value; set"
+                    f"`{clip(raw_value[start:end], 30)}` in {clip(pair.key, 30)}= gets the old value; set"
                     f" {clip(name, 30)} in an earlier ENV",
                     stage=stage.name if stage is not None else None,
-                    detail=f"`{pair.raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV"
+                    detail=f"`{raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV"
                     f" expands with the values from before it, so {pair.key} gets {old}, not {new_text}; set {name} in an"
                     " earlier ENV",
                 )

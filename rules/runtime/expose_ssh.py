@@ -33,8 +33,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import shell_words
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
 
@@ -53,7 +51,7 @@ _PORT = re.compile(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", re.IGNORECASE)
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage in dockerfile.shipped_stages():
         for instruction in stage.instructions_of("EXPOSE"):
-            for word in shell_words(dockerfile, instruction):
+            for word in instruction.words:
                 match = _PORT.fullmatch(word.value or "")
                 if match is None or (match.group(3) or "tcp").lower() != "tcp":
                     continue

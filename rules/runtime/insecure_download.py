@@ -54,7 +54,6 @@ import re
 from collections.abc import Iterator
 
 from dflint.rules.layers._shell import all_runs, short_options
-from dflint.rules.runtime._text import pairs
 
 from dflint.model import Dockerfile, ShellCommand, Span
 from dflint.rule import Finding, RuleMeta, Severity
@@ -164,10 +163,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     )
     instructions = list(dockerfile.global_args) + [i for stage in dockerfile.stages for i in stage.instructions_of("ENV", "ARG")]
     for instruction in instructions:
-        for pair in pairs(dockerfile, instruction):
-            if pair.value is None:
+        for pair in instruction.pairs:
+            if pair.literal is None:
                 continue
-            problem = _variable_problem(pair.key, pair.value)
+            problem = _variable_problem(pair.key, pair.literal)
             if problem is not None:
                 stage = dockerfile.stage_of(instruction)
                 where = stage.label if stage is not None else "the global ARGs"

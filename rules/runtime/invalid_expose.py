@@ -48,9 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import ArgWord, shell_words
-
-from dflint.model import Dockerfile
+from dflint.model import ArgWord, Dockerfile
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
@@ -69,7 +67,7 @@ _RANGE = re.compile(r"(\d+)(?:-(\d+))?")
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("EXPOSE"):
-            for word in shell_words(dockerfile, instruction):
+            for word in instruction.words:
                 if word.value is None or not word.value:
                     continue
                 found = _problem(word.value)

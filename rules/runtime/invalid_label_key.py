@@ -38,8 +38,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.runtime._pairs import key_value_pairs
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
 
@@ -78,10 +76,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for instruction in dockerfile.instructions:
         if instruction.keyword != "LABEL":
             continue
-        pairs = key_value_pairs(dockerfile, instruction)
-        if pairs is None:
-            continue
-        for pair in pairs.pairs:
+        for pair in instruction.pairs:
             if "$" in pair.key or not pair.key:
                 continue
             problem = problem_with(pair.key)

@@ -60,9 +60,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-from dflint.rules.runtime._pairs import Pair, key_value_pairs
-
-from dflint.model import Dockerfile, Stage
+from dflint.model import Dockerfile, KeyValue, Stage
 from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
@@ -141,12 +139,10 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         )
 
 
-def _labels(dockerfile: Dockerfile, stage: Stage) -> Iterator[tuple[Pair, Stage]]:
+def _labels(dockerfile: Dockerfile, stage: Stage) -> Iterator[tuple[KeyValue, Stage]]:
     for instruction in stage.instructions_of("LABEL"):
-        pairs = key_value_pairs(dockerfile, instruction)
-        if pairs is not None:
-            for pair in pairs.pairs:
-                yield pair, stage
+        for pair in instruction.pairs:
+            yield pair, stage
 
 
 def problem_with(value: str, wanted: str) -> str | None:

@@ -41,10 +41,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import escape_of
-from dflint.rules.runtime._pairs import Pair, Pairs, key_value_pairs
-
-from dflint.model import Dockerfile
+from dflint.model import Dockerfile, Instruction, KeyValue
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -63,39 +60,38 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for instruction in dockerfile.instructions:
         if instruction.keyword not in ("ENV", "LABEL") or "=" in (instruction.arguments.split(None, 1) or [""])[0]:
             continue  # the first word has a `=`: the KEY=value form
-        pairs = key_value_pairs(dockerfile, instruction)
-        if pairs is None or not pairs.legacy:
+        if not instruction.pairs or not instruction.pairs[0].legacy:
             continue
-        pair = pairs.pairs[0]
+        pair = instruction.pairs[0]
+        raw_value = pair.raw_value or ""
         keyword = instruction.keyword
-        words = pair.raw_value.split()
+        words = raw_value.split()
         runs_together = instruction.keyword == "ENV" and len(words) >= 3 and any(_SETTING.fullmatch(word) for word in words[1:])
         if runs_together:
             message = (
-                f"`{keyword} {clip(pair.key, 30)} {clip(pair.raw_value, 30)}` sets one variable; to set several, write"
+                f"`{keyword} {clip(pair.key, 30)} {clip(raw_value, 30)}` sets one variable; to set several, write"
                 f" `{keyword} A=1 B=2`"
             )
             fix = None
         else:
-            fix = _fix(dockerfile, pairs, pair)
+            fix = _fix(dockerfile, instruction, pair)
             suggested = fix.edits[0].replacement if fix is not None else "=…"
             message = f"`{keyword} {pair.key} …` uses the legacy form; write `{keyword} {pair.key}{clip(suggested, 50)}`"
         stage = dockerfile.stage_of(instruction)
         yield Finding(META, pair.key_span, message, fix=fix, stage=stage.name if stage is not None else None)
 
 
-def _fix(dockerfile: Dockerfile, pairs: Pairs, pair: Pair) -> Fix | None:
-    offsets = pairs.logical.offsets
+def _fix(dockerfile: Dockerfile, instruction: Instruction, pair: KeyValue) -> Fix | None:
     key_end = pair.key_span.end_offset
-    value_start = offsets[pair.value_start]
-    value_end = offsets[pair.value_end - 1] + 1
+    value_start = instruction.file_offset(pair.value_start)
+    value_end = instruction.file_offset(pair.value_end - 1) + 1
     if value_end - value_start != pair.value_end - pair.value_start or dockerfile.text[value_start:value_end] != pair.raw_value:
         return None  # the value spans a line continuation
     gap = dockerfile.text[key_end:value_start]
     if not gap or not gap.isspace() or "\n" in gap:
         return None
-    escape = escape_of(dockerfile)
-    raw = pair.raw_value
+    escape = dockerfile.escape
+    raw = pair.raw_value or ""
     if any(char.isspace() for char in raw):
         if any(char in raw for char in ("'", '"', escape, "\\")):
             return None

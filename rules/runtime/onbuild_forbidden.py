@@ -29,8 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import arguments_logical
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
 
@@ -53,18 +51,15 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for instruction in dockerfile.instructions:
         if instruction.keyword != "ONBUILD":
             continue
-        joined = arguments_logical(dockerfile, instruction)
-        stripped = joined.text.lstrip()
-        if not stripped:
+        if not instruction.words:
             continue
-        start = len(joined.text) - len(stripped)
-        word = stripped.split(None, 1)[0]
+        word = instruction.words[0].text
         if word.upper() not in _FORBIDDEN:
             continue
         stage = dockerfile.stage_of(instruction)
         yield Finding(
             META,
-            joined.file_span(dockerfile, start, start + len(word)),
+            instruction.words[0].span,
             f"`ONBUILD {word}`: {_FORBIDDEN[word.upper()]}; every image built FROM this one will fail to build",
             stage=stage.name if stage is not None else None,
         )

@@ -48,9 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.runtime._text import Pair, pairs
-
-from dflint.model import Dockerfile, Instruction
+from dflint.model import Dockerfile, Instruction, KeyValue
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -190,8 +188,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         instruction for stage in dockerfile.stages for instruction in stage.instructions_of("ARG", "ENV")
     ]
     for instruction in instructions:
-        for pair in pairs(dockerfile, instruction):
-            shape = _secret_value(pair.value)
+        for pair in instruction.pairs:
+            shape = _secret_value(pair.literal)
             where = f"{instruction.keyword} {pair.key}"
             if shape is not None:
                 yield Finding(
@@ -233,11 +231,11 @@ def _secret_name(name: str) -> bool:
     return words[-1] == "auth" and len(words) > 1
 
 
-def _harmless_value(instruction: Instruction, pair: Pair) -> bool:
+def _harmless_value(instruction: Instruction, pair: KeyValue) -> bool:
     """An ENV set to nothing, or to a path: it holds no secret."""
-    if instruction.keyword != "ENV" or pair.value is None:
+    if instruction.keyword != "ENV" or pair.literal is None:
         return False
-    value = pair.value.strip()
+    value = pair.literal.strip()
     return value == "" or value.startswith(("/", "~/", "./")) or value.lower() in ("none", "null", "false", "true", "0", "1")
 
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dflint.rules.context._argwords import ArgWord, shell_words
-
-from dflint.model import Dockerfile, Stage
+from dflint.model import ArgWord, Dockerfile, Stage
 
 DOCKER_HUB = "docker.io"
 HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com"})
@@ -74,7 +72,7 @@ class FromWords:
 
 
 def from_words(dockerfile: Dockerfile, stage: Stage) -> FromWords:
-    words = shell_words(dockerfile, stage.from_instruction, expand=False)
+    words = stage.from_instruction.words
     image = words[0] if words else None
     if len(words) >= 3 and words[1].text.lower() == "as":
         return FromWords(image, words[1], words[2])

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.context._argwords import span_of
 from dflint.rules.stages._baseref import SourceRef, copy_source, from_words
 
 from dflint.model import Dockerfile, Flag, Instruction, Span, Stage
@@ -62,12 +61,7 @@ def stage_references(dockerfile: Dockerfile) -> Iterator[StageReference]:
 
 
 def _copy_value_span(dockerfile: Dockerfile, flag: Flag) -> Span | None:
-    assert flag.value is not None
-    start = flag.span.offset + len("--from=")
-    end = start + len(flag.value)
-    if end != flag.span.end_offset or dockerfile.text[start:end] != flag.value:
-        return None
-    return span_of(dockerfile, start, end)
+    return flag.value_span
 
 
 def _mount_value_span(dockerfile: Dockerfile, flag: Flag, index: int, value: str) -> Span | None:
@@ -79,7 +73,7 @@ def _mount_value_span(dockerfile: Dockerfile, flag: Flag, index: int, value: str
     end = start + len(value)
     if dockerfile.text[start:end] != value:
         return None
-    return span_of(dockerfile, start, end)
+    return dockerfile.span(start, end)
 
 
 def from_stage_references(dockerfile: Dockerfile, target: Stage) -> Iterator[Span]:

@@ -43,7 +43,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import argument_words
 from dflint.rules.stages._baseref import copy_source, is_scratch
 
 from dflint.model import Dockerfile, Stage
@@ -66,7 +65,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             written = instruction.json_args if instruction.json_args is not None else instruction.arguments.split()
             if not written or not ("$" in written[-1] or _is_root(written[-1].strip("\"'"))):
                 continue
-            words = argument_words(dockerfile, instruction)
+            words = instruction.words
             if len(words) < 2 or not _is_root(words[-1].value):
                 continue
             if _assembled_from_scratch(dockerfile, stage, source.value):

@@ -41,13 +41,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import arguments_logical, escape_of
-from dflint.rules.runtime._text import pairs, references
 from dflint.rules.stages._baseref import parse_reference
 
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
-from dflint.variables import PREDEFINED_ARGS, expand
+from dflint.variables import PREDEFINED_ARGS, expand, references
 
 META = RuleMeta(
     code="DF151",
@@ -60,23 +58,21 @@ META = RuleMeta(
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage in dockerfile.stages:
         instruction = stage.from_instruction
-        joined = arguments_logical(dockerfile, instruction)
-        image = joined.text.split(None, 1)[0] if joined.text.strip() else ""
-        start = joined.text.find(image)
-        if "$" not in image:
+        if not instruction.words or "$" not in instruction.words[0].text:
             continue
+        image, start = instruction.words[0].text, instruction.words[0].start
         env = instruction.env
         unset = _without_default(dockerfile, instruction)
         empty = {name: ("" if value is None else value) for name, value in env.items() if name not in PREDEFINED_ARGS}
-        with_empty = expand(image, {**{ref.name: "" for ref in references(image, escape_of(dockerfile))}, **empty})
+        with_empty = expand(image, {**{ref.name: "" for ref in references(image, dockerfile.escape)}, **empty})
         valid_when_empty = with_empty is not None and (
             parse_reference(with_empty) is not None or dockerfile.stage_by_key(with_empty) is not None
         )
-        for reference in references(image, escape_of(dockerfile)):
+        for reference in references(image, dockerfile.escape):
             name = reference.name
             if reference.has_default or name in PREDEFINED_ARGS:
                 continue
-            span = joined.file_span(dockerfile, start + reference.start, start + reference.end)
+            span = dockerfile.logical_span(instruction, start + reference.start, start + reference.end)
             if name not in env:
                 yield Finding(
                     META,
@@ -104,8 +100,8 @@ def _without_default(dockerfile: Dockerfile, before: Instruction) -> set[str]:
     for instruction in dockerfile.global_args:
         if instruction.index > before.index:
             break
-        for pair in pairs(dockerfile, instruction):
-            if pair.value is None:
+        for pair in instruction.pairs:
+            if pair.raw_value is None:
                 unset.add(pair.key)
             else:
                 unset.discard(pair.key)
@@ -124,7 +120,6 @@ def _undeclared(dockerfile: Dockerfile, stage: Stage, name: str) -> str:
 def _declared_in_a_stage(dockerfile: Dockerfile, name: str) -> Instruction | None:
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("ARG"):
-            for word in instruction.arguments.split():
-                if word.partition("=")[0] == name:
-                    return instruction
+            if any(pair.key == name for pair in instruction.pairs):
+                return instruction
     return None

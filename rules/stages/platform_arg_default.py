@@ -36,8 +36,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.runtime._text import pairs
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -54,16 +52,16 @@ PLATFORM_ARGS = frozenset(f"{side}{part}" for side in ("BUILD", "TARGET") for pa
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     instructions = list(dockerfile.global_args) + [i for stage in dockerfile.stages for i in stage.instructions_of("ARG")]
     for instruction in instructions:
-        for pair in pairs(dockerfile, instruction):
-            if pair.key not in PLATFORM_ARGS or pair.value is None:
+        for pair in instruction.pairs:
+            if pair.key not in PLATFORM_ARGS or pair.literal is None:
                 continue
             stage = dockerfile.stage_of(instruction)
             yield Finding(
                 META,
                 pair.key_span,
-                f"`ARG {pair.key}={clip(pair.value, 30)}` shadows BuildKit's automatic value; declare `ARG {pair.key}` without a default",
+                f"`ARG {pair.key}={clip(pair.literal, 30)}` shadows BuildKit's automatic value; declare `ARG {pair.key}` without a default",
                 stage=stage.name if stage is not None else None,
                 detail=f"`{pair.key}` is set by BuildKit from the build's platform; a default in the Dockerfile is"
                 f" treated as a user value and wins, so `--platform` no longer changes it; declare `ARG {pair.key}`"
-                f" and write `${{{pair.key}:-{pair.value}}}` where a fallback is needed",
+                f" and write `${{{pair.key}:-{pair.literal}}}` where a fallback is needed",
             )

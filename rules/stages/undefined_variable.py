@@ -51,11 +51,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._argwords import escape_of, logical
-from dflint.rules.runtime._text import Reference, pairs, references
-
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.variables import Reference, references
 
 META = RuleMeta(
     code="DF150",
@@ -74,21 +72,22 @@ _ALWAYS = frozenset({"PATH"})
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     global_names = _global_names(dockerfile)
-    escape = escape_of(dockerfile)
+    escape = dockerfile.escape
     for stage in dockerfile.stages:
         scratch = _built_on_scratch(dockerfile, stage)
         for instruction in stage.instructions:
             if instruction.keyword not in _EXPANDED:
                 continue
-            joined = logical(dockerfile, instruction.keyword_span.end_offset, instruction.arguments_span.end_offset)
-            if "$" not in joined.text:
+            after = len(instruction.keyword_text)  # the flags and the arguments
+            text = instruction.logical[after:]
+            if "$" not in text:
                 continue
-            set_here = _set_here(dockerfile, instruction)
-            for reference in references(joined.text, escape):
+            set_here = _set_here(instruction)
+            for reference in references(text, escape):
                 name = reference.name
                 if reference.has_default or name in instruction.env or name in _ALWAYS:
                     continue
-                span = joined.file_span(dockerfile, reference.start, reference.end)
+                span = dockerfile.logical_span(instruction, after + reference.start, after + reference.end)
                 if not scratch and any(key == name and start <= span.offset < end for key, start, end in set_here):
                     continue  # `ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH` extends the base image's value
                 earlier = {key for key, _, end in set_here if end <= span.offset} if instruction.keyword == "ENV" else set()
@@ -141,14 +140,14 @@ def _reason(
 
 
 def _global_names(dockerfile: Dockerfile) -> set[str]:
-    return {pair.key for instruction in dockerfile.global_args for pair in pairs(dockerfile, instruction)}
+    return {pair.key for instruction in dockerfile.global_args for pair in instruction.pairs}
 
 
-def _set_here(dockerfile: Dockerfile, instruction: Instruction) -> list[tuple[str, int, int]]:
+def _set_here(instruction: Instruction) -> list[tuple[str, int, int]]:
     """The keys an ENV or ARG sets, each with the file offsets where its `KEY=value` starts and ends."""
     if instruction.keyword not in ("ENV", "ARG"):
         return []
-    return [(pair.key, pair.span.offset, pair.span.end_offset) for pair in pairs(dockerfile, instruction)]
+    return [(pair.key, pair.span.offset, pair.span.end_offset) for pair in instruction.pairs]
 
 
 def _declared_later(stage: Stage, instruction: Instruction, name: str) -> Instruction | None:
@@ -172,13 +171,8 @@ def _declared_in_other_stage(dockerfile: Dockerfile, stage: Stage, name: str) ->
 
 
 def _declared_names(instruction: Instruction) -> set[str]:
-    """Names an ARG or ENV sets, read from its joined arguments (`A=1 B`, or legacy `ENV A value`)."""
-    words = instruction.arguments.split()
-    if not words:
-        return set()
-    if instruction.keyword == "ENV" and "=" not in words[0]:
-        return {words[0]}
-    return {word.partition("=")[0].strip("\"'") for word in words if word.partition("=")[0]}
+    """Names an ARG or ENV sets (`A=1 B`, or legacy `ENV A value`)."""
+    return {pair.key for pair in instruction.pairs}
 
 
 def _built_on_scratch(dockerfile: Dockerfile, stage: Stage) -> bool:
