@@ -1,4 +1,4 @@
-"""The code stays lint-clean, formatted (ruff) and type-checked (mypy --strict on the core), as
+"""The code stays lint-clean, formatted (ruff) and type-checked (mypy --strict on the core and the rules), as
 configured in pyproject.toml."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def test_ruff_format() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_on_the_core(tmp_path: Path) -> None:
+def test_mypy_strict_on_the_core_and_the_rules(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy-cache")]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

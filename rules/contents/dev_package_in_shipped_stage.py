@@ -51,7 +51,13 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from dflint.rules.contents._build_deps import (
+from dflint.data import load
+from dflint.imagerefs import parse_reference
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
+
+from ..stages.end_of_life_base import releases
+from ._build_deps import (
     DevPackage,
     LaterRemovals,
     dev_package,
@@ -59,12 +65,6 @@ from dflint.rules.contents._build_deps import (
     shipped_installs,
     size_text,
 )
-from dflint.rules.stages._baseref import parse_reference
-from dflint.rules.stages.end_of_life_base import releases
-
-from dflint.data import load
-from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 META = RuleMeta(
     code="DF202",
@@ -132,7 +132,8 @@ def _distro_python(root: str | None) -> str | None:
     for found in releases(reference):
         match = re.match(r"(Debian|Ubuntu) (\d+(?:\.\d+)?)", found.release)
         if match:
-            return table[match.group(1).lower()].get(match.group(2))
+            version = table[match.group(1).lower()].get(match.group(2))
+            return version if isinstance(version, str) else None
     return None
 
 

@@ -66,15 +66,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from dflint.rules.contents._build_deps import Install, removed_in_same_run, shipped_installs, where
-from dflint.rules.contents._workload import serves_notebooks
-from dflint.rules.stages._images import gpu_stage
-
 from dflint.data import load
 from dflint.indexes import torch_variant
 from dflint.model import Dockerfile, Requirement, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity, clip
 from dflint.wheels import download_mb, pinned_elsewhere
+
+from ..stages._images import gpu_stage
+from ._build_deps import Install, removed_in_same_run, shipped_installs, where
+from ._workload import serves_notebooks
 
 META = RuleMeta(
     code="DF203",

@@ -42,10 +42,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._copies import copy_parts, is_heredoc, is_remote
-
 from dflint.model import Dockerfile, Instruction
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+
+from ._copies import copy_parts, is_heredoc, is_remote
 
 META = RuleMeta(
     code="DF502",

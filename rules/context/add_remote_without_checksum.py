@@ -39,10 +39,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.context._copies import copy_parts, is_remote
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._copies import copy_parts, is_remote
 
 META = RuleMeta(
     code="DF503",

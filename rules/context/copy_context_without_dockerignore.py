@@ -74,12 +74,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.context._copies import copies
-
 from dflint.dockerignore import Matcher, clean
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 from dflint.shipping import reaches
+
+from ._copies import copies
 
 META = RuleMeta(
     code="DF504",

@@ -36,10 +36,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._copies import copies
-
 from dflint.model import ArgWord, Dockerfile
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+
+from ._copies import copies
 
 META = RuleMeta(
     code="DF506",

@@ -51,11 +51,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._copies import copies
-
 from dflint.dockerignore import Matcher, clean
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._copies import copies
 
 META = RuleMeta(
     code="DF505",

@@ -38,11 +38,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._copies import copy_parts, is_absolute
-
 from dflint.model import Dockerfile
 from dflint.purpose import base_workdir
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._copies import copy_parts, is_absolute
 
 META = RuleMeta(
     code="DF507",

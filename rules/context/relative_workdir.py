@@ -36,10 +36,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.context._copies import is_absolute
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._copies import is_absolute
 
 META = RuleMeta(
     code="DF501",

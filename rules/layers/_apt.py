@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import run_instructions
-
+from dflint.commands import run_instructions
 from dflint.model import Dockerfile, Instruction, PackageOp, Stage
 
 APT_VALUE_OPTIONS = frozenset({"-o", "--option", "-t", "--target-release", "-c", "--config-file", "-a", "--host-architecture"})

@@ -39,11 +39,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._apt import apt_option, configured, is_true
-from dflint.rules.layers._shell import add_option_after_verb, all_runs
-
+from dflint.commands import add_option_after_verb, all_runs
 from dflint.model import Dockerfile, Instruction, PackageOp, Stage
 from dflint.rule import Finding, RuleMeta, Severity
+
+from ._apt import apt_option, configured, is_true
 
 META = RuleMeta(
     code="DF305",

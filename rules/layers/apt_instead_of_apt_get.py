@@ -37,8 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import all_runs, operands, text_at
-
+from dflint.commands import all_runs, operands, text_at
 from dflint.model import Dockerfile
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 

@@ -70,21 +70,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._caches import (
+from dflint.filesystem import mounted
+from dflint.model import Dockerfile, Instruction, Stage
+from dflint.rule import Finding, Fix, RuleMeta, Severity, clip
+
+from ._caches import (
     APT_LISTS,
     append_to_run,
     apt_lists_savings,
     command_label,
     kept_in_layer,
-    mounted,
     ops_of,
     updates_lists,
     writer_ships,
 )
-from dflint.rules.layers._script_edits import append_to_heredoc, merge_with_previous_run
-
-from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, Fix, RuleMeta, Severity, clip
+from ._script_edits import append_to_heredoc, merge_with_previous_run
 
 META = RuleMeta(
     code="DF302",

@@ -47,11 +47,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.layers._apt import apt_option, configured, is_false
-from dflint.rules.layers._shell import add_option_after_verb, all_runs
-
+from dflint.commands import add_option_after_verb, all_runs
 from dflint.model import Dockerfile, PackageOp
 from dflint.rule import Finding, RuleMeta, Severity
+
+from ._apt import apt_option, configured, is_false
 
 META = RuleMeta(
     code="DF306",

@@ -37,8 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import SHELLS, all_runs
-
+from dflint.commands import SHELLS, all_runs
 from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand
 from dflint.rule import Finding, RuleMeta, Severity, clip
 

@@ -43,8 +43,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import all_runs, operands
-
+from dflint.commands import all_runs, operands
 from dflint.model import Dockerfile, ShellCommand
 from dflint.rule import Finding, RuleMeta, Severity, clip
 

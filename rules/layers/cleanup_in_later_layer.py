@@ -49,7 +49,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.layers._caches import (
+from dflint.data import load
+from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand, Span, Stage
+from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
+from dflint.shipping import layer_chains
+
+from ._caches import (
     Writer,
     apt_lists_savings,
     cleaned_after_each,
@@ -60,11 +65,6 @@ from dflint.rules.layers._caches import (
     ops_of,
     writers_in,
 )
-
-from dflint.data import load
-from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand, Span, Stage
-from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
-from dflint.shipping import layer_chains
 
 META = RuleMeta(
     code="DF304",

@@ -71,11 +71,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._caches import Writer, append_to_run, command_label, kept_in_layer, writer_ships
-from dflint.rules.layers._script_edits import append_to_heredoc
-
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
+
+from ._caches import Writer, append_to_run, command_label, kept_in_layer, writer_ships
+from ._script_edits import append_to_heredoc
 
 META = RuleMeta(
     code="DF303",

@@ -58,11 +58,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.layers._caches import heavy_savings, kept_in_layer, pip_config_disables, writer_ships
-from dflint.rules.layers._shell import add_option_after_verb
-
+from dflint.commands import add_option_after_verb
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
 from dflint.rule import Finding, Fix, RuleMeta, Severity
+
+from ._caches import heavy_savings, kept_in_layer, pip_config_disables, writer_ships
 
 META = RuleMeta(
     code="DF301",

@@ -49,8 +49,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from dflint.rules.layers._shell import SHELLS, all_runs, covering, pipelines
-
+from dflint.commands import SHELLS, all_runs, covering, pipelines
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, normalise_image, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from dflint.rules.layers._shell import all_runs, covering
-
+from dflint.commands import all_runs, covering
 from dflint.model import Dockerfile, ShellCommand, Span, Stage, Word
 from dflint.rule import Finding, RuleMeta
 

@@ -47,11 +47,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from dflint.rules.layers._shell import all_runs
-from dflint.rules.pinning._unpinned import listing, words_span
-
+from dflint.commands import all_runs
 from dflint.model import Dockerfile, PackageOp, Requirement
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._unpinned import listing, words_span
 
 META = RuleMeta(
     code="DF403",

@@ -30,11 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import operands
-from dflint.rules.pinning._unpinned import command_findings, listing
-
+from dflint.commands import operands
 from dflint.model import Dockerfile, ShellCommand, Stage, Word
 from dflint.rule import Finding, RuleMeta, Severity
+
+from ._unpinned import command_findings, listing
 
 META = RuleMeta(
     code="DF405",

@@ -35,10 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.pinning._unpinned import command_findings, listing
-
 from dflint.model import Dockerfile, ShellCommand, Stage, Word
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._unpinned import command_findings, listing
 
 META = RuleMeta(
     code="DF406",

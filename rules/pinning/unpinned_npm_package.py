@@ -35,11 +35,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import all_runs
-from dflint.rules.pinning._unpinned import listing, words_span
-
+from dflint.commands import all_runs
 from dflint.model import Dockerfile, PackageOp, Word
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._unpinned import listing, words_span
 
 META = RuleMeta(
     code="DF404",

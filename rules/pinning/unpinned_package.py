@@ -53,10 +53,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.pinning._pins import INSTALLERS, invocation, pinned, pins_for, python_installs, why_not
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._pins import INSTALLERS, invocation, pinned, pins_for, python_installs, why_not
 
 META = RuleMeta(
     code="DF401",

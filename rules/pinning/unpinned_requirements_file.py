@@ -71,7 +71,11 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.pinning._pins import (
+from dflint.filesystem import last_write
+from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
+from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._pins import (
     INSTALLERS,
     invocation,
     is_requirements_file,
@@ -79,10 +83,6 @@ from dflint.rules.pinning._pins import (
     pins_for,
     reads_pip_files,
 )
-
-from dflint.filesystem import last_write
-from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
-from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF402",

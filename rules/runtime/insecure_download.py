@@ -53,8 +53,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import all_runs, short_options
-
+from dflint.commands import all_runs, short_options
 from dflint.model import Dockerfile, ShellCommand, Span
 from dflint.rule import Finding, RuleMeta, Severity
 
@@ -150,33 +149,33 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     detail=f"{problem} in {stage.label}; keep verification on (add the CA certificate instead)",
                 )
             for name, word in command.assignments:
-                problem = _variable_problem(name, word.value)
-                if problem is not None:
-                    yield Finding(META, word.span, f"`{name}` {problem} in {stage.label}", stage=stage.name)
+                unsafe = _variable_problem(name, word.value)
+                if unsafe is not None:
+                    yield Finding(META, word.span, f"`{name}` {unsafe} in {stage.label}", stage=stage.name)
             for name, value in command.exports.items():
-                problem = _variable_problem(name, value)
-                if problem is not None and name not in exported:
+                unsafe = _variable_problem(name, value)
+                if unsafe is not None and name not in exported:
                     exported.add(name)
                     shown = command.name or "the next command"
                     yield Finding(
-                        META, command.span, f"`{name}` exported before `{shown}` {problem} in {stage.label}", stage=stage.name
+                        META, command.span, f"`{name}` exported before `{shown}` {unsafe} in {stage.label}", stage=stage.name
                     )
     instructions = list(dockerfile.global_args) + [i for stage in dockerfile.stages for i in stage.instructions_of("ENV", "ARG")]
     for instruction in instructions:
         for pair in instruction.pairs:
             if pair.literal is None:
                 continue
-            problem = _variable_problem(pair.key, pair.literal)
-            if problem is not None:
-                stage = dockerfile.stage_of(instruction)
-                where = stage.label if stage is not None else "the global ARGs"
+            unsafe = _variable_problem(pair.key, pair.literal)
+            if unsafe is not None:
+                owner = dockerfile.stage_of(instruction)
+                where = owner.label if owner is not None else "the global ARGs"
                 runtime = " (an ENV also applies when the container runs)" if instruction.keyword == "ENV" else ""
                 yield Finding(
                     META,
                     pair.key_span,
-                    f"{instruction.keyword} `{pair.key}` {problem} in {where}",
-                    stage=stage.name if stage is not None else None,
-                    detail=f"{instruction.keyword} `{pair.key}` {problem} in {where}{runtime}",
+                    f"{instruction.keyword} `{pair.key}` {unsafe} in {where}",
+                    stage=owner.name if owner is not None else None,
+                    detail=f"{instruction.keyword} `{pair.key}` {unsafe} in {where}{runtime}",
                 )
 
 

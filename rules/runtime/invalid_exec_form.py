@@ -41,10 +41,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from dflint.rules.runtime._exec_form import attempted_json, repaired, why_invalid
-
 from dflint.model import Dockerfile, Instruction
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
+
+from ._exec_form import attempted_json, repaired, why_invalid
 
 META = RuleMeta(
     code="DF609",

@@ -53,10 +53,10 @@ import json
 import re
 from collections.abc import Iterator
 
-from dflint.rules.runtime._exec_form import attempted_json
-
 from dflint.model import Dockerfile, Instruction
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
+
+from ._exec_form import attempted_json
 
 META = RuleMeta(
     code="DF601",

@@ -35,8 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import SHELLS, all_runs, covering, pipelines
-
+from dflint.commands import SHELLS, all_runs, covering, pipelines
 from dflint.model import Dockerfile, ShellCommand, Span
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -95,8 +94,8 @@ def _reads_script_from_stdin(command: ShellCommand) -> bool:
     if _INTERPRETERS.fullmatch(name):
         if any(value in ("-c", "-m", "-e") for value in arguments):
             return False
-        operands = [value for value in arguments if value is None or not value.startswith("-")]
-        return not operands or "-" in arguments
+        inputs = [value for value in arguments if value is None or not value.startswith("-")]
+        return not inputs or "-" in arguments
     return False
 
 

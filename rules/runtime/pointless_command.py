@@ -36,8 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import all_runs
-
+from dflint.commands import all_runs
 from dflint.model import Dockerfile, Instruction, ShellCommand
 from dflint.rule import Finding, RuleMeta, Severity
 

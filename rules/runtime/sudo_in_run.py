@@ -44,8 +44,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-from dflint.rules.layers._shell import SHELLS, all_runs
-
+from dflint.commands import SHELLS, all_runs
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, split_image
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 

@@ -40,8 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.layers._shell import all_runs, short_options, text_at
-
+from dflint.commands import all_runs, short_options, text_at
 from dflint.model import Dockerfile, ShellCommand
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 

@@ -41,8 +41,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.rules.layers._shell import all_runs
-
+from dflint.commands import all_runs
 from dflint.model import Dockerfile, ShellCommand, Word
 from dflint.rule import Finding, RuleMeta, Severity, clip
 

@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.stages._baseref import SourceRef, copy_source, from_words
-
+from dflint.imagerefs import SourceRef, copy_source, from_words
 from dflint.model import Dockerfile, Flag, Instruction, Span, Stage
 
 _MOUNT_FROM = re.compile(r"(?:^|,)\s*from=([^,]*)", re.IGNORECASE)

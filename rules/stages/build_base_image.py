@@ -58,11 +58,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.contents._build_deps import build_tool, compile_command, compiles_from_source
-from dflint.rules.stages._images import BuildFlavour, base_is_known, build_flavour, image_word_span, iter_stages_from
-
 from dflint.model import Dockerfile, PackageOp, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
+
+from ..contents._build_deps import build_tool, compile_command, compiles_from_source
+from ._images import BuildFlavour, base_is_known, build_flavour, image_word_span, iter_stages_from
 
 META = RuleMeta(
     code="DF102",
@@ -146,9 +146,9 @@ def _compiles(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) 
                 if found is not None:
                     return f"`{found}` at line {command.span.line}"
             for op in instruction.packages:
-                found = _op_compiles(op)
-                if found is not None:
-                    return f"{found[0]} at line {found[1]}"
+                compiled = _op_compiles(op)
+                if compiled is not None:
+                    return f"{compiled[0]} at line {compiled[1]}"
     return None
 
 

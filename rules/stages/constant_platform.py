@@ -44,10 +44,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.stages._platform import parse_platform
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._platform import parse_platform
 
 META = RuleMeta(
     code="DF106",

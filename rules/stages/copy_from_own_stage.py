@@ -35,10 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.stages._stagerefs import stage_references
-
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._stagerefs import stage_references
 
 META = RuleMeta(
     code="DF112",

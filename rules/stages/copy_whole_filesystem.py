@@ -43,8 +43,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from dflint.rules.stages._baseref import copy_source, is_scratch
-
+from dflint.imagerefs import copy_source, is_scratch
 from dflint.model import Dockerfile, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 

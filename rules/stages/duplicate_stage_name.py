@@ -37,8 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.stages._baseref import from_words
-
+from dflint.imagerefs import from_words
 from dflint.model import Dockerfile, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 

@@ -54,12 +54,12 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
-from dflint.rules.stages._baseref import ImageRef, from_words, parse_reference
-from dflint.rules.stages._images import base_is_known
-
 from dflint.data import load
+from dflint.imagerefs import ImageRef, from_words, parse_reference
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._images import base_is_known
 
 META = RuleMeta(
     code="DF108",

@@ -41,8 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.stages._baseref import parse_reference
-
+from dflint.imagerefs import parse_reference
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 from dflint.variables import PREDEFINED_ARGS, expand, references

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.stages._baseref import from_words, parse_reference, written_tag
-from dflint.rules.stages._images import base_is_known
-
+from dflint.imagerefs import from_words, parse_reference, written_tag
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._images import base_is_known
 
 META = RuleMeta(
     code="DF104",

@@ -30,8 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.stages._baseref import from_words
-
+from dflint.imagerefs import from_words
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity
 

@@ -42,11 +42,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.rules.stages._baseref import from_words
-from dflint.rules.stages._stagerefs import from_stage_references, stage_references
-
+from dflint.imagerefs import from_words
 from dflint.model import Dockerfile, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
+
+from ._stagerefs import from_stage_references, stage_references
 
 META = RuleMeta(
     code="DF113",

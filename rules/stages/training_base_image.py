@@ -62,11 +62,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from dflint.rules.stages._images import base_is_known, build_flavour, image_word_span
-
 from dflint.data import load
 from dflint.model import Dockerfile, Stage, normalise_image, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._images import base_is_known, build_flavour, image_word_span
 
 META = RuleMeta(
     code="DF119",

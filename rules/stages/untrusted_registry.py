@@ -45,11 +45,11 @@ import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.rules.stages._baseref import DOCKER_HUB, HUB_ALIASES, ImageRef, copy_source, from_words, is_scratch, parse_reference
-from dflint.rules.stages._images import base_is_known
-
+from dflint.imagerefs import DOCKER_HUB, HUB_ALIASES, ImageRef, copy_source, from_words, is_scratch, parse_reference
 from dflint.model import Dockerfile, Span
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._images import base_is_known
 
 META = RuleMeta(
     code="DF105",

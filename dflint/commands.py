@@ -1,5 +1,7 @@
-"""Shared helpers for rules that read RUN scripts: the RUN instructions of a stage, pipelines, option parsing of a command's argv, spans covering several commands, and the
-common fix of adding an option right after a package manager's verb."""
+"""RUN instructions and their shell commands as rules read them: every RUN of a stage or a file, the
+pipelines of a script, short options and operands of a command, the text at a span, and the fix
+that adds an option after a package manager's verb. Shared by the rule groups (a documented, typed
+module for rule authors); it reads only the model."""
 
 from __future__ import annotations
 
