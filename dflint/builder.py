@@ -12,7 +12,7 @@ from types import MappingProxyType
 from dflint import packages as package_extraction
 from dflint import wordsplit
 from dflint.context import BuildContext, ContextError, Copy, map_image_path
-from dflint.indexes import config_indexes, op_indexes
+from dflint.indexes import config_indexes, file_index_urls, op_indexes
 from dflint.model import (
     BASE_WORKDIR,
     ArgWord,
@@ -754,7 +754,7 @@ class _Builder:
             constraint,
             tuple(requirements),
             tuple(nested),
-            package_extraction.requirements_index_urls(text),
+            file_index_urls(text),
         )
 
     def _dockerignore(self, path: str) -> tuple[str, ...] | None:

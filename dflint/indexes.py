@@ -62,6 +62,36 @@ def option_indexes(command: ShellCommand) -> list[PackageIndex]:
     return found
 
 
+_FILE_OPTIONS = ("-i", "--index-url", "--extra-index-url", "-f", "--find-links")
+_COMMENT = re.compile(r"(^|\s)#.*$")
+
+
+def file_index_urls(text: str) -> tuple[str, ...]:
+    """The index and find-links URLs a requirements file's option lines set, in every spelling pip
+    reads there: `-i URL`, `-iURL`, `--index-url URL`, `--index-url=URL`, `--extra-index-url`,
+    `-f`/`--find-links`; comments dropped and `\\` continuations joined as pip does."""
+    found: list[str] = []
+    logical = ""
+    for line in text.splitlines():
+        stripped = _COMMENT.sub("", line).rstrip()
+        if stripped.endswith("\\"):
+            logical += stripped[:-1] + " "
+            continue
+        words, logical = (logical + stripped).split(), ""
+        if not words or not words[0].startswith("-"):
+            continue
+        for position, value in enumerate(words):
+            name, sep, rest = value.partition("=")
+            if value in _FILE_OPTIONS:
+                if position + 1 < len(words):
+                    found.append(words[position + 1])
+            elif sep and name in _FILE_OPTIONS and name.startswith("--"):
+                found.append(rest)
+            elif value[:2] in ("-i", "-f") and len(value) > 2 and not value.startswith("--"):
+                found.append(value[2:].lstrip("="))
+    return tuple(url for url in found if url)
+
+
 def config_indexes(command: ShellCommand) -> list[PackageIndex]:
     """`pip config set global.index-url URL` (any section): an index every later pip reads."""
     values = [value or "" for value in command.args]

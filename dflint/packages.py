@@ -615,14 +615,6 @@ def _rpm_requirement(word: Word) -> Requirement:
 # -- requirements files ----------------------------------------------------------------------------
 
 
-_INDEX_OPTION = re.compile(r"^\s*(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)", re.MULTILINE)
-
-
-def requirements_index_urls(text: str) -> tuple[str, ...]:
-    """The index and find-links URLs a requirements file sets (`--extra-index-url https://…/cpu`)."""
-    return tuple(match.group(1) for match in _INDEX_OPTION.finditer(text))
-
-
 def parse_requirements_text(text: str, file: str) -> tuple[list[Requirement], list[tuple[str, bool, int]]]:
     """Requirement lines and nested `-r`/`-c` includes (path, is_constraint, line)."""
     requirements: list[Requirement] = []

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dflint.packages import requirements_index_urls
+from dflint.indexes import file_index_urls
 from dflint.parse import Options, parse
 
 
 def test_index_options_are_read_from_the_text() -> None:
     text = "--index-url=https://pypi.example/simple\n-f https://download.pytorch.org/whl/torch_stable.html\n  --extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.4.0\n"
-    assert requirements_index_urls(text) == (
+    assert file_index_urls(text) == (
         "https://pypi.example/simple",
         "https://download.pytorch.org/whl/torch_stable.html",
         "https://download.pytorch.org/whl/cpu",
@@ -29,3 +29,16 @@ def test_requirements_file_in_the_context_carries_its_index_urls(tmp_path: Path)
         ("https://download.pytorch.org/whl/cpu",),
         ("https://mirror.example/simple",),
     ]
+
+
+def test_every_spelling_pip_reads_in_a_file_is_an_index() -> None:
+    text = (
+        "-ihttps://download.pytorch.org/whl/cpu\n--extra-index-url=https://extra.example/simple  # mirror\n"
+        "--find-links \\\n    https://wheels.example/\n# --index-url https://commented.example/simple\n"
+        "torch==2.4.0 --hash=sha256:00\n"
+    )
+    assert file_index_urls(text) == (
+        "https://download.pytorch.org/whl/cpu",
+        "https://extra.example/simple",
+        "https://wheels.example/",
+    )
