@@ -14,6 +14,10 @@ is silent when dflint does not know the build context (input from stdin without 
 
 Neither hadolint nor BuildKit has this check (hadolint never reads the build context).
 
+Silent when the build context is only a fallback (nothing names it and no directory up to the
+repository root holds the COPY/ADD sources): whether that directory has a `.dockerignore` says
+nothing about the one the image is built with (`dflint -v` shows the choice; `--context` sets it).
+
 ## Why is this bad?
 Docker sends the whole context to the builder and `COPY . .` puts all of it in a layer: the git
 history, a local virtualenv, `__pycache__`, and — in ML repositories — checkpoints, exported models
@@ -98,8 +102,8 @@ class Options:
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
-    if dockerfile.context_dir is None:
-        return
+    if dockerfile.context_dir is None or (dockerfile.context is not None and dockerfile.context.unknown):
+        return  # no context, or only a fallback where the COPY sources are missing: its .dockerignore says nothing
     expected = tuple(options.expected_exclusions if options is not None else DEFAULT_EXCLUSIONS)
     for stage in dockerfile.stages:
         for parts in copies(dockerfile, stage, may_copy_context_root):
