@@ -39,7 +39,7 @@ def test_the_context_copied_into_a_build_stage_is_not_said_to_go_into_the_image(
 
 
 def test_the_context_copied_into_a_shipped_stage_goes_into_the_image() -> None:
-    messages = [f.message for f in _findings("DF504/no-ignore") if f.span.line == 9]
+    messages = [f.message for f in _findings("DF504/no-ignore") if f.span.line == 10]
     assert len(messages) == 1 and "not shipped" not in messages[0]
 
 
