@@ -152,7 +152,7 @@ class _Builder:
             )
             for position, (from_instruction, stage_state, info) in enumerate(stages)
         )
-        dockerignore = self._dockerignore(path)  # before `errors` is read: it reports refused patterns
+        dockerignore, dockerignore_unread = self._dockerignore(path)  # before `errors` is read: it reports errors
         return Dockerfile(
             path=path,
             text=self.text,
@@ -165,6 +165,7 @@ class _Builder:
             target=self.options.target,
             context_dir=self.context.root if self.context else None,
             dockerignore=dockerignore,
+            dockerignore_unread=dockerignore_unread,
         )
 
     def _note_expansion_limits(self, next_line: int | None) -> None:
@@ -757,11 +758,12 @@ class _Builder:
             file_index_urls(text),
         )
 
-    def _dockerignore(self, path: str) -> tuple[str, ...] | None:
+    def _dockerignore(self, path: str) -> tuple[tuple[str, ...] | None, bool]:
         """Ignore patterns: `<Dockerfile>.dockerignore` next to the Dockerfile, which BuildKit prefers,
-        else `.dockerignore` at the context root."""
+        else `.dockerignore` at the context root; and whether one exists that could not be read (an
+        input error on its first line: a FIFO, a device, not UTF-8, a symlink out of the context)."""
         if self.context is None:
-            return None
+            return None, False
         candidates = [".dockerignore"]
         if path and path != "-":
             specific = os.path.relpath(os.path.abspath(path) + ".dockerignore", self.context.root)
@@ -770,13 +772,22 @@ class _Builder:
         for candidate in candidates:
             try:
                 text = self.context.read_text(candidate)
-            except ContextError:
-                continue
+            except ContextError as error:
+                if error.status == "missing" or self.context.is_dir(candidate):
+                    continue
+                self.errors.append(ParseError(1, error.reason, path=self._context_path(candidate)))
+                return None, True
             patterns = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1)]
             patterns = [(number, line) for number, line in patterns if line and not line.startswith("#")]
             self._check_dockerignore(candidate, patterns)
-            return tuple(line for _, line in patterns)
-        return None
+            return tuple(line for _, line in patterns), False
+        return None, False
+
+    def _context_path(self, candidate: str) -> str:
+        """A context file's path as error lines show it: relative to the working directory when inside it."""
+        assert self.context is not None
+        shown = os.path.relpath(os.path.join(self.context.root, candidate))
+        return os.path.join(self.context.root, candidate) if shown.startswith("..") else shown
 
     def _check_dockerignore(self, candidate: str, patterns: list[tuple[int, str]]) -> None:
         """A pattern Docker refuses fails the build: an input error on its line of the .dockerignore."""
@@ -785,9 +796,7 @@ class _Builder:
         invalid = [(number, line) for number, line in patterns if not dockerignore.valid(line)]
         if not invalid or self.context is None:
             return
-        shown = os.path.relpath(os.path.join(self.context.root, candidate))
-        if shown.startswith(".."):
-            shown = os.path.join(self.context.root, candidate)
+        shown = self._context_path(candidate)
         for number, line in invalid:
             message = f"invalid pattern '{excerpt(line, 60)}': docker build refuses it; it excludes nothing here"
             self.errors.append(ParseError(number, message, path=shown))

@@ -474,6 +474,9 @@ class Dockerfile:
     target: str | None = None
     context_dir: str | None = None
     dockerignore: tuple[str, ...] | None = None  # patterns, or None when there is no .dockerignore
+    # True when a .dockerignore exists but was not read (not a regular file, not UTF-8, outside the
+    # context): what it excludes is unknown, and the error is in `errors`
+    dockerignore_unread: bool = False
     suppressions: tuple[Suppression, ...] = ()  # inline pragmas, filled in by the engine before rules run
     context: ContextChoice | None = None  # the build context chosen and why, filled in by the engine
     purpose: Purpose | None = None  # what the shipped image is for, decided when the model is built

@@ -104,6 +104,8 @@ class Options:
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     if dockerfile.context_dir is None or (dockerfile.context is not None and dockerfile.context.unknown):
         return  # no context, or only a fallback where the COPY sources are missing: its .dockerignore says nothing
+    if dockerfile.dockerignore_unread:
+        return  # a .dockerignore that could not be read (an input error): what it excludes is unknown
     expected = tuple(options.expected_exclusions if options is not None else DEFAULT_EXCLUSIONS)
     for stage in dockerfile.stages:
         for parts in copies(dockerfile, stage, may_copy_context_root):
