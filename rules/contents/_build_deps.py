@@ -411,26 +411,15 @@ class LaterRemovals:
 # -- compiling ---------------------------------------------------------------------------------------
 
 _QUERIES = frozenset({"--version", "-v", "-V", "-version", "--help", "-h", "-dumpversion", "-dumpfullversion", "-dumpmachine"})
-_COMPILERS = frozenset(
-    {
-        "gcc",
-        "g++",
-        "cc",
-        "c++",
-        "clang",
-        "clang++",
-        "nvcc",
-        "gfortran",
-        "rustc",
-        "cmake",
-        "ninja",
-        "meson",
-        "bazel",
-        "bazelisk",
-        "configure",
-        "make",
-    }
-)
+
+
+@cache
+def _compilers() -> frozenset[str]:
+    """Compiler drivers and build-system commands (dflint/data/build_tools.json, `compile_commands`)."""
+    programs = load("build_tools")["compile_commands"]["programs"]
+    return frozenset(str(program) for program in programs)
+
+
 _SETUP_BUILD = frozenset({"build", "build_ext", "bdist_wheel", "install", "develop", "bdist_egg"})
 
 
@@ -443,7 +432,7 @@ def compile_command(command: ShellCommand) -> str | None:
     args = command.args
     if args and all(arg in _QUERIES for arg in args):
         return None  # `rustc --version`, `gcc -dumpversion`: asks, builds nothing
-    if name in _COMPILERS:
+    if name in _compilers():
         return name
     if name == "cargo" and args[:1] in (("build",), ("install",)):
         return "cargo " + str(args[0])

@@ -237,7 +237,7 @@ def pip_cache_dirs(op: PackageOp, env: Mapping[str, str | None]) -> tuple[str, .
         return (str(env[variable]),)
     if env.get("XDG_CACHE_HOME"):
         return (f"{env['XDG_CACHE_HOME']}/{manager}",)
-    return data_dirs(manager, env) or (f"~/.cache/{manager}",)
+    return data_dirs(manager, env)
 
 
 def pip_cache_state(op: PackageOp, instruction: Instruction, config_disabled: bool) -> bool | None:
@@ -330,13 +330,10 @@ def cache_writer(op: PackageOp, instruction: Instruction, position: int, config_
     if manager == "apk" and verb in ("install", "update", "upgrade"):
         if op.has_flag("--no-cache", "--no-network"):
             return False  # `--no-network` fetches nothing, so no index lands in /var/cache/apk
-        return writer("apk", "apk's index cache (/var/cache/apk)", data_dirs("apk", env) or ("/var/cache/apk",))
+        return writer("apk", "apk's index cache (/var/cache/apk)", data_dirs("apk", env))
     if manager in _RPM and verb in ("install", "upgrade", "update"):
-        dirs = data_dirs("yum", env) + data_dirs("dnf", env) + ("/var/cache/tdnf",)
-        where = {"yum": "/var/cache/yum", "dnf": "/var/cache/dnf", "dnf5": "/var/cache/libdnf5", "tdnf": "/var/cache/tdnf"}.get(
-            op.program, "/var/cache"
-        )
-        return writer("rpm", f"{op.program}'s cache ({where})", dirs)
+        dirs = data_dirs("yum", env) + data_dirs("dnf", env) + data_dirs("tdnf", env)
+        return writer("rpm", f"{op.program}'s cache ({_rpm_cache(op.program, env)})", dirs)
     if manager == "conda" and verb in ("install", "upgrade"):
         return writer("conda", f"{op.program}'s package cache (pkgs/)", _conda_dirs(command, env))
     if manager == "npm" and verb == "install":
@@ -345,9 +342,9 @@ def cache_writer(op: PackageOp, instruction: Instruction, position: int, config_
     if manager == "poetry" and verb in ("install", "sync", "upgrade"):
         if op.has_flag("--no-cache"):
             return False
-        return writer("poetry", "poetry's cache (~/.cache/pypoetry)", data_dirs("poetry", env) or ("~/.cache/pypoetry",))
+        return writer("poetry", "poetry's cache (~/.cache/pypoetry)", data_dirs("poetry", env))
     if manager == "pipenv" and verb in ("install", "sync", "upgrade"):
-        return writer("pipenv", "pipenv's cache (~/.cache/pipenv)", data_dirs("pipenv", env) or ("~/.cache/pipenv",))
+        return writer("pipenv", "pipenv's cache (~/.cache/pipenv)", data_dirs("pipenv", env))
     if manager == "uv" and op.program in ("uv sync", "uv add", "uv tool") and verb in ("install", "sync"):
         if op.has_flag("--no-cache", "--no-cache-dir", "-n"):
             return False
@@ -371,8 +368,15 @@ def _conda_dirs(command: ShellCommand, env: Mapping[str, str | None]) -> tuple[s
         if env.get(name):
             dirs.append(f"{env[name]}/pkgs")
     dirs.extend(data_dirs("conda", env))
-    dirs.extend(("~/.conda/pkgs", "/opt/conda/pkgs", "~/micromamba/pkgs"))
     return tuple(dict.fromkeys(dirs))
+
+
+def _rpm_cache(program: str, env: Mapping[str, str | None]) -> str:
+    """The cache directory an rpm front end names (caches.json): dnf5's is libdnf5's, under dnf."""
+    dirs = data_dirs("dnf", env) if program == "dnf5" else data_dirs(program, env)
+    if program == "dnf5":
+        dirs = tuple(directory for directory in dirs if "libdnf5" in directory)
+    return dirs[0].rstrip("/") if dirs else "/var/cache"
 
 
 def cleans_cache(command: ShellCommand, ops: tuple[PackageOp, ...], writer: Writer) -> bool | None:
