@@ -439,7 +439,7 @@ def _fix_inputs(inputs: Sequence[Input], unsafe: bool, write: bool) -> list[FixO
     """Fix every input in memory (and, with `write`, on disk); stdin's fixed text goes to stdout when writing."""
     from dflint.engine import FileResult
     from dflint.fix import FixOutcome, fix_bytes, fix_file
-    from dflint.inputs import for_service, lint, stdin_reason
+    from dflint.inputs import for_service, lint, stdin_context, stdin_reason
     from dflint.reading import ReadError, read_stdin
     from dflint.source import InputError
 
@@ -452,7 +452,9 @@ def _fix_inputs(inputs: Sequence[Input], unsafe: bool, write: bool) -> list[FixO
                 problem = InputError(item.shown, 1, stdin_reason(error))
                 outcomes.append(FixOutcome(item.shown, "", "", (), FileResult(item.shown, (), (problem,))))
                 continue
-            outcome = fix_bytes(data, item.shown, item.settings, item.rules, item.settings.context_dir, unsafe=unsafe)
+            choice = stdin_context(item, data)
+            context = choice.directory if choice is not None else item.settings.context_dir
+            outcome = fix_bytes(data, item.shown, item.settings, item.rules, context, unsafe=unsafe, choice=choice)
             if write:
                 sys.stdout.buffer.write(outcome.fixed_bytes() if outcome.changed else data)
                 sys.stdout.flush()

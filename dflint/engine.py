@@ -192,12 +192,19 @@ def lint_file(path: str, settings: Settings, rules: Sequence[Rule], display_path
     return lint_source(text, shown, settings, rules, choice.directory, choice)
 
 
-def lint_bytes(data: bytes, path: str, settings: Settings, rules: Sequence[Rule], context_dir: str | None) -> FileResult:
+def lint_bytes(
+    data: bytes,
+    path: str,
+    settings: Settings,
+    rules: Sequence[Rule],
+    context_dir: str | None,
+    choice: ContextChoice | None = None,
+) -> FileResult:
     try:
         text = decode(path, data, max_bytes=settings.max_bytes)
     except InputError as error:
         return FileResult(path, (), (error,))
-    return lint_source(text, path, settings, rules, context_dir)
+    return lint_source(text, path, settings, rules, context_dir, choice)
 
 
 __all__ = ["FileResult", "ParseError", "SelectionError", "Settings", "lint_bytes", "lint_file", "lint_source", "selected_rules"]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dflint.engine import FileResult, Settings, lint_source
-from dflint.model import Dockerfile, Span
+from dflint.model import ContextChoice, Dockerfile, Span
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
 from dflint.positions import LineIndex
@@ -212,14 +212,16 @@ def fix_source(
     unsafe: bool = False,
     max_passes: int = MAX_PASSES,
     bom: bool = False,
+    choice: ContextChoice | None = None,
 ) -> FixOutcome:
-    """Lint and fix `text` in memory until no wanted fix applies. Writes nothing.
+    """Lint and fix `text` in memory until no wanted fix applies. Writes nothing. `choice` says
+    why `context_dir` is the build context (as `engine.lint_source` takes it).
 
     A file with parse errors is not fixed. A fix that would change the file's structure is refused:
     it is not applied, the pass is redone without it, and an input error names it. When the fixes
     do not settle within `max_passes` passes, or undo each other, the text is left as it was and
     an input error says so."""
-    first = lint_source(text, path, settings, rules, context_dir)
+    first = lint_source(text, path, settings, rules, context_dir, choice)
     unchanged = FixOutcome(path, text, text, (), first, 0, bom, first)
     dockerfile = first.dockerfile
     if dockerfile is None or dockerfile.errors or not dockerfile.stages:
@@ -242,7 +244,7 @@ def fix_source(
             return _failed(unchanged, f"fixes did not settle after {max_passes} passes; file left unchanged")
         if fixed in seen:
             return _failed(unchanged, f"fixes undo each other ({_titles(done)}); file left unchanged")
-        candidate = lint_source(fixed, path, settings, rules, context_dir)
+        candidate = lint_source(fixed, path, settings, rules, context_dir, choice)
         model = result.dockerfile
         assert model is not None
         shape = expected_structure(model, done)
@@ -318,6 +320,7 @@ def fix_bytes(
     *,
     unsafe: bool = False,
     max_passes: int = MAX_PASSES,
+    choice: ContextChoice | None = None,
 ) -> FixOutcome:
     """Decode and fix (stdin, or a file already read). Writes nothing."""
     try:
@@ -325,7 +328,15 @@ def fix_bytes(
     except InputError as error:
         return FixOutcome(path, "", "", (), FileResult(path, (), (error,)))
     return fix_source(
-        text, path, settings, rules, context_dir, unsafe=unsafe, max_passes=max_passes, bom=data.startswith(codecs.BOM_UTF8)
+        text,
+        path,
+        settings,
+        rules,
+        context_dir,
+        unsafe=unsafe,
+        max_passes=max_passes,
+        bom=data.startswith(codecs.BOM_UTF8),
+        choice=choice,
     )
 
 
@@ -349,12 +360,13 @@ def fix_file(
     except InputError as error:
         return FixOutcome(shown, "", "", (), FileResult(shown, (), (InputError(shown, error.line, error.message),)))
     data = source.data
-    context_dir = settings.context_dir
+    context_dir, choice = settings.context_dir, None
     if context_dir is None:
         from dflint.context_discovery import choose
 
-        context_dir = choose(path, data.decode("utf-8", "replace")).directory
-    outcome = fix_bytes(data, shown, settings, rules, context_dir, unsafe=unsafe, max_passes=max_passes)
+        choice = choose(path, data.decode("utf-8", "replace"))
+        context_dir = choice.directory
+    outcome = fix_bytes(data, shown, settings, rules, context_dir, unsafe=unsafe, max_passes=max_passes, choice=choice)
     if not write or not outcome.changed:
         return outcome
     assert outcome.result.dockerfile is not None

@@ -24,7 +24,7 @@ from dflint.compose import Service, is_compose_file
 from dflint.config import Resolver
 from dflint.discover import Skip, discover
 from dflint.engine import FileResult, Settings, lint_bytes, lint_file, lint_source
-from dflint.model import Span
+from dflint.model import ContextChoice, Span
 from dflint.pathmatch import GitIgnore, PathMatcher, matcher
 from dflint.reading import ReadError, default_boundary
 from dflint.registry import Rule
@@ -42,6 +42,9 @@ class Input:
     error: InputError | None = None
     service: Service | None = None
     boundary: str | None = None  # the directory the file may be read in (see `reading`); None: its default
+    # stdin named by `--stdin-filename` with no `--context`: its build context is discovered, once its
+    # text is read, as for the file of that name (`stdin_context`)
+    discover_from: str | None = None
 
 
 class Exclusion:
@@ -102,18 +105,14 @@ def plan(
             if force_exclude and stdin_filename and exclusion.excluded(stdin_filename):
                 continue
             settings, rules = resolver.settings_for(stdin_filename or "-")
-            context = settings.context_dir or (
-                os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd()
-            )
-            source = ("option", "given with --context") if settings.context_dir else ("stdin", "the folder of --stdin-filename")
-            if not settings.context_dir and not stdin_filename:
-                source = ("stdin", "the working directory (standard input without --stdin-filename)")
-            yield Input(
-                "-",
-                escape_path(name),
-                dataclasses.replace(settings, context_dir=context, context_source=source[0], context_reason=source[1]),
-                rules,
-            )
+            if settings.context_dir:
+                yield Input("-", escape_path(name), settings, rules)
+            elif stdin_filename:
+                yield Input("-", escape_path(name), settings, rules, discover_from=os.path.abspath(stdin_filename))
+            else:
+                reason = "the working directory (standard input without --stdin-filename)"
+                settings = dataclasses.replace(settings, context_dir=os.getcwd(), context_source="stdin", context_reason=reason)
+                yield Input("-", escape_path(name), settings, rules)
         elif scanned is not None:
             yield Input(path, shown, *resolver.settings_for(path), boundary=os.path.abspath(scanned))
         elif os.path.isdir(path):
@@ -212,7 +211,9 @@ def lint(
             except ReadError as error:
                 results[position] = FileResult(item.shown, (), (InputError(item.shown, 1, stdin_reason(error)),))
                 continue
-            results[position] = lint_bytes(data, item.shown, item.settings, item.rules, item.settings.context_dir)
+            choice = stdin_context(item, data)
+            context = choice.directory if choice is not None else item.settings.context_dir
+            results[position] = lint_bytes(data, item.shown, item.settings, item.rules, context, choice)
         elif item.service is not None and item.service.inline_text is not None:
             results[position] = lint_source(
                 item.service.inline_text, item.shown, item.settings, item.rules, item.settings.context_dir
@@ -231,6 +232,16 @@ def lint(
         assert outcome is not None
         final.append(for_service(outcome, item.service) if item.service is not None else outcome)
     return final
+
+
+def stdin_context(item: Input, data: bytes) -> ContextChoice | None:
+    """The build context of standard input named by `--stdin-filename` (and no `--context`): chosen
+    as for the file of that name (compose, build commands, COPY sources), from the text read."""
+    if item.discover_from is None:
+        return None
+    from dflint.context_discovery import choose
+
+    return choose(item.discover_from, data.decode("utf-8", "replace"))
 
 
 def stdin_reason(error: ReadError) -> str:

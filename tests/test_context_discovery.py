@@ -217,6 +217,33 @@ def test_the_issue_example_finds_torch_by_default(tmp_path: Path, monkeypatch: p
     ]
 
 
+@pytest.mark.parametrize("fix", [False, True])
+def test_stdin_named_by_stdin_filename_discovers_the_context_as_the_file_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fix: bool
+) -> None:
+    """An editor or a hook piping `docker/Dockerfile` gets the build context the command line finds for it."""
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "requirements.txt": "torch==2.5.1\n"})
+    monkeypatch.chdir(root)
+    args = ["--format", "json", "--select", "DF203,DF402,DF504", "-", "--stdin-filename", "docker/Dockerfile"]
+    if fix:  # `--fix` on stdin reads the same context (the fixed text goes to stdout, the report to stderr)
+        args = ["--fix", *args]
+    result = CliRunner().invoke(main, args, input=DOCKERFILE)
+    document, _ = json.JSONDecoder().raw_decode(result.stderr if fix else result.output)
+    assert [finding["code"] for finding in document["findings"]] == ["DF203"]
+    assert document["files"][0]["context"] == str(root.resolve())
+    assert document["files"][0]["context_source"] == "copy-sources"
+
+
+def test_stdin_without_a_name_keeps_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "requirements.txt": "torch==2.5.1\n"})
+    monkeypatch.chdir(root / "docker")
+    result = CliRunner().invoke(main, ["--format", "json", "--select", "DF203,DF402", "-"], input=DOCKERFILE)
+    document = json.loads(result.output)
+    assert document["files"][0]["context_source"] == "stdin"
+    assert document["files"][0]["context"] == str((root / "docker").resolve())
+    assert [finding["code"] for finding in document["findings"]] == ["DF402"]
+
+
 def test_the_context_option_always_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     compose = "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n"
     root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "compose.yaml": compose, "requirements.txt": "torch\n"})

@@ -383,6 +383,22 @@ def test_per_file_ignores_apply_to_the_buffers_path(tmp_path: Path) -> None:
     run(test)
 
 
+def test_a_dockerfile_under_docker_is_linted_with_the_context_the_command_line_finds(tmp_path: Path) -> None:
+    """`docker/Dockerfile` built from the root: the root requirements file is read, as `dflint docker/Dockerfile` reads it."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "requirements.txt").write_text("torch==2.5.1\n")
+    text = "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+
+    async def test() -> None:
+        async with server(tmp_path) as (client, _):
+            uri = open_document(client, tmp_path / "docker" / "Dockerfile", text)
+            found = codes(await client.diagnostics(uri, version=1))
+            assert "DF203" in found and "DF402" not in found, found
+
+    run(test)
+
+
 def test_a_loaded_configuration_edited_behind_the_servers_back_is_read_again_at_the_next_lint(tmp_path: Path) -> None:
     config = tmp_path / ".dflint.yaml"
     config.write_text("ignore: [DF301]\n")

@@ -17,7 +17,7 @@ from dflint.config import Resolver
 from dflint.discover import is_dockerfile_name
 from dflint.engine import FileResult
 from dflint.fix import FixOutcome, fix_source
-from dflint.inputs import Input, lint, plan_document
+from dflint.inputs import Input, lint, plan_document, stdin_context
 from dflint.reading import read_stdin
 
 
@@ -60,4 +60,6 @@ def fix_text(path: str, text: str, resolver: Resolver, *, unsafe: bool = False) 
     if len(inputs) != 1 or inputs[0].error is not None:
         return None
     item = inputs[0]
-    return fix_source(text, item.shown, item.settings, item.rules, item.settings.context_dir, unsafe=unsafe)
+    choice = stdin_context(item, text.encode("utf-8", "surrogatepass"))
+    context = choice.directory if choice is not None else item.settings.context_dir
+    return fix_source(text, item.shown, item.settings, item.rules, context, unsafe=unsafe, choice=choice)
