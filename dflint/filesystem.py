@@ -1,13 +1,15 @@
 """The filesystem view of a build: what each instruction writes, what later removes it (in the
 same RUN, in a later RUN, or never), and whether it reaches the shipped image, in which layer.
 
-Writes. COPY and ADD write their destination (`Instruction.copy`). A RUN command writes the files
-its output redirections name (`> /tmp/r.txt`), `tee` files, `touch` files, a `cp`/`mv`/`install`
-destination, `curl -o`/`wget -O` outputs, `git clone` checkouts, `pip-compile`/`uv pip
-compile`/`poetry export` outputs and what `tar -x`/`unzip` unpack (a whole directory); a package
-install writes its prefix (`install_write`: a virtual environment, `--target`, a conda prefix, the
-system interpreter's site-packages). Relative paths are taken from the command's working
-directory; a path that depends on an unknown value is left out.
+Writes. COPY and ADD write their destination (`Instruction.copy`), one write per source: a file at
+the destination (or under it by its base name), a directory, glob or unpacked archive as a tree
+(`Write.source` names the source). A RUN command writes the files its output redirections name
+(`> /tmp/r.txt`), `tee` files, `touch` files, a `cp`/`mv`/`install` destination, `curl -o`/`wget
+-O` outputs, `git clone` checkouts (`clone_repository` names the repository),
+`pip-compile`/`uv pip compile`/`poetry export` outputs and what `tar -x`/`unzip` unpack (a whole
+directory); a package install writes its prefix (`install_write`: a virtual environment,
+`--target`, a conda prefix, the system interpreter's site-packages). Relative paths are taken from
+the command's working directory; a path that depends on an unknown value is left out.
 
 Removals. `removed_paths`/`removes` read `rm` and `find … -delete`; a caller that knows other ways
 a path goes away (`pip cache purge`, `apt-get purge NAME`) passes them as `cleans`, a function of a
@@ -50,6 +52,7 @@ class Write:
     instruction: Instruction
     command: ShellCommand | None
     tree: bool = False
+    source: str | None = None  # the COPY/ADD source word's value it comes from (None: a RUN, or unknown)
 
     def covers(self, path: str) -> bool:
         """Does the write put `path` there? A path under the base image's unknown WORKDIR may be
@@ -165,23 +168,56 @@ def _clone_operands(words: tuple[str | None, ...]) -> list[str | None]:
     return operands
 
 
+def clone_repository(command: ShellCommand) -> str | None:
+    """The repository a `git clone` command names, as written (None when unknown or not a clone)."""
+    values = [value or "" for value in command.args]
+    if command.name != "git" or "clone" not in values:
+        return None
+    operands = _clone_operands(command.args[values.index("clone") + 1 :])
+    return operands[0] if operands else None
+
+
 def _url_name(url: str) -> str:
     return posixpath.basename(url.split("?", 1)[0].rstrip("/")) or "index.html"
 
 
 def instruction_writes(instruction: Instruction) -> Iterator[Write]:
-    """What one instruction writes, in order."""
+    """What one instruction writes, in order: a COPY/ADD one write per source (a file lands at the
+    destination, or under it by its base name when the destination is a directory; a directory, a
+    glob, an unknown source or an archive ADD unpacks writes a tree at the destination)."""
     spec = instruction.copy
-    if spec is not None and spec.destination is not None and "$" not in spec.destination:
+    if spec is not None:
+        if spec.destination is None or "$" in spec.destination:
+            return
         destination = posixpath.normpath(spec.destination)
-        tree = spec.destination.endswith("/") or len(spec.sources) != 1 or not _looks_like_file(spec.sources[0])
-        yield Write(destination, instruction, None, tree)
+        into_directory = spec.destination.endswith("/") or len(spec.sources) != 1
+        for source in spec.sources or (None,):
+            yield _copy_write(instruction, source, destination, into_directory)
         return
     for command in instruction.commands:
         for path, tree in command_writes(command):
             absolute = _absolute(path, command.cwd)
             if absolute is not None and absolute != "/dev/null":
                 yield Write(absolute, instruction, command, tree)
+
+
+_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
+
+
+def _copy_write(instruction: Instruction, source: str | None, destination: str, into_directory: bool) -> Write:
+    if source is None or "$" in source or not _looks_like_file(source):
+        return Write(destination, instruction, None, True, source)
+    remote = "://" in source or source.startswith("git@")
+    if instruction.keyword == "ADD" and not remote and source.lower().endswith(_ARCHIVES):
+        return Write(destination, instruction, None, True, source)  # ADD unpacks a local archive
+    if remote and (source.startswith("git@") or source.split("#", 1)[0].rstrip("/").endswith(".git")):
+        return Write(destination, instruction, None, True, source)  # ADD of a git repository: a checkout
+    name = _url_name(source) if remote else posixpath.basename(source)
+    if not remote and "." not in name.lstrip("."):  # `COPY app /srv/app`: maybe a directory
+        return Write(posixpath.join(destination, name) if into_directory else destination, instruction, None, True, source)
+    if into_directory:
+        return Write(posixpath.join(destination, name), instruction, None, False, source)
+    return Write(destination, instruction, None, False, source)
 
 
 def _looks_like_file(source: str | None) -> bool:

@@ -1,0 +1,276 @@
+"""## What it does
+Flags a dependency install that reads its dependency file from a COPY or ADD that also brought in
+the application source: `COPY . .` (the whole build context) or a directory holding the file
+(`COPY app/ /app/`), followed in the same stage by
+
+- `pip install -r requirements.txt` (also `pip3`, `python -m pip`, `uv pip install -r`,
+  `uv pip sync`, `pip download`/`pip wheel -r`);
+- `poetry install` (not `--only-root`), `uv sync`, `pdm install`/`pdm sync`, `pipenv install`/
+  `pipenv sync` without package names;
+- `npm ci`, `npm install`, `yarn`, `yarn install`, `pnpm install` without package names;
+- `conda env create -f environment.yml`, `conda install --file …`, and the same with `mamba` and
+  `micromamba`.
+
+It stays silent when the dependency file was copied on its own (`COPY requirements.txt .`, also
+several files or a `requirements/` directory), when the same dependency file was already installed
+earlier in the stage or a stage it is built FROM (`COPY . .` then `poetry install --only-root` or
+`uv sync` after the dependencies, as the tools recommend), for `pip install .` or `pip install -e .`
+of the project itself, and when the copy's source or the install's working directory is unknown.
+
+## Why is this bad?
+Docker reuses a layer from its cache only while everything before it is unchanged, and a COPY's
+cache key is the content of what it copies. When the dependency file arrives with the source code,
+every edit to any file in the source invalidates the COPY and therefore the install after it: each
+rebuild downloads and installs every dependency again — torch, CUDA wheels, transformers —
+minutes and gigabytes of traffic for a one-line code change. Copying the dependency files first and
+installing them before the source keeps that layer cached until the dependencies change.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -r requirements.txt
+CMD ["python", "serve.py"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+CMD ["python", "serve.py"]
+```
+
+With poetry: `COPY pyproject.toml poetry.lock ./`, `RUN poetry install --no-root`, then
+`COPY . .` and `RUN poetry install --only-root`. With uv: `COPY pyproject.toml uv.lock ./`,
+`RUN uv sync --frozen --no-install-project`, then `COPY . .` and `RUN uv sync --frozen`.
+
+## References
+- [Docker: Optimize cache usage in builds](https://docs.docker.com/build/cache/optimize/)
+- [Docker: Layers, the order of instructions](https://docs.docker.com/build/guide/layers/)
+- [uv: Using uv in Docker, intermediate layers](https://docs.astral.sh/uv/guides/integration/docker/#intermediate-layers)
+- [Poetry: `install --no-root` and `--only-root`](https://python-poetry.org/docs/cli/#install)
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dflint.filesystem import Write, last_write
+from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, ShellCommand, Stage
+from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._caches import command_label
+
+META = RuleMeta(
+    code="DF315",
+    name="install-after-source-copy",
+    severity=Severity.WARNING,
+    summary="Dependencies are installed after the application source is copied, so every code change reinstalls them",
+)
+
+# a directory whose name says it holds dependency files only: copying it is copying them first
+_DEPENDENCY_DIRECTORY = re.compile(r"(?i)^(requirements?[\w.-]*|reqs|deps|dependencies|conda|envs?|environments?|pip|lock\w*)$")
+_CONDA = frozenset({"conda", "mamba", "micromamba"})
+_PROJECT = {
+    # tool: (the file it reads in the project directory, the files to copy first)
+    "poetry": ("pyproject.toml", "pyproject.toml poetry.lock"),
+    "uv": ("pyproject.toml", "pyproject.toml uv.lock"),
+    "pdm": ("pyproject.toml", "pyproject.toml pdm.lock"),
+    "pipenv": ("Pipfile", "Pipfile Pipfile.lock"),
+    "npm": ("package.json", "package.json package-lock.json"),
+    "yarn": ("package.json", "package.json yarn.lock"),
+    "pnpm": ("package.json", "package.json pnpm-lock.yaml"),
+}
+_FIRST_STEP = {
+    "poetry": "; `poetry install --no-root` before the source and `--only-root` after",
+    "uv": "; `uv sync --no-install-project` before the source and `uv sync` after",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Install:
+    """A command that installs the dependencies a file lists: `path` in the image, `tool` the
+    program family, `first` the files to copy before the source."""
+
+    path: str
+    tool: str
+    first: str
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for stage in dockerfile.stages:
+        installed = _installed_before(dockerfile, stage)
+        reported: set[int] = set()  # the copies already named: one finding per COPY, at its first install
+        for instruction in stage.instructions_of("RUN"):
+            for command in instruction.commands:
+                installs = list(_installs(instruction, command))
+                for install in installs:
+                    key = (install.tool, posixpath.basename(install.path))
+                    if key in installed:
+                        continue
+                    write = last_write(dockerfile, stage, install.path, command)
+                    if write is not None and _brings_source(write):
+                        if write.instruction.index not in reported:
+                            reported.add(write.instruction.index)
+                            yield _finding(stage, command, install, write)
+                        break
+                installed.update((i.tool, posixpath.basename(i.path)) for i in installs)
+
+
+def _installed_before(dockerfile: Dockerfile, stage: Stage) -> set[tuple[str, str]]:
+    """Dependency files installed in the stages this one is built FROM."""
+    found: set[tuple[str, str]] = set()
+    for ancestor in dockerfile.ancestry(stage)[1:]:
+        for instruction in ancestor.instructions_of("RUN"):
+            for command in instruction.commands:
+                found.update((i.tool, posixpath.basename(i.path)) for i in _installs(instruction, command))
+    return found
+
+
+def _brings_source(write: Write) -> bool:
+    """A COPY/ADD from the build context of the whole context, or of a directory that is not a
+    dependency-files directory."""
+    if write.command is not None or not write.from_context or write.source is None or not write.tree:
+        return False
+    source = write.source.strip()
+    if "$" in source or any(char in source for char in "*?["):
+        return False
+    cleaned = posixpath.normpath("/" + source.lstrip("/"))
+    if cleaned == "/":
+        return True
+    return _DEPENDENCY_DIRECTORY.match(posixpath.basename(cleaned)) is None
+
+
+# -- what an install reads ----------------------------------------------------------------------
+
+
+def _installs(instruction: Instruction, command: ShellCommand) -> Iterator[_Install]:
+    ops = instruction.ops_of(command)
+    for op in ops:
+        if op.manager in ("pip", "uv") and op.files:
+            for file in op.files:
+                if not file.constraint and file.image_path is not None and file.image_path.startswith("/"):
+                    yield _Install(file.image_path, "pip", posixpath.basename(file.image_path))
+            return
+    name = command.name or ""
+    values = [value or "" for value in command.args]
+    if name in _CONDA:
+        yield from _conda(command, values)
+        return
+    tool = _project_tool(name, values, ops)
+    if tool is None:
+        return
+    directory = _project_directory(command, values)
+    if directory is None:
+        return
+    manifest, first = _PROJECT[tool]
+    yield _Install(posixpath.join(directory, manifest), tool, first)
+
+
+def _project_tool(name: str, values: list[str], ops: tuple[PackageOp, ...]) -> str | None:
+    verb = next((value for value in values if not value.startswith("-")), "")
+    no_packages = not any(op.packages for op in ops)
+    if name == "poetry" and verb == "install" and "--only-root" not in values:
+        return "poetry"
+    if name == "uv" and verb == "sync":
+        return "uv"
+    if name == "pdm" and verb in ("install", "sync"):
+        return "pdm"
+    if name == "pipenv" and verb in ("install", "sync") and no_packages:
+        return "pipenv"
+    if name == "npm" and verb in ("ci", "install", "i") and no_packages and _operands_after(values, verb) == 0:
+        return "npm"
+    if name == "yarn" and verb in ("", "install"):
+        return "yarn"
+    if name == "pnpm" and verb in ("install", "i") and _operands_after(values, verb) == 0:
+        return "pnpm"
+    return None
+
+
+def _operands_after(values: list[str], verb: str) -> int:
+    rest = values[values.index(verb) + 1 :] if verb in values else []
+    return sum(1 for value in rest if not value.startswith("-"))
+
+
+def _project_directory(command: ShellCommand, values: list[str]) -> str | None:
+    """The directory the tool reads its project from: the working directory, or `--project`,
+    `--directory`, `-C`, `--cwd`, `--prefix` when given. None when unknown."""
+    cwd = command.cwd
+    given = _option(values, "--project", "--directory", "-C", "--cwd", "--prefix")
+    if given is not None:
+        if "$" in given:
+            return None
+        return posixpath.normpath(given if given.startswith("/") else posixpath.join(cwd or BASE_WORKDIR, given))
+    if cwd is None:
+        return None
+    return cwd
+
+
+def _option(values: list[str], *names: str) -> str | None:
+    for position, value in enumerate(values):
+        if value in names and position + 1 < len(values):
+            return values[position + 1]
+        for name in names:
+            if name.startswith("--") and value.startswith(name + "="):
+                return value[len(name) + 1 :]
+    return None
+
+
+def _conda(command: ShellCommand, values: list[str]) -> Iterator[_Install]:
+    """`conda env create -f environment.yml`, `conda env update --file …`, `conda install --file
+    …`, `micromamba create -f …`; `conda env create` alone reads environment.yml."""
+    if not any(value in ("create", "install", "update") for value in values):
+        return
+    files = [values[p + 1] for p, value in enumerate(values[:-1]) if value in ("-f", "--file")]
+    files += [value.split("=", 1)[1] for value in values if value.startswith("--file=")]
+    if not files and values[:2] == ["env", "create"]:
+        files = ["environment.yml"]
+    for file in files:
+        if not file or "$" in file or "://" in file:
+            continue
+        if file.startswith("/"):
+            path = posixpath.normpath(file)
+        elif command.cwd is None:
+            continue
+        else:
+            path = posixpath.normpath(posixpath.join(command.cwd, file))
+        yield _Install(path, "conda", posixpath.basename(path))
+
+
+# -- the finding ----------------------------------------------------------------------------------
+
+
+def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Write) -> Finding:
+    copy = write.instruction
+    copy_text = f"{copy.keyword} {copy.arguments.strip()}"
+    text = command_label(command)
+    first = install.first
+    if install.tool == "pip" or install.tool == "conda":
+        first = _context_path(write, install.path)
+    short = first.split()[0] + (" and its lock file" if " " in first else "")
+    return Finding(
+        META,
+        command.span,
+        f"`{clip(text, 36)}` in {stage.label} reruns on every code change (after `{clip(copy_text, 16)}`, line"
+        f" {copy.span.line}); copy {clip(short, 34)} first",
+        stage=stage.name,
+        detail=f"`{text}` in {stage.label} installs from {posixpath.basename(install.path)}, which `{copy_text}` on line"
+        f" {copy.span.line} brought in together with the application source: any change to the source invalidates"
+        " that layer's cache, so every rebuild downloads and installs all the dependencies again. Copy the"
+        f" dependency files ({first}) on their own and install them, then copy the source"
+        f"{_FIRST_STEP.get(install.tool, '')}",
+    )
+
+
+def _context_path(write: Write, path: str) -> str:
+    """Where the copied dependency file is in the build context (`requirements/base.txt`)."""
+    relative = posixpath.relpath(path, write.path) if write.path != path else posixpath.basename(path)
+    source = posixpath.normpath((write.source or ".").strip("/") or ".")
+    return relative if source == "." else posixpath.join(source, relative)
