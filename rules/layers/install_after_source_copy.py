@@ -105,8 +105,13 @@ class _Install:
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    # the dependency files installed by the end of each stage, its FROM chain included (one pass, so
+    # that a long chain of stages stays linear)
+    installed_through: dict[int, frozenset[tuple[str, str]]] = {}
     for stage in dockerfile.stages:
-        installed = _installed_before(dockerfile, stage)
+        base = stage.base_stage
+        inherited = installed_through.get(base, frozenset()) if base is not None and base < stage.index else frozenset()
+        installed = set(inherited)
         reported: set[int] = set()  # the copies already named: one finding per COPY, at its first install
         for instruction in stage.instructions_of("RUN"):
             for command in instruction.commands:
@@ -122,16 +127,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                             yield _finding(stage, command, install, write)
                         break
                 installed.update((i.tool, posixpath.basename(i.path)) for i in installs)
-
-
-def _installed_before(dockerfile: Dockerfile, stage: Stage) -> set[tuple[str, str]]:
-    """Dependency files installed in the stages this one is built FROM."""
-    found: set[tuple[str, str]] = set()
-    for ancestor in dockerfile.ancestry(stage)[1:]:
-        for instruction in ancestor.instructions_of("RUN"):
-            for command in instruction.commands:
-                found.update((i.tool, posixpath.basename(i.path)) for i in _installs(instruction, command))
-    return found
+        installed_through[stage.index] = inherited if len(installed) == len(inherited) else frozenset(installed)
 
 
 def _brings_source(write: Write) -> bool:
