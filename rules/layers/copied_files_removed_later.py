@@ -64,6 +64,7 @@ META = RuleMeta(
     name="copied-files-removed-later",
     severity=Severity.WARNING,
     summary="Files a COPY or ADD brought in are removed by a later RUN, so the COPY's layer still ships them",
+    needs=("rm",),
 )
 
 # what is worth a layer: archives, packages and installers, wheels, model weights, binaries
@@ -106,9 +107,7 @@ def _check_chain(dockerfile: Dockerfile, chain: tuple[Stage, ...]) -> Iterator[F
                     yield _finding(dockerfile, stage, command, whole)
                     copied = [write for write in copied if write not in whole]  # reported once, at its first removal
                     continue
-                part = next(
-                    ((w, path) for w in copied for path in removed if _built_there(dockerfile, w, path)), None
-                )
+                part = next(((w, path) for w in copied for path in removed if _built_there(dockerfile, w, path)), None)
                 if part is not None:
                     yield _part_finding(dockerfile, stage, command, *part)
 
@@ -117,7 +116,9 @@ def _removed(command: ShellCommand) -> list[str]:
     """The absolute paths an `rm` removes (unknown and relative-to-unknown ones left out)."""
     if command.name != "rm":
         return []
-    return [path for path in removed_paths(command) or () if path is not None and path.startswith("/") and not path.startswith("/<")]
+    return [
+        path for path in removed_paths(command) or () if path is not None and path.startswith("/") and not path.startswith("/<")
+    ]
 
 
 def _bulky(write: Write) -> bool:
@@ -162,7 +163,8 @@ def _finding(dockerfile: Dockerfile, stage: Stage, command: ShellCommand, hits: 
     where = f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(str(line) for line in lines)
     source_stage = first.copy.source_stage if first.copy is not None else None
     remote = any(
-        source is not None and ("://" in source or source.startswith("git@")) for source in (first.copy.sources if first.copy else ())
+        source is not None and ("://" in source or source.startswith("git@"))
+        for source in (first.copy.sources if first.copy else ())
     )
     if source_stage is not None:
         mount = f"`RUN --mount=type=bind,from={dockerfile.stages[source_stage].key}`"
@@ -195,8 +197,7 @@ def _part_finding(dockerfile: Dockerfile, stage: Stage, command: ShellCommand, w
     return Finding(
         META,
         command.span,
-        f"`{clip(text, 30)}` in {stage.label} deletes part of what the COPY on line {copy.span.line} added; remove it in"
-        f" {where}",
+        f"`{clip(text, 30)}` in {stage.label} deletes part of what the COPY on line {copy.span.line} added; remove it in {where}",
         stage=stage.name,
         detail=f"`{text}` in {stage.label} removes {removed}, which {where} wrote and the `COPY --from` on line"
         f" {copy.span.line} copied into its own layer: the files stay in the image and it does not shrink. Remove them in"

@@ -12,9 +12,10 @@ the application source: `COPY . .` (the whole build context) or a directory hold
   `micromamba`.
 
 It stays silent when the dependency file was copied on its own (`COPY requirements.txt .`, also
-several files or a `requirements/` directory), when the same dependency file was already installed
-earlier in the stage or a stage it is built FROM (`COPY . .` then `poetry install --only-root` or
-`uv sync` after the dependencies, as the tools recommend), for `pip install .` or `pip install -e .`
+several files or a directory named for them: `requirements/`, `deps/`, `libraries/`), when the same
+dependency file was already installed earlier in the stage, a stage it is built FROM (`COPY . .`
+then `poetry install --only-root` or `uv sync` after the dependencies, as the tools recommend) or a
+stage it copies from before the install (`COPY --from=deps /app/node_modules ./node_modules`), for `pip install .` or `pip install -e .`
 of the project itself, and when the copy's source or the install's working directory is unknown.
 
 ## Why is this bad?
@@ -73,10 +74,13 @@ META = RuleMeta(
     name="install-after-source-copy",
     severity=Severity.WARNING,
     summary="Dependencies are installed after the application source is copied, so every code change reinstalls them",
+    needs=("pip", "pip3", "uv", "poetry", "pdm", "pipenv", "npm", "yarn", "pnpm", "conda", "mamba", "micromamba"),
 )
 
 # a directory whose name says it holds dependency files only: copying it is copying them first
-_DEPENDENCY_DIRECTORY = re.compile(r"(?i)^(requirements?[\w.-]*|reqs|deps|dependencies|conda|envs?|environments?|pip|lock\w*)$")
+_DEPENDENCY_DIRECTORY = re.compile(
+    r"(?i)^(requirements?[\w.-]*|reqs|deps|dependencies|conda|envs?|environments?|pip|lock\w*|librar(?:y|ies)[\w.-]*)$"
+)
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
 _PROJECT = {
     # tool: (the file it reads in the project directory, the files to copy first)
@@ -113,7 +117,14 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         inherited = installed_through.get(base, frozenset()) if base is not None and base < stage.index else frozenset()
         installed = set(inherited)
         reported: set[int] = set()  # the copies already named: one finding per COPY, at its first install
-        for instruction in stage.instructions_of("RUN"):
+        for instruction in stage.instructions:
+            spec = instruction.copy
+            if spec is not None and spec.source_stage is not None and spec.source_stage < stage.index:
+                # what a stage installed and this one copies out of it (`COPY --from=deps /app/node_modules`)
+                installed.update(installed_through.get(spec.source_stage, frozenset()))
+                continue
+            if instruction.keyword != "RUN":
+                continue
             for command in instruction.commands:
                 installs = list(_installs(instruction, command))
                 for install in installs:
