@@ -261,12 +261,11 @@ def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Writ
     first = install.first
     if install.tool == "pip" or install.tool == "conda":
         first = _context_path(write, install.path)
-    short = first.split()[0] + (" and its lock file" if " " in first else "")
+    short = clip(first.split()[0], 28) + (" and its lock" if " " in first else "")
     return Finding(
         META,
         command.span,
-        f"`{clip(text, 36)}` in {stage.label} reruns on every code change (after `{clip(copy_text, 16)}`, line"
-        f" {copy.span.line}); copy {clip(short, 34)} first",
+        f"`{clip(text, 28)}` in {stage.label} reinstalls on every code change; copy {short} before line {copy.span.line}",
         stage=stage.name,
         detail=f"`{text}` in {stage.label} installs from {posixpath.basename(install.path)}, which `{copy_text}` on line"
         f" {copy.span.line} brought in together with the application source: any change to the source invalidates"
