@@ -129,3 +129,33 @@ def written_tag(written: str) -> tuple[str | None, str | None] | None:
         return None
     _, colon, tag = name.partition(":")
     return (tag if colon else None), (digest or None)
+
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+# An image reference: [host[:port]/]name[/name…][:tag][@digest], names lower-case.
+_REFERENCE = re.compile(
+    r"(?:[A-Za-z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+    r"(?::[\w][\w.-]{0,127})?(?:@[A-Za-z0-9]+:[A-Fa-f0-9]+)?"
+)
+
+
+def base_is_known(dockerfile: Dockerfile, stage: Stage) -> bool:
+    """False when the FROM image depends on a global ARG that has no default and no value (BuildKit
+    would substitute an empty string, which stands for "set at build time"), or resolves to
+    something that is not an image reference (`<base>` placeholders): unknown here."""
+    if stage.base_resolved is None or not _REFERENCE.fullmatch(stage.base_resolved):
+        return False
+    env = stage.from_instruction.env
+    for name in _VARIABLE.findall(stage.base):
+        if env.get(name) == "" and not _has_default(dockerfile, name):
+            return False
+    return True
+
+
+def _has_default(dockerfile: Dockerfile, name: str) -> bool:
+    for instruction in dockerfile.global_args:
+        for word in instruction.arguments.split():
+            key, equals, _ = word.partition("=")
+            if key == name and equals:
+                return True
+    return False

@@ -56,10 +56,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.build_deps import LaterRemovals, build_tool, removed_in_same_run, shipped_installs, size_text, where
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
-
-from ._build_deps import LaterRemovals, build_tool, removed_in_same_run, shipped_installs, size_text, where
 
 META = RuleMeta(
     code="DF201",

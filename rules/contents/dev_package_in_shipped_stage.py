@@ -51,13 +51,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from dflint.data import load
-from dflint.imagerefs import parse_reference
-from dflint.model import Dockerfile
-from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
-
-from ..stages.end_of_life_base import releases
-from ._build_deps import (
+from dflint.build_deps import (
     DevPackage,
     LaterRemovals,
     dev_package,
@@ -65,6 +59,11 @@ from ._build_deps import (
     shipped_installs,
     size_text,
 )
+from dflint.data import load
+from dflint.imagerefs import parse_reference
+from dflint.model import Dockerfile
+from dflint.releases import releases
+from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 META = RuleMeta(
     code="DF202",

@@ -52,10 +52,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.build_deps import removed_in_same_run, shipped_installs, where
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
-from ._build_deps import removed_in_same_run, shipped_installs, where
 from ._workload import classify, workload_categories
 
 META = RuleMeta(

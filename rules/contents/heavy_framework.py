@@ -66,14 +66,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from dflint.build_deps import Install, removed_in_same_run, shipped_installs, where
 from dflint.data import load
+from dflint.gpu import gpu_stage
 from dflint.indexes import torch_variant
 from dflint.model import Dockerfile, Requirement, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity, clip
 from dflint.wheels import download_mb, pinned_elsewhere
 
-from ..stages._images import gpu_stage
-from ._build_deps import Install, removed_in_same_run, shipped_installs, where
 from ._workload import serves_notebooks
 
 META = RuleMeta(

@@ -58,11 +58,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.build_deps import build_tool, compile_command, compiles_from_source
+from dflint.imagerefs import base_is_known
 from dflint.model import Dockerfile, PackageOp, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
-from ..contents._build_deps import build_tool, compile_command, compiles_from_source
-from ._images import BuildFlavour, base_is_known, build_flavour, image_word_span, iter_stages_from
+from ._images import BuildFlavour, build_flavour, image_word_span, iter_stages_from
 
 META = RuleMeta(
     code="DF102",

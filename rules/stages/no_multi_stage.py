@@ -52,10 +52,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.build_deps import build_tool, compile_command, dev_package, installs, removed_in_same_run
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
-
-from ..contents._build_deps import build_tool, compile_command, dev_package, installs, removed_in_same_run
 
 META = RuleMeta(
     code="DF101",

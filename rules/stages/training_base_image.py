@@ -63,10 +63,11 @@ from functools import cache
 from typing import Any
 
 from dflint.data import load
+from dflint.imagerefs import base_is_known
 from dflint.model import Dockerfile, Stage, normalise_image, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
-from ._images import base_is_known, build_flavour, image_word_span
+from ._images import build_flavour, image_word_span
 
 META = RuleMeta(
     code="DF119",

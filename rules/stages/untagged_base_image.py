@@ -36,11 +36,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.imagerefs import from_words, is_scratch, parse_reference, written_tag
+from dflint.imagerefs import base_is_known, from_words, is_scratch, parse_reference, written_tag
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
-
-from ._images import base_is_known
 
 META = RuleMeta(
     code="DF103",

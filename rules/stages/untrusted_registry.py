@@ -45,11 +45,18 @@ import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.imagerefs import DOCKER_HUB, HUB_ALIASES, ImageRef, copy_source, from_words, is_scratch, parse_reference
+from dflint.imagerefs import (
+    DOCKER_HUB,
+    HUB_ALIASES,
+    ImageRef,
+    base_is_known,
+    copy_source,
+    from_words,
+    is_scratch,
+    parse_reference,
+)
 from dflint.model import Dockerfile, Span
 from dflint.rule import Finding, RuleMeta, Severity, clip
-
-from ._images import base_is_known
 
 META = RuleMeta(
     code="DF105",

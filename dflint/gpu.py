@@ -1,0 +1,65 @@
+"""Whether a stage can use a GPU: its base image, CUDA variables in its environment, CUDA packages
+or a GPU wheel index in it or the stages it is built FROM."""
+
+from __future__ import annotations
+
+import re
+
+from dflint.imagerefs import base_is_known
+from dflint.indexes import gpu_index
+from dflint.model import Dockerfile, Stage, split_image
+
+_GPU_IMAGE = re.compile(r"cuda|nvidia|nvcr\.io|rocm|gpu|tensorrt|tritonserver|pytorch/pytorch|habana|neuron", re.IGNORECASE)
+_GPU_TAG = re.compile(r"cuda|cu\d{2,3}|gpu|rocm|cudnn|tensorrt", re.IGNORECASE)
+_GPU_ENV = (
+    "NVIDIA_VISIBLE_DEVICES",
+    "NVIDIA_DRIVER_CAPABILITIES",
+    "CUDA_HOME",
+    "CUDA_PATH",
+    "CUDA_VERSION",
+    "NV_CUDA_LIB_VERSION",
+)
+_GPU_SYSTEM_PACKAGE = re.compile(
+    r"(cuda-.+|libcudnn.*|libnccl.*|nvidia-.+|cudatoolkit.*|pytorch-cuda|cudnn|libcublas.*|tensorrt.*)"
+)
+# Packages that only make sense with a GPU and bring or need CUDA (not the DF203 candidates themselves).
+_GPU_PIP_PACKAGE = re.compile(r"(nvidia-.+|cupy-cuda.+|vllm|flash-attn|xformers|tensorrt.*|pycuda)")
+_GPU_EXTRA = re.compile(r"cuda.*|gpu|and-cuda")
+
+
+def is_gpu_image(reference: str) -> bool:
+    name, tag, _ = split_image(reference)
+    return bool(_GPU_IMAGE.search(name) or (tag and _GPU_TAG.search(tag)))
+
+
+def gpu_stage(dockerfile: Dockerfile, stage: Stage) -> bool | None:
+    """True when the stage can use a GPU: a CUDA/GPU base image, CUDA variables in its environment,
+    or CUDA packages installed in it or the stages it is built FROM. False when its base image is
+    known and none of that holds; None when the base image is unknown."""
+    chain = dockerfile.ancestry(stage)
+    root = chain[-1]
+    if any(_gpu_signals(s) for s in chain):
+        return True
+    if not base_is_known(dockerfile, root) or root.base_resolved is None:
+        return None
+    return is_gpu_image(root.base_resolved)
+
+
+def _gpu_signals(stage: Stage) -> bool:
+    for instruction in stage.instructions:
+        if instruction.keyword == "ENV" and any(name in instruction.arguments for name in _GPU_ENV):
+            return True
+        for op in instruction.packages:
+            if op.verb != "install":
+                continue
+            pattern = _GPU_PIP_PACKAGE if op.manager in ("pip", "uv", "pipenv") else _GPU_SYSTEM_PACKAGE
+            for requirement in op.packages:
+                if requirement.name and pattern.fullmatch(requirement.name):
+                    return True
+                if op.manager in ("pip", "uv") and any(_GPU_EXTRA.fullmatch(extra) for extra in requirement.extras):
+                    return True
+                if requirement.spec and re.search(r"\+cu\d+|\+rocm", requirement.spec):
+                    return True
+            if gpu_index(op):
+                return True
+    return False

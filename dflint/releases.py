@@ -1,0 +1,145 @@
+"""End-of-life dates of the releases an image tag names (Python, Debian, Ubuntu, Alpine), from
+dflint/data/base_images.json with each date's source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from typing import Any
+
+from dflint.data import load
+from dflint.imagerefs import ImageRef
+
+_URL = re.compile(r"https?://[^\s;,)]+")
+_VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
+
+
+@dataclass(frozen=True, slots=True)
+class EndOfLife:
+    release: str  # "Python 3.8", "Debian 10 (buster)"
+    ended: date
+    what: str  # "security support", "LTS", …
+    source: str
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return dict(load("base_images"))
+
+
+def _source(kind: str, release: str | None = None) -> str:
+    """The first URL of the data's source for `kind`, or the one given for `release` in particular."""
+    text = str(_data()["end_of_life"].get("source", {}).get(kind, "dflint/data/base_images.json"))
+    specific = re.search(rf"(?<![\d.]){re.escape(release)}(?![\d.])[^;]*?from (https?://[^\s;,)]+)", text) if release else None
+    if specific:
+        return specific.group(1).rstrip(".")
+    match = _URL.search(text)
+    return match.group().rstrip(".") if match else text
+
+
+def _date(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=512)
+def releases(reference: ImageRef) -> tuple[EndOfLife, ...]:
+    """The releases a tag names that dflint knows an end-of-life date for."""
+    assert reference.tag is not None
+    tag = reference.tag.lower()
+    name = reference.name.lower()
+    parts = tag.split("-")
+    found: list[EndOfLife] = []
+    if name == "python":
+        found += _python(parts[0])
+    debian = _debian_release(name, parts)
+    if debian is not None:
+        found.append(debian)
+    ubuntu = _ubuntu_release(name, parts)
+    if ubuntu is not None:
+        found.append(ubuntu)
+    alpine = _alpine_release(name, parts)
+    if alpine is not None:
+        found.append(alpine)
+    return tuple(found)
+
+
+def _python(version: str) -> list[EndOfLife]:
+    match = _VERSION.match(version)
+    if not match:
+        return []
+    major, minor = match.group(1), match.group(2)
+    if minor is None:
+        if major != "2":
+            return []
+        minor = "7"  # python:2 is 2.7, the last Python 2
+    ended = _date(_data()["end_of_life"]["python"].get(f"{major}.{minor}"))
+    if ended is None:
+        return []
+    return [EndOfLife(f"Python {major}.{minor}", ended, "security support", _source("python", f"{major}.{minor}"))]
+
+
+def _debian_release(name: str, parts: list[str]) -> EndOfLife | None:
+    table = _data()["end_of_life"]["debian"]
+    codenames = {version: codename for codename, version in _data()["codenames"]["debian"].items()}
+    candidates = list(parts)
+    if name == "debian" and parts:
+        major = parts[0].split(".")[0]
+        if major in codenames:
+            candidates.insert(0, codenames[major])
+    for part in candidates:
+        entry = table.get(part)
+        if isinstance(entry, dict):
+            ended = _date(entry.get("lts"))
+            if ended is None:
+                return None
+            return EndOfLife(f"Debian {entry.get('version', '?')} ({part})", ended, "Debian LTS", _source("debian"))
+    return None
+
+
+def _ubuntu_release(name: str, parts: list[str]) -> EndOfLife | None:
+    table = _data()["end_of_life"]["ubuntu"]
+    by_codename = {entry.get("codename"): version for version, entry in table.items() if isinstance(entry, dict)}
+    version: str | None = None
+    for index, part in enumerate(parts):
+        if part.startswith("ubuntu") and part[len("ubuntu") :] in table:
+            version = part[len("ubuntu") :]
+        elif part in by_codename:
+            version = by_codename[part]
+        elif name == "ubuntu" and index == 0 and part in table:
+            version = part
+        if version is not None:
+            break
+    if version is None:
+        return None
+    entry = table[version]
+    ended = _date(entry.get("eol"))
+    if ended is None:
+        return None
+    return EndOfLife(f"Ubuntu {version} ({entry.get('codename', '?')})", ended, "standard support", _source("ubuntu"))
+
+
+def _alpine_release(name: str, parts: list[str]) -> EndOfLife | None:
+    table = _data()["end_of_life"]["alpine"]
+    for index, part in enumerate(parts):
+        branch: str | None = None
+        if part.startswith("alpine"):
+            branch = part[len("alpine") :]
+        elif name == "alpine" and index == 0:
+            branch = part
+        if not branch:
+            continue
+        match = re.fullmatch(r"(\d+\.\d+)(?:\.\d+)?", branch)
+        if match is None:
+            continue
+        ended = _date(table.get(match.group(1)))
+        if ended is None:
+            return None
+        return EndOfLife(f"Alpine {match.group(1)}", ended, "support", _source("alpine"))
+    return None
