@@ -139,6 +139,24 @@ def echo_fed(where: Where) -> bool:
     return bool(found) and all(command.name in ("echo", "printf", "yes", "true", ":") for pipe in found for command in pipe[:-1])
 
 
+def nothing_hidden(where: Where) -> bool:
+    """Every pipeline of the RUN ends in a command that fails by itself on empty input (`grep`,
+    `sha256sum -c`, `gpg --dearmor`, `apt-key add -`), or its status is ignored (`|| true`): the
+    question DF313 asks of each pipeline (`rules/layers/pipefail_missing.py`)."""
+    if where.model is None:
+        return False
+    from dflint.rules.layers import pipefail_missing as rule
+
+    commands = where.model.commands
+    found = pipelines(where)
+    return bool(found) and all(
+        all(command.name in ("echo", "printf", "yes", "true", ":") for command in pipe[:-1])
+        or rule._fails_without_input(pipe[-1])
+        or rule._status_ignored(commands, pipe[-1])
+        for pipe in found
+    )
+
+
 def bashless_base(where: Where) -> bool:
     """The stage's root image is Alpine or BusyBox (no bash to switch to)."""
     if where.model is None or where.model.stage_index is None or where.dockerfile is None:
@@ -527,6 +545,12 @@ PAIRS: tuple[Pair, ...] = (
         ("DL4006",),
         reasons=(
             Reason("hadolint", "pipes fed only by `echo`/`printf`, which cannot fail", echo_fed),
+            Reason(
+                "hadolint",
+                "every pipe ends in a command that fails on empty input (`grep`, `sha256sum -c`, `gpg --dearmor`,"
+                " `apt-key add -`) or is followed by `|| true`: nothing is hidden",
+                nothing_hidden,
+            ),
             Reason(
                 "hadolint",
                 "Alpine/BusyBox base: no bash for DL4006's SHELL fix (DF313 option `check-bashless-bases`)",

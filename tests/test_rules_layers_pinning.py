@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dflint.config import build_options
 from dflint.engine import Settings, lint_source
 from dflint.registry import find
 from dflint.rule import Finding, Severity
@@ -62,10 +63,17 @@ def test_package_removed_later_names_package_and_writer() -> None:
 
 
 def test_unpinned_package_messages() -> None:
-    findings = _lint("DF401", 'FROM python:3.11\nRUN pip install torch "vllm>=0.2" git+https://x.org/r.git@main\n')
-    assert ["has no version" in findings[0].message, "range" in findings[1].message, "commit" in findings[2].message] == [
-        True
-    ] * 3
+    text = 'FROM python:3.11\nRUN pip install torch "vllm>=0.2" git+https://x.org/r.git@main\n'
+    (finding,) = _lint("DF401", text)  # one finding per install command, from the first to the last unpinned package
+    assert finding.message.startswith("3 packages without an exact version in `pip install` in stage 0 (`torch`")
+    assert (finding.span.line, finding.span.column, finding.span.end_column) == (2, 17, len(text.splitlines()[1]) + 1)
+    assert finding.detail is not None
+    assert all(part in finding.detail for part in ("`torch` has no version", "`vllm>=0.2` is a range", "follows a branch or tag"))
+    rule = find("DF401")
+    assert rule is not None
+    settings = Settings(select=("DF401",), rule_options={"DF401": build_options(rule, {"each-package": True})})
+    each = list(lint_source(text, "Dockerfile", settings, [rule], None).findings)
+    assert ["has no version" in each[0].message, "range" in each[1].message, "commit" in each[2].message] == [True] * 3
 
 
 def test_requirements_file_lists_file_and_line(tmp_path: Path) -> None:

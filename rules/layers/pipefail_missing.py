@@ -5,6 +5,25 @@ Flags a RUN with a pipeline (`curl … | tar -x`) whose shell does not have `pip
 `bash -o pipefail -c` around it. Pipelines whose only producers cannot fail (`echo`, `printf`,
 `yes`, `true`) are not flagged. One finding per RUN, on its first such pipeline.
 
+Nothing is hidden, so nothing is flagged, when the pipeline's last command fails by itself on the
+empty (or cut-short) input a failed producer leaves it, or when the pipeline's status is ignored on
+purpose. The last commands that fail that way, as checked with GNU grep 3.8, coreutils and GnuPG:
+- `grep PATTERN` reading the pipe (no file operand, not `-r`, not `-L`): it exits 1 when no line is
+  selected, also with `-v`, `-c` and `-q` (`pip freeze | grep torch`, `ldconfig -p | grep -q libnpp`);
+- `sha256sum -c` (any `*sum -c` / `--check`) reading the pipe (no file or `-`): "no properly
+  formatted checksum lines found", exit 1 (`grep " node.tar.xz$" SHASUMS256.txt | sha256sum -c -`);
+- `gpg --dearmor` reading the pipe and `apt-key add -`: "no valid OpenPGP data found", exit 2, on
+  an empty or cut-short armored key (`curl -fsSL …/key.asc | gpg --dearmor -o /usr/share/keyrings/x.gpg`).
+
+A producer that fails after writing what the last command accepts (a download cut off after the
+line `grep` looks for) would still pass; that is rare, and the message would then be about the
+download, not the pipeline. Every other last command is taken to succeed on empty input: `tar -x`
+(an empty plain archive), `sh`/`bash` (an empty script), `tee`, `sed`, `awk`, `jq`, `xargs`.
+
+A pipeline whose status is ignored on purpose is not flagged either: followed by `|| true`, `|| :`,
+`|| echo …`, `|| printf …` or `|| exit 0` (`ls /opt/*.whl | head -1 || echo "(none)"`), the author
+has said a failure does not matter.
+
 ## Why is this bad?
 A shell reports a pipeline's status as the status of its *last* command. In
 `RUN curl -fsSL https://example.com/model.tar.gz | tar -xz`, a failed download still lets `tar` exit
@@ -61,6 +80,31 @@ META = RuleMeta(
 )
 
 _CANNOT_FAIL = frozenset({"echo", "printf", "yes", "true", ":"})
+_IGNORES_STATUS = frozenset({"true", ":", "echo", "printf"})
+_GREPS = frozenset({"grep", "egrep", "fgrep"})
+# grep's options that take a value (GNU grep 3.8), and those that make it read something else than the pipe
+_GREP_SHORT_VALUES = "efmABCdD"
+_GREP_VALUE_OPTIONS = frozenset(
+    {
+        "--regexp",
+        "--file",
+        "--max-count",
+        "--after-context",
+        "--before-context",
+        "--context",
+        "--directories",
+        "--devices",
+        "--include",
+        "--exclude",
+        "--exclude-dir",
+        "--exclude-from",
+        "--label",
+    }
+)
+_GREP_NOT_THE_PIPE = frozenset({"--recursive", "--dereference-recursive", "--files-without-match"})
+_CHECKSUMS = frozenset({"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum"})
+_GPG = frozenset({"gpg", "gpg2"})
+_GPG_VALUE_OPTIONS = frozenset({"-o", "--output", "--keyring", "--homedir"})
 _NON_POSIX = ("pwsh", "powershell", "cmd")
 
 
@@ -80,6 +124,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue
         for pipeline in pipelines(instruction.commands):
             if all(command.name in _CANNOT_FAIL for command in pipeline[:-1]):
+                continue
+            if _fails_without_input(pipeline[-1]) or _status_ignored(instruction.commands, pipeline[-1]):
                 continue
             if _enabled_before(instruction.commands, pipeline[0]):
                 continue
@@ -110,6 +156,90 @@ def _has_pipefail(words: Iterable[str | None]) -> bool:
         if word in ("-opipefail", "--pipefail"):
             return True
         previous = word
+    return False
+
+
+def _fails_without_input(command: ShellCommand) -> bool:
+    """The command reads the pipe and exits non-zero when it is empty or cut short (see the docstring)."""
+    name = command.name
+    args = command.args
+    if name in _GREPS:
+        return _grep_reads_pipe(args)
+    if name in _CHECKSUMS:
+        checks = any(arg == "--check" or (arg is not None and arg[:1] == "-" and arg[1:2] != "-" and "c" in arg) for arg in args)
+        return checks and all(operand == "-" for operand in _operands(args, frozenset()))
+    if name == "apt-key":
+        words = [arg for arg in args if arg is not None]
+        return "add" in words and words[-1] == "-" and words.index("add") < len(words) - 1
+    if name in _GPG:
+        if not any(arg in ("--dearmor", "--dearmour") for arg in args):
+            return False
+        return not _operands(args, _GPG_VALUE_OPTIONS)
+    return False
+
+
+def _grep_reads_pipe(args: tuple[str | None, ...]) -> bool:
+    """grep selects from its standard input: no file operand (or `-`), not recursive, not `-L`."""
+    pattern_given = False
+    operands: list[str | None] = []
+    skip = False
+    options_done = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if options_done or arg is None or arg == "-" or not arg.startswith("-"):
+            operands.append(arg)
+        elif arg == "--":
+            options_done = True
+        elif arg.startswith("--"):
+            name = arg.split("=", 1)[0]
+            if name in _GREP_NOT_THE_PIPE:
+                return False
+            pattern_given = pattern_given or name in ("--regexp", "--file")
+            skip = "=" not in arg and name in _GREP_VALUE_OPTIONS
+        else:
+            for position, letter in enumerate(arg[1:], 1):
+                if letter in "rRL":
+                    return False
+                if letter in _GREP_SHORT_VALUES:
+                    pattern_given = pattern_given or letter in "ef"
+                    skip = position == len(arg) - 1  # `-e PATTERN`; `-ePATTERN` holds its value
+                    break
+    if not pattern_given:
+        operands = operands[1:]  # the first operand is the pattern
+    return all(operand == "-" for operand in operands)
+
+
+def _operands(args: tuple[str | None, ...], value_options: frozenset[str]) -> list[str | None]:
+    """The words that are neither options nor an option's value (after `--`, every word)."""
+    operands: list[str | None] = []
+    skip = False
+    options_done = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if options_done or arg is None or arg == "-" or not arg.startswith("-"):
+            operands.append(arg)
+        elif arg == "--":
+            options_done = True
+        elif arg in value_options:
+            skip = True
+    return operands
+
+
+def _status_ignored(commands: tuple[ShellCommand, ...], last: ShellCommand) -> bool:
+    """The pipeline is followed by `|| true` (`:`, `echo`, `printf`, `exit 0`): its failure is ignored on purpose."""
+    for index, command in enumerate(commands):
+        if command is last:
+            following = commands[index + 1] if index + 1 < len(commands) else None
+            if following is None or following.operator != "||":
+                return False
+            after = commands[index + 2] if index + 2 < len(commands) else None
+            if after is not None and after.operator == "&&" and after.name in ("exit", "false", "return"):
+                return False  # `|| echo failed && exit 1`: the failure is handled, not ignored
+            return following.name in _IGNORES_STATUS or (following.name == "exit" and following.args == ("0",))
     return False
 
 

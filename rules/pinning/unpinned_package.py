@@ -19,6 +19,13 @@ set. Requirements files (`-r`) are checked by DF402.
 Upgrading the installers themselves (`pip install --upgrade pip setuptools wheel`, `uv`) is not
 flagged unless `include-installers` is set.
 
+One finding per install command: its span runs from the first to the last unpinned package, the
+message names them, and the detail says for each why it is not a pin. Pinning is one decision per
+command (pin them all, or install from a lock file), and a file that leaves a long list unpinned
+on purpose (a notebook stack that follows the newest releases, a CI image testing against them)
+gets one finding for it rather than one per name. Set `each-package` for one finding per package,
+each on its own name, as before.
+
 ## Why is this bad?
 An unpinned install resolves to whatever is newest on the day of the build. Two builds of the same
 Dockerfile then ship different code: a new torch or transformers release can change numerical
@@ -40,6 +47,7 @@ RUN pip install --no-cache-dir torch==2.4.0 transformers==4.44.2
 
 ## Options
 - `include-installers` (default `false`): also flag unpinned `pip`, `setuptools`, `wheel` and `uv`.
+- `each-package` (default `false`): one finding per unpinned package instead of one per install command.
 
 ## References
 - [pip: Repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/)
@@ -53,7 +61,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.model import Dockerfile
+from dflint.commands import covering
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 from ._pins import INSTALLERS, invocation, pinned, pins_for, python_installs, why_not
@@ -70,6 +79,7 @@ META = RuleMeta(
 @dataclass(frozen=True, slots=True)
 class Options:
     include_installers: bool = False
+    each_package: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
@@ -79,23 +89,56 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             for op in python_installs(instruction):
                 if not op.packages:
                     continue
-                pins = pins_for(op, instruction)
-                for requirement in op.packages:
-                    if requirement.span is None or requirement.name is None and requirement.kind == "name":
-                        continue
-                    if pinned(requirement, op.manager) is not False:
-                        continue
-                    if requirement.name in INSTALLERS and not options.include_installers:
-                        continue
-                    if pins.unknown or (requirement.name is not None and requirement.name in pins.names):
-                        continue
-                    problem, action = why_not(requirement, op.manager)
-                    raw = requirement.raw or requirement.name or "?"
-                    yield Finding(
-                        META,
-                        requirement.span,
-                        f"`{clip(raw)}` {problem} in {stage.label}; {action}",
-                        stage=stage.name,
-                        detail=f"`{raw}` {problem} (`{invocation(op)}` in {stage.label}): every rebuild may install"
-                        f" different code; {action}, e.g. from a lock file (pip-compile, `uv pip compile`)",
-                    )
+                unpinned = list(_unpinned(op, instruction, options))
+                if not unpinned:
+                    continue
+                if options.each_package:
+                    for requirement in unpinned:
+                        yield _one(requirement, op, stage.label, stage.name)
+                elif len(unpinned) == 1:
+                    yield _one(unpinned[0], op, stage.label, stage.name)
+                else:
+                    yield _grouped(unpinned, op, stage.label, stage.name)
+
+
+def _unpinned(op: PackageOp, instruction: Instruction, options: Options) -> Iterator[Requirement]:
+    pins = pins_for(op, instruction)
+    for requirement in op.packages:
+        if requirement.span is None or requirement.name is None and requirement.kind == "name":
+            continue
+        if pinned(requirement, op.manager) is not False:
+            continue
+        if requirement.name in INSTALLERS and not options.include_installers:
+            continue
+        if pins.unknown or (requirement.name is not None and requirement.name in pins.names):
+            continue
+        yield requirement
+
+
+def _one(requirement: Requirement, op: PackageOp, label: str, stage: str | None) -> Finding:
+    assert requirement.span is not None
+    problem, action = why_not(requirement, op.manager)
+    raw = requirement.raw or requirement.name or "?"
+    return Finding(
+        META,
+        requirement.span,
+        f"`{clip(raw)}` {problem} in {label}; {action}",
+        stage=stage,
+        detail=f"`{raw}` {problem} (`{invocation(op)}` in {label}): every rebuild may install"
+        f" different code; {action}, e.g. from a lock file (pip-compile, `uv pip compile`)",
+    )
+
+
+def _grouped(unpinned: list[Requirement], op: PackageOp, label: str, stage: str | None) -> Finding:
+    spans = [requirement.span for requirement in unpinned if requirement.span is not None]
+    raws = [requirement.raw or requirement.name or "?" for requirement in unpinned]
+    names = ", ".join(f"`{raw}`" for raw in raws)
+    reasons = "; ".join(f"`{raw}` {why_not(requirement, op.manager)[0]}" for raw, requirement in zip(raws, unpinned))
+    return Finding(
+        META,
+        covering(spans[0], spans[-1]),
+        f"{len(unpinned)} packages without an exact version in `{invocation(op)}` in {label} ({clip(names, 48)}); pin each",
+        stage=stage,
+        detail=f"`{invocation(op)}` in {label} installs {len(unpinned)} packages without an exact version: {reasons}."
+        " Every rebuild may install different code; pin each with `==`, e.g. from a lock file (pip-compile, `uv pip compile`)",
+    )
