@@ -7,7 +7,10 @@ In this order, nothing executed, everything read statically:
    `docker buildx build`, `podman build`, `docker/build-push-action`'s `context` and `file`);
 3. the nearest directory, from the Dockerfile's folder up to the repository root, in which every
    source the Dockerfile's COPY/ADD instructions take from the context exists;
-4. the Dockerfile's own folder.
+4. the Dockerfile's own folder. It is only a fallback (`ContextChoice.unknown`) when the named
+   sources are not there, or when the Dockerfile copies the whole context (`COPY . .`) and the
+   folder holds nothing but Dockerfiles: such a folder (`.devops/`, `docker/`) is not what the
+   image is built from.
 
 The repository root is the nearest directory up from the Dockerfile that holds `.git`; the search
 never goes above it. Where there is none, it goes up at most `LEVELS_WITHOUT_REPOSITORY` levels.
@@ -43,6 +46,7 @@ _BOOLEAN_FLAGS = frozenset(
 )
 _CD_ROOT = re.compile(r'cd\s+"?\$\(\s*dirname\s+"?\$(?:\{?0\}?|\{BASH_SOURCE\[0\]\}|BASH_SOURCE)"?\s*\)"?/\.\.(?:[/\s"&;]|$)')
 _VARIABLE = re.compile(r"\$[({]?\w")
+_DOCKERFILE_NAME = re.compile(r"(?:[Dd]ockerfile|Containerfile)(?:[._-].*)?|.+\.[Dd]ockerfile")
 
 
 def choose(dockerfile_path: str, text: str) -> ContextChoice:
@@ -72,6 +76,14 @@ def choose(dockerfile_path: str, text: str) -> ContextChoice:
             folder,
             "dockerfile-directory",
             f"no directory up to {scope} holds every COPY/ADD source; the Dockerfile's own folder",
+            unknown=True,
+        )
+    if copies_context_root(text) and _only_dockerfiles(folder):
+        return ContextChoice(
+            folder,
+            "dockerfile-directory",
+            "nothing builds it, it copies the whole context, and its own folder holds nothing but Dockerfiles (it is built"
+            " from elsewhere); the Dockerfile's own folder",
             unknown=True,
         )
     return ContextChoice(folder, "dockerfile-directory", "nothing builds it and it copies nothing named from a context")
@@ -415,12 +427,36 @@ def _value(node: Any, key: str) -> Any:
 # -- COPY/ADD sources -----------------------------------------------------------------------------
 def copy_sources(text: str) -> list[str]:
     """The context sources the Dockerfile's COPY/ADD name literally (no variables, URLs, `--from`, heredocs)."""
+    sources: list[str] = []
+    for normal in _copy_words(text):
+        if normal != "." and not normal.startswith("..") and normal not in sources:
+            sources.append(normal)
+    return sources
+
+
+def copies_context_root(text: str) -> bool:
+    """A COPY/ADD takes the whole context (`COPY . .`, `ADD ./ /app`)."""
+    return any(normal == "." for normal in _copy_words(text))
+
+
+def _only_dockerfiles(folder: str) -> bool:
+    """The folder holds nothing but Dockerfiles (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`…):
+    no sources, no subfolder, no `.dockerignore`. A whole-context copy from it would copy only
+    Dockerfiles, so the image is built with another context (a `.devops/` or `docker/` folder built
+    from the repository root), which nothing here names."""
+    names = _names(folder)
+    return bool(names) and all(
+        _DOCKERFILE_NAME.fullmatch(name) is not None and os.path.isfile(os.path.join(folder, name)) for name in names
+    )
+
+
+def _copy_words(text: str) -> Iterator[str]:
+    """Each literal source word of a COPY/ADD from the context, normalised (`.` for the context root)."""
     from dflint.parse import json_arguments, lex, split_flags
     from dflint.positions import line_index
     from dflint.wordsplit import unquote, whitespace_words
 
     index = line_index(text)
-    sources: list[str] = []
     for raw in lex(text, index).raws:
         keyword = raw.keyword_text.upper()
         if keyword not in ("COPY", "ADD") or raw.heredocs:
@@ -436,10 +472,7 @@ def copy_sources(text: str) -> list[str]:
         for word in words[:-1]:
             if "$" in word or "://" in word or word.startswith("git@") or word.startswith("<<"):
                 continue
-            normal = os.path.normpath(word.lstrip("/")) if word.strip("/.") else "."
-            if normal != "." and not normal.startswith("..") and normal not in sources:
-                sources.append(normal)
-    return sources
+            yield os.path.normpath(word.lstrip("/")) if word.strip("/.") else "."
 
 
 def _exists(directory: str, source: str) -> bool:

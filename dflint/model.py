@@ -456,8 +456,9 @@ class ContextChoice:
     source: str  # option | compose | build-command | copy-sources | dockerfile-directory | stdin
     reason: str
     # True when nothing says where the image is built from: no compose file or build command names it,
-    # and no directory up to the repository root holds the COPY/ADD sources (the Dockerfile's folder is
-    # only a fallback, so a file missing from it says nothing about the Dockerfile)
+    # and no directory up to the repository root holds the COPY/ADD sources, or the Dockerfile copies the
+    # whole context from a folder holding nothing but Dockerfiles (the Dockerfile's folder is only a
+    # fallback, so a file missing from it says nothing about the Dockerfile)
     unknown: bool = False
 
 

@@ -8,7 +8,9 @@
   `Dockerfile.test`, `Dockerfile-ci`, `Dockerfile.QA`, `test.Dockerfile`; or a command that runs
   tests: `pytest`, `tox`, `nox`, `go test`, `npm test`, `make test`);
 - `notebook`: a notebook or workbench (a Jupyter or Kubeflow notebook base, a `jupyter`,
-  `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888`);
+  `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888`, or a Jupyter server
+  configuration file or start script copied into the image: `jupyter_notebook_config.py`,
+  `jupyter_server_config.json`, `start-notebook.sh`, `start-singleuser.sh`, whatever port it exposes);
 - `service`: it runs a service (a port is exposed, or the command is a program other than a shell or
   an interpreter's prompt);
   With no command and no port, a file or folder named for notebooks (`example-notebook-servers/`,
@@ -99,6 +101,9 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
         return Purpose(NOTEBOOK, f"the base image `{root}` is a notebook image")
     if program is not None and _NOTEBOOK_PROGRAMS.fullmatch(program):
         return Purpose(NOTEBOOK, f"its command runs `{program}`")
+    server_file = _notebook_server_file(chain)
+    if server_file is not None:  # a workbench whose own entrypoint starts Jupyter (ml-workspace: EXPOSE 8080)
+        return Purpose(NOTEBOOK, f"it copies in a Jupyter server's configuration or start script (`{server_file}`)")
     ports = list(_exposed(chain))
     if _NOTEBOOK_PORT in ports and (program is None or program in _SHELLS):  # `ENTRYPOINT ["/operator"]` on 8888 serves
         return Purpose(NOTEBOOK, f"it exposes port {_NOTEBOOK_PORT} (Jupyter)")
@@ -111,6 +116,20 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
             return Purpose(TOOLCHAIN, f"its command is an interpreter's prompt (`{' '.join((program, *arguments))}`)")
         return Purpose(SERVICE, f"its command runs `{program}`")
     return _build_environment(final, target, folders, file_words, root)
+
+
+def _notebook_server_file(chain: tuple[Stage, ...]) -> str | None:
+    """A Jupyter server configuration file or notebook start script a COPY/ADD puts in the image."""
+    names = _data()["notebook_server_files"]["names"]
+    for stage in chain:
+        for instruction in stage.instructions:
+            if instruction.copy is None:
+                continue
+            for source in instruction.copy.sources:
+                base = posixpath.basename((source or "").rstrip("/"))
+                if base in names:
+                    return base
+    return None
 
 
 def _build_environment(

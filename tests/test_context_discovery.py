@@ -145,6 +145,22 @@ def test_nothing_found_keeps_the_dockerfile_folder_and_says_why(tmp_path: Path) 
     )
 
 
+def test_a_whole_context_copy_from_a_folder_of_dockerfiles_is_built_from_elsewhere(tmp_path: Path) -> None:
+    whole = "FROM ubuntu:22.04 AS build\nWORKDIR /app\nCOPY . .\nRUN make\n"
+    root = repository(tmp_path, {".devops/cpu.Dockerfile": whole, ".devops/cuda.Dockerfile": whole})
+    choice = chosen(root, ".devops/cpu.Dockerfile")
+    assert (choice.directory, choice.source, choice.unknown) == (str((root / ".devops").resolve()), "dockerfile-directory", True)
+    assert "holds nothing but Dockerfiles" in choice.reason
+    # a Dockerfile that copies nothing from the context: the folder is kept, as before
+    (root / ".devops/base.Dockerfile").write_text("FROM ubuntu:22.04\nRUN true\n", encoding="utf-8")
+    assert chosen(root, ".devops/base.Dockerfile").unknown is False
+    # anything else in the folder (a source, a subfolder) may be what the copy is for
+    (root / ".devops/main.c").write_text("int main(void) { return 0; }\n", encoding="utf-8")
+    assert chosen(root, ".devops/cpu.Dockerfile") == ContextChoice(
+        str((root / ".devops").resolve()), "dockerfile-directory", "nothing builds it and it copies nothing named from a context"
+    )
+
+
 def test_never_above_the_repository_root(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("torch\n", encoding="utf-8")
     (tmp_path / "compose.yaml").write_text(

@@ -35,6 +35,18 @@ from dflint.purpose import base_workdir
         ('FROM python:3.11-slim\nCMD ["jupyter", "lab"]\n', Purpose("notebook", "its command runs `jupyter`")),
         ("FROM python:3.11-slim\nEXPOSE 8888\n", Purpose("notebook", "it exposes port 8888 (Jupyter)")),
         (
+            'FROM ubuntu:20.04\nCOPY resources/jupyter/start-notebook.sh /usr/local/bin/\nEXPOSE 8080\nCMD ["python", "/entry.py"]\n',
+            Purpose("notebook", "it copies in a Jupyter server's configuration or start script (`start-notebook.sh`)"),
+        ),
+        (
+            'FROM python:3.11-slim\nCOPY jupyter_server_config.py /etc/jupyter/\nEXPOSE 8080\nCMD ["python", "app.py"]\n',
+            Purpose("notebook", "it copies in a Jupyter server's configuration or start script (`jupyter_server_config.py`)"),
+        ),
+        (
+            'FROM python:3.11-slim\nCOPY notebook.py /app/\nEXPOSE 8080\nCMD ["python", "app.py"]\n',
+            Purpose("service", "it exposes port 8080"),
+        ),
+        (
             "FROM mcr.microsoft.com/devcontainers/python:3.11\nRUN true\n",
             Purpose(
                 "devcontainer", "the base image `mcr.microsoft.com/devcontainers/python:3.11` is a development container image"

@@ -15,7 +15,8 @@ is silent when dflint does not know the build context (input from stdin without 
 Neither hadolint nor BuildKit has this check (hadolint never reads the build context).
 
 Silent when the build context is only a fallback (nothing names it and no directory up to the
-repository root holds the COPY/ADD sources): whether that directory has a `.dockerignore` says
+repository root holds the COPY/ADD sources, or the whole context is copied from a folder that holds
+nothing but Dockerfiles, such as `.devops/` or `docker/`, which is not what the image is built from): whether that directory has a `.dockerignore` says
 nothing about the one the image is built with (`dflint -v` shows the choice; `--context` sets it).
 
 ## Why is this bad?

@@ -10,6 +10,12 @@ A default in the reference itself (`FROM python:${TAG:-3.11}`) and BuildKit's pr
 (`$BUILDPLATFORM`, `$TARGETARCH` …) are fine, and so is an optional suffix that leaves a valid
 reference when empty (`FROM busybox:stable${VARIANT}`).
 
+An argument declared without a default is left alone when the comment right above its `ARG` (the
+comment lines directly before it, other global `ARG` lines between them allowed) names it: the
+author has documented that the build passes it on purpose
+(`# Pass NODE_VERSION from frontend/.nvmrc when building this image.` above `ARG NODE_VERSION`), and
+a default would only duplicate, and drift from, the value kept elsewhere.
+
 ## Why is this bad?
 An undeclared or unset variable expands to nothing, so `docker build .` without the right
 `--build-arg` fails with "base name (${BASE}) should not be blank" or "invalid reference format",
@@ -39,6 +45,7 @@ FROM ${BASE_IMAGE}
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from dflint.imagerefs import parse_reference
@@ -81,7 +88,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     stage=stage.name,
                     detail=_undeclared(dockerfile, stage, name),
                 )
-            elif name in unset and not env[name] and not valid_when_empty:
+            elif name in unset and not env[name] and not valid_when_empty and not _documented(dockerfile, name, instruction):
                 shown = f"`{with_empty}`, which is invalid" if with_empty else "empty"
                 yield Finding(
                     META,
@@ -91,6 +98,33 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     detail=f"`${name}` in the FROM of {stage.label} has no default and no --build-arg, so without one the"
                     f" image reference is {shown}; give it a default (`ARG {name}=<value>`)",
                 )
+
+
+def _documented(dockerfile: Dockerfile, name: str, before: Instruction) -> bool:
+    """A comment right above the global `ARG` that declares `name` (other global ARG lines between them
+    allowed) names it: the value is passed in on purpose, as the comment says."""
+    declaration = None
+    for instruction in dockerfile.global_args:
+        if instruction.index > before.index:
+            break
+        if any(pair.key == name for pair in instruction.pairs):
+            declaration = instruction
+    if declaration is None:
+        return False
+    comments = dict(dockerfile.comments)
+    arg_lines = {
+        line for instruction in dockerfile.global_args for line in range(instruction.span.line, instruction.span.end_line + 1)
+    }
+    word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    line = declaration.span.line - 1
+    while line >= 1:
+        if line in comments:
+            if word.search(comments[line]):
+                return True
+        elif line not in arg_lines:
+            return False
+        line -= 1
+    return False
 
 
 def _without_default(dockerfile: Dockerfile, before: Instruction) -> set[str]:
