@@ -59,7 +59,7 @@ class Rule:
 
     def _loaded(self) -> tuple[Check, type[RuleOptions] | None, str]:
         if self._parts is None:
-            found = _rule_from_module(importlib.import_module(self.module))
+            found = _rule_from_module(_import_uncollected(self.module))
             if found is None or found.meta != self.meta:
                 raise RuleLoadError(f"{self.module} no longer defines the rule {self.meta.code} the rule index names")
             self._parts = found._loaded()
@@ -87,6 +87,23 @@ class Rule:
 
 class RuleLoadError(Exception):
     pass
+
+
+def _import_uncollected(name: str) -> ModuleType:
+    """Import a rule's module (on its first use, in the middle of a lint) as `all_rules` loads them:
+    with the collector paused, then freezing what exists. Importing allocates long-lived objects only
+    (a collection finds nothing to free), and a one-file run spent some 35 collections (about 6 ms)
+    walking the modules it had just imported."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return importlib.import_module(name)
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
 
 
 def _rule_from_module(module: ModuleType) -> Rule | None:

@@ -219,6 +219,56 @@ def test_what_exists_once_the_rules_have_loaded_is_frozen_for_the_collector() ->
     assert completed.stdout.split() == ["0", "True", "True"]
 
 
+def test_a_rule_module_imported_on_first_use_loads_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    rule = next(rule for rule in registry.all_rules() if rule.module.startswith("dflint.rules."))
+    states: list[bool] = []
+    real = importlib.import_module
+
+    def watched(name: str, package: str | None = None) -> Any:
+        states.append(gc.isenabled())
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", watched)
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            indexed = registry.Rule.indexed(rule.meta, rule.module)
+            frozen = gc.get_freeze_count()
+            assert indexed.check is rule.check
+            assert gc.isenabled() is enabled
+            assert (gc.get_freeze_count() >= frozen) and (not enabled or gc.get_freeze_count() > 0)
+        finally:
+            gc.enable()
+            gc.unfreeze()
+    assert states == [False, False]  # paused while the module loads
+
+
+def test_the_command_line_reads_its_caches_and_loads_with_the_collector_paused(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\n")
+    script = (
+        "import gc, sys\n"
+        "early = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and 'dflint.cli' not in sys.modules and early.append(1))\n"
+        "sys.argv = ['dflint', sys.argv[1]]\n"
+        "from dflint.launcher import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stderr.write(f'{len(early)} {gc.get_freeze_count() > 1000} {gc.isenabled()}\\n')\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "cache")
+    runs = [
+        subprocess.run([sys.executable, "-c", script, str(dockerfile)], env=env, capture_output=True, text=True, check=True)
+        for _ in range(2)  # without, then with the compiled caches
+    ]
+    assert [run.stderr.split()[-3:] for run in runs] == [["0", "True", "True"]] * 2
+
+
 def test_cached_regex_code_builds_the_same_patterns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import re
 
