@@ -91,3 +91,41 @@ def test_one_file_lint_skips_entry_point_machinery_when_no_pack_is_installed(tmp
     dockerfile.write_text("FROM python:3.11-slim\nRUN echo hi\n")
     names = imported_modules(str(dockerfile), cwd=tmp_path)
     assert "importlib.metadata" not in names
+
+
+_LAUNCH = (
+    "import atexit, os, sys\n"
+    "at_once = os._exit\n"
+    "def spy(status):\n"
+    "    os.write(2, b'left at once\\n')\n"
+    "    at_once(status)\n"
+    "os._exit = spy\n"
+    "if sys.argv[2] == 'handler':\n"
+    "    atexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
+    "sys.argv = ['dflint', *sys.argv[3:]]\n"
+    "from dflint.launcher import main\n"
+    "main()\n"
+)
+
+
+def test_the_command_line_leaves_without_tearing_the_interpreter_down(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dflint.cli import main
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.11-slim\nMAINTAINER someone\n")
+    expected = CliRunner().invoke(main, ["--format", "json", str(dockerfile)])
+    for case, at_once in (("plain", True), ("handler", False)):
+        run = subprocess.run(
+            [sys.executable, "-c", _LAUNCH, "", case, "--format", "json", str(dockerfile)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (run.returncode, run.stdout) == (expected.exit_code, expected.output) == (1, expected.output)
+        assert ("left at once" in run.stderr) is at_once  # with an `atexit` handler, the ordinary exit runs it
+        assert ("handler ran" in run.stderr) is (case == "handler")
+    usage = subprocess.run([sys.executable, "-c", _LAUNCH, "", "plain", "--no-such-option"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr and "left at once" in usage.stderr
