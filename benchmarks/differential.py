@@ -151,6 +151,7 @@ def nothing_hidden(where: Where) -> bool:
     found = pipelines(where)
     return bool(found) and all(
         all(command.name in ("echo", "printf", "yes", "true", ":") for command in pipe[:-1])
+        or pipe[-1].name in ("true", ":")
         or rule._fails_without_input(pipe[-1])
         or rule._status_ignored(commands, pipe[-1])
         for pipe in found
@@ -548,7 +549,7 @@ PAIRS: tuple[Pair, ...] = (
             Reason(
                 "hadolint",
                 "every pipe ends in a command that fails on empty input (`grep`, `sha256sum -c`, `gpg --dearmor`,"
-                " `apt-key add -`) or is followed by `|| true`: nothing is hidden",
+                " `apt-key add -`) or in `| true`, or is followed by `|| true`: nothing is hidden",
                 nothing_hidden,
             ),
             Reason(

@@ -6,7 +6,8 @@
 - `ci`: a CI or test image (a target or final stage named `test`, `ci`, `lint`, `check`…; a file
   kept with the tests or the CI configuration: `tests/…/Dockerfile`, `.circleci/…`, `ci/…`, or named
   `Dockerfile.test`, `Dockerfile-ci`, `Dockerfile.QA`, `test.Dockerfile`; or a command that runs
-  tests: `pytest`, `tox`, `nox`, `go test`, `npm test`, `make test`);
+  tests: `pytest`, `tox`, `nox`, `go test`, `npm test`, `make test`; or, with no port and no command
+  but a shell, a package installed with its test extras: `peft[test]@git+…`, `accelerate[testing]`);
 - `notebook`: a notebook or workbench (a Jupyter or Kubeflow notebook base, a `jupyter`,
   `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888`, or a Jupyter server
   configuration file or start script copied into the image: `jupyter_notebook_config.py`,
@@ -63,6 +64,7 @@ _PROMPTS = re.compile(r"(?:python[0-9.]*|node|nodejs|irb|ruby|php|R|julia|ipytho
 _CODE_OPTIONS = frozenset({"-c", "-m", "-e", "-r", "-p", "-f", "--eval", "--print", "--require", "--file"})
 _DOCKERFILE_WORDS = frozenset({"dockerfile", "containerfile"})
 _PATH_LEVELS_WITHOUT_REPOSITORY = 3
+_EXTRAS = re.compile(r"([A-Za-z0-9_.-]+)\[([A-Za-z0-9_.,\s-]+)\]")  # `name[test,dev]`, also in `#egg=name[test]`
 _FILE_ONLY_WORDS = frozenset({"docs"})  # a docs/ folder also holds sample servers; Dockerfile.docs builds the docs
 
 
@@ -97,6 +99,10 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
         return Purpose(CI, evidence)
     if program is not None and _runs_tests(program, arguments):
         return Purpose(CI, f"its command runs `{' '.join((program, *arguments[:1]))}`")
+    if program is None or (program in _SHELLS and not _runs_script(arguments)):
+        extra = _test_extras(dockerfile) if not any(True for _ in _exposed(chain)) else None
+        if extra is not None:
+            return Purpose(CI, f"it installs a package's test extras (`{extra}`) and runs no service")
     if _known(root, "notebook") is not None:
         return Purpose(NOTEBOOK, f"the base image `{root}` is a notebook image")
     if program is not None and _NOTEBOOK_PROGRAMS.fullmatch(program):
@@ -116,6 +122,21 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
             return Purpose(TOOLCHAIN, f"its command is an interpreter's prompt (`{' '.join((program, *arguments))}`)")
         return Purpose(SERVICE, f"its command runs `{program}`")
     return _build_environment(final, target, folders, file_words, root)
+
+
+def _test_extras(dockerfile: Dockerfile) -> str | None:
+    """A Python package installed with its test extras (`peft[test]@git+…`, `…#egg=diffusers[test]`), in any stage."""
+    words = _data()["test_extras"]["names"]
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions_of("RUN"):
+            for op in instruction.packages:
+                if op.manager not in ("pip", "uv", "conda", "pipenv", "pipx") or op.verb not in ("install", "sync"):
+                    continue
+                for requirement in op.packages:
+                    for name, group in _EXTRAS.findall(requirement.raw or ""):
+                        if any(extra.strip().lower() in words for extra in group.split(",")):
+                            return f"{name}[{group}]"
+    return None
 
 
 def _notebook_server_file(chain: tuple[Stage, ...]) -> str | None:

@@ -29,6 +29,28 @@ from dflint.purpose import base_workdir
         ('FROM python:3.11-slim\nCMD ["python", "-m", "pytest"]\n', Purpose("ci", "its command runs `python -m`")),
         ("FROM python:3.11-slim AS unit-tests\nRUN true\n", Purpose("ci", "the stage is named 'unit-tests'")),
         (
+            'FROM python:3.11\nRUN pip install --no-cache-dir "peft[test]@git+https://github.com/huggingface/peft"\nCMD ["/bin/bash"]\n',
+            Purpose(
+                "ci",
+                "it installs a package's test extras (`peft[test]`) and runs no service",
+            ),
+        ),
+        (
+            "FROM python:3.11\nRUN uv pip install --system 'git+https://github.com/huggingface/diffusers.git@main#egg=diffusers[test]'\n",
+            Purpose(
+                "ci",
+                "it installs a package's test extras (`diffusers[test]`) and runs no service",
+            ),
+        ),
+        (
+            'FROM python:3.11\nRUN pip install --no-cache-dir "mypkg[test]==1.0"\nCMD ["uvicorn", "app:api"]\n',
+            Purpose("service", "its command runs `uvicorn`"),
+        ),
+        (
+            'FROM python:3.11\nRUN pip install --no-cache-dir "mypkg[test]==1.0"\nEXPOSE 8000\n',
+            Purpose("service", "it exposes port 8000"),
+        ),
+        (
             "FROM quay.io/jupyter/base-notebook:2024-10-07\nRUN true\n",
             Purpose("notebook", "the base image `quay.io/jupyter/base-notebook:2024-10-07` is a notebook image"),
         ),

@@ -21,8 +21,9 @@ download, not the pipeline. Every other last command is taken to succeed on empt
 (an empty plain archive), `sh`/`bash` (an empty script), `tee`, `sed`, `awk`, `jq`, `xargs`.
 
 A pipeline whose status is ignored on purpose is not flagged either: followed by `|| true`, `|| :`,
-`|| echo …`, `|| printf …` or `|| exit 0` (`ls /opt/*.whl | head -1 || echo "(none)"`), the author
-has said a failure does not matter.
+`|| echo …`, `|| printf …` or `|| exit 0` (`ls /opt/*.whl | head -1 || echo "(none)"`), or ending
+in `| true` or `| :` (`rm -rf /root/.cache | true`, a discarded status), the author has said a
+failure does not matter.
 
 ## Why is this bad?
 A shell reports a pipeline's status as the status of its *last* command. In
@@ -125,7 +126,9 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         for pipeline in pipelines(instruction.commands):
             if all(command.name in _CANNOT_FAIL for command in pipeline[:-1]):
                 continue
-            if _fails_without_input(pipeline[-1]) or _status_ignored(instruction.commands, pipeline[-1]):
+            if pipeline[-1].name in ("true", ":") or _fails_without_input(pipeline[-1]):
+                continue  # the status is thrown away on purpose, or the last command fails on empty input
+            if _status_ignored(instruction.commands, pipeline[-1]):
                 continue
             if _enabled_before(instruction.commands, pipeline[0]):
                 continue
