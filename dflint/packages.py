@@ -243,9 +243,19 @@ def _split(words: list[Word], value_options: set[str]) -> tuple[list[Word], set[
             continue
         name, equals, attached = value.partition("=")
         if not value.startswith("--") and len(name) > 2 and name[:2] not in value_options:
-            # bundled short options: -yq, -qqy
-            flags.update(f"-{char}" for char in name[1:])
+            # bundled short options: -yq, -qqy; one that takes a value ends the bundle and takes the
+            # rest of it, or the next word when it is last (`conda create -yn env`, as getopt reads it)
             flags.add(name)
+            for index, char in enumerate(name[1:], 1):
+                option = f"-{char}"
+                flags.add(option)
+                if option in value_options:
+                    if value[index + 1 :]:
+                        valued.append((option, Word(word.text, value[index + 1 :].removeprefix("="), word.span)))
+                    else:
+                        valued.append((option, words[position + 1] if position + 1 < len(words) else None))
+                        position += 1
+                    break
             position += 1
             continue
         if not value.startswith("--") and len(name) > 2 and name[:2] in value_options:

@@ -100,3 +100,15 @@ def test_apk_virtual_group_name() -> None:
     assert ops("apk add --virtual=.deps gcc", "alpine:3.20")[0].virtual == ".deps"
     assert ops("apk add gcc", "alpine:3.20")[0].virtual is None
     assert ops("apt-get install -y gcc")[0].virtual is None
+
+
+def test_a_value_option_ends_a_bundle_of_short_options() -> None:
+    # as getopt reads them: the value is the rest of the bundle, or the next word when the option is last
+    create = ops('conda create -yn idp intelpython3_full "python=3.11"')[0]
+    assert [r.name for r in create.packages] == ["intelpython3_full", "python"] and create.has_flag("-y", "-n")
+    channel = ops("conda install -yc conda-forge numpy==1.26.4")[0]
+    assert [r.name for r in channel.packages] == ["numpy"]
+    attached = ops("conda install -yc=conda-forge numpy==1.26.4")[0]
+    assert [r.name for r in attached.packages] == ["numpy"]
+    assert [r.name for r in ops("pip install -qr requirements.txt torch")[0].packages] == ["torch"]
+    assert ops("apt-get install -qqy gcc")[0].has_flag("-q", "-y")
