@@ -7,7 +7,6 @@ output flushed, the process leaves without tearing the interpreter down (`_leave
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
 
 from dflint import __version__
 
@@ -45,7 +44,7 @@ def main(prog_name: str | None = None) -> None:
     _leave(status)
 
 
-def _leave(status: object) -> NoReturn:
+def _leave(status: object) -> None:  # never returns (`typing` is not imported for `--version`)
     """Exit with `status` as `sys.exit` would. When nothing is left for the interpreter's shutdown to
     do but free memory — no `atexit` callback, no other thread, no worker pool — and the output is
     flushed, the process ends at once (`os._exit`): tearing down some 300 modules and every object

@@ -26,6 +26,7 @@ NOT_ON_VERSION_PATH = (
     "tree_sitter",
     "dflint.rules",
     "dflint.engine",
+    "typing",
 )
 # Only for `dflint rules`, `--format sarif`, a configuration file PyYAML must read, `dflint server` …:
 # never for a plain lint.
