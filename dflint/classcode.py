@@ -18,7 +18,6 @@ importing dflint as a library leaves `dataclasses` alone.
 from __future__ import annotations
 
 import builtins
-import marshal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import CodeType
@@ -33,11 +32,11 @@ _LIMIT = 4096  # entries; beyond that only what the last run used is kept
 class ClassCodeCache:
     """One activation: the cached table, what this run used, `hits` reused and `misses` compiled anew."""
 
-    def __init__(self, path: str | None, table: dict[str, bytes] | None = None, package: str = "dflint") -> None:
+    def __init__(self, path: str | None, table: dict[str, CodeType] | None = None, package: str = "dflint") -> None:
         self.path = path
         self.package = package
-        self.table = table or {}  # source → marshalled code, loaded when a class asks for it
-        self.used: dict[str, bytes] = {}
+        self.table = table or {}
+        self.used: dict[str, CodeType] = {}
         self.hits = 0
         self.misses = 0
 
@@ -45,16 +44,14 @@ class ClassCodeCache:
         """`exec(source, namespace, local)` as `dataclasses` calls it, with the compiling cached."""
         if not isinstance(source, str) or not self._ours(namespace):
             return builtins.exec(source, namespace, local)
-        marshalled = self.table.get(source)
-        code = _code(marshalled) if marshalled is not None else None
-        if marshalled is None or code is None:
+        code = self.table.get(source)
+        if code is None:
             # As `exec(source)` inside `dataclasses` compiles it: no `from __future__` flags of this module.
             code = compile(source, "<string>", "exec", dont_inherit=True)
-            marshalled = marshal.dumps(code)
             self.misses += 1
         else:
             self.hits += 1
-        self.used[source] = marshalled
+        self.used[source] = code
         return builtins.exec(code, namespace, local)
 
     def _ours(self, namespace: Any) -> bool:
@@ -72,26 +69,17 @@ class ClassCodeCache:
         write_table(self.path, MAGIC_NUMBER, table)
 
 
-def _code(marshalled: bytes) -> CodeType | None:
-    try:
-        code = marshal.loads(marshalled)
-    except (EOFError, ValueError, TypeError):
-        return None
-    return code if isinstance(code, CodeType) else None
-
-
 def cache_path() -> str | None:
     """Where the cache lives: dflint's `__pycache__` (or under `sys.pycache_prefix`), per interpreter."""
     return table_path(_NAME)
 
 
-def read(path: str | None) -> dict[str, bytes]:
-    """The cached table (each method's code still marshalled), or an empty one when the file is
-    missing, foreign or damaged."""
+def read(path: str | None) -> dict[str, CodeType]:
+    """The cached table, or an empty one when the file is missing, foreign or damaged."""
     from importlib.util import MAGIC_NUMBER
 
     table = read_table(path, MAGIC_NUMBER) or {}
-    return {key: code for key, code in table.items() if isinstance(key, str) and isinstance(code, bytes)}
+    return {key: code for key, code in table.items() if isinstance(key, str) and isinstance(code, CodeType)}
 
 
 @contextmanager

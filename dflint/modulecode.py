@@ -5,9 +5,7 @@ import looks through the directories of its package, checks and opens its `.pyc`
 it: about 0.1 ms a module, some 10 ms of a run that lasts 80. While `cached_module_code()` is
 active, a `dflint` module imported for which `__pycache__/module-code.<tag>.marshal` holds code
 compiled from the very source file that is there now (same path, modification time in nanoseconds
-and size, which `stat` gives in one call) is loaded from that code (kept marshalled, one entry at a
-time, so the modules a run does not import cost nothing but their bytes: a one-file run imports
-about four in five of the table's modules); everything else about the
+and size, which `stat` gives in one call) is loaded from that code; everything else about the
 module — its spec, `__file__`, `__path__`, source for tracebacks, package data — is what the
 ordinary import gives, because the loader is the ordinary `SourceFileLoader` with only its
 `get_code` answered from the table.
@@ -21,7 +19,6 @@ library leaves the import system alone.
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 from collections.abc import Iterator
@@ -34,8 +31,8 @@ from dflint.pycache import read_table, table_path, write_table
 _NAME = "module-code"
 _PRIVATE = "dflint._direct."  # third-party modules loaded under a private name (`dflint.submodule`)
 
-# name → (source path, modification time in ns, size, is a package, marshalled code)
-Entry = tuple[str, int, int, bool, bytes]
+# name → (source path, modification time in ns, size, is a package, code)
+Entry = tuple[str, int, int, bool, CodeType]
 
 
 class _StoredLoader(SourceFileLoader):
@@ -63,13 +60,12 @@ class ModuleCodeFinder:
         if not fullname.startswith(self.package) or (fullname != self.package and fullname[len(self.package)] != "."):
             return None
         entry = self.table.get(fullname)
-        code = _code(entry) if entry is not None and _unchanged(entry) else None
-        if entry is None or code is None:
+        if entry is None or not _unchanged(entry):
             self.misses += not fullname.startswith(_PRIVATE)
             return None  # the ordinary finders find it
         from importlib.util import spec_from_file_location
 
-        origin, _mtime, _size, package, _marshalled = entry
+        origin, _mtime, _size, package, code = entry
         self.hits += 1
         return spec_from_file_location(
             fullname,
@@ -96,14 +92,6 @@ class ModuleCodeFinder:
         write_table(self.path, MAGIC_NUMBER, table)
 
 
-def _code(entry: Entry) -> CodeType | None:
-    try:
-        code = marshal.loads(entry[4])
-    except (EOFError, ValueError, TypeError):
-        return None
-    return code if isinstance(code, CodeType) else None
-
-
 def _unchanged(entry: Entry) -> bool:
     try:
         status = os.stat(entry[0])
@@ -126,8 +114,7 @@ def _entry(name: str, module: object) -> Entry | None:
         return None
     if code is None:
         return None
-    package = spec.submodule_search_locations is not None  # type: ignore[union-attr]
-    return origin, status.st_mtime_ns, status.st_size, package, marshal.dumps(code)
+    return origin, status.st_mtime_ns, status.st_size, spec.submodule_search_locations is not None, code  # type: ignore[union-attr]
 
 
 def cache_path() -> str | None:
@@ -143,7 +130,7 @@ def read(path: str | None) -> dict[str, Entry]:
     return {
         name: entry
         for name, entry in table.items()
-        if isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 5 and isinstance(entry[4], bytes)
+        if isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 5 and isinstance(entry[4], CodeType)
     }
 
 
