@@ -135,16 +135,15 @@ def _given(settings: Settings, context_dir: str) -> ContextChoice:
 def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     deployed = dockerfile.purpose is None or dockerfile.purpose.ships
+    test_data = dockerfile.purpose is not None and dockerfile.purpose.test_data
     present = dockerfile.vocabulary()
     for rule in rules:
         if rule.meta.needs and present.isdisjoint(rule.meta.needs):
             continue  # nothing it reads is in the file (and, from the rule index, its module stays unloaded)
-        if (
-            rule.meta.skip_images_nobody_deploys
-            and not deployed
-            and rule.meta.code not in _named(settings.select + settings.extend_select)
+        if (test_data or (rule.meta.skip_images_nobody_deploys and not deployed)) and rule.meta.code not in _named(
+            settings.select + settings.extend_select
         ):
-            continue  # a CI or test image, or a development container: nobody deploys it
+            continue  # test data nobody builds; or a CI or test image, or a development container: nobody deploys it
         rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
         override = settings.severity_overrides.get(rule.meta.code)
         for finding in rule.check(dockerfile, rule_options):

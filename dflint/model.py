@@ -420,7 +420,7 @@ class ParseError:
 
 @dataclass(frozen=True, slots=True)
 class Purpose:
-    """What the image is for (see `dflint.purpose`): service, notebook, ci, devcontainer, toolchain or unknown."""
+    """What the image is for (see `dflint.purpose`): service, notebook, ci, devcontainer, toolchain, testdata or unknown."""
 
     kind: str
     evidence: str
@@ -434,12 +434,18 @@ class Purpose:
     def ships(self) -> bool:
         """False for a CI or test image and a development container: images nobody deploys, so the
         rules that judge a deployed image (`RuleMeta.skip_images_nobody_deploys`) do not run on them."""
-        return self.kind not in ("ci", "devcontainer")
+        return self.kind not in ("ci", "devcontainer", "testdata")
+
+    @property
+    def test_data(self) -> bool:
+        """A Dockerfile kept as a test's input (a linter's or parser's test files), often wrong on
+        purpose: nobody builds it, so the engine runs no rule on it unless selected by code or name."""
+        return self.kind == "testdata"
 
     @property
     def for_development(self) -> bool:
         """A development container, a CI or test image, or a toolchain: build tools are its point."""
-        return self.kind in ("devcontainer", "ci", "toolchain")
+        return self.kind in ("devcontainer", "ci", "toolchain", "testdata")
 
     @property
     def builds_as_it_works(self) -> bool:

@@ -9,7 +9,8 @@
   tests: `pytest`, `tox`, `nox`, `go test`, `npm test`, `make test`; or, with no port and no command
   but a shell, a package installed with its test extras: `peft[test]@git+…`, `accelerate[testing]`);
 - `notebook`: a notebook or workbench (a Jupyter or Kubeflow notebook base, a `jupyter`,
-  `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888`, or a Jupyter server
+  `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888` with no command but a
+  shell or with a Jupyter server installed (`pip install jupyterlab`), or a Jupyter server
   configuration file or start script copied into the image: `jupyter_notebook_config.py`,
   `jupyter_server_config.json`, `start-notebook.sh`, `start-singleuser.sh`, whatever port it exposes);
 - `service`: it runs a service (a port is exposed, or the command is a program other than a shell or
@@ -23,6 +24,9 @@
   `buildenv`, `toolchain`, `devel`, `Dockerfile.docs`) or its base is a toolchain image
   (`buildpack-deps`, `gcc`, `golang`, `rust`, `nvidia/cuda:*-devel-*`, `pytorch/pytorch:*-devel`,
   manylinux);
+- `testdata`: a Dockerfile kept as a test's input, not an image anyone builds (under `testdata/`,
+  `testfiles/`, `test-data/`, or a data folder below a test folder: `tests/…/resources/`,
+  `test/examples/`, `tests/…/fixtures/`); the engine runs no rule on it unless selected by code or name;
 - `unknown`: no command, no port, no name says it (a base image, or one whose command the deployment
   gives).
 
@@ -49,6 +53,7 @@ NOTEBOOK = "notebook"
 CI = "ci"
 DEVCONTAINER = "devcontainer"
 TOOLCHAIN = "toolchain"
+TESTDATA = "testdata"
 UNKNOWN = "unknown"
 
 _DEVCONTAINER_NAME = re.compile(r"(?:^|[-_.])(?:dev-?containers?|dev|devenv|dev-envs?|development)(?:$|[-_.])", re.IGNORECASE)
@@ -77,12 +82,15 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     root = _root_image(chain)
     command = _command(chain)
     program, arguments = _program(command) if command is not None else (None, ())
+    folders, file_words = _path_words(dockerfile.path)
+    evidence = _test_data(folders)
+    if evidence is not None:
+        return Purpose(TESTDATA, evidence)
     for name in _names(final, target):
         if _DEVCONTAINER_NAME.search(name):
             return Purpose(DEVCONTAINER, f"the stage is named '{name}'")
     if "/.devcontainer/" in "/" + dockerfile.path.replace("\\", "/"):
         return Purpose(DEVCONTAINER, "the Dockerfile is under .devcontainer/")
-    folders, file_words = _path_words(dockerfile.path)
     if posixpath.basename(dockerfile.path.replace("\\", "/")).lower() == ".gitpod.dockerfile":
         return Purpose(DEVCONTAINER, "the file is a Gitpod workspace image (.gitpod.Dockerfile)")
     for word in file_words:
@@ -113,6 +121,10 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     ports = list(_exposed(chain))
     if _NOTEBOOK_PORT in ports and (program is None or program in _SHELLS):  # `ENTRYPOINT ["/operator"]` on 8888 serves
         return Purpose(NOTEBOOK, f"it exposes port {_NOTEBOOK_PORT} (Jupyter)")
+    if _NOTEBOOK_PORT in ports:
+        server = _installs_notebook_server(dockerfile)
+        if server is not None:  # a start script that launches the Jupyter it installs (axolotl's cloud image)
+            return Purpose(NOTEBOOK, f"it exposes port {_NOTEBOOK_PORT} (Jupyter) and installs `{server}`")
     if ports:
         return Purpose(SERVICE, f"it exposes port {ports[0]}")
     if program is not None:
@@ -136,6 +148,19 @@ def _test_extras(dockerfile: Dockerfile) -> str | None:
                     for name, group in _EXTRAS.findall(requirement.raw or ""):
                         if any(extra.strip().lower() in words for extra in group.split(",")):
                             return f"{name}[{group}]"
+    return None
+
+
+def _installs_notebook_server(dockerfile: Dockerfile) -> str | None:
+    """A Jupyter server a pip/uv/conda install puts in the image (`jupyterlab`, `notebook`)."""
+    names = _data()["notebook_server_packages"]["names"]
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions_of("RUN"):
+            for op in instruction.packages:
+                if op.manager in ("pip", "uv", "conda", "pipx") and op.verb == "install":
+                    for requirement in op.packages:
+                        if requirement.name in names:
+                            return requirement.name
     return None
 
 
@@ -210,6 +235,18 @@ def _below_repository(path: str, folders: list[str]) -> list[str]:
     if os.path.isabs(path):
         return folders[-_PATH_LEVELS_WITHOUT_REPOSITORY:]
     return folders
+
+
+def _test_data(folders: tuple[str, ...]) -> str | None:
+    """A folder that holds a test's input files (`testdata/`, `testfiles/`), or a data folder below a
+    test folder (`tests/…/resources/`, `test/examples/`)."""
+    evidence = _data()["path_evidence"]["test_data_directories"]
+    for index, folder in enumerate(folders):
+        if folder in evidence["names"]:
+            return f"the Dockerfile is test data (under a '{folder}' folder)"
+        if folder in evidence["below_tests"] and any(earlier in ("test", "tests") for earlier in folders[:index]):
+            return f"the Dockerfile is test data (under a tests' '{folder}' folder)"
+    return None
 
 
 def _path_evidence(folders: tuple[str, ...], file_words: tuple[str, ...], kind: str) -> str | None:

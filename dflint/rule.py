@@ -52,9 +52,9 @@ class RuleMeta:
     # the instructions triggers wrap (`dflint.onbuild`)
     reads_onbuild: bool = True
     # True: the rule judges the image people deploy (its size, pins, base tag, user, signals) or the
-    # file's style; the engine does not run it on a CI or test image (test data included) or a
-    # development container, which nobody deploys (`Purpose.ships`, decided in `dflint.purpose`),
-    # unless it is selected by its own code or name
+    # file's style; the engine does not run it on a CI or test image or a development container,
+    # which nobody deploys (`Purpose.ships`, decided in `dflint.purpose`), unless it is selected by its
+    # own code or name. On test data (`Purpose.test_data`) the engine runs no rule unless so selected.
     skip_images_nobody_deploys: bool = False
     # What a file must use for the rule to have anything to say, any one of: an instruction keyword
     # (`"EXPOSE"`), a command name or wrapper (`"sudo"`, `"wget"`) or a package manager (`"apk"`), as

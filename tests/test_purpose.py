@@ -69,6 +69,11 @@ from dflint.purpose import base_workdir
             Purpose("service", "it exposes port 8080"),
         ),
         (
+            'FROM python:3.11\nRUN pip install jupyterlab notebook\nEXPOSE 8888\nENTRYPOINT ["/root/cloud-entrypoint.sh"]\n',
+            Purpose("notebook", "it exposes port 8888 (Jupyter) and installs `jupyterlab`"),
+        ),
+        ('FROM golang:1.22\nEXPOSE 8888\nENTRYPOINT ["/operator"]\n', Purpose("service", "it exposes port 8888")),
+        (
             "FROM mcr.microsoft.com/devcontainers/python:3.11\nRUN true\n",
             Purpose(
                 "devcontainer", "the base image `mcr.microsoft.com/devcontainers/python:3.11` is a development container image"
@@ -226,8 +231,45 @@ def test_the_path_is_read_below_the_repository_root(tmp_path: Path) -> None:
     assert parse(text, str(inside)).purpose == Purpose("ci", "the Dockerfile is under a 'tests' folder")
 
 
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "frontend/dockerfile/parser/testfiles/health/Dockerfile",
+            Purpose("testdata", "the Dockerfile is test data (under a 'testfiles' folder)"),
+        ),
+        ("pkg/testdata/Dockerfile", Purpose("testdata", "the Dockerfile is test data (under a 'testdata' folder)")),
+        (
+            "tests/dockerfile/checks/example_UpdateNotAlone/failure/Dockerfile",
+            Purpose("testdata", "the Dockerfile is test data (under a tests' 'checks' folder)"),
+        ),
+        ("test/examples/Dockerfile.misc", Purpose("testdata", "the Dockerfile is test data (under a tests' 'examples' folder)")),
+        ("fixtures/examples/inference.Dockerfile", Purpose("service", "its command runs `python`")),  # no test folder above
+        ("examples/Dockerfile", Purpose("service", "its command runs `python`")),
+        ("test/e2e/Dockerfile", Purpose("ci", "the Dockerfile is under a 'test' folder")),
+    ],
+)
+def test_test_data_by_its_folder(path: str, expected: Purpose) -> None:
+    assert parse('FROM python:3.11-slim\nCMD ["python", "-m", "app"]\n', path).purpose == expected
+
+
+def test_no_rule_runs_on_test_data_unless_selected_by_code() -> None:
+    from dflint.engine import Settings, lint_source, selected_rules
+
+    text = "FROM ubuntu:22.04\nRUN apt-get install curl\n"  # no -y: DF305, a rule that judges every image
+    settings = Settings()
+    built = lint_source(text, "app/Dockerfile", settings, selected_rules(settings), None)
+    assert "DF305" in {finding.code for finding in built.findings}
+    data = lint_source(text, "tests/dockerfile/checks/example/failure/Dockerfile", settings, selected_rules(settings), None)
+    assert data.findings == ()
+    named = Settings(select=("DF305",))
+    again = lint_source(text, "tests/dockerfile/checks/example/failure/Dockerfile", named, selected_rules(named), None)
+    assert [finding.code for finding in again.findings] == ["DF305"]
+
+
 def test_purpose_ships() -> None:
-    assert not Purpose("ci", "").ships and not Purpose("devcontainer", "").ships
+    assert not Purpose("ci", "").ships and not Purpose("devcontainer", "").ships and not Purpose("testdata", "").ships
+    assert Purpose("testdata", "").test_data and not Purpose("ci", "").test_data
     assert Purpose("service", "").ships and Purpose("toolchain", "").ships and Purpose("unknown", "").ships
 
 
