@@ -123,8 +123,10 @@ def pinned(requirement: Requirement, manager: str) -> bool | None:
         spec = requirement.spec
         # conda's `name=1.26.4` matches 1.26.4 and its builds: a full version counts as a pin;
         # `name=1.26` is a series. The interpreter's series (`python=3.11`) is how conda pins it.
-        match = re.fullmatch(r"=(\d+(?:\.[0-9A-Za-z]+)*)", spec)
-        if match and (match.group(1).count(".") >= 2 or requirement.name == "python"):
+        # Conda splits a version into components at dots and underscores (`VersionOrder` in
+        # conda/models/version.py), so R's `r-png=0.1_8` names three components, a full version.
+        match = re.fullmatch(r"=(\d+(?:[._][0-9A-Za-z]+)*)", spec)
+        if match and (len(re.split(r"[._]", match.group(1))) >= 3 or requirement.name == "python"):
             return True
         if requirement.name == "python" and re.fullmatch(r"(==?)\d+\.\d+(\.\*)?", spec):
             return True

@@ -8,7 +8,8 @@ A pin is `==` or `===` with one version (`torch==2.4.0`, `torch==2.4.0+cpu`), a 
 directory, a file URL, or a VCS URL that names a full 40-character commit. Ranges (`>=`, `~=`,
 `<`, `!=`), wildcards (`==2.*`), bare names, extras without a version (`transformers[torch]`),
 branch or tag URLs and branch archives are not. For conda, `name=1.26.4` (a full version) and
-`name==1.26.4` count as pins, `name=1.26` does not; the interpreter's series (`python=3.11`)
+`name==1.26.4` count as pins, `name=1.26` does not (conda splits a version at dots and
+underscores, so R's `r-png=0.1_8` is a full version too); the interpreter's series (`python=3.11`)
 is accepted.
 
 A name pinned by a constraints file (`-c constraints.txt`, read from the build context) or by a
