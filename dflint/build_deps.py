@@ -1,12 +1,12 @@
 """Build-only dependencies in a stage: compilers and build systems (dflint/data/build_tools.json),
-header packages (dflint/data/dev_packages.json), whether an install is undone in the same RUN, and
-commands that compile."""
+header packages (dflint/data/dev_packages.json), whether an install is undone in the same RUN or by
+a later RUN (`removed_in_same_run`, `LaterRemovals`, `late_removals`), and commands that compile."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -16,7 +16,7 @@ from dflint.filesystem import install_write, removes, ships
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
 from dflint.rule import Savings
 
-# The package manager families the data is keyed by.
+# The package manager families the data is keyed by, and by which a removal undoes an install.
 FAMILY = {
     "apt": "apt",
     "apk": "apk",
@@ -406,6 +406,74 @@ class LaterRemovals:
         places = self._removals.get((FAMILY.get(install.op.manager), install.name), [])
         index = bisect_right(places, position, key=lambda place: place[0])
         return places[index][1] if index < len(places) else None
+
+
+@dataclass(frozen=True, slots=True)
+class LateRemoval:
+    """A command of a RUN that removes packages an earlier RUN of its FROM chain installed and kept
+    in its layer: the files stay in that layer, only hidden. `removed` holds, for each name the
+    command removes, the last such install."""
+
+    stage: Stage
+    instruction: Instruction
+    command: ShellCommand
+    removed: tuple[Install, ...]
+
+
+def late_removals(chain: Sequence[Stage]) -> Iterator[LateRemoval]:
+    """Every command of a layer chain's RUNs (`shipping.layer_chains`, root first) that removes
+    (`apt-get purge`, `apk del`, `dnf remove`, `pip uninstall`, `conda remove` …) a package of the
+    same family (`FAMILY`) that an earlier RUN installed and did not remove itself
+    (`removed_in_same_run`); an apk `--virtual` group counts as a package of its own. A name the
+    command's own RUN installed before it is that RUN's own install, not a late removal. The last
+    install of each name is kept once, so a long chain stays linear."""
+    kept: dict[tuple[str, str], Install] = {}
+    for stage in chain:
+        for run in stage.instructions_of("RUN"):
+            if not run.packages:
+                continue
+            removes = any(op.verb == "remove" for op in run.packages)
+            own: list[Install] = []
+            installed_here: set[tuple[str, str]] = set()  # (family, name) installed by an earlier command of this RUN
+            for command in run.commands:
+                ops = run.ops_of(command)
+                if removes and kept:
+                    removed = list(_removed_by(ops, kept, installed_here))
+                    if removed:
+                        yield LateRemoval(stage, run, command, tuple(removed))
+                for op in ops:
+                    family = FAMILY.get(op.manager)
+                    if family is None or op.verb != "install":
+                        continue
+                    for install in _kept_candidates(stage, run, op):
+                        own.append(install)
+                        installed_here.add((family, install.name))
+            for install in own:
+                if not removes or not removed_in_same_run(install):
+                    kept[(FAMILY[install.op.manager], install.name)] = install
+
+
+def _removed_by(
+    ops: tuple[PackageOp, ...], kept: dict[tuple[str, str], Install], installed_here: set[tuple[str, str]]
+) -> Iterator[Install]:
+    """The kept installs a command's removals name, in the order of its operations and names."""
+    for op in ops:
+        family = FAMILY.get(op.manager)
+        if family is None or op.verb != "remove":
+            continue
+        names = {requirement.name for requirement in op.packages if requirement.name}
+        for name in sorted(name for name in names if (family, name) not in installed_here):
+            found = kept.get((family, name))
+            if found is not None:
+                yield found
+
+
+def _kept_candidates(stage: Stage, instruction: Instruction, op: PackageOp) -> Iterator[Install]:
+    """What an install operation may keep in its layer: each package it names, and apk's
+    `--virtual` group."""
+    yield from _op_installs(stage, instruction, op, False)
+    if op.verb == "install" and op.virtual:
+        yield Install(stage, instruction, op, Requirement(op.virtual.lower(), op.virtual))
 
 
 # -- compiling ---------------------------------------------------------------------------------------

@@ -23,6 +23,13 @@ by `instruction` ends: `removed` is the first command after the write that remov
 stage whose layers ship, or the `COPY --from` that carries it out of a build stage, as of the end
 of that stage: a removal there in a later RUN keeps it out). `dflint.shipping` decides which stages'
 layers ship and what each `COPY --from` takes.
+
+Leftovers. What a RUN leaves in its layer without naming a path a rule asks about (a package
+manager's cache, the apt lists: a `Leftover` the caller describes, with how a command removes it)
+is followed the same way: `cleaned_in_own_run` says whether the writer's own RUN removes it, and
+`late_cleanups` which command of a later RUN of the layer chain removes what earlier RUNs kept,
+too late for the image to shrink. Which RUN removes an installed package is
+`dflint.build_deps`' answer (`removed_in_same_run`, `late_removals`).
 """
 
 from __future__ import annotations
@@ -30,8 +37,9 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, ShellCommand, Stage
 from dflint.shipping import Reach, after, chains, reaches
@@ -659,6 +667,84 @@ def removal_after_each(instruction: Instruction, cleans: Cleans) -> list[bool | 
         later = suffix[position + 1]
         suffix[position] = True if verdict or later is True else None if verdict is None or later is None else False
     return suffix
+
+
+# -- what a RUN leaves in its layer, and the later RUN that removes it -----------------------------
+
+
+class Leftover(Protocol):
+    """Something a command of a RUN leaves in the RUN's layer (a package manager's cache, the apt
+    lists): its RUN, the command's place in it, and how a command removes it. Leftovers of one
+    `group` are removed by exactly the same commands."""
+
+    @property
+    def instruction(self) -> Instruction: ...
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def group(self) -> Hashable: ...
+
+    def cleans(self, command: ShellCommand, instruction: Instruction) -> bool | None: ...
+
+
+L = TypeVar("L", bound=Leftover)
+
+
+def cleaned_in_own_run(leftovers: Sequence[L], instruction: Instruction) -> list[bool | None]:
+    """For each leftover of one RUN, whether a later command of that RUN removes it (True, None:
+    maybe, False: it stays in the layer). The RUN's commands are judged once per group, from the
+    last command back (`removal_after_each`), so a RUN of 500 `pip install`s stays linear."""
+    after: dict[Hashable, list[bool | None]] = {}
+    verdicts: list[bool | None] = []
+    for leftover in leftovers:
+        group = leftover.group
+        if group not in after:
+            after[group] = removal_after_each(instruction, leftover.cleans)
+        verdicts.append(after[group][leftover.position + 1])
+    return verdicts
+
+
+@dataclass(frozen=True, slots=True)
+class LateCleanup(Generic[L]):
+    """A command of a RUN that removes what earlier RUNs of its FROM chain left in their layers:
+    the bytes stay in those layers, only hidden. `removed` is in the order it was written."""
+
+    stage: Stage
+    instruction: Instruction
+    command: ShellCommand
+    removed: tuple[L, ...]
+
+
+def late_cleanups(chain: Sequence[Stage], leftovers: Callable[[Instruction], Sequence[L]]) -> Iterator[LateCleanup[L]]:
+    """Every command of a layer chain's RUNs (`shipping.layer_chains`, root first) that certainly
+    removes what an earlier RUN left in its layer (`leftovers(run)`, less what that RUN itself
+    removes: `cleaned_in_own_run`). A command that also removes a leftover its own RUN wrote before
+    it cleans up its own RUN and is not counted. What is left is kept by group, so each command is
+    judged once per group, not once per RUN that left something: a long chain stays linear."""
+    kept: dict[Hashable, list[tuple[int, L]]] = {}
+    count = 0
+    for stage in chain:
+        for run in stage.instructions_of("RUN"):
+            own = leftovers(run)
+            for position, command in enumerate(run.commands if kept else ()):
+                places: list[tuple[int, L]] = []
+                cleans_own: bool | None = None  # worked out when first needed
+                for group in kept.values():
+                    if group[0][1].cleans(command, run) is not True:
+                        continue
+                    if cleans_own is None:
+                        cleans_own = any(w.position < position and w.cleans(command, run) is True for w in own)
+                    if not cleans_own:
+                        places.extend(group)
+                if places:
+                    places.sort(key=lambda place: place[0])
+                    yield LateCleanup(stage, run, command, tuple(leftover for _, leftover in places))
+            for leftover, verdict in zip(own, cleaned_in_own_run(own, run)):
+                if verdict is False:
+                    kept.setdefault(leftover.group, []).append((count, leftover))
+                    count += 1
 
 
 def fate(

@@ -334,6 +334,38 @@ def test_20000_chained_stages_are_linear(tmp_path: Path) -> None:
     assert json.loads(out)["errors"] == []
 
 
+def _df304(tmp_path: Path, text: str) -> list[dict[str, object]]:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    code, out, err = run_cli(str(dockerfile), "--format", "json", "--select", "DF304")
+    assert (code, err) == (1, "")
+    findings: list[dict[str, object]] = json.loads(out)["findings"]
+    return findings
+
+
+@pytest.mark.timeout(60)
+def test_5000_packages_removed_a_layer_later_are_linear(tmp_path: Path) -> None:
+    # Each removal asks which earlier RUN kept the package, once: not a scan of every install so far.
+    installs = "".join(f"RUN apt-get install -y --no-install-recommends pkg{i}\n" for i in range(5000))
+    removals = "".join(f"RUN apt-get purge -y pkg{i}\n" for i in range(5000))
+    findings = _df304(tmp_path, f"FROM debian:12\n{installs}{removals}")
+    assert len(findings) == 5000
+    assert "installed by the RUN on line 5001:" in str(findings[-1]["detail"])
+
+
+@pytest.mark.timeout(60)
+def test_a_cleanup_at_the_end_of_a_long_from_chain_is_linear(tmp_path: Path) -> None:
+    stages = "".join(f"FROM s{i - 1} AS s{i}\nRUN pip install pkg{i} && apt-get install -y pkg{i}\n" for i in range(1, 3000))
+    names = " ".join(f"pkg{i}" for i in range(1, 3000))
+    cleanup = f"RUN rm -rf /root/.cache/pip && apt-get purge -y {names}\n"
+    findings = _df304(tmp_path, f"FROM python:3.11-slim AS s0\n{stages}{cleanup}")
+    caches, packages = sorted(findings, key=lambda finding: "too late" in str(finding["message"]))
+    lines = "lines " + ", ".join(str(2 * i + 1) for i in range(1, 3000))  # the RUN of every stage
+    assert f"pip's cache written by the RUNs on {lines}:" in str(caches["detail"])
+    removed = ", ".join(sorted(names.split()))
+    assert f"removes {removed}, installed by the RUNs on {lines}:" in str(packages["detail"])
+
+
 @pytest.mark.timeout(60)
 def test_8000_pragmas_are_linear(tmp_path: Path) -> None:
     text = "FROM alpine:3.20\n" + "".join(f"# dflint: ignore=DF{100 + i % 500},NOPE{i}\nRUN echo {i}\n" for i in range(8000))

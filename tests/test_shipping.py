@@ -3,7 +3,9 @@ the end of the source stage."""
 
 from __future__ import annotations
 
-from dflint.model import Dockerfile
+from dataclasses import dataclass
+
+from dflint.model import Dockerfile, Instruction, ShellCommand
 from dflint.parse import Options, parse
 from dflint.shipping import chains, layer_chains, reaches
 
@@ -191,3 +193,77 @@ def test_a_written_tree_overlaps_a_copy_of_a_part_of_it() -> None:
     assert overlaps("/app/.venv/lib/python3.11/site-packages/x", "/**/site-packages", tree=True)
     assert not overlaps("/app/.venv", "/**/site-packages", tree=True)
     assert not overlaps("/srv", "/usr/lib/python*", tree=True)
+
+
+def _touched(instruction: Instruction) -> list[_Touched]:
+    """A leftover for every `touch PATH` of a RUN, grouped by the path."""
+    return [
+        _Touched(instruction, position, command.args[0] or "")
+        for position, command in enumerate(instruction.commands)
+        if command.name == "touch"
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Touched:
+    instruction: Instruction
+    position: int
+    path: str
+
+    @property
+    def group(self) -> str:
+        return self.path
+
+    def cleans(self, command: ShellCommand, instruction: Instruction) -> bool | None:
+        from dflint.filesystem import removes
+
+        return removes(command, (self.path,))
+
+
+def test_late_cleanups_name_every_earlier_run_whose_leftover_a_command_hides() -> None:
+    from dflint.filesystem import late_cleanups
+
+    dockerfile = _parse(
+        "FROM alpine:3.20 AS base\nRUN touch /opt/a\nRUN touch /opt/b && rm -f /opt/b\n"
+        "FROM base\nRUN touch /opt/a\nRUN touch /srv/c && rm -rf /opt /srv/c\nRUN rm -rf $UNKNOWN /srv\n"
+    )
+    (chain,) = layer_chains(dockerfile)
+    found = [
+        (cleanup.stage.index, cleanup.instruction.span.line, [w.instruction.span.line for w in cleanup.removed])
+        for cleanup in late_cleanups(chain, _touched)
+    ]
+    # /opt/b goes in its own RUN; /srv/c too, and the command that removes it also removes /opt/a,
+    # so it cleans its own RUN; a maybe (`$UNKNOWN`) is not a cleanup.
+    assert found == []
+    dockerfile = _parse("FROM alpine:3.20 AS base\nRUN touch /opt/a\nFROM base\nRUN touch /opt/a\nRUN rm -rf /opt\n")
+    (chain,) = layer_chains(dockerfile)
+    found = [
+        (cleanup.stage.index, cleanup.instruction.span.line, [w.instruction.span.line for w in cleanup.removed])
+        for cleanup in late_cleanups(chain, _touched)
+    ]
+    assert found == [(1, 5, [2, 4])]
+
+
+def test_late_removals_name_the_last_earlier_install_of_each_removed_package() -> None:
+    from dflint.build_deps import late_removals
+
+    dockerfile = _parse(
+        "FROM python:3.11-slim AS base\nRUN apk add --virtual .Build-Deps gcc\nRUN pip install six==1.16.0\n"
+        "FROM base\nRUN pip install six==1.16.0\nRUN pipx install poetry==1.8.3\n"
+        "RUN pip install attrs==24.2.0 && pip uninstall -y attrs six && apk del .build-deps\n"
+        "RUN pipx uninstall poetry && pip install rich==13.8.0 && pip uninstall -y rich\n"
+        "RUN apt-get update && apt-get install -y make && apt-mark auto make && apt-get purge -y --auto-remove\n"
+        "RUN apt-get purge -y make\n"
+    )
+    (chain,) = layer_chains(dockerfile)
+    found = [
+        (removal.instruction.span.line, removal.command.name, [(i.name, i.instruction.span.line) for i in removal.removed])
+        for removal in late_removals(chain)
+    ]
+    # attrs is this RUN's own install; rich too; make went in its own RUN (`apt-mark auto` and
+    # `--auto-remove`); a virtual group is a package of its own, named in any case.
+    assert found == [
+        (7, "pip", [("six", 5)]),
+        (7, "apk", [(".build-deps", 2)]),
+        (8, "pipx", [("poetry", 6)]),
+    ]

@@ -2,9 +2,12 @@
 are cleaned up. Shared by the layer rules (DF301 pip-cache, DF302 apt-lists-not-removed,
 DF303 package-cache, DF304 cleanup-in-later-layer).
 
-A *writer* is a command that leaves something in the layer (a cache directory, the apt lists, an
-installed package); a *cleanup* is a later command that removes it. Layer semantics: only a cleanup
-in the same RUN reclaims the bytes; one in a later RUN hides them and the image does not shrink.
+A *writer* is a command that leaves something in the layer (a cache directory, the apt lists); a
+*cleanup* is a later command that removes it. Layer semantics: only a cleanup in the same RUN
+reclaims the bytes; one in a later RUN hides them and the image does not shrink. Which command
+removes a writer's leftovers, in its own RUN or a later one, is the filesystem view's answer
+(`dflint.filesystem.cleaned_in_own_run`, `late_cleanups`); this module says what a command writes
+and what removes it.
 """
 
 from __future__ import annotations
@@ -16,13 +19,7 @@ from functools import cache
 from typing import Any
 
 from dflint.data import load
-from dflint.filesystem import (
-    Cleans,
-    mounted,
-    removal_after_each,
-    removes,
-    ships,
-)
+from dflint.filesystem import cleaned_in_own_run, mounted, removes, ships
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
 from dflint.platform import machine
 from dflint.rule import Edit, Savings
@@ -154,20 +151,9 @@ def writer_ships(dockerfile: Dockerfile, stage: Stage, writer: Writer) -> bool:
     RUN of the copied stage removes it (the copy takes the stage's final state)."""
     directories = writer.directories or ((APT_LISTS,) if writer.kind == "lists" else ())
     absolute_dirs = tuple(re.sub(r"^(~|\$HOME|\$\{HOME\})(?=/|$)", "/root", directory) for directory in directories)
-    if ships(dockerfile, stage, writer.instruction, tuple(d for d in absolute_dirs if d.startswith("/")), writer_cleans(writer)):
+    if ships(dockerfile, stage, writer.instruction, tuple(d for d in absolute_dirs if d.startswith("/")), writer.cleans):
         return True
     return any(not d.startswith("/") for d in absolute_dirs) and dockerfile.shipping().ships_layers(stage)
-
-
-def writer_cleans(writer: Writer) -> Cleans:
-    """How a command removes what `writer` left: for the filesystem view."""
-    if writer.kind == "lists":
-        return cleans_lists
-
-    def cleans(command: ShellCommand, instruction: Instruction) -> bool | None:
-        return cleans_cache(command, ops_of(instruction, command), writer)
-
-    return cleans
 
 
 def chain_instructions(dockerfile: Dockerfile, stage: Stage) -> Iterator[Instruction]:
@@ -182,7 +168,8 @@ def chain_instructions(dockerfile: Dockerfile, stage: Stage) -> Iterator[Instruc
 @dataclass(frozen=True, slots=True)
 class Writer:
     """Something a command leaves in the layer: `kind` is `cache` (a manager's cache, `key` names
-    the manager family), `lists` (apt lists) or `package` (`key` = family:name)."""
+    the manager family) or `lists` (apt lists). A `dflint.filesystem.Leftover`: the filesystem view
+    answers which later command of its RUN, or which later RUN, removes it."""
 
     kind: str
     key: str
@@ -192,6 +179,17 @@ class Writer:
     position: int  # index of the command in instruction.commands
     directories: tuple[str, ...] = ()
     op: PackageOp | None = None
+
+    @property
+    def group(self) -> tuple[str, str, tuple[str, ...]]:
+        """What `cleans` reads of a writer: writers of one group are removed by the same commands."""
+        return (self.kind, self.key, self.directories)
+
+    def cleans(self, command: ShellCommand, instruction: Instruction) -> bool | None:
+        """Does `command` (of `instruction`) remove what this writer left? None: maybe."""
+        if self.kind == "lists":
+            return cleans_lists(command, instruction)
+        return cleans_cache(command, ops_of(instruction, command), self)
 
 
 _RPM = ("yum", "dnf", "microdnf")
@@ -458,32 +456,7 @@ def kept_in_layer(instruction: Instruction, config_disabled: bool = False) -> li
     """Writers in one RUN whose output that RUN does not clean up (an unknown removal such as
     `rm -rf $DIR` after a writer counts as a cleanup: unknown never produces a finding)."""
     writers = writers_in(instruction, config_disabled)
-    return [w for w, verdict in zip(writers, cleaned_after_each(writers, instruction)) if verdict is False]
-
-
-def cleaned_after(writer: Writer, instruction: Instruction) -> bool | None:
-    """Does a later command of the writer's RUN clean up what it left? None: maybe (unknown)."""
-    return cleaned_after_each([writer], instruction)[0]
-
-
-def cleaned_after_each(writers: list[Writer], instruction: Instruction) -> list[bool | None]:
-    """`cleaned_after` for each writer of one RUN. A verdict depends on the writer only through its
-    kind, key and directories, so the RUN's commands are judged once per such group, from the last
-    command back (a RUN of 500 `pip install`s stays linear, not 500 × 500)."""
-    after: dict[tuple[str, str, tuple[str, ...]], list[bool | None]] = {}
-    verdicts: list[bool | None] = []
-    for writer in writers:
-        group = (writer.kind, writer.key, writer.directories)
-        if group not in after:
-            after[group] = _verdicts_after(writer, instruction)
-        verdicts.append(after[group][writer.position + 1])
-    return verdicts
-
-
-def _verdicts_after(writer: Writer, instruction: Instruction) -> list[bool | None]:
-    """For each position, whether the commands from there to the RUN's end clean up what writers
-    like `writer` leave: True, None (maybe) or False; one more entry for the end."""
-    return removal_after_each(instruction, writer_cleans(writer))
+    return [w for w, verdict in zip(writers, cleaned_in_own_run(writers, instruction)) if verdict is False]
 
 
 def config_disabled_before(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> bool:
