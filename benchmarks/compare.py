@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +73,7 @@ class Timing:
     seconds: list[float]
     peak_rss_kb: int = 0
     exit_codes: tuple[int, ...] = ()
+    cpu_seconds: list[float] = field(default_factory=list)  # user + system time of the process tree
 
     @property
     def min(self) -> float:
@@ -82,6 +83,10 @@ class Timing:
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else 0.0
+
 
 TIMEOUT = 300.0  # seconds for one run; a run that takes longer is killed and reported as such
 
@@ -89,6 +94,14 @@ TIMEOUT = 300.0  # seconds for one run; a run that takes longer is killed and re
 def run_once(command: Sequence[str], env: dict[str, str], cwd: Path, timeout: float = TIMEOUT) -> tuple[float, int, int]:
     """Wall time, exit code and peak RSS (KiB, the largest process of the tree) of one run.
     A run killed at `timeout` reports an exit code of -9."""
+    elapsed, code, rss, _cpu = run_once_with_cpu(command, env, cwd, timeout)
+    return elapsed, code, rss
+
+
+def run_once_with_cpu(
+    command: Sequence[str], env: dict[str, str], cwd: Path, timeout: float = TIMEOUT
+) -> tuple[float, int, int, float]:
+    """`run_once`, and the CPU time (user + system, from `wait4`) the run used."""
     import threading
 
     start = time.perf_counter()
@@ -101,7 +114,7 @@ def run_once(command: Sequence[str], env: dict[str, str], cwd: Path, timeout: fl
         timer.cancel()
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, process.returncode, usage.ru_maxrss
+    return elapsed, process.returncode, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def measure(
@@ -111,11 +124,12 @@ def measure(
     timings = {label: Timing(label, []) for label in commands}
     for round_number in range(warmup + repeat):
         for label, command in commands.items():
-            elapsed, code, rss = run_once(command, env, cwd)
+            elapsed, code, rss, cpu = run_once_with_cpu(command, env, cwd)
             if round_number < warmup:
                 continue
             timing = timings[label]
             timing.seconds.append(elapsed)
+            timing.cpu_seconds.append(cpu)
             timing.peak_rss_kb = max(timing.peak_rss_kb, rss)
             timing.exit_codes = tuple(sorted(set(timing.exit_codes) | {code}))
     return timings
@@ -192,17 +206,29 @@ FLOOR = "import click, tree_sitter, tree_sitter_bash"  # what dflint's own depen
 
 
 def section_one_file(
-    report: Report, dflint: list[str], hadolint: str | None, file: Path, repeat: int, env: dict[str, str], cwd: Path
+    report: Report,
+    dflint: list[str],
+    hadolint: str | None,
+    file: Path,
+    repeat: int,
+    env: dict[str, str],
+    cwd: Path,
+    baseline: list[str] | None = None,
 ) -> None:
-    configured = cwd / "configured"
-    configured.mkdir(exist_ok=True)
-    shutil.copyfile(file, configured / "Dockerfile")
-    (configured / ".dflint.yaml").write_text("ignore: [DF101]\nfail-on: error\n", encoding="utf-8")
-    bare, floor, one, with_config, version = (
+    configured, ignoring = cwd / "configured", cwd / "per-file-ignores"
+    for folder, configuration in (
+        (configured, "ignore: [DF101]\nfail-on: error\n"),
+        (ignoring, 'per-file-ignores: {"docker/dev/**": [DF2]}\n'),  # a pattern: pathspec and RE2 load
+    ):
+        folder.mkdir(exist_ok=True)
+        shutil.copyfile(file, folder / "Dockerfile")
+        (folder / ".dflint.yaml").write_text(configuration, encoding="utf-8")
+    bare, floor, one, with_config, with_patterns, version = (
         "python -I -c pass (bare interpreter)",
         f'python -I -c "{FLOOR}" (dependency floor)',
         "dflint FILE",
         "dflint FILE (a .dflint.yaml next to it)",
+        "dflint FILE (a .dflint.yaml with per-file-ignores)",
         "dflint --version",
     )
     commands: dict[str, Sequence[str]] = {
@@ -211,7 +237,13 @@ def section_one_file(
         version: [*dflint, "--version"],
         one: [*dflint, str(file)],
         with_config: [*dflint, str(configured / "Dockerfile")],
+        with_patterns: [*dflint, str(ignoring / "Dockerfile")],
     }
+    if baseline:  # another install (another commit), in the same rounds
+        commands[f"baseline: {version}"] = [*baseline, "--version"]
+        commands[f"baseline: {one}"] = [*baseline, str(file)]
+        commands[f"baseline: {with_config}"] = [*baseline, str(configured / "Dockerfile")]
+        commands[f"baseline: {with_patterns}"] = [*baseline, str(ignoring / "Dockerfile")]
     if hadolint:
         commands["hadolint FILE"] = [hadolint, str(file)]
     timings = measure(commands, repeat, env, cwd)
@@ -223,6 +255,8 @@ def section_one_file(
             ms(t.median),
             ratio(t.median, timings[floor].median),
             ratio(t.median, peer.median) if peer else "–",
+            ms(t.cpu_median),
+            ratio(t.cpu_median, timings[floor].cpu_median),
             f"{t.peak_rss_kb / 1024:.0f}",
         ]
         for label, t in timings.items()
@@ -232,7 +266,19 @@ def section_one_file(
         "",
         f"File: `{file.name}` from `{file.parent}` ({file.stat().st_size} bytes).",
         "",
-        table(["command", "min, ms", "median, ms", "median / floor", "median / hadolint", "peak RSS, MiB"], rows),
+        table(
+            [
+                "command",
+                "min, ms",
+                "median, ms",
+                "median / floor",
+                "median / hadolint",
+                "CPU median, ms",
+                "CPU / floor",
+                "peak RSS, MiB",
+            ],
+            rows,
+        ),
         "",
         "| target | measured (medians) | met |",
         "|---|---:|:---:|",
@@ -245,6 +291,10 @@ def section_one_file(
     target("`dflint FILE` / dependency floor", one, floor, 1.3)
     target("`dflint --version` / bare interpreter", version, bare, 1.5)
     target("with a `.dflint.yaml` / without", with_config, one, 1.10)
+    target("with `per-file-ignores` / without", with_patterns, one, 1.10)
+    if baseline:
+        target("baseline: `dflint FILE` / dependency floor", f"baseline: {one}", floor, 1.3)
+        target("baseline: `dflint --version` / bare interpreter", f"baseline: {version}", bare, 1.5)
     if peer:
         target("`dflint FILE` / hadolint", one, "hadolint FILE", 1.5)
     report.add("\n".join(text))
@@ -473,6 +523,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-corpus", action="store_true")
     parser.add_argument("--skip-scaling", action="store_true")
     parser.add_argument("--skip-server", action="store_true", help="no language-server figures (benchmarks/editors.py)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another dflint console script (another install, another commit) timed in the same one-file rounds",
+    )
     options = parser.parse_args(argv)
     repeat = 5 if options.quick else options.repeat
 
@@ -501,7 +557,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         report.add("\n".join(header))
         if not options.skip_one_file:
-            section_one_file(report, dflint, hadolint, file, repeat, env, cwd)
+            baseline = [str(options.baseline.absolute())] if options.baseline else None
+            section_one_file(report, dflint, hadolint, file, repeat, env, cwd, baseline)
         if corpus and not options.skip_corpus:
             section_corpus(report, dflint, hadolint, corpus, max(3, repeat // 5), env, cwd, with_hadolint=not options.quick)
         elif not corpus:
