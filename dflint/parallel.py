@@ -14,11 +14,12 @@ file was parsed; it is never replaced by a partial copy.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import MappingProxyType
 
 from dflint.engine import FileResult, Settings, lint_file
@@ -101,7 +102,9 @@ def _in_workers(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
         raise _PoolUnavailable from error
     interrupted = False
     try:
-        return list(executor.map(_lint_in_worker, paths, chunksize=chunksize))
+        with _ctrl_c_held():  # the first submission forks the workers
+            results = executor.map(_lint_in_worker, paths, chunksize=chunksize)
+        return list(results)
     except KeyboardInterrupt:  # Ctrl-C: stop the workers (they ignore SIGINT) rather than lint the queued files first
         interrupted = True
         for process in list((getattr(executor, "_processes", None) or {}).values()):
@@ -111,6 +114,24 @@ def _in_workers(paths: Sequence[str], settings: Settings, rules: Sequence[Rule],
         raise _PoolUnavailable from error
     finally:
         executor.shutdown(wait=not interrupted, cancel_futures=interrupted)
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold SIGINT while the pool forks its workers: a Ctrl-C there would interrupt the fork's own
+    handlers (logging's, multiprocessing's), which print it as an ignored exception and go on. Held,
+    it arrives once they are done, as a KeyboardInterrupt the caller handles (the workers, which
+    inherit the mask, ignore SIGINT anyway)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 # -- in the worker --------------------------------------------------------------------------------
