@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from dflint.model import ContextChoice, Dockerfile, ParseError, Suppression
+from dflint.model import ContextChoice, Dockerfile, ParseError, Purpose, Suppression
 from dflint.onbuild import trigger_findings, trigger_view
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
@@ -53,6 +53,7 @@ class FileResult:
     context: ContextChoice | None = None  # the build context used and why
     warnings: tuple[InputError, ...] = ()  # reported on stderr; they do not change the exit code
     text: str | None = None  # the decoded text the spans point into (None: the file could not be read)
+    purpose: Purpose | None = None  # what the image is for, as the engine used it to choose the rules
 
 
 class SelectionError(ValueError):
@@ -121,7 +122,7 @@ def lint_source(
         late_findings = _run(dockerfile, path, settings, late)
         kept += [finding for finding in late_findings if not any(s.scope == "file" and covers(s, finding) for s in suppressions)]
     unique = sorted(set(kept), key=Finding.sort_key)
-    return FileResult(path, tuple(unique), errors, dockerfile, choice, warnings, dockerfile.text)
+    return FileResult(path, tuple(unique), errors, dockerfile, choice, warnings, dockerfile.text, dockerfile.purpose)
 
 
 def _given(settings: Settings, context_dir: str) -> ContextChoice:

@@ -287,3 +287,30 @@ def test_rules_that_judge_a_deployed_image_do_not_run_on_a_test_image() -> None:
     named = Settings(select=("DF301", "unpinned-package"))
     again = lint_source(text, "app/tests/Dockerfile", named, selected_rules(named), None)
     assert sorted(finding.code for finding in again.findings) == ["DF301", "DF401"]
+
+
+def test_the_output_says_what_the_image_is_for_and_what_that_changed(tmp_path: Path) -> None:
+    """A file the engine left unchecked is never a silent "All checks passed": the summary counts it,
+    --verbose says why, and the JSON names the purpose and its evidence."""
+    import json
+
+    from click.testing import CliRunner
+
+    from dflint.cli import main
+
+    (tmp_path / ".git").mkdir()
+    for folder in ("testdata", "ci"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "Dockerfile").write_text('FROM python:3.11\nRUN pip install torch\nCMD ["python", "app.py"]\n')
+    paths = [str(tmp_path / "testdata" / "Dockerfile"), str(tmp_path / "ci" / "Dockerfile")]
+    text = CliRunner().invoke(main, ["--verbose", *paths]).output
+    assert f"{paths[0]}: the Dockerfile is test data (under a 'testdata' folder); no rule ran on it unless selected" in text
+    assert f"{paths[1]}: ci image (the Dockerfile is under a 'ci' folder); rules that judge a deployed image did not run" in text
+    assert text.rstrip().endswith("All checks passed (2 files); 1 test-data file not checked (see --verbose).")
+    document = json.loads(CliRunner().invoke(main, ["--format", "json", *paths]).output)
+    assert [(entry["purpose"], entry["purpose_evidence"]) for entry in document["files"]] == [
+        ("testdata", "the Dockerfile is test data (under a 'testdata' folder)"),
+        ("ci", "the Dockerfile is under a 'ci' folder"),
+    ]
+    selected = CliRunner().invoke(main, ["--select", "DF401", paths[0]]).output
+    assert "DF401" in selected and "not checked" not in selected

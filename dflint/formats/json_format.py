@@ -67,13 +67,16 @@ def document(results: Sequence[FileResult]) -> dict[str, Any]:
 
 
 def file_object(result: FileResult) -> dict[str, Any]:
-    """A linted file and the build context it was linted with (`null` when none was chosen)."""
+    """A linted file, the build context it was linted with (`null` when none was chosen) and what the
+    image is for, which decides the rules that ran (`null` when the file was not linted)."""
     context = result.context
     return {
         "file": result.path,
         "context": context.directory if context is not None else None,
         "context_source": context.source if context is not None else None,
         "context_reason": context.reason if context is not None else None,
+        "purpose": result.purpose.kind if result.purpose is not None else None,
+        "purpose_evidence": result.purpose.evidence if result.purpose is not None else None,
     }
 
 

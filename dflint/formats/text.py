@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from dflint.engine import FileResult
+from dflint.model import Purpose
 from dflint.rule import Applicability, Severity
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36", Severity.STYLE: "35"}
@@ -28,6 +29,8 @@ def render(
         for result in results:
             if result.context is not None:
                 lines.append(f"{result.path}: build context {result.context.directory} ({result.context.reason})")
+            if result.purpose is not None and result.purpose.kind != "unknown":
+                lines.append(f"{result.path}: {_purpose(result.purpose)}")
     counts: dict[Severity, int] = defaultdict(int)
     fixable = 0
     unsafe = 0
@@ -70,8 +73,23 @@ def render(
         summary = f"All checks passed ({files} file{'s' if files != 1 else ''})"
     if errors:
         summary += f"; {errors} input error{'s' if errors != 1 else ''}"
+    unchecked = sum(1 for result in results if result.purpose is not None and result.purpose.test_data and not result.findings)
+    if unchecked:
+        summary += f"; {unchecked} test-data file{'s' if unchecked != 1 else ''} not checked (see --verbose)"
     lines.append(summary + ".")
     return "\n".join(lines) + "\n"
+
+
+def _purpose(purpose: Purpose) -> str:
+    """What the image is for, the evidence, and what that changes in the rules that ran."""
+    if purpose.test_data:
+        return f"{purpose.evidence}; no rule ran on it unless selected by its code or name"
+    if not purpose.ships:
+        return (
+            f"{purpose.kind} image ({purpose.evidence}); rules that judge a deployed image did not run"
+            " unless selected by their code or name"
+        )
+    return f"{purpose.kind} image ({purpose.evidence})"
 
 
 def _size(megabytes: float) -> str:
