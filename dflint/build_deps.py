@@ -15,6 +15,7 @@ from dflint.data import load
 from dflint.filesystem import install_write, removes, ships
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
 from dflint.rule import Savings
+from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
 
 # The package manager families the data is keyed by, and by which a removal undoes an install.
 FAMILY = {
@@ -30,6 +31,7 @@ FAMILY = {
     "pipx": "pip",
 }
 PYTHON_MANAGERS = ("pip", "uv", "pipenv", "pipx")
+SYSTEM_FAMILIES = frozenset({"apt", "apk", "dnf"})  # distribution package managers: they write below /usr, never /usr/local
 _KIND_TEXT = {
     "meta-package": "build tools meta-package",
     "compiler": "compiler",
@@ -79,7 +81,11 @@ def shipped_installs(dockerfile: Dockerfile, managers: tuple[str, ...] | None = 
     into (`COPY --from=builder /opt/venv /opt/venv`), as of the end of that stage: a package a later
     RUN there uninstalls is not copied."""
     shipped = dockerfile.shipped_stages()
-    yield from installs(shipped, managers, files)
+    system = {stage.index for stage in shipped_stages(dockerfile, trees=SYSTEM_PACKAGE_TREES)}
+    for install in installs(shipped, managers, files):
+        if FAMILY.get(install.op.manager) in SYSTEM_FAMILIES and install.stage.index not in system:
+            continue  # the stage ships only through a copy of /usr/local, where no system package writes
+        yield install
     shipped_indexes = {stage.index for stage in shipped}
     for stage in dockerfile.stages:
         if stage.index in shipped_indexes:

@@ -4,7 +4,7 @@
   `dev`, `dev-envs`…; a file under `.devcontainer/`, named `.gitpod.Dockerfile` or `Dockerfile.dev`;
   a devcontainers or Gitpod workspace base image);
 - `ci`: a CI or test image (a target or final stage named `test`, `ci`, `lint`, `check`…; a file
-  kept with the tests or the CI configuration: `tests/…/Dockerfile`, `.circleci/…`, `ci/…`, or named
+  kept with the tests, benchmarks or the CI configuration: `tests/…/Dockerfile`, `benchmarks/…`, `.circleci/…`, `ci/…`, or named
   `Dockerfile.test`, `Dockerfile-ci`, `Dockerfile.QA`, `test.Dockerfile`; or a command that runs
   tests: `pytest`, `tox`, `nox`, `go test`, `npm test`, `make test`; or, with no port and no command
   but a shell, a package installed with its test extras: `peft[test]@git+…`, `accelerate[testing]`);
@@ -21,7 +21,7 @@
 - `toolchain`: an interactive or build image: its command is a shell or a bare interpreter
   (`CMD ["bash"]`, `CMD ["python3"]`, `CMD ["php", "-a"]`); or, when it has no command and exposes
   no port, its name says it is a build environment (a final stage, file or folder named `builder`,
-  `buildenv`, `toolchain`, `devel`, `Dockerfile.docs`) or its base is a toolchain image
+  `buildenv`, `toolchain`, `devel`, `Dockerfile.docs`, `Dockerfile.sdk`) or its base is a toolchain image
   (`buildpack-deps`, `gcc`, `golang`, `rust`, `nvidia/cuda:*-devel-*`, `pytorch/pytorch:*-devel`,
   manylinux);
 - `testdata`: a Dockerfile kept as a test's input, not an image anyone builds (under `testdata/`,
@@ -70,7 +70,9 @@ _CODE_OPTIONS = frozenset({"-c", "-m", "-e", "-r", "-p", "-f", "--eval", "--prin
 _DOCKERFILE_WORDS = frozenset({"dockerfile", "containerfile"})
 _PATH_LEVELS_WITHOUT_REPOSITORY = 3
 _EXTRAS = re.compile(r"([A-Za-z0-9_.-]+)\[([A-Za-z0-9_.,\s-]+)\]")  # `name[test,dev]`, also in `#egg=name[test]`
-_FILE_ONLY_WORDS = frozenset({"docs"})  # a docs/ folder also holds sample servers; Dockerfile.docs builds the docs
+# a docs/ folder also holds sample servers, an sdk/ folder a package's servers; Dockerfile.docs builds the
+# docs, Dockerfile.sdk an SDK to develop against
+_FILE_ONLY_WORDS = frozenset({"docs", "sdk"})
 
 
 def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:

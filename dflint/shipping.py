@@ -22,6 +22,10 @@ from dflint.model import Dockerfile, Instruction, Stage
 
 # Copying one of these system trees from a stage ships what that stage installed with its package manager.
 WHOLE_TREE_SOURCES = frozenset({"/", "/usr", "/usr/local", "/usr/lib"})
+# A distribution's package manager (apt, apk, dnf…) never writes below /usr/local (Debian Policy 9.1.2,
+# after the FHS: "packages must not place any files in /usr/local"), so copying only /usr/local out of a
+# stage ships what it built or pip-installed there, not its system packages.
+SYSTEM_PACKAGE_TREES = WHOLE_TREE_SOURCES - {"/usr/local"}
 MAX_CHAINS = 64  # FROM chains followed through unresolvable bases (each may have several candidates)
 
 
@@ -200,15 +204,18 @@ def _under(have: list[str], want: list[str]) -> bool:
     return bool(have) and fnmatch.fnmatchcase(have[0], head) and _under(have[1:], rest)
 
 
-def shipped_stages(dockerfile: Dockerfile, target: str | None = None) -> tuple[Stage, ...]:
+def shipped_stages(
+    dockerfile: Dockerfile, target: str | None = None, trees: frozenset[str] = WHOLE_TREE_SOURCES
+) -> tuple[Stage, ...]:
     """Stages whose installs ship: those whose layers ship, and those whose whole system tree a
-    shipped stage copies (`COPY --from=x / /`, `/usr/local`)."""
+    shipped stage copies (`COPY --from=x / /`, `/usr/local`). With `trees=SYSTEM_PACKAGE_TREES`, the
+    stages whose system packages (apt, apk, dnf…) ship: a copy of /usr/local does not carry them."""
     result = shipping(dockerfile, target)
     indexes = set(result.layer_stages)
     for copy in result.copies:
         spec = copy.instruction.copy
         sources = spec.sources if spec is not None else ()
-        if any(source is not None and posixpath.normpath("/" + source.lstrip("/")) in WHOLE_TREE_SOURCES for source in sources):
+        if any(source is not None and posixpath.normpath("/" + source.lstrip("/")) in trees for source in sources):
             indexes.update(stage.index for stage in lineage(dockerfile, copy.source))
     return tuple(dockerfile.stages[index] for index in sorted(indexes))
 

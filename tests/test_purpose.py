@@ -175,6 +175,16 @@ def test_purpose_from_the_path(path: str, expected: Purpose) -> None:
             "repo/docs/Dockerfile.docs",
             Purpose("toolchain", "it has no command or port, and the file name says 'docs'"),
         ),
+        (
+            "FROM ubuntu:24.04\nRUN make\n",
+            "repo/Dockerfile.sdk",
+            Purpose("toolchain", "it has no command or port, and the file name says 'sdk'"),
+        ),
+        (
+            "FROM python:3.11-slim\nRUN pip install --no-cache-dir feast==0.40.1\n",
+            "repo/sdk/python/feast/infra/feature_servers/multicloud/Dockerfile",
+            Purpose("unknown", "no command, exposed port or telling name"),
+        ),
         # a docs/ folder also holds sample servers: only a file name says "docs"
         (
             "FROM ubuntu:24.04\nRUN make\n",
@@ -247,6 +257,7 @@ def test_the_path_is_read_below_the_repository_root(tmp_path: Path) -> None:
         ("fixtures/examples/inference.Dockerfile", Purpose("service", "its command runs `python`")),  # no test folder above
         ("examples/Dockerfile", Purpose("service", "its command runs `python`")),
         ("test/e2e/Dockerfile", Purpose("ci", "the Dockerfile is under a 'test' folder")),
+        ("benchmarks/fp8/ms_amp/Dockerfile", Purpose("ci", "the Dockerfile is under a 'benchmarks' folder")),
     ],
 )
 def test_test_data_by_its_folder(path: str, expected: Purpose) -> None:
