@@ -5,7 +5,9 @@ build-only tooling it also ships. Build tools or header packages installed witho
 compiled are left to `build-tool-in-shipped-stage` (DF201) and `dev-package-in-shipped-stage`
 (DF202), and a query such as `rustc --version` compiles nothing. "Single stage" means that no shipped stage copies
 or mounts files from a build-only stage of the same Dockerfile; a chain of stages built `FROM` each
-other still ships every layer, so it counts as one.
+other still ships every layer, so it counts as one. A stage whose `/usr/local` alone is copied out
+(`make install` there, then `COPY --from=builder /usr/local /usr/local`) is such a build stage: its
+compilers and headers, installed below `/usr` by the package manager, stay behind.
 
 Development containers, CI or test images and toolchains (`dflint/purpose.py`) are not checked.
 
@@ -55,6 +57,7 @@ from collections.abc import Iterator
 from dflint.build_deps import build_tool, compile_command, dev_package, installs, removed_in_same_run
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
+from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
 
 META = RuleMeta(
     code="DF101",
@@ -72,7 +75,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     final = dockerfile.final_stage()
     if final is None:
         return
-    shipped = dockerfile.shipped_stages()
+    shipped = shipped_stages(dockerfile, trees=SYSTEM_PACKAGE_TREES)  # a /usr/local copy leaves the compilers behind
     if _uses_build_stage(dockerfile, shipped):
         return
     evidence: list[str] = []
