@@ -3,6 +3,11 @@ Flags a `FROM` whose image has neither a tag nor a digest (`FROM python`, `FROM 
 `scratch`, a reference to an earlier stage and an image whose tag depends on a build argument with no
 value are left alone; `FROM ${REGISTRY}/python` is flagged whatever the registry is.
 
+A base given whole by a build argument whose default the build composes from other build arguments
+(`ARG BASE_IMAGE=$REGISTRY/$OWNER/scipy-notebook` then `FROM $BASE_IMAGE`, as jupyter/docker-stacks
+writes it) is left alone too: it names another image of the same project, which the same pipeline
+builds and tags just before this one, so which tag it gets is the pipeline's to say.
+
 This is hadolint's DL3006.
 
 ## Why is this bad?
@@ -40,6 +45,24 @@ from dflint.imagerefs import base_is_known, from_words, is_scratch, parse_refere
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
+_WHOLE_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+def _composed_by_the_build(dockerfile: Dockerfile, image: str) -> bool:
+    """`FROM $BASE_IMAGE` where the global `ARG BASE_IMAGE` defaults to a name built from other build
+    arguments (`$REGISTRY/$OWNER/scipy-notebook`): the project's own image, tagged by its pipeline."""
+    whole = _WHOLE_VARIABLE.fullmatch(image)
+    if whole is None:
+        return False
+    name = whole.group(1) or whole.group(2)
+    default = None
+    for instruction in dockerfile.global_args:
+        for pair in instruction.pairs:
+            if pair.key == name and pair.raw_value is not None:
+                default = pair.literal if pair.literal is not None else pair.raw_value
+    return default is not None and _WHOLE_VARIABLE.search(default) is not None
+
+
 META = RuleMeta(
     code="DF103",
     name="untagged-base-image",
@@ -63,7 +86,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         else:
             continue
         word = from_words(dockerfile, stage).image
-        if word is None:
+        if word is None or _composed_by_the_build(dockerfile, word.text):
             continue
         written = f"`{word.text}`" if resolved in (None, word.text) else f"`{word.text}` (`{resolved}`)"
         yield Finding(
