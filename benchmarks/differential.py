@@ -158,6 +158,12 @@ def nothing_hidden(where: Where) -> bool:
     )
 
 
+def _notebook_without_pins(dockerfile: Any) -> bool:
+    from dflint.rules.pinning import unpinned_package
+
+    return bool(unpinned_package._notebook_without_pins(dockerfile))
+
+
 def bashless_base(where: Where) -> bool:
     """The stage's root image is Alpine or BusyBox (no bash to switch to)."""
     if where.model is None or where.model.stage_index is None or where.dockerfile is None:
@@ -622,6 +628,12 @@ PAIRS: tuple[Pair, ...] = (
                 instruction(r"pip\s+--?\S+\s+install"),
             ),
             Reason("dflint", "PowerShell RUN (hadolint skips non-POSIX shells)", in_stage(r'^SHELL\s*\[\s*"(powershell|pwsh)')),
+            Reason(
+                "hadolint",
+                "a notebook image that pins no package at all (a stack following the newest releases on purpose):"
+                " DF401 option `check-unpinned-notebooks`",
+                lambda where: where.dockerfile is not None and _notebook_without_pins(where.dockerfile),
+            ),
         ),
     ),
     Pair(

@@ -244,7 +244,7 @@ def _test_data(folders: tuple[str, ...]) -> str | None:
     test folder (`tests/…/resources/`, `test/examples/`)."""
     evidence = _data()["path_evidence"]["test_data_directories"]
     for index, folder in enumerate(folders):
-        if folder in evidence["names"]:
+        if folder in evidence["names"] or folder.startswith(tuple(evidence["prefixes"])):
             return f"the Dockerfile is test data (under a '{folder}' folder)"
         if folder in evidence["below_tests"] and any(earlier in ("test", "tests") for earlier in folders[:index]):
             return f"the Dockerfile is test data (under a tests' '{folder}' folder)"

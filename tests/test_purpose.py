@@ -249,6 +249,7 @@ def test_the_path_is_read_below_the_repository_root(tmp_path: Path) -> None:
             Purpose("testdata", "the Dockerfile is test data (under a 'testfiles' folder)"),
         ),
         ("pkg/testdata/Dockerfile", Purpose("testdata", "the Dockerfile is test data (under a 'testdata' folder)")),
+        ("parser/testfile-line/Dockerfile", Purpose("testdata", "the Dockerfile is test data (under a 'testfile-line' folder)")),
         (
             "tests/dockerfile/checks/example_UpdateNotAlone/failure/Dockerfile",
             Purpose("testdata", "the Dockerfile is test data (under a tests' 'checks' folder)"),

@@ -27,6 +27,12 @@ on purpose (a notebook stack that follows the newest releases, a CI image testin
 gets one finding for it rather than one per name. Set `each-package` for one finding per package,
 each on its own name, as before.
 
+A notebook or workbench image (as the model decides: `dflint/purpose.py`) in which no Python or
+conda package is pinned anywhere is left alone: such a stack follows the newest releases on purpose
+(jupyter/docker-stacks leaves every package unpinned by policy, its users install what they need on
+top). One pin in the file makes the unpinned rest an oversight again, and is reported. Set
+`check-unpinned-notebooks` to report those images too.
+
 ## Why is this bad?
 An unpinned install resolves to whatever is newest on the day of the build. Two builds of the same
 Dockerfile then ship different code: a new torch or transformers release can change numerical
@@ -49,6 +55,8 @@ RUN pip install --no-cache-dir torch==2.4.0 transformers==4.44.2
 ## Options
 - `include-installers` (default `false`): also flag unpinned `pip`, `setuptools`, `wheel` and `uv`.
 - `each-package` (default `false`): one finding per unpinned package instead of one per install command.
+- `check-unpinned-notebooks` (default `false`): also check notebook and workbench images that pin no
+  Python or conda package at all.
 
 ## References
 - [pip: Repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/)
@@ -81,10 +89,13 @@ META = RuleMeta(
 class Options:
     include_installers: bool = False
     each_package: bool = False
+    check_unpinned_notebooks: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
+    if not options.check_unpinned_notebooks and _notebook_without_pins(dockerfile):
+        return  # a notebook stack that follows the newest releases on purpose
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
             for op in python_installs(instruction):
@@ -100,6 +111,23 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     yield _one(unpinned[0], op, stage.label, stage.name)
                 else:
                     yield _grouped(unpinned, op, stage.label, stage.name)
+
+
+def _notebook_without_pins(dockerfile: Dockerfile) -> bool:
+    """A notebook or workbench image in which no Python or conda package is pinned."""
+    if dockerfile.purpose is None or dockerfile.purpose.kind != "notebook":
+        return False
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions_of("RUN"):
+            for op in python_installs(instruction):
+                if any(
+                    requirement.name not in INSTALLERS and pinned(requirement, op.manager) is True and requirement.kind == "name"
+                    for requirement in op.packages
+                ):
+                    return False
+                if op.files:
+                    return False  # a requirements or constraints file may pin them
+    return True
 
 
 def _unpinned(op: PackageOp, instruction: Instruction, options: Options) -> Iterator[Requirement]:
