@@ -8,12 +8,19 @@ directory matches everything below it, `!pattern` re-includes, and the last matc
 
 Matching uses pathspec's RE2 backend (google-re2): RE2 runs in time linear in the path whatever the
 pattern, so a pattern such as `*a*a*a*a*a*a*b` cannot make dflint backtrack for minutes. pathspec and
-re2 are imported only when a pattern exists.
+re2 are imported only when a pattern needs them: patterns made of plain names, `/`, `*` and `**`, with
+no `!` and at most two wildcards (the any-depth start of a pattern without `/` counts as one), such
+as `docker/dev/**`, `**/Dockerfile.dev` or `*.dev`, are translated here to the regular expressions
+pathspec builds for them and matched with `re` (importing pathspec and RE2 costs about 12 ms, a
+tenth of a one-file run). On a path of at most 1,024 characters two wildcards keep `re` to a few
+milliseconds at worst; a longer path goes to RE2. Without `!` every pattern includes, so a path is
+excluded when any pattern matches, whichever decides last.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -43,9 +50,81 @@ def _spec(patterns: tuple[str, ...]) -> Any:
         raise PatternError(str(error)) from None
 
 
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+=,@~")
+_WILDCARDS = 2  # in one pattern matched with `re`
+_LONGEST = 1024  # characters of a path matched with `re`
+
+
+def _plain_regex(pattern: str) -> str | None:
+    """The regular expression pathspec's `GitIgnoreSpecPattern` builds for a normalised pattern made
+    of plain names, `*` and `**` segments (with `\\Z` for its `$`: RE2's `$` is the end of the text,
+    `re`'s also the place before a final newline), None for any other pattern or one with more than
+    `_WILDCARDS` wildcards."""
+    segments = pattern.split("/")
+    inner = segments[1 if segments[0] == "" else 0 : -1 if len(segments) > 1 and segments[-1] == "" else None]
+    if not inner or not any(_PLAIN.intersection(segment) for segment in inner):
+        return None
+    for segment in inner:
+        if segment != "**" and ("**" in segment or not segment or not set(segment) <= _PLAIN | {"*"}):
+            return None
+    if segments[0] == "":
+        del segments[0]
+    elif len(segments) == 1 or (len(segments) == 2 and not segments[1]):
+        if segments[0] != "**":
+            segments.insert(0, "**")
+    if not segments[-1]:
+        segments[-1] = "**"
+    for i in range(len(segments) - 1, 0, -1):
+        if segments[i - 1] == "**" and segments[i] == "**":
+            del segments[i]
+    parts: list[str] = []
+    wildcards = 0
+    need_slash = False
+    end = len(segments) - 1
+    for i, segment in enumerate(segments):
+        if segment == "**":
+            if i == 0:
+                parts.append("^(?:.+/)?")
+                wildcards += 1
+            elif i < end:
+                parts.append("(?:/.+)?")
+                wildcards += 1
+                need_slash = True
+            else:
+                parts.append("/")  # a directory's marker: every pattern includes, so its kind is moot
+        else:
+            if i == 0:
+                parts.append("^")
+            if need_slash:
+                parts.append("/")
+            if segment == "*":
+                parts.append("[^/]+")
+                wildcards += 1
+            else:
+                parts.append("".join("[^/]*" if char == "*" else re.escape(char) for char in segment))
+                wildcards += segment.count("*")
+            if i == end:
+                parts.append("(?:/|\\Z)")
+            need_slash = True
+    return "".join(parts) if wildcards <= _WILDCARDS else None
+
+
+@cache
+def _plain(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...] | None:
+    """The patterns compiled for `re` when every one of them is plain (see `_plain_regex`)."""
+    compiled: list[re.Pattern[str]] = []
+    for pattern in patterns:
+        normalised = _normalised(pattern)
+        regex = _plain_regex(normalised) if not normalised.startswith("!") else None
+        if regex is None:
+            return None
+        compiled.append(re.compile(regex))
+    return tuple(compiled)
+
+
 def check(patterns: Sequence[str]) -> None:
     """Raise PatternError when a pattern cannot be read."""
-    if patterns:
+    if patterns and _plain(tuple(patterns)) is None:
         _spec(tuple(patterns))
 
 
@@ -74,11 +153,30 @@ class PathMatcher:
         name = relative(path, self.root)
         if name in ("", "."):
             return None
-        result = _spec(self.patterns).check_file(name + "/" if directory else name)
+        if directory:
+            name += "/"
+        plain = _plain(self.patterns)
+        if plain is not None and len(name) <= _LONGEST and (name.isascii() or _encodable(name)):
+            if name.startswith("/"):  # as pathspec's normalize_file
+                name = name[1:]
+            elif name.startswith("./"):
+                name = name[2:]
+            return True if any(regex.search(name) for regex in plain) else None
+        result = _spec(self.patterns).check_file(name)
         return None if result.include is None else bool(result.include)
 
     def matches(self, path: str, directory: bool = False) -> bool:
         return self.decide(path, directory) is True
+
+
+def _encodable(name: str) -> bool:
+    """RE2 matches UTF-8: a name it cannot encode (an undecodable byte kept as a surrogate) goes to it
+    as before."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def matcher(patterns: Sequence[str], root: str) -> PathMatcher:
