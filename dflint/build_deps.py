@@ -177,6 +177,8 @@ def size_text(savings: Savings | None, basis: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class BuildTool:
+    """A build-only tool (compiler, headers, git) from the data, with what leaving it out saves."""
+
     name: str
     family: str
     kind: str
@@ -240,6 +242,8 @@ def _tool_savings(facts: dict[str, Any], data: dict[str, Any], family: str) -> t
 
 @dataclass(frozen=True, slots=True)
 class DevPackage:
+    """A development package from the data, with the run-time package to install instead."""
+
     name: str
     family: str
     runtime: str | None  # the run-time package to install instead; None: nothing or unknown

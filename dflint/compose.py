@@ -55,6 +55,8 @@ class Inline:
 
 @dataclass(frozen=True, slots=True)
 class Service:
+    """A compose service that builds an image: its context, Dockerfile or inline text, target and arguments."""
+
     name: str
     compose_path: str
     context: str  # absolute

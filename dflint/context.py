@@ -21,6 +21,8 @@ class ContextError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class BuildContext:
+    """A build context directory, whose paths are read without leaving it."""
+
     root: str  # absolute, symlinks resolved
 
     @classmethod

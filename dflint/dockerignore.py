@@ -26,6 +26,8 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
+    """One `.dockerignore` pattern, cleaned and compiled."""
+
     text: str  # cleaned, without the `!`
     exclusion: bool  # written with `!`: an exception that re-includes
     regex: Any  # a compiled RE2 pattern (google-re2 ships no type information)

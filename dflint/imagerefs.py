@@ -21,6 +21,8 @@ _COMPONENT = re.compile(r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*")
 
 @dataclass(frozen=True, slots=True)
 class ImageRef:
+    """An image reference split into registry, repository, tag and digest."""
+
     registry: str  # "docker.io" for Docker Hub
     repository: str  # "library/python", "nvidia/cuda"
     tag: str | None

@@ -35,6 +35,8 @@ NO_DOCKERFILE = "directory has no Dockerfile (looked for Dockerfile, Dockerfile.
 
 @dataclass(frozen=True, slots=True)
 class Input:
+    """One thing to lint: a file, stdin or a compose service's Dockerfile, with its settings and rules."""
+
     path: str  # the file to read: a Dockerfile, `-` for stdin, or the compose file for an inline Dockerfile
     shown: str  # the path reported
     settings: Settings = field(default_factory=Settings)  # an input in error: the defaults (its exit code is 2)

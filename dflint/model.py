@@ -406,6 +406,8 @@ class Suppression:
 
 @dataclass(frozen=True, slots=True)
 class Directive:
+    """A parser directive (`# syntax=`, `# escape=`, `# check=`) at the top of the file."""
+
     name: str  # lower-case: syntax, escape, check
     value: str
     span: Span
@@ -413,6 +415,8 @@ class Directive:
 
 @dataclass(frozen=True, slots=True)
 class ParseError:
+    """A problem that makes the file unbuildable, at a line."""
+
     line: int
     message: str
     path: str | None = None  # the file it is in when that is not the Dockerfile (its .dockerignore)
@@ -470,6 +474,8 @@ class ContextChoice:
 
 @dataclass(frozen=True, slots=True)
 class Dockerfile:
+    """The model of one Dockerfile: its stages, instructions, directives and what is known around it."""
+
     path: str
     text: str
     directives: tuple[Directive, ...]

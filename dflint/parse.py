@@ -63,6 +63,8 @@ class _Raw:
 
 @dataclass(slots=True)
 class _Lexed:
+    """The raw instructions, directives, comments and errors of a text, before parsing."""
+
     raws: list[_Raw]
     directives: list[Directive]
     comments: list[tuple[int, str]]
@@ -229,6 +231,8 @@ def _lex_heredocs(raw: _Raw, lines: list[str], starts: list[int], i: int, errors
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """What parsing may know from outside the file: build arguments, the target stage, the context."""
+
     build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     target: str | None = None
     context_dir: str | None = None

@@ -18,6 +18,8 @@ _VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
 
 @dataclass(frozen=True, slots=True)
 class EndOfLife:
+    """When a release's support ended, and the source that says so."""
+
     release: str  # "Python 3.8", "Debian 10 (buster)"
     ended: date
     what: str  # "security support", "LTS", …

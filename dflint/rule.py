@@ -39,6 +39,8 @@ class RuleOptions(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class RuleMeta:
+    """What a rule declares about itself: code, name, severity, summary and how it runs."""
+
     code: str  # DF + three digits
     name: str  # kebab-case slug
     severity: Severity
@@ -111,6 +113,8 @@ class Applicability(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """Edits that fix a finding, with how safe they are."""
+
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability

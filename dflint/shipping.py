@@ -108,6 +108,8 @@ def chains(dockerfile: Dockerfile, stage: Stage) -> tuple[tuple[Stage, ...], ...
 
 @dataclass(frozen=True, slots=True)
 class _Link:
+    """A stage in a FROM chain, with the stage built from it."""
+
     stage: Stage
     after: _Link | None  # the stage built FROM this one, toward the chain's start
 

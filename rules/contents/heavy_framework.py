@@ -91,6 +91,8 @@ _HEADLESS_FIX = {"opencv-python": "opencv-python-headless", "opencv-contrib-pyth
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
+    """A heavy framework's entry in the data, by its key."""
+
     key: str
     facts: Any
 

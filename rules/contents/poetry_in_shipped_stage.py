@@ -84,6 +84,8 @@ _SYSTEM_PATHS = ("/usr/local/lib/python", "/usr/lib/python", "/usr/local", "/usr
 
 @dataclass(frozen=True, slots=True)
 class _Install:
+    """A poetry install in a stage, with the COPY --from that ships it when its stage is build-only."""
+
     stage: Stage
     instruction: Instruction
     op: PackageOp

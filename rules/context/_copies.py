@@ -14,6 +14,8 @@ _URL = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
 
 @dataclass(frozen=True, slots=True)
 class CopyParts:
+    """A COPY or ADD split into its sources and destination."""
+
     instruction: Instruction
     sources: tuple[ArgWord, ...]
     destination: ArgWord | None

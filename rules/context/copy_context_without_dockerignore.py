@@ -99,6 +99,8 @@ DEFAULT_EXCLUSIONS = (".git", "**/*.pt", "**/*.ckpt", "**/*.safetensors", "**/*.
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: the paths a `.dockerignore` is expected to exclude."""
+
     expected_exclusions: tuple[str, ...] = DEFAULT_EXCLUSIONS
 
 

@@ -72,6 +72,8 @@ def apt_lists_savings() -> Savings | None:
 
 @dataclass(frozen=True, slots=True)
 class Heavy:
+    """A heavy framework a requirement downloads, with its wheel size and source."""
+
     name: str
     wheel_mb: float
     source: str

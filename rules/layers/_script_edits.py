@@ -19,6 +19,8 @@ _SET_ERREXIT = re.compile(r"^\s*set\s+(?:-[A-Za-z]*e[A-Za-z]*\b|-o\s+errexit\b)"
 
 @dataclass(frozen=True, slots=True)
 class ScriptAppend:
+    """An edit appending a line to a heredoc script, and whether the script stops at the first failure."""
+
     edit: Edit
     errexit: bool  # the script stops at the first failing command, so what is appended cannot hide one
 

@@ -79,6 +79,8 @@ _VARIABLE = {"pip": "PIP_NO_CACHE_DIR", "uv": "UV_NO_CACHE"}
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: whether build stages are checked too."""
+
     include_build_stages: bool = False
 
 

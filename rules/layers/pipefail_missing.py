@@ -111,6 +111,8 @@ _NON_POSIX = ("pwsh", "powershell", "cmd")
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: whether bases that may lack bash are checked."""
+
     check_bashless_bases: bool = False
 
 

@@ -87,6 +87,8 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: installers, one finding per package, notebook images."""
+
     include_installers: bool = False
     each_package: bool = False
     check_unpinned_notebooks: bool = False

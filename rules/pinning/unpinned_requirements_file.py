@@ -97,6 +97,8 @@ _LISTED = 8
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: whether installers themselves are checked."""
+
     include_installers: bool = False
 
 

@@ -84,6 +84,8 @@ _SPDX_TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9.+-]+(?::[A-Za-z0-9.+-]+)?)")
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: the labels required, with their formats, and whether others are reported."""
+
     required_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     strict_labels: bool = False
 

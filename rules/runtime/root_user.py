@@ -81,6 +81,8 @@ _DROPS_PRIVILEGES = ("gosu", "su-exec", "setpriv", "runuser", "--userspec", "s6-
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: images known to run as root or as another user."""
+
     root_images: tuple[str, ...] = ()
     non_root_images: tuple[str, ...] = ()
 

@@ -15,6 +15,8 @@ _MOUNT_FROM = re.compile(r"(?:^|,)\s*from=([^,]*)", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class StageReference:
+    """A `--from` or `--mount=…,from=` that names a stage, where it is written and what it names."""
+
     stage: Stage  # the stage the reference is written in
     instruction: Instruction
     value: str  # the name or index as written

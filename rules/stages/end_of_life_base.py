@@ -67,6 +67,8 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: the date support is judged on."""
+
     today: str | date | None = None  # ISO date; None: the current date
 
 

@@ -79,6 +79,8 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class TrainingImage:
+    """A training or development base image from the data, with what to use instead."""
+
     image: str
     kind: str
     short: str  # what it is, in the short message

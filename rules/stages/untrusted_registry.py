@@ -68,6 +68,8 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: the registries whose images are trusted."""
+
     trusted_registries: tuple[str, ...] = ()
 
 
