@@ -59,7 +59,6 @@ RUN pip install --no-cache-dir --index-url https://pkgs.example.com/simple acme-
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from dflint.indexes import index_owner, picks_across_indexes, searched_indexes
 from dflint.model import Dockerfile, PackageIndex, PackageOp, Requirement
@@ -144,6 +143,8 @@ def _is_unpinned(requirement: Requirement) -> bool:
 
 
 def _where(others: list[PackageIndex]) -> str:
+    from urllib.parse import urlsplit  # only when there is something to report: 1 ms of every run otherwise
+
     hosts = []
     for index in others:
         if index.url is None:
