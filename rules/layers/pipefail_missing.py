@@ -17,8 +17,10 @@ purpose. The last commands that fail that way, as checked with GNU grep 3.8, cor
 
 A producer that fails after writing what the last command accepts (a download cut off after the
 line `grep` looks for) would still pass; that is rare, and the message would then be about the
-download, not the pipeline. Every other last command is taken to succeed on empty input: `tar -x`
-(an empty plain archive), `sh`/`bash` (an empty script), `tee`, `sed`, `awk`, `jq`, `xargs`.
+download, not the pipeline. Every other last command stays flagged: `sh`/`bash` run an empty script
+and succeed, as `tee`, `sed`, `awk`, `jq` and GNU `patch` do on empty input; `tar -x` is
+not relied on either (GNU tar 1.34 stops on an empty or cut-off archive, exit 2, but which tar the
+image runs is not known, and with `pipefail` the download's own failure stops the build).
 
 A pipeline whose status is ignored on purpose is not flagged either: followed by `|| true`, `|| :`,
 `|| echo …`, `|| printf …` or `|| exit 0` (`ls /opt/*.whl | head -1 || echo "(none)"`), or ending
