@@ -21,7 +21,6 @@ def main(prog_name: str | None = None) -> None:
     # nothing to free (a one-file run spent some 25 of them walking the tables it had just read). Once
     # the command line is loaded, what exists is frozen, so later collections skip it.
     gc.disable()
-    _untranslated()
     from dflint.modulecode import cached_module_code
 
     status: object = 0
@@ -43,27 +42,6 @@ def main(prog_name: str | None = None) -> None:
                 except SystemExit as leaving:
                     status = leaving.code
     _leave(status)
-
-
-def _untranslated() -> None:
-    """click asks `gettext` for every message it builds (a dozen while the command line is made), and
-    each question imports `locale` and looks for catalogues in `sys.base_prefix/share/locale` again:
-    about 1.2 ms of a one-file run. When that directory does not exist and no domain has one of its
-    own (`bindtextdomain`), no catalogue can be found and `gettext` answers each message with itself,
-    so it is answered so at once; any other case keeps `gettext`'s own lookup."""
-    import gettext
-    import os
-
-    directories = getattr(gettext, "_localedirs", None)
-    default = getattr(gettext, "_default_localedir", None)
-    if directories is None or not isinstance(default, str) or directories or os.path.isdir(default):
-        return
-    lookup = gettext.dgettext
-
-    def dgettext(domain: str, message: str) -> str:
-        return lookup(domain, message) if directories or os.path.isdir(default) else message
-
-    gettext.dgettext = dgettext
 
 
 def _leave(status: object) -> None:  # never returns (`typing` is not imported for `--version`)

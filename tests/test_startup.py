@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import imported_modules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,41 +130,3 @@ def test_the_command_line_leaves_without_tearing_the_interpreter_down(tmp_path: 
         assert ("handler ran" in run.stderr) is (case == "handler")
     usage = subprocess.run([sys.executable, "-c", _LAUNCH, "", "plain", "--no-such-option"], capture_output=True, text=True)
     assert usage.returncode == 2 and "No such option" in usage.stderr and "left at once" in usage.stderr
-
-
-def test_gettext_answers_at_once_only_when_no_catalogue_can_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import gettext
-
-    from dflint import launcher
-
-    asked: list[str] = []
-
-    def lookup(domain: str, message: str) -> str:
-        asked.append(message)
-        return message.upper()  # stands for a catalogue's translation
-
-    monkeypatch.setattr(gettext, "dgettext", lookup)
-    monkeypatch.setattr(gettext, "_localedirs", {})
-    monkeypatch.setattr(gettext, "_default_localedir", str(tmp_path))  # exists: gettext keeps looking
-    launcher._untranslated()
-    assert gettext.gettext("file") == "FILE" and asked == ["file"]
-
-    monkeypatch.setattr(gettext, "_default_localedir", str(tmp_path / "missing"))
-    launcher._untranslated()
-    assert gettext.gettext("file") == "file" and asked == ["file"]  # answered without a lookup
-    (tmp_path / "missing").mkdir()  # a catalogue directory appears: gettext looks again
-    assert gettext.gettext("path") == "PATH" and asked == ["file", "path"]
-    (tmp_path / "missing").rmdir()
-    gettext._localedirs["dflint-test"] = str(tmp_path)  # type: ignore[attr-defined]  # a domain bound to its own
-    assert gettext.gettext("directory") == "DIRECTORY"
-
-
-def test_one_file_lint_imports_no_locale_when_no_catalogue_can_exist(tmp_path: Path) -> None:
-    import gettext
-    import os
-
-    if os.path.isdir(gettext._default_localedir):  # type: ignore[attr-defined]
-        pytest.skip(f"{gettext._default_localedir} exists here: gettext may find a catalogue")  # type: ignore[attr-defined]
-    dockerfile = tmp_path / "Dockerfile"
-    dockerfile.write_text("FROM python:3.11-slim\nRUN pip install torch==2.4.0\n")
-    assert "locale" not in imported_modules(str(dockerfile), cwd=tmp_path, codes=(0, 1))
