@@ -1,7 +1,9 @@
 """## What it does
 Flags `COPY --from=X / /`: a copy of another stage's (or image's) whole filesystem over the current
 stage. A stage built `FROM scratch` is left alone as a source: it holds only the files copied into
-it, and copying all of them is the usual way to collect build outputs.
+it, and copying all of them is the usual way to collect build outputs. Only stages that ship are
+checked: a build stage that takes in a helper image whole (`COPY --from=tonistiigi/xx / /`, as the
+cross-compilation helpers document) changes nothing that ships.
 
 This is hadolint's DL3067.
 
@@ -56,7 +58,7 @@ META = RuleMeta(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    for stage in dockerfile.stages:
+    for stage in dockerfile.shipped_stages():
         for instruction in stage.instructions_of("COPY"):
             source = instruction.flag("from")
             if source is None or not source.value or instruction.heredocs:
@@ -78,8 +80,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                         " the directories you need",
                         stage=stage.name,
                         detail=f"`COPY --from={source.value} / /` in {stage.label} copies the whole filesystem of"
-                        f" `{source.value}` (package databases, caches, compilers) over this stage; copy only the"
-                        " directories you need",
+                        f" `{source.value}` over this stage, which ships (for a stage or image with an OS: its package"
+                        " databases, caches and build tools too); copy only the directories you need",
                     )
                     break
 
