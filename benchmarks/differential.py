@@ -375,7 +375,7 @@ PAIRS: tuple[Pair, ...] = (
     ),
     Pair(("DF112",), ("DL3023",)),
     Pair(("DF116",), ("DL4000",)),
-    Pair(("DF117",), ("DL3067",)),
+    Pair(("DF117",), ("DL3067",), reasons=(BUILD_STAGE,)),
     # layers and caches
     Pair(
         ("DF301",),
