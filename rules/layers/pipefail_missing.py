@@ -71,7 +71,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from dflint.commands import SHELLS, all_runs, covering, pipelines
+from dflint.commands import SHELLS, all_runs, covering, operands, pipelines, short_options
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, normalise_image, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -86,9 +86,9 @@ _CANNOT_FAIL = frozenset({"echo", "printf", "yes", "true", ":"})
 _IGNORES_STATUS = frozenset({"true", ":", "echo", "printf"})
 _GREPS = frozenset({"grep", "egrep", "fgrep"})
 # grep's options that take a value (GNU grep 3.8), and those that make it read something else than the pipe
-_GREP_SHORT_VALUES = "efmABCdD"
 _GREP_VALUE_OPTIONS = frozenset(
     {
+        *(f"-{letter}" for letter in "efmABCdD"),
         "--regexp",
         "--file",
         "--max-count",
@@ -104,7 +104,8 @@ _GREP_VALUE_OPTIONS = frozenset(
         "--label",
     }
 )
-_GREP_NOT_THE_PIPE = frozenset({"--recursive", "--dereference-recursive", "--files-without-match"})
+_GREP_PATTERN_OPTIONS = frozenset({"-e", "-f", "--regexp", "--file"})
+_GREP_NOT_THE_PIPE = frozenset({"-r", "-R", "-L", "--recursive", "--dereference-recursive", "--files-without-match"})
 _CHECKSUMS = frozenset({"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum"})
 _GPG = frozenset({"gpg", "gpg2"})
 _GPG_VALUE_OPTIONS = frozenset({"-o", "--output", "--keyring", "--homedir"})
@@ -169,71 +170,30 @@ def _has_pipefail(words: Iterable[str | None]) -> bool:
 def _fails_without_input(command: ShellCommand) -> bool:
     """The command reads the pipe and exits non-zero when it is empty or cut short (see the docstring)."""
     name = command.name
-    args = command.args
     if name in _GREPS:
-        return _grep_reads_pipe(args)
+        return _grep_reads_pipe(command)
     if name in _CHECKSUMS:
-        checks = any(arg == "--check" or (arg is not None and arg[:1] == "-" and arg[1:2] != "-" and "c" in arg) for arg in args)
-        return checks and all(operand == "-" for operand in _operands(args, frozenset()))
+        checks = any(option in ("-c", "--check") for option, _, _ in short_options(command.argv))
+        return checks and all(word.value == "-" for word in operands(command.argv))
     if name == "apt-key":
-        words = [arg for arg in args if arg is not None]
+        words = [arg for arg in command.args if arg is not None]
         return "add" in words and words[-1] == "-" and words.index("add") < len(words) - 1
     if name in _GPG:
-        if not any(arg in ("--dearmor", "--dearmour") for arg in args):
+        if not any(arg in ("--dearmor", "--dearmour") for arg in command.args):
             return False
-        return not _operands(args, _GPG_VALUE_OPTIONS)
+        return not operands(command.argv, _GPG_VALUE_OPTIONS)
     return False
 
 
-def _grep_reads_pipe(args: tuple[str | None, ...]) -> bool:
+def _grep_reads_pipe(command: ShellCommand) -> bool:
     """grep selects from its standard input: no file operand (or `-`), not recursive, not `-L`."""
-    pattern_given = False
-    operands: list[str | None] = []
-    skip = False
-    options_done = False
-    for arg in args:
-        if skip:
-            skip = False
-            continue
-        if options_done or arg is None or arg == "-" or not arg.startswith("-"):
-            operands.append(arg)
-        elif arg == "--":
-            options_done = True
-        elif arg.startswith("--"):
-            name = arg.split("=", 1)[0]
-            if name in _GREP_NOT_THE_PIPE:
-                return False
-            pattern_given = pattern_given or name in ("--regexp", "--file")
-            skip = "=" not in arg and name in _GREP_VALUE_OPTIONS
-        else:
-            for position, letter in enumerate(arg[1:], 1):
-                if letter in "rRL":
-                    return False
-                if letter in _GREP_SHORT_VALUES:
-                    pattern_given = pattern_given or letter in "ef"
-                    skip = position == len(arg) - 1  # `-e PATTERN`; `-ePATTERN` holds its value
-                    break
-    if not pattern_given:
-        operands = operands[1:]  # the first operand is the pattern
-    return all(operand == "-" for operand in operands)
-
-
-def _operands(args: tuple[str | None, ...], value_options: frozenset[str]) -> list[str | None]:
-    """The words that are neither options nor an option's value (after `--`, every word)."""
-    operands: list[str | None] = []
-    skip = False
-    options_done = False
-    for arg in args:
-        if skip:
-            skip = False
-            continue
-        if options_done or arg is None or arg == "-" or not arg.startswith("-"):
-            operands.append(arg)
-        elif arg == "--":
-            options_done = True
-        elif arg in value_options:
-            skip = True
-    return operands
+    options = [option for option, _, _ in short_options(command.argv, _GREP_VALUE_OPTIONS)]
+    if any(option in _GREP_NOT_THE_PIPE for option in options):
+        return False
+    files = operands(command.argv, _GREP_VALUE_OPTIONS)
+    if not any(option in _GREP_PATTERN_OPTIONS for option in options):
+        files = files[1:]  # the first operand is the pattern
+    return all(word.value == "-" for word in files)
 
 
 def _status_ignored(commands: tuple[ShellCommand, ...], last: ShellCommand) -> bool:
