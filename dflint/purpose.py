@@ -2,7 +2,8 @@
 
 - `devcontainer`: a development container or image (a target or final stage named `devcontainer`,
   `dev`, `dev-envs`…; a file under `.devcontainer/`, named `.gitpod.Dockerfile` or `Dockerfile.dev`;
-  a devcontainers or Gitpod workspace base image);
+  a devcontainers or Gitpod workspace base image; an image with no port whose command is a shell or a
+  prompt, or none, and that gives its user sudo: a sudo group or a line in /etc/sudoers);
 - `ci`: a CI or test image (a target or final stage named `test`, `ci`, `lint`, `check`…; a file
   kept with the tests, benchmarks or the CI configuration: `tests/…/Dockerfile`, `benchmarks/…`, `.circleci/…`, `ci/…`, or named
   `Dockerfile.test`, `Dockerfile-ci`, `Dockerfile.QA`, `test.Dockerfile`; or a command that runs
@@ -129,6 +130,14 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
             return Purpose(NOTEBOOK, f"it exposes port {_NOTEBOOK_PORT} (Jupyter) and installs `{server}`")
     if ports:
         return Purpose(SERVICE, f"it exposes port {ports[0]}")
+    interactive = (
+        program is None
+        or (program in _SHELLS and not _runs_script(arguments))
+        or (_PROMPTS.fullmatch(program) is not None and _only_options(arguments))
+    )
+    grant = _sudo_grant(chain) if interactive else None
+    if grant is not None:
+        return Purpose(DEVCONTAINER, f"it gives its user sudo (`{grant}`) and runs no service: a development environment")
     if program is not None:
         if program in _SHELLS and not _runs_script(arguments):
             return Purpose(TOOLCHAIN, f"its command is a shell (`{program}`)")
@@ -136,6 +145,39 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
             return Purpose(TOOLCHAIN, f"its command is an interpreter's prompt (`{' '.join((program, *arguments))}`)")
         return Purpose(SERVICE, f"its command runs `{program}`")
     return _build_environment(final, target, folders, file_words, root)
+
+
+_USER_VALUE_OPTIONS = frozenset(
+    {"-c", "-d", "-e", "-f", "-g", "-G", "-k", "-K", "-l", "-p", "-R", "-P", "-s", "-u", "-Z", "--gid", "--groups"}
+)
+
+
+def _sudo_grant(chain: tuple[Stage, ...]) -> str | None:
+    """A command that gives a user sudo: a sudo group (`usermod -aG sudo u`, `useradd -G sudo u`,
+    `adduser u sudo`, `gpasswd -a u sudo`) or a line written into /etc/sudoers or /etc/sudoers.d/."""
+    from dflint.commands import operands, short_options
+    from dflint.filesystem import command_writes
+
+    groups = set(_data()["sudo_groups"]["names"])
+    for stage in chain:
+        for instruction in stage.instructions_of("RUN"):
+            for command in instruction.commands:
+                name = command.name
+                if name in ("useradd", "usermod"):
+                    for option, _, value in short_options(command.argv, _USER_VALUE_OPTIONS):
+                        if option in ("-g", "-G", "--gid", "--groups") and groups & set((value or "").split(",")):
+                            return f"{name} {option} {value}"
+                elif name in ("adduser", "gpasswd"):
+                    words = [word.value for word in operands(command.argv, frozenset({"-a", "-d"} if name == "gpasswd" else ()))]
+                    added = [option for option, _, _ in short_options(command.argv, frozenset({"-a", "-d"}))]
+                    if name == "adduser" and len(words) == 2 and words[1] in groups:
+                        return f"adduser {words[0]} {words[1]}"
+                    if name == "gpasswd" and "-a" in added and words and words[-1] in groups:
+                        return f"gpasswd -a … {words[-1]}"
+                for path, _ in command_writes(command):
+                    if path is not None and (path == "/etc/sudoers" or path.startswith("/etc/sudoers.d/")):
+                        return f"{name or '…'} writing {path}"
+    return None
 
 
 def _test_extras(dockerfile: Dockerfile) -> str | None:

@@ -80,6 +80,35 @@ from dflint.purpose import base_workdir
             ),
         ),
         ("FROM python:3.11 AS devcontainer\nEXPOSE 8000\n", Purpose("devcontainer", "the stage is named 'devcontainer'")),
+        # a user given sudo, no port, a shell or a prompt (or no command): a development environment
+        (
+            'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN useradd -m dev && usermod -aG sudo dev\nUSER dev\nCMD ["/bin/bash"]\n',
+            Purpose("devcontainer", "it gives its user sudo (`usermod -G sudo`) and runs no service: a development environment"),
+        ),
+        (
+            "FROM rockylinux:9\nRUN useradd -m -G wheel dev\n",
+            Purpose("devcontainer", "it gives its user sudo (`useradd -G wheel`) and runs no service: a development environment"),
+        ),
+        (
+            'FROM ubuntu:22.04\nRUN adduser --disabled-password dev && adduser dev sudo\nCMD ["python3"]\n',
+            Purpose("devcontainer", "it gives its user sudo (`adduser dev sudo`) and runs no service: a development environment"),
+        ),
+        (
+            "FROM ubuntu:22.04\nRUN echo 'dev ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/dev\nCMD [\"bash\"]\n",
+            Purpose(
+                "devcontainer",
+                "it gives its user sudo (`echo writing /etc/sudoers.d/dev`) and runs no service: a development environment",
+            ),
+        ),
+        # a service keeps its purpose whatever its user may do; a group that is not a sudo group is nothing
+        (
+            'FROM python:3.11-slim\nRUN useradd -G sudo app\nCMD ["uvicorn", "app:api"]\n',
+            Purpose("service", "its command runs `uvicorn`"),
+        ),
+        (
+            'FROM ubuntu:24.04\nRUN usermod -aG video dev\nCMD ["/bin/bash"]\n',
+            Purpose("toolchain", "its command is a shell (`bash`)"),
+        ),
     ],
 )
 def test_purpose(text: str, expected: Purpose) -> None:
