@@ -1,7 +1,8 @@
 """## What it does
 Flags a `COPY` or `ADD` to a relative destination (`COPY app.py .`, `COPY src/ app/`) when no
 `WORKDIR` was set earlier in the stage or in the stages it is built `FROM`. A destination that
-depends on an unknown variable is left alone.
+depends on an unknown variable is left alone. One finding per stage, on the first such destination,
+naming the others: one `WORKDIR` mends them all.
 
 Only stages that ship are checked: in a build stage the files are read back by that stage's own
 relative paths, or copied out by a `COPY --from` that names them. Silent when the base image sets its own WORKDIR (`dflint/data/image_purposes.json`, with sources) or when the base is not known (`FROM $BASE_IMAGE`).
@@ -38,11 +39,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
+from dflint.model import Dockerfile, Instruction, Stage
 from dflint.purpose import base_workdir
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
-from ._copies import copy_parts, is_absolute
+from ._copies import CopyParts, copy_parts, is_absolute
 
 META = RuleMeta(
     code="DF507",
@@ -60,6 +61,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         is_set = workdir_set.get(stage.base_stage, False) if stage.base_stage is not None else False
         if stage.base_stage is None and (stage.base_resolved is None or base_workdir(stage.base_resolved) is not None):
             is_set = True  # the base sets its own WORKDIR, or the base is not known
+        relative: list[tuple[Instruction, CopyParts]] = []  # reported once per stage, on the first
         for instruction in stage.instructions:
             if instruction.keyword == "WORKDIR":
                 is_set = True
@@ -75,14 +77,27 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             value = parts.destination.value
             if value is None or not value or is_absolute(value):
                 continue
-            yield Finding(
-                META,
-                parts.destination.span,
-                f"{instruction.keyword} to relative `{clip(parts.destination.text)}` in {stage.label} before any WORKDIR;"
-                " add `WORKDIR /app` first",
-                stage=stage.name,
-                detail=f"`{instruction.keyword}` to relative `{parts.destination.text}` in {stage.label} before any WORKDIR:"
-                " it lands in the base image's working directory, which this file does not set and which may change; add"
-                " `WORKDIR /app` (or use an absolute destination)",
-            )
+            relative.append((instruction, parts))
+        if relative:
+            yield _finding(stage, relative)
         workdir_set[stage.index] = is_set
+
+
+def _finding(stage: Stage, relative: list[tuple[Instruction, CopyParts]]) -> Finding:
+    """One finding per stage, on its first relative destination: one WORKDIR mends them all."""
+    instruction, parts = relative[0]
+    assert parts.destination is not None
+    more = len(relative) - 1
+    also = f" (and {more} more)" if more else ""
+    lines = ", ".join(str(other.span.line) for other, _ in relative[1:])
+    return Finding(
+        META,
+        parts.destination.span,
+        f"{instruction.keyword} to relative `{clip(parts.destination.text)}` in {stage.label} before any WORKDIR{also};"
+        " add `WORKDIR /app` first",
+        stage=stage.name,
+        detail=f"`{instruction.keyword}` to relative `{parts.destination.text}` in {stage.label} before any WORKDIR"
+        + (f" (and the COPY/ADD on line{'s' if more > 1 else ''} {lines})" if more else "")
+        + ": it lands in the base image's working directory, which this file does not set and which may change; add"
+        " `WORKDIR /app` (or use an absolute destination)",
+    )
