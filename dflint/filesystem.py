@@ -79,7 +79,9 @@ class Write:
         return not any(source is not None and ("://" in source or source.startswith("git@")) for source in spec.sources)
 
 
-def _absolute(path: str | None, cwd: str | None) -> str | None:
+def resolved(path: str | None, cwd: str | None) -> str | None:
+    """The normalised absolute path a command writes, from the directory it runs in; None when that
+    depends on something unknown (a variable, an unknown working directory)."""
     if not path or "$" in path:
         return None
     if path.startswith("/"):
@@ -204,7 +206,7 @@ def instruction_writes(instruction: Instruction) -> Iterator[Write]:
         return
     for command in instruction.commands:
         for path, tree in command_writes(command):
-            absolute = _absolute(path, command.cwd)
+            absolute = resolved(path, command.cwd)
             if absolute is not None and absolute != "/dev/null":
                 yield Write(absolute, instruction, command, tree)
 

@@ -55,7 +55,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from dflint.filesystem import clone_repository, command_writes, fate, path_cleans, removals, removed_paths
+from dflint.filesystem import clone_repository, command_writes, fate, path_cleans, removals, removed_paths, resolved
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, ShellCommand, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 from dflint.shipping import Reach
@@ -125,13 +125,9 @@ def _full_clone(command: ShellCommand) -> bool:
 def _checkout(command: ShellCommand) -> str | None:
     """The checkout's absolute path, or None when it depends on something unknown."""
     for path, tree in command_writes(command):
-        if not tree or path is None or "$" in path:
+        if not tree or path == ".":
             return None
-        if path.startswith("/"):
-            return posixpath.normpath(path)
-        if command.cwd is None or path == ".":
-            return None
-        return posixpath.normpath(posixpath.join(command.cwd, path))
+        return resolved(path, command.cwd)
     return None
 
 
