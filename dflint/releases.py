@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from dflint.data import load
-from dflint.imagerefs import ImageRef
+from dflint.imagerefs import ImageRef, parse_reference
 
 _URL = re.compile(r"https?://[^\s;,)]+")
 _VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
@@ -70,6 +70,22 @@ def releases(reference: ImageRef) -> tuple[EndOfLife, ...]:
     if alpine is not None:
         found.append(alpine)
     return tuple(found)
+
+
+def distribution(image: str | None) -> str | None:
+    """The distribution release an image's tag names, as `releases` spells it without its codename
+    ("Debian 12", "Ubuntu 22.04"), or None when the tag names none that dflint knows (`python:3.11-slim`
+    follows whatever Debian is current, so it names none)."""
+    if image is None:
+        return None
+    reference = parse_reference(image)
+    if reference is None or reference.tag is None:
+        return None
+    for found in releases(reference):
+        match = re.match(r"(Debian|Ubuntu|Alpine) (\d+(?:\.\d+)?)", found.release)
+        if match:
+            return f"{match.group(1)} {match.group(2)}"
+    return None
 
 
 def _python(version: str) -> list[EndOfLife]:

@@ -39,6 +39,16 @@ def test_apt_lists_finding_carries_the_measured_size_and_a_fix() -> None:
     assert finding.fix is not None and finding.fix.edits[0].replacement == " && rm -rf /var/lib/apt/lists/*"
 
 
+def test_apt_lists_size_is_unknown_on_a_release_it_was_not_measured_on() -> None:
+    # measured on Debian 12; Ubuntu's lists (with universe) are another size, and `python:3.11-slim`
+    # names no release at all
+    for base in ("ubuntu:22.04", "python:3.11-slim", "nvidia/cuda:12.4.1-runtime-ubuntu22.04"):
+        (finding,) = _lint("DF302", f"FROM {base}\nRUN apt-get update && apt-get install -y curl\n")
+        assert finding.savings is None, base
+    (finding,) = _lint("DF302", "FROM python:3.11-slim-bookworm\nRUN apt-get update && apt-get install -y curl\n")
+    assert finding.savings is not None and finding.savings.mb == 19.6
+
+
 def test_apt_lists_fix_is_withheld_when_a_later_run_needs_the_lists() -> None:
     (finding,) = _lint("DF302", "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n")
     assert "line 3" in finding.message

@@ -22,6 +22,7 @@ from dflint.data import load
 from dflint.filesystem import cleaned_in_own_run, mounted, removes, ships
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
 from dflint.platform import machine
+from dflint.releases import distribution
 from dflint.rule import Edit, Savings
 from dflint.wheels import download_mb, pinned_elsewhere
 
@@ -60,9 +61,14 @@ def data_dirs(manager: str, env: Mapping[str, str | None]) -> tuple[str, ...]:
     return tuple(result)
 
 
-def apt_lists_savings() -> Savings | None:
+def apt_lists_savings(base: str | None) -> Savings | None:
+    """The measured size of the apt lists, for a stage whose base image (`Dockerfile.root_image`) names
+    the release they were measured on; on any other release, or one the tag does not name, the size is
+    not known."""
     measured = cache_data("apt").get("measured")
     if not isinstance(measured, dict) or not isinstance(measured.get("size_mb"), (int, float)):
+        return None
+    if distribution(base) != measured.get("release"):
         return None
     return Savings(float(measured["size_mb"]), f"dflint/data/caches.json (apt lists): {measured.get('source', '')}")
 

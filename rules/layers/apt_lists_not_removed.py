@@ -16,6 +16,10 @@ CUDA's. They are needed only while installing, yet stay in the image unless the 
 them: a `RUN rm -rf /var/lib/apt/lists/*` in a later layer only hides them. Official Debian and
 Ubuntu images clean the downloaded `.deb` files automatically, but not the lists.
 
+The finding's `savings_mb` is the size measured on Debian 12 (`dflint/data/caches.json`, with its
+source), given only when the base image's tag names Debian 12; on another release, or a tag that
+names none (`python:3.11-slim` follows the current Debian), the size is unknown and left out.
+
 ## Example
 ```dockerfile
 FROM debian:bookworm-slim
@@ -99,8 +103,8 @@ CLEANUP = "rm -rf /var/lib/apt/lists/*"
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    savings = apt_lists_savings()
     for stage in dockerfile.stages:
+        savings = apt_lists_savings(dockerfile.root_image(stage))
         for instruction in stage.instructions_of("RUN"):
             for writer in kept_in_layer(instruction):
                 if writer.kind != "lists" or not writer_ships(dockerfile, stage, writer):

@@ -70,20 +70,20 @@ META = RuleMeta(
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     seen: set[tuple[Span, str]] = set()
     for chain in layer_chains(dockerfile):  # one chain, unless the final base is unresolvable
-        for finding in _check_chain(chain):
+        for finding in _check_chain(dockerfile, chain):
             if (finding.span, finding.message) not in seen:
                 seen.add((finding.span, finding.message))
                 yield finding
 
 
-def _check_chain(chain: tuple[Stage, ...]) -> Iterator[Finding]:
+def _check_chain(dockerfile: Dockerfile, chain: tuple[Stage, ...]) -> Iterator[Finding]:
     """The filesystem view says which later command removes what a RUN left in its layer (a cache,
     the apt lists) and which removes a package a RUN installed; this rule words the findings."""
     counted: set[int] = set()  # writers whose size a finding already carries (no double counting)
     for cleanup in late_cleanups(chain, writers_in):
         fresh = [w for w in cleanup.removed if id(w) not in counted]
         counted.update(id(w) for w in cleanup.removed)
-        yield _cache_finding(cleanup, _cache_savings(fresh) if fresh else None)
+        yield _cache_finding(cleanup, _cache_savings(dockerfile.root_image(cleanup.stage), fresh) if fresh else None)
     for removal in late_removals(chain):
         yield _package_finding(removal)
 
@@ -117,9 +117,9 @@ def _cache_finding(cleanup: LateCleanup[Writer], savings: Savings | None) -> Fin
     )
 
 
-def _cache_savings(stale: list[Writer]) -> Savings | None:
+def _cache_savings(base: str | None, stale: list[Writer]) -> Savings | None:
     if any(w.kind == "lists" for w in stale):
-        return apt_lists_savings()
+        return apt_lists_savings(base)
     found: list[Savings] = []
     for writer in stale:
         if writer.op is not None and writer.key in ("pip", "uv"):
