@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dflint import safe_yaml
 from dflint.rule import RuleOptions, Severity
-from dflint.source import escape_path, excerpt
+from dflint.source import InputError, escape_path, excerpt
 
 if TYPE_CHECKING:  # imported where used: reading a configuration loads no rule
     from dflint.engine import Settings
+    from dflint.hadolint_config import HadolintIgnores
     from dflint.pathmatch import PathMatcher
     from dflint.registry import Rule
 
@@ -830,6 +831,9 @@ class Resolver:
         self._matchers: dict[tuple[str, str], PathMatcher] = {}  # (root, pattern) → compiled once
         self._found: dict[str, str | None] = {}  # directory → configuration file
         self._loaded: dict[str, Config] = {}
+        self._hadolint_found: dict[str, tuple[str, str] | None] = {}  # directory → (hadolint configuration, search root)
+        self._hadolint: dict[str, HadolintIgnores | None] = {}  # hadolint configuration → its ignores (None: unusable)
+        self.problems: list[InputError] = []  # unusable hadolint configurations, each once, until `plan` takes them
 
     def config_for(self, path: str) -> Config | None:
         """The configuration for a file (`-` resolves from the current directory); raises ConfigError."""
@@ -872,12 +876,43 @@ class Resolver:
                 settings, build_args=MappingProxyType({**settings.build_args, **build_args, **self.cli.build_args})
             )
         ignored = self.ignored_for(config, path) if config is not None and config.per_file_ignores else ()
-        key = (config.path if config else None, ignored, (settings.target, tuple(sorted(settings.build_args.items()))))
+        hadolint = self.hadolint_for(path) if config is None and self.cli.select is None else None
+        if hadolint is not None and hadolint.codes:
+            settings = dataclasses.replace(settings, hadolint=hadolint)
+            ignored = (*ignored, *hadolint.codes)
+        key = (
+            config.path if config else hadolint.path if hadolint is not None and hadolint.codes else None,
+            ignored,
+            (settings.target, tuple(sorted(settings.build_args.items()))),
+        )
         cached = self._selections.get(key)
         if cached is None:
             cached = (settings, selected_rules(settings, ignored))
             self._selections[key] = cached
         return cached
+
+    def hadolint_for(self, path: str) -> HadolintIgnores | None:
+        """The repository's hadolint configuration for a file that no dflint configuration applies to
+        (`dflint.hadolint_config`): None with `--isolated` or `--config`, when there is none, or when
+        it cannot be used (reported once in `problems`)."""
+        if self.cli.isolated or self.cli.config is not None:
+            return None
+        from dflint import hadolint_config
+
+        directory = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
+        if directory not in self._hadolint_found:
+            self._hadolint_found[directory] = hadolint_config.find(directory)
+        found = self._hadolint_found[directory]
+        if found is None:
+            return None
+        candidate, root = found
+        if candidate not in self._hadolint:
+            try:
+                self._hadolint[candidate] = hadolint_config.load(candidate, root)
+            except hadolint_config.HadolintConfigError as error:
+                self._hadolint[candidate] = None
+                self.problems.append(InputError(shown_path(candidate), error.line, error.message))
+        return self._hadolint[candidate]
 
     def ignored_for(self, config: Config, path: str) -> tuple[str, ...]:
         """Codes of the rules `config`'s per-file ignores turn off for `path` (`-`: standard input

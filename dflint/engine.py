@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from dflint.hadolint_config import HadolintIgnores
 from dflint.model import ContextChoice, Dockerfile, ParseError, Purpose, Suppression
 from dflint.onbuild import trigger_findings, trigger_view
 from dflint.parse import Options as ParseOptions
@@ -38,6 +39,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     checked_build_args: tuple[str, ...] = ()  # names given with --build-arg: a warning when no ARG declares one
     boundary: str | None = None  # Dockerfiles are read only inside this directory (None: `reading.default_boundary`)
+    hadolint: HadolintIgnores | None = None  # rules off because the repository's hadolint configuration ignores them
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ class FileResult:
     warnings: tuple[InputError, ...] = ()  # reported on stderr; they do not change the exit code
     text: str | None = None  # the decoded text the spans point into (None: the file could not be read)
     purpose: Purpose | None = None  # what the image is for, as the engine used it to choose the rules
+    hadolint: HadolintIgnores | None = None  # rules the repository's hadolint configuration turned off
 
 
 class SelectionError(ValueError):
@@ -122,7 +125,9 @@ def lint_source(
         late_findings = _run(dockerfile, path, settings, late)
         kept += [finding for finding in late_findings if not any(s.scope == "file" and covers(s, finding) for s in suppressions)]
     unique = sorted(set(kept), key=Finding.sort_key)
-    return FileResult(path, tuple(unique), errors, dockerfile, choice, warnings, dockerfile.text, dockerfile.purpose)
+    return FileResult(
+        path, tuple(unique), errors, dockerfile, choice, warnings, dockerfile.text, dockerfile.purpose, settings.hadolint
+    )
 
 
 def _given(settings: Settings, context_dir: str) -> ContextChoice:

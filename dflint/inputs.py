@@ -97,6 +97,30 @@ def plan(
     and PatternError for a pattern that cannot be read. With `via_compose`, paths that are not
     compose files stand for the compose files (found below the current directory) whose services
     build them (or whose `.env` they are)."""
+    for item in _plan(paths, resolver, exclude, extend_exclude, stdin_filename, force_exclude, respect_gitignore, via_compose):
+        yield from _problems(resolver)
+        yield item
+    yield from _problems(resolver)
+
+
+def _problems(resolver: Resolver) -> Iterator[Input]:
+    """An unusable hadolint configuration, once, as an input in error (the files it would apply to
+    are linted without it)."""
+    while resolver.problems:
+        problem = resolver.problems.pop(0)
+        yield Input(problem.path, escape_path(problem.path), error=problem)
+
+
+def _plan(
+    paths: Sequence[str],
+    resolver: Resolver,
+    exclude: Sequence[str] | None,
+    extend_exclude: Sequence[str],
+    stdin_filename: str | None,
+    force_exclude: bool,
+    respect_gitignore: bool,
+    via_compose: bool,
+) -> Iterator[Input]:
     exclusion = Exclusion(resolver, exclude, extend_exclude, respect_gitignore)
     if via_compose:
         paths = compose_files_for(paths, exclusion.skipped)

@@ -70,7 +70,7 @@ def file_object(result: FileResult) -> dict[str, Any]:
     """A linted file, the build context it was linted with (`null` when none was chosen) and what the
     image is for, which decides the rules that ran (`null` when the file was not linted)."""
     context = result.context
-    return {
+    entry: dict[str, Any] = {
         "file": result.path,
         "context": context.directory if context is not None else None,
         "context_source": context.source if context is not None else None,
@@ -78,6 +78,19 @@ def file_object(result: FileResult) -> dict[str, Any]:
         "purpose": result.purpose.kind if result.purpose is not None else None,
         "purpose_evidence": result.purpose.evidence if result.purpose is not None else None,
     }
+    if result.hadolint is not None:  # only where a hadolint configuration turned rules off
+        entry["hadolint_config"] = result.hadolint.path
+        entry["hadolint_ignored"] = _hadolint_ignored(result)
+    return entry
+
+
+def _hadolint_ignored(result: FileResult) -> dict[str, list[str]]:
+    """Each hadolint code the repository's hadolint configuration ignores → the dflint rules not run for it."""
+    from dflint.hadolint import equivalents
+
+    assert result.hadolint is not None
+
+    return {code: list(equivalents(code)) for code in result.hadolint.ignored}
 
 
 def _index(result: FileResult) -> tuple[LineIndex | None, str]:

@@ -6,8 +6,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from dflint.engine import FileResult
+from dflint.hadolint_config import HadolintIgnores
 from dflint.model import Purpose
 from dflint.rule import Applicability, Severity
+from dflint.source import escape_path
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36", Severity.STYLE: "35"}
 
@@ -31,6 +33,8 @@ def render(
                 lines.append(f"{result.path}: build context {result.context.directory} ({result.context.reason})")
             if result.purpose is not None and result.purpose.kind != "unknown":
                 lines.append(f"{result.path}: {_purpose(result.purpose)}")
+            if result.hadolint is not None:
+                lines.append(f"{result.path}: {_hadolint(result.hadolint)}")
     counts: dict[Severity, int] = defaultdict(int)
     fixable = 0
     unsafe = 0
@@ -94,3 +98,12 @@ def _purpose(purpose: Purpose) -> str:
 
 def _size(megabytes: float) -> str:
     return f"{megabytes / 1000:.1f} GB" if megabytes >= 1000 else f"{megabytes:.0f} MB"
+
+
+def _hadolint(ignores: HadolintIgnores) -> str:
+    from dflint.config import shown_path
+
+    return (
+        f"the hadolint configuration {escape_path(shown_path(ignores.path))} ignores {', '.join(ignores.ignored)}:"
+        f" {', '.join(ignores.codes)} not run"
+    )
