@@ -172,6 +172,53 @@ def size_text(savings: Savings | None, basis: str) -> str:
     return f" (about {savings.mb:g} MB {basis})"
 
 
+# Bases of estimates that count a package's dependencies: two such estimates may share most of them
+# (`build-essential` pulls `g++`, `libtool` pulls `gcc`), so they are never added up.
+_CLOSURE_BASES = frozenset({"with its dependencies", "more than the run-time library"})
+
+
+@dataclass(frozen=True, slots=True)
+class Sized:
+    """A package named by a finding, with its size estimate (None: unknown) and what it measures."""
+
+    name: str
+    savings: Savings | None
+    basis: str
+
+
+def by_size(items: Sequence[Sized]) -> list[Sized]:
+    """Largest estimate first, packages of unknown size last, otherwise in the order given."""
+    return sorted(items, key=lambda item: -item.savings.mb if item.savings is not None else 1.0)
+
+
+def combined_savings(items: Sequence[Sized]) -> tuple[Savings | None, str]:
+    """What removing all of `items` saves, and a phrase saying how the number was made. Only known
+    estimates count (none known: None). Estimates that include dependencies overlap, so the largest
+    stands for all of them (a floor, the same estimate as that package's own); installed or wheel
+    sizes of different packages do not, so they are added up (`Savings.parts` names them)."""
+    known = [item for item in items if item.savings is not None]
+    unknown = len(items) - len(known)
+    verb = "has" if unknown == 1 else "have"
+    missing = f"; {unknown} of the {len(items)} packages {verb} no known size" if unknown and len(items) > 1 else ""
+    if not known:
+        return None, ""
+    if len(known) == 1:
+        item = known[0]
+        assert item.savings is not None
+        return item.savings, f"about {item.savings.mb:g} MB, `{item.name}` {item.basis}{missing}"
+    if any(item.basis in _CLOSURE_BASES for item in known):
+        largest = by_size(known)[0]
+        assert largest.savings is not None
+        return largest.savings, (
+            f"at least {largest.savings.mb:g} MB, the largest estimate (`{largest.name}` {largest.basis}); the others share"
+            f" dependencies with it, so they are not added up{missing}"
+        )
+    parts = tuple(item.savings for item in known if item.savings is not None)
+    total = round(sum(part.mb for part in parts), 1)
+    source = "sum of " + "; ".join(f"`{item.name}`: {item.savings.source}" for item in known if item.savings is not None)
+    return Savings(total, source, parts), f"about {total:g} MB, the sum of {len(parts)} estimates{missing}"
+
+
 # -- build tools ----------------------------------------------------------------------------------
 
 

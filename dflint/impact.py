@@ -4,6 +4,8 @@ Two rules can price the same thing (DF201 reports `build-essential`, DF101 names
 build tool of a single-stage image; both carry the same estimate from the same data entry): an
 estimate is counted once per file, keyed by its source and size. Estimates of different packages
 can still share dependencies (`build-essential` pulls `g++`), so they are listed, never added up.
+An estimate made of others (`Savings.parts`: one DF201 finding for the build tools of one install
+command) counts as those parts: it is left out when every part was already counted.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ def biggest_wins(findings: Iterable[Finding], limit: int = BIGGEST_WINS) -> list
     for finding in sorted(findings, key=_by_impact):
         if finding.savings is None or finding.savings.mb < 1:  # below a megabyte is not a win worth listing
             continue
-        key = (finding.path, finding.savings.source, finding.savings.mb)
-        if key in seen:
+        keys = {(finding.path, part.source, part.mb) for part in finding.savings.parts or (finding.savings,)}
+        if keys <= seen:
             continue
-        seen.add(key)
+        seen |= keys
         unique.append(finding)
     return unique[:limit]
 

@@ -139,10 +139,13 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Savings:
-    """An estimate of what fixing a finding would take off the image, with where the number comes from."""
+    """An estimate of what fixing a finding would take off the image, with where the number comes from.
+    An estimate made of others (one finding for several packages) names them in `parts`, so a summary
+    counts each of them once."""
 
     mb: float
     source: str
+    parts: tuple[Savings, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,3 +79,27 @@ def test_a_saving_under_a_megabyte_is_not_a_biggest_win() -> None:
     assert finding.savings is not None and finding.savings.mb < 1
     assert "(<1 MB)" in finding.message
     assert biggest_wins([finding]) == []
+
+
+def test_a_grouped_estimate_counts_as_its_parts() -> None:
+    text = (
+        "FROM python:3.11-slim\n"
+        "RUN pip install --no-cache-dir cmake==4.4.5 ninja==1.13.2 fastapi==0.115.0\n"
+        "RUN make -C /src\n"
+        'CMD ["python", "serve.py"]\n'
+    )
+    findings = _findings(text, ("DF101", "DF201"))
+    (grouped,) = [f for f in findings if f.code == "DF201"]
+    assert grouped.savings is not None and grouped.savings.mb == 30.4  # wheels do not overlap: 30.2 + 0.2
+    assert [part.mb for part in grouped.savings.parts] == [30.2, 0.2]
+    (largest,) = [f for f in findings if f.code == "DF101"]
+    assert largest.savings is not None and largest.savings.mb == 30.2  # cmake's own estimate, one of the parts
+    assert [win.code for win in biggest_wins(findings)] == ["DF201"]
+
+
+def test_overlapping_closures_are_not_added_up() -> None:
+    text = "FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends cmake build-essential ninja-build\n"
+    (finding,) = _findings(text, ("DF201",))
+    assert finding.savings is not None and finding.savings.mb == 325.4  # build-essential's closure, not 325.4 + 147.4 + 0.5
+    assert finding.savings.source.startswith("apt-cache show --no-all-versions build-essential")
+    assert finding.detail is not None and "at least 325.4 MB" in finding.detail

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dflint.config import build_options
 from dflint.engine import Settings, lint_source
 from dflint.registry import all_rules, find
 from dflint.rule import Finding
@@ -137,3 +138,58 @@ def test_df202_does_not_guess_the_python_of_an_unknown_release() -> None:
     text = 'FROM registry.example.com/base:1\nRUN apt-get install -y --no-install-recommends python3-dev\nCMD ["python3", "serve.py"]\n'
     (finding,) = _lint("DF202", text)
     assert "libpython3.1" not in finding.message and "libpython3.1" not in (finding.detail or "")
+
+
+def test_build_tools_of_one_command_are_one_finding_largest_first() -> None:
+    text = (
+        "FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends ninja-build curl build-essential \\\n"
+        "    cmake pkg-config autoconf libtool\n"
+    )
+    (finding,) = _lint("DF201", text)
+    assert finding.message.startswith("6 build tools ship in stage 0 (`build-essential` ~325 MB, `libtool` ~221 MB")
+    assert finding.message.endswith(" more); install them in a build stage") and len(finding.message) <= 120
+    assert (finding.span.line, finding.span.column, finding.span.end_line) == (2, 48, 3)
+    assert finding.detail is not None and all(
+        f"`{name}` (" in finding.detail for name in ("ninja-build", "autoconf", "pkg-config")
+    )
+    rule = find("DF201")
+    assert rule is not None
+    settings = Settings(select=("DF201",), rule_options={"DF201": build_options(rule, {"each-package": True})})
+    each = list(lint_source(text, "Dockerfile", settings, [rule], None).findings)
+    assert [f.message.split("`")[1] for f in each] == [
+        "ninja-build",
+        "build-essential",
+        "cmake",
+        "pkg-config",
+        "autoconf",
+        "libtool",
+    ]
+
+
+def test_tools_that_differ_in_advice_stay_apart() -> None:
+    text = "FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends git gcc make\nRUN apt-get purge -y make\n"
+    findings = _lint("DF201", text)
+    assert [(f.message.split(" ")[0], f.effective_severity.name) for f in findings] == [
+        ("version", "INFO"),
+        ("compiler", "WARNING"),
+        ("build", "WARNING"),
+    ]
+    assert "not on line 3" in findings[2].message
+
+
+def test_header_packages_of_one_command_are_one_finding() -> None:
+    text = "FROM debian:bookworm-slim\nRUN apt-get install -y libpq-dev libfoo-dev python3-dev\n"
+    (finding,) = _lint("DF202", text)
+    assert finding.message == (
+        "3 header packages ship in stage 0 (`python3-dev` ~90 MB, `libpq-dev` ~24 MB, `libfoo-dev`); compile in a build stage"
+    )
+    assert finding.savings is not None and finding.savings.mb == 89.6
+    assert (
+        finding.detail is not None
+        and "install `libpq5` instead" in finding.detail
+        and "1 of the 3 packages has no known size" in finding.detail
+    )
+    rule = find("DF202")
+    assert rule is not None
+    settings = Settings(select=("DF202",), rule_options={"DF202": build_options(rule, {"each-package": True})})
+    assert len(list(lint_source(text, "Dockerfile", settings, [rule], None).findings)) == 3

@@ -14,6 +14,14 @@ An install is fine when the same RUN removes it again (`apt-get purge`, `apk del
 in a builder stage whose results are copied out selectively is the point of a multi-stage build.
 `git` is reported at `info` severity, since some images need it at run time.
 
+One finding per install command: the build tools it installs are named in the message, largest
+first, and each one's kind and size in the detail; the estimate is the largest of their sizes when
+they count dependencies (`build-essential`, `cmake` and `libtool` share most of theirs, so adding
+them up would overstate it), the sum of their wheel sizes for pip, and unknown when no size is
+known. Moving them to a build stage is one change for the whole command, and a `ninja-build` of
+half a megabyte next to `build-essential` is not worth a finding of its own. Set `each-package`
+for one finding per package, each on its own name, as before.
+
 ## Why is this bad?
 A compiler toolchain is only needed to build wheels or binaries; at run time it is dead weight —
 `build-essential` adds about 325 MB on Debian 12 — and extra attack surface that every image pull,
@@ -46,6 +54,9 @@ RUN apk add --no-cache --virtual .build-deps gcc musl-dev \
     && apk del .build-deps
 ```
 
+## Options
+- `each-package` (default `false`): one finding per build tool instead of one per install command.
+
 ## References
 - [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
 - [Docker: Building best practices](https://docs.docker.com/build/building/best-practices/)
@@ -55,10 +66,24 @@ RUN apk add --no-cache --virtual .build-deps gcc musl-dev \
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from dflint.build_deps import LaterRemovals, build_tool, removed_in_same_run, shipped_installs, size_text, where
-from dflint.model import Dockerfile
+from dflint.build_deps import (
+    BuildTool,
+    Install,
+    LaterRemovals,
+    Sized,
+    build_tool,
+    combined_savings,
+    removed_in_same_run,
+    shipped_installs,
+    size_text,
+    where,
+)
+from dflint.model import Dockerfile, Instruction, Span
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
+
+from ._groups import listing, per_command, spanning
 
 META = RuleMeta(
     code="DF201",
@@ -67,43 +92,125 @@ META = RuleMeta(
     summary="A compiler or build system is installed in a stage that ships",
 )
 
+MESSAGE_LIMIT = 120  # characters a grouped message aims at
 
-def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Rule options: one finding per package."""
+
+    each_package: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    install: Install
+    tool: BuildTool
+    later: Instruction | None  # a later RUN that removes it, a layer too late
+
+    @property
+    def raw(self) -> str:
+        return self.install.requirement.raw or self.install.name
+
+    @property
+    def span(self) -> Span:
+        requirement = self.install.requirement
+        return self.install.op.command.span if where(self.install) or requirement.span is None else requirement.span
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
     if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
         return  # development, CI, toolchain and notebook images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
+    found: list[_Found] = []
     for install in shipped_installs(dockerfile, files=True):
         tool = build_tool(install.op.manager, install.name)
         if tool is None or removed_in_same_run(install):
             continue
-        stage = install.stage
-        origin = where(install)
-        described = tool.kind_text + (f", from {origin}" if origin else "")
-        subject = (
-            f"`{install.requirement.raw or install.name}` ({described}) installed by `{install.op.program}` in {stage.label}"
-        )
-        later = removed_later(install) if install.via is None else None
-        tail = (
-            f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
-            if later is not None
-            else "; build in a separate stage and copy only the results, or remove it in the same RUN"
-        )
-        runtime_note = " (keep it only if the application runs it)" if tool.low else ""
-        size = f" ({approx_mb(tool.savings.mb)})" if tool.savings is not None else ""
-        name = clip(install.requirement.raw or install.name)
-        action = (
-            f"remove it in the RUN that installs it, not on line {later.span.line}"
-            if later is not None
-            else "keep it only if the app runs it"
-            if tool.low
-            else "install it in a build stage"
-        )
-        yield Finding(
-            META,
-            install.op.command.span if origin or install.requirement.span is None else install.requirement.span,
-            f"{tool.kind_text} `{name}` ships in {stage.label}{size}; {action}",
-            savings=tool.savings,
-            severity=Severity.INFO if tool.low else None,
-            stage=stage.name,
-            detail=f"{subject}{install.shipped_by or ' ships in the image'}{size_text(tool.savings, tool.basis)}{runtime_note}{tail}",
-        )
+        found.append(_Found(install, tool, removed_later(install) if install.via is None else None))
+    if options.each_package:
+        yield from (_one(item) for item in found)
+        return
+    for group in per_command(found, lambda item: item.install, _advice):
+        yield _one(group[0]) if len(group) == 1 else _grouped(group)
+
+
+def _advice(item: _Found) -> tuple[bool, int]:
+    """What a finding tells about a tool: keep it if the app runs it (git), or remove it where it is
+    installed instead of on line N, or build elsewhere."""
+    return (item.tool.low, item.later.span.line if item.later is not None else 0)
+
+
+def _one(item: _Found) -> Finding:
+    install, tool, later = item.install, item.tool, item.later
+    stage = install.stage
+    origin = where(install)
+    described = tool.kind_text + (f", from {origin}" if origin else "")
+    subject = f"`{item.raw}` ({described}) installed by `{install.op.program}` in {stage.label}"
+    tail = (
+        f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
+        if later is not None
+        else "; build in a separate stage and copy only the results, or remove it in the same RUN"
+    )
+    runtime_note = " (keep it only if the application runs it)" if tool.low else ""
+    size = f" ({approx_mb(tool.savings.mb)})" if tool.savings is not None else ""
+    action = (
+        f"remove it in the RUN that installs it, not on line {later.span.line}"
+        if later is not None
+        else "keep it only if the app runs it"
+        if tool.low
+        else "install it in a build stage"
+    )
+    return Finding(
+        META,
+        item.span,
+        f"{tool.kind_text} `{clip(item.raw)}` ships in {stage.label}{size}; {action}",
+        savings=tool.savings,
+        severity=Severity.INFO if tool.low else None,
+        stage=stage.name,
+        detail=f"{subject}{install.shipped_by or ' ships in the image'}{size_text(tool.savings, tool.basis)}{runtime_note}{tail}",
+    )
+
+
+def _grouped(group: list[_Found]) -> Finding:
+    first = group[0]
+    install, later, low = first.install, first.later, first.tool.low
+    stage = install.stage
+    sized = [Sized(item.raw, item.tool.savings, item.tool.basis) for item in group]
+    savings, how = combined_savings(sized)
+    kind = "tools" if low else "build tools"
+    action = (
+        f"remove them in their own RUN, not on line {later.span.line}"
+        if later is not None
+        else "keep them only if the app runs them"
+        if low
+        else "install them in a build stage"
+    )
+    head, end = f"{len(group)} {kind} ship in {stage.label} (", f"); {action}"
+    message = head + listing(sized, MESSAGE_LIMIT - len(head) - len(end)) + end
+    each = "; ".join(_described(item) for item in group)
+    shipped = f" and ship in the image through the COPY at line {install.via.span.line}" if install.via is not None else ""
+    tail = (
+        f". The removal at line {later.span.line} comes a layer too late to shrink the image"
+        if later is not None
+        else ". Build in a separate stage and copy only the results, or remove them in the same RUN"
+    )
+    together = f". Together: {how}" if how else ". No size is known for any of them"
+    runtime_note = ". Keep them only if the application runs them" if low else ""
+    return Finding(
+        META,
+        spanning([item.span for item in group]),
+        message,
+        savings=savings,
+        severity=Severity.INFO if low else None,
+        stage=stage.name,
+        detail=f"`{install.op.program}` in {stage.label} installs {len(group)} {kind}{shipped}: {each}{together}{runtime_note}{tail}",
+    )
+
+
+def _described(item: _Found) -> str:
+    origin = where(item.install)
+    tool = item.tool
+    size = f", about {tool.savings.mb:g} MB {tool.basis}" if tool.savings is not None else ", size unknown"
+    return f"`{item.raw}` ({tool.kind_text}{f', from {origin}' if origin else ''}{size})"

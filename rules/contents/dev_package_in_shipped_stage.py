@@ -13,6 +13,13 @@ An install that the same RUN removes again (`apt-get purge`, `apk del`, includin
 `apk add --virtual .build-deps` group, `dnf remove`) is fine, and build-only stages are never
 checked.
 
+One finding per install command: the header packages it installs are named in the message, largest
+first, and each one's size and run-time counterpart in the detail; the estimate is the largest of
+their sizes (each counts its dependencies, which the others share, so adding them up would
+overstate it), unknown when no size is known. Compiling in a build stage is one change for the
+whole command, and a `liblzma-dev` of half a megabyte among twenty others is not worth a finding of
+its own. Set `each-package` for one finding per package, each on its own name, as before.
+
 ## Why is this bad?
 Header packages are only read by a compiler. At run time a program needs the shared library, which
 is a much smaller package: `libpq-dev` pulls about 25 MB of packages on Debian 12 while `libpq5` is
@@ -39,6 +46,9 @@ COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl
 ```
 
+## Options
+- `each-package` (default `false`): one finding per header package instead of one per install command.
+
 ## References
 - [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
 - [Debian Policy: Development files](https://www.debian.org/doc/debian-policy/ch-sharedlibs.html#development-files)
@@ -50,10 +60,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from dflint.build_deps import (
     DevPackage,
+    Install,
     LaterRemovals,
+    Sized,
+    combined_savings,
     dev_package,
     removed_in_same_run,
     shipped_installs,
@@ -61,9 +75,11 @@ from dflint.build_deps import (
 )
 from dflint.data import load
 from dflint.imagerefs import parse_reference
-from dflint.model import Dockerfile
+from dflint.model import Dockerfile, Instruction
 from dflint.releases import releases
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
+
+from ._groups import listing, per_command, spanning
 
 META = RuleMeta(
     code="DF202",
@@ -72,40 +88,111 @@ META = RuleMeta(
     summary="A header (-dev/-devel) package is installed in a stage that ships",
 )
 
+MESSAGE_LIMIT = 120  # characters a grouped message aims at
 
-def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Rule options: one finding per package."""
+
+    each_package: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    install: Install
+    package: DevPackage
+    later: Instruction | None  # a later RUN that removes it, a layer too late
+
+    @property
+    def raw(self) -> str:
+        return self.install.requirement.raw or self.install.name
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
     if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
         return  # development, CI, toolchain and notebook images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
+    found: list[_Found] = []
     for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
         package = dev_package(install.op.manager, install.name)
         if package is None or removed_in_same_run(install) or install.requirement.span is None:
             continue
         later = removed_later(install) if install.via is None else None
-        package = _for_release(package, dockerfile.root_image(install.stage))
-        tail = (
-            f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
-            if later is not None
-            else "; compile in a build stage and copy the results"
-        )
-        size = f" ({approx_mb(package.savings.mb)})" if package.savings is not None else ""
-        action = (
-            f"remove it in the RUN that installs it, not on line {later.span.line}"
-            if later is not None
-            else f"ship `{package.runtime}` instead"
-            if package.runtime
-            else "compile in a build stage"
-        )
-        yield Finding(
-            META,
-            install.requirement.span,
-            f"headers `{clip(install.requirement.raw or install.name)}` ship in {install.stage.label}{size}; {action}",
-            savings=package.savings,
-            stage=install.stage.name,
-            detail=f"`{install.requirement.raw or install.name}` (build headers) installed by `{install.op.program}` in"
-            f" {install.stage.label}{install.shipped_by or ' ships in the image'}{size_text(package.savings, package.basis)}"
-            f"{tail}{_instead(package)}",
-        )
+        found.append(_Found(install, _for_release(package, dockerfile.root_image(install.stage)), later))
+    if options.each_package:
+        yield from (_one(item) for item in found)
+        return
+    for group in per_command(found, lambda item: item.install, _advice):
+        yield _one(group[0]) if len(group) == 1 else _grouped(group)
+
+
+def _advice(item: _Found) -> int:
+    """Remove it where it is installed instead of on line N, or compile elsewhere."""
+    return item.later.span.line if item.later is not None else 0
+
+
+def _one(item: _Found) -> Finding:
+    install, package, later = item.install, item.package, item.later
+    assert install.requirement.span is not None
+    tail = (
+        f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
+        if later is not None
+        else "; compile in a build stage and copy the results"
+    )
+    size = f" ({approx_mb(package.savings.mb)})" if package.savings is not None else ""
+    action = (
+        f"remove it in the RUN that installs it, not on line {later.span.line}"
+        if later is not None
+        else f"ship `{package.runtime}` instead"
+        if package.runtime
+        else "compile in a build stage"
+    )
+    return Finding(
+        META,
+        install.requirement.span,
+        f"headers `{clip(item.raw)}` ship in {install.stage.label}{size}; {action}",
+        savings=package.savings,
+        stage=install.stage.name,
+        detail=f"`{item.raw}` (build headers) installed by `{install.op.program}` in"
+        f" {install.stage.label}{install.shipped_by or ' ships in the image'}{size_text(package.savings, package.basis)}"
+        f"{tail}{_instead(package)}",
+    )
+
+
+def _grouped(group: list[_Found]) -> Finding:
+    first = group[0]
+    install, later = first.install, first.later
+    stage = install.stage
+    sized = [Sized(item.raw, item.package.savings, item.package.basis) for item in group]
+    savings, how = combined_savings(sized)
+    action = f"remove them in their own RUN, not on line {later.span.line}" if later is not None else "compile in a build stage"
+    head, end = f"{len(group)} header packages ship in {stage.label} (", f"); {action}"
+    message = head + listing(sized, MESSAGE_LIMIT - len(head) - len(end)) + end
+    each = "; ".join(_described(item) for item in group)
+    shipped = f" and ship in the image through the COPY at line {install.via.span.line}" if install.via is not None else ""
+    tail = (
+        f". The removal at line {later.span.line} comes a layer too late to shrink the image"
+        if later is not None
+        else ". Compile in a build stage and copy the results; at run time only the shared libraries are needed"
+    )
+    together = f". Together: {how}" if how else ". No size is known for any of them"
+    spans = [item.install.requirement.span for item in group if item.install.requirement.span is not None]
+    return Finding(
+        META,
+        spanning(spans),
+        message,
+        savings=savings,
+        stage=stage.name,
+        detail=f"`{install.op.program}` in {stage.label} installs {len(group)} header packages{shipped}: {each}{together}{tail}",
+    )
+
+
+def _described(item: _Found) -> str:
+    package = item.package
+    size = f"about {package.savings.mb:g} MB {package.basis}" if package.savings is not None else "size unknown"
+    return f"`{item.raw}` ({size}{_instead(package).replace(';', ',', 1)})"
 
 
 def _for_release(package: DevPackage, root: str | None) -> DevPackage:

@@ -1,0 +1,47 @@
+"""Shared by DF201 and DF202: the packages of one install command reported together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
+
+from dflint.build_deps import Install, Sized, by_size
+from dflint.model import Span
+from dflint.rule import approx_mb, clip
+
+T = TypeVar("T")
+
+
+def per_command(items: Iterable[T], install: Callable[[T], Install], advice: Callable[[T], Hashable]) -> list[list[T]]:
+    """`items` grouped by install command (and by the COPY that ships them, and by `advice`: what
+    their finding tells), in the order their first package appears."""
+    groups: dict[tuple[int, int, Hashable], list[T]] = {}
+    for item in items:
+        found = install(item)
+        key = (id(found.op), id(found.via) if found.via is not None else 0, advice(item))
+        groups.setdefault(key, []).append(item)
+    return list(groups.values())
+
+
+def spanning(spans: Sequence[Span]) -> Span:
+    """One span from the first start to the last end of `spans`."""
+    first = min(spans, key=lambda span: span.offset)
+    last = max(spans, key=lambda span: span.end_offset)
+    return Span(first.line, first.column, last.end_line, last.end_column, first.offset, last.end_offset)
+
+
+def listing(items: Sequence[Sized], room: int) -> str:
+    """`` `build-essential` ~325 MB, `cmake` ~147 MB and 3 more``: the packages largest first, as many as
+    fit in `room` characters (always the first, its name clipped)."""
+    ordered = by_size(items)
+    shown: list[str] = []
+    for count, item in enumerate(ordered, start=1):
+        size = f" {approx_mb(item.savings.mb)}" if item.savings is not None else ""
+        entry = f"`{clip(item.name, 32)}`{size}"
+        rest = len(ordered) - count
+        text = ", ".join([*shown, entry]) + (f" and {rest} more" if rest else "")
+        if shown and len(text) > room:
+            break
+        shown.append(entry)
+    rest = len(ordered) - len(shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest else "")
