@@ -667,6 +667,10 @@ def _print_rule(found: Rule) -> None:
         from dflint.ruledocs import NOT_ON_UNSHIPPED
 
         click.echo(f"{NOT_ON_UNSHIPPED}\n")
+    if meta.judges_form:
+        from dflint.ruledocs import NOT_ON_GENERATED
+
+        click.echo(f"{NOT_ON_GENERATED}\n")
     click.echo(found.doc)
 
 

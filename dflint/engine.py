@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from dflint.hadolint_config import HadolintIgnores
-from dflint.model import ContextChoice, Dockerfile, ParseError, Purpose, Suppression
+from dflint.model import ContextChoice, Dockerfile, Generated, ParseError, Purpose, Suppression
 from dflint.onbuild import trigger_findings, trigger_view
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
@@ -57,6 +57,7 @@ class FileResult:
     text: str | None = None  # the decoded text the spans point into (None: the file could not be read)
     purpose: Purpose | None = None  # what the image is for, as the engine used it to choose the rules
     hadolint: HadolintIgnores | None = None  # rules the repository's hadolint configuration turned off
+    generated: Generated | None = None  # the header comment that says the file is generated, as the engine used it
 
 
 class SelectionError(ValueError):
@@ -126,7 +127,16 @@ def lint_source(
         kept += [finding for finding in late_findings if not any(s.scope == "file" and covers(s, finding) for s in suppressions)]
     unique = sorted(set(kept), key=Finding.sort_key)
     return FileResult(
-        path, tuple(unique), errors, dockerfile, choice, warnings, dockerfile.text, dockerfile.purpose, settings.hadolint
+        path,
+        tuple(unique),
+        errors,
+        dockerfile,
+        choice,
+        warnings,
+        dockerfile.text,
+        dockerfile.purpose,
+        settings.hadolint,
+        dockerfile.generated,
     )
 
 
@@ -142,14 +152,17 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
     findings: list[Finding] = []
     deployed = dockerfile.purpose is None or dockerfile.purpose.ships
     test_data = dockerfile.purpose is not None and dockerfile.purpose.test_data
+    generated = dockerfile.generated is not None
     present = dockerfile.vocabulary()
     for rule in rules:
         if rule.meta.needs and present.isdisjoint(rule.meta.needs):
             continue  # nothing it reads is in the file (and, from the rule index, its module stays unloaded)
-        if (test_data or (rule.meta.skip_images_nobody_deploys and not deployed)) and rule.meta.code not in _named(
-            settings.select + settings.extend_select
-        ):
-            continue  # test data nobody builds; or a CI or test image, or a development container: nobody deploys it
+        if (
+            test_data or (rule.meta.skip_images_nobody_deploys and not deployed) or (rule.meta.judges_form and generated)
+        ) and rule.meta.code not in _named(settings.select + settings.extend_select):
+            # test data nobody builds; a CI or test image, or a development container: nobody deploys it;
+            # or the form of a generated file: it is its template's
+            continue
         rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
         override = settings.severity_overrides.get(rule.meta.code)
         for finding in rule.check(dockerfile, rule_options):

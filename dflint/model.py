@@ -459,6 +459,19 @@ class Purpose:
 
 
 @dataclass(frozen=True, slots=True)
+class Generated:
+    """The comment that says a Dockerfile is generated (see `dflint.generated`): its line and text."""
+
+    line: int
+    comment: str  # the comment's text, without the `#`
+
+    @property
+    def evidence(self) -> str:
+        text = self.comment if len(self.comment) <= 100 else self.comment[:99] + "…"
+        return f"line {self.line}: {text}"
+
+
+@dataclass(frozen=True, slots=True)
 class ContextChoice:
     """The build context a Dockerfile is linted with, and why (see `dflint.context_discovery`)."""
 
@@ -493,6 +506,9 @@ class Dockerfile:
     suppressions: tuple[Suppression, ...] = ()  # inline pragmas, filled in by the engine before rules run
     context: ContextChoice | None = None  # the build context chosen and why, filled in by the engine
     purpose: Purpose | None = None  # what the shipped image is for, decided when the model is built
+    # the header comment that says the file is generated from a template ("DO NOT EDIT"), decided
+    # when the model is built; None: written by hand
+    generated: Generated | None = None
     # answers derived from the fields above, worked out on first use (`shipping()`, `shipped_stages()`)
     memo: dict[tuple[str, str | None], object] = field(default_factory=dict, init=False, compare=False, repr=False)
 

@@ -244,13 +244,14 @@ def parse(text: str, path: str = "Dockerfile", options: Options | None = None) -
     import dataclasses
 
     from dflint.builder import build  # the assembly step (stages, variables, shell, packages)
+    from dflint.generated import detect
     from dflint.purpose import decide
 
     options = options or Options()
     index = line_index(text)
     lexed = lex(text, index)
     dockerfile = build(text, path, index, lexed, options)
-    return dataclasses.replace(dockerfile, purpose=decide(dockerfile, options.target))
+    return dataclasses.replace(dockerfile, purpose=decide(dockerfile, options.target), generated=detect(dockerfile))
 
 
 def split_flags(raw: _Raw, keyword_text: str, index: LineIndex) -> tuple[list[Flag], int]:

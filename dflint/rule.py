@@ -58,6 +58,11 @@ class RuleMeta:
     # which nobody deploys (`Purpose.ships`, decided in `dflint.purpose`), unless it is selected by its
     # own code or name. On test data (`Purpose.test_data`) the engine runs no rule unless so selected.
     skip_images_nobody_deploys: bool = False
+    # True: the rule judges how the file is written (the form of an instruction, the case of a
+    # keyword, a shell idiom) rather than the image it builds; the engine does not run it on a
+    # generated Dockerfile (`Dockerfile.generated`, decided in `dflint.generated`: a header that says
+    # "DO NOT EDIT"), whose form is its template's, unless it is selected by its own code or name.
+    judges_form: bool = False
     # What a file must use for the rule to have anything to say, any one of: an instruction keyword
     # (`"EXPOSE"`), a command name or wrapper (`"sudo"`, `"wget"`) or a package manager (`"apk"`), as
     # `Dockerfile.vocabulary()` lists them. Empty: any file. The engine does not run (nor, from the

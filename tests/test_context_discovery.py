@@ -231,6 +231,7 @@ def test_the_issue_example_finds_torch_by_default(tmp_path: Path, monkeypatch: p
             "context_reason": "the nearest directory up from the Dockerfile holding every COPY/ADD source (requirements.txt)",
             "purpose": "unknown",
             "purpose_evidence": "no command, exposed port or telling name",
+            "generated": None,
         }
     ]
 

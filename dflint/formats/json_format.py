@@ -67,8 +67,9 @@ def document(results: Sequence[FileResult]) -> dict[str, Any]:
 
 
 def file_object(result: FileResult) -> dict[str, Any]:
-    """A linted file, the build context it was linted with (`null` when none was chosen) and what the
-    image is for, which decides the rules that ran (`null` when the file was not linted)."""
+    """A linted file, the build context it was linted with (`null` when none was chosen), what the
+    image is for, which decides the rules that ran (`null` when the file was not linted), and the
+    header comment that says the file is generated (`null`: written by hand)."""
     context = result.context
     entry: dict[str, Any] = {
         "file": result.path,
@@ -77,6 +78,7 @@ def file_object(result: FileResult) -> dict[str, Any]:
         "context_reason": context.reason if context is not None else None,
         "purpose": result.purpose.kind if result.purpose is not None else None,
         "purpose_evidence": result.purpose.evidence if result.purpose is not None else None,
+        "generated": result.generated.evidence if result.generated is not None else None,
     }
     if result.hadolint is not None:  # only where a hadolint configuration turned rules off
         entry["hadolint_config"] = result.hadolint.path

@@ -35,6 +35,11 @@ def render(
                 lines.append(f"{result.path}: {_purpose(result.purpose)}")
             if result.hadolint is not None:
                 lines.append(f"{result.path}: {_hadolint(result.hadolint)}")
+            if result.generated is not None:
+                lines.append(
+                    f"{result.path}: generated file ({result.generated.evidence}); rules that judge how the file is"
+                    " written did not run unless selected by their code or name"
+                )
     counts: dict[Severity, int] = defaultdict(int)
     fixable = 0
     unsafe = 0

@@ -10,6 +10,9 @@ leak it into every later instruction. Only the stages that ship are checked: a b
 `RUN cd pkg && uv sync` builds one package of a tree, and a `WORKDIR pkg` would move the stage's
 later COPYs too.
 
+Left alone on a generated Dockerfile: how its scripts are written is the template's, and a WORKDIR
+would have to be added there.
+
 ## Why is this bad?
 A `cd` lasts until the end of its RUN, so every following RUN has to repeat it, and a reader has to
 find it to know where `COPY . .` or `CMD` will run. `WORKDIR` states the directory once, applies to
@@ -53,6 +56,7 @@ META = RuleMeta(
     severity=Severity.INFO,
     summary="A RUN that starts with `cd` instead of a WORKDIR instruction",
     skip_images_nobody_deploys=True,
+    judges_form=True,
     needs=("cd",),
 )
 

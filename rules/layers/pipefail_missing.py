@@ -27,6 +27,11 @@ A pipeline whose status is ignored on purpose is not flagged either: followed by
 in `| true` or `| :` (`rm -rf /root/.cache | true`, a discarded status), the author has said a
 failure does not matter.
 
+Left alone on a generated Dockerfile: its shell idioms are the template's. docker-library's
+`find … | xargs -r apt-mark manual` under `set -eux` is one (a failed `find` there only leaves fewer
+packages marked manual), and a `SHELL` with `pipefail`, or a rewritten pipeline, belongs in the
+template, for every image made from it.
+
 ## Why is this bad?
 A shell reports a pipeline's status as the status of its *last* command. In
 `RUN curl -fsSL https://example.com/model.tar.gz | tar -xz`, a failed download still lets `tar` exit
@@ -80,6 +85,7 @@ META = RuleMeta(
     name="pipefail-missing",
     severity=Severity.WARNING,
     summary="A RUN pipeline without `pipefail` hides failures of every command but the last",
+    judges_form=True,
 )
 
 _CANNOT_FAIL = frozenset({"echo", "printf", "yes", "true", ":"})

@@ -13,6 +13,9 @@ empty line then swallows that instruction.
 
 This is BuildKit's `NoEmptyContinuation` check; hadolint has no equivalent.
 
+Left alone on a generated Dockerfile: its line continuations are the template's (an empty line there
+is usually an empty template block), and the fix belongs in the template.
+
 ## Why is this bad?
 Docker skips the empty line and carries on with the instruction, which is easy to misread: the
 empty line looks like the end of the `RUN`, and a trailing `\` left on its last command silently
@@ -58,6 +61,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="Empty line inside a line continuation",
     fixable=True,
+    judges_form=True,
 )
 
 _KEYWORDS = (  # noqa: SIM905

@@ -9,6 +9,9 @@ variables are left alone.
 This is hadolint's DL3048; hadolint also flags a key written as a variable (`LABEL ${KEY}=1`), whose
 value dflint cannot know.
 
+Left alone on a generated Dockerfile: its label keys are the template's, and a rename belongs there
+(a renamed key also changes what reads the image's labels).
+
 ## Why is this bad?
 Tools that read labels — registries, scanners, orchestrators, `docker inspect --format` templates —
 expect the conventional form; `Maintainer_Email` and `maintainer.email` are different keys, and one
@@ -47,6 +50,7 @@ META = RuleMeta(
     severity=Severity.STYLE,
     summary="`LABEL` key does not follow Docker's key format",
     skip_images_nobody_deploys=True,
+    judges_form=True,
     needs=("LABEL",),
 )
 

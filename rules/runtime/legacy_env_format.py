@@ -4,6 +4,11 @@ Flags `ENV` and `LABEL` in the legacy whitespace form, `ENV KEY value`, instead 
 This is BuildKit's `LegacyKeyValueFormat` check (which covers `LABEL` too); hadolint has no
 equivalent.
 
+Left alone on a generated Dockerfile: its form is the template's, and the largest family of
+generated Dockerfiles, docker-library's official images, keeps the legacy form for single-value
+`ENV`s on purpose (docker-library/ruby#465, docker-library/docker#279: the maintainers declined this
+change).
+
 ## Why is this bad?
 The legacy form sets exactly one variable, to everything after the first space, which is rarely
 what a line with several words means: `ENV PYTHONUNBUFFERED 1 PYTHONDONTWRITEBYTECODE 1` sets one
@@ -51,6 +56,7 @@ META = RuleMeta(
     summary="`ENV key value` (legacy form) instead of `ENV key=value`",
     fixable=True,
     skip_images_nobody_deploys=True,
+    judges_form=True,
 )
 
 _SETTING = re.compile(r"[A-Z_][A-Z0-9_]*")

@@ -6,6 +6,9 @@ Only a file that spells `AS` two ways is reported: a file that writes `FROM … 
 
 This is BuildKit's `FromAsCasing` check; hadolint has no equivalent.
 
+Left alone on a generated Dockerfile: the case of its keywords is the template's, and a change
+belongs there.
+
 ## Why is this bad?
 It is harmless to Docker, which reads keywords in any case, but it is inconsistent: the same file
 reads `FROM … as` in one place and `FROM … AS` in another, and search-and-replace or review tools
@@ -46,6 +49,7 @@ META = RuleMeta(
     summary="`AS` and `FROM` are written in different cases",
     fixable=True,
     skip_images_nobody_deploys=True,
+    judges_form=True,
 )
 
 

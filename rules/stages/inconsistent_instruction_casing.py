@@ -5,6 +5,9 @@ in upper or all in lower case; a tie counts as upper case. Keywords inside `ONBU
 
 This is BuildKit's `ConsistentInstructionCasing` check; hadolint has no equivalent.
 
+Left alone on a generated Dockerfile: the case of its keywords is the template's, and a change
+belongs there.
+
 ## Why is this bad?
 Docker reads keywords in any case, so nothing breaks, but a file that mixes `RUN` and `run` is
 harder to read and to search (`grep '^RUN'` misses half of it), and it is usually the sign of lines
@@ -46,6 +49,7 @@ META = RuleMeta(
     summary="Instruction keyword is not in the case the rest of the file uses",
     fixable=True,
     skip_images_nobody_deploys=True,
+    judges_form=True,
 )
 
 

@@ -3,6 +3,9 @@ Flags the `MAINTAINER` instruction.
 
 This is BuildKit's `MaintainerDeprecated` check and hadolint's DL4000.
 
+Left alone on a generated Dockerfile: the `MAINTAINER` line is the template's, and the label belongs
+there.
+
 ## Why is this bad?
 `MAINTAINER` has been deprecated since Docker 1.13: it fills a legacy `Author` field that registries
 and scanners do not show, and the OCI image spec has a standard label for the same information,
@@ -47,6 +50,7 @@ META = RuleMeta(
     summary="`MAINTAINER` is deprecated; use the `org.opencontainers.image.authors` label",
     fixable=True,
     skip_images_nobody_deploys=True,
+    judges_form=True,
     needs=("MAINTAINER",),
 )
 

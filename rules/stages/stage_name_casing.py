@@ -3,6 +3,9 @@ Flags a stage name with upper-case letters (`FROM python:3.12 AS Build`).
 
 This is BuildKit's `StageNameCasing` check; hadolint has no equivalent.
 
+Left alone on a generated Dockerfile: its stage names are the template's, and a rename belongs
+there.
+
 ## Why is this bad?
 Docker compares stage names without regard to case, and BuildKit lower-cases them: `--target Build`,
 `--target build` and `COPY --from=BUILD` all mean the same stage. Mixed case suggests a distinction
@@ -54,6 +57,7 @@ META = RuleMeta(
     severity=Severity.STYLE,
     summary="Stage name has upper-case letters",
     fixable=True,
+    judges_form=True,
 )
 
 
