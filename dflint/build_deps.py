@@ -9,10 +9,11 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from dflint.data import load
 from dflint.filesystem import install_write, removes, ships
+from dflint.imagerefs import parse_reference
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
 from dflint.rule import Savings
 from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
@@ -282,6 +283,87 @@ def _tool_savings(facts: dict[str, Any], data: dict[str, Any], family: str) -> t
     if isinstance(wheel, (int, float)) and wheel > 0:
         return Savings(float(wheel), f"compressed wheel size; {source}"), "as a compressed wheel"
     return None, ""
+
+
+# -- compilers needed at run time ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeCompiler:
+    """Why the shipped image needs a C compiler when it runs: what serves through Triton kernels,
+    what in the file says so, and the source of the fact."""
+
+    server: str  # "vLLM", "text-generation-inference", "Triton"
+    evidence: str  # "`vllm` installed at line 12", "the base image `vllm/vllm-openai`" …
+    source: str
+
+    @property
+    def text(self) -> str:
+        return f"the image runs {self.server} ({self.evidence}), whose Triton kernels are compiled with a C compiler when it runs"
+
+
+def runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
+    """Whether the shipped image needs a C compiler at run time (`data/build_tools.json`,
+    `runtime_compilers`): Triton builds its launchers with `gcc` or `clang` the first time a kernel
+    runs, so an image that installs Triton or a server built on it (vLLM, SGLang,
+    text-generation-inference), starts from such a server's image, or copies in its launcher
+    needs one. Decided once per file."""
+    key = ("runtime compiler", None)
+    if key not in dockerfile.memo:
+        dockerfile.memo[key] = _runtime_compiler(dockerfile)
+    return cast("RuntimeCompiler | None", dockerfile.memo[key])
+
+
+def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
+    data = _runtime_data()
+    packages = data["python_packages"]
+    for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv", "pipx", "conda"), files=True):
+        facts = packages.get(re.sub(r"[-_.]+", "-", install.name.lower()))
+        if facts is not None:
+            line = install.via.span.line if install.via is not None else install.instruction.span.line
+            return RuntimeCompiler(facts["name"], f"`{install.name}` installed at line {line}", facts["source"])
+    shipped = dockerfile.shipped_stages()
+    for stage in shipped:
+        root = dockerfile.root_image(stage)
+        reference = parse_reference(root) if root else None
+        facts = data["base_images"].get(reference.name) if reference is not None else None
+        if facts is not None and reference is not None:
+            return RuntimeCompiler(facts["name"], f"its base image `{reference.name}`", facts["source"])
+    programs = data["programs"]
+    for stage in shipped:
+        for instruction in stage.instructions_of("COPY", "ADD"):
+            for name in _copied_names(instruction):
+                if name in programs:
+                    facts = programs[name]
+                    return RuntimeCompiler(facts["name"], f"`{name}` copied in at line {instruction.span.line}", facts["source"])
+    return None
+
+
+def _copied_names(instruction: Instruction) -> Iterator[str]:
+    """The file names a COPY/ADD puts in place: the destination's own name, and each source's name
+    when the destination is a directory (`COPY --from=builder /src/bin/launcher /usr/local/bin/`)."""
+    spec = instruction.copy
+    if spec is None or spec.destination is None:
+        return
+    destination = spec.destination.rstrip("/")
+    yield destination.rsplit("/", 1)[-1]
+    for source in spec.sources:
+        if source:
+            yield source.rstrip("/").rsplit("/", 1)[-1]
+
+
+def provides_c_compiler(manager: str, name: str) -> bool:
+    """A package that puts a C compiler (`gcc`, `clang`) on PATH: the compiler, its C++ driver, the
+    meta-packages that pull it (`build-essential`, `build-base`, conda's `compilers`)."""
+    family = FAMILY.get(manager)
+    patterns = _runtime_data()["c_compiler_packages"].get(family or "", ())
+    return any(re.fullmatch(pattern, name.lower()) for pattern in patterns)
+
+
+@cache
+def _runtime_data() -> dict[str, Any]:
+    data: dict[str, Any] = load("build_tools")["runtime_compilers"]
+    return data
 
 
 # -- header packages -------------------------------------------------------------------------------

@@ -14,6 +14,19 @@ An install is fine when the same RUN removes it again (`apt-get purge`, `apk del
 in a builder stage whose results are copied out selectively is the point of a multi-stage build.
 `git` is reported at `info` severity, since some images need it at run time.
 
+A C compiler is left alone in an image that needs one at run time: Triton compiles its kernels'
+launchers with `gcc` or `clang` (or `$CC`) the first time they run and fails with "Failed to find C
+compiler" without one, so vLLM, SGLang and text-generation-inference images install it in the
+served stage on purpose. The model decides it (`dflint/build_deps.py`, `runtime_compiler`, from
+`runtime_compilers` in `dflint/data/build_tools.json`): a shipped install of `triton`, `vllm`,
+`sglang` or `text-generation-server` (command line or requirements file, or copied in from a build
+stage), a base image such as `vllm/vllm-openai`, or TGI's `text-generation-launcher` copied into
+the image. The packages that bring the compiler (`build-essential`, `gcc`, `g++`, `clang`,
+`build-base`, conda's `compilers` …) are then not reported, and a finding for the other build tools
+of the same command says why they were left out. A note at `info` severity would still be a finding
+on something the image needs; silence, with the reason in the remaining finding's detail, is the
+answer.
+
 One finding per install command: the build tools it installs are named in the message, largest
 first, and each one's kind and size in the detail; the estimate is the largest of their sizes when
 they count dependencies (`build-essential`, `cmake` and `libtool` share most of theirs, so adding
@@ -61,6 +74,8 @@ RUN apk add --no-cache --virtual .build-deps gcc musl-dev \
 - [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
 - [Docker: Building best practices](https://docs.docker.com/build/building/best-practices/)
 - [Debian: build-essential](https://packages.debian.org/bookworm/build-essential)
+- [Triton: `runtime/build.py`, the C compiler it looks for](https://github.com/triton-lang/triton/blob/0419e8f04e1cb71dc228a0b3cd1cf1996b7e9456/python/triton/runtime/build.py)
+- [text-generation-inference#2838: warmup compiles Triton's launcher with gcc](https://github.com/huggingface/text-generation-inference/issues/2838)
 """
 
 from __future__ import annotations
@@ -75,7 +90,9 @@ from dflint.build_deps import (
     Sized,
     build_tool,
     combined_savings,
+    provides_c_compiler,
     removed_in_same_run,
+    runtime_compiler,
     shipped_installs,
     size_text,
     where,
@@ -124,16 +141,27 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return  # development, CI, toolchain and notebook images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     found: list[_Found] = []
+    needed: dict[int, list[str]] = {}  # id(install command) → the C compilers it installs that the image runs
     for install in shipped_installs(dockerfile, files=True):
         tool = build_tool(install.op.manager, install.name)
         if tool is None or removed_in_same_run(install):
             continue
+        if provides_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:
+            needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)
+            continue
         found.append(_Found(install, tool, removed_later(install) if install.via is None else None))
+    need = runtime_compiler(dockerfile) if needed else None
+    notes = {
+        op: f". Not reported: {', '.join(f'`{name}`' for name in names)}, since {need.text}"
+        for op, names in needed.items()
+        if need is not None
+    }
     if options.each_package:
-        yield from (_one(item) for item in found)
+        yield from (_one(item, notes.get(id(item.install.op), "")) for item in found)
         return
     for group in per_command(found, lambda item: item.install, _advice):
-        yield _one(group[0]) if len(group) == 1 else _grouped(group)
+        note = notes.get(id(group[0].install.op), "")
+        yield _one(group[0], note) if len(group) == 1 else _grouped(group, note)
 
 
 def _advice(item: _Found) -> tuple[bool, int]:
@@ -142,7 +170,7 @@ def _advice(item: _Found) -> tuple[bool, int]:
     return (item.tool.low, item.later.span.line if item.later is not None else 0)
 
 
-def _one(item: _Found) -> Finding:
+def _one(item: _Found, note: str = "") -> Finding:
     install, tool, later = item.install, item.tool, item.later
     stage = install.stage
     origin = where(install)
@@ -169,11 +197,11 @@ def _one(item: _Found) -> Finding:
         savings=tool.savings,
         severity=Severity.INFO if tool.low else None,
         stage=stage.name,
-        detail=f"{subject}{install.shipped_by or ' ships in the image'}{size_text(tool.savings, tool.basis)}{runtime_note}{tail}",
+        detail=f"{subject}{install.shipped_by or ' ships in the image'}{size_text(tool.savings, tool.basis)}{runtime_note}{tail}{note}",
     )
 
 
-def _grouped(group: list[_Found]) -> Finding:
+def _grouped(group: list[_Found], note: str = "") -> Finding:
     first = group[0]
     install, later, low = first.install, first.later, first.tool.low
     stage = install.stage
@@ -205,7 +233,7 @@ def _grouped(group: list[_Found]) -> Finding:
         savings=savings,
         severity=Severity.INFO if low else None,
         stage=stage.name,
-        detail=f"`{install.op.program}` in {stage.label} installs {len(group)} {kind}{shipped}: {each}{together}{runtime_note}{tail}",
+        detail=f"`{install.op.program}` in {stage.label} installs {len(group)} {kind}{shipped}: {each}{together}{runtime_note}{tail}{note}",
     )
 
 
