@@ -27,6 +27,13 @@ on purpose (a notebook stack that follows the newest releases, a CI image testin
 gets one finding for it rather than one per name. Set `each-package` for one finding per package,
 each on its own name, as before.
 
+A lone lower bound (`"grpcio>=1.79.3"`) in a command that pins every other package it names
+exactly (`==`) is left alone: that is a security floor, written on purpose next to the pins (the
+AWS Deep Learning Containers raise `cryptography>=…` and `starlette>=…` this way to take in CVE
+fixes while the framework stays pinned), and the image is rebuilt to move it. A command with a bare
+name, a range with an upper bound or a wildcard beside the floor gets them all reported, floor
+included. Set `report-floors` to report such floors too.
+
 A notebook or workbench image (as the model decides: `dflint/purpose.py`) in which no Python or
 conda package is pinned anywhere is left alone: such a stack follows the newest releases on purpose
 (jupyter/docker-stacks leaves every package unpinned by policy, its users install what they need on
@@ -57,6 +64,8 @@ RUN pip install --no-cache-dir torch==2.4.0 transformers==4.44.2
 - `each-package` (default `false`): one finding per unpinned package instead of one per install command.
 - `check-unpinned-notebooks` (default `false`): also check notebook and workbench images that pin no
   Python or conda package at all.
+- `report-floors` (default `false`): also report a lone `>=` lower bound in a command that pins every
+  other package exactly.
 
 ## References
 - [pip: Repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/)
@@ -67,6 +76,7 @@ RUN pip install --no-cache-dir torch==2.4.0 transformers==4.44.2
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -87,11 +97,12 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Rule options: installers, one finding per package, notebook images."""
+    """Rule options: installers, one finding per package, notebook images, security floors."""
 
     include_installers: bool = False
     each_package: bool = False
     check_unpinned_notebooks: bool = False
+    report_floors: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
@@ -134,7 +145,10 @@ def _notebook_without_pins(dockerfile: Dockerfile) -> bool:
 
 def _unpinned(op: PackageOp, instruction: Instruction, options: Options) -> Iterator[Requirement]:
     pins = pins_for(op, instruction)
+    floors = () if options.report_floors else _security_floors(op)
     for requirement in op.packages:
+        if requirement in floors:
+            continue
         if requirement.span is None or requirement.name is None and requirement.kind == "name":
             continue
         if pinned(requirement, op.manager) is not False:
@@ -144,6 +158,26 @@ def _unpinned(op: PackageOp, instruction: Instruction, options: Options) -> Iter
         if pins.unknown or (requirement.name is not None and requirement.name in pins.names):
             continue
         yield requirement
+
+
+_FLOOR = re.compile(r">=\s*[0-9][0-9A-Za-z.+!-]*")  # one lower bound, nothing else: `>=1.79.3`
+
+
+def _security_floors(op: PackageOp) -> tuple[Requirement, ...]:
+    """The lone `>=` lower bounds of a command whose every other package is pinned exactly (at least
+    one): floors set on purpose beside the pins. Empty when anything else is loose."""
+    floors: list[Requirement] = []
+    exact = 0
+    for requirement in op.packages:
+        if requirement.name in INSTALLERS:
+            continue
+        if requirement.kind == "name" and _FLOOR.fullmatch(requirement.spec.strip()):
+            floors.append(requirement)
+        elif pinned(requirement, op.manager) is True:
+            exact += 1
+        else:
+            return ()
+    return tuple(floors) if exact else ()
 
 
 def _one(requirement: Requirement, op: PackageOp, label: str, stage: str | None) -> Finding:
