@@ -158,10 +158,16 @@ def nothing_hidden(where: Where) -> bool:
     )
 
 
-def _notebook_without_pins(dockerfile: Any) -> bool:
+def _floats_on_purpose(dockerfile: Any) -> bool:
     from dflint.rules.pinning import unpinned_package
 
-    return bool(unpinned_package._notebook_without_pins(dockerfile))
+    return bool(unpinned_package._floats_on_purpose(dockerfile))
+
+
+def _build_helper(name: str | None) -> bool:
+    from dflint.build_deps import python_build_helper
+
+    return python_build_helper(name)
 
 
 def bashless_base(where: Where) -> bool:
@@ -630,9 +636,19 @@ PAIRS: tuple[Pair, ...] = (
             Reason("dflint", "PowerShell RUN (hadolint skips non-POSIX shells)", in_stage(r'^SHELL\s*\[\s*"(powershell|pwsh)')),
             Reason(
                 "hadolint",
-                "a notebook image that pins no package at all (a stack following the newest releases on purpose):"
-                " DF401 option `check-unpinned-notebooks`",
-                lambda where: where.dockerfile is not None and _notebook_without_pins(where.dockerfile),
+                "a notebook or toolchain image that pins no package at all (it follows the newest releases on purpose):"
+                " DF401 option `check-files-without-pins`",
+                lambda where: where.dockerfile is not None and _floats_on_purpose(where.dockerfile),
+            ),
+            Reason(
+                "hadolint",
+                "build helpers a later build needs (`packaging`, `ninja`, a PEP 517 back-end): DF401 option `include-installers`",
+                pip_argument(lambda value, _: _build_helper(value)),
+            ),
+            Reason(
+                "hadolint",
+                "a package named with `-U`/`--upgrade` asks for the newest release on purpose: DF401 option `check-upgrades`",
+                instruction(r"\bpip[\d.]*\s+install\b[^&;|]*\s(-U|--upgrade)\b"),
             ),
         ),
     ),

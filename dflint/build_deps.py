@@ -239,6 +239,19 @@ class BuildTool:
         return _KIND_TEXT.get(self.kind, self.kind)
 
 
+def python_build_helper(name: str | None) -> bool:
+    """A Python package installed only so that a later install can build from source (`packaging`,
+    `ninja`, a PEP 517 back-end): `dflint/data/build_tools.json` `python_build_helpers`."""
+    if name is None:
+        return False
+    return name.lower().replace("_", "-") in _python_build_helpers()
+
+
+@cache
+def _python_build_helpers() -> frozenset[str]:
+    return frozenset(str(name) for name in load("build_tools")["python_build_helpers"]["names"])
+
+
 @cache
 def _build_managers() -> dict[str, Any]:
     managers: dict[str, Any] = load("build_tools")["managers"]

@@ -72,7 +72,7 @@ def test_df624_says_how_many_paths_it_left_out() -> None:
 
 
 def test_df401_on_a_git_ref_gives_its_advice_once() -> None:
-    text = "FROM python:3.11-slim\nRUN pip install --no-cache-dir git+https://github.com/org/lib.git@main\n"
+    text = 'FROM python:3.11-slim\nRUN pip install --no-cache-dir git+https://github.com/org/lib.git@main\nCMD ["serve"]\n'
     (finding,) = _lint("DF401", text)
     assert finding.message == (
         "`git+https://github.com/org/lib.git@main` follows a branch or tag in stage 0; pin a full 40-character commit"

@@ -18,7 +18,12 @@ unknown (`pip install $PKG`), or when a constraints file cannot be read or `PIP_
 set. Requirements files (`-r`) are checked by DF402.
 
 Upgrading the installers themselves (`pip install --upgrade pip setuptools wheel`, `uv`) is not
-flagged unless `include-installers` is set.
+flagged, nor are the build helpers a later install needs to build from source (`packaging`,
+`ninja`, `cmake`, a PEP 517 back-end such as `hatchling`: `dflint/data/build_tools.json`
+`python_build_helpers`; not Cython, whose 3.0 release broke unpinned builds), unless
+`include-installers` is set. A package named with `-U`/`--upgrade` (`pip install -U transformers`)
+asks for the newest release in so many words: a deliberate float, not an oversight, and not
+reported unless `check-upgrades` is set.
 
 One finding per install command: its span runs from the first to the last unpinned package, the
 message names them, and the detail says for each why it is not a pin. Pinning is one decision per
@@ -34,11 +39,13 @@ fixes while the framework stays pinned), and the image is rebuilt to move it. A 
 name, a range with an upper bound or a wildcard beside the floor gets them all reported, floor
 included. Set `report-floors` to report such floors too.
 
-A notebook or workbench image (as the model decides: `dflint/purpose.py`) in which no Python or
-conda package is pinned anywhere is left alone: such a stack follows the newest releases on purpose
-(jupyter/docker-stacks leaves every package unpinned by policy, its users install what they need on
-top). One pin in the file makes the unpinned rest an oversight again, and is reported. Set
-`check-unpinned-notebooks` to report those images too.
+A notebook or toolchain image (as the model decides: `dflint/purpose.py`) in which no Python or
+conda package is pinned anywhere (and no requirements or constraints file is read) follows the
+newest releases on purpose, and is left alone: a notebook stack (jupyter/docker-stacks leaves every
+package unpinned by policy, its users install what they need on top), a build or interactive
+environment. A service, or an image whose purpose the file does not say, is reported all the same:
+what it serves changes under it with each rebuild. One pin in the file makes the unpinned rest an oversight again, and is reported. Set
+`check-files-without-pins` to report those images too.
 
 ## Why is this bad?
 An unpinned install resolves to whatever is newest on the day of the build. Two builds of the same
@@ -51,18 +58,22 @@ change only what was meant to change.
 ```dockerfile
 FROM python:3.11-slim
 RUN pip install --no-cache-dir torch "transformers>=4.40"
+CMD ["python", "-m", "server"]
 ```
 
 ## Use instead
 ```dockerfile
 FROM python:3.11-slim
 RUN pip install --no-cache-dir torch==2.4.0 transformers==4.44.2
+CMD ["python", "-m", "server"]
 ```
 
 ## Options
-- `include-installers` (default `false`): also flag unpinned `pip`, `setuptools`, `wheel` and `uv`.
+- `include-installers` (default `false`): also flag unpinned `pip`, `setuptools`, `wheel`, `uv` and the
+  build helpers (`packaging`, `ninja`, …).
+- `check-upgrades` (default `false`): also flag packages named with `-U`/`--upgrade`.
 - `each-package` (default `false`): one finding per unpinned package instead of one per install command.
-- `check-unpinned-notebooks` (default `false`): also check notebook and workbench images that pin no
+- `check-files-without-pins` (default `false`): also check notebook and toolchain images that pin no
   Python or conda package at all.
 - `report-floors` (default `false`): also report a lone `>=` lower bound in a command that pins every
   other package exactly.
@@ -80,6 +91,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from dflint.build_deps import python_build_helper
 from dflint.commands import covering
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement
 from dflint.rule import Finding, RuleMeta, Severity, clip
@@ -97,18 +109,19 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Rule options: installers, one finding per package, notebook images, security floors."""
+    """Rule options: installers and build helpers, upgrades, one finding per package, files without pins, security floors."""
 
     include_installers: bool = False
+    check_upgrades: bool = False
     each_package: bool = False
-    check_unpinned_notebooks: bool = False
+    check_files_without_pins: bool = False
     report_floors: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
-    if not options.check_unpinned_notebooks and _notebook_without_pins(dockerfile):
-        return  # a notebook stack that follows the newest releases on purpose
+    if not options.check_files_without_pins and _floats_on_purpose(dockerfile):
+        return  # an image that follows the newest releases on purpose
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
             for op in python_installs(instruction):
@@ -126,17 +139,18 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     yield _grouped(unpinned, op, stage.label, stage.name)
 
 
-def _notebook_without_pins(dockerfile: Dockerfile) -> bool:
-    """A notebook or workbench image in which no Python or conda package is pinned."""
-    if dockerfile.purpose is None or dockerfile.purpose.kind != "notebook":
+_FLOATING_KINDS = frozenset({"notebook", "toolchain"})  # a service, or an image whose purpose is unknown, is checked
+
+
+def _floats_on_purpose(dockerfile: Dockerfile) -> bool:
+    """A notebook or toolchain image in which no Python or conda package is pinned (a pinned
+    installer counts: the author pins what matters to them)."""
+    if dockerfile.purpose is None or dockerfile.purpose.kind not in _FLOATING_KINDS:
         return False
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
             for op in python_installs(instruction):
-                if any(
-                    requirement.name not in INSTALLERS and pinned(requirement, op.manager) is True and requirement.kind == "name"
-                    for requirement in op.packages
-                ):
+                if any(pinned(requirement, op.manager) is True and requirement.kind == "name" for requirement in op.packages):
                     return False
                 if op.files:
                     return False  # a requirements or constraints file may pin them
@@ -146,6 +160,7 @@ def _notebook_without_pins(dockerfile: Dockerfile) -> bool:
 def _unpinned(op: PackageOp, instruction: Instruction, options: Options) -> Iterator[Requirement]:
     pins = pins_for(op, instruction)
     floors = () if options.report_floors else _security_floors(op)
+    upgrade = op.has_flag("-U", "--upgrade")
     for requirement in op.packages:
         if requirement in floors:
             continue
@@ -153,7 +168,10 @@ def _unpinned(op: PackageOp, instruction: Instruction, options: Options) -> Iter
             continue
         if pinned(requirement, op.manager) is not False:
             continue
-        if requirement.name in INSTALLERS and not options.include_installers:
+        if requirement.name in INSTALLERS or python_build_helper(requirement.name):
+            if not options.include_installers:
+                continue
+        elif upgrade and not options.check_upgrades:
             continue
         if pins.unknown or (requirement.name is not None and requirement.name in pins.names):
             continue
