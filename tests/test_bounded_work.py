@@ -359,9 +359,10 @@ def test_a_cleanup_at_the_end_of_a_long_from_chain_is_linear(tmp_path: Path) -> 
     names = " ".join(f"pkg{i}" for i in range(1, 3000))
     cleanup = f"RUN rm -rf /root/.cache/pip && apt-get purge -y {names}\n"
     findings = _df304(tmp_path, f"FROM python:3.11-slim AS s0\n{stages}{cleanup}")
-    caches, packages = sorted(findings, key=lambda finding: "too late" in str(finding["message"]))
+    # Every pip cache is reported at its own RUN (DF301): each of the 2999 is asked once, and the
+    # cleanup of them is left out; the packages removed a layer late are still reported.
+    (packages,) = findings
     lines = "lines " + ", ".join(str(2 * i + 1) for i in range(1, 3000))  # the RUN of every stage
-    assert f"pip's cache written by the RUNs on {lines}:" in str(caches["detail"])
     removed = ", ".join(sorted(names.split()))
     assert f"removes {removed}, installed by the RUNs on {lines}:" in str(packages["detail"])
 

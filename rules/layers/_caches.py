@@ -467,6 +467,21 @@ def kept_in_layer(instruction: Instruction, config_disabled: bool = False) -> li
     return [w for w, verdict in zip(writers, cleaned_in_own_run(writers, instruction)) if verdict is False]
 
 
+def reported_where_written(dockerfile: Dockerfile, stage: Stage, writer: Writer, config_disabled: bool) -> bool:
+    """Is `writer` a package manager's cache that its own RUN keeps in a layer of the image? The
+    question DF301 (pip, `uv pip`) and DF303 (every other manager) ask of each RUN: kept in the
+    layer (`kept_in_layer`; `config_disabled`: an earlier `pip config set` turned pip's cache off,
+    `config_disabled_before`) and reaching the
+    shipped image (`writer_ships`). A later cleanup of such a cache has the same fix as the finding
+    at its RUN."""
+    if writer.kind != "cache" or writer.op is None:
+        return False
+    kept = kept_in_layer(writer.instruction, config_disabled)
+    if not any(other.position == writer.position and other.group == writer.group for other in kept):
+        return False
+    return writer_ships(dockerfile, stage, writer)
+
+
 def config_disabled_before(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> bool:
     """A `pip config set global.no-cache-dir …` in an earlier RUN of the stage's chain."""
     for earlier in chain_instructions(dockerfile, stage):

@@ -11,6 +11,11 @@ removes:
   `pipx uninstall`, `pipenv uninstall`, `conda remove`) that an earlier RUN installed with a package
   manager of the same family and did not remove itself.
 
+A package manager's cache that its own RUN keeps in a layer of the image is reported at that RUN
+(DF301 for pip and `uv pip`, DF303 for the others), with the fix that makes the later cleanup
+unneeded (`--no-cache-dir`, or the cleanup moved into that RUN): a later cleanup of it is not
+reported again. The apt lists and packages removed too late are still reported here.
+
 The finding sits on the removal and names the line of the RUN that wrote it. A removal that also
 cleans up what its own RUN wrote before it (`RUN apt-get update && … && rm -rf
 /var/lib/apt/lists/*`) is not flagged, nor is one whose writer dflint cannot see (the base image).
@@ -47,6 +52,7 @@ RUN apt-get update \
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from dflint.build_deps import FAMILY, LateRemoval, late_removals
@@ -56,7 +62,15 @@ from dflint.model import Dockerfile, Instruction, Span, Stage
 from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
 from dflint.shipping import layer_chains
 
-from ._caches import Writer, apt_lists_savings, command_label, heavy_savings, writers_in
+from ._caches import (
+    Writer,
+    apt_lists_savings,
+    command_label,
+    heavy_savings,
+    pip_config_disables,
+    reported_where_written,
+    writers_in,
+)
 
 META = RuleMeta(
     code="DF304",
@@ -80,12 +94,34 @@ def _check_chain(dockerfile: Dockerfile, chain: tuple[Stage, ...]) -> Iterator[F
     """The filesystem view says which later command removes what a RUN left in its layer (a cache,
     the apt lists) and which removes a package a RUN installed; this rule words the findings."""
     counted: set[int] = set()  # writers whose size a finding already carries (no double counting)
-    for cleanup in late_cleanups(chain, writers_in):
+    stages = {id(instruction): stage for stage in chain for instruction in stage.instructions}
+    disabled = _pip_cache_disabled(chain)
+    for cleanup in late_cleanups(chain, lambda run: writers_in(run, disabled[id(run)])):
+        left = tuple(
+            w
+            for w in cleanup.removed
+            if not reported_where_written(dockerfile, stages[id(w.instruction)], w, disabled[id(w.instruction)])
+        )
+        if not left:
+            continue  # every cache it removes is reported at the RUN that writes it, with the same fix
+        cleanup = dataclasses.replace(cleanup, removed=left)
         fresh = [w for w in cleanup.removed if id(w) not in counted]
         counted.update(id(w) for w in cleanup.removed)
         yield _cache_finding(cleanup, _cache_savings(dockerfile.root_image(cleanup.stage), fresh) if fresh else None)
     for removal in late_removals(chain):
         yield _package_finding(removal)
+
+
+def _pip_cache_disabled(chain: tuple[Stage, ...]) -> dict[int, bool]:
+    """For each instruction of the chain (by identity), whether an earlier one turned pip's cache off
+    with `pip config set global.no-cache-dir …`: then a later pip install writes no cache to clean."""
+    disabled: dict[int, bool] = {}
+    off = False
+    for stage in chain:
+        for instruction in stage.instructions:
+            disabled[id(instruction)] = off
+            off = off or any(pip_config_disables(command) for command in instruction.commands)
+    return disabled
 
 
 # -- findings -----------------------------------------------------------------------------------
