@@ -23,7 +23,10 @@ container escape lands as root. Kubernetes clusters that enforce the "restricted
 Standard refuse to start such images (`runAsNonRoot`).
 
 Create a user and switch to it at the end of the final stage; give it the files it must write
-(model cache, logs) with `COPY --chown` or `chown` in the same RUN that creates them.
+(model cache, logs) with `COPY --chown` or `chown` in the same RUN that creates them. A base with no
+shell cannot create a user: on `scratch` the message suggests a numeric `USER 65532:65532` (a uid
+needs no `/etc/passwd` entry), on a distroless base the `nonroot` user it provides
+(`dflint/data/image_users.json`, `no_shell`).
 
 This is hadolint's DL3002, Trivy's DS-0002 and Checkov's CKV_DOCKER_3 / CKV_DOCKER_8.
 
@@ -110,30 +113,62 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
         if value is None or value.split(":", 1)[0].strip() not in _ROOT:
             return None
         created = _created_user(chain)
+        base = _no_shell(chain)
         return Finding(
             META,
             user.arguments_span,
-            f"{final.label} ends as `USER {value}`: the container runs as root; {_switch(created)}",
+            f"{final.label} ends as `USER {value}`: the container runs as root; {_switch(created, base)}",
             stage=final.name,
-            detail=f"the last USER of {final.label} is `{value}`, so the container runs as root; create a user and end"
-            " with `USER <name>`",
+            detail=f"the last USER of {final.label} is `{value}`, so the container runs as root; {_advice(base)}",
         )
     root = chain[-1].base_resolved
     if root is None or chain[-1].base_candidates or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
         return None
     created = _created_user(chain)
+    base = _no_shell(chain)
     return Finding(
         META,
         final.from_instruction.keyword_span,
-        f"{final.label} runs as root (no USER); {_switch(created)}",
+        f"{final.label} runs as root (no USER); {_switch(created, base)}",
         stage=final.name,
-        detail=f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); create a user and end"
-        " with `USER <name>`",
+        detail=f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); {_advice(base)}",
     )
 
 
-def _switch(created: str | None) -> str:
-    return f"end with `USER {created}`, the user this file creates" if created else "create a user and end with `USER <name>`"
+def _switch(created: str | None, base: tuple[str, str] | None) -> str:
+    if created:
+        return f"end with `USER {created}`, the user this file creates"
+    if base is not None:
+        image, user = base
+        if user[:1].isdigit():
+            return f"end with `USER {user}` (`{image}` has no useradd)"
+        return f"end with `USER {user}`, the user `{image}` provides"
+    return "create a user and end with `USER <name>`"
+
+
+def _advice(base: tuple[str, str] | None) -> str:
+    if base is None:
+        return "create a user and end with `USER <name>`"
+    image, user = base
+    if user[:1].isdigit():
+        return (
+            f"`{image}` has no shell to create a user in, but a numeric USER needs no passwd entry: end with `USER {user}`"
+            f" and give that uid the files it must write (`COPY --chown={user}`)"
+        )
+    return f"`{image}` provides the non-root user `{user}`: end with `USER {user}` (or use its `:nonroot` tag)"
+
+
+def _no_shell(chain: tuple[Stage, ...]) -> tuple[str, str] | None:
+    """(the base, the user to end with) when the shipped chain starts from a base with no shell,
+    where no user can be created (`scratch`, distroless: `data/image_users.json`, `no_shell`)."""
+    reference = chain[-1].base_resolved
+    if reference is None:
+        return None
+    name = normalise_image(split_image(reference)[0].lower())
+    for group in load("image_users").get("no_shell", {}).values():
+        if name in group.get("images", ()) or any(name.startswith(prefix) for prefix in group.get("prefixes", ())):
+            return name, str(group["user"])
+    return None
 
 
 def _created_user(chain: tuple[Stage, ...]) -> str | None:
