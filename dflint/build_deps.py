@@ -344,25 +344,29 @@ def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
             return RuntimeCompiler(facts["name"], f"its base image `{reference.name}`", facts["source"])
     programs = data["programs"]
     for stage in shipped:
+        root = dockerfile.root_image(stage) or ""
         for instruction in stage.instructions_of("COPY", "ADD"):
-            for name in _copied_names(instruction):
-                if name in programs:
-                    facts = programs[name]
+            for name in _copied_programs(instruction):
+                facts = programs.get(name)
+                if isinstance(facts, dict) and any(re.search(base, root) for base in facts["bases"]):
                     return RuntimeCompiler(facts["name"], f"`{name}` copied in at line {instruction.span.line}", facts["source"])
     return None
 
 
-def _copied_names(instruction: Instruction) -> Iterator[str]:
-    """The file names a COPY/ADD puts in place: the destination's own name, and each source's name
-    when the destination is a directory (`COPY --from=builder /src/bin/launcher /usr/local/bin/`)."""
+def _copied_programs(instruction: Instruction) -> Iterator[str]:
+    """The programs a COPY/ADD puts in place under their own name: each source's file name, when the
+    destination is a directory or a file of the same name (`COPY --from=builder
+    /src/release/text-generation-launcher /usr/local/bin/`); a file copied under another name (a
+    backend's binary renamed to the launcher) is not that program."""
     spec = instruction.copy
     if spec is None or spec.destination is None:
         return
-    destination = spec.destination.rstrip("/")
-    yield destination.rsplit("/", 1)[-1]
+    destination = spec.destination.rstrip("/").rsplit("/", 1)[-1]
     for source in spec.sources:
         if source:
-            yield source.rstrip("/").rsplit("/", 1)[-1]
+            name = source.rstrip("/").rsplit("/", 1)[-1]
+            if spec.destination.endswith("/") or name == destination:
+                yield name
 
 
 def provides_c_compiler(manager: str, name: str) -> bool:
@@ -370,6 +374,14 @@ def provides_c_compiler(manager: str, name: str) -> bool:
     meta-packages that pull it (`build-essential`, `build-base`, conda's `compilers`)."""
     family = FAMILY.get(manager)
     patterns = _runtime_data()["c_compiler_packages"].get(family or "", ())
+    return any(re.fullmatch(pattern, name.lower()) for pattern in patterns)
+
+
+def needed_by_c_compiler(manager: str, name: str) -> bool:
+    """Headers the C compiler reads when Triton builds its launcher at run time: Python's
+    (`python3-dev`, `python3.12-devel`) and the C library's (`libc6-dev`, `musl-dev`, `glibc-devel`)."""
+    family = FAMILY.get(manager)
+    patterns = _runtime_data()["c_compiler_headers"].get(family or "", ())
     return any(re.fullmatch(pattern, name.lower()) for pattern in patterns)
 
 

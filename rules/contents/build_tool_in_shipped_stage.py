@@ -21,7 +21,8 @@ served stage on purpose. The model decides it (`dflint/build_deps.py`, `runtime_
 `runtime_compilers` in `dflint/data/build_tools.json`): a shipped install of `triton`, `vllm`,
 `sglang` or `text-generation-server` (command line or requirements file, or copied in from a build
 stage), a base image such as `vllm/vllm-openai`, or TGI's `text-generation-launcher` copied into
-the image. The packages that bring the compiler (`build-essential`, `gcc`, `g++`, `clang`,
+a stage on a CUDA or ROCm base (TGI's Neuron, Gaudi, TPU and TensorRT-LLM backends use no Triton
+kernels). The packages that bring the compiler (`build-essential`, `gcc`, `g++`, `clang`,
 `build-base`, conda's `compilers` …) are then not reported, and a finding for the other build tools
 of the same command says why they were left out. A note at `info` severity would still be a finding
 on something the image needs; silence, with the reason in the remaining finding's detail, is the

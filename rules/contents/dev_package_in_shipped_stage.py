@@ -13,6 +13,12 @@ An install that the same RUN removes again (`apt-get purge`, `apk del`, includin
 `apk add --virtual .build-deps` group, `dnf remove`) is fine, and build-only stages are never
 checked.
 
+In an image that needs a C compiler at run time (Triton builds its kernels' launchers when they
+first run: vLLM, SGLang, text-generation-inference; as the model decides,
+`dflint/build_deps.py` `runtime_compiler`, the same answer DF201 uses), the headers that compiler
+reads are left alone: Python's (`python3-dev`, `python3.12-devel`) and the C library's
+(`libc6-dev`, `musl-dev`, `glibc-devel`); a finding for the command's other header packages says why.
+
 One finding per install command: the header packages it installs are named in the message, largest
 first, and each one's size and run-time counterpart in the detail; the estimate is the largest of
 their sizes (each counts its dependencies, which the others share, so adding them up would
@@ -69,7 +75,9 @@ from dflint.build_deps import (
     Sized,
     combined_savings,
     dev_package,
+    needed_by_c_compiler,
     removed_in_same_run,
+    runtime_compiler,
     shipped_installs,
     size_text,
 )
@@ -115,17 +123,28 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return  # development, CI, toolchain and notebook images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     found: list[_Found] = []
+    needed: dict[int, list[str]] = {}  # id(install command) → the headers it installs that the run-time compiler reads
     for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
         package = dev_package(install.op.manager, install.name)
         if package is None or removed_in_same_run(install) or install.requirement.span is None:
             continue
+        if needed_by_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:
+            needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)
+            continue
         later = removed_later(install) if install.via is None else None
         found.append(_Found(install, _for_release(package, dockerfile.root_image(install.stage)), later))
+    need = runtime_compiler(dockerfile) if needed else None
+    notes = {
+        op: f". Not reported: {', '.join(f'`{name}`' for name in names)}, since {need.text} (it reads these headers)"
+        for op, names in needed.items()
+        if need is not None
+    }
     if options.each_package:
-        yield from (_one(item) for item in found)
+        yield from (_one(item, notes.get(id(item.install.op), "")) for item in found)
         return
     for group in per_command(found, lambda item: item.install, _advice):
-        yield _one(group[0]) if len(group) == 1 else _grouped(group)
+        note = notes.get(id(group[0].install.op), "")
+        yield _one(group[0], note) if len(group) == 1 else _grouped(group, note)
 
 
 def _advice(item: _Found) -> int:
@@ -133,7 +152,7 @@ def _advice(item: _Found) -> int:
     return item.later.span.line if item.later is not None else 0
 
 
-def _one(item: _Found) -> Finding:
+def _one(item: _Found, note: str = "") -> Finding:
     install, package, later = item.install, item.package, item.later
     assert install.requirement.span is not None
     tail = (
@@ -157,11 +176,11 @@ def _one(item: _Found) -> Finding:
         stage=install.stage.name,
         detail=f"`{item.raw}` (build headers) installed by `{install.op.program}` in"
         f" {install.stage.label}{install.shipped_by or ' ships in the image'}{size_text(package.savings, package.basis)}"
-        f"{tail}{_instead(package)}",
+        f"{tail}{_instead(package)}{note}",
     )
 
 
-def _grouped(group: list[_Found]) -> Finding:
+def _grouped(group: list[_Found], note: str = "") -> Finding:
     first = group[0]
     install, later = first.install, first.later
     stage = install.stage
@@ -185,7 +204,7 @@ def _grouped(group: list[_Found]) -> Finding:
         message,
         savings=savings,
         stage=stage.name,
-        detail=f"`{install.op.program}` in {stage.label} installs {len(group)} header packages{shipped}: {each}{together}{tail}",
+        detail=f"`{install.op.program}` in {stage.label} installs {len(group)} header packages{shipped}: {each}{together}{tail}{note}",
     )
 
 
