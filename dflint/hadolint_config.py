@@ -44,8 +44,8 @@ class HadolintIgnores:
     """What a hadolint configuration turned off for a file."""
 
     path: str  # the configuration file, absolute
-    ignored: tuple[str, ...]  # its `ignored:` codes that have a dflint rule (DL4006 …)
-    codes: tuple[str, ...]  # the dflint rules standing for them (DF313 …), not run
+    ignored: tuple[str, ...]  # its `ignored:` codes that have a dflint rule (DL3013 …)
+    codes: tuple[str, ...]  # the dflint rules standing for them (DF401 …), not run
 
 
 class HadolintConfigError(Exception):

@@ -7,6 +7,12 @@ Flags `apt-get install` (also `apt install` and `aptitude install`) in a shipped
 Silent for an install of local `.deb` files only (`apt-get install -y /tmp/cuda-keyring.deb`): what
 they recommend is rarely anything, and the step names exactly what it installs.
 
+Still reported for a package that recommends nothing itself (`apt-utils`): apt follows the
+Recommends of every package the install pulls in (on Debian 12 `curl` recommends nothing, but its
+`libcurl4` recommends `ca-certificates`), so whether the option changes anything depends on the
+whole dependency closure and on what the base already holds. dflint has no such data per release and
+base, so it does not guess; the finding is `info`.
+
 ## Why is this bad?
 Debian and Ubuntu install every *Recommends* of a package by default: documentation, optional
 helpers, sometimes whole toolchains (`python3-pip` recommends `build-essential`, `python3-dev` and
