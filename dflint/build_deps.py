@@ -239,6 +239,17 @@ class BuildTool:
         return _KIND_TEXT.get(self.kind, self.kind)
 
 
+def python_installer(name: str | None) -> bool:
+    """A tool that installs Python packages rather than being an application's dependency (`pip`,
+    `setuptools`, `wheel`, `uv`): `dflint/data/build_tools.json` `python_installers`."""
+    return name is not None and name.lower() in _python_installers()
+
+
+@cache
+def _python_installers() -> frozenset[str]:
+    return frozenset(str(name) for name in load("build_tools")["python_installers"]["names"])
+
+
 def python_build_helper(name: str | None) -> bool:
     """A Python package installed only so that a later install can build from source (`packaging`,
     `ninja`, a PEP 517 back-end): `dflint/data/build_tools.json` `python_build_helpers`."""

@@ -20,6 +20,9 @@ Resolver = Callable[[str, bool], RequirementsFile]
 _PYTHON = re.compile(r"python(?:\d+(?:\.\d+)?)?")
 _PIP = re.compile(r"pip(?:\d+(?:\.\d+)?)?")
 _FULL_COMMIT = re.compile(r"[0-9a-f]{40}")
+# A release tag: `v1.0.32`, `2.4.0`, `1.2.0rc1`, or a project's `name-2.22.0` (three components: a
+# `release-2.1` branch has two). Tags can be moved, but a release's is not by convention, unlike a branch.
+_RELEASE_TAG = re.compile(r"v?\d+(?:\.\d+)+(?:[-.+]?[A-Za-z0-9]+)*|[A-Za-z][A-Za-z0-9_-]*-v?\d+\.\d+\.\d+(?:[-.+]?[A-Za-z0-9]+)*")
 _SIMPLE_PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[([A-Za-z0-9._,\s-]*)\])?\s*(?:(===?|~=|!=|<=|>=|<|>)\s*([^\s;,]+))?")
 
 _APT_VERBS = {
@@ -511,7 +514,10 @@ def parse_pip_requirement(
         commit = reference.rsplit("@", 1)[-1] if reference.count("@") >= (2 if vcs.group(1) else 1) else ""
         name = vcs.group(1) or _egg(raw)
         return where.requirement(
-            normalise_name(name) if name else None, raw, kind="vcs", pinned=bool(_FULL_COMMIT.fullmatch(commit))
+            normalise_name(name) if name else None,
+            raw,
+            kind="vcs",
+            pinned=bool(_FULL_COMMIT.fullmatch(commit) or _RELEASE_TAG.fullmatch(commit)),
         )
     if "://" in raw or raw.startswith((".", "/", "~")) or lowered.endswith((".whl", ".tar.gz", ".zip", ".tar.bz2")):
         name_part = raw.split("@", 1)[0].strip() if " @ " in raw or re.match(r"[A-Za-z0-9._-]+\s*@", raw) else None

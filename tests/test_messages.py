@@ -75,7 +75,7 @@ def test_df401_on_a_git_ref_gives_its_advice_once() -> None:
     text = 'FROM python:3.11-slim\nRUN pip install --no-cache-dir git+https://github.com/org/lib.git@main\nCMD ["serve"]\n'
     (finding,) = _lint("DF401", text)
     assert finding.message == (
-        "`git+https://github.com/org/lib.git@main` follows a branch or tag in stage 0; pin a full 40-character commit"
+        "`git+https://github.com/org/lib.git@main` follows a branch or a moving tag in stage 0; pin a release tag or a full commit"
     )
     assert finding.message.count("pin") == 1
 

@@ -9,6 +9,10 @@ shipped stage when the package cache is written into the layer: no `--no-cache-d
 A build stage whose files reach the image only through `COPY --from` is checked only when the
 copied tree holds the cache (`COPY --from=build / /`, not `COPY --from=build /usr/local /usr/local`).
 
+An install of the installers alone (`pip install --upgrade pip setuptools wheel`) is not flagged:
+its cache holds only their own small wheels, and the install that matters, the one after it, is
+checked on its own.
+
 ## Why is this bad?
 pip keeps every wheel it downloads or builds under `/root/.cache/pip`. In an inference image that
 is a second copy of torch, CUDA libraries or tensorflow: hundreds of megabytes to gigabytes that
@@ -58,6 +62,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from dflint.build_deps import python_installer
 from dflint.commands import add_option_after_verb
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
 from dflint.rule import Finding, Fix, RuleMeta, Severity
@@ -97,6 +102,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     continue
                 if not options.include_build_stages and not writer_ships(dockerfile, stage, writer):
                     continue
+                if _only_installers(op):
+                    continue
                 yield _finding(dockerfile, stage, op, writer.directories)
 
 
@@ -133,6 +140,11 @@ def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, directories: t
         savings=savings,
         stage=stage.name,
     )
+
+
+def _only_installers(op: PackageOp) -> bool:
+    """`pip install --upgrade pip setuptools wheel`: the cache holds only the installers' own wheels."""
+    return bool(op.packages) and not op.files and all(python_installer(r.name) for r in op.packages)
 
 
 def _installed(op: PackageOp) -> list[Requirement]:

@@ -10,9 +10,6 @@ from dataclasses import dataclass
 
 from dflint.model import Instruction, PackageOp, Requirement, RequirementsFile
 
-# Tools that install packages rather than being the application's dependencies: upgrading them
-# unpinned (`pip install --upgrade pip setuptools wheel`) is not flagged unless asked for.
-INSTALLERS = frozenset({"pip", "setuptools", "wheel", "uv"})
 _NOT_REQUIREMENTS = (".toml", ".cfg", ".py", ".lock", ".yml", ".yaml", ".json", ".in.lock")
 _BRANCH_ARCHIVE = re.compile(
     r"/(?:archive|tarball|zipball)/(?:refs/heads/)?(?:main|master|develop|dev|trunk|HEAD)(?:\.zip|\.tar\.gz|/|$)|/refs/heads/",
@@ -139,7 +136,7 @@ def why_not(requirement: Requirement, manager: str = "pip") -> tuple[str, str]:
     if manager == "conda" and re.fullmatch(r"=[^=<>!~*,|]+", spec):
         return f"matches a whole series (`{spec[1:]}.*`)", "pin one version with `==`"
     if requirement.kind == "vcs":
-        return "follows a branch or tag", "pin a full 40-character commit"
+        return "follows a branch or a moving tag", "pin a release tag or a full commit"
     if requirement.kind == "url":
         return "points at a moving archive", "pin a commit or a released file"
     if not spec:

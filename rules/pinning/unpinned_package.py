@@ -5,9 +5,10 @@ Flags a Python package installed on the command line without an exact version: `
 stage.
 
 A pin is `==` or `===` with one version (`torch==2.4.0`, `torch==2.4.0+cpu`), a local wheel or
-directory, a file URL, or a VCS URL that names a full 40-character commit. Ranges (`>=`, `~=`,
+directory, a file URL, or a VCS URL that names a full 40-character commit or a release tag
+(`@v1.0.32`, `@2.4.0`, `@name-2.22.0`; not a branch such as `@main` or `@release-2.1`). Ranges (`>=`, `~=`,
 `<`, `!=`), wildcards (`==2.*`), bare names, extras without a version (`transformers[torch]`),
-branch or tag URLs and branch archives are not. For conda, `name=1.26.4` (a full version) and
+URLs at a branch or a moving tag (`@main`, `@v1`) and branch archives are not. For conda, `name=1.26.4` (a full version) and
 `name==1.26.4` count as pins, `name=1.26` does not (conda splits a version at dots and
 underscores, so R's `r-png=0.1_8` is a full version too); the interpreter's series (`python=3.11`)
 is accepted.
@@ -91,12 +92,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.build_deps import python_build_helper
+from dflint.build_deps import python_build_helper, python_installer
 from dflint.commands import covering
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
-from ._pins import INSTALLERS, invocation, pinned, pins_for, python_installs, why_not
+from ._pins import invocation, pinned, pins_for, python_installs, why_not
 
 META = RuleMeta(
     code="DF401",
@@ -144,13 +145,17 @@ _FLOATING_KINDS = frozenset({"notebook", "toolchain"})  # a service, or an image
 
 def _floats_on_purpose(dockerfile: Dockerfile) -> bool:
     """A notebook or toolchain image in which no Python or conda package is pinned (a pinned
-    installer counts: the author pins what matters to them)."""
+    installer counts: the author pins what matters to them; conda's `python=3.11` chooses the
+    interpreter, not a package's version, and does not)."""
     if dockerfile.purpose is None or dockerfile.purpose.kind not in _FLOATING_KINDS:
         return False
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
             for op in python_installs(instruction):
-                if any(pinned(requirement, op.manager) is True and requirement.kind == "name" for requirement in op.packages):
+                if any(
+                    pinned(requirement, op.manager) is True and requirement.kind == "name" and requirement.name != "python"
+                    for requirement in op.packages
+                ):
                     return False
                 if op.files:
                     return False  # a requirements or constraints file may pin them
@@ -168,7 +173,7 @@ def _unpinned(op: PackageOp, instruction: Instruction, options: Options) -> Iter
             continue
         if pinned(requirement, op.manager) is not False:
             continue
-        if requirement.name in INSTALLERS or python_build_helper(requirement.name):
+        if python_installer(requirement.name) or python_build_helper(requirement.name):
             if not options.include_installers:
                 continue
         elif upgrade and not options.check_upgrades:
@@ -187,7 +192,7 @@ def _security_floors(op: PackageOp) -> tuple[Requirement, ...]:
     floors: list[Requirement] = []
     exact = 0
     for requirement in op.packages:
-        if requirement.name in INSTALLERS:
+        if python_installer(requirement.name):
             continue
         if requirement.kind == "name" and _FLOOR.fullmatch(requirement.spec.strip()):
             floors.append(requirement)

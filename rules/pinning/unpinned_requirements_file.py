@@ -71,12 +71,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from dflint.build_deps import python_installer
 from dflint.filesystem import last_write
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 from ._pins import (
-    INSTALLERS,
     invocation,
     is_requirements_file,
     pinned,
@@ -143,7 +143,7 @@ def _check_op(
         for requirement in file.requirements:
             if pinned(requirement, "pip") is not False:
                 continue
-            if requirement.name in INSTALLERS and not options.include_installers:
+            if python_installer(requirement.name) and not options.include_installers:
                 continue
             if requirement.name is not None and requirement.name in pins.names:
                 continue
