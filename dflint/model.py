@@ -424,7 +424,7 @@ class ParseError:
 
 @dataclass(frozen=True, slots=True)
 class Purpose:
-    """What the image is for (see `dflint.purpose`): service, notebook, ci, devcontainer, toolchain, testdata or unknown."""
+    """What the image is for (see `dflint.purpose`): service, notebook, training, ci, devcontainer, toolchain, testdata or unknown."""
 
     kind: str
     evidence: str
@@ -452,10 +452,19 @@ class Purpose:
         return self.kind in ("devcontainer", "ci", "toolchain", "testdata")
 
     @property
+    def keeps_build_tools(self) -> bool:
+        """Development, CI and toolchain images, and a training image: its jobs build CUDA extensions
+        (flash-attn, apex, Transformer Engine with `--no-build-isolation`) and compile kernels as they
+        run (DeepSpeed's ops, Triton, `torch.compile`), so compilers, headers and a CUDA devel base
+        are part of what it runs with."""
+        return self.for_development or self.kind == "training"
+
+    @property
     def builds_as_it_works(self) -> bool:
-        """Its users compile and install as they work: development, CI and toolchain images, and a
-        notebook or workbench (`pip install` of a package with C extensions from a notebook)."""
-        return self.for_development or self.kind == "notebook"
+        """Its users or jobs compile and install as they work: development, CI, toolchain and
+        training images, and a notebook or workbench (`pip install` of a package with C extensions
+        from a notebook)."""
+        return self.keeps_build_tools or self.kind == "notebook"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,27 @@
   kept with the tests, benchmarks or the CI configuration: `tests/…/Dockerfile`, `benchmarks/…`, `.circleci/…`, `ci/…`, or named
   `Dockerfile.test`, `Dockerfile-ci`, `Dockerfile.QA`, `test.Dockerfile`; or a command that runs
   tests: `pytest`, `tox`, `nox`, `go test`, `npm test`, `make test`; or, with no port and no command
-  but a shell, a package installed with its test extras: `peft[test]@git+…`, `accelerate[testing]`);
+  but a shell, a package installed with its test extras: `peft[test]@git+…`, `accelerate[testing]`,
+  or a tool that runs a repository's checks: `dnf install … pre-commit`);
+- `training`: it trains models. Its command launches training (`torchrun`, `deepspeed`,
+  `accelerate launch`, `horovodrun`, `mpirun`, `llamafactory-cli train`,
+  `python -m torch.distributed.run`), whatever ports it exposes; or, when it exposes no port but
+  SSH's 22 and its command runs no known server (`uvicorn`, `tritonserver` …): it sets
+  `SAGEMAKER_TRAINING_MODULE` (a SageMaker training image), it installs MPI and exposes 22 (mpirun
+  reaches the other nodes of a job over SSH), it installs a library that exists to train models
+  (`megatron-core`, `megatron-bridge`, `apex`, `trl`, `torchtune`, `horovod`), a RUN starts a
+  training launcher (`horovodrun --check-build`), or a folder named `training`/`train`/`finetune`
+  or a file name word (`Dockerfile.train`) says so; and, for an image whose command is a bare shell,
+  a training library even with ports exposed (they are for tools started by hand). MPI without
+  port 22 is not enough: inference servers use it to spread a model over GPUs;
 - `notebook`: a notebook or workbench (a Jupyter or Kubeflow notebook base, a `jupyter`,
   `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888` with no command but a
   shell or with a Jupyter server installed (`pip install jupyterlab`), or a Jupyter server
   configuration file or start script copied into the image: `jupyter_notebook_config.py`,
   `jupyter_server_config.json`, `start-notebook.sh`, `start-singleuser.sh`, whatever port it exposes);
 - `service`: it runs a service (a port is exposed, or the command is a program other than a shell or
-  an interpreter's prompt);
+  an interpreter's prompt; port 22 alone with a shell command and a user given sudo is a development
+  environment, with MPI a training image);
   With no command and no port, a file or folder named for notebooks (`example-notebook-servers/`,
   `jupyter-scipy/`, `Dockerfile.notebook`) says it too: such images take their command from a
   notebook base given as a build argument.
@@ -55,6 +68,7 @@ CI = "ci"
 DEVCONTAINER = "devcontainer"
 TOOLCHAIN = "toolchain"
 TESTDATA = "testdata"
+TRAINING = "training"
 UNKNOWN = "unknown"
 
 _DEVCONTAINER_NAME = re.compile(r"(?:^|[-_.])(?:dev-?containers?|dev|devenv|dev-envs?|development)(?:$|[-_.])", re.IGNORECASE)
@@ -111,9 +125,16 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     if program is not None and _runs_tests(program, arguments):
         return Purpose(CI, f"its command runs `{' '.join((program, *arguments[:1]))}`")
     if program is None or (program in _SHELLS and not _runs_script(arguments)):
-        extra = _test_extras(dockerfile) if not any(True for _ in _exposed(chain)) else None
-        if extra is not None:
-            return Purpose(CI, f"it installs a package's test extras (`{extra}`) and runs no service")
+        if not any(True for _ in _exposed(chain)):
+            extra = _test_extras(dockerfile)
+            if extra is not None:
+                return Purpose(CI, f"it installs a package's test extras (`{extra}`) and runs no service")
+            tool = _check_tool(chain)
+            if tool is not None:
+                return Purpose(CI, f"it installs `{tool}`, which runs a repository's checks, and runs no service")
+    launcher = _launcher(program, arguments) if program is not None else None
+    if launcher is not None:
+        return Purpose(TRAINING, f"its command launches training (`{launcher}`)")
     if _known(root, "notebook") is not None:
         return Purpose(NOTEBOOK, f"the base image `{root}` is a notebook image")
     if program is not None and _NOTEBOOK_PROGRAMS.fullmatch(program):
@@ -122,22 +143,34 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     if server_file is not None:  # a workbench whose own entrypoint starts Jupyter (ml-workspace: EXPOSE 8080)
         return Purpose(NOTEBOOK, f"it copies in a Jupyter server's configuration or start script (`{server_file}`)")
     ports = list(_exposed(chain))
+    ssh = set(_data()["training"]["ssh_ports"]["ports"])
+    serving = [port for port in ports if port not in ssh]
     if _NOTEBOOK_PORT in ports and (program is None or program in _SHELLS):  # `ENTRYPOINT ["/operator"]` on 8888 serves
         return Purpose(NOTEBOOK, f"it exposes port {_NOTEBOOK_PORT} (Jupyter)")
     if _NOTEBOOK_PORT in ports:
         server = _installs_notebook_server(dockerfile)
         if server is not None:  # a start script that launches the Jupyter it installs (axolotl's cloud image)
             return Purpose(NOTEBOOK, f"it exposes port {_NOTEBOOK_PORT} (Jupyter) and installs `{server}`")
-    if ports:
-        return Purpose(SERVICE, f"it exposes port {ports[0]}")
     interactive = (
         program is None
         or (program in _SHELLS and not _runs_script(arguments))
         or (_PROMPTS.fullmatch(program) is not None and _only_options(arguments))
     )
-    grant = _sudo_grant(chain) if interactive else None
+    grant = _sudo_grant(chain) if interactive and not serving else None
     if grant is not None:
         return Purpose(DEVCONTAINER, f"it gives its user sudo (`{grant}`) and runs no service: a development environment")
+    if program is None or program not in _servers():
+        evidence = None
+        if not serving:
+            evidence = _training(dockerfile, chain, ssh_only=bool(ports), folders=folders, file_words=file_words)
+        elif interactive:  # a bare shell: the ports are for what a user starts by hand
+            library = _training_library(chain)
+            if library is not None:
+                evidence = f"its command is a shell and it installs `{library}`, a library for training models"
+        if evidence is not None:
+            return Purpose(TRAINING, evidence)
+    if ports:
+        return Purpose(SERVICE, f"it exposes port {ports[0]}")
     if program is not None:
         if program in _SHELLS and not _runs_script(arguments):
             return Purpose(TOOLCHAIN, f"its command is a shell (`{program}`)")
@@ -177,6 +210,121 @@ def _sudo_grant(chain: tuple[Stage, ...]) -> str | None:
                 for path, _ in command_writes(command):
                     if path is not None and (path == "/etc/sudoers" or path.startswith("/etc/sudoers.d/")):
                         return f"{name or '…'} writing {path}"
+    return None
+
+
+def _launcher(program: str, arguments: tuple[str, ...]) -> str | None:
+    """A training launcher the command starts: `torchrun …`, `accelerate launch …`, `python -m torch.distributed.run …`."""
+    for launcher in _data()["training"]["launchers"]["commands"]:
+        first, *rest = launcher.split()
+        if first == "python":
+            matched = re.fullmatch(r"python[0-9.]*", program) is not None
+        else:
+            matched = program == first
+        if matched and list(arguments[: len(rest)]) == rest:
+            return str(launcher)
+    return None
+
+
+def _training(
+    dockerfile: Dockerfile, chain: tuple[Stage, ...], ssh_only: bool, folders: tuple[str, ...], file_words: tuple[str, ...]
+) -> str | None:
+    """What says that an image serving nothing (no port but SSH's) trains: a SageMaker training
+    module, MPI, a training library, or a folder or file name."""
+    evidence = _data()["training"]
+    names = set(evidence["environment"]["names"])
+    for stage in chain:
+        for instruction in stage.instructions_of("ENV"):
+            for pair in instruction.pairs:
+                if pair.key in names:
+                    return f"it sets `{pair.key}`, the training module SageMaker's training toolkit runs"
+    mpi = _mpi(chain) if ssh_only else None
+    if mpi is not None:
+        return f"it installs MPI (`{mpi}`) and exposes only SSH's port 22, which mpirun reaches the other nodes over"
+    library = _training_library(chain)
+    if library is not None:
+        return f"it installs `{library}`, a library for training models, and runs no service"
+    launcher = _launcher_run(chain)
+    if launcher is not None:
+        return f"it runs the training launcher `{launcher}` and no service"
+    words = evidence["path_words"]["words"]
+    for folder in folders:
+        if folder in words:
+            return f"the Dockerfile is under a '{folder}' folder"
+    for word in file_words:
+        if word in words:
+            return f"the file name says '{word}'"
+    return None
+
+
+def _launcher_run(chain: tuple[Stage, ...]) -> str | None:
+    """A RUN that starts a launcher that exists only for training (`horovodrun --check-build`); not
+    mpirun or mpiexec, which inference servers use too."""
+    mpi = set(_data()["training"]["mpi"]["commands"])
+    names = {launcher.split()[0] for launcher in _data()["training"]["launchers"]["commands"]} - mpi - {"python"}
+    for stage in chain:
+        for instruction in stage.instructions_of("RUN"):
+            for command in instruction.commands:
+                if command.name in names:
+                    return command.name
+    return None
+
+
+def _mpi(chain: tuple[Stage, ...]) -> str | None:
+    """MPI in the image: a package, a command run to check it (`mpirun --version`, `horovodrun --check-build`),
+    or an Open MPI or MPICH archive or prefix named in a RUN or ENV."""
+    evidence = _data()["training"]["mpi"]
+    commands = set(evidence["commands"])
+    packages = set(evidence["packages"])
+    words = re.compile("|".join(re.escape(word) for word in evidence["words"]), re.IGNORECASE)
+    for stage in chain:
+        for instruction in stage.instructions:
+            if instruction.keyword == "RUN":
+                for op in instruction.packages:
+                    if op.verb in ("install", "sync"):
+                        for requirement in op.packages:
+                            if requirement.name in packages:
+                                return requirement.name
+                for command in instruction.commands:
+                    if command.name in commands:
+                        return command.name
+            if instruction.keyword in ("RUN", "ENV"):
+                found = words.search(instruction.arguments)
+                if found is not None:
+                    return found.group(0)
+    return None
+
+
+def _training_library(chain: tuple[Stage, ...]) -> str | None:
+    """A Python package that exists to train models (training_images.json `training_packages`)."""
+    from dflint.data import load
+
+    names = set(load("training_images")["training_packages"]["names"])
+    for stage in chain:
+        for op in stage.package_ops(verb="install"):
+            for requirement in op.packages:
+                if requirement.name in names:
+                    return requirement.name
+    return None
+
+
+@cache
+def _servers() -> frozenset[str]:
+    """Programs that serve (training_images.json `servers`): a command that runs one is a service."""
+    from dflint.data import load
+
+    return frozenset(load("training_images")["servers"]["names"])
+
+
+def _check_tool(chain: tuple[Stage, ...]) -> str | None:
+    """A tool that runs a repository's checks (`pre-commit`), installed by any package manager."""
+    names = set(_data()["check_tools"]["names"])
+    for stage in chain:
+        for op in stage.package_ops():
+            if op.verb in ("install", "sync"):
+                for requirement in op.packages:
+                    if requirement.name in names:
+                        return requirement.name
     return None
 
 

@@ -355,3 +355,153 @@ def test_the_output_says_what_the_image_is_for_and_what_that_changed(tmp_path: P
     ]
     selected = CliRunner().invoke(main, ["--select", "DF401", paths[0]]).output
     assert "DF401" in selected and "not checked" not in selected
+
+
+_MPI = (
+    "RUN curl -fsSLO https://download.open-mpi.org/release/open-mpi/v4.1/openmpi-4.1.6.tar.gz"
+    " && tar xf openmpi-4.1.6.tar.gz && cd openmpi-4.1.6 && ./configure --prefix=/opt/openmpi && make install\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a training launcher in the command decides it, whatever the ports
+        (
+            'FROM pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime\nEXPOSE 29500\nCMD ["torchrun", "--nproc_per_node=8", "train.py"]\n',
+            Purpose("training", "its command launches training (`torchrun`)"),
+        ),
+        (
+            'FROM python:3.11\nENTRYPOINT ["accelerate", "launch", "train.py"]\n',
+            Purpose("training", "its command launches training (`accelerate launch`)"),
+        ),
+        (
+            'FROM python:3.11\nCMD ["python3", "-m", "torch.distributed.run", "--nproc_per_node=2", "train.py"]\n',
+            Purpose("training", "its command launches training (`python -m torch.distributed.run`)"),
+        ),
+        (
+            'FROM python:3.11\nCMD ["llamafactory-cli", "train", "examples/sft.yaml"]\n',
+            Purpose("training", "its command launches training (`llamafactory-cli train`)"),
+        ),
+        # the same programs doing something else are not launching training
+        ('FROM python:3.11\nCMD ["accelerate", "config"]\n', Purpose("service", "its command runs `accelerate`")),
+        (
+            'FROM python:3.11\nEXPOSE 8000\nCMD ["llamafactory-cli", "api"]\n',
+            Purpose("service", "it exposes port 8000"),
+        ),
+        # SageMaker's training module, with no port but SSH's and no server
+        (
+            "FROM python:3.11\nENV SAGEMAKER_TRAINING_MODULE=sagemaker_pytorch_container.training:main\nEXPOSE 22\n"
+            'ENTRYPOINT ["bash", "-m", "start_with_right_hostname.sh"]\nCMD ["/bin/bash"]\n',
+            Purpose("training", "it sets `SAGEMAKER_TRAINING_MODULE`, the training module SageMaker's training toolkit runs"),
+        ),
+        (  # a SageMaker image that also serves (scikit-learn, XGBoost) stays a service
+            "FROM python:3.11\nENV SAGEMAKER_TRAINING_MODULE=sagemaker_sklearn_container.training:main\nEXPOSE 8080\n",
+            Purpose("service", "it exposes port 8080"),
+        ),
+        (
+            'FROM python:3.11\nENV SAGEMAKER_TRAINING_MODULE=m.training:main\nCMD ["uvicorn", "app:api"]\n',
+            Purpose("service", "its command runs `uvicorn`"),
+        ),
+        # MPI and SSH's port 22 only: a multi-node training image; either alone is not
+        (
+            "FROM ubuntu:22.04\n" + _MPI + 'EXPOSE 22\nCMD ["/bin/bash"]\n',
+            Purpose(
+                "training",
+                "it installs MPI (`open-mpi`) and exposes only SSH's port 22, which mpirun reaches the other nodes over",
+            ),
+        ),
+        (
+            "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y openmpi-bin openssh-server\nEXPOSE 22\n",
+            Purpose(
+                "training",
+                "it installs MPI (`openmpi-bin`) and exposes only SSH's port 22, which mpirun reaches the other nodes over",
+            ),
+        ),
+        ("FROM ubuntu:22.04\n" + _MPI + 'CMD ["/bin/bash"]\n', Purpose("toolchain", "its command is a shell (`bash`)")),
+        (
+            "FROM ubuntu:22.04\n" + _MPI + 'EXPOSE 22 8000\nCMD ["python3", "-m", "server"]\n',
+            Purpose("service", "it exposes port 22"),
+        ),
+        ('FROM ubuntu:22.04\nEXPOSE 22\nCMD ["/bin/bash"]\n', Purpose("service", "it exposes port 22")),
+        (  # port 22 and a user given sudo, no server: a development environment, as with no port
+            'FROM ubuntu:22.04\nRUN useradd -m -G sudo dev\nEXPOSE 22\nCMD ["/bin/bash"]\n',
+            Purpose("devcontainer", "it gives its user sudo (`useradd -G sudo`) and runs no service: a development environment"),
+        ),
+        # a library that exists to train models, in an image that serves nothing
+        (
+            "FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN pip install --no-cache-dir trl==0.9.6 peft==0.11.1\n",
+            Purpose("training", "it installs `trl`, a library for training models, and runs no service"),
+        ),
+        (  # ... or whose command is a bare shell, whatever it exposes: the ports are for tools started by hand
+            'FROM ubuntu:24.04\nRUN pip install --no-cache-dir "megatron-core==0.13.1"\nEXPOSE 7860 8000\nCMD ["bash"]\n',
+            Purpose("training", "its command is a shell and it installs `megatron-core`, a library for training models"),
+        ),
+        (
+            'FROM ubuntu:24.04\nRUN pip install --no-cache-dir "megatron-core==0.13.1"\nEXPOSE 8000\nCMD ["python3", "serve.py"]\n',
+            Purpose("service", "it exposes port 8000"),
+        ),
+        (
+            'FROM python:3.11\nRUN pip install --no-cache-dir trl==0.9.6\nCMD ["gunicorn", "app:api"]\n',
+            Purpose("service", "its command runs `gunicorn`"),
+        ),
+        # a RUN that starts a launcher that exists only for training; mpirun alone is not one
+        (
+            "FROM ubuntu:20.04\nRUN pip install --no-cache-dir /dist/horovod-0.28.1.tar.gz && horovodrun --check-build\n",
+            Purpose("training", "it runs the training launcher `horovodrun` and no service"),
+        ),
+        (
+            "FROM ubuntu:20.04\nRUN apt-get update && apt-get install -y libopenmpi-dev && mpirun --version\n",
+            Purpose("unknown", "no command, exposed port or telling name"),
+        ),
+        # a tool that runs a repository's checks, with no port and no command: a CI image
+        (
+            "FROM registry.fedoraproject.org/fedora:41\nRUN dnf install -y golang make pre-commit && dnf clean all\n",
+            Purpose("ci", "it installs `pre-commit`, which runs a repository's checks, and runs no service"),
+        ),
+        (
+            'FROM python:3.11\nRUN pip install --no-cache-dir pre-commit==3.7.1\nCMD ["bash"]\n',
+            Purpose("ci", "it installs `pre-commit`, which runs a repository's checks, and runs no service"),
+        ),
+        (
+            'FROM python:3.11\nRUN pip install --no-cache-dir pre-commit==3.7.1\nEXPOSE 8000\nCMD ["python", "app.py"]\n',
+            Purpose("service", "it exposes port 8000"),
+        ),
+    ],
+)
+def test_training_and_check_images(text: str, expected: Purpose) -> None:
+    assert parse(text, "Dockerfile").purpose == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("repo/containers/pytorch/training/gpu/Dockerfile", Purpose("training", "the Dockerfile is under a 'training' folder")),
+        ("repo/docker/Dockerfile.train", Purpose("training", "the file name says 'train'")),
+        ("repo/finetune.Dockerfile", Purpose("training", "the file name says 'finetune'")),
+        # a folder name is matched whole: an application named for training is not a training image
+        (
+            "repo/medical-device-training-assistant/evaluation/Dockerfile",
+            Purpose("unknown", "no command, exposed port or telling name"),
+        ),
+    ],
+)
+def test_training_from_the_path(path: str, expected: Purpose) -> None:
+    assert parse("FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\n", path).purpose == expected
+
+
+def test_a_path_does_not_make_a_server_a_training_image() -> None:
+    text = 'FROM python:3.11-slim\nCMD ["uvicorn", "app:api"]\n'
+    assert parse(text, "repo/training/Dockerfile").purpose == Purpose("service", "its command runs `uvicorn`")
+    served = parse("FROM python:3.11-slim\nEXPOSE 8000\n", "repo/training/Dockerfile").purpose
+    assert served == Purpose("service", "it exposes port 8000")
+
+
+def test_training_purpose_properties() -> None:
+    training = Purpose("training", "")
+    assert training.ships  # pulled to every node: the cache, layer and pinning rules still run
+    assert not training.serves  # a job, not a service (DF620)
+    assert not training.for_development
+    assert training.keeps_build_tools and training.builds_as_it_works  # DF101, DF102, DF201, DF202
+    assert Purpose("toolchain", "").keeps_build_tools and not Purpose("notebook", "").keeps_build_tools
+    assert Purpose("notebook", "").builds_as_it_works and not Purpose("service", "").keeps_build_tools

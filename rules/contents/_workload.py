@@ -1,6 +1,6 @@
 """The dev tools an image's workload needs: the tools its own command runs (`CMD ["pytest"]`), and
-everything a notebook needs when the model decided the image is a notebook or workbench
-(`Dockerfile.purpose`). Dev tooling that is the workload is not a finding."""
+everything a notebook needs when the model decided the image is a notebook or workbench, or a
+training image people also work in (`Dockerfile.purpose`). Dev tooling that is the workload is not a finding."""
 
 from __future__ import annotations
 
@@ -35,15 +35,15 @@ def classify(name: str) -> tuple[str, Severity] | None:
     return None
 
 
-def workload_categories(dockerfile: Dockerfile) -> set[str]:
+def workload_categories(dockerfile: Dockerfile, training: bool = True) -> set[str]:
     """Categories of dev tools the image itself runs: everything a notebook needs when the model
-    decided the image is a notebook or workbench, and the tools its own command runs."""
+    decided the image is a notebook or workbench or a training image, and the tools its own command runs."""
     categories: set[str] = set()
     final = dockerfile.final_stage()
     if final is None:
         return categories
-    if dockerfile.purpose is not None and dockerfile.purpose.kind == "notebook":
-        categories.update(NOTEBOOK_WORKLOAD)
+    if dockerfile.purpose is not None and dockerfile.purpose.kind in (("notebook", "training") if training else ("notebook",)):
+        categories.update(NOTEBOOK_WORKLOAD)  # a training image is worked in too: notebooks, plots, TensorBoard
     for stage in dockerfile.shipped_stages():
         for instruction in stage.instructions_of("CMD", "ENTRYPOINT"):
             for base in _command_words(instruction.json_args, instruction.arguments):
@@ -54,7 +54,9 @@ def workload_categories(dockerfile: Dockerfile) -> set[str]:
 
 
 def serves_notebooks(dockerfile: Dockerfile) -> bool:
-    return "notebook" in workload_categories(dockerfile)
+    """A notebook or workbench image, or one whose command runs a notebook server (a training image's
+    notebook tooling does not make it one)."""
+    return "notebook" in workload_categories(dockerfile, training=False)
 
 
 def _command_words(json_args: tuple[str, ...] | None, arguments: str) -> Iterator[str]:

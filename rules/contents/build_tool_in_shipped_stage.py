@@ -6,7 +6,7 @@ Flags compilers, build systems and toolchains installed in a stage that ships: `
 `cython`, `pybind11`, `maturin`, `nvidia-cuda-nvcc-cu12`) names. The names and sizes come from
 `dflint/data/build_tools.json`; requirements files read from the build context count too.
 
-Development containers, CI or test images, toolchains and notebook or workbench images (whose users compile as they work; as the model decides: `dflint/purpose.py`) carry their tools on purpose and are not checked.
+Development containers, CI or test images, toolchains, notebook or workbench images (whose users compile as they work) and training images (which build CUDA extensions such as flash-attn, apex or Transformer Engine with `--no-build-isolation` and compile kernels as they run: DeepSpeed's ops, Triton, `torch.compile`), as the model decides (`dflint/purpose.py`), carry their tools on purpose and are not checked.
 
 An install is fine when the same RUN removes it again (`apt-get purge`, `apk del`, including
 `apk add --virtual .build-deps … && apk del .build-deps`, `dnf remove`, `pip uninstall`, or
@@ -139,7 +139,7 @@ class _Found:
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
-        return  # development, CI, toolchain and notebook images carry their tools on purpose
+        return  # development, CI, toolchain, notebook and training images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     found: list[_Found] = []
     needed: dict[int, list[str]] = {}  # id(install command) → the C compilers it installs that the image runs

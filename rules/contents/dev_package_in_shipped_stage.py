@@ -7,7 +7,7 @@ message names the run-time package to install instead where it is known (`libpq-
 
 The run-time counterpart of `python3-dev` is the `libpython3.X` of the base's own release (Ubuntu 22.04 ships Python 3.10: `libpython3.10`; the table is in `dflint/data/base_images.json`, with sources); for a base whose release is not known, no package is named.
 
-Development containers, CI or test images, toolchains and notebook or workbench images (whose users compile as they work; as the model decides: `dflint/purpose.py`) are not checked.
+Development containers, CI or test images, toolchains, notebook or workbench images (whose users compile as they work) and training images (whose jobs build CUDA extensions and compile kernels against these headers as they run), as the model decides (`dflint/purpose.py`), are not checked.
 
 An install that the same RUN removes again (`apt-get purge`, `apk del`, including an
 `apk add --virtual .build-deps` group, `dnf remove`) is fine, and build-only stages are never
@@ -120,7 +120,7 @@ class _Found:
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
-        return  # development, CI, toolchain and notebook images carry their tools on purpose
+        return  # development, CI, toolchain, notebook and training images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     found: list[_Found] = []
     needed: dict[int, list[str]] = {}  # id(install command) → the headers it installs that the run-time compiler reads

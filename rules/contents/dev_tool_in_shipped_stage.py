@@ -8,7 +8,7 @@ data-exploration packages (`matplotlib`, `seaborn`, `plotly`, `ydata-profiling` 
 conda are checked, and so are requirements files read from the build context (the finding names
 `file:line`).
 
-Development containers, CI or test images and toolchains are not checked, and a notebook or workbench image (as the model decides: `dflint/purpose.py`) keeps its notebook tooling.
+Development containers, CI or test images and toolchains are not checked, and a notebook or workbench image or a training image, which people also work in (as the model decides: `dflint/purpose.py`), keeps its notebook tooling; test and lint tools are still reported in a training image.
 
 A Python or conda environment built in a build-only stage ships when a chain of `COPY --from`
 carries the tree it was installed into (a venv, a `--prefix`, a conda prefix) into the image, as

@@ -19,7 +19,8 @@ files read from the build context (`-r requirements.txt`) are checked; a finding
 `/cpu` index (or a `+cpu` build) is never flagged. On a GPU image, where the only lighter option left
 is LiteRT, `tensorflow` is reported at `info` severity. Notebook images (a Jupyter base image, a
 `jupyter`/`start-notebook` command, `EXPOSE 8888`) are workbenches for the full frameworks and are
-not checked.
+not checked. A training image (`dflint/purpose.py`) needs the full framework to train, so only a
+CUDA torch pulled onto a CPU image is reported there.
 
 ## Why is this bad?
 Inference images are pulled on every scale-up, so their size is cold-start latency and cost. The
@@ -141,6 +142,7 @@ def _entry(requirement: Requirement) -> _Entry | None:
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     if serves_notebooks(dockerfile):
         return  # a notebook image is a workbench for the full frameworks, not an inference server
+    training = dockerfile.purpose is not None and dockerfile.purpose.kind == "training"
     cpu_torch: set[int] = set()  # stages (by index) where a CPU torch is already installed
     gpu_by_stage: dict[int, bool | None] = {}  # gpu_stage reads the whole chain: once per stage, not per install
 
@@ -166,6 +168,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 if entry.key == "torch" or not op.has_flag("--no-deps"):  # with --no-deps nothing pulls torch
                     torch_family.append((install, entry))
                 continue
+            if training:
+                continue  # training needs the full framework; only a CUDA torch on a CPU image (below) is waste
             finding = _finding(dockerfile, install, entry, gpu)
             if finding is not None:
                 yield finding

@@ -11,6 +11,10 @@ its serving port.
 
 This is Trivy's DS-0004 and Checkov's CKV_DOCKER_1.
 
+A training image (`dflint/purpose.py`: one that installs MPI and exposes no port but 22, or sets a
+SageMaker training module, …) is not checked: mpirun starts the workers of a multi-node job over
+SSH, so each node runs sshd (Horovod's and SageMaker's multi-node set-ups).
+
 ## Example
 ```dockerfile
 FROM python:3.11-slim
@@ -26,6 +30,7 @@ EXPOSE 8000
 ## References
 - [Dockerfile reference: EXPOSE](https://docs.docker.com/reference/dockerfile/#expose)
 - [Trivy DS-0004](https://avd.aquasec.com/misconfig/ds004)
+- [Horovod in Docker: running on multiple machines (sshd in each container)](https://github.com/horovod/horovod/blob/master/docs/docker.rst)
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ _PORT = re.compile(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", re.IGNORECASE)
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if dockerfile.purpose is not None and dockerfile.purpose.kind == "training":
+        return  # mpirun reaches the other nodes of a training job over SSH
     for stage in dockerfile.shipped_stages():
         for instruction in stage.instructions_of("EXPOSE"):
             for word in instruction.words:

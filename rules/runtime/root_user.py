@@ -3,7 +3,7 @@ Flags an image that runs as root: the last `USER` of the final stage (or of the 
 FROM) is `root` or `0`, or there is no `USER` at all. Only the final stage matters, so a build stage
 may stay root. It stays silent when:
 
-Only images that run a service are checked: the model decides what an image is for (`dflint/purpose.py`), and a base image with no command or port, a CI or test image, a development container or a toolchain whose command is a shell or an interpreter's prompt is left alone.
+Only images that run a service are checked: the model decides what an image is for (`dflint/purpose.py`), and a base image with no command or port, a CI or test image, a development container, a toolchain whose command is a shell or an interpreter's prompt, or a training image (a job, often run as root for its GPU, network and MPI set-up, not a service) is left alone.
 
 - the user comes from a variable whose value is unknown (`USER $APP_USER` without a default);
 - there is no USER and the base image is not one known to run as root: `scratch`, the Docker

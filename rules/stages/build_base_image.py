@@ -6,7 +6,9 @@ libraries), `pytorch/pytorch:*-devel` (use `-runtime`), `tensorflow/tensorflow:*
 `buildpack-deps`. The list, with what each image adds and its runtime counterpart, is
 `dflint/data/base_images.json`.
 
-Development containers, CI or test images and toolchains (`dflint/purpose.py`) are not checked.
+Development containers, CI or test images, toolchains and training images (`dflint/purpose.py`) are not
+checked: a training job JIT-compiles kernels (DeepSpeed's ops need nvcc) and builds extensions, so it
+runs on the devel flavour.
 
 The image is resolved through global `ARG`s and `--build-arg` (`FROM $BASE`); an image that depends
 on an argument without a value is unknown and never reported. Build-only stages are not checked:
@@ -80,8 +82,8 @@ _CUDA_SOURCE_BUILDS = frozenset(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    if dockerfile.purpose is not None and dockerfile.purpose.for_development:
-        return  # development, CI and toolchain images carry their tools on purpose
+    if dockerfile.purpose is not None and dockerfile.purpose.keeps_build_tools:
+        return  # development, CI, toolchain and training images carry their tools on purpose
     shipped = dockerfile.shipped_stages()
     for stage in shipped:
         if stage.base_stage is not None or stage.base_resolved is None or not base_is_known(dockerfile, stage):

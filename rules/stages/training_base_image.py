@@ -9,7 +9,7 @@ list, with what each image carries, its lighter counterpart and the sizes found,
 Only an image that serves is checked: its purpose is a service (`dflint/purpose.py`), and it
 exposes a port or its command runs a known server (`uvicorn`, `gunicorn`, `tritonserver`,
 `torchserve` …). A command that runs a script and exposes nothing (`python3 train.py`) is as likely
-a training job, and an image that installs a training library (`megatron-core`, NVIDIA `apex`)
+a training job, and an image that installs a training library (`megatron-core`, `megatron-bridge`, NVIDIA `apex`, `trl`, `torchtune`, `horovod`)
 trains whatever its command. A training, notebook, CI or development image is what these
 containers are for, and an image whose purpose is unknown (no command) is left alone. Build-only stages are not checked:
 compiling in an NGC container and copying the result into a runtime image is the intended pattern.
