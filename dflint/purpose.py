@@ -539,9 +539,20 @@ def _command(chain: tuple[Stage, ...]) -> Instruction | None:
                 found[keyword] = instructions[-1]
                 break
     entrypoint = found.get("ENTRYPOINT")
-    if entrypoint is not None and "CMD" in found and "entrypoint" in (_program(entrypoint)[0] or "entrypoint"):
+    if (
+        entrypoint is not None
+        and "CMD" in found
+        and "entrypoint" in (_program(entrypoint)[0] or "entrypoint")
+        and not _only_arguments(found["CMD"])
+    ):
         return found["CMD"]  # an entrypoint script, or a bare wrapper (`tini --`), runs the CMD
     return entrypoint or found.get("CMD")
+
+
+def _only_arguments(instruction: Instruction) -> bool:
+    """A CMD that starts with an option (`CMD ["--json-output"]`): arguments for the entrypoint, not a program."""
+    words = list(instruction.json_args) if instruction.json_args is not None else instruction.arguments.split()
+    return bool(words) and words[0].strip("\"'").startswith("-")
 
 
 def _program(instruction: Instruction) -> tuple[str | None, tuple[str, ...]]:

@@ -21,6 +21,10 @@ from dflint.purpose import base_workdir
             'FROM node:22\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["node", "server.js"]\n',
             Purpose("service", "its command runs `node`"),
         ),
+        (
+            'FROM debian:12\nCOPY entrypoint.sh entrypoint.sh\nENTRYPOINT ["./entrypoint.sh"]\nCMD ["--json-output"]\n',
+            Purpose("service", "its command runs `entrypoint.sh`"),
+        ),
         ('FROM python:3.11-slim\nCMD ["python3"]\n', Purpose("toolchain", "its command is an interpreter's prompt (`python3`)")),
         ('FROM ubuntu:24.04\nCMD ["/bin/bash"]\n', Purpose("toolchain", "its command is a shell (`bash`)")),
         ('FROM ubuntu:24.04\nCMD ["bash", "-c", "exec ./serve"]\n', Purpose("service", "its command runs `bash`")),
