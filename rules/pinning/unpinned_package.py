@@ -40,11 +40,11 @@ fixes while the framework stays pinned), and the image is rebuilt to move it. A 
 name, a range with an upper bound or a wildcard beside the floor gets them all reported, floor
 included. Set `report-floors` to report such floors too.
 
-A notebook or toolchain image (as the model decides: `dflint/purpose.py`) in which no Python or
+A notebook, toolchain or training image (as the model decides: `dflint/purpose.py`) in which no Python or
 conda package is pinned anywhere (and no requirements or constraints file is read) follows the
 newest releases on purpose, and is left alone: a notebook stack (jupyter/docker-stacks leaves every
 package unpinned by policy, its users install what they need on top), a build or interactive
-environment. A service, or an image whose purpose the file does not say, is reported all the same:
+environment, a training image built on a library's newest release or its main branch. A service, or an image whose purpose the file does not say, is reported all the same:
 what it serves changes under it with each rebuild. One pin in the file makes the unpinned rest an oversight again, and is reported. Set
 `check-files-without-pins` to report those images too.
 
@@ -74,7 +74,7 @@ CMD ["python", "-m", "server"]
   build helpers (`packaging`, `ninja`, …).
 - `check-upgrades` (default `false`): also flag packages named with `-U`/`--upgrade`.
 - `each-package` (default `false`): one finding per unpinned package instead of one per install command.
-- `check-files-without-pins` (default `false`): also check notebook and toolchain images that pin no
+- `check-files-without-pins` (default `false`): also check notebook, toolchain and training images that pin no
   Python or conda package at all.
 - `report-floors` (default `false`): also report a lone `>=` lower bound in a command that pins every
   other package exactly.
@@ -140,11 +140,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     yield _grouped(unpinned, op, stage.label, stage.name)
 
 
-_FLOATING_KINDS = frozenset({"notebook", "toolchain"})  # a service, or an image whose purpose is unknown, is checked
+_FLOATING_KINDS = frozenset({"notebook", "toolchain", "training"})  # a service, or an image whose purpose is unknown, is checked
 
 
 def _floats_on_purpose(dockerfile: Dockerfile) -> bool:
-    """A notebook or toolchain image in which no Python or conda package is pinned (a pinned
+    """A notebook, toolchain or training image in which no Python or conda package is pinned (a pinned
     installer counts: the author pins what matters to them; conda's `python=3.11` chooses the
     interpreter, not a package's version, and does not)."""
     if dockerfile.purpose is None or dockerfile.purpose.kind not in _FLOATING_KINDS:
