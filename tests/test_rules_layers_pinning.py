@@ -49,6 +49,17 @@ def test_apt_lists_size_is_unknown_on_a_release_it_was_not_measured_on() -> None
     assert finding.savings is not None and finding.savings.mb == 19.6
 
 
+def test_apt_lists_advice_names_every_later_run_that_reads_them() -> None:
+    # merging only the next RUN would break `apt source` two RUNs later, which reads the lists too
+    text = (
+        "FROM ubuntu:22.04\nRUN apt update\nRUN apt install -y xz-utils\n"
+        "RUN apt list --installed | xargs apt source --download-only\nCMD [\"bash\", \"-c\", \"serve\"]\n"
+    )
+    (finding,) = _lint("DF302", text)
+    assert finding.message.endswith("leaves the apt lists in the layer; use them (lines 3, 4) in this RUN, then clean up")
+    assert finding.fix is None
+
+
 def test_apt_lists_fix_is_withheld_when_a_later_run_needs_the_lists() -> None:
     (finding,) = _lint("DF302", "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n")
     assert "line 3" in finding.message

@@ -121,8 +121,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     elif instruction.is_exec_form:
                         advice = f"use a shell-form RUN ending in `&& {CLEANUP}`"
                 else:
-                    advice = f"install (line {needed}) and clean up in this RUN"
-                    fix = _merge_fix(dockerfile, stage, instruction, needed)
+                    users = _all_needing(dockerfile, stage, instruction.index)
+                    if len(users) > 1:  # merging the next RUN alone would break the later ones
+                        advice = f"use them (lines {', '.join(map(str, users))}) in this RUN, then clean up"
+                    else:
+                        advice = f"install (line {needed}) and clean up in this RUN"
+                        fix = _merge_fix(dockerfile, stage, instruction, needed)
                 command = command_label(writer.command)
                 yield Finding(
                     META,
@@ -162,6 +166,19 @@ def _needed_later(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
     `apt-get install` without its own `apt-get update`, or None when nothing does. A later
     `apt-get update` rewrites the lists, so what follows it does not need these."""
     return _needed_in(dockerfile, stage, instruction.index)
+
+
+def _all_needing(dockerfile: Dockerfile, stage: Stage, after: int) -> list[int]:
+    """Every later RUN line that uses these lists (in this stage and those built FROM it), up to
+    the next `apt-get update` that rewrites them."""
+    lines: list[int] = []
+    found = _needed_in(dockerfile, stage, after)
+    while found is not None:
+        lines.append(found)
+        index = next(i.index for i in dockerfile.instructions if i.span.line == found)
+        owner = next(st for st in dockerfile.stages if any(i.index == index for i in st.instructions))
+        found = _needed_in(dockerfile, owner, index)
+    return lines
 
 
 def _needed_in(dockerfile: Dockerfile, stage: Stage, after: int) -> int | None:

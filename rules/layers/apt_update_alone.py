@@ -12,20 +12,29 @@ install fails with 404 errors, or the build installs old versions without anyone
 nothing installs afterwards at all, the refresh only adds the index files (tens of MB on Debian and
 Ubuntu) to the image.
 
+When the refreshed lists stay in a layer that ships, DF302 reports the same RUN with the same
+advice (install in it, then clean up), and this rule leaves it to DF302: one finding, not two.
+
 Refresh and install in one RUN, and remove the index in the same RUN. This is Docker's own
 best-practice advice, Trivy's DS-0017 and Checkov's CKV_DOCKER_5.
 
 ## Example
 ```dockerfile
-FROM debian:bookworm-slim
+FROM debian:bookworm-slim AS build
 RUN apt-get update
-RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN apt-get install -y --no-install-recommends gcc && gcc -o /hello hello.c
+
+FROM debian:bookworm-slim
+COPY --from=build /hello /hello
 ```
 
 ## Use instead
 ```dockerfile
+FROM debian:bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends gcc && gcc -o /hello hello.c
+
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+COPY --from=build /hello /hello
 ```
 
 ## References
@@ -38,8 +47,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.commands import SHELLS, all_runs
-from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand
+from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
+
+from ._caches import kept_in_layer, writer_ships
 
 META = RuleMeta(
     code="DF311",
@@ -60,6 +71,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if _installs_later(instruction, op, family, instruction.packages[position + 1 :]):
                 continue
+            if _lists_ship(dockerfile, stage, instruction, op):
+                continue  # DF302 reports this RUN, with the same advice
             shown = f"{op.program} {op.verb_word.value}" if op.verb_word is not None else op.program
             yield Finding(
                 META,
@@ -69,6 +82,14 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 detail=f"`{shown}` in {stage.label} is not followed by `{_INSTALL[family]}` in the same RUN: the cached"
                 " layer keeps an index that later installs use stale; update and install in one RUN",
             )
+
+
+def _lists_ship(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, update: PackageOp) -> bool:
+    """The lists this update writes stay in a layer that ships: DF302's question, asked of the same model."""
+    return any(
+        writer.kind == "lists" and writer.command is update.command and writer_ships(dockerfile, stage, writer)
+        for writer in kept_in_layer(instruction)
+    )
 
 
 def _installs_later(instruction: Instruction, update: PackageOp, family: str, later: tuple[PackageOp, ...]) -> bool:
