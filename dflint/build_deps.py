@@ -4,17 +4,19 @@ a later RUN (`removed_in_same_run`, `LaterRemovals`, `late_removals`), and comma
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from dflint.data import load
 from dflint.filesystem import install_write, removes, ships
 from dflint.imagerefs import parse_reference
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
+from dflint.releases import distribution
 from dflint.rule import Savings
 from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
 
@@ -44,6 +46,9 @@ _KIND_TEXT = {
     "build-backend": "build backend",
     "headers": "build headers",
 }
+
+
+_Sizable = TypeVar("_Sizable", "BuildTool", "DevPackage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +195,21 @@ class Sized:
 def by_size(items: Sequence[Sized]) -> list[Sized]:
     """Largest estimate first, packages of unknown size last, otherwise in the order given."""
     return sorted(items, key=lambda item: -item.savings.mb if item.savings is not None else 1.0)
+
+
+def apt_measured_on(base: str | None) -> bool:
+    """Whether the apt facts in the data (sizes, run-time package names) were measured on the
+    release `base` names (`build_tools.json` `managers.apt.release`: Debian 12)."""
+    return bool(distribution(base) == _build_managers()["apt"].get("release"))
+
+
+def for_base(item: _Sizable, base: str | None) -> _Sizable:
+    """`item` with its size left out when it was measured on another release than the one `base`
+    (the stage's root image) names: apt sizes and closures were measured on Debian 12
+    (`build_tools.json` `managers.apt.release`); Ubuntu's packages, or another Debian's, differ."""
+    if item.family != "apt" or item.savings is None or apt_measured_on(base):
+        return item
+    return dataclasses.replace(item, savings=None, basis="")
 
 
 def combined_savings(items: Sequence[Sized]) -> tuple[Savings | None, str]:

@@ -12,7 +12,7 @@ from dflint.engine import Settings, lint_source, selected_rules
 from dflint.impact import biggest_wins, by_impact
 
 SINGLE_STAGE = (
-    "FROM python:3.11-slim\n"
+    "FROM python:3.11-slim-bookworm\n"
     "RUN apt-get update && apt-get install -y --no-install-recommends build-essential git \\\n"
     "    && rm -rf /var/lib/apt/lists/*\n"
     "RUN make -C /src\n"
@@ -74,7 +74,9 @@ def test_sort_impact_orders_the_text_output(dockerfile: str) -> None:
 
 
 def test_a_saving_under_a_megabyte_is_not_a_biggest_win() -> None:
-    text = 'FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends ninja-build\nCMD ["python", "serve.py"]\n'
+    text = (
+        'FROM python:3.11-slim-bookworm\nRUN apt-get install -y --no-install-recommends ninja-build\nCMD ["python", "serve.py"]\n'
+    )
     (finding,) = _findings(text, ("DF201",))
     assert finding.savings is not None and finding.savings.mb < 1
     assert "(<1 MB)" in finding.message
@@ -83,7 +85,7 @@ def test_a_saving_under_a_megabyte_is_not_a_biggest_win() -> None:
 
 def test_a_grouped_estimate_counts_as_its_parts() -> None:
     text = (
-        "FROM python:3.11-slim\n"
+        "FROM python:3.11-slim-bookworm\n"
         "RUN pip install --no-cache-dir cmake==4.4.5 ninja==1.13.2 fastapi==0.115.0\n"
         "RUN make -C /src\n"
         'CMD ["python", "serve.py"]\n'
@@ -98,7 +100,7 @@ def test_a_grouped_estimate_counts_as_its_parts() -> None:
 
 
 def test_overlapping_closures_are_not_added_up() -> None:
-    text = "FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends cmake build-essential ninja-build\n"
+    text = "FROM python:3.11-slim-bookworm\nRUN apt-get install -y --no-install-recommends cmake build-essential ninja-build\n"
     (finding,) = _findings(text, ("DF201",))
     assert finding.savings is not None and finding.savings.mb == 325.4  # build-essential's closure, not 325.4 + 147.4 + 0.5
     assert finding.savings.source.startswith("apt-cache show --no-all-versions build-essential")

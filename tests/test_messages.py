@@ -50,7 +50,9 @@ def test_stage_names_are_brief() -> None:
 
 
 def test_the_long_text_is_in_detail() -> None:
-    (finding,) = _lint("DF201", "FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends build-essential\n")
+    (finding,) = _lint(
+        "DF201", "FROM python:3.11-slim-bookworm\nRUN apt-get install -y --no-install-recommends build-essential\n"
+    )
     assert finding.message == "build tools meta-package `build-essential` ships in stage 0 (~325 MB); install it in a build stage"
     assert finding.detail is not None and "build in a separate stage and copy only the results" in finding.detail
 
@@ -142,7 +144,7 @@ def test_df202_does_not_guess_the_python_of_an_unknown_release() -> None:
 
 def test_build_tools_of_one_command_are_one_finding_largest_first() -> None:
     text = (
-        "FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends ninja-build curl build-essential \\\n"
+        "FROM python:3.11-slim-bookworm\nRUN apt-get install -y --no-install-recommends ninja-build curl build-essential \\\n"
         "    cmake pkg-config autoconf libtool\n"
     )
     (finding,) = _lint("DF201", text)

@@ -53,7 +53,7 @@ def test_apt_lists_advice_names_every_later_run_that_reads_them() -> None:
     # merging only the next RUN would break `apt source` two RUNs later, which reads the lists too
     text = (
         "FROM ubuntu:22.04\nRUN apt update\nRUN apt install -y xz-utils\n"
-        "RUN apt list --installed | xargs apt source --download-only\nCMD [\"bash\", \"-c\", \"serve\"]\n"
+        'RUN apt list --installed | xargs apt source --download-only\nCMD ["bash", "-c", "serve"]\n'
     )
     (finding,) = _lint("DF302", text)
     assert finding.message.endswith("leaves the apt lists in the layer; use them (lines 3, 4) in this RUN, then clean up")

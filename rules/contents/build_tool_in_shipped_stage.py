@@ -36,6 +36,11 @@ known. Moving them to a build stage is one change for the whole command, and a `
 half a megabyte next to `build-essential` is not worth a finding of its own. Set `each-package`
 for one finding per package, each on its own name, as before.
 
+The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12
+(`dflint/data/build_tools.json`, `dev_packages.json`, with their sources). They are given only when
+the stage's base image names Debian 12 in its tag; on Ubuntu or another Debian release the packages
+are other versions with other dependencies, and the size is left unknown.
+
 ## Why is this bad?
 A compiler toolchain is only needed to build wheels or binaries; at run time it is dead weight —
 `build-essential` adds about 325 MB on Debian 12 — and extra attack surface that every image pull,
@@ -91,6 +96,7 @@ from dflint.build_deps import (
     Sized,
     build_tool,
     combined_savings,
+    for_base,
     provides_c_compiler,
     removed_in_same_run,
     runtime_compiler,
@@ -145,6 +151,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     needed: dict[int, list[str]] = {}  # id(install command) → the C compilers it installs that the image runs
     for install in shipped_installs(dockerfile, files=True):
         tool = build_tool(install.op.manager, install.name)
+        tool = for_base(tool, dockerfile.root_image(install.stage)) if tool is not None else None
         if tool is None or removed_in_same_run(install):
             continue
         if provides_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:

@@ -26,6 +26,12 @@ overstate it), unknown when no size is known. Compiling in a build stage is one 
 whole command, and a `liblzma-dev` of half a megabyte among twenty others is not worth a finding of
 its own. Set `each-package` for one finding per package, each on its own name, as before.
 
+The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12
+(`dflint/data/build_tools.json`, `dev_packages.json`, with their sources). They are given only when
+the stage's base image names Debian 12 in its tag; on Ubuntu or another Debian release the packages
+are other versions with other dependencies, and the size is left unknown. A versioned run-time
+library name (`libssl3`) is Debian 12's too, and is named as such on other releases.
+
 ## Why is this bad?
 Header packages are only read by a compiler. At run time a program needs the shared library, which
 is a much smaller package: `libpq-dev` pulls about 25 MB of packages on Debian 12 while `libpq5` is
@@ -73,8 +79,10 @@ from dflint.build_deps import (
     Install,
     LaterRemovals,
     Sized,
+    apt_measured_on,
     combined_savings,
     dev_package,
+    for_base,
     needed_by_c_compiler,
     removed_in_same_run,
     runtime_compiler,
@@ -132,7 +140,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)
             continue
         later = removed_later(install) if install.via is None else None
-        found.append(_Found(install, _for_release(package, dockerfile.root_image(install.stage)), later))
+        base = dockerfile.root_image(install.stage)
+        found.append(_Found(install, _for_release(for_base(package, base), base), later))
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
         op: f". Not reported: {', '.join(f'`{name}`' for name in names)}, since {need.text} (it reads these headers)"
@@ -217,8 +226,21 @@ def _described(item: _Found) -> str:
 def _for_release(package: DevPackage, root: str | None) -> DevPackage:
     """The runtime counterpart of `libpython3.X` for the Python release of the base's distribution
     (Ubuntu 22.04 has python3.10: `libpython3.10`); another base's release is not guessed."""
-    if package.runtime is None or not re.fullmatch(r"libpython3\.\d+", package.runtime):
+    if package.runtime is None:
         return package
+    if not re.fullmatch(r"libpython3\.\d+", package.runtime):
+        if package.family == "apt" and re.search(r"\d", package.runtime) and not apt_measured_on(root):
+            # a versioned library name (`libssl3`, `libicu72`) is Debian 12's; another release may differ
+            return dataclasses.replace(
+                package,
+                runtime=None,
+                runtime_known=True,
+                note=f"At run time only its shared-library package is needed (`{package.runtime}` on Debian 12).",
+            )
+        return package
+    named = re.fullmatch(r"(?:lib)?python(3\.\d+)-dev", package.name)
+    if named:  # `python3.11-dev` (deadsnakes on Ubuntu 22.04) goes with `libpython3.11`, whatever the distribution's own
+        return dataclasses.replace(package, runtime=f"libpython{named.group(1)}")
     python = _distro_python(root)
     if python is None:
         return dataclasses.replace(

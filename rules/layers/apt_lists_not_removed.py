@@ -74,18 +74,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.filesystem import mounted
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, Fix, RuleMeta, Severity, clip
 
 from ._caches import (
-    APT_LISTS,
     append_to_run,
     apt_lists_savings,
     command_label,
     kept_in_layer,
-    ops_of,
-    updates_lists,
+    lists_needed_after,
     writer_ships,
 )
 from ._script_edits import append_to_heredoc, merge_with_previous_run
@@ -153,7 +150,7 @@ def _merge_fix(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, n
     following = instruction.index + 1
     if following >= len(dockerfile.instructions) or dockerfile.instructions[following].span.line != needed:
         return None
-    if _needed_in(dockerfile, stage, following) is not None:
+    if lists_needed_after(dockerfile, stage, following) is not None:
         return None
     edit = merge_with_previous_run(dockerfile, instruction, dockerfile.instructions[following])
     if edit is None:
@@ -165,38 +162,17 @@ def _needed_later(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
     """The line of a later RUN (in this stage or one built FROM it) that uses these lists, an
     `apt-get install` without its own `apt-get update`, or None when nothing does. A later
     `apt-get update` rewrites the lists, so what follows it does not need these."""
-    return _needed_in(dockerfile, stage, instruction.index)
+    return lists_needed_after(dockerfile, stage, instruction.index)
 
 
 def _all_needing(dockerfile: Dockerfile, stage: Stage, after: int) -> list[int]:
     """Every later RUN line that uses these lists (in this stage and those built FROM it), up to
     the next `apt-get update` that rewrites them."""
     lines: list[int] = []
-    found = _needed_in(dockerfile, stage, after)
+    found = lists_needed_after(dockerfile, stage, after)
     while found is not None:
         lines.append(found)
         index = next(i.index for i in dockerfile.instructions if i.span.line == found)
         owner = next(st for st in dockerfile.stages if any(i.index == index for i in st.instructions))
-        found = _needed_in(dockerfile, owner, index)
+        found = lists_needed_after(dockerfile, owner, index)
     return lines
-
-
-def _needed_in(dockerfile: Dockerfile, stage: Stage, after: int) -> int | None:
-    for later in stage.instructions_of("RUN"):
-        if later.index <= after:
-            continue
-        for command in later.commands:
-            if updates_lists(command, later):
-                if mounted(later, (APT_LISTS,)):
-                    break  # this RUN reads a cache mount, not the layer's lists
-                return None
-            if command.name == "apt-cache" or any(
-                op.manager == "apt" and op.verb in ("install", "upgrade", "other") for op in ops_of(later, command)
-            ):
-                return later.span.line
-    for child in dockerfile.stages:
-        if child.base_stage == stage.index:
-            found = _needed_in(dockerfile, child, -1)
-            if found is not None:
-                return found
-    return None

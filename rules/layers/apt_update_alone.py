@@ -12,8 +12,9 @@ install fails with 404 errors, or the build installs old versions without anyone
 nothing installs afterwards at all, the refresh only adds the index files (tens of MB on Debian and
 Ubuntu) to the image.
 
-When the refreshed lists stay in a layer that ships, DF302 reports the same RUN with the same
-advice (install in it, then clean up), and this rule leaves it to DF302: one finding, not two.
+When the refreshed lists stay in a layer that ships and a later RUN installs from them, DF302
+reports the same RUN with the same advice (install in it, then clean up), and this rule leaves it
+to DF302: one finding, not two.
 
 Refresh and install in one RUN, and remove the index in the same RUN. This is Docker's own
 best-practice advice, Trivy's DS-0017 and Checkov's CKV_DOCKER_5.
@@ -50,7 +51,7 @@ from dflint.commands import SHELLS, all_runs
 from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
-from ._caches import kept_in_layer, writer_ships
+from ._caches import kept_in_layer, lists_needed_after, writer_ships
 
 META = RuleMeta(
     code="DF311",
@@ -85,8 +86,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
 
 
 def _lists_ship(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, update: PackageOp) -> bool:
-    """The lists this update writes stay in a layer that ships: DF302's question, asked of the same model."""
-    return any(
+    """The lists this update writes stay in a layer that ships and a later RUN installs from them:
+    DF302 then says to install in this RUN and clean up, the same advice (asked of the same model)."""
+    return lists_needed_after(dockerfile, stage, instruction.index) is not None and any(
         writer.kind == "lists" and writer.command is update.command and writer_ships(dockerfile, stage, writer)
         for writer in kept_in_layer(instruction)
     )

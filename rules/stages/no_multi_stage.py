@@ -16,6 +16,11 @@ Installs that the same RUN removes again (`apk add --virtual .build-deps … && 
 `apt-get purge`) and compiling inside such a RUN do not count: that RUN leaves nothing behind. The
 finding points at the FROM of the final stage (or of the `--target` stage).
 
+The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12
+(`dflint/data/build_tools.json`, `dev_packages.json`, with their sources). They are given only when
+the stage's base image names Debian 12 in its tag; on Ubuntu or another Debian release the packages
+are other versions with other dependencies, and the size is left unknown.
+
 ## Why is this bad?
 When build and run time share a stage, everything needed to build — a compiler toolchain of several
 hundred megabytes, headers, build caches, source trees — ships with the model server. A multi-stage
@@ -55,7 +60,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.build_deps import build_tool, compile_command, dev_package, installs, removed_in_same_run
+from dflint.build_deps import build_tool, compile_command, dev_package, for_base, installs, removed_in_same_run
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
 from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
@@ -86,8 +91,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         if removed_in_same_run(install):
             cleaned.add(install.instruction.index)
             continue
+        base = dockerfile.root_image(install.stage)
         tool = build_tool(install.op.manager, install.name)
+        tool = for_base(tool, base) if tool is not None else None
         package = dev_package(install.op.manager, install.name) if tool is None else None
+        package = for_base(package, base) if package is not None else None
         if (tool is None or tool.low) and package is None:
             continue
         line = install.requirement.span.line if install.requirement.span is not None else install.instruction.span.line
