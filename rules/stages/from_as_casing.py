@@ -3,6 +3,8 @@ Flags a `FROM … AS name` whose `AS` keyword is not in the same case as `FROM`:
 `from x AS y`. A `FROM` keyword in mixed case (`From`) is left to DF115.
 
 Only a file that spells `AS` two ways is reported: a file that writes `FROM … as` throughout is consistent, whatever BuildKit's style check prefers.
+One finding per file, on the first `AS` to change, naming the other lines: making the file consistent
+is one decision, and the fix changes them all.
 
 This is BuildKit's `FromAsCasing` check; hadolint has no equivalent.
 
@@ -39,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.imagerefs import from_words
-from dflint.model import Dockerfile
+from dflint.model import ArgWord, Dockerfile, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
@@ -57,6 +59,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     spellings = {word.text for stage in dockerfile.stages if (word := from_words(dockerfile, stage).as_keyword) is not None}
     if len(spellings) < 2:
         return  # one spelling throughout the file: consistent, whatever it is
+    found: list[tuple[Stage, ArgWord, str, str, Edit | None]] = []
     for stage in dockerfile.stages:
         keyword = stage.from_instruction.keyword_text
         if keyword == keyword.upper():
@@ -71,13 +74,26 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         word = from_words(dockerfile, stage).as_keyword
         if word is None or word.text == wanted:
             continue
-        fix = None
+        edit = None
         if dockerfile.text[word.span.offset : word.span.end_offset] == word.text:
-            fix = Fix.safe(f"Write `{wanted}`", Edit(word.span.offset, word.span.end_offset, wanted))
-        yield Finding(
-            META,
-            word.span,
-            f"`{word.text}` does not match the case of `{keyword}`; write `{keyword} … {wanted}`",
-            fix=fix,
-            stage=stage.name,
-        )
+            edit = Edit(word.span.offset, word.span.end_offset, wanted)
+        found.append((stage, word, keyword, wanted, edit))
+    if not found:
+        return
+    # one decision for the file: one finding, on the first line to change, naming the others
+    stage, first, keyword, wanted, _ = found[0]
+    edits = [edit for *_, edit in found if edit is not None]
+    fix = (
+        Fix.safe(f"Write `{wanted}`" if len(found) == 1 else "Write `AS` in the case of its `FROM`", *edits)
+        if len(edits) == len(found)
+        else None
+    )
+    others = [f[1].span.line for f in found[1:]]
+    more = f" (and lines {', '.join(map(str, others))})" if others else ""
+    yield Finding(
+        META,
+        first.span,
+        f"`{first.text}` does not match the case of `{keyword}`{more}; write `{keyword} … {wanted}`",
+        fix=fix,
+        stage=stage.name,
+    )
