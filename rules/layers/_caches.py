@@ -468,13 +468,14 @@ def kept_in_layer(instruction: Instruction, config_disabled: bool = False) -> li
 
 
 def reported_where_written(dockerfile: Dockerfile, stage: Stage, writer: Writer, config_disabled: bool) -> bool:
-    """Is `writer` a package manager's cache that its own RUN keeps in a layer of the image? The
-    question DF301 (pip, `uv pip`) and DF303 (every other manager) ask of each RUN: kept in the
+    """Is `writer` a package manager's cache, or the apt lists, that its own RUN keeps in a layer of
+    the image? The question DF301 (pip, `uv pip`), DF303 (every other manager) and DF302 (the apt
+    lists) ask of each RUN: kept in the
     layer (`kept_in_layer`; `config_disabled`: an earlier `pip config set` turned pip's cache off,
     `config_disabled_before`) and reaching the
     shipped image (`writer_ships`). A later cleanup of such a cache has the same fix as the finding
     at its RUN."""
-    if writer.kind != "cache" or writer.op is None:
+    if writer.kind not in ("cache", "lists") or (writer.kind == "cache" and writer.op is None):
         return False
     kept = kept_in_layer(writer.instruction, config_disabled)
     if not any(other.position == writer.position and other.group == writer.group for other in kept):

@@ -11,10 +11,11 @@ removes:
   `pipx uninstall`, `pipenv uninstall`, `conda remove`) that an earlier RUN installed with a package
   manager of the same family and did not remove itself.
 
-A package manager's cache that its own RUN keeps in a layer of the image is reported at that RUN
-(DF301 for pip and `uv pip`, DF303 for the others), with the fix that makes the later cleanup
-unneeded (`--no-cache-dir`, or the cleanup moved into that RUN): a later cleanup of it is not
-reported again. The apt lists and packages removed too late are still reported here.
+A package manager's cache, or the apt lists, that its own RUN keeps in a layer of the image is
+reported at that RUN (DF301 for pip and `uv pip`, DF303 for the others, DF302 for the lists), with
+the fix that makes the later cleanup unneeded (`--no-cache-dir`, or the cleanup moved into that
+RUN): a later cleanup of it is not reported again. Packages removed too late are still reported
+here, and so is a cache whose RUN those rules do not report.
 
 The finding sits on the removal and names the line of the RUN that wrote it. A removal that also
 cleans up what its own RUN wrote before it (`RUN apt-get update && … && rm -rf
@@ -32,15 +33,18 @@ a `RUN --mount=type=cache`, or a build stage whose results are copied).
 ## Example
 ```dockerfile
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends curl
-RUN rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+RUN gcc -o /usr/local/bin/hello /src/hello.c
+RUN apt-get purge -y gcc libc6-dev
 ```
 
 ## Use instead
 ```dockerfile
 FROM debian:bookworm-slim
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends curl \
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && gcc -o /usr/local/bin/hello /src/hello.c \
+    && apt-get purge -y --auto-remove gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*
 ```
 
