@@ -103,6 +103,10 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     evidence = _test_data(folders)
     if evidence is not None:
         return Purpose(TESTDATA, evidence)
+    if program is not None:
+        kind = _not_a_program(program)
+        if kind is not None:  # nothing runs as a Linux user: no service to judge
+            return Purpose(UNKNOWN, f"its command names {kind} (`{program}`), not a program")
     for name in _names(final, target):
         if _DEVCONTAINER_NAME.search(name):
             return Purpose(DEVCONTAINER, f"the stage is named '{name}'")
@@ -125,7 +129,7 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     if program is not None and _runs_tests(program, arguments):
         return Purpose(CI, f"its command runs `{' '.join((program, *arguments[:1]))}`")
     if program is None or (program in _SHELLS and not _runs_script(arguments)):
-        if not any(True for _ in _exposed(chain)):
+        if not any(True for _ in exposed_ports(chain)):
             extra = _test_extras(dockerfile)
             if extra is not None:
                 return Purpose(CI, f"it installs a package's test extras (`{extra}`) and runs no service")
@@ -142,7 +146,7 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     server_file = _notebook_server_file(chain)
     if server_file is not None:  # a workbench whose own entrypoint starts Jupyter (ml-workspace: EXPOSE 8080)
         return Purpose(NOTEBOOK, f"it copies in a Jupyter server's configuration or start script (`{server_file}`)")
-    ports = list(_exposed(chain))
+    ports = list(exposed_ports(chain))
     ssh = set(_data()["training"]["ssh_ports"]["ports"])
     serving = [port for port in ports if port not in ssh]
     if _NOTEBOOK_PORT in ports and (program is None or program in _SHELLS):  # `ENTRYPOINT ["/operator"]` on 8888 serves
@@ -549,6 +553,15 @@ def _command(chain: tuple[Stage, ...]) -> Instruction | None:
     return entrypoint or found.get("CMD")
 
 
+def _not_a_program(program: str) -> str | None:
+    """What a command's file is when it is not a Linux program (`kafka.wasm`, `app.apk`), from
+    `image_purposes.json` `not_programs`."""
+    for extension, kind in _data()["not_programs"]["extensions"].items():
+        if program.endswith(extension):
+            return str(kind).split(",")[0]
+    return None
+
+
 def _only_arguments(instruction: Instruction) -> bool:
     """A CMD that starts with an option (`CMD ["--json-output"]`): arguments for the entrypoint, not a program."""
     words = list(instruction.json_args) if instruction.json_args is not None else instruction.arguments.split()
@@ -577,7 +590,12 @@ def _program(instruction: Instruction) -> tuple[str | None, tuple[str, ...]]:
 
 def _runs_script(arguments: tuple[str, ...]) -> bool:
     """A shell given a script (`bash -c "…"`, `sh start.sh`) runs something; a bare shell is a prompt."""
-    return any(not argument.startswith("-") or argument in ("-c", "-lc", "-ec", "-exc") for argument in arguments)
+    for index, argument in enumerate(arguments):
+        if not argument.startswith("-"):
+            return True
+        if argument in ("-c", "-lc", "-ec", "-exc") and index + 1 < len(arguments):
+            return True  # `bash -c` with nothing after it runs whatever command the container is given
+    return False
 
 
 def _runs_tests(program: str, arguments: tuple[str, ...]) -> bool:
@@ -590,7 +608,8 @@ def _runs_tests(program: str, arguments: tuple[str, ...]) -> bool:
     return False
 
 
-def _exposed(chain: tuple[Stage, ...]) -> Iterator[str]:
+def exposed_ports(chain: tuple[Stage, ...]) -> Iterator[str]:
+    """The ports the EXPOSE instructions along a FROM chain name (values expanded, protocol dropped)."""
     for stage in chain:
         for instruction in stage.instructions_of("EXPOSE"):
             for port in (instruction.expand(instruction.arguments) or instruction.arguments).split():

@@ -25,6 +25,14 @@ from dflint.purpose import base_workdir
             'FROM debian:12\nCOPY entrypoint.sh entrypoint.sh\nENTRYPOINT ["./entrypoint.sh"]\nCMD ["--json-output"]\n',
             Purpose("service", "its command runs `entrypoint.sh`"),
         ),
+        (
+            'FROM scratch\nCOPY target/etl.wasm /etl.wasm\nENTRYPOINT ["etl.wasm"]\n',
+            Purpose(
+                "unknown",
+                "its command names a WebAssembly module (`etl.wasm`), not a program",
+            ),
+        ),
+        ('FROM ubuntu:24.04\nENTRYPOINT ["bash", "-c"]\n', Purpose("toolchain", "its command is a shell (`bash`)")),
         ('FROM python:3.11-slim\nCMD ["python3"]\n', Purpose("toolchain", "its command is an interpreter's prompt (`python3`)")),
         ('FROM ubuntu:24.04\nCMD ["/bin/bash"]\n', Purpose("toolchain", "its command is a shell (`bash`)")),
         ('FROM ubuntu:24.04\nCMD ["bash", "-c", "exec ./serve"]\n', Purpose("service", "its command runs `bash`")),

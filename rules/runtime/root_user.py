@@ -16,6 +16,11 @@ Only images that run a service are checked: the model decides what an image is f
 - the ENTRYPOINT or CMD drops privileges itself (`gosu`, `su-exec`, `setpriv`, `runuser`,
   `chroot --userspec`).
 
+An image that exposes a port below 1024 is told to listen above 1023 as well: a non-root process
+may bind such a port only where `net.ipv4.ip_unprivileged_port_start` allows it (Docker Engine sets
+it to 0 in containers since 20.10, moby/moby#41030; Kubernetes leaves the kernel's 1024) or with
+`CAP_NET_BIND_SERVICE`, so adding a USER alone can break the service.
+
 ## Why is this bad?
 A process running as root in a container is root on the host's kernel: a bug in the model server,
 a malicious pickle in a model file or a vulnerable dependency then has the most it can get, and a
@@ -67,6 +72,7 @@ from functools import cache
 
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
+from dflint.purpose import exposed_ports
 from dflint.rule import Finding, RuleMeta, Severity
 from dflint.shipping import chains
 
@@ -114,25 +120,40 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
             return None
         created = _created_user(chain)
         base = _no_shell(chain)
+        port, port_note = _privileged_port(chain)
         return Finding(
             META,
             user.arguments_span,
-            f"{final.label} ends as `USER {value}`: the container runs as root; {_switch(created, base)}",
+            f"{final.label} ends as `USER {value}`: the container runs as root; {_switch(created, base)}{port}",
             stage=final.name,
-            detail=f"the last USER of {final.label} is `{value}`, so the container runs as root; {_advice(base)}",
+            detail=f"the last USER of {final.label} is `{value}`, so the container runs as root; {_advice(base)}{port_note}",
         )
     root = chain[-1].base_resolved
     if root is None or chain[-1].base_candidates or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
         return None
     created = _created_user(chain)
     base = _no_shell(chain)
+    port, port_note = _privileged_port(chain)
     return Finding(
         META,
         final.from_instruction.keyword_span,
-        f"{final.label} runs as root (no USER); {_switch(created, base)}",
+        f"{final.label} runs as root (no USER); {_switch(created, base)}{port}",
         stage=final.name,
-        detail=f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); {_advice(base)}",
+        detail=f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); {_advice(base)}{port_note}",
     )
+
+
+def _privileged_port(chain: tuple[Stage, ...]) -> tuple[str, str]:
+    """A port below 1024 the image exposes: a non-root user must move off it, or be allowed to bind it."""
+    for port in exposed_ports(chain):
+        if port.isdigit() and 0 < int(port) < 1024:
+            return (
+                f", and listen on a port above 1023 (not {port})",
+                f". It exposes port {port}: a non-root process may bind it only where"
+                " `net.ipv4.ip_unprivileged_port_start` allows (Docker sets it to 0, Kubernetes does not) or with"
+                " `CAP_NET_BIND_SERVICE`; listening on a port above 1023 works everywhere",
+            )
+    return "", ""
 
 
 def _switch(created: str | None, base: tuple[str, str] | None) -> str:
