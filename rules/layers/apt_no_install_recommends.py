@@ -36,8 +36,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3-pip && 
 ```
 
 ## Fix safety
-Safe for the build, which installs every hard dependency either way; a program that relied on a
-recommended package at run time may miss it, so test the image.
+Unsafe (applied with `--unsafe-fixes`): the build still installs every hard dependency, but a program
+may rely on a recommended package at run time. `libvulkan1`, for one, recommends the GPU's Vulkan
+driver (`mesa-vulkan-drivers`): without it a Vulkan backend finds no device. Test the image, and add
+back by name what it needs.
 
 ## Options
 - `include-build-stages` (default `false`): also check stages that do not ship.
@@ -55,7 +57,7 @@ from dataclasses import dataclass
 
 from dflint.commands import add_option_after_verb, all_runs
 from dflint.model import Dockerfile, PackageOp
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.rule import Finding, Fix, RuleMeta, Severity
 
 from ._apt import apt_option, configured, is_false
 
@@ -93,7 +95,10 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             if all((package.raw or "").endswith(".deb") for package in op.packages):
                 continue  # only local .deb files (a keyring package): nothing from the index to recommend
             flag = "--without-recommends" if op.program == "aptitude" else "--no-install-recommends"
-            fix = add_option_after_verb(dockerfile, op, flag)
+            added = add_option_after_verb(dockerfile, op, flag)
+            # unsafe: what the image installs changes, and a program may need a recommended package
+            # at run time (`libvulkan1` recommends the GPU's Vulkan driver)
+            fix = Fix.unsafe(added.title, *added.edits) if added is not None else None
             yield Finding(
                 META,
                 op.command.span,
