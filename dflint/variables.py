@@ -197,6 +197,33 @@ def references(text: str, escape: str = "\\") -> list[Reference]:
     return found
 
 
+def single_quoted_references(text: str, escape: str = "\\") -> list[Reference]:
+    """The `$NAME` / `${NAME}` in `text` that single quotes keep literal (Docker expands none of them):
+    inside `'…'`, not inside double quotes, where a `'` is an ordinary character."""
+    found: list[Reference] = []
+    position = 0
+    double = False
+    while position < len(text):
+        char = text[position]
+        if char == escape and not double:
+            position += 2
+            continue
+        if char == '"':
+            double = not double
+        elif char == "'" and not double:
+            close = text.find("'", position + 1)
+            if close < 0:
+                break
+            inner = text[position + 1 : close]
+            for reference in references(inner.replace("'", ""), escape="\x00"):
+                found.append(
+                    Reference(reference.name, position + 1 + reference.start, position + 1 + reference.end, reference.has_default)
+                )
+            position = close
+        position += 1
+    return found
+
+
 def _closing_brace(text: str, start: int) -> int | None:
     depth = 1
     for index in range(start, len(text)):

@@ -1,0 +1,68 @@
+"""## What it does
+Flags an `ENV` value that refers to the variable it sets inside single quotes:
+`ENV LD_LIBRARY_PATH '/usr/local/lib:$LD_LIBRARY_PATH'` or `ENV PATH='/opt/bin:$PATH'`. Only a
+reference to the variable being set is reported: a single-quoted `$` elsewhere may be meant for a
+shell that reads the value later (`ENV PROMPT_COMMAND='echo $PWD'`).
+
+## Why is this bad?
+Docker expands variables in an `ENV` value the way a shell does, and single quotes keep what they
+hold literal: the example sets `LD_LIBRARY_PATH` to `/usr/local/lib:$LD_LIBRARY_PATH`, with the
+characters `$LD_LIBRARY_PATH` in it, and the directories the base image put there are lost. Libraries
+the base provides (CUDA's, MKL's) are then not found at run time. `dflint explain DF612` and the
+finding's detail show the value Docker sets.
+
+## Example
+```dockerfile
+FROM ubuntu:22.04
+ENV LD_LIBRARY_PATH='/usr/local/lib:$LD_LIBRARY_PATH'
+```
+
+## Use instead
+```dockerfile
+FROM ubuntu:22.04
+ENV LD_LIBRARY_PATH="/usr/local/lib:$LD_LIBRARY_PATH"
+```
+
+## References
+- [Dockerfile reference: environment replacement](https://docs.docker.com/reference/dockerfile/#environment-replacement)
+- [Dockerfile reference: ENV](https://docs.docker.com/reference/dockerfile/#env)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.variables import single_quoted_references
+
+META = RuleMeta(
+    code="DF612",
+    name="single-quoted-self-reference",
+    severity=Severity.ERROR,
+    summary="An `ENV` value refers to its own variable inside single quotes, which Docker keeps literal",
+    needs=("ENV",),
+)
+
+
+def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    for instruction in dockerfile.instructions:
+        if instruction.keyword != "ENV" or "'" not in instruction.arguments:
+            continue
+        for pair in instruction.pairs:
+            raw_value = pair.raw_value or ""
+            for reference in single_quoted_references(raw_value, dockerfile.escape):
+                if reference.name != pair.key:
+                    continue
+                text = raw_value[reference.start : reference.end]
+                span = dockerfile.logical_span(instruction, pair.value_start + reference.start, pair.value_start + reference.end)
+                stage = dockerfile.stage_of(instruction)
+                shown = f"`{pair.value}`" if pair.value is not None else "a value with it in"
+                yield Finding(
+                    META,
+                    span,
+                    f"`{clip(text, 30)}` in single quotes stays literal; use double quotes to extend {clip(pair.key, 30)}",
+                    stage=stage.name if stage is not None else None,
+                    detail=f"single quotes keep `{text}` literal, so {pair.key} is set to {shown} and loses the value it had;"
+                    f' write the value in double quotes (`"…{text}"`) to extend it',
+                )
