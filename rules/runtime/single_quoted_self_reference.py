@@ -8,8 +8,8 @@ shell that reads the value later (`ENV PROMPT_COMMAND='echo $PWD'`).
 Docker expands variables in an `ENV` value the way a shell does, and single quotes keep what they
 hold literal: the example sets `LD_LIBRARY_PATH` to `/usr/local/lib:$LD_LIBRARY_PATH`, with the
 characters `$LD_LIBRARY_PATH` in it, and the directories the base image put there are lost. Libraries
-the base provides (CUDA's, MKL's) are then not found at run time. `dflint explain DF612` and the
-finding's detail show the value Docker sets.
+the base provides (CUDA's, MKL's) are then not found at run time. The finding's detail shows the
+value Docker sets.
 
 ## Example
 ```dockerfile
