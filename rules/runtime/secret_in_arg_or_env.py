@@ -1,5 +1,7 @@
 """## What it does
-Flags ARG and ENV instructions (global ARGs included) that carry a secret:
+Flags ARG and ENV instructions (global ARGs included) that carry a secret. A global ARG (before the
+first FROM) whose name alone looks like a secret is reported only when a stage declares it again: no
+build step sees it otherwise, so nothing stores it.
 
 - by name: `HF_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `OPENAI_API_KEY` and any name with a
   secret-like word between underscores (`…_TOKEN`, `…_SECRET`, `…_PASSWORD`, `…_API_KEY`,
@@ -187,6 +189,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     instructions = list(dockerfile.global_args) + [
         instruction for stage in dockerfile.stages for instruction in stage.instructions_of("ARG", "ENV")
     ]
+    # a global ARG (before the first FROM) reaches a build step, and the image's history, only through a
+    # stage that declares it again (`ARG NAME`); one no stage declares is seen by FROM lines alone
+    redeclared = {pair.key for stage in dockerfile.stages for arg in stage.instructions_of("ARG") for pair in arg.pairs}
+    global_args = {id(instruction) for instruction in dockerfile.global_args}
     for instruction in instructions:
         for pair in instruction.pairs:
             shape = _secret_value(pair.literal)
@@ -201,7 +207,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     detail=f"{where} holds what looks like {shape}, written in the Dockerfile and stored in the image;"
                     " revoke it and pass it with `RUN --mount=type=secret` instead",
                 )
-            elif _secret_name(pair.key) and not _harmless_value(instruction, pair):
+            elif (
+                _secret_name(pair.key)
+                and not _harmless_value(instruction, pair)
+                and (id(instruction) not in global_args or pair.key in redeclared)
+            ):
                 yield Finding(
                     META,
                     pair.key_span,
