@@ -90,9 +90,8 @@ from dflint.build_deps import (
     size_text,
 )
 from dflint.data import load
-from dflint.imagerefs import parse_reference
 from dflint.model import Dockerfile, Instruction
-from dflint.releases import releases
+from dflint.releases import distribution
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 from ._groups import listing, per_command, spanning
@@ -250,18 +249,12 @@ def _for_release(package: DevPackage, root: str | None) -> DevPackage:
 
 
 def _distro_python(root: str | None) -> str | None:
-    if root is None:
+    release = distribution(root)  # "Ubuntu 22.04"
+    if release is None:
         return None
-    reference = parse_reference(root)
-    if reference is None or reference.tag is None:
-        return None
-    table = load("base_images")["distro_python3"]
-    for found in releases(reference):
-        match = re.match(r"(Debian|Ubuntu) (\d+(?:\.\d+)?)", found.release)
-        if match:
-            version = table[match.group(1).lower()].get(match.group(2))
-            return version if isinstance(version, str) else None
-    return None
+    family, _, version = release.partition(" ")
+    python = load("base_images")["distro_python3"].get(family.lower(), {}).get(version)
+    return python if isinstance(python, str) else None
 
 
 def _instead(package: DevPackage) -> str:
