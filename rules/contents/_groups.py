@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
-from dflint.build_deps import Install, Sized, by_size
+from dflint.build_deps import Install, Sized, by_size, combined_savings
 from dflint.model import Span
-from dflint.rule import approx_mb, clip
+from dflint.rule import Savings, approx_mb, clip
 
 T = TypeVar("T")
 
@@ -45,3 +45,24 @@ def listing(items: Sequence[Sized], room: int) -> str:
         shown.append(entry)
     rest = len(ordered) - len(shown)
     return ", ".join(shown) + (f" and {rest} more" if rest else "")
+
+
+MESSAGE_LIMIT = 120  # characters a grouped message aims at
+
+
+def group_message(what: str, sized: Sequence[Sized], action: str) -> str:
+    """`3 build tools ship in stage 0 (`build-essential` ~325 MB, … and 1 more); install them in a build
+    stage`: `what` names the count and the place, the packages fill what is left of the limit."""
+    head, end = f"{what} (", f"); {action}"
+    return head + listing(sized, MESSAGE_LIMIT - len(head) - len(end)) + end
+
+
+def group_savings(sized: Sequence[Sized]) -> tuple[Savings | None, str]:
+    """What removing the group saves, and the detail's sentence saying how the number was made."""
+    savings, how = combined_savings(sized)
+    return savings, f". Together: {how}" if how else ". No size is known for any of them"
+
+
+def shipped_through(install: Install) -> str:
+    """The detail's words for a package that reaches the image through a `COPY --from`."""
+    return f" and ship in the image through the COPY at line {install.via.span.line}" if install.via is not None else ""

@@ -95,7 +95,6 @@ from dflint.build_deps import (
     LaterRemovals,
     Sized,
     build_tool,
-    combined_savings,
     for_base,
     provides_c_compiler,
     removed_in_same_run,
@@ -107,7 +106,7 @@ from dflint.build_deps import (
 from dflint.model import Dockerfile, Instruction, Span
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
-from ._groups import listing, per_command, spanning
+from ._groups import group_message, group_savings, per_command, shipped_through, spanning
 
 META = RuleMeta(
     code="DF201",
@@ -115,8 +114,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="A compiler or build system is installed in a stage that ships",
 )
-
-MESSAGE_LIMIT = 120  # characters a grouped message aims at
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +211,7 @@ def _grouped(group: list[_Found], note: str = "") -> Finding:
     install, later, low = first.install, first.later, first.tool.low
     stage = install.stage
     sized = [Sized(item.raw, item.tool.savings, item.tool.basis) for item in group]
-    savings, how = combined_savings(sized)
+    savings, together = group_savings(sized)
     kind = "tools" if low else "build tools"
     action = (
         f"remove them in their own RUN, not on line {later.span.line}"
@@ -223,16 +220,14 @@ def _grouped(group: list[_Found], note: str = "") -> Finding:
         if low
         else "install them in a build stage"
     )
-    head, end = f"{len(group)} {kind} ship in {stage.label} (", f"); {action}"
-    message = head + listing(sized, MESSAGE_LIMIT - len(head) - len(end)) + end
+    message = group_message(f"{len(group)} {kind} ship in {stage.label}", sized, action)
     each = "; ".join(_described(item) for item in group)
-    shipped = f" and ship in the image through the COPY at line {install.via.span.line}" if install.via is not None else ""
+    shipped = shipped_through(install)
     tail = (
         f". The removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
         else ". Build in a separate stage and copy only the results, or remove them in the same RUN"
     )
-    together = f". Together: {how}" if how else ". No size is known for any of them"
     runtime_note = ". Keep them only if the application runs them" if low else ""
     return Finding(
         META,

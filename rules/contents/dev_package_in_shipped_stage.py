@@ -80,7 +80,6 @@ from dflint.build_deps import (
     LaterRemovals,
     Sized,
     apt_measured_on,
-    combined_savings,
     dev_package,
     for_base,
     needed_by_c_compiler,
@@ -94,7 +93,7 @@ from dflint.model import Dockerfile, Instruction
 from dflint.releases import distribution
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
-from ._groups import listing, per_command, spanning
+from ._groups import group_message, group_savings, per_command, shipped_through, spanning
 
 META = RuleMeta(
     code="DF202",
@@ -102,8 +101,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="A header (-dev/-devel) package is installed in a stage that ships",
 )
-
-MESSAGE_LIMIT = 120  # characters a grouped message aims at
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,18 +190,16 @@ def _grouped(group: list[_Found], note: str = "") -> Finding:
     install, later = first.install, first.later
     stage = install.stage
     sized = [Sized(item.raw, item.package.savings, item.package.basis) for item in group]
-    savings, how = combined_savings(sized)
+    savings, together = group_savings(sized)
     action = f"remove them in their own RUN, not on line {later.span.line}" if later is not None else "compile in a build stage"
-    head, end = f"{len(group)} header packages ship in {stage.label} (", f"); {action}"
-    message = head + listing(sized, MESSAGE_LIMIT - len(head) - len(end)) + end
+    message = group_message(f"{len(group)} header packages ship in {stage.label}", sized, action)
     each = "; ".join(_described(item) for item in group)
-    shipped = f" and ship in the image through the COPY at line {install.via.span.line}" if install.via is not None else ""
+    shipped = shipped_through(install)
     tail = (
         f". The removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
         else ". Compile in a build stage and copy the results; at run time only the shared libraries are needed"
     )
-    together = f". Together: {how}" if how else ". No size is known for any of them"
     spans = [item.install.requirement.span for item in group if item.install.requirement.span is not None]
     return Finding(
         META,
