@@ -522,8 +522,8 @@ def append_to_run(dockerfile: Dockerfile, instruction: Instruction, addition: st
     return Edit.insert(end, f" \\{newline}{indent}&& {addition}")
 
 
-def lists_needed_after(dockerfile: Dockerfile, stage: Stage, after: int) -> int | None:
-    """The line of the first RUN after instruction `after` (in this stage or one built FROM it)
+def lists_needed_after(dockerfile: Dockerfile, stage: Stage, after: int) -> Instruction | None:
+    """The first RUN after instruction `after` (in this stage or one built FROM it)
     that uses the apt lists (`apt-get install` or `apt-cache` without its own `apt-get update`),
     or None when nothing does: a later `apt-get update` rewrites the lists."""
     for later in stage.instructions_of("RUN"):
@@ -537,7 +537,7 @@ def lists_needed_after(dockerfile: Dockerfile, stage: Stage, after: int) -> int 
             if command.name == "apt-cache" or any(
                 op.manager == "apt" and op.verb in ("install", "upgrade", "other") for op in ops_of(later, command)
             ):
-                return later.span.line
+                return later
     for child in dockerfile.stages:
         if child.base_stage == stage.index:
             found = lists_needed_after(dockerfile, child, -1)

@@ -162,7 +162,8 @@ def _needed_later(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
     """The line of a later RUN (in this stage or one built FROM it) that uses these lists, an
     `apt-get install` without its own `apt-get update`, or None when nothing does. A later
     `apt-get update` rewrites the lists, so what follows it does not need these."""
-    return lists_needed_after(dockerfile, stage, instruction.index)
+    found = lists_needed_after(dockerfile, stage, instruction.index)
+    return found.span.line if found is not None else None
 
 
 def _all_needing(dockerfile: Dockerfile, stage: Stage, after: int) -> list[int]:
@@ -171,8 +172,7 @@ def _all_needing(dockerfile: Dockerfile, stage: Stage, after: int) -> list[int]:
     lines: list[int] = []
     found = lists_needed_after(dockerfile, stage, after)
     while found is not None:
-        lines.append(found)
-        index = next(i.index for i in dockerfile.instructions if i.span.line == found)
-        owner = next(st for st in dockerfile.stages if any(i.index == index for i in st.instructions))
-        found = lists_needed_after(dockerfile, owner, index)
+        lines.append(found.span.line)
+        owner = dockerfile.stage_of(found)
+        found = lists_needed_after(dockerfile, owner, found.index) if owner is not None else None
     return lines
