@@ -215,7 +215,7 @@ def single_quoted_references(text: str, escape: str = "\\") -> list[Reference]:
             if close < 0:
                 break
             inner = text[position + 1 : close]
-            for reference in references(inner.replace("'", ""), escape="\x00"):
+            for reference in references(inner, escape="\x00"):  # a backslash is literal in single quotes
                 found.append(
                     Reference(reference.name, position + 1 + reference.start, position + 1 + reference.end, reference.has_default)
                 )
