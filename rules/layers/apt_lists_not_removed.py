@@ -42,6 +42,11 @@ RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \
     apt-get update && apt-get install -y --no-install-recommends curl
 ```
 
+When other RUNs come between the update and the install that reads its lists (a script that adds
+a package source, a download the install needs), moving the install up could break it: the advice is
+then to clean up in this RUN and run `apt-get update` again in the RUN that installs, so that each
+RUN updates, installs and cleans up for itself.
+
 ## Fix safety
 Safe: the fix appends `&& rm -rf /var/lib/apt/lists/*` at the end of the RUN (on a new continuation
 line when the RUN is continued with ` \`). It is offered only when no later instruction of the
@@ -119,7 +124,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                         advice = f"use a shell-form RUN ending in `&& {CLEANUP}`"
                 else:
                     users = _all_needing(dockerfile, stage, instruction.index)
-                    if len(users) > 1:  # merging the next RUN alone would break the later ones
+                    if _runs_between(dockerfile, instruction, users):
+                        # what runs in between (a script adding sources, a download) may be what
+                        # the install needs: each install RUN updates and cleans up for itself
+                        where = "line" if len(users) == 1 else "lines"
+                        advice = f"clean up here and update again on {where} {', '.join(map(str, users))}"
+                    elif len(users) > 1:  # merging the next RUN alone would break the later ones
                         advice = f"use them (lines {', '.join(map(str, users))}) in this RUN, then clean up"
                     else:
                         advice = f"install (line {needed}) and clean up in this RUN"
@@ -164,6 +174,14 @@ def _needed_later(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
     `apt-get update` rewrites the lists, so what follows it does not need these."""
     found = lists_needed_after(dockerfile, stage, instruction.index)
     return found.span.line if found is not None else None
+
+
+def _runs_between(dockerfile: Dockerfile, instruction: Instruction, users: list[int]) -> bool:
+    """Whether a RUN that does not read these lists comes between this one and the last that does."""
+    return any(
+        other.keyword == "RUN" and instruction.span.line < other.span.line < users[-1] and other.span.line not in users
+        for other in dockerfile.instructions[instruction.index + 1 :]
+    )
 
 
 def _all_needing(dockerfile: Dockerfile, stage: Stage, after: int) -> list[int]:
