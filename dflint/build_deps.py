@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 from dflint.data import load
 from dflint.filesystem import install_write, removes, ships
 from dflint.imagerefs import parse_reference
-from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage, normalise_image, split_image
 from dflint.releases import distribution
 from dflint.rule import Savings
 from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
@@ -327,6 +327,41 @@ def _tool_savings(facts: dict[str, Any], data: dict[str, Any], family: str) -> t
     if isinstance(wheel, (int, float)) and wheel > 0:
         return Savings(float(wheel), f"compressed wheel size; {source}"), "as a compressed wheel"
     return None, ""
+
+
+# -- build-flavoured base images ------------------------------------------------------------------
+
+
+def build_image(reference: str | None) -> dict[str, Any] | None:
+    """The entry of `data/base_images.json` `build_flavoured` that a resolved image reference is:
+    a build flavour that carries a compiler toolchain where a runtime flavour exists
+    (`nvidia/cuda:*-devel-*`, `pytorch/pytorch:*-devel`, the full `python:X` images built on
+    `buildpack-deps`, `golang`, `rust`, `gcc` …); None for any other image. A stage that ships on
+    such a base ships a build environment, and the build tools installed on it go with that base."""
+    if not reference:
+        return None
+    name, tag, _ = split_image(reference)
+    lowered = name.lower()
+    tag = tag or "latest"
+    for entry in _build_images():
+        names = {entry["image"], *entry.get("aliases", ())}
+        if (lowered in names or normalise_image(lowered) in names) and re.fullmatch(entry["tag_pattern"], tag):
+            return entry
+    return None
+
+
+def toolchain_base(reference: str | None) -> bool:
+    """A build image whose toolchain belongs in a build stage (`nvidia/cuda:*-devel-*`,
+    `pytorch/pytorch:*-devel`, `golang`, `gcc`, `buildpack-deps` …): not one whose runtime
+    counterpart replaces it in place (`counterpart_in_place`: `python:3.11` → `python:3.11-slim`,
+    where the stage's build tools stay its own)."""
+    entry = build_image(reference)
+    return entry is not None and not entry.get("counterpart_in_place")
+
+
+@cache
+def _build_images() -> tuple[dict[str, Any], ...]:
+    return tuple(load("base_images")["build_flavoured"])
 
 
 # -- compilers needed at run time ----------------------------------------------------------------------

@@ -13,8 +13,8 @@ from dflint.impact import biggest_wins, by_impact
 
 SINGLE_STAGE = (
     "FROM python:3.11-slim-bookworm\n"
-    "RUN apt-get update && apt-get install -y --no-install-recommends build-essential git \\\n"
-    "    && rm -rf /var/lib/apt/lists/*\n"
+    "RUN apt-get update && apt-get install -y --no-install-recommends build-essential \\\n"
+    "    && apt-get install -y --no-install-recommends cmake && rm -rf /var/lib/apt/lists/*\n"
     "RUN make -C /src\n"
     "RUN pip install --no-cache-dir fastapi==0.115.0\n"
     'CMD ["python", "serve.py"]\n'
@@ -31,7 +31,7 @@ def test_an_estimate_two_rules_give_is_counted_once() -> None:
     priced = [(f.code, f.savings.mb) for f in findings if f.savings is not None]
     assert ("DF101", 325.4) in priced and ("DF201", 325.4) in priced  # the same estimate, twice
     wins = biggest_wins(findings)
-    assert [(win.code, win.savings.mb if win.savings else None) for win in wins] == [("DF101", 325.4), ("DF201", 111.1)]
+    assert [(win.code, win.savings.mb if win.savings else None) for win in wins] == [("DF101", 325.4), ("DF201", 147.4)]
 
 
 def test_biggest_wins_keep_files_apart_and_stop_at_the_limit() -> None:
@@ -44,7 +44,7 @@ def test_sorting_by_impact_puts_the_largest_saving_first_then_severity() -> None
     findings = _findings(SINGLE_STAGE, ("DF201", "DF620"))
     ordered = by_impact(findings)
     assert [f.code for f in ordered] == ["DF201", "DF201", "DF620"]
-    assert [f.savings.mb if f.savings else None for f in ordered] == [325.4, 111.1, None]
+    assert [f.savings.mb if f.savings else None for f in ordered] == [325.4, 147.4, None]
 
 
 @pytest.fixture()
@@ -60,9 +60,9 @@ def test_the_text_summary_lists_the_biggest_wins_without_a_total(dockerfile: str
     assert output.splitlines()[-5:] == [
         "Biggest wins (estimates may share dependencies, so they are not added up; `--sort impact` orders all):",
         "  325 MB  Dockerfile:1  DF101  stage 0 compiles in the shipped image (`make`, line 4); compile in a separate build stage",
-        "  111 MB  Dockerfile:2  DF201  version control tool `git` ships in stage 0 (~111 MB); keep it only if the app runs it",
+        "  147 MB  Dockerfile:3  DF201  build system `cmake` ships in stage 0 (~147 MB); install it in a build stage",
         "",
-        "Found 3 problems (2 warning, 1 info) in 1 file.",
+        "Found 3 problems (3 warning) in 1 file.",
     ]
     assert "could be reclaimed" not in output
 

@@ -170,13 +170,18 @@ def test_build_tools_of_one_command_are_one_finding_largest_first() -> None:
 
 def test_tools_that_differ_in_advice_stay_apart() -> None:
     text = "FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends git gcc make\nRUN apt-get purge -y make\n"
-    findings = _lint("DF201", text)
+    rule = find("DF201")
+    assert rule is not None
+    settings = Settings(select=("DF201",), rule_options={"DF201": build_options(rule, {"check-git": True})})
+    findings = list(lint_source(text, "Dockerfile", settings, [rule], None).findings)
     assert [(f.message.split(" ")[0], f.effective_severity.name) for f in findings] == [
         ("version", "INFO"),
         ("compiler", "WARNING"),
         ("build", "WARNING"),
     ]
     assert "not on line 3" in findings[2].message
+    # git is reported only with check-git
+    assert [f.message.split(" ")[0] for f in _lint("DF201", text)] == ["compiler", "build"]
 
 
 def test_header_packages_of_one_command_are_one_finding() -> None:

@@ -12,7 +12,25 @@ An install is fine when the same RUN removes it again (`apt-get purge`, `apk del
 `apk add --virtual .build-deps … && apk del .build-deps`, `dnf remove`, `pip uninstall`, or
 `apt-mark auto … && apt-get purge --auto-remove`). Build-only stages are never checked: a compiler
 in a builder stage whose results are copied out selectively is the point of a multi-stage build.
-`git` is reported at `info` severity, since some images need it at run time.
+
+`git` is not reported unless `check-git` is set (then at `info` severity). Images use it when they
+run: `setuptools_scm` reads the version from a copied `.git`, Hugging Face Hub and `pip install
+git+…` fetch at start-up, and the Dockerfile cannot tell those from a build-time clone. On the
+776 Dockerfiles of the test corpus, 49 of DF201's 131 findings were `git`, and none of the 5 that
+reviewers judged was worth telling the file's author. A clone's `.git` history that ships is
+DF205's.
+
+A stage that ships on a build image (`nvidia/cuda:*-devel-*`, `pytorch/pytorch:*-devel`,
+`tensorflow/tensorflow:*-devel`, `golang`, `gcc`, `rust`, `buildpack-deps`:
+`dflint/data/base_images.json` `build_flavoured`, the list DF102 reports) is not checked either:
+the base already carries a compiler toolchain (nvcc with CUDA's headers and static libraries, or
+gcc and dozens of `-dev` packages), so what a build stage would save is mostly the base's. DF102
+reports it with the fix (compile on the build image in a build stage, ship its runtime flavour);
+the build tools installed on it go with that fix, and a second finding on the same stage would
+say it again. The full `python:X` images are the exception (`counterpart_in_place` in the data):
+DF102's advice there is the `-slim` tag in the same stage, where the build tools stay the stage's
+own, so they are still reported, without a size: the full image already holds gcc, g++ and make,
+so installing them there adds little.
 
 A C compiler is left alone in an image that needs one at run time: Triton compiles its kernels'
 launchers with `gcc` or `clang` (or `$CC`) the first time they run and fails with "Failed to find C
@@ -75,6 +93,7 @@ RUN apk add --no-cache --virtual .build-deps gcc musl-dev \
 
 ## Options
 - `each-package` (default `false`): one finding per build tool instead of one per install command.
+- `check-git` (default `false`): report `git` too, at `info` severity.
 
 ## References
 - [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
@@ -86,6 +105,7 @@ RUN apk add --no-cache --virtual .build-deps gcc musl-dev \
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -94,6 +114,7 @@ from dflint.build_deps import (
     Install,
     LaterRemovals,
     Sized,
+    build_image,
     build_tool,
     for_base,
     provides_c_compiler,
@@ -101,6 +122,7 @@ from dflint.build_deps import (
     runtime_compiler,
     shipped_installs,
     size_text,
+    toolchain_base,
     where,
 )
 from dflint.model import Dockerfile, Instruction, Span
@@ -118,9 +140,10 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Rule options: one finding per package."""
+    """Rule options: one finding per package; report git too."""
 
     each_package: bool = False
+    check_git: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +171,14 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     needed: dict[int, list[str]] = {}  # id(install command) → the C compilers it installs that the image runs
     for install in shipped_installs(dockerfile, files=True):
         tool = build_tool(install.op.manager, install.name)
-        tool = for_base(tool, dockerfile.root_image(install.stage)) if tool is not None else None
-        if tool is None or removed_in_same_run(install):
+        root = dockerfile.root_image(install.stage)
+        tool = for_base(tool, root) if tool is not None else None
+        if tool is not None and build_image(root) is not None:
+            tool = dataclasses.replace(tool, savings=None, basis="")  # the build image holds a toolchain already
+        if tool is None or removed_in_same_run(install) or (tool.low and not options.check_git):
             continue
+        if install.via is None and toolchain_base(root):
+            continue  # the stage ships on a build image (DF102): the fix is that base, and the tools go with it
         if provides_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:
             needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)
             continue

@@ -30,7 +30,9 @@ The sizes (`savings_mb`, and the sizes in the message) are apt closures measured
 (`dflint/data/build_tools.json`, `dev_packages.json`, with their sources). They are given only when
 the stage's base image names Debian 12 in its tag; on Ubuntu or another Debian release the packages
 are other versions with other dependencies, and the size is left unknown. A versioned run-time
-library name (`libssl3`) is Debian 12's too, and is named as such on other releases.
+library name (`libssl3`, `libprotobuf32`) is Debian 12's too, and is named only on a Debian 12
+base: another release may carry another version (Ubuntu 22.04 has `libprotobuf23`), so there the
+finding says only that the library's run-time package is needed.
 
 ## Why is this bad?
 Header packages are only read by a compiler. At run time a program needs the shared library, which
@@ -224,12 +226,10 @@ def _for_release(package: DevPackage, root: str | None) -> DevPackage:
         return package
     if not re.fullmatch(r"libpython3\.\d+", package.runtime):
         if package.family == "apt" and re.search(r"\d", package.runtime) and not apt_measured_on(root):
-            # a versioned library name (`libssl3`, `libicu72`) is Debian 12's; another release may differ
+            # a versioned library name (`libssl3`, `libicu72`) is Debian 12's; another release may
+            # have another version (Ubuntu 22.04: `libprotobuf23`, not `libprotobuf32`), so none is named
             return dataclasses.replace(
-                package,
-                runtime=None,
-                runtime_known=True,
-                note=f"At run time only its shared-library package is needed (`{package.runtime}` on Debian 12).",
+                package, runtime=None, runtime_known=True, note="At run time only its shared-library package is needed."
             )
         return package
     named = re.fullmatch(r"(?:lib)?python(3\.\d+)-dev", package.name)

@@ -8,7 +8,17 @@ data-exploration packages (`matplotlib`, `seaborn`, `plotly`, `ydata-profiling` 
 conda are checked, and so are requirements files read from the build context (the finding names
 `file:line`).
 
-Development containers, CI or test images and toolchains are not checked, and a notebook or workbench image or a training image, which people also work in (as the model decides: `dflint/purpose.py`), keeps its notebook tooling; test and lint tools are still reported in a training image.
+Development containers, CI or test images, toolchains and notebook or workbench images (as the
+model decides: `dflint/purpose.py`) are not checked: a workbench's users test, lint and format
+their code in it, so `pytest` or `black` there is installed for them (on the test corpus, a
+notebook image's `pytest` was judged not worth telling its author). A training image, which
+people also work in, keeps its notebook tooling; test and lint tools are still reported there.
+
+An install that upgrades (`pip install -U black`, or a command whose every package has only a
+version floor, `pip install "aiohttp>=3.14.0" "black>=26.3.1"` under a `# patch CVEs` comment)
+probably raises the version of a tool the base image already holds. A dev stage would not take it
+out of the base's layers, so the finding says to uninstall it instead when the service does not
+use it (or, when the tool is new there, to install it in a dev stage).
 
 A Python or conda environment built in a build-only stage ships when a chain of `COPY --from`
 carries the tree it was installed into (a venv, a `--prefix`, a conda prefix) into the image, as
@@ -50,9 +60,10 @@ FROM runtime
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from dflint.build_deps import removed_in_same_run, shipped_installs, where
+from dflint.build_deps import Install, removed_in_same_run, shipped_installs, where
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -78,8 +89,8 @@ _CATEGORY_TEXT = {
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    if dockerfile.purpose is not None and dockerfile.purpose.for_development:
-        return  # development, CI and toolchain images carry their tools on purpose
+    if dockerfile.purpose is not None and (dockerfile.purpose.for_development or dockerfile.purpose.kind == "notebook"):
+        return  # development, CI, toolchain and notebook images carry their users' tools on purpose
     workload = workload_categories(dockerfile)
     for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv", "pipx", "conda"), files=True):
         found = classify(install.name)
@@ -90,18 +101,49 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             continue
         origin = where(install)
         described = _CATEGORY_TEXT.get(category, category) + (f", from {origin}" if origin else "")
-        subject = f"`{install.requirement.raw or install.name}` ({described}) installed by `{install.op.program}`"
-        advice = (
-            "keep it only if the service itself uses it"
-            if severity is Severity.INFO
-            else "install development tooling in a separate dev or test stage (`docker build --target`)"
-        )
+        upgrade = _upgrade(install)
+        subject = f"`{install.requirement.raw or install.name}` ({described}) installed by `{install.op.program}`{upgrade}"
+        if upgrade:
+            action = "if this upgrades the base's copy, uninstall it instead"
+            advice = (
+                "an upgrade suggests the base image already holds it, and a dev stage would not take it out of"
+                f" the base's layers: if the service does not use it, `pip uninstall -y {install.name}` instead of"
+                " upgrading it; if it is new here, install it in a dev or test stage"
+            )
+        elif severity is Severity.INFO:
+            action, advice = "keep it only if the service uses it", "keep it only if the service itself uses it"
+        else:
+            action = "install it in a dev stage"
+            advice = "install development tooling in a separate dev or test stage (`docker build --target`)"
         yield Finding(
             META,
             install.op.command.span if origin or install.requirement.span is None else install.requirement.span,
             f"{_CATEGORY_TEXT.get(category, category)} `{clip(install.requirement.raw or install.name)}` ships in"
-            f" {install.stage.label}; {'keep it only if the service uses it' if severity is Severity.INFO else 'install it in a dev stage'}",
+            f" {install.stage.label}; {action}",
             severity=Severity.INFO if severity is Severity.INFO else None,
             stage=install.stage.name,
             detail=f"{subject} in {install.stage.label}{install.shipped_by or ' ships in the image'}; {advice}",
         )
+
+
+_FLOOR = re.compile(r"\s*>=?\s*[^,<>=!~]+\s*")
+
+
+def _upgrade(install: Install) -> str:
+    """`` with `--upgrade` `` or `` with only version floors (`>=`) `` when the install raises the
+    version of packages that may already be there (`pip install -U black`; `pip install
+    "aiohttp>=3.14.0" "black>=26.3.1" …` under a `# patch CVEs` comment: every package of the command
+    given only a floor, two or more of them), else empty."""
+    op = install.op
+    if op.manager not in ("pip", "uv") or install.requirement.file is not None:
+        return ""
+    if op.has_flag("-U", "--upgrade"):
+        return " with `--upgrade`"
+    named = [requirement for requirement in op.packages if requirement.name]
+    if len(named) >= 2 and all(_floor_only(requirement.spec) for requirement in named):
+        return " with only version floors (`>=`)"
+    return ""
+
+
+def _floor_only(spec: str) -> bool:
+    return bool(spec) and all(_FLOOR.fullmatch(part) for part in spec.split(","))

@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from dflint.data import load
-from dflint.model import Dockerfile, Span, Stage, normalise_image, split_image
+from dflint.build_deps import build_image
+from dflint.model import Dockerfile, Span, Stage, split_image
 from dflint.rule import Savings
 
 
@@ -41,29 +40,20 @@ class BuildFlavour:
     entry: Any
 
 
-@cache
-def _entries() -> tuple[dict[str, Any], ...]:
-    return tuple(load("base_images")["build_flavoured"])
-
-
 def build_flavour(reference: str) -> BuildFlavour | None:
-    """Match a resolved image reference against the build-flavoured images of the data."""
-    name, tag, digest = split_image(reference)
-    lowered = name.lower()
+    """Match a resolved image reference against the build-flavoured images of the data
+    (`dflint.build_deps.build_image`)."""
+    entry = build_image(reference)
+    if entry is None:
+        return None
+    _, tag, digest = split_image(reference)
     tag = tag or "latest"
-    for entry in _entries():
-        names = {entry["image"], *entry.get("aliases", ())}
-        if lowered not in names and normalise_image(lowered) not in names:
-            continue
-        if not re.fullmatch(entry["tag_pattern"], tag):
-            continue
-        replacement = None
-        rewrite = entry.get("replacement")
-        if rewrite:
-            replaced = re.sub(rewrite["from"], rewrite["to"], tag, count=1)
-            replacement = replaced if replaced != tag else None
-        return BuildFlavour(entry["image"], tag, digest, entry["runtime_hint"], replacement, _savings(entry), entry)
-    return None
+    replacement = None
+    rewrite = entry.get("replacement")
+    if rewrite:
+        replaced = re.sub(rewrite["from"], rewrite["to"], tag, count=1)
+        replacement = replaced if replaced != tag else None
+    return BuildFlavour(entry["image"], tag, digest, entry["runtime_hint"], replacement, _savings(entry), entry)
 
 
 def _savings(entry: dict[str, Any]) -> Savings | None:
