@@ -349,6 +349,26 @@ APT_NOT_APT_GET = Reason(
     "dflint", "`apt`, not `apt-get` (hadolint checks apt-get only; DF307 flags apt)", pointed(r"^(\S+=\S*\s+)*apt\s")
 )
 
+
+def recommends_without_evidence(where: Where) -> bool:
+    """DF306's default asks for evidence (the file leaves Recommends out elsewhere, or a package's
+    measured Recommends are large) and never advises it for a driver loader (`libvulkan1`)."""
+    from dflint.rules.layers.apt_no_install_recommends import reported_by_default
+
+    if where.dockerfile is None or where.model is None:
+        return False
+    stage = where.dockerfile.stages[where.model.stage_index]
+    ops = [op for op in where.model.packages if op.manager == "apt" and op.verb == "install"]
+    return bool(ops) and not any(reported_by_default(where.dockerfile, stage, where.model, op) for op in ops)
+
+
+RECOMMENDS_WITHOUT_EVIDENCE = Reason(
+    "hadolint",
+    "by default DF306 needs evidence: `--no-install-recommends` elsewhere in the file, or measured Recommends of 20 MB or more"
+    " (`check-every-install` reports every install, as DL3015 does)",
+    recommends_without_evidence,
+)
+
 PAIRS: tuple[Pair, ...] = (
     # stages and base images
     Pair(("DF103",), ("DL3006",), reasons=(ARG_IN_FROM, STAGE_FROM_ARG, PLACEHOLDER_IMAGE)),
@@ -510,6 +530,7 @@ PAIRS: tuple[Pair, ...] = (
             SUDO,
             HEREDOC_BODY,
             Reason("dflint", "in a `sh -c '…'` script (hadolint does not parse inside the string)", instruction(SHELL_C)),
+            RECOMMENDS_WITHOUT_EVIDENCE,
         ),
     ),
     Pair(("DF307",), ("DL3027",)),

@@ -21,7 +21,7 @@ RUN pip install --no-cache-dir build==1.2.2
 
 FROM python:3.11-slim
 # a comment, "quotes", 100% & <xml> characters
-RUN apt-get update && apt-get install -y curl
+RUN apt-get update && apt-get install -y ffmpeg
 RUN pip install torch==2.4.0 numpy
 """
 

@@ -13,6 +13,7 @@ from typing import Any
 __all__ = ["NAMES", "load"]
 
 NAMES: tuple[str, ...] = (
+    "apt_recommends",
     "base_images",
     "build_args",
     "build_tools",
