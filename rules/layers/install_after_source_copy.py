@@ -18,6 +18,11 @@ then `poetry install --only-root` or `uv sync` after the dependencies, as the to
 stage it copies from before the install (`COPY --from=deps /app/node_modules ./node_modules`), for `pip install .` or `pip install -e .`
 of the project itself, and when the copy's source or the install's working directory is unknown.
 
+The message names the line the dependency files must be copied before: the first COPY or ADD of the
+stage that brings source in, which may come before the one that brought the dependency file
+(`COPY pkg/ …` then `COPY service/ …` holding `service/requirements.txt`: any change under `pkg/`
+also reinstalls).
+
 ## Why is this bad?
 Docker reuses a layer from its cache only while everything before it is unchanged, and a COPY's
 cache key is the content of what it copies. When the dependency file arrives with the source code,
@@ -63,7 +68,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dflint.filesystem import Write, last_write
+from dflint.filesystem import Write, instruction_writes, last_write
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, ShellCommand, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -135,7 +140,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     if write is not None and _brings_source(write):
                         if write.instruction.index not in reported:
                             reported.add(write.instruction.index)
-                            yield _finding(stage, command, install, write)
+                            yield _finding(stage, command, install, write, _first_source_copy(stage, write))
                         break
                 installed.update((i.tool, posixpath.basename(i.path)) for i in installs)
         installed_through[stage.index] = inherited if len(installed) == len(inherited) else frozenset(installed)
@@ -254,7 +259,19 @@ def _conda(command: ShellCommand, values: list[str]) -> Iterator[_Install]:
 # -- the finding ----------------------------------------------------------------------------------
 
 
-def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Write) -> Finding:
+def _first_source_copy(stage: Stage, write: Write) -> Instruction:
+    """The first COPY/ADD of the stage that brings source in, up to the one that brought the
+    dependency file: the dependency files must be copied before it, or its changes still
+    invalidate the install (`ADD ./pkg/` on one line, then `ADD ./app/` holding requirements.txt)."""
+    for instruction in stage.instructions:
+        if instruction.index >= write.instruction.index:
+            break
+        if instruction.copy is not None and any(_brings_source(each) for each in instruction_writes(instruction)):
+            return instruction
+    return write.instruction
+
+
+def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Write, first_source: Instruction) -> Finding:
     copy = write.instruction
     copy_text = f"{copy.keyword} {copy.arguments.strip()}"
     text = command_label(command)
@@ -265,13 +282,19 @@ def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Writ
     return Finding(
         META,
         command.span,
-        f"`{clip(text, 28)}` in {stage.label} reinstalls on every code change; copy {short} before line {copy.span.line}",
+        f"`{clip(text, 28)}` in {stage.label} reinstalls on every code change; copy {short} before line {first_source.span.line}",
         stage=stage.name,
         detail=f"`{text}` in {stage.label} installs from {posixpath.basename(install.path)}, which `{copy_text}` on line"
         f" {copy.span.line} brought in together with the application source: any change to the source invalidates"
         " that layer's cache, so every rebuild downloads and installs all the dependencies again. Copy the"
         f" dependency files ({first}) on their own and install them, then copy the source"
-        f"{_FIRST_STEP.get(install.tool, '')}",
+        f"{_FIRST_STEP.get(install.tool, '')}"
+        + (
+            ""
+            if first_source is copy
+            else f", and copy them before `{first_source.keyword} {clip(first_source.arguments.strip(), 40)}` on line"
+            f" {first_source.span.line}, which brings source in earlier"
+        ),
     )
 
 
