@@ -424,10 +424,15 @@ class ParseError:
 
 @dataclass(frozen=True, slots=True)
 class Purpose:
-    """What the image is for (see `dflint.purpose`): service, notebook, training, ci, devcontainer, toolchain, testdata or unknown."""
+    """What the image is for (see `dflint.purpose`): service, notebook, training, ci, devcontainer,
+    toolchain, docs, testdata or unknown; and the platform that runs it, when the file says (`sagemaker`)."""
 
     kind: str
     evidence: str
+    platform: str | None = None  # the platform that runs the image, when evidence in the file names one
+    platform_evidence: str = ""
+    # the platform runs the container as root and its contract needs it (SageMaker: `data/image_purposes.json`)
+    platform_runs_as_root: bool = False
 
     @property
     def serves(self) -> bool:
@@ -436,9 +441,10 @@ class Purpose:
 
     @property
     def ships(self) -> bool:
-        """False for a CI or test image and a development container: images nobody deploys, so the
-        rules that judge a deployed image (`RuleMeta.skip_images_nobody_deploys`) do not run on them."""
-        return self.kind not in ("ci", "devcontainer", "testdata")
+        """False for a CI or test image, a development container and a documentation builder: images
+        nobody deploys, so the rules that judge a deployed image (`RuleMeta.skip_images_nobody_deploys`)
+        do not run on them."""
+        return self.kind not in ("ci", "devcontainer", "docs", "testdata")
 
     @property
     def test_data(self) -> bool:
@@ -448,8 +454,9 @@ class Purpose:
 
     @property
     def for_development(self) -> bool:
-        """A development container, a CI or test image, or a toolchain: build tools are its point."""
-        return self.kind in ("devcontainer", "ci", "toolchain", "testdata")
+        """A development container, a CI or test image, a toolchain or a documentation builder: build
+        tools are its point."""
+        return self.kind in ("devcontainer", "ci", "toolchain", "docs", "testdata")
 
     @property
     def keeps_build_tools(self) -> bool:
@@ -540,6 +547,19 @@ class Dockerfile:
     def logical_span(self, instruction: Instruction, start: int, end: int) -> Span:
         """The file span of `instruction.logical[start:end]` (at least one character), across continuations."""
         return self.span(instruction.file_offset(start), instruction.file_offset(max(start, end - 1)) + 1)
+
+    def comments_about(self, instruction: Instruction) -> tuple[str, ...]:
+        """The comment lines that speak of an instruction: the block right above it (no empty line
+        between) and the comment lines inside its continuation lines."""
+        by_line = dict(self.comments)
+        found: list[str] = []
+        line = instruction.span.line - 1
+        while line in by_line:
+            found.append(by_line[line])
+            line -= 1
+        found.reverse()
+        found.extend(by_line[line] for line in range(instruction.span.line, instruction.span.end_line + 1) if line in by_line)
+        return tuple(found)
 
     def directive(self, name: str) -> str | None:
         for directive in self.directives:

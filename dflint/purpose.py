@@ -35,14 +35,25 @@
 - `toolchain`: an interactive or build image: its command is a shell or a bare interpreter
   (`CMD ["bash"]`, `CMD ["python3"]`, `CMD ["php", "-a"]`); or, when it has no command and exposes
   no port, its name says it is a build environment (a final stage, file or folder named `builder`,
-  `buildenv`, `toolchain`, `devel`, `Dockerfile.docs`, `Dockerfile.sdk`) or its base is a toolchain image
+  `buildenv`, `toolchain`, `devel`, `Dockerfile.sdk`) or its base is a toolchain image
   (`buildpack-deps`, `gcc`, `golang`, `rust`, `nvidia/cuda:*-devel-*`, `pytorch/pytorch:*-devel`,
   manylinux);
+- `docs`: a documentation builder, run to write the docs and deployed by nobody: a file named for
+  docs (`Dockerfile.docs`, `docs.Dockerfile`), or a Dockerfile under a `docs`/`doc` folder whose
+  command runs a docs generator (`sphinx-build`, `mkdocs`, `hugo`, a program named `*-docs`, a
+  `make …-docs` target) or that installs one (Sphinx, MkDocs, pandoc); an image whose command is a
+  server (the built site behind nginx) is a service. A docs folder alone is not enough: it also holds
+  sample servers;
 - `testdata`: a Dockerfile kept as a test's input, not an image anyone builds (under `testdata/`,
   `testfiles/`, `test-data/`, or a data folder below a test folder: `tests/…/resources/`,
   `test/examples/`, `tests/…/fixtures/`); the engine runs no rule on it unless selected by code or name;
 - `unknown`: no command, no port, no name says it (a base image, or one whose command the deployment
   gives).
+
+An image that serves (service, notebook) also gets the platform it is built for when the file names
+one (`Purpose.platform`): SageMaker, from a `com.amazonaws.sagemaker.*` label, a `SAGEMAKER_*`
+setting, a SageMaker toolkit installed, or a final stage named for it. SageMaker runs containers as
+root and its toolkits need it (`Purpose.platform_runs_as_root`).
 
 The path is read below the repository root (the directory holding `.git`), so where a checkout lives
 never counts; without a repository, at most three directory levels are read. The base images and
@@ -68,6 +79,7 @@ CI = "ci"
 DEVCONTAINER = "devcontainer"
 TOOLCHAIN = "toolchain"
 TESTDATA = "testdata"
+DOCS = "docs"
 TRAINING = "training"
 UNKNOWN = "unknown"
 
@@ -91,7 +103,43 @@ _FILE_ONLY_WORDS = frozenset({"docs", "sdk"})
 
 
 def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
-    """The purpose of the image the final (or `target`) stage builds, and the evidence for it."""
+    """The purpose of the image the final (or `target`) stage builds, the evidence for it, and the
+    platform that runs it when the file names one."""
+    purpose = _decide(dockerfile, target)
+    final = dockerfile.final_stage(target)
+    if final is None or not purpose.serves:
+        return purpose  # the platform matters for what serves (DF620); a training job's is not looked for
+    found = _platform(dockerfile.ancestry(final), final, target)
+    if found is None:
+        return purpose
+    name, evidence, root = found
+    return Purpose(purpose.kind, purpose.evidence, platform=name, platform_evidence=evidence, platform_runs_as_root=root)
+
+
+def _platform(chain: tuple[Stage, ...], final: Stage, target: str | None) -> tuple[str, str, bool] | None:
+    """The platform the shipped image is built for (`data/image_purposes.json` `platforms`): a label
+    it reads, a setting it passes, its toolkit installed, or the final stage named for it."""
+    for name, entry in _data()["platforms"].items():
+        root = bool(entry.get("runs_as_root", False))
+        for stage_name in _names(final, target):
+            words = re.split(r"[-_.]", stage_name.lower())
+            for word in entry["stage_words"]:
+                if word in words:
+                    return name, f"the stage is named '{stage_name}'", root
+        for stage in chain:
+            for instruction in stage.instructions_of("LABEL", "ENV"):
+                prefixes = entry["label_prefixes"] if instruction.keyword == "LABEL" else entry["env_prefixes"]
+                for pair in instruction.pairs:
+                    if pair.key.startswith(tuple(prefixes)):
+                        return name, f"it sets `{pair.key}` ({instruction.keyword})", root
+            for op in stage.package_ops(verb="install"):
+                for requirement in op.packages:
+                    if requirement.name in entry["packages"]:
+                        return name, f"it installs `{requirement.name}`", root
+    return None
+
+
+def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     final = dockerfile.final_stage(target)
     if final is None:
         return Purpose(UNKNOWN, "no stage")
@@ -107,6 +155,9 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
         kind = _not_a_program(program)
         if kind is not None:  # nothing runs as a Linux user: no service to judge
             return Purpose(UNKNOWN, f"its command names {kind} (`{program}`), not a program")
+    evidence = _docs_builder(chain, command, program, folders, file_words)
+    if evidence is not None:
+        return Purpose(DOCS, evidence)
     for name in _names(final, target):
         if _DEVCONTAINER_NAME.search(name):
             return Purpose(DEVCONTAINER, f"the stage is named '{name}'")
@@ -182,6 +233,48 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
             return Purpose(TOOLCHAIN, f"its command is an interpreter's prompt (`{' '.join((program, *arguments))}`)")
         return Purpose(SERVICE, f"its command runs `{program}`")
     return _build_environment(final, target, folders, file_words, root)
+
+
+def _docs_builder(
+    chain: tuple[Stage, ...],
+    command: Instruction | None,
+    program: str | None,
+    folders: tuple[str, ...],
+    file_words: tuple[str, ...],
+) -> str | None:
+    """A documentation builder: a file named for docs (`Dockerfile.docs`, `docs.Dockerfile`), or, under a
+    docs folder, an image whose command runs a docs generator or that installs one; a known server in
+    the command (the built site served by nginx) is a service."""
+    evidence = _data()["docs_builders"]
+    if program is not None and (program in _servers() or program in evidence["web_servers"]):
+        return None  # it serves (the built site, behind nginx): a service
+    for word in file_words:
+        if word in evidence["file_words"]:
+            return f"the file name says '{word}' (it builds documentation)"
+    folder = next((folder for folder in folders if folder in evidence["folders"]), None)
+    if folder is None:
+        return None
+    generators = set(evidence["commands"])
+    if command is not None:
+        text = command.arguments
+        for word in re.findall(r"[A-Za-z0-9_./${}-]+", text):
+            base = posixpath.basename(word)
+            if base in generators:
+                return f"it is under a '{folder}' folder and its command runs `{base}`"
+            if re.fullmatch(r"[A-Za-z0-9_.${}-]+-docs?", base):
+                if base == program:
+                    return f"it is under a '{folder}' folder and its command runs `{base}`"
+                if re.search(r"\bmake\b", text):
+                    return f"it is under a '{folder}' folder and its command runs `make {base}`"
+        if program is not None and re.fullmatch(r"[A-Za-z0-9_.-]+-docs?", program):
+            return f"it is under a '{folder}' folder and its command runs `{program}`"
+    packages = set(evidence["packages"])
+    for stage in chain:
+        for op in stage.package_ops(verb="install"):
+            for requirement in op.packages:
+                if requirement.name in packages:
+                    return f"it is under a '{folder}' folder and installs the docs generator `{requirement.name}`"
+    return None
 
 
 _USER_VALUE_OPTIONS = frozenset(
@@ -530,6 +623,13 @@ def _names(final: Stage, target: str | None) -> Iterator[str]:
         yield target
     if final.name:
         yield final.name
+
+
+def command_program(chain: tuple[Stage, ...]) -> tuple[str | None, tuple[str, ...]]:
+    """The program the image runs (its base name, lower case; an entrypoint script hands over to the
+    CMD) and its arguments, or (None, ()) when the chain has no command."""
+    command = _command(chain)
+    return _program(command) if command is not None else (None, ())
 
 
 def _command(chain: tuple[Stage, ...]) -> Instruction | None:

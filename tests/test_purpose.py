@@ -214,7 +214,7 @@ def test_purpose_from_the_path(path: str, expected: Purpose) -> None:
         (
             "FROM ubuntu:24.04\nRUN make\n",
             "repo/docs/Dockerfile.docs",
-            Purpose("toolchain", "it has no command or port, and the file name says 'docs'"),
+            Purpose("docs", "the file name says 'docs' (it builds documentation)"),
         ),
         (
             "FROM ubuntu:24.04\nRUN make\n",
@@ -322,6 +322,7 @@ def test_no_rule_runs_on_test_data_unless_selected_by_code() -> None:
 
 def test_purpose_ships() -> None:
     assert not Purpose("ci", "").ships and not Purpose("devcontainer", "").ships and not Purpose("testdata", "").ships
+    assert not Purpose("docs", "").ships and Purpose("docs", "").for_development
     assert Purpose("testdata", "").test_data and not Purpose("ci", "").test_data
     assert Purpose("service", "").ships and Purpose("toolchain", "").ships and Purpose("unknown", "").ships
 
@@ -409,11 +410,11 @@ _MPI = (
         ),
         (  # a SageMaker image that also serves (scikit-learn, XGBoost) stays a service
             "FROM python:3.11\nENV SAGEMAKER_TRAINING_MODULE=sagemaker_sklearn_container.training:main\nEXPOSE 8080\n",
-            Purpose("service", "it exposes port 8080"),
+            Purpose("service", "it exposes port 8080", "sagemaker", "it sets `SAGEMAKER_TRAINING_MODULE` (ENV)", True),
         ),
         (
             'FROM python:3.11\nENV SAGEMAKER_TRAINING_MODULE=m.training:main\nCMD ["uvicorn", "app:api"]\n',
-            Purpose("service", "its command runs `uvicorn`"),
+            Purpose("service", "its command runs `uvicorn`", "sagemaker", "it sets `SAGEMAKER_TRAINING_MODULE` (ENV)", True),
         ),
         # MPI and SSH's port 22 only: a multi-node training image; either alone is not
         (
@@ -517,3 +518,87 @@ def test_training_purpose_properties() -> None:
     assert training.keeps_build_tools and training.builds_as_it_works  # DF101, DF102, DF201, DF202
     assert Purpose("toolchain", "").keeps_build_tools and not Purpose("notebook", "").keeps_build_tools
     assert Purpose("notebook", "").builds_as_it_works and not Purpose("service", "").keeps_build_tools
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "expected"),
+    [
+        (
+            "FROM python:3.12-slim\nRUN pip install --no-cache-dir sphinx==7.4.7\nEXPOSE 8000\n",
+            "repo/docs/Dockerfile.docs",
+            Purpose("docs", "the file name says 'docs' (it builds documentation)"),
+        ),
+        (
+            "FROM alpine:3.20\nRUN apk add --no-cache py3-pip && pip3 install mkdocs==1.6.1\n",
+            "repo/docs/docs.Dockerfile",
+            Purpose("docs", "the file name says 'docs' (it builds documentation)"),
+        ),
+        (
+            'FROM golang:1.25\nRUN go build\nENTRYPOINT ["./gen-crd-api-reference-docs"]\nCMD ["-out-file", "./apidocs/README.md"]\n',
+            "repo/docs/apis/Dockerfile",
+            Purpose("docs", "it is under a 'docs' folder and its command runs `gen-crd-api-reference-docs`"),
+        ),
+        (
+            "FROM golang:1.25\nRUN apt-get update && apt-get install -y pandoc\nCMD cp -a /src /work && make remote-${OS}-docs\n",
+            "repo/docs/Containerfile",
+            Purpose("docs", "it is under a 'docs' folder and its command runs `make remote-${OS}-docs`"),
+        ),
+        (
+            'FROM python:3.12-slim\nRUN pip install --no-cache-dir sphinx==7.4.7\nCMD ["sphinx-build", "docs", "_build"]\n',
+            "repo/doc/Dockerfile",
+            Purpose("docs", "it is under a 'doc' folder and its command runs `sphinx-build`"),
+        ),
+        # a sample server kept with the docs is still a service
+        (
+            'FROM python:3.12-slim\nRUN pip install --no-cache-dir kserve==0.14.0\nENTRYPOINT ["python", "-m", "model"]\n',
+            "repo/docs/samples/transformer/Dockerfile",
+            Purpose("service", "its command runs `python`"),
+        ),
+        # the built site served by a web server ships
+        (
+            'FROM nginx:1.27-alpine\nCOPY site /usr/share/nginx/html\nEXPOSE 8080\nCMD ["nginx", "-g", "daemon off;"]\n',
+            "repo/docs/Dockerfile.docs",
+            Purpose("service", "it exposes port 8080"),
+        ),
+    ],
+)
+def test_documentation_builders(text: str, path: str, expected: Purpose) -> None:
+    purpose = parse(text, path).purpose
+    assert purpose == expected
+    assert purpose is not None and purpose.ships == (expected.kind != "docs")
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        (
+            'FROM ubuntu:22.04\nLABEL com.amazonaws.sagemaker.capabilities.multi-models=true\nEXPOSE 8080\nCMD ["serve"]\n',
+            "it sets `com.amazonaws.sagemaker.capabilities.multi-models` (LABEL)",
+        ),
+        (
+            'FROM python:3.11-slim\nENV SAGEMAKER_BIND_TO_PORT=8080\nCMD ["python", "serve.py"]\n',
+            "it sets `SAGEMAKER_BIND_TO_PORT` (ENV)",
+        ),
+        (
+            'FROM python:3.11-slim\nRUN pip install sagemaker-inference==1.10.1\nCMD ["python", "serve.py"]\n',
+            "it installs `sagemaker-inference`",
+        ),
+        (
+            'FROM python:3.11-slim AS base\nRUN true\nFROM base AS vllm-sagemaker\nCMD ["python", "serve.py"]\n',
+            "the stage is named 'vllm-sagemaker'",
+        ),
+    ],
+)
+def test_the_sagemaker_platform(text: str, evidence: str) -> None:
+    purpose = parse(text, "Dockerfile").purpose
+    assert purpose is not None and purpose.kind == "service"
+    assert (purpose.platform, purpose.platform_evidence, purpose.platform_runs_as_root) == ("sagemaker", evidence, True)
+
+
+def test_no_platform_without_evidence() -> None:
+    text = 'FROM python:3.11-slim AS for-sagemaker\nCMD ["serve"]\nFROM python:3.11-slim AS ec2\nCMD ["python", "serve.py"]\n'
+    purpose = parse(text, "Dockerfile").purpose
+    assert purpose is not None and purpose.platform is None and not purpose.platform_runs_as_root
+    # the target decides which image is judged
+    targeted = parse(text, "Dockerfile", Options(target="for-sagemaker")).purpose
+    assert targeted is not None and targeted.platform == "sagemaker"

@@ -25,6 +25,7 @@ NAMES: tuple[str, ...] = (
     "image_purposes",
     "image_users",
     "package_indexes",
+    "pinning",
     "training_images",
 )
 

@@ -7,9 +7,9 @@ stage.
 A pin is `==` or `===` with one version (`torch==2.4.0`, `torch==2.4.0+cpu`), a local wheel or
 directory, a file URL, or a VCS URL that names a full 40-character commit or a release tag
 (`@v1.0.32`, `@2.4.0`, `@name-2.22.0`; not a branch such as `@main` or `@release-2.1`). Ranges (`>=`, `~=`,
-`<`, `!=`), wildcards (`==2.*`), bare names, extras without a version (`transformers[torch]`),
+`<`, `!=`), wildcards (`==2.*`; a minor series such as `==1.9.*` is treated below), bare names, extras without a version (`transformers[torch]`),
 URLs at a branch or a moving tag (`@main`, `@v1`) and branch archives are not. For conda, `name=1.26.4` (a full version) and
-`name==1.26.4` count as pins, `name=1.26` does not (conda splits a version at dots and
+`name==1.26.4` count as pins, `name=1.26` does not (a series, treated below; conda splits a version at dots and
 underscores, so R's `r-png=0.1_8` is a full version too); the interpreter's series (`python=3.11`)
 is accepted.
 
@@ -33,12 +33,36 @@ on purpose (a notebook stack that follows the newest releases, a CI image testin
 gets one finding for it rather than one per name. Set `each-package` for one finding per package,
 each on its own name, as before.
 
-A lone lower bound (`"grpcio>=1.79.3"`) in a command that pins every other package it names
-exactly (`==`) is left alone: that is a security floor, written on purpose next to the pins (the
-AWS Deep Learning Containers raise `cryptography>=…` and `starlette>=…` this way to take in CVE
-fixes while the framework stays pinned), and the image is rebuilt to move it. A command with a bare
-name, a range with an upper bound or a wildcard beside the floor gets them all reported, floor
-included. Set `report-floors` to report such floors too.
+Lower bounds set on purpose are left alone (set `report-floors` to report them too):
+- a lone lower bound (`"grpcio>=1.79.3"`) in a command that pins every other package it names
+  exactly (`==`): a security floor written next to the pins (the AWS Deep Learning Containers raise
+  `cryptography>=…` and `starlette>=…` this way to take in CVE fixes while the framework stays
+  pinned); a command with a bare name, a range with an upper bound or a wildcard beside the floor
+  gets them all reported, floor included;
+- every lower bound (`"pillow>=12.1.1"`, also with an upper bound: `"protobuf>=3.20.0,<=3.20.3"`)
+  of a RUN under a comment that says it patches security issues (`# Patch CVEs`, `# Security
+  patches`: a comment right above the RUN or inside it naming CVEs, GHSA or CWE identifiers,
+  security or vulnerabilities). An exact pin there would freeze out the next fix; bare names and
+  upper bounds alone in the same command are still reported;
+- a command that installs nothing but lone `>=` bounds, right after another install in the same RUN
+  (`pip install requests botocore && pip install "urllib3>=2.7.0"`): a dependency of what was just
+  installed, raised to a fixed release.
+A floor with no such evidence (`pip install "transformers>=4.40"` on its own) is reported.
+
+A release series named on purpose is left alone unless `report-series` is set: a minor series
+(`pytorch==1.9.*`, conda `ipython=7.24.*` or `cudatoolkit=11.2`), where the author chose the
+series and lets its patch releases in; and a conda metapackage that only selects which builds of
+other packages are installed (`cpuonly`, `nomkl`: `dflint/data/pinning.json`), which has no code to
+pin. A major series (`torch==2.*`) is reported. On the shared corpus the two such findings a
+reviewer judged (ml-workspace's `ipython=7.24.*`, `notebook=6.4.*` … with TODO comments saying why,
+and `pytorch==1.9.*` with `cpuonly`) were deliberate and not worth telling.
+
+Pre-releases and nightlies asked for on purpose are left alone unless `check-prereleases` is set:
+an install with `--pre`, from an index or find-links URL of nightly builds
+(`https://download.pytorch.org/whl/nightly/…`), of a package published as nightlies (`tf-nightly`,
+`ort-nightly-gpu`), and every install in a stage whose base is a nightly image (a `nightly` word in
+its name or tag: `pytorch/torchserve-kfs-nightly:latest-gpu`, `rayproject/ray:nightly-gpu`). Such an
+image exists to follow the newest builds; pinning them defeats it.
 
 A notebook, toolchain or training image (as the model decides: `dflint/purpose.py`) in which no Python or
 conda package is pinned anywhere (and no requirements or constraints file is read) follows the
@@ -76,8 +100,11 @@ CMD ["python", "-m", "server"]
 - `each-package` (default `false`): one finding per unpinned package instead of one per install command.
 - `check-files-without-pins` (default `false`): also check notebook, toolchain and training images that pin no
   Python or conda package at all.
-- `report-floors` (default `false`): also report a lone `>=` lower bound in a command that pins every
-  other package exactly.
+- `report-floors` (default `false`): also report the lower bounds set on purpose described above.
+- `report-series` (default `false`): also report minor series (`==1.9.*`, conda `=7.24.*`) and conda's
+  build selectors (`cpuonly`, `nomkl`).
+- `check-prereleases` (default `false`): also report pre-release and nightly installs and the installs
+  on a nightly base.
 
 ## References
 - [pip: Repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/)
@@ -91,10 +118,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from dflint.build_deps import python_build_helper, python_installer
 from dflint.commands import covering
-from dflint.model import Dockerfile, Instruction, PackageOp, Requirement
+from dflint.data import load
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 from ._pins import invocation, pinned, pins_for, python_installs, why_not
@@ -110,25 +139,37 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Rule options: installers and build helpers, upgrades, one finding per package, files without pins, security floors."""
+    """Rule options: installers and build helpers, upgrades, one finding per package, files without pins,
+    security floors, series pins, pre-release installs."""
 
     include_installers: bool = False
     check_upgrades: bool = False
     each_package: bool = False
     check_files_without_pins: bool = False
     report_floors: bool = False
+    report_series: bool = False
+    check_prereleases: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     if not options.check_files_without_pins and _floats_on_purpose(dockerfile):
         return  # an image that follows the newest releases on purpose
+    nightly = _nightly_stages(dockerfile) if not options.check_prereleases else frozenset()
     for stage in dockerfile.stages:
+        if stage.index in nightly:
+            continue  # a stage built on a nightly image follows the nightlies on purpose
         for instruction in stage.instructions_of("RUN"):
+            security = not options.report_floors and _under_security_comment(dockerfile, instruction)
+            earlier = False
             for op in python_installs(instruction):
+                follows = earlier
+                earlier = earlier or bool(op.packages)
                 if not op.packages:
                     continue
-                unpinned = list(_unpinned(op, instruction, options))
+                if not options.check_prereleases and _prerelease_install(op):
+                    continue
+                unpinned = list(_unpinned(op, instruction, options, security=security, follows=follows))
                 if not unpinned:
                     continue
                 if options.each_package:
@@ -162,12 +203,16 @@ def _floats_on_purpose(dockerfile: Dockerfile) -> bool:
     return True
 
 
-def _unpinned(op: PackageOp, instruction: Instruction, options: Options) -> Iterator[Requirement]:
+def _unpinned(
+    op: PackageOp, instruction: Instruction, options: Options, *, security: bool = False, follows: bool = False
+) -> Iterator[Requirement]:
     pins = pins_for(op, instruction)
-    floors = () if options.report_floors else _security_floors(op)
+    floors = () if options.report_floors else _security_floors(op, security=security, follows=follows)
     upgrade = op.has_flag("-U", "--upgrade")
     for requirement in op.packages:
         if requirement in floors:
+            continue
+        if not options.report_series and (_series_pin(requirement, op.manager) or _variant_selector(requirement, op.manager)):
             continue
         if requirement.span is None or requirement.name is None and requirement.kind == "name":
             continue
@@ -184,11 +229,91 @@ def _unpinned(op: PackageOp, instruction: Instruction, options: Options) -> Iter
 
 
 _FLOOR = re.compile(r">=\s*[0-9][0-9A-Za-z.+!-]*")  # one lower bound, nothing else: `>=1.79.3`
+_BOUND = re.compile(r"\s*(>=|<=?|!=)\s*[0-9][0-9A-Za-z.+!*-]*\s*")
+_SECURITY_WORDS = re.compile(r"\b(?:CVEs?|CVE-\d{4}-\d+|GHSA-[0-9a-z-]+|CWE-\d+|security|vulnerab\w*)\b", re.IGNORECASE)
+_SERIES = re.compile(r"==?\s*\d+\.\d+(?:\.\d+)*(?:\.\*)?")  # `==1.9.*`, conda `=7.24.*`, `=11.2`
 
 
-def _security_floors(op: PackageOp) -> tuple[Requirement, ...]:
-    """The lone `>=` lower bounds of a command whose every other package is pinned exactly (at least
-    one): floors set on purpose beside the pins. Empty when anything else is loose."""
+def _bounded_floor(spec: str) -> bool:
+    """A lower bound, alone or with upper bounds and exclusions beside it, in any order:
+    `>=12.1.1`, `>=3.20.0,<=3.20.3`, `<82,>=78.1.1`."""
+    operators = []
+    for part in (spec or "").split(","):
+        match = _BOUND.fullmatch(part)
+        if match is None:
+            return False
+        operators.append(match.group(1))
+    return ">=" in operators
+
+
+def _under_security_comment(dockerfile: Dockerfile, instruction: Instruction) -> bool:
+    """The comment right above the RUN (or one inside it) says it patches security issues: `# Patch
+    CVEs`, `# Security patches — Python packages`."""
+    return any(_SECURITY_WORDS.search(text) for text in dockerfile.comments_about(instruction))
+
+
+def _series_pin(requirement: Requirement, manager: str) -> bool:
+    """A release series named on purpose: `pytorch==1.9.*`, conda `ipython=7.24.*` or `cudatoolkit=11.2`
+    (major and minor given; the patch release floats). A major series (`==2.*`) is not one."""
+    if requirement.kind != "name" or not requirement.spec:
+        return False
+    spec = requirement.spec.strip()
+    if manager == "conda":
+        return _SERIES.fullmatch(spec) is not None and (spec.endswith(".*") or not spec.startswith("=="))
+    return re.fullmatch(r"==\s*\d+\.\d+(?:\.\d+)*\.\*", spec) is not None
+
+
+def _variant_selector(requirement: Requirement, manager: str) -> bool:
+    """A conda metapackage that selects which build of other packages is installed (`cpuonly`, `nomkl`):
+    it has no code whose version matters (`data/pinning.json`)."""
+    if manager != "conda" or requirement.spec or requirement.name is None:
+        return False
+    return requirement.name in _variant_selectors()
+
+
+@cache
+def _variant_selectors() -> frozenset[str]:
+    return frozenset(load("pinning")["conda_variant_selectors"]["names"])
+
+
+def _prerelease_install(op: PackageOp) -> bool:
+    """An install that asks for pre-releases or nightlies on purpose: `pip install --pre`, an index or
+    find-links URL of nightly builds, or a package published as nightlies (`tf-nightly`)."""
+    if op.manager in ("pip", "uv") and op.has_flag("--pre"):
+        return True
+    if any(index.url is not None and "nightly" in index.url.lower() for index in op.indexes):
+        return True
+    return any(requirement.name is not None and "nightly" in requirement.name.split("-") for requirement in op.packages)
+
+
+def _nightly_stages(dockerfile: Dockerfile) -> frozenset[int]:
+    """The stages whose FROM chain starts from an image whose name or tag says it is a nightly build
+    (`pytorch/torchserve-kfs-nightly:latest-gpu`, `rayproject/ray:nightly-gpu`): what is installed on
+    top follows it. One pass: a stage built FROM another inherits its answer."""
+    nightly: set[int] = set()
+    for stage in dockerfile.stages:
+        if stage.base_stage is not None:
+            if stage.base_stage in nightly:
+                nightly.add(stage.index)
+        elif stage.base_resolved is not None:
+            name, tag, _ = split_image(stage.base_resolved)
+            if "nightly" in re.split(r"[-_.:/]", f"{name}:{tag or ''}".lower()):
+                nightly.add(stage.index)
+    return frozenset(nightly)
+
+
+def _security_floors(op: PackageOp, *, security: bool = False, follows: bool = False) -> tuple[Requirement, ...]:
+    """Lower bounds set on purpose, left alone unless `report-floors` is set:
+    - under a comment that says the RUN patches security issues, every lower bound (`>=`, also with an
+      upper bound beside it) of the command;
+    - the lone `>=` bounds of a command that installs nothing else, after an earlier install in the
+      same RUN: a dependency of what was just installed raised to a fixed release;
+    - the lone `>=` bounds of a command whose every other package is pinned exactly (at least one).
+    Bare names and upper bounds alone are never floors."""
+    if security:
+        return tuple(
+            requirement for requirement in op.packages if requirement.kind == "name" and _bounded_floor(requirement.spec)
+        )
     floors: list[Requirement] = []
     exact = 0
     for requirement in op.packages:
@@ -200,7 +325,7 @@ def _security_floors(op: PackageOp) -> tuple[Requirement, ...]:
             exact += 1
         else:
             return ()
-    return tuple(floors) if exact else ()
+    return tuple(floors) if exact or (follows and floors) else ()
 
 
 def _one(requirement: Requirement, op: PackageOp, label: str, stage: str | None) -> Finding:

