@@ -4,7 +4,14 @@ Flags `ADD` when every source is a local file or directory that is not a tar arc
 an archive extension (`.tar`, `.tar.gz`, `.tgz`, `.tar.xz`, `.tar.zst`, …) is left alone, and so is
 an `ADD` whose sources depend on an unknown variable.
 
-This is hadolint's DL3020.
+This is hadolint's DL3020. BuildKit has no such check.
+
+Opt-in (`--extend-select DF502`): for a local file or directory that is not an archive, `ADD` and
+`COPY` do exactly the same thing, so the change is one of wording. On the shared corpus of 776 real
+Dockerfiles it gave 32 findings, all of that kind (`ADD ./pkg/ /go/src/…`, `ADD . /app`, `ADD main.c .`).
+Reviewers reading the files judged every sampled finding right but few worth telling the file's
+author (0 of the 4 in the two latest random samples of 50 default findings: "cosmetic"), and nothing
+in a file separates the ones that were.
 
 ## Why is this bad?
 `ADD` has extra behaviours — it downloads URLs, clones git repositories and unpacks local tar
@@ -53,6 +60,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`ADD` of local files that `COPY` would copy the same way",
     fixable=True,
+    default_enabled=False,
     skip_images_nobody_deploys=True,
     needs=("ADD",),
 )

@@ -5,6 +5,12 @@ Flags `ADD` of a remote source that is not pinned:
 - a git repository (`https://…/repo.git#ref`, `git@host:org/repo.git`, `github.com/org/repo`) whose
   ref is not a full commit hash and that has no `--checksum=<commit>`.
 
+A download of a document the image only carries — a license, notice or readme text (`LICENSE`,
+`THIRD-PARTY-PROGRAMS.txt`, `README.md`), or any file put under `/licenses`, `/usr/share/doc` or
+`/usr/share/licenses` — is left alone: nothing in the build runs or parses it, and a checksum of a
+text fetched from a branch breaks the build on every upstream edit, so no author would add one. A
+`.txt` file is a document only by such a name or destination (`requirements.txt` is installed from).
+
 hadolint has no equivalent (its ADD rule only says to prefer `COPY`); BuildKit verifies
 `--checksum` but does not ask for it.
 
@@ -53,6 +59,9 @@ META = RuleMeta(
 )
 
 _COMMIT = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_DOCUMENT_NAME = re.compile(r"(?i)(licen[cs]e|copying|notice|third[-_]?party|readme|authors|changelog)")
+_DOCUMENT_SUFFIX = (".md", ".rst", ".adoc")
+_DOCUMENT_DIRS = ("/licenses", "/usr/share/doc", "/usr/share/licenses")
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
@@ -63,10 +72,13 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             checksum = instruction.flag("checksum")
             has_checksum = checksum is not None and bool(checksum.value)
+            destination = parts.destination.value if parts.destination is not None else None
             for word in parts.sources:
                 if not is_remote(word):
                     continue
                 url = word.literal or word.text
+                if not is_git(url) and is_document(url, destination):
+                    continue  # a license or readme text the image only carries: nothing runs it
                 if is_git(url):
                     ref = git_ref(url)
                     if has_checksum or (ref is not None and _COMMIT.fullmatch(ref)):
@@ -86,6 +98,23 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                         " server returns; add the file's checksum"
                     )
                 yield Finding(META, word.span, short, stage=stage.name, detail=message)
+
+
+def is_document(url: str, destination: str | None) -> bool:
+    """A text the image only carries: a license, notice or readme by its name, a `.md`/`.rst` file,
+    or any file put in a documentation or license directory."""
+    name = re.split(r"[#?]", url, maxsplit=1)[0].rstrip("/").rsplit("/", 1)[-1]
+    if destination is not None:
+        folder = destination if destination.endswith("/") else destination.rsplit("/", 1)[0] + "/"
+        if any(folder.startswith(directory + "/") for directory in _DOCUMENT_DIRS):
+            return True
+    lowered = name.lower()
+    if lowered.endswith(_DOCUMENT_SUFFIX):
+        return True
+    stem, dot, extension = lowered.rpartition(".")
+    if not dot:
+        stem, extension = lowered, "txt"
+    return extension == "txt" and _DOCUMENT_NAME.search(stem) is not None
 
 
 def is_git(url: str) -> bool:

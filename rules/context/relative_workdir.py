@@ -3,6 +3,12 @@ Flags a relative `WORKDIR` (`WORKDIR app`) when no `WORKDIR` was set earlier in 
 the stages it is built `FROM`. A relative `WORKDIR` after an absolute one is fine; a path that
 depends on an unknown variable is left alone.
 
+`WORKDIR .` (or `./`) changes nothing: it is reported as a no-op to remove (severity info), not as
+a path to make absolute, since writing `/` instead would move the stage out of the base image's
+working directory. When the base is known to set a working directory (`golang`: `/go`, the Jupyter
+stacks: `/home/jovyan`, from `dflint/data/image_purposes.json`), the suggested absolute path is the
+one the relative `WORKDIR` resolves to today (`/go/tools` for `WORKDIR tools`).
+
 This follows BuildKit's `WorkdirRelativePath` check. hadolint's DL3000 flags every relative
 `WORKDIR`, even after an absolute one in the same stage, where the result is well defined.
 
@@ -36,7 +42,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import posixpath
+
 from dflint.model import Dockerfile
+from dflint.purpose import base_workdir
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 from ._copies import is_absolute
@@ -57,15 +66,32 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             written = instruction.arguments.strip()
             value = instruction.words[0].value if instruction.words else None
             if not is_set and value and not is_absolute(value):
+                relative = posixpath.normpath(value)
+                if relative == ".":
+                    yield Finding(
+                        META,
+                        instruction.arguments_span,
+                        f"WORKDIR `{clip(written)}` in {stage.label} does nothing (it stays in the base image's working"
+                        " directory); remove it",
+                        severity=Severity.INFO,
+                        stage=stage.name,
+                        detail=f"WORKDIR `{written}` in {stage.label} sets the working directory to the one already in force"
+                        " (the base image's); it changes nothing, so remove it rather than write an absolute path, which"
+                        " would move the stage out of that directory",
+                    )
+                    is_set = True
+                    continue
+                inherited = base_workdir(dockerfile.root_image(stage))
+                absolute = posixpath.normpath(posixpath.join(inherited or "/", relative))
+                today = f" (where it resolves today: the base image sets WORKDIR `{inherited}`)" if inherited else ""
                 yield Finding(
                     META,
                     instruction.arguments_span,
-                    f"relative WORKDIR `{clip(written)}` in {stage.label}; write an absolute path such as"
-                    f" `/{clip(value.lstrip('./'))}`",
+                    f"relative WORKDIR `{clip(written)}` in {stage.label}; write an absolute path such as `{clip(absolute)}`",
                     stage=stage.name,
                     detail=f"relative WORKDIR `{written}` in {stage.label} is relative to the base image's working"
                     " directory, which this file does not set and which may change; write an absolute path such as"
-                    f" `/{value.lstrip('./')}`",
+                    f" `{absolute}`{today}",
                 )
             is_set = True
         workdir_set[stage.index] = is_set
