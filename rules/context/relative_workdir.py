@@ -40,9 +40,8 @@ COPY . .
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import posixpath
+from collections.abc import Iterator
 
 from dflint.model import Dockerfile
 from dflint.purpose import base_workdir
