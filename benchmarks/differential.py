@@ -329,6 +329,23 @@ PLACEHOLDER_IMAGE = Reason(
     "not a valid image reference (`FROM REPLACE-ME`): the build fails anyway",
     instruction(r"^FROM\s+(?:--\S+\s+)*[^\s$]*[A-Z]"),
 )
+
+
+def fetch_only_stage(where: Where) -> bool:
+    """The FROM of a stage that only fetches and unpacks files for a later stage (dflint.fetching)."""
+    from dflint.fetching import only_fetches_files
+
+    df = where.dockerfile
+    if where.model is None or where.model.stage_index is None or df is None:
+        return False
+    return only_fetches_files(df, df.stages[where.model.stage_index])
+
+
+FETCH_STAGE = Reason(
+    "hadolint",
+    "a stage that only fetches and unpacks files for a later stage (`FROM alpine AS sources` + `RUN tar -x`): its base's version does not change what is copied out",
+    fetch_only_stage,
+)
 STAGE_FROM_ARG = Reason("hadolint", "stage reference built from an ARG (`FROM base-${TARGETARCH}`)", instruction(r"^FROM\b.*\$"))
 CLEANUP_SCRIPT = Reason(
     "hadolint",
@@ -371,7 +388,7 @@ RECOMMENDS_WITHOUT_EVIDENCE = Reason(
 
 PAIRS: tuple[Pair, ...] = (
     # stages and base images
-    Pair(("DF103",), ("DL3006",), reasons=(ARG_IN_FROM, STAGE_FROM_ARG, PLACEHOLDER_IMAGE)),
+    Pair(("DF103",), ("DL3006",), reasons=(ARG_IN_FROM, STAGE_FROM_ARG, PLACEHOLDER_IMAGE, FETCH_STAGE)),
     Pair(("DF104",), ("DL3007",), reasons=(ARG_IN_FROM,)),
     Pair(
         ("DF106",),
