@@ -602,3 +602,38 @@ def test_no_platform_without_evidence() -> None:
     # the target decides which image is judged
     targeted = parse(text, "Dockerfile", Options(target="for-sagemaker")).purpose
     assert targeted is not None and targeted.platform == "sagemaker"
+
+
+def test_the_output_names_the_platform_and_a_docs_builder(tmp_path: Path) -> None:
+    """--verbose and JSON say which platform a serving image is built for, and that a docs builder is not deployed;
+    the JSON stays valid against its schema."""
+    import json
+
+    import jsonschema
+    from click.testing import CliRunner
+
+    from dflint.cli import main
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "serve").mkdir()
+    (tmp_path / "docs" / "Dockerfile.docs").write_text("FROM python:3.12-slim\nRUN pip install sphinx\n")
+    (tmp_path / "serve" / "Dockerfile").write_text(
+        'FROM ubuntu:22.04\nLABEL com.amazonaws.sagemaker.capabilities.multi-models=true\nEXPOSE 8080\nCMD ["serve"]\n'
+    )
+    paths = [str(tmp_path / "docs" / "Dockerfile.docs"), str(tmp_path / "serve" / "Dockerfile")]
+    text = CliRunner().invoke(main, ["--verbose", *paths]).output
+    assert f"{paths[0]}: docs image (the file name says 'docs' (it builds documentation)); rules that judge" in text
+    assert (
+        f"{paths[1]}: service image (it exposes port 8080), built for sagemaker"
+        " (it sets `com.amazonaws.sagemaker.capabilities.multi-models` (LABEL))" in text
+    )
+    document = json.loads(CliRunner().invoke(main, ["--format", "json", *paths]).output)
+    schema = json.loads((Path(__file__).resolve().parent.parent / "docs" / "json-output.schema.json").read_text())
+    jsonschema.validate(document, schema)
+    assert [(entry["purpose"], entry.get("platform")) for entry in document["files"]] == [
+        ("docs", None),
+        ("service", "sagemaker"),
+    ]
+    assert "DF401" not in {finding["code"] for finding in document["findings"]}
+    assert "DF620" not in {finding["code"] for finding in document["findings"]}

@@ -80,6 +80,9 @@ def file_object(result: FileResult) -> dict[str, Any]:
         "purpose_evidence": result.purpose.evidence if result.purpose is not None else None,
         "generated": result.generated.evidence if result.generated is not None else None,
     }
+    if result.purpose is not None and result.purpose.platform is not None:  # only where the file names one
+        entry["platform"] = result.purpose.platform
+        entry["platform_evidence"] = result.purpose.platform_evidence
     if result.hadolint is not None:  # only where a hadolint configuration turned rules off
         entry["hadolint_config"] = result.hadolint.path
         entry["hadolint_ignored"] = _hadolint_ignored(result)

@@ -98,6 +98,8 @@ def _purpose(purpose: Purpose) -> str:
             f"{purpose.kind} image ({purpose.evidence}); rules that judge a deployed image did not run"
             " unless selected by their code or name"
         )
+    if purpose.platform is not None:
+        return f"{purpose.kind} image ({purpose.evidence}), built for {purpose.platform} ({purpose.platform_evidence})"
     return f"{purpose.kind} image ({purpose.evidence})"
 
 
