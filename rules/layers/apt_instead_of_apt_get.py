@@ -1,6 +1,10 @@
 """## What it does
 Flags `apt` run in a RUN script (heredoc bodies and `sh -c` scripts included).
 
+One finding per RUN: `RUN apt update && apt install -y curl` is one decision, reported once at the
+first `apt`, with one fix for both. `apt upgrade`, `apt list` and the `apt-cache` subcommands get
+their own finding, since their advice differs.
+
 ## Why is this bad?
 `apt` is the command-line tool for people at a terminal; its own manual says its interface may change
 between versions and that scripts should use `apt-get` and `apt-cache`, whose behaviour is kept
@@ -38,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.commands import all_runs, operands, text_at
-from dflint.model import Dockerfile
+from dflint.model import Dockerfile, Stage, Word
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
 META = RuleMeta(
@@ -58,12 +62,17 @@ _VALUE_OPTIONS = frozenset({"-o", "--option", "-t", "--target-release", "-c", "-
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage, instruction in all_runs(dockerfile):
+        plain: list[tuple[Word, str, Edit | None]] = []  # `apt` where `apt-get` is the advice: one finding per RUN
         for command in instruction.commands:
             if command.name != "apt":
                 continue
             program = command.argv[0]
             rest = operands(command.argv, _VALUE_OPTIONS)
             verb = rest[0].value if rest else None
+            shown = f"apt {verb}" if verb else "apt"
+            edit = None
+            if verb in _SAME_IN_APT_GET and program.value == "apt" and text_at(dockerfile, program.span) == "apt":
+                edit = Edit.replace(program.span, "apt-get")
             if verb in _APT_CACHE:
                 advice = f"use `apt-cache {verb}`"
             elif verb == "list":
@@ -71,15 +80,32 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             elif verb in ("upgrade", "full-upgrade"):
                 advice = "use `apt-get upgrade` or `apt-get dist-upgrade`"
             else:
-                advice = "use `apt-get`"
-            fix = None
-            if verb in _SAME_IN_APT_GET and program.value == "apt" and text_at(dockerfile, program.span) == "apt":
-                fix = Fix.safe("Replace `apt` with `apt-get`", Edit.replace(program.span, "apt-get"))
-            shown = f"apt {verb}" if verb else "apt"
+                plain.append((program, shown, edit))
+                continue
             yield Finding(
                 META,
                 program.span,
                 f"`{shown}` in {stage.label}: `apt` is meant for terminals and its CLI may change; {advice}",
-                fix=fix,
                 stage=stage.name,
             )
+        if plain:
+            yield _plain_finding(stage, plain)
+
+
+def _plain_finding(stage: Stage, plain: list[tuple[Word, str, Edit | None]]) -> Finding:
+    """One finding for every `apt` of a RUN that `apt-get` replaces, at the first one, with one fix
+    for all of them (when each has one)."""
+    edits = [edit for _, _, edit in plain if edit is not None]
+    fix = None
+    if len(edits) == len(plain):
+        title = "Replace `apt` with `apt-get`" if len(edits) == 1 else f"Replace `apt` with `apt-get` ({len(edits)} commands)"
+        fix = Fix.safe(title, *edits)
+    shown = list(dict.fromkeys(f"`{text}`" for _, text, _ in plain))
+    named = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" and {shown[-1]}"
+    return Finding(
+        META,
+        plain[0][0].span,
+        f"{named} in {stage.label}: `apt` is meant for terminals and its CLI may change; use `apt-get`",
+        fix=fix,
+        stage=stage.name,
+    )
