@@ -12,6 +12,13 @@ Download the script to a file, check it against a checksum you recorded (or use
 `ADD --checksum=sha256:…`), then run it, ideally with a pinned version argument. Better still,
 install the tool from a package manager or a release archive with a published checksum.
 
+For a well-known installer the message gives that tool's own way to pin it instead
+(`dflint/data/pinning.json`, `install_scripts`, with sources): uv's `astral.sh/uv/install.sh` → copy
+the binaries from `ghcr.io/astral-sh/uv:<version>` or use the versioned installer; rustup's
+`sh.rustup.rs` → a `rust:<version>` image or `rustup-init` checked against its published `.sha256`.
+A versioned uv installer (`https://astral.sh/uv/0.9.26/install.sh`) is what uv's documentation
+advises for a pinned install and is not reported.
+
 ## Example
 ```dockerfile
 FROM debian:bookworm-slim
@@ -34,6 +41,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 
 from dflint.commands import SHELLS, all_runs, covering, pipelines
 from dflint.model import Dockerfile, ShellCommand, Span
@@ -60,15 +69,43 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     continue
                 runner = next((later for later in pipeline[position + 1 :] if _reads_script_from_stdin(later)), None)
                 if runner is not None:
-                    yield _finding(stage.label, stage.name, covering(command.span, runner.span), command.name or "", runner)
+                    script = _known_script(command)
+                    if script is not None and script.versioned:
+                        break  # the installer's own pinned form, as its documentation gives it
+                    span = covering(command.span, runner.span)
+                    yield _finding(
+                        stage.label,
+                        stage.name,
+                        span,
+                        command.name or "",
+                        runner,
+                        script.advice if script is not None else None,
+                        script.detail if script is not None else None,
+                    )
                     break
         for command in instruction.commands:
             if _runs_substitution(command):
                 yield _finding(stage.label, stage.name, command.span, "a download", command)
 
 
-def _finding(label: str, stage: str | None, span: Span, source: str, runner: ShellCommand) -> Finding:
+def _finding(
+    label: str,
+    stage: str | None,
+    span: Span,
+    source: str,
+    runner: ShellCommand,
+    advice: str | None = None,
+    detail: str | None = None,
+) -> Finding:
     program = runner.name or "a shell"
+    if advice is not None:
+        return Finding(
+            META,
+            span,
+            f"{label} pipes `{clip(source)}` into `{clip(program)}` unverified; {advice}",
+            stage=stage,
+            detail=f"{label} runs what `{source}` downloads with `{program}`, unverified and unpinned: {detail or advice}",
+        )
     return Finding(
         META,
         span,
@@ -77,6 +114,33 @@ def _finding(label: str, stage: str | None, span: Span, source: str, runner: She
         detail=f"{label} runs what `{source}` downloads with `{program}`, unverified: save it to a file, check its sha256"
         " (or use `ADD --checksum`), then run it",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Script:
+    advice: str
+    detail: str | None
+    versioned: bool
+
+
+def _known_script(download: ShellCommand) -> _Script | None:
+    """The well-known installer a download fetches (`dflint/data/pinning.json`, `install_scripts`)."""
+    urls = [word.value for word in download.argv[1:] if word.value and re.match(r"(?i)https?://", word.value)]
+    for entry in _install_scripts():
+        for url in urls:
+            versioned = entry.get("versioned_url_pattern")
+            if versioned and re.match(versioned, url):
+                return _Script(entry["advice"], entry.get("detail"), True)
+            if re.match(entry["url_pattern"], url):
+                return _Script(entry["advice"], entry.get("detail"), False)
+    return None
+
+
+@cache
+def _install_scripts() -> tuple[dict[str, str], ...]:
+    from dflint.data import load
+
+    return tuple(load("pinning")["install_scripts"])
 
 
 def _reads_script_from_stdin(command: ShellCommand) -> bool:
