@@ -23,7 +23,8 @@ Not reported, whatever the evidence:
   `apt-utils`, `libgomp1`), even where the file uses the flag elsewhere: there is nothing to save.
 
 A package's own Recommends that are already installed (earlier in the stage, by a stage it is built
-FROM, or by the same command) count as nothing, and after a C compiler is installed the others are
+FROM, or by the same command) count as nothing; when only some of them are, the package has no
+figure (its measurement includes them: `python3-pip python3-dev`), and after a C compiler is installed the others are
 measured with `build-essential` already there. An install under a condition in a RUN that tests the
 architecture (`if [ "$TARGETARCH" = ppc64le ]; then apt-get install …`) is reported only on the
 file's own evidence, not on size: it may not run on the platform being built.
@@ -240,7 +241,7 @@ def recommends_of(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
     """The measured size of what the install's Recommends add (`data/apt_recommends.json`): the largest
     among its packages, since their Recommends overlap. A package whose own Recommends are all installed
     already (earlier in the stage, in a stage it is built FROM, or by this command) adds nothing of its
-    own; the others are measured with build-essential already there when a C compiler is installed
+    own; one with only some of them installed has no figure (its measurement counts them); the others are measured with build-essential already there when a C compiler is installed
     before this command (or, for the packages other than the compiler, by it)."""
     packages = _recommends_data()["apt"]["packages"]
     position = next(place for place, candidate in enumerate(instruction.packages) if candidate is op)
@@ -262,8 +263,12 @@ def recommends_of(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
             all_known = False
             continue
         own = facts["recommends"]
-        if own and all(installed(r) for r in own):
+        present = [r for r in own if installed(r)]
+        if own and len(present) == len(own):
             mb = 0.0
+        elif present:  # the measurement counted what is installed anyway: no figure for this package
+            all_known = False
+            continue
         else:
             # a compiler named by this command brings its own Recommends; the others' are then measured with it
             with_compiler = compiler_before if provides_c_compiler("apt", name) else compiler_here
