@@ -367,18 +367,29 @@ def _build_images() -> tuple[dict[str, Any], ...]:
 # -- compilers needed at run time ----------------------------------------------------------------------
 
 
+_TRITON_COMPILES = "whose Triton kernels are compiled with a C compiler when it runs"
+
+
 @dataclass(frozen=True, slots=True)
 class RuntimeCompiler:
     """Why the shipped image needs a C compiler when it runs: what serves through Triton kernels,
     what in the file says so, and the source of the fact."""
 
-    server: str  # "vLLM", "text-generation-inference", "Triton"
+    server: str  # "vLLM", "text-generation-inference", "Triton", "FlashInfer"
     evidence: str  # "`vllm` installed at line 12", "the base image `vllm/vllm-openai`" …
     source: str
+    compiles: str = _TRITON_COMPILES  # how it compiles when it runs
+    ninja: str | None = None  # why it runs ninja too, when it does (None: it does not)
 
     @property
     def text(self) -> str:
-        return f"the image runs {self.server} ({self.evidence}), whose Triton kernels are compiled with a C compiler when it runs"
+        return f"the image runs {self.server} ({self.evidence}), {self.compiles}"
+
+    @classmethod
+    def of(cls, facts: dict[str, Any], evidence: str) -> RuntimeCompiler:
+        """From an entry of `runtime_compilers` in `data/build_tools.json`."""
+        ninja = facts.get("ninja_text", "") if facts.get("ninja") else None
+        return cls(facts["name"], evidence, facts["source"], facts.get("compiles", _TRITON_COMPILES), ninja)
 
 
 def runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
@@ -400,14 +411,14 @@ def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
         facts = packages.get(re.sub(r"[-_.]+", "-", install.name.lower()))
         if facts is not None:
             line = install.via.span.line if install.via is not None else install.instruction.span.line
-            return RuntimeCompiler(facts["name"], f"`{install.name}` installed at line {line}", facts["source"])
+            return RuntimeCompiler.of(facts, f"`{install.name}` installed at line {line}")
     shipped = dockerfile.shipped_stages()
     for stage in shipped:
         root = dockerfile.root_image(stage)
         reference = parse_reference(root) if root else None
         facts = data["base_images"].get(reference.name) if reference is not None else None
         if facts is not None and reference is not None:
-            return RuntimeCompiler(facts["name"], f"its base image `{reference.name}`", facts["source"])
+            return RuntimeCompiler.of(facts, f"its base image `{reference.name}`")
     programs = data["programs"]
     for stage in shipped:
         root = dockerfile.root_image(stage) or ""
@@ -415,7 +426,7 @@ def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
             for name in _copied_programs(instruction):
                 facts = programs.get(name)
                 if isinstance(facts, dict) and any(re.search(base, root) for base in facts["bases"]):
-                    return RuntimeCompiler(facts["name"], f"`{name}` copied in at line {instruction.span.line}", facts["source"])
+                    return RuntimeCompiler.of(facts, f"`{name}` copied in at line {instruction.span.line}")
     return None
 
 
@@ -440,6 +451,15 @@ def provides_c_compiler(manager: str, name: str) -> bool:
     meta-packages that pull it (`build-essential`, `build-base`, conda's `compilers`)."""
     family = FAMILY.get(manager)
     patterns = _runtime_data()["c_compiler_packages"].get(family or "", ())
+    return any(re.fullmatch(pattern, name.lower()) for pattern in patterns)
+
+
+def provides_ninja(manager: str, name: str) -> bool:
+    """A package that puts ninja on PATH (`ninja-build`, the `ninja` wheel): `ninja_packages` of
+    `runtime_compilers`. A server that compiles with it when it runs (`RuntimeCompiler.ninja`:
+    FlashInfer's JIT, vLLM) needs it in the image."""
+    family = FAMILY.get(manager)
+    patterns = _runtime_data()["ninja_packages"].get(family or "", ())
     return any(re.fullmatch(pattern, name.lower()) for pattern in patterns)
 
 

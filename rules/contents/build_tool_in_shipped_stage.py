@@ -46,6 +46,11 @@ of the same command says why they were left out. A note at `info` severity would
 on something the image needs; silence, with the reason in the remaining finding's detail, is the
 answer.
 
+FlashInfer (`flashinfer-python`) compiles its
+CUDA kernels the same way the first time it runs them, with nvcc, the host C++ compiler and
+`ninja`, and vLLM lists `ninja` among its own run-time requirements: in an image that runs either,
+`ninja-build` (apt, dnf) and the `ninja` wheel are left alone too.
+
 One finding per install command: the build tools it installs are named in the message, largest
 first, and each one's kind and size in the detail; the estimate is the largest of their sizes when
 they count dependencies (`build-essential`, `cmake` and `libtool` share most of theirs, so adding
@@ -118,6 +123,7 @@ from dflint.build_deps import (
     build_tool,
     for_base,
     provides_c_compiler,
+    provides_ninja,
     removed_in_same_run,
     runtime_compiler,
     shipped_installs,
@@ -168,7 +174,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return  # development, CI, toolchain, notebook and training images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     found: list[_Found] = []
-    needed: dict[int, list[str]] = {}  # id(install command) → the C compilers it installs that the image runs
+    needed: dict[int, list[tuple[str, bool]]] = {}  # id(install command) → what it installs that the image runs (name, ninja?)
     for install in shipped_installs(dockerfile, files=True):
         tool = build_tool(install.op.manager, install.name)
         root = dockerfile.root_image(install.stage)
@@ -179,13 +185,15 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue
         if install.via is None and toolchain_base(root):
             continue  # the stage ships on a build image (DF102): the fix is that base, and the tools go with it
-        if provides_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:
-            needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)
+        if _needed_at_run_time(dockerfile, install):
+            ninja = provides_ninja(install.op.manager, install.name)
+            needed.setdefault(id(install.op), []).append((install.requirement.raw or install.name, ninja))
             continue
         found.append(_Found(install, tool, removed_later(install) if install.via is None else None))
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
-        op: f". Not reported: {', '.join(f'`{name}`' for name in names)}, since {need.text}"
+        op: f". Not reported: {', '.join(f'`{name}`' for name, _ in names)}, since {need.text}"
+        + (f" {need.ninja}" if need.ninja and any(ninja for _, ninja in names) else "")
         for op, names in needed.items()
         if need is not None
     }
@@ -195,6 +203,15 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     for group in per_command(found, lambda item: item.install, _advice):
         note = notes.get(id(group[0].install.op), "")
         yield _one(group[0], note) if len(group) == 1 else _grouped(group, note)
+
+
+def _needed_at_run_time(dockerfile: Dockerfile, install: Install) -> bool:
+    """A C compiler, or ninja, in an image whose server compiles with it when it runs."""
+    need = runtime_compiler(dockerfile)
+    if need is None:
+        return False
+    manager, name = install.op.manager, install.name
+    return provides_c_compiler(manager, name) or (need.ninja is not None and provides_ninja(manager, name))
 
 
 def _advice(item: _Found) -> tuple[bool, int]:
