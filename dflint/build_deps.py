@@ -16,6 +16,7 @@ from dflint.data import load
 from dflint.filesystem import install_write, removes, ships
 from dflint.imagerefs import parse_reference
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage, normalise_image, split_image
+from dflint.platform import split_platform
 from dflint.releases import distribution
 from dflint.rule import Savings
 from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
@@ -151,6 +152,96 @@ def _op_installs(stage: Stage, instruction: Instruction, op: PackageOp, files: b
                 for requirement in nested.requirements:
                     if requirement.name:
                         yield Install(stage, instruction, op, requirement)
+
+
+# -- branches this build does not take ----------------------------------------------------------------
+
+_IF = re.compile(r"(?:^|[\s;&|(])if\s+(?P<condition>.+?)\s*;?\s*then\s", re.S)
+_OTHER_BRANCH = re.compile(r"(?:^|[\s;&|(])(?:if|fi|else|elif|then|case|esac)(?=[\s;]|$)")
+_TEST = re.compile(r"\[\s+(?:(?P<left>\S+)\s+(?P<op>==?|!=)\s+(?P<right>\S+)|(?P<flag>-[nz])\s+(?P<word>\S+))\s+\]")
+_VARIABLE = re.compile(r"\$(?:\{(?P<braced>\w+)\}|(?P<plain>\w+))")
+_PLATFORM_PARTS = ("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT")
+
+
+def skipped_branch(install: Install) -> str | None:
+    """The condition of the `if` whose `then` branch holds the install's command, when the model
+    can tell that this build does not take it, else None: each test compares build arguments or
+    the target platform with a literal (`[ "${TARGETARCH}" = "arm64" ] || [ "$TARGETARCH" =
+    "ppc64le" ]`, `[ "$ADDRESS_SANITIZER" = "1" ]`, `[ -n "$GPU" ]`), the platform is the one the
+    stage is built for (linux/amd64 unless `--build-arg TARGETPLATFORM=…` says otherwise), and an
+    `ARG` declared without a default and not given with `--build-arg` is empty, as BuildKit leaves
+    it. Anything else (a command's output, an `else` branch, a nested `if`) may run."""
+    command = install.op.command
+    if not command.conditional:
+        return None
+    text = install.instruction.text.replace("\\\n", "  ")
+    start = command.span.offset - install.instruction.span.offset
+    if not 0 < start <= len(text):
+        return None
+    before = text[:start]
+    found = next(iter(reversed(list(_IF.finditer(before)))), None)  # the last `if … then` before it
+    if found is None or _OTHER_BRANCH.search(before[found.end() :]):
+        return None
+    condition = " ".join(found.group("condition").split())
+    return condition if _evaluate(condition, install) is False else None
+
+
+def _evaluate(condition: str, install: Install) -> bool | None:
+    """`[ … ] || [ … ] && [ … ]` evaluated left to right as the shell does; None when unknown."""
+    parts = re.split(r"\s*(\|\||&&)\s*", condition)
+    result = _test(parts[0], install)
+    for joiner, test in zip(parts[1::2], parts[2::2], strict=True):
+        if result is None:
+            return None
+        if (joiner == "||" and result) or (joiner == "&&" and not result):
+            continue
+        result = _test(test, install)
+    return result
+
+
+def _test(text: str, install: Install) -> bool | None:
+    match = _TEST.fullmatch(text.strip())
+    if match is None:
+        return None
+    if match.group("flag"):
+        word = _word(match.group("word"), install)
+        return None if word is None else (word != "") == (match.group("flag") == "-n")
+    left, right = _word(match.group("left"), install), _word(match.group("right"), install)
+    if left is None or right is None:
+        return None
+    return (left == right) == (match.group("op") != "!=")
+
+
+def _word(text: str, install: Install) -> str | None:
+    """A test's operand: a literal, or one variable (quoted or not) whose value the build knows."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1]
+    variable = _VARIABLE.fullmatch(text)
+    if variable is None:
+        return None if any(char in text for char in "$`\\*?[") else text
+    return _value(variable.group("braced") or variable.group("plain"), install)
+
+
+def _value(name: str, install: Install) -> str | None:
+    env = install.instruction.env
+    value = env.get(name)
+    if value is not None:
+        return value
+    if name not in env:
+        return None
+    if name in _PLATFORM_PARTS and install.op.platform:
+        os_name, arch, variant = split_platform(install.op.platform)
+        return {"TARGETPLATFORM": install.op.platform, "TARGETOS": os_name, "TARGETARCH": arch, "TARGETVARIANT": variant}[name]
+    declared = False
+    for instruction in install.stage.instructions:
+        if instruction is install.instruction:
+            break
+        for pair in instruction.pairs:
+            if pair.key == name:
+                if instruction.keyword != "ARG" or pair.value is not None:
+                    return None
+                declared = True
+    return "" if declared else None
 
 
 def _from_variable(op: PackageOp, requirement: Requirement) -> bool:

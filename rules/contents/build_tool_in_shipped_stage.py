@@ -13,6 +13,15 @@ An install is fine when the same RUN removes it again (`apt-get purge`, `apk del
 `apt-mark auto … && apt-get purge --auto-remove`). Build-only stages are never checked: a compiler
 in a builder stage whose results are copied out selectively is the point of a multi-stage build.
 
+An install inside an `if` branch that the build being linted does not take is not reported: when
+each test of the condition compares a build argument or the target platform with a literal
+(`if [ "$TARGETARCH" = "arm64" ]; then apt-get install -y gfortran; fi` on the default
+linux/amd64, `[ "$ADDRESS_SANITIZER" = "1" ]` with that argument not given), the package is not
+in that image (`dflint/build_deps.py`, `skipped_branch`). Lint another build with `--build-arg
+TARGETPLATFORM=linux/arm64` or the argument's value. On the test corpus this leaves out Kubeflow
+Katib's arm64/ppc64le-only `gfortran`, `libopenblas-dev` and `liblapack-dev` and Chroma's
+address-sanitizer-only `build-essential` and `llvm`.
+
 `git` is not reported unless `check-git` is set (then at `info` severity). Images use it when they
 run: `setuptools_scm` reads the version from a copied `.git`, Hugging Face Hub and `pip install
 git+…` fetch at start-up, and the Dockerfile cannot tell those from a build-time clone. On the
@@ -128,6 +137,7 @@ from dflint.build_deps import (
     runtime_compiler,
     shipped_installs,
     size_text,
+    skipped_branch,
     toolchain_base,
     where,
 )
@@ -182,6 +192,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if tool is not None and build_image(root) is not None:
             tool = dataclasses.replace(tool, savings=None, basis="")  # the build image holds a toolchain already
         if tool is None or removed_in_same_run(install) or (tool.low and not options.check_git):
+            continue
+        if skipped_branch(install) is not None:
             continue
         if install.via is None and toolchain_base(root):
             continue  # the stage ships on a build image (DF102): the fix is that base, and the tools go with it

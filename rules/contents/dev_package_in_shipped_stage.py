@@ -13,6 +13,14 @@ An install that the same RUN removes again (`apt-get purge`, `apk del`, includin
 `apk add --virtual .build-deps` group, `dnf remove`) is fine, and build-only stages are never
 checked.
 
+An install inside an `if` branch that the build being linted does not take is not reported: when
+each test of the condition compares a build argument or the target platform with a literal
+(`if [ "$TARGETARCH" = "arm64" ]; then apt-get install -y gfortran; fi` on the default
+linux/amd64, `[ "$ADDRESS_SANITIZER" = "1" ]` with that argument not given), the package is not
+in that image (`dflint/build_deps.py`, `skipped_branch`). Lint another build with `--build-arg
+TARGETPLATFORM=linux/arm64` or the argument's value. On the test corpus this leaves out Kubeflow
+Katib's arm64/ppc64le-only `libopenblas-dev` and `liblapack-dev`.
+
 In an image that needs a C compiler at run time (Triton builds its kernels' launchers when they
 first run: vLLM, SGLang, text-generation-inference; as the model decides,
 `dflint/build_deps.py` `runtime_compiler`, the same answer DF201 uses), the headers that compiler
@@ -89,6 +97,7 @@ from dflint.build_deps import (
     runtime_compiler,
     shipped_installs,
     size_text,
+    skipped_branch,
 )
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction
@@ -133,6 +142,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
         package = dev_package(install.op.manager, install.name)
         if package is None or removed_in_same_run(install) or install.requirement.span is None:
+            continue
+        if skipped_branch(install) is not None:
             continue
         if needed_by_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:
             needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)

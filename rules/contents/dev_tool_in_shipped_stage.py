@@ -20,6 +20,10 @@ probably raises the version of a tool the base image already holds. A dev stage 
 out of the base's layers, so the finding says to uninstall it instead when the service does not
 use it (or, when the tool is new there, to install it in a dev stage).
 
+An install inside an `if` branch that the build being linted does not take (each test of the
+condition compares a build argument or the target platform with a literal, and is false for this
+build: `dflint/build_deps.py`, `skipped_branch`) is not reported.
+
 A Python or conda environment built in a build-only stage ships when a chain of `COPY --from`
 carries the tree it was installed into (a venv, a `--prefix`, a conda prefix) into the image, as
 that stage is at its end: a tool a later RUN there uninstalls is not copied.
@@ -63,7 +67,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.build_deps import Install, removed_in_same_run, shipped_installs, where
+from dflint.build_deps import Install, removed_in_same_run, shipped_installs, skipped_branch, where
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -94,7 +98,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     workload = workload_categories(dockerfile)
     for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv", "pipx", "conda"), files=True):
         found = classify(install.name)
-        if found is None or removed_in_same_run(install):
+        if found is None or removed_in_same_run(install) or skipped_branch(install) is not None:
             continue
         category, severity = found
         if category in workload:
