@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 
 from dflint.data import load
 from dflint.filesystem import install_write, removes, ships
+from dflint.gpu import gpu_stage, is_gpu_image
 from dflint.imagerefs import parse_reference
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage, normalise_image, split_image
 from dflint.platform import split_platform
@@ -418,6 +419,37 @@ def _tool_savings(facts: dict[str, Any], data: dict[str, Any], family: str) -> t
     if isinstance(wheel, (int, float)) and wheel > 0:
         return Savings(float(wheel), f"compressed wheel size; {source}"), "as a compressed wheel"
     return None, ""
+
+
+# -- negligible next to GPU libraries -------------------------------------------------------------
+
+NEGLIGIBLE_MB = 20.0  # under 2 % of the smallest CUDA runtime image measured (1148 MB)
+# Images that carry accelerator libraries, or a framework or server built on them, by name.
+_ACCELERATOR_IMAGE = re.compile(
+    r"cuda|rocm|habana|gaudi|neuron|tritonserver|tensorrt|pytorch|vllm|sglang|text-generation-inference", re.IGNORECASE
+)
+
+
+def negligible_in_gpu_image(dockerfile: Dockerfile, stage: Stage, sizes: Sequence[float | None]) -> bool:
+    """True when every size is known and under `NEGLIGIBLE_MB` and the stage carries accelerator
+    libraries: its root image names CUDA, ROCm, Gaudi, Neuron, a framework or an LLM server
+    (`nvidia/cuda`, `rocm/pytorch`, `vault.habana.ai/gaudi-docker`, `vllm/vllm-openai` …), or,
+    on another base, the stage can use a GPU by its CUDA packages or variables
+    (`dflint.gpu.gpu_stage`). Those libraries come to more than a gigabyte: the CUDA runtime
+    images alone measure 1148 MB (`nvidia/cuda:9.0-cudnn7-runtime-ubuntu16.04`) and 1300 MB
+    (`12.9.1-runtime-ubi9`, `data/base_images.json` `sizes`), and on the 115 MB base flavour the
+    framework brings them (torch's CUDA build with its 18 nvidia wheels: 2730 MB,
+    `data/heavy_frameworks.json`). A package of a few megabytes (`make` 1.8 MB, `libssl-dev`
+    12.6 MB over `libssl3`, `pkg-config` 0.4 MB, measured on Debian 12) is under 2 % of that. The
+    sizes are the data's Debian 12 measurements whatever the base's release: they decide that a
+    package is small, and are never shown for another release. A plain base that only has a GPU
+    vendor's name (`nvcr.io/nvidia/base/ubuntu`) is not enough."""
+    if not sizes or not all(size is not None and size < NEGLIGIBLE_MB for size in sizes):
+        return False
+    root = dockerfile.root_image(stage) or ""
+    if _ACCELERATOR_IMAGE.search(root):
+        return True
+    return gpu_stage(dockerfile, stage) is True and not is_gpu_image(root)  # CUDA packages or variables
 
 
 # -- build-flavoured base images ------------------------------------------------------------------

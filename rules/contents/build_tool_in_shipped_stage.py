@@ -22,6 +22,14 @@ TARGETPLATFORM=linux/arm64` or the argument's value. On the test corpus this lea
 Katib's arm64/ppc64le-only `gfortran`, `libopenblas-dev` and `liblapack-dev` and Chroma's
 address-sanitizer-only `build-essential` and `llvm`.
 
+A package of a few megabytes is not reported in a stage that carries accelerator libraries (its
+root image names CUDA, ROCm, Gaudi, Neuron, a framework or an LLM server, or its CUDA packages or
+variables say it can use a GPU): when every package of the command is measured under 20 MB
+(`make` 1.8 MB, `libssl-dev` 12.6 MB over `libssl3`, on Debian 12), it is under 2 % of the
+gigabyte or more those libraries take (the CUDA runtime images measure 1148–1300 MB; torch's CUDA
+build with its nvidia wheels, 2730 MB), and not worth the author's time
+(`dflint/build_deps.py`, `negligible_in_gpu_image`). The same package on a slim image is reported.
+
 `git` is not reported unless `check-git` is set (then at `info` severity). Images use it when they
 run: `setuptools_scm` reads the version from a copied `.git`, Hugging Face Hub and `pip install
 git+…` fetch at start-up, and the Dockerfile cannot tell those from a build-time clone. On the
@@ -131,6 +139,7 @@ from dflint.build_deps import (
     build_image,
     build_tool,
     for_base,
+    negligible_in_gpu_image,
     provides_c_compiler,
     provides_ninja,
     removed_in_same_run,
@@ -167,6 +176,7 @@ class _Found:
     install: Install
     tool: BuildTool
     later: Instruction | None  # a later RUN that removes it, a layer too late
+    measured: float | None = None  # the data's size, measured on Debian 12 (to judge it small)
 
     @property
     def raw(self) -> str:
@@ -187,6 +197,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     needed: dict[int, list[tuple[str, bool]]] = {}  # id(install command) → what it installs that the image runs (name, ninja?)
     for install in shipped_installs(dockerfile, files=True):
         tool = build_tool(install.op.manager, install.name)
+        measured = tool.savings.mb if tool is not None and tool.savings is not None else None
         root = dockerfile.root_image(install.stage)
         tool = for_base(tool, root) if tool is not None else None
         if tool is not None and build_image(root) is not None:
@@ -201,7 +212,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             ninja = provides_ninja(install.op.manager, install.name)
             needed.setdefault(id(install.op), []).append((install.requirement.raw or install.name, ninja))
             continue
-        found.append(_Found(install, tool, removed_later(install) if install.via is None else None))
+        found.append(_Found(install, tool, removed_later(install) if install.via is None else None, measured))
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
         op: f". Not reported: {', '.join(f'`{name}`' for name, _ in names)}, since {need.text}"
@@ -210,9 +221,13 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if need is not None
     }
     if options.each_package:
-        yield from (_one(item, notes.get(id(item.install.op), "")) for item in found)
+        for item in found:
+            if not negligible_in_gpu_image(dockerfile, item.install.stage, [item.measured]):
+                yield _one(item, notes.get(id(item.install.op), ""))
         return
     for group in per_command(found, lambda item: item.install, _advice):
+        if negligible_in_gpu_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
+            continue  # a few megabytes next to a gigabyte of GPU libraries
         note = notes.get(id(group[0].install.op), "")
         yield _one(group[0], note) if len(group) == 1 else _grouped(group, note)
 

@@ -21,6 +21,14 @@ in that image (`dflint/build_deps.py`, `skipped_branch`). Lint another build wit
 TARGETPLATFORM=linux/arm64` or the argument's value. On the test corpus this leaves out Kubeflow
 Katib's arm64/ppc64le-only `libopenblas-dev` and `liblapack-dev`.
 
+A package of a few megabytes is not reported in a stage that carries accelerator libraries (its
+root image names CUDA, ROCm, Gaudi, Neuron, a framework or an LLM server, or its CUDA packages or
+variables say it can use a GPU): when every package of the command is measured under 20 MB
+(`make` 1.8 MB, `libssl-dev` 12.6 MB over `libssl3`, on Debian 12), it is under 2 % of the
+gigabyte or more those libraries take (the CUDA runtime images measure 1148–1300 MB; torch's CUDA
+build with its nvidia wheels, 2730 MB), and not worth the author's time
+(`dflint/build_deps.py`, `negligible_in_gpu_image`). The same package on a slim image is reported.
+
 In an image that needs a C compiler at run time (Triton builds its kernels' launchers when they
 first run: vLLM, SGLang, text-generation-inference; as the model decides,
 `dflint/build_deps.py` `runtime_compiler`, the same answer DF201 uses), the headers that compiler
@@ -93,6 +101,7 @@ from dflint.build_deps import (
     dev_package,
     for_base,
     needed_by_c_compiler,
+    negligible_in_gpu_image,
     removed_in_same_run,
     runtime_compiler,
     shipped_installs,
@@ -126,6 +135,7 @@ class _Found:
     install: Install
     package: DevPackage
     later: Instruction | None  # a later RUN that removes it, a layer too late
+    measured: float | None = None  # the data's size, measured on Debian 12 (to judge it small)
 
     @property
     def raw(self) -> str:
@@ -150,7 +160,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue
         later = removed_later(install) if install.via is None else None
         base = dockerfile.root_image(install.stage)
-        found.append(_Found(install, _for_release(for_base(package, base), base), later))
+        measured = package.savings.mb if package.savings is not None else None
+        found.append(_Found(install, _for_release(for_base(package, base), base), later, measured))
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
         op: f". Not reported: {', '.join(f'`{name}`' for name in names)}, since {need.text} (it reads these headers)"
@@ -158,9 +169,13 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if need is not None
     }
     if options.each_package:
-        yield from (_one(item, notes.get(id(item.install.op), "")) for item in found)
+        for item in found:
+            if not negligible_in_gpu_image(dockerfile, item.install.stage, [item.measured]):
+                yield _one(item, notes.get(id(item.install.op), ""))
         return
     for group in per_command(found, lambda item: item.install, _advice):
+        if negligible_in_gpu_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
+            continue  # a few megabytes next to a gigabyte of GPU libraries
         note = notes.get(id(group[0].install.op), "")
         yield _one(group[0], note) if len(group) == 1 else _grouped(group, note)
 
