@@ -11,7 +11,7 @@ import marshal
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 
 def table_path(name: str) -> str | None:
@@ -31,11 +31,25 @@ def read_table(path: str | None, header: bytes) -> dict[object, object] | None:
         return None
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
-        table = marshal.loads(data[len(header) :]) if data[: len(header)] == header else None
+            table = _loads(handle, header)
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return table if isinstance(table, dict) else None
+
+
+def _loads(handle: BinaryIO, header: bytes) -> object:
+    """The table behind `header` in an open file, unmarshalled from the file's pages as the page cache
+    holds them (`mmap`): reading the module table (1.5 MB) into a new bytes object first cost about
+    1.3 ms of a one-file run in fresh memory. A file that cannot be mapped is read."""
+    import mmap
+
+    try:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # an empty file, or a file system that does not map files
+        data = handle.read()
+        return marshal.loads(data[len(header) :]) if data[: len(header)] == header else None
+    with mapped, memoryview(mapped) as view:
+        return marshal.loads(view[len(header) :]) if view[: len(header)] == header else None
 
 
 def write_table(path: str | None, header: bytes, table: Mapping[Any, object]) -> None:

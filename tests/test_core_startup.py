@@ -430,3 +430,26 @@ def test_every_dflint_module_comes_from_the_module_table_on_the_second_run(tmp_p
     first, second = ([int(n) for n in run.stdout.split()] for run in runs)
     assert first[1] > 100 and first[2] > 0  # the core and every rule module, and it linted
     assert second == [first[1], 0, first[2]]
+
+
+def test_a_table_reads_from_the_mapped_file_as_from_its_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import marshal
+    import mmap
+
+    from dflint.pycache import read_table, write_table
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    table = {"a": (1, 2.5, "x" * 5000), ("key", 3): [b"bytes", None], "code": compile("x = 1", "<t>", "exec")}
+    path = str(tmp_path / "t.marshal")
+    write_table(path, b"HEAD", table)
+    assert read_table(path, b"HEAD") == table == marshal.loads(Path(path).read_bytes()[4:])
+    assert read_table(path, b"OTHER") is None
+    Path(path).write_bytes(b"")  # an empty file cannot be mapped: it is read, and is no table
+    assert read_table(path, b"HEAD") is None
+
+    def unmappable(*args: object, **kwargs: object) -> mmap.mmap:
+        raise OSError("no mmap here")
+
+    write_table(path, b"HEAD", table)
+    monkeypatch.setattr(mmap, "mmap", unmappable)
+    assert read_table(path, b"HEAD") == table
