@@ -25,7 +25,7 @@ import functools
 import os
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from dflint import safe_yaml
@@ -154,12 +154,24 @@ def _scan(directory: str) -> tuple[tuple[str, ...], dict[tuple[str, ...], tuple[
     return names, matches
 
 
+@functools.cache
+def _names_matching(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """One test for "does a name match any of these patterns" (`fnmatch.fnmatchcase` for each, as one
+    regular expression: a directory's every name is tested against each pattern tuple)."""
+    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns)).match if patterns else _no_match
+
+
+def _no_match(name: str) -> None:
+    return None
+
+
 def _listing(directory: str, patterns: Sequence[str]) -> list[str]:
     names, matches = _scan(directory)
     key = tuple(patterns)
     found = matches.get(key)
     if found is None:
-        chosen = [name for name in names if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)]
+        matching = _names_matching(key)
+        chosen = [name for name in names if matching(name)]
         found = matches[key] = tuple(os.path.join(directory, name) for name in chosen[:MAX_FILES_PER_DIRECTORY])
     return list(found)
 

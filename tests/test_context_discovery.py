@@ -353,3 +353,26 @@ def test_each_directory_is_scanned_once_and_a_new_build_file_is_seen(tmp_path: P
     os.utime(root, ns=(os.stat(root).st_atime_ns, os.stat(root).st_mtime_ns + 1_000_000))  # a coarse clock
     choice = chosen(root, "services/s0/Dockerfile")
     assert choice.source == "build-command" and "Makefile:2" in choice.reason
+
+
+def test_a_listing_keeps_exactly_the_names_fnmatch_matches() -> None:
+    import fnmatch
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dflint.compose import COMPOSE_PATTERNS
+    from dflint.context_discovery import _MAKEFILES, _SCRIPTS, _names_matching
+
+    tuples = [COMPOSE_PATTERNS, _MAKEFILES, _SCRIPTS, ("*.yml", "*.yaml"), (".gitlab-ci.yml",), ("[a-c]?.sh", "x*y"), ()]
+    known = [
+        name for patterns in tuples for pattern in patterns for name in (pattern.replace("*", "a"), pattern.replace("*", ""))
+    ]
+
+    @given(st.one_of(st.sampled_from(known), st.text(alphabet="abcxy.-_/\nMmkesh*?[]", max_size=14)))
+    def check(name: str) -> None:
+        for patterns in tuples:
+            expected = any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+            assert (_names_matching(patterns)(name) is not None) == expected, (patterns, name)
+
+    check()
