@@ -158,11 +158,28 @@ def _scan(directory: str) -> tuple[tuple[str, ...], dict[tuple[str, ...], tuple[
 def _names_matching(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
     """One test for "does a name match any of these patterns" (`fnmatch.fnmatchcase` for each, as one
     regular expression: a directory's every name is tested against each pattern tuple)."""
-    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns)).match if patterns else _no_match
+    known = _KNOWN_SETS.get(patterns)
+    if known is not None:
+        return known
+    return re.compile(_alternation(patterns)).match if patterns else _no_match
+
+
+def _alternation(patterns: tuple[str, ...]) -> str:
+    return "|".join(fnmatch.translate(pattern) for pattern in patterns)
 
 
 def _no_match(name: str) -> None:
     return None
+
+
+_WORKFLOWS = ("*.yml", "*.yaml")
+_GITLAB = (".gitlab-ci.yml",)
+# The sets every discovery asks for, compiled at the module's top level, where the command line's
+# compiled-regex cache (`dflint.regexcode`) keeps their programs from one run to the next.
+_KNOWN_SETS: dict[tuple[str, ...], Callable[[str], re.Match[str] | None]] = {}
+for _set in (COMPOSE_PATTERNS, _WORKFLOWS, _GITLAB, _MAKEFILES, _SCRIPTS):
+    _KNOWN_SETS[_set] = re.compile(_alternation(_set)).match
+del _set
 
 
 def _listing(directory: str, patterns: Sequence[str]) -> list[str]:
@@ -262,9 +279,9 @@ def _build_files(folder: str, root: str) -> Iterator[tuple[str, str]]:
     seen: set[str] = set()
     for directory in _upwards(folder, root):
         candidates = [
-            (path, "workflow") for path in _listing(os.path.join(directory, ".github", "workflows"), ("*.yml", "*.yaml"))
+            (path, "workflow") for path in _listing(os.path.join(directory, ".github", "workflows"), _WORKFLOWS)
         ]
-        candidates += [(path, "workflow") for path in _listing(directory, (".gitlab-ci.yml",))]
+        candidates += [(path, "workflow") for path in _listing(directory, _GITLAB)]
         candidates += [(path, "make") for path in _listing(directory, _MAKEFILES)]
         candidates += [(path, "script") for path in _listing(directory, _SCRIPTS)]
         if directory == root:
