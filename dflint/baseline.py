@@ -118,6 +118,8 @@ def write(path: str, results: Sequence[FileResult]) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
+    """A baseline file: how many findings of each (path, code, message) it accepts."""
+
     path: str
     counts: dict[tuple[str, str, str], int]
     version: int = VERSION

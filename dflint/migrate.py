@@ -48,6 +48,8 @@ KNOWN = (
 
 @dataclass(frozen=True, slots=True)
 class Migration:
+    """A hadolint configuration converted: the dflint configuration and the notes on what did not carry over."""
+
     config: dict[str, Any]  # the dflint configuration, in the order it is written
     notes: tuple[str, ...]  # what has no counterpart, or changed meaning
 

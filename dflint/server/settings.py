@@ -18,6 +18,8 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ClientSettings:
+    """What the client's settings (`initializationOptions`, `workspace/didChangeConfiguration`) set."""
+
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

@@ -173,6 +173,8 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
+    """A build tool installed in a shipped stage, and the later RUN that removes it, if any."""
+
     install: Install
     tool: BuildTool
     later: Instruction | None  # a later RUN that removes it, a layer too late

@@ -132,6 +132,8 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
+    """A development package installed in a shipped stage, and the later RUN that removes it, if any."""
+
     install: Install
     package: DevPackage
     later: Instruction | None  # a later RUN that removes it, a layer too late

@@ -61,6 +61,8 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: the most commands each of two consecutive RUNs may hold to be reported."""
+
     max_commands: int = 2
 
 

@@ -66,6 +66,8 @@ _MANAGERS = frozenset({"apt", "apk", "yum", "dnf", "microdnf"})
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: whether build stages are checked too."""
+
     include_build_stages: bool = False
 
 

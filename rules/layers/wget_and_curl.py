@@ -62,6 +62,8 @@ META = RuleMeta(
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: whether build stages are checked too."""
+
     include_build_stages: bool = False
 
 

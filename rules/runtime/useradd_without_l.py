@@ -92,6 +92,8 @@ _VALUE_OPTIONS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """Rule options: the largest user id `useradd` may create without `-l`."""
+
     max_uid: int = 65535
 
 
