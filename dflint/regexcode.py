@@ -7,8 +7,9 @@ time keeps that program (a list of integers, with its group names) in
 `__pycache__/regex-programs.<tag>.marshal`, keyed by the pattern and its flags and tied to the
 engine's version (`_sre.MAGIC`); later runs hand the stored program straight to `_sre.compile`,
 which builds the very same pattern object (`re` patterns compare equal only when their programs
-do). The file is rewritten when a module's top level compiled a pattern it did not hold, not for a
-pattern built inside a function (it may come from a file's words). Anything unexpected — another Python, an unreadable file, a pattern `re` rejects — takes the
+do). The file is rewritten when a module's top level compiled a pattern it did not hold, or a function
+compiled a literal pattern of its code it did not hold, not for a pattern built inside a function
+(it may come from a file's words). Anything unexpected — another Python, an unreadable file, a pattern `re` rejects — takes the
 ordinary path. The command line uses it (`dflint.launcher`); importing dflint as a library leaves
 `re` alone.
 """
@@ -60,14 +61,15 @@ def program(pattern: str, flags: int) -> Program:
     return (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
 
 
-def _at_module_level() -> bool:
-    """Whether the pattern being compiled comes from a module's top level (past `re`'s own frames)."""
+def _worth_keeping(pattern: str) -> bool:
+    """Whether the pattern being compiled comes from a module's top level or is a constant of the
+    function compiling it (past `re`'s own frames): code, not a file's words."""
     frame: FrameType | None = sys._getframe(2)
     while frame is not None and (
         frame.f_globals.get("__name__") == "re" or str(frame.f_globals.get("__name__")).startswith("re.")
     ):
         frame = frame.f_back
-    return frame is not None and frame.f_code.co_name == "<module>"
+    return frame is not None and (frame.f_code.co_name == "<module>" or pattern in frame.f_code.co_consts)
 
 
 class RegexCache:
@@ -96,8 +98,9 @@ class RegexCache:
                 return self.original(pattern, flags)
             self.misses += 1
             # A pattern built inside a function may come from data (a file's words): it alone is no
-            # reason to rewrite the file, so the cache settles once the modules' patterns are in.
-            self.stale = self.stale or _at_module_level()
+            # reason to rewrite the file, so the cache settles once the code's patterns are in (those
+            # of the modules' top level, and the literal patterns functions compile on first use).
+            self.stale = self.stale or _worth_keeping(pattern)
         else:
             self.hits += 1
         self.used[key] = stored

@@ -498,3 +498,34 @@ def test_every_dataclass_has_a_docstring() -> None:
             if decorated and ast.get_docstring(node) is None:  # type: ignore[arg-type]
                 missing.append(f"{path.relative_to(root)}: {node.name}")  # type: ignore[attr-defined]
     assert missing == []
+
+
+def test_a_literal_pattern_a_function_compiles_is_kept_and_a_built_one_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A function's literal pattern is code, the same on every run: the first miss rewrites the table.
+    A pattern built from data (a file's words) alone does not."""
+    import re
+
+    from dflint.regexcode import cached_regex_code, read
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = str(tmp_path / "programs.marshal")
+    with cached_regex_code(path):
+        exec(compile("import re\nre.compile('seed-pattern-at-top-level')\n", "<probe>", "exec"), {"__name__": "probe"})
+    assert list(read(path)) == [("seed-pattern-at-top-level", 0)]
+
+    def built(word: str) -> re.Pattern[str]:
+        return re.compile(re.escape(word) + "-built-in-a-function")
+
+    def literal() -> re.Pattern[str]:
+        return re.compile(r"literal-in-a-function-\d+")
+
+    with cached_regex_code(path) as cache:
+        built("words")
+    assert cache is not None and cache.misses == 1
+    assert list(read(path)) == [("seed-pattern-at-top-level", 0)]  # not rewritten
+    with cached_regex_code(path) as cache:
+        literal()
+    assert cache is not None and cache.misses == 1
+    assert (r"literal-in-a-function-\d+", 0) in read(path)
