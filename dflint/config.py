@@ -348,18 +348,18 @@ class _TomlLocator:
 
 @cache
 def schema() -> dict[str, Any]:
-    import json
-
     path = os.path.join(os.path.dirname(__file__), "schemas", "config.schema.json")
     if os.path.isfile(path):  # the usual install; importlib.resources costs ~5 ms of imports
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    else:  # a zipped or otherwise virtual package
-        from importlib import resources
+        from dflint.datacode import load_json
 
-        text = resources.files("dflint").joinpath("schemas/config.schema.json").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+        loaded: dict[str, Any] = load_json(path)  # type: ignore[assignment]  # the schema is an object
+        return loaded
+    import json  # a zipped or otherwise virtual package
+    from importlib import resources
+
+    text = resources.files("dflint").joinpath("schemas/config.schema.json").read_text(encoding="utf-8")
+    parsed: dict[str, Any] = json.loads(text)
+    return parsed
 
 
 def _validate(data: Any, locate: _Locate, options: dict[str, RuleOptions]) -> list[tuple[int, str]]:

@@ -278,9 +278,7 @@ def _build_files(folder: str, root: str) -> Iterator[tuple[str, str]]:
     """(file, kind) for every file that may build a Dockerfile: workflows, Makefiles, scripts."""
     seen: set[str] = set()
     for directory in _upwards(folder, root):
-        candidates = [
-            (path, "workflow") for path in _listing(os.path.join(directory, ".github", "workflows"), _WORKFLOWS)
-        ]
+        candidates = [(path, "workflow") for path in _listing(os.path.join(directory, ".github", "workflows"), _WORKFLOWS)]
         candidates += [(path, "workflow") for path in _listing(directory, _GITLAB)]
         candidates += [(path, "make") for path in _listing(directory, _MAKEFILES)]
         candidates += [(path, "script") for path in _listing(directory, _SCRIPTS)]

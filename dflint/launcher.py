@@ -1,7 +1,8 @@
 """The `dflint` console script and `python -m dflint`: `dflint --version` is answered before the
 command-line library (click, about 15 ms) is imported; everything else goes to `dflint.cli`, with
 dflint's modules, dataclass methods and regular expressions taken from their compiled caches
-(`dflint.modulecode`, `dflint.classcode`, `dflint.regexcode`). Once the command is done and its
+(`dflint.modulecode`, `dflint.classcode`, `dflint.regexcode`), and its JSON
+files from theirs (`dflint.datacode`). Once the command is done and its
 output flushed, the process leaves without tearing the interpreter down (`_leave`)."""
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ def main(prog_name: str | None = None) -> None:
     from dflint.modulecode import cached_module_code
 
     status: object = 0
-    # dflint's modules, their dataclass methods and regular expressions, compiled once (like .pyc files).
+    # dflint's modules, their dataclass methods and regular expressions, compiled once (like .pyc files),
+    # and its JSON files, parsed once.
     with cached_module_code():
         from dflint.classcode import cached_class_code
+        from dflint.datacode import cached_json_data
         from dflint.regexcode import cached_regex_code
 
-        with cached_class_code(), cached_regex_code():
+        with cached_class_code(), cached_regex_code(), cached_json_data():
             try:
                 from dflint.cli import main as cli
                 from dflint.registry import indexed_rules

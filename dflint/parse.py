@@ -8,7 +8,6 @@ continuation lines (comment and empty lines inside a continuation are dropped), 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,11 @@ DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z][A-Za-z0-9]*)\s*=(.*)")  # the value is stripped after: `(.*?)\s*` is quadratic
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:(['\"])([^'\"\s]+)\2|([^\s'\"<>|;&()]+))")
 _FLAG = re.compile(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?")
+# Exec form as it is almost always written: a JSON array of strings with no escape in them. Such a
+# string holds its characters as they are, so they are the values `json.loads` gives (anything
+# else, escapes included, goes to `json`, which is then imported).
+_PLAIN_JSON_STRINGS = re.compile(r'\[[ \t\n\r]*(?:"[^"\\\x00-\x1f]*"(?:[ \t\n\r]*,[ \t\n\r]*"[^"\\\x00-\x1f]*")*)?[ \t\n\r]*\]')
+_PLAIN_JSON_STRING = re.compile(r'"([^"]*)"')
 
 
 @dataclass(slots=True)
@@ -286,6 +290,10 @@ def json_arguments(arguments: str) -> tuple[str, ...] | None:
     stripped = arguments.strip()
     if not stripped.startswith("["):
         return None
+    if _PLAIN_JSON_STRINGS.fullmatch(stripped):
+        return tuple(_PLAIN_JSON_STRING.findall(stripped))
+    import json
+
     try:
         value = json.loads(stripped)
     except ValueError:

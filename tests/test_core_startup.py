@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -529,3 +531,113 @@ def test_a_literal_pattern_a_function_compiles_is_kept_and_a_built_one_is_not(
         literal()
     assert cache is not None and cache.misses == 1
     assert (r"literal-in-a-function-\d+", 0) in read(path)
+
+
+def _json_arguments_reference(arguments: str) -> tuple[str, ...] | None:
+    """`dflint.parse.json_arguments` as it was, with `json.loads` for every array."""
+    import json
+
+    stripped = arguments.strip()
+    if not stripped.startswith("["):
+        return None
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def test_exec_form_arguments_read_without_json_as_json_reads_them() -> None:
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dflint.parse import json_arguments
+
+    pieces = st.sampled_from(
+        ['"', "\\", "[", "]", ",", " ", "\t", "\n", "\r", "\x00", "\x1f", "\x7f", "a", "é", "😀", "\\u00e9", "1", "null", "'"]
+    )
+    strings = st.lists(st.text(max_size=6), max_size=4)
+    separators = st.sampled_from([", ", ",", " , ", ",\n", "\t,\t"])
+
+    @settings(max_examples=600, deadline=None)
+    @given(st.one_of(st.lists(pieces, max_size=12).map("".join), st.tuples(strings, separators, st.booleans())))
+    def check(case: object) -> None:
+        if isinstance(case, str):
+            text = case
+        else:
+            items, separator, ascii_only = case  # type: ignore[misc]
+            text = "[" + separator.join(json.dumps(item, ensure_ascii=ascii_only) for item in items) + "]"
+        for arguments in (text, "[" + text, f"  {text} ", f'["python", {text}]'):
+            assert json_arguments(arguments) == _json_arguments_reference(arguments), arguments
+
+    check()
+    assert json_arguments('[ "python" ,"-m",\t"app" ]') == ("python", "-m", "app")
+
+
+def test_json_files_come_from_the_data_table_and_edits_are_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from dflint import datacode
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    table = str(tmp_path / "json-data.marshal")
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    value = {"packages": ["gcc", "g++"], "size_mb": 12.5, "n": 3, "none": None, "yes": True, "nested": {"z": 1, "a": [2]}}
+    first.write_text(json.dumps(value), encoding="utf-8")
+    second.write_text("[1, 2, 3]", encoding="utf-8")
+    with datacode.cached_json_data(table) as cache:
+        assert cache is not None
+        assert datacode.load_json(str(first)) == value and cache.misses == 1
+    with datacode.cached_json_data(table) as cache:
+        assert cache is not None
+        loaded = datacode.load_json(str(first))
+        assert loaded == value and list(loaded) == list(value) and (cache.hits, cache.misses) == (1, 0)  # type: ignore[arg-type]
+        assert datacode.load_json(str(second)) == [1, 2, 3] and cache.misses == 1
+    assert set(datacode.read(table)) == {str(first), str(second)}  # both kept
+    first.write_text(json.dumps({"edited": 1}) + " " * 40, encoding="utf-8")  # another size: an edit is seen
+    with datacode.cached_json_data(table) as cache:
+        assert cache is not None
+        assert datacode.load_json(str(first)) == {"edited": 1} and cache.misses == 1
+        assert datacode.load_json(str(second)) == [1, 2, 3] and cache.hits == 1
+    assert datacode.load_json(str(first)) == {"edited": 1}  # inactive: parsed
+    Path(table).write_bytes(b"damaged")
+    with datacode.cached_json_data(table) as cache:
+        assert datacode.load_json(str(second)) == [1, 2, 3] and cache is not None and cache.misses == 1
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    os.unlink(table)
+    with datacode.cached_json_data(table):
+        datacode.load_json(str(second))
+    assert not os.path.exists(table)  # nothing written when byte-code writing is off
+
+
+def test_the_rule_data_read_through_the_table_is_the_data_json_reads() -> None:
+    import json
+
+    from dflint import data, datacode
+
+    directory = Path(data.__file__).parent
+    with tempfile_table() as table:
+        for run in range(2):  # parsed, then from the table
+            with datacode.cached_json_data(table) as cache:
+                for name in data.NAMES:
+                    path = str(directory / f"{name}.json")
+                    assert datacode.load_json(path) == json.loads(Path(path).read_text(encoding="utf-8"))
+            assert cache is not None and cache.hits == (len(data.NAMES) if run else 0)
+        assert len(datacode.read(table)) == len(data.NAMES)
+
+
+@contextlib.contextmanager
+def tempfile_table() -> Iterator[str]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        previous = sys.dont_write_bytecode
+        sys.dont_write_bytecode = False
+        try:
+            yield os.path.join(directory, "json-data.marshal")
+        finally:
+            sys.dont_write_bytecode = previous

@@ -5,10 +5,11 @@ Use ``load("build_tools")`` etc. Results are cached and shared between callers, 
 
 from __future__ import annotations
 
-import json
 import os
 from functools import cache
 from typing import Any
+
+from dflint.datacode import load_json
 
 __all__ = ["NAMES", "load"]
 
@@ -37,13 +38,12 @@ def load(name: str) -> dict[str, Any]:
         raise ValueError(f"invalid data file name: {name!r}")
     path = os.path.join(os.path.dirname(__file__), f"{name}.json")
     if os.path.isfile(path):  # the usual install; importlib.resources costs ~5 ms of imports on every run
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        data = load_json(path)  # parsed once, like a `.pyc` file, on the command line (`dflint.datacode`)
     else:  # a zipped or otherwise virtual package
+        import json
         from importlib import resources
 
-        text = resources.files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8")
-    data = json.loads(text)
+        data = json.loads(resources.files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise TypeError(f"{name}.json must hold a JSON object")
     return data

@@ -49,7 +49,6 @@ the shell form silently dropped.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
@@ -124,6 +123,8 @@ def _fix(dockerfile: Dockerfile, instruction: Instruction) -> Fix | None:
     words = written.split()
     if not words or not all(_PLAIN.fullmatch(word) for word in words) or "=" in words[0] or words[0] in _BUILTINS:
         return None
+    import json  # only for a finding: the module loads for most files
+
     replacement = "[" + ", ".join(json.dumps(word) for word in words) + "]"
     trailing = len(written) - len(written.rstrip())
     edit = Edit(span.offset, span.end_offset - trailing, replacement)
