@@ -295,6 +295,15 @@ def section_one_file(
     if baseline:
         target("baseline: `dflint FILE` / dependency floor", f"baseline: {one}", floor, 1.3)
         target("baseline: `dflint --version` / bare interpreter", f"baseline: {version}", bare, 1.5)
+        text += [
+            "",
+            "Paired with the baseline (the median over rounds of this install's CPU time / the baseline's in the same round):",
+            "",
+        ]
+        for label in (version, one, with_config, with_patterns):
+            mine, theirs = timings[label].cpu_seconds, timings[f"baseline: {label}"].cpu_seconds
+            paired = statistics.median(a / b for a, b in zip(mine, theirs, strict=True) if b)
+            text.append(f"- {label}: {paired:.3f}")
     if peer:
         target("`dflint FILE` / hadolint", one, "hadolint FILE", 1.5)
     report.add("\n".join(text))
