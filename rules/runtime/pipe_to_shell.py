@@ -118,6 +118,8 @@ def _finding(
 
 @dataclass(frozen=True, slots=True)
 class _Script:
+    """A well-known installer script: how to pin it, more detail, and whether its URL names a version."""
+
     advice: str
     detail: str | None
     versioned: bool
