@@ -50,10 +50,11 @@ Lower bounds set on purpose are left alone (set `report-floors` to report them t
 A floor with no such evidence (`pip install "transformers>=4.40"` on its own) is reported.
 
 A release series named on purpose is left alone unless `report-series` is set: a minor series
-(`pytorch==1.9.*`, conda `ipython=7.24.*` or `cudatoolkit=11.2`), where the author chose the
+(`pytorch==1.9.*`, `feast~=0.30.0` which PEP 440 reads as `>=0.30.0, ==0.30.*`, conda `ipython=7.24.*`
+or `cudatoolkit=11.2`), where the author chose the
 series and lets its patch releases in; and a conda metapackage that only selects which builds of
 other packages are installed (`cpuonly`, `nomkl`: `dflint/data/pinning.json`), which has no code to
-pin. A major series (`torch==2.*`) is reported. On the shared corpus the two such findings a
+pin. A major series (`torch==2.*`, `torch~=2.2`) is reported. On the shared corpus the two such findings a
 reviewer judged (ml-workspace's `ipython=7.24.*`, `notebook=6.4.*` … with TODO comments saying why,
 and `pytorch==1.9.*` with `cpuonly`) were deliberate and not worth telling.
 
@@ -260,7 +261,8 @@ def _series_pin(requirement: Requirement, manager: str) -> bool:
     spec = requirement.spec.strip()
     if manager == "conda":
         return _SERIES.fullmatch(spec) is not None and (spec.endswith(".*") or not spec.startswith("=="))
-    return re.fullmatch(r"==\s*\d+\.\d+(?:\.\d+)*\.\*", spec) is not None
+    # `~=0.30.0` is PEP 440's `>=0.30.0, ==0.30.*`: the same minor series (`~=2.2` is `==2.*`, a major one)
+    return re.fullmatch(r"==\s*\d+\.\d+(?:\.\d+)*\.\*|~=\s*\d+\.\d+\.\d+(?:\.\d+)*", spec) is not None
 
 
 def _variant_selector(requirement: Requirement, manager: str) -> bool:
