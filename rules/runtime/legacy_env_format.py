@@ -1,8 +1,15 @@
 """## What it does
 Flags `ENV` and `LABEL` in the legacy whitespace form, `ENV KEY value`, instead of `ENV KEY=value`.
 
-This is BuildKit's `LegacyKeyValueFormat` check (which covers `LABEL` too); hadolint has no
-equivalent.
+One finding per file, on the first legacy line, naming the others: writing the file in one form is
+one decision, and the fix changes them all. A line whose value looks like several `KEY value`
+settings run together (`ENV A 1 B 2`) is a likely mistake and gets its own finding, and so does a
+line the fix cannot rewrite (see "Fix safety"). To keep
+the legacy form on purpose, put `# dflint: ignore-file=DF604` in the file (a line pragma covers only
+the line the finding is on).
+
+This is BuildKit's `LegacyKeyValueFormat` check (which covers `LABEL` too, and reports every line);
+hadolint has no equivalent.
 
 Left alone on a generated Dockerfile: its form is the template's, and the largest family of
 generated Dockerfiles, docker-library's official images, keeps the legacy form for single-value
@@ -63,6 +70,7 @@ _SETTING = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    plain: list[tuple[Instruction, KeyValue, Fix]] = []
     for instruction in dockerfile.instructions:
         if instruction.keyword not in ("ENV", "LABEL") or "=" in (instruction.arguments.split(None, 1) or [""])[0]:
             continue  # the first word has a `=`: the KEY=value form
@@ -73,18 +81,48 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         keyword = instruction.keyword
         words = raw_value.split()
         runs_together = instruction.keyword == "ENV" and len(words) >= 3 and any(_SETTING.fullmatch(word) for word in words[1:])
-        if runs_together:
+        if runs_together:  # a likely mistake, each its own finding
             message = (
                 f"`{keyword} {clip(pair.key, 30)} {clip(raw_value, 30)}` sets one variable; to set several, write"
                 f" `{keyword} A=1 B=2`"
             )
-            fix = None
-        else:
-            fix = _fix(dockerfile, instruction, pair)
-            suggested = fix.edits[0].replacement if fix is not None else "=…"
-            message = f"`{keyword} {pair.key} …` uses the legacy form; write `{keyword} {pair.key}{clip(suggested, 50)}`"
+            stage = dockerfile.stage_of(instruction)
+            yield Finding(META, pair.key_span, message, stage=stage.name if stage is not None else None)
+            continue
+        fix = _fix(dockerfile, instruction, pair)
+        if fix is not None:
+            plain.append((instruction, pair, fix))
+            continue
+        # a value the fix cannot rewrite (quotes, a continuation): its own finding, with no fix
         stage = dockerfile.stage_of(instruction)
-        yield Finding(META, pair.key_span, message, fix=fix, stage=stage.name if stage is not None else None)
+        message = f"`{keyword} {pair.key} …` uses the legacy form; write `{keyword} {pair.key}=…`"
+        yield Finding(META, pair.key_span, message, stage=stage.name if stage is not None else None)
+    if plain:
+        yield _plain_finding(dockerfile, plain)
+
+
+def _plain_finding(dockerfile: Dockerfile, plain: list[tuple[Instruction, KeyValue, Fix]]) -> Finding:
+    """One decision for the file: one finding, on the first legacy line, naming the others, with one
+    fix for them all."""
+    instruction, pair, fix = plain[0]
+    keyword = instruction.keyword
+    suggested = fix.edits[0].replacement
+    others = [each.span.line for each, _, _ in plain[1:]]
+    more = ""
+    if others:
+        shown = ", ".join(map(str, others[:4])) + (", …" if len(others) > 4 else "")
+        more = f" (and {len(others)} more: line{'s' if len(others) > 1 else ''} {shown})"
+    edits = [edit for _, _, each in plain for edit in each.edits]
+    title = f"Write `{pair.key}=`" if len(plain) == 1 else "Write `key=value` in every legacy ENV and LABEL"
+    combined = Fix.safe(title, *edits)
+    stage = dockerfile.stage_of(instruction)
+    return Finding(
+        META,
+        pair.key_span,
+        f"`{keyword} {pair.key} …` uses the legacy form{more}; write `{keyword} {pair.key}{clip(suggested, 40)}`",
+        fix=combined,
+        stage=stage.name if stage is not None else None,
+    )
 
 
 def _fix(dockerfile: Dockerfile, instruction: Instruction, pair: KeyValue) -> Fix | None:
