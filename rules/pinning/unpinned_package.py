@@ -50,9 +50,9 @@ Lower bounds set on purpose are left alone (set `report-floors` to report them t
 A floor with no such evidence (`pip install "transformers>=4.40"` on its own) is reported.
 
 A release series named on purpose is left alone unless `report-series` is set: a minor series
-(`pytorch==1.9.*`, `feast~=0.30.0` which PEP 440 reads as `>=0.30.0, ==0.30.*`, conda `ipython=7.24.*`
-or `cudatoolkit=11.2`), where the author chose the
-series and lets its patch releases in; and a conda metapackage that only selects which builds of
+(`pytorch==1.9.*`, `feast~=0.30.0` which PEP 440 reads as `>=0.30.0, ==0.30.*`, a range inside one
+minor series such as `>=0.13,<0.14`, conda `ipython=7.24.*` or `cudatoolkit=11.2`), where the author
+chose the series and lets its patch releases in; and a conda metapackage that only selects which builds of
 other packages are installed (`cpuonly`, `nomkl`: `dflint/data/pinning.json`), which has no code to
 pin. A major series (`torch==2.*`, `torch~=2.2`) is reported. On the shared corpus the two such findings a
 reviewer judged (ml-workspace's `ipython=7.24.*`, `notebook=6.4.*` … with TODO comments saying why,
@@ -262,7 +262,22 @@ def _series_pin(requirement: Requirement, manager: str) -> bool:
     if manager == "conda":
         return _SERIES.fullmatch(spec) is not None and (spec.endswith(".*") or not spec.startswith("=="))
     # `~=0.30.0` is PEP 440's `>=0.30.0, ==0.30.*`: the same minor series (`~=2.2` is `==2.*`, a major one)
-    return re.fullmatch(r"==\s*\d+\.\d+(?:\.\d+)*\.\*|~=\s*\d+\.\d+\.\d+(?:\.\d+)*", spec) is not None
+    if re.fullmatch(r"==\s*\d+\.\d+(?:\.\d+)*\.\*|~=\s*\d+\.\d+\.\d+(?:\.\d+)*", spec) is not None:
+        return True
+    return _minor_range(spec)
+
+
+def _minor_range(spec: str) -> bool:
+    """`>=0.13,<0.14` (or `>=0.13.2, <0.14.0`): a range that stays inside one minor series, the same
+    choice as `==0.13.*`."""
+    parts = sorted(part.strip() for part in spec.split(","))
+    if len(parts) != 2:
+        return False
+    lower = re.fullmatch(r">=\s*(\d+)\.(\d+)(?:\.\d+)*", parts[1])
+    upper = re.fullmatch(r"<\s*(\d+)\.(\d+)(?:\.0)*", parts[0])
+    if lower is None or upper is None:
+        return False
+    return upper[1] == lower[1] and int(upper[2]) == int(lower[2]) + 1
 
 
 def _variant_selector(requirement: Requirement, manager: str) -> bool:
