@@ -229,6 +229,21 @@ def pip_argument(test: Callable[[str | None, str], bool]) -> Test:
     return matches
 
 
+def installs_only_installers(where: Where) -> bool:
+    """Some pip install in the RUN installs nothing but the installers (`pip install -U pip setuptools`)."""
+    from dflint.build_deps import python_installer
+
+    for command in where.model.commands if where.model is not None else ():
+        values = [word.value or word.text for word in command.argv]
+        if not is_pip(command) or "install" not in values:
+            continue
+        operands = [value for value in values[values.index("install") + 1 :] if not value.startswith("-")]
+        names = [re.split(r"[<>=!~\[;\s]", value.strip("'\""), maxsplit=1)[0] for value in operands]
+        if names and all(python_installer(name) for name in names):
+            return True
+    return False
+
+
 def workdir_before(where: Where) -> bool:
     """A WORKDIR was already set earlier in the stage (or in a stage it is built FROM)."""
     if where.model is None or where.model.stage_index is None or where.dockerfile is None:
@@ -444,6 +459,11 @@ PAIRS: tuple[Pair, ...] = (
                 lambda where: bool(
                     re.match(r"(\w+=\S*\s+)*(sudo\s+)?(\S*/pip|\S*\$\S*\s+-m\s+pip)", command_text(where.path, where.hit))
                 ),
+            ),
+            Reason(
+                "hadolint",
+                "the installers alone (`pip install -U pip setuptools wheel`): dflint leaves their few-MB cache alone",
+                installs_only_installers,
             ),
             Reason(
                 "hadolint",
