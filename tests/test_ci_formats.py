@@ -19,7 +19,7 @@ SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").
 DIRTY = """FROM python:3.11 AS build
 RUN pip install --no-cache-dir build==1.2.2
 
-FROM python:3.11-slim
+FROM python:3.11-slim-bookworm
 # a comment, "quotes", 100% & <xml> characters
 RUN apt-get update && apt-get install -y ffmpeg
 RUN pip install torch==2.4.0 numpy

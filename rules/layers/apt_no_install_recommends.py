@@ -9,7 +9,10 @@ Recommends matter:
 - what the Recommends of one of its packages add is measured at `min-recommends-mb` (20 MB) or more
   (`dflint/data/apt_recommends.json`: Debian 12, on a minimal base; `python3-pip` recommends
   `build-essential` and `python3-dev`, about 380 MB; `ffmpeg` about 157 MB). The finding names the
-  package and carries the estimate.
+  package and carries the estimate. This counts only where the stage's base names Debian 12, the
+  release it was measured on: on Ubuntu, or a CUDA or framework image built on it, the base already
+  holds other packages (compilers, GnuPG) and the figure would overstate the saving, so there the size
+  is unknown and only the file's own evidence counts.
 
 Not reported, whatever the evidence:
 
@@ -84,11 +87,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from dflint.build_deps import provides_c_compiler
+from dflint.build_deps import apt_measured_on, provides_c_compiler
 from dflint.commands import add_option_after_verb, all_runs
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Stage
@@ -136,7 +139,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 continue
             if _functional(op):
                 continue  # `libvulkan1`: its Recommends are the driver it loads
-            recommends = recommends_of(dockerfile, stage, instruction, op)
+            recommends = _on_measured_release(dockerfile, stage, recommends_of(dockerfile, stage, instruction, op))
             elsewhere = flag_elsewhere(dockerfile)
             large = (
                 recommends.mb is not None
@@ -154,7 +157,7 @@ def reported_by_default(dockerfile: Dockerfile, stage: Stage, instruction: Instr
     options = Options()
     if not _installs_without_the_flag(dockerfile, stage, instruction, op) or _functional(op):
         return False
-    recommends = recommends_of(dockerfile, stage, instruction, op)
+    recommends = _on_measured_release(dockerfile, stage, recommends_of(dockerfile, stage, instruction, op))
     large = recommends.mb is not None and recommends.mb >= options.min_recommends_mb and not _per_architecture(instruction, op)
     nothing = recommends.all_known and recommends.mb is not None and recommends.mb < 1
     return large or (flag_elsewhere(dockerfile) is not None and not nothing)
@@ -235,6 +238,15 @@ def _first_flag(dockerfile: Dockerfile) -> int | None:
             ):
                 return instruction.span.line
     return None
+
+
+def _on_measured_release(dockerfile: Dockerfile, stage: Stage, recommends: Recommends) -> Recommends:
+    """The measured size only where the stage's base names the release it was measured on (Debian 12):
+    elsewhere the base already holds other packages (a CUDA or framework image, Ubuntu's own set) and
+    the figure would overstate the saving. Whether the packages recommend anything at all is kept."""
+    if recommends.mb is None or recommends.mb < 1 or apt_measured_on(dockerfile.root_image(stage)):
+        return recommends
+    return replace(recommends, mb=None)
 
 
 def recommends_of(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp) -> Recommends:
