@@ -191,6 +191,8 @@ def _all_needing(dockerfile: Dockerfile, stage: Stage, after: int) -> list[int]:
     found = lists_needed_after(dockerfile, stage, after)
     while found is not None:
         lines.append(found.span.line)
+        if any(writer.kind == "lists" for writer in kept_in_layer(found)):
+            break  # it updates after installing: what follows reads its lists, not these
         owner = dockerfile.stage_of(found)
         found = lists_needed_after(dockerfile, owner, found.index) if owner is not None else None
     return lines
