@@ -49,6 +49,11 @@ Lower bounds set on purpose are left alone (set `report-floors` to report them t
   installed, raised to a fixed release.
 A floor with no such evidence (`pip install "transformers>=4.40"` on its own) is reported.
 
+A companion whose every release requires one exact release of a partner is left alone when the
+partner is pinned exactly in the same install: `pip install torch==2.4.0 torchvision torchaudio`
+resolves the one torchvision and torchaudio built for torch 2.4.0 (their setup.py files require
+`torch==<version>`; `dflint/data/pinning.json` `locked_companions`, with sources).
+
 A release series named on purpose is left alone unless `report-series` is set: a minor series
 (`pytorch==1.9.*`, `feast~=0.30.0` which PEP 440 reads as `>=0.30.0, ==0.30.*`, a range inside one
 minor series such as `>=0.13,<0.14`, conda `ipython=7.24.*` or `cudatoolkit=11.2`), where the author
@@ -210,8 +215,9 @@ def _unpinned(
     pins = pins_for(op, instruction)
     floors = () if options.report_floors else _security_floors(op, security=security, follows=follows)
     upgrade = op.has_flag("-U", "--upgrade")
+    locked = _locked_companions(op)
     for requirement in op.packages:
-        if requirement in floors:
+        if requirement in floors or requirement in locked:
             continue
         if not options.report_series and (_series_pin(requirement, op.manager) or _variant_selector(requirement, op.manager)):
             continue
@@ -278,6 +284,22 @@ def _minor_range(spec: str) -> bool:
     if lower is None or upper is None:
         return False
     return upper[1] == lower[1] and int(upper[2]) == int(lower[2]) + 1
+
+
+def _locked_companions(op: PackageOp) -> frozenset[Requirement]:
+    """The bare companions whose every release requires one exact release of a partner pinned exactly
+    in the same install: `torch==2.4.0 torchvision torchaudio` (`data/pinning.json`
+    `locked_companions`)."""
+    partners = _companions()
+    exact = {r.name.lower() for r in op.packages if r.name is not None and pinned(r, op.manager) is True}
+    return frozenset(
+        r for r in op.packages if r.name is not None and not r.spec and r.kind == "name" and partners.get(r.name.lower()) in exact
+    )
+
+
+@cache
+def _companions() -> dict[str, str]:
+    return dict(load("pinning")["locked_companions"]["packages"])
 
 
 def _variant_selector(requirement: Requirement, manager: str) -> bool:
