@@ -23,6 +23,15 @@ FROM ubuntu:22.04
 ENV LD_LIBRARY_PATH="/usr/local/lib:$LD_LIBRARY_PATH"
 ```
 
+Where the base may not set the variable (`ubuntu:22.04` sets no `LD_LIBRARY_PATH`), `:$LD_LIBRARY_PATH`
+would leave an empty entry at the end, which the loader reads as the current directory; add the
+separator only when there is something to add:
+
+```dockerfile
+FROM ubuntu:22.04
+ENV LD_LIBRARY_PATH="/usr/local/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+```
+
 ## References
 - [Dockerfile reference: environment replacement](https://docs.docker.com/reference/dockerfile/#environment-replacement)
 - [Dockerfile reference: ENV](https://docs.docker.com/reference/dockerfile/#env)
@@ -63,6 +72,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     span,
                     f"`{clip(text, 30)}` in single quotes stays literal; use double quotes to extend {clip(pair.key, 30)}",
                     stage=stage.name if stage is not None else None,
-                    detail=f"single quotes keep `{text}` literal, so {pair.key} is set to {shown} and loses the value it had;"
-                    f' write the value in double quotes (`"…{text}"`) to extend it',
+                    detail=f"single quotes keep `{text}` literal, so {pair.key} is set to {shown}: whatever it held before"
+                    " (from the base image or an earlier ENV) is dropped and the literal text is kept. Write the value in"
+                    f' double quotes (`"…{text}"`) to extend it; where {pair.key} may be unset, write'
+                    f" `${{{pair.key}:+:${pair.key}}}` instead of `:{text}`, so that an unset variable adds no empty entry"
+                    " (an empty entry in a search path means the current directory)",
                 )
