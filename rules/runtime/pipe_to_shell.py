@@ -15,7 +15,7 @@ install the tool from a package manager or a release archive with a published ch
 For a well-known installer the message gives that tool's own way to pin it instead
 (`dflint/data/pinning.json`, `install_scripts`, with sources): uv's `astral.sh/uv/install.sh` → copy
 the binaries from `ghcr.io/astral-sh/uv:<version>` or use the versioned installer; rustup's
-`sh.rustup.rs` → a `rust:<version>` image or `rustup-init` checked against its published `.sha256`.
+`sh.rustup.rs` → `rustup-init` checked against its published `.sha256`, or a build stage from a `rust:<version>` image.
 A versioned uv installer (`https://astral.sh/uv/0.9.26/install.sh`) is what uv's documentation
 advises for a pinned install and is not reported.
 
