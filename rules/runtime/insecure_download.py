@@ -118,10 +118,10 @@ _CURL_VALUES = frozenset(
 )
 _FLAGS = {
     "wget": {"--no-check-certificate": "skips the server certificate check"},
-    "apk": {"--allow-untrusted": "installs packages without a trusted signature"},
+    "apk": {"--allow-untrusted": "accepts packages without a trusted signature"},
     "apt-get": {
-        "--allow-unauthenticated": "installs packages that are not signed",
-        "--allow-insecure-repositories": "uses repositories that are not signed",
+        "--allow-unauthenticated": "accepts packages whose signature is missing or fails",
+        "--allow-insecure-repositories": "accepts repositories whose signature is missing or fails",
         "--force-yes": "forces through unauthenticated packages (and worse)",
     },
     "rpm": {
@@ -136,6 +136,13 @@ _RPM_FRONTENDS = frozenset({"yum", "dnf", "dnf5", "microdnf", "tdnf"})
 _FALSY = frozenset({"0", "false", "no", "off"})
 
 
+def _remedy(problem: str) -> str:
+    """What to do instead: a package signature needs the repository's key, a TLS check the CA."""
+    if any(word in problem for word in ("signature", "digest", "unauthenticated")):
+        return "import the repository's signing key: apt's `signed-by=`, apk's `/etc/apk/keys`, `rpm --import`"
+    return "add the CA certificate"
+
+
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage, instruction in all_runs(dockerfile):
         exported: set[str] = set()
@@ -146,7 +153,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     span,
                     f"{problem} in {stage.label}; keep verification on",
                     stage=stage.name,
-                    detail=f"{problem} in {stage.label}; keep verification on (add the CA certificate instead)",
+                    detail=f"{problem} in {stage.label}; keep verification on ({_remedy(problem)} instead)",
                 )
             for name, word in command.assignments:
                 unsafe = _variable_problem(name, word.value)
