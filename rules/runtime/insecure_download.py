@@ -138,6 +138,8 @@ _FALSY = frozenset({"0", "false", "no", "off"})
 
 def _remedy(problem: str) -> str:
     """What to do instead: a package signature needs the repository's key, a TLS check the CA."""
+    if "TLS" in problem:
+        return "add the CA certificate, or import the repository's signing key"
     if any(word in problem for word in ("signature", "digest", "unauthenticated")):
         return "import the repository's signing key: apt's `signed-by=`, apk's `/etc/apk/keys`, `rpm --import`"
     return "add the CA certificate"
