@@ -127,32 +127,22 @@ RUN apk add --no-cache --virtual .build-deps gcc musl-dev \
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dflint.build_deps import (
-    BuildTool,
     Install,
-    LaterRemovals,
     Sized,
-    build_image,
-    build_tool,
-    for_base,
+    dev_package,
     negligible_in_gpu_image,
-    provides_c_compiler,
-    provides_ninja,
-    removed_in_same_run,
     runtime_compiler,
-    shipped_installs,
     size_text,
-    skipped_branch,
-    toolchain_base,
     where,
 )
-from dflint.model import Dockerfile, Instruction, Span
+from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
+from ._build_tools import BuildToolFound, shipped_build_tools
 from ._groups import group_message, group_savings, per_command, shipped_through, spanning
 
 META = RuleMeta(
@@ -171,50 +161,12 @@ class Options:
     check_git: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
-    """A build tool installed in a shipped stage, and the later RUN that removes it, if any."""
-
-    install: Install
-    tool: BuildTool
-    later: Instruction | None  # a later RUN that removes it, a layer too late
-    measured: float | None = None  # the data's size, measured on Debian 12 (to judge it small)
-
-    @property
-    def raw(self) -> str:
-        return self.install.requirement.raw or self.install.name
-
-    @property
-    def span(self) -> Span:
-        requirement = self.install.requirement
-        return self.install.op.command.span if where(self.install) or requirement.span is None else requirement.span
-
-
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
         return  # development, CI, toolchain, notebook and training images carry their tools on purpose
-    removed_later = LaterRemovals(dockerfile.shipped_stages())
-    found: list[_Found] = []
-    needed: dict[int, list[tuple[str, bool]]] = {}  # id(install command) → what it installs that the image runs (name, ninja?)
-    for install in shipped_installs(dockerfile, files=True):
-        tool = build_tool(install.op.manager, install.name)
-        measured = tool.savings.mb if tool is not None and tool.savings is not None else None
-        root = dockerfile.root_image(install.stage)
-        tool = for_base(tool, root) if tool is not None else None
-        if tool is not None and build_image(root) is not None:
-            tool = dataclasses.replace(tool, savings=None, basis="")  # the build image holds a toolchain already
-        if tool is None or removed_in_same_run(install) or (tool.low and not options.check_git):
-            continue
-        if skipped_branch(install) is not None:
-            continue
-        if install.via is None and toolchain_base(root):
-            continue  # the stage ships on a build image (DF102): the fix is that base, and the tools go with it
-        if _needed_at_run_time(dockerfile, install):
-            ninja = provides_ninja(install.op.manager, install.name)
-            needed.setdefault(id(install.op), []).append((install.requirement.raw or install.name, ninja))
-            continue
-        found.append(_Found(install, tool, removed_later(install) if install.via is None else None, measured))
+    tools = shipped_build_tools(dockerfile, check_git=options.check_git)
+    found, needed = list(tools.found), tools.needed
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
         op: f". Not reported: {', '.join(f'`{name}`' for name, _ in names)}, since {need.text}"
@@ -230,26 +182,27 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     for group in per_command(found, lambda item: item.install, _advice):
         if negligible_in_gpu_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
             continue  # a few megabytes next to a gigabyte of GPU libraries
-        note = notes.get(id(group[0].install.op), "")
+        note = notes.get(id(group[0].install.op), "") + _headers_note(group[0].install)
         yield _one(group[0], note) if len(group) == 1 else _grouped(group, note)
 
 
-def _needed_at_run_time(dockerfile: Dockerfile, install: Install) -> bool:
-    """A C compiler, or ninja, in an image whose server compiles with it when it runs."""
-    need = runtime_compiler(dockerfile)
-    if need is None:
-        return False
-    manager, name = install.op.manager, install.name
-    return provides_c_compiler(manager, name) or (need.ninja is not None and provides_ninja(manager, name))
+def _headers_note(install: Install) -> str:
+    """The header packages the same command installs, which DF202 leaves to this finding."""
+    op = install.op
+    headers = [r.raw or r.name for r in op.packages if r.name is not None and dev_package(op.manager, r.name) is not None]
+    if not headers:
+        return ""
+    shown = ", ".join(f"`{name}`" for name in headers[:4]) + (" …" if len(headers) > 4 else "")
+    return f". The header packages this command installs ({shown}) go to the build stage with it"
 
 
-def _advice(item: _Found) -> tuple[bool, int]:
+def _advice(item: BuildToolFound) -> tuple[bool, int]:
     """What a finding tells about a tool: keep it if the app runs it (git), or remove it where it is
     installed instead of on line N, or build elsewhere."""
     return (item.tool.low, item.later.span.line if item.later is not None else 0)
 
 
-def _one(item: _Found, note: str = "") -> Finding:
+def _one(item: BuildToolFound, note: str = "") -> Finding:
     install, tool, later = item.install, item.tool, item.later
     stage = install.stage
     origin = where(install)
@@ -280,7 +233,7 @@ def _one(item: _Found, note: str = "") -> Finding:
     )
 
 
-def _grouped(group: list[_Found], note: str = "") -> Finding:
+def _grouped(group: list[BuildToolFound], note: str = "") -> Finding:
     first = group[0]
     install, later, low = first.install, first.later, first.tool.low
     stage = install.stage
@@ -314,7 +267,7 @@ def _grouped(group: list[_Found], note: str = "") -> Finding:
     )
 
 
-def _described(item: _Found) -> str:
+def _described(item: BuildToolFound) -> str:
     origin = where(item.install)
     tool = item.tool
     size = f", about {tool.savings.mb:g} MB {tool.basis}" if tool.savings is not None else ", size unknown"

@@ -9,6 +9,10 @@ The run-time counterpart of `python3-dev` is the `libpython3.X` of the base's ow
 
 Development containers, CI or test images, toolchains, notebook or workbench images (whose users compile as they work) and training images (whose jobs build CUDA extensions and compile kernels against these headers as they run), as the model decides (`dflint/purpose.py`), are not checked.
 
+Headers installed by the same command as a build tool that DF201 reports (`apt-get install gcc
+libssl-dev`) are left to DF201, whose finding names them: moving the compile to a build stage takes
+both, one decision (the group's `_build_tools.py` works out once which commands DF201 reports).
+
 An install that the same RUN removes again (`apt-get purge`, `apk del`, including an
 `apk add --virtual .build-deps` group, `dnf remove`) is fine, and build-only stages are never
 checked.
@@ -113,6 +117,7 @@ from dflint.model import Dockerfile, Instruction
 from dflint.releases import distribution
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
+from ._build_tools import build_tool_commands
 from ._groups import group_message, group_savings, per_command, shipped_through, spanning
 
 META = RuleMeta(
@@ -149,13 +154,14 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
         return  # development, CI, toolchain, notebook and training images carry their tools on purpose
     removed_later = LaterRemovals(dockerfile.shipped_stages())
+    with_build_tools = build_tool_commands(dockerfile)  # DF201 reports these commands: one decision
     found: list[_Found] = []
     needed: dict[int, list[str]] = {}  # id(install command) → the headers it installs that the run-time compiler reads
     for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
         package = dev_package(install.op.manager, install.name)
         if package is None or removed_in_same_run(install) or install.requirement.span is None:
             continue
-        if skipped_branch(install) is not None:
+        if skipped_branch(install) is not None or id(install.op) in with_build_tools:
             continue
         if needed_by_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:
             needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)

@@ -1,0 +1,103 @@
+"""The build tools DF201 reports, worked out once for the group: DF202 leaves the headers of an
+install command that DF201 already reports (moving the compile to a build stage takes both)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from dflint.build_deps import (
+    BuildTool,
+    Install,
+    LaterRemovals,
+    build_image,
+    build_tool,
+    for_base,
+    negligible_in_gpu_image,
+    provides_c_compiler,
+    provides_ninja,
+    removed_in_same_run,
+    runtime_compiler,
+    shipped_installs,
+    skipped_branch,
+    toolchain_base,
+    where,
+)
+from dflint.model import Dockerfile, Instruction, Span
+
+
+@dataclass(frozen=True, slots=True)
+class BuildToolFound:
+    """A build tool installed in a shipped stage, and the later RUN that removes it, if any."""
+
+    install: Install
+    tool: BuildTool
+    later: Instruction | None  # a later RUN that removes it, a layer too late
+    measured: float | None = None  # the data's size, measured on Debian 12 (to judge it small)
+
+    @property
+    def raw(self) -> str:
+        return self.install.requirement.raw or self.install.name
+
+    @property
+    def span(self) -> Span:
+        requirement = self.install.requirement
+        return self.install.op.command.span if where(self.install) or requirement.span is None else requirement.span
+
+
+@dataclass(frozen=True, slots=True)
+class BuildTools:
+    """The build tools installed in shipped stages that DF201 judges (`found`), and, per install
+    command (`id(op)`), what it installs that the image needs when it runs (name, ninja?)."""
+
+    found: tuple[BuildToolFound, ...]
+    needed: dict[int, list[tuple[str, bool]]]
+
+
+def shipped_build_tools(dockerfile: Dockerfile, check_git: bool = False) -> BuildTools:
+    """The build tools of the shipped stages, as DF201 judges them (its `check-git` option aside)."""
+    removed_later = LaterRemovals(dockerfile.shipped_stages())
+    found: list[BuildToolFound] = []
+    needed: dict[int, list[tuple[str, bool]]] = {}  # id(install command) → what it installs that the image runs (name, ninja?)
+    for install in shipped_installs(dockerfile, files=True):
+        tool = build_tool(install.op.manager, install.name)
+        measured = tool.savings.mb if tool is not None and tool.savings is not None else None
+        root = dockerfile.root_image(install.stage)
+        tool = for_base(tool, root) if tool is not None else None
+        if tool is not None and build_image(root) is not None:
+            tool = dataclasses.replace(tool, savings=None, basis="")  # the build image holds a toolchain already
+        if tool is None or removed_in_same_run(install) or (tool.low and not check_git):
+            continue
+        if skipped_branch(install) is not None:
+            continue
+        if install.via is None and toolchain_base(root):
+            continue  # the stage ships on a build image (DF102): the fix is that base, and the tools go with it
+        if _needed_at_run_time(dockerfile, install):
+            ninja = provides_ninja(install.op.manager, install.name)
+            needed.setdefault(id(install.op), []).append((install.requirement.raw or install.name, ninja))
+            continue
+        found.append(BuildToolFound(install, tool, removed_later(install) if install.via is None else None, measured))
+    return BuildTools(tuple(found), needed)
+
+
+def build_tool_commands(dockerfile: Dockerfile) -> frozenset[int]:
+    """The install commands (`id(op)`) in which DF201, with its default options, reports a build tool."""
+    if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
+        return frozenset()
+    by_command: dict[int, list[BuildToolFound]] = {}
+    for item in shipped_build_tools(dockerfile).found:
+        by_command.setdefault(id(item.install.op), []).append(item)
+    return frozenset(
+        op
+        for op, items in by_command.items()
+        if not negligible_in_gpu_image(dockerfile, items[0].install.stage, [item.measured for item in items])
+    )
+
+
+def _needed_at_run_time(dockerfile: Dockerfile, install: Install) -> bool:
+    """A C compiler, or ninja, in an image whose server compiles with it when it runs."""
+    need = runtime_compiler(dockerfile)
+    if need is None:
+        return False
+    manager, name = install.op.manager, install.name
+    return provides_c_compiler(manager, name) or (need.ninja is not None and provides_ninja(manager, name))
