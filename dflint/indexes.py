@@ -40,6 +40,7 @@ _CONFIG_KEYS = {"index-url": "index", "extra-index-url": "extra", "find-links": 
 _CPU = re.compile(r"/cpu(/|$|[-_.])|\+cpu")
 _CUDA = re.compile(r"/(cu\d+)(/|$)")
 _ROCM = re.compile(r"/(rocm[\d.]*)(/|$)")
+_XPU = re.compile(r"/xpu(/|$)")  # PyTorch's Intel GPU wheels: https://download.pytorch.org/whl/xpu
 
 
 def option_indexes(command: ShellCommand) -> list[PackageIndex]:
@@ -126,8 +127,9 @@ def op_indexes(op: PackageOp, env: Mapping[str, str | None], configured: Iterabl
 
 
 def torch_variant(op: PackageOp, env: Mapping[str, str | None]) -> str | None:
-    """Which build of torch (and its family) the install gets: `cpu`, `cuda` or `rocm`; None when
-    an index or the platform is unknown. PyPI's torch is the CUDA build on x86_64 Linux only (its
+    """Which build of torch (and its family) the install gets: `cpu`, `cuda`, `rocm` or `xpu` (Intel
+    GPUs, https://docs.pytorch.org/docs/stable/notes/get_start_xpu.html); None when an index or the
+    platform is unknown. PyPI's torch is the CUDA build on x86_64 Linux only (its
     nvidia-* requirements carry `platform_machine == "x86_64"` markers); elsewhere it is CPU-only."""
     backend = _option_value(op.command, "--torch-backend") or {**env, **op.command.exports}.get("UV_TORCH_BACKEND")
     if backend == "cpu":
@@ -137,6 +139,8 @@ def torch_variant(op: PackageOp, env: Mapping[str, str | None]) -> str | None:
         return "cpu"
     if any(url is not None and _ROCM.search(url) for url in urls):
         return "rocm"
+    if any(url is not None and _XPU.search(url) for url in urls):
+        return "xpu"
     if any(url is not None and _CUDA.search(url) for url in urls):
         return "cuda"
     if any(url is None for url in urls):

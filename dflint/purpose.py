@@ -17,8 +17,10 @@
   `SAGEMAKER_TRAINING_MODULE` (a SageMaker training image), it installs MPI and exposes 22 (mpirun
   reaches the other nodes of a job over SSH), it installs a library that exists to train models
   (`megatron-core`, `megatron-bridge`, `apex`, `trl`, `torchtune`, `horovod`), a RUN starts a
-  training launcher (`horovodrun --check-build`), or a folder named `training`/`train`/`finetune`
-  or a file name word (`Dockerfile.train`) says so; and, for an image whose command is a bare shell,
+  training launcher (`horovodrun --check-build`), its command runs a training script
+  (`python3 -u run_trial.py`, `train.py`, `trainer.py`, `finetune.py`), or a folder named
+  `training`/`train`/`finetune`/`trial-images` (Kubeflow Katib's hyperparameter-tuning trials) or a
+  file name word (`Dockerfile.train`) says so; and, for an image whose command is a bare shell,
   a training library even with ports exposed (they are for tools started by hand). MPI without
   port 22 is not enough: inference servers use it to spread a model over GPUs;
 - `notebook`: a notebook or workbench (a Jupyter or Kubeflow notebook base, a `jupyter`,
@@ -217,7 +219,14 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     if program is None or program not in _servers():
         evidence = None
         if not serving:
-            evidence = _training(dockerfile, chain, ssh_only=bool(ports), folders=folders, file_words=file_words)
+            evidence = _training(
+                dockerfile,
+                chain,
+                ssh_only=bool(ports),
+                folders=folders,
+                file_words=file_words,
+                script=_script(program, arguments),
+            )
         elif interactive:  # a bare shell: the ports are for what a user starts by hand
             library = _training_library(chain)
             if library is not None:
@@ -324,10 +333,16 @@ def _launcher(program: str, arguments: tuple[str, ...]) -> str | None:
 
 
 def _training(
-    dockerfile: Dockerfile, chain: tuple[Stage, ...], ssh_only: bool, folders: tuple[str, ...], file_words: tuple[str, ...]
+    dockerfile: Dockerfile,
+    chain: tuple[Stage, ...],
+    ssh_only: bool,
+    folders: tuple[str, ...],
+    file_words: tuple[str, ...],
+    script: str | None = None,
 ) -> str | None:
     """What says that an image serving nothing (no port but SSH's) trains: a SageMaker training
-    module, MPI, a training library, or a folder or file name."""
+    module, MPI, a training library, a training script in the command (`python3 -u run_trial.py`),
+    or a folder or file name."""
     evidence = _data()["training"]
     names = set(evidence["environment"]["names"])
     for stage in chain:
@@ -344,6 +359,10 @@ def _training(
     launcher = _launcher_run(chain)
     if launcher is not None:
         return f"it runs the training launcher `{launcher}` and no service"
+    if script is not None:
+        stem = _word_key(posixpath.splitext(posixpath.basename(script))[0])
+        if stem in {_word_key(name) for name in evidence["scripts"]["names"]}:
+            return f"its command runs the training script `{posixpath.basename(script)}`"
     words = evidence["path_words"]["words"]
     for folder in folders:
         if folder in words:
@@ -351,6 +370,24 @@ def _training(
     for word in file_words:
         if word in words:
             return f"the file name says '{word}'"
+    return None
+
+
+def _word_key(name: str) -> str:
+    """A script name compared without case, `_` or `-`: run_trial, RunTrial and run-trial are one."""
+    return re.sub(r"[-_]", "", name.lower())
+
+
+def _script(program: str | None, arguments: tuple[str, ...]) -> str | None:
+    """The Python script a command runs (`python3 -u run_trial.py` → run_trial.py); None for a module
+    (`-m`), code (`-c`) or a program that is no Python interpreter."""
+    if program is None or re.fullmatch(r"python[0-9.]*", program) is None:
+        return None
+    for argument in arguments:
+        if argument in ("-m", "-c"):
+            return None
+        if not argument.startswith("-"):
+            return argument if argument.lower().endswith(".py") else None
     return None
 
 

@@ -42,3 +42,18 @@ def test_every_spelling_pip_reads_in_a_file_is_an_index() -> None:
         "https://extra.example/simple",
         "https://wheels.example/",
     )
+
+
+def test_torch_variant_names_the_build_each_pytorch_index_serves() -> None:
+    from dflint.indexes import torch_variant
+
+    def variant(url: str) -> str | None:
+        dockerfile = parse(f"FROM python:3.11-slim\nRUN pip install --index-url {url} torch==2.8.0\n")
+        run = next(iter(dockerfile.stages[0].instructions_of("RUN")))
+        return torch_variant(run.packages[0], run.env)
+
+    assert variant("https://download.pytorch.org/whl/xpu") == "xpu"
+    assert variant("https://download.pytorch.org/whl/nightly/xpu") == "xpu"
+    assert variant("https://download.pytorch.org/whl/cpu") == "cpu"
+    assert variant("https://download.pytorch.org/whl/rocm6.4") == "rocm"
+    assert variant("https://download.pytorch.org/whl/cu128") == "cuda"

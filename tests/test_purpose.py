@@ -503,6 +503,48 @@ def test_training_from_the_path(path: str, expected: Purpose) -> None:
     assert parse("FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\n", path).purpose == expected
 
 
+@pytest.mark.parametrize(
+    ("path", "command", "expected"),
+    [
+        # Kubeflow Katib's hyperparameter-tuning trials: each is a training run
+        (
+            "katib/examples/v1beta1/trial-images/pytorch-mnist/Dockerfile.cpu",
+            '["python3", "/opt/pytorch-mnist/mnist.py"]',
+            Purpose("training", "the Dockerfile is under a 'trial-images' folder"),
+        ),
+        (
+            "repo/Dockerfile",
+            '["python3", "-u", "run_trial.py"]',
+            Purpose("training", "its command runs the training script `run_trial.py`"),
+        ),
+        (
+            "repo/Dockerfile",
+            '["python3", "-u", "RunTrial.py"]',
+            Purpose("training", "its command runs the training script `RunTrial.py`"),
+        ),
+        ("repo/Dockerfile", "python train.py --epochs 3", Purpose("training", "its command runs the training script `train.py`")),
+        (
+            "repo/Dockerfile",
+            '["python3", "/app/fine-tune.py"]',
+            Purpose("training", "its command runs the training script `fine-tune.py`"),
+        ),
+        # other scripts, a module, or a server are not training; a folder named like a trial is matched whole
+        ("repo/Dockerfile", '["python3", "serve.py"]', Purpose("service", "its command runs `python3`")),
+        ("repo/Dockerfile", '["python3", "-m", "train"]', Purpose("service", "its command runs `python3`")),
+        ("repo/Dockerfile", '["python3", "train_server.py"]', Purpose("service", "its command runs `python3`")),
+        ("repo/trial-images-server/Dockerfile", '["python3", "app.py"]', Purpose("service", "its command runs `python3`")),
+    ],
+)
+def test_training_from_the_script_or_a_trial_folder(path: str, command: str, expected: Purpose) -> None:
+    text = f"FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\nCMD {command}\n"
+    assert parse(text, path).purpose == expected
+
+
+def test_a_training_script_with_a_port_is_a_service() -> None:
+    text = 'FROM python:3.11-slim\nEXPOSE 8080\nCMD ["python3", "train.py"]\n'
+    assert parse(text, "repo/trial-images/x/Dockerfile").purpose == Purpose("service", "it exposes port 8080")
+
+
 def test_a_path_does_not_make_a_server_a_training_image() -> None:
     text = 'FROM python:3.11-slim\nCMD ["uvicorn", "app:api"]\n'
     assert parse(text, "repo/training/Dockerfile").purpose == Purpose("service", "its command runs `uvicorn`")

@@ -16,7 +16,8 @@ files read from the build context (`-r requirements.txt`) are checked; a finding
 `nvcr.io/…`, `pytorch/pytorch`, a `-gpu`/`cuda` tag …), it sets `NVIDIA_VISIBLE_DEVICES` or
 `CUDA_HOME`, or installs CUDA packages (`nvidia-*` wheels, `cuda-*` packages, a `+cu121` build or a
 `/cu121` index). GPU-dependent advice is skipped when the base image is unknown, and torch from a
-`/cpu` index (or a `+cpu` build) is never flagged. On a GPU image, where the only lighter option left
+`/cpu` index (or a `+cpu` build) is never flagged, nor torch from PyTorch's Intel GPU index
+(`https://download.pytorch.org/whl/xpu`): the XPU build is neither the CUDA build nor the CPU one. On a GPU image, where the only lighter option left
 is LiteRT, `tensorflow` is reported at `info` severity. Notebook images (a Jupyter base image, a
 `jupyter`/`start-notebook` command, `EXPOSE 8888`) are workbenches for the full frameworks and are
 not checked. A training image (`dflint/purpose.py`) needs the full framework to train, so only a
@@ -143,7 +144,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     if serves_notebooks(dockerfile):
         return  # a notebook image is a workbench for the full frameworks, not an inference server
     training = dockerfile.purpose is not None and dockerfile.purpose.kind == "training"
-    cpu_torch: set[int] = set()  # stages (by index) where a CPU torch is already installed
+    cpu_torch: set[int] = set()  # stages (by index) where a torch that is not the CUDA build is already installed
     gpu_by_stage: dict[int, bool | None] = {}  # gpu_stage reads the whole chain: once per stage, not per install
 
     def gpu_of(stage: Stage) -> bool | None:
@@ -158,7 +159,6 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         if first.via is not None and first.via.stage_index is not None and gpu is not True:
             gpu = gpu_of(dockerfile.stages[first.via.stage_index])  # the image it is copied into
         variant = torch_variant(op, instruction.env)  # cpu on a CPU index, or from PyPI off x86_64
-        cpu_index = None if variant is None else variant == "cpu"
         torch_family: list[tuple[Install, _Entry]] = []
         for install in install_group:
             entry = _entry(install.requirement)
@@ -174,10 +174,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if finding is not None:
                 yield finding
         chain = {s.index for s in dockerfile.ancestry(stage)}
-        if cpu_index is True or any(_cpu_build(install.requirement) for install, _ in torch_family):
-            cpu_torch.add(stage.index)
+        if variant in ("cpu", "xpu") or any(_cpu_build(install.requirement) for install, _ in torch_family):
+            cpu_torch.add(stage.index)  # an XPU build is no CUDA build either: what pulls torch later gets it
             continue
-        if torch_family and gpu is False and cpu_index is False and not (chain & cpu_torch):
+        if torch_family and gpu is False and variant == "cuda" and not (chain & cpu_torch):
             yield _torch_finding(torch_family, stage)
 
 
