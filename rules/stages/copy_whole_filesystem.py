@@ -3,7 +3,9 @@ Flags `COPY --from=X / /`: a copy of another stage's (or image's) whole filesyst
 stage. A stage built `FROM scratch` is left alone as a source: it holds only the files copied into
 it, and copying all of them is the usual way to collect build outputs. Only stages that ship are
 checked: a build stage that takes in a helper image whole (`COPY --from=tonistiigi/xx / /`, as the
-cross-compilation helpers document) changes nothing that ships.
+cross-compilation helpers document) changes nothing that ships. Nor are images nobody deploys (a
+development environment's `dev-envs` stage that copies a bundle of tools in whole, CI and test images:
+`dflint/purpose.py`), where what the image carries is the point.
 
 This is hadolint's DL3067.
 
@@ -54,6 +56,7 @@ META = RuleMeta(
     name="copy-whole-filesystem",
     severity=Severity.WARNING,
     summary="`COPY --from=X / /` copies a whole filesystem into the stage",
+    skip_images_nobody_deploys=True,
 )
 
 
