@@ -14,6 +14,12 @@ text fetched from a branch breaks the build on every upstream edit, so no author
 hadolint has no equivalent (its ADD rule only says to prefer `COPY`); BuildKit verifies
 `--checksum` but does not ask for it.
 
+Opt-in (`--extend-select DF503`): on the shared corpus of 776 real Dockerfiles it gave 30 findings,
+mostly release archives fetched at a version tag (`…/archive/refs/tags/v3.0.1.tar.gz`) and downloads
+whose version is a build argument, where a fixed checksum would break overriding the version.
+Independent reviewers reading the files judged all 8 sampled findings right and none worth telling
+the file's author. Turn it on where every remote input must be verified (a supply-chain policy).
+
 ## Why is this bad?
 Without a checksum the build trusts whatever the server returns on the day: a moved release asset, a
 re-uploaded model file, a compromised mirror, or a branch or tag that now points at another commit.
@@ -55,6 +61,7 @@ META = RuleMeta(
     name="add-remote-without-checksum",
     severity=Severity.WARNING,
     summary="`ADD` of a URL without `--checksum`, or of a git ref that is not a commit",
+    default_enabled=False,
     needs=("ADD",),
 )
 
