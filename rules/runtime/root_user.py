@@ -45,7 +45,9 @@ Create a user and switch to it at the end of the final stage; give it the files 
 (model cache, logs) with `COPY --chown` or `chown` in the same RUN that creates them. A base with no
 shell cannot create a user: on `scratch` the message suggests a numeric `USER 65532:65532` (a uid
 needs no `/etc/passwd` entry), on a distroless base the `nonroot` user it provides
-(`dflint/data/image_users.json`, `no_shell`).
+(`dflint/data/image_users.json`, `no_shell`). A base that creates a non-root user of its own gets
+that user named (`USER node` on the official node images: `provided_users`). Where the base is made
+of build arguments, the detail names it as written and as the defaults make it.
 
 This is hadolint's DL3002, Trivy's DS-0002 and Checkov's CKV_DOCKER_3 / CKV_DOCKER_8.
 
@@ -129,6 +131,15 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             return
 
 
+def _shown(stage: Stage) -> str:
+    """The base image, and as written when build arguments make it up (`node:${NODE_VERSION}-alpine`):
+    with an argument that has no default, the resolved name alone (`node:-alpine`) names no image."""
+    resolved = stage.base_resolved or stage.base
+    if "$" not in stage.base or resolved == stage.base:
+        return f"`{resolved}`"
+    return f"`{stage.base}`, `{resolved}` with the build arguments' defaults"
+
+
 def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Finding | None:
     if _drops_privileges(chain) or _root_on_purpose(chain):
         return None
@@ -141,7 +152,7 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
         if value is None or value.split(":", 1)[0].strip() not in _ROOT:
             return None
         created = _created_user(chain)
-        base = _no_shell(chain)
+        base = _no_shell(chain) or _provided_user(chain)
         return Finding(
             META,
             user.arguments_span,
@@ -153,13 +164,13 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
     if root is None or chain[-1].base_candidates or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
         return None
     created = _created_user(chain)
-    base = _no_shell(chain)
+    base = _no_shell(chain) or _provided_user(chain)
     return Finding(
         META,
         final.from_instruction.keyword_span,
         f"{final.label} runs as root (no USER); {_switch(created, base)}{port}",
         stage=final.name,
-        detail=f"{final.label} sets no USER, so the container runs as root (the user of `{root}`); {_advice(base)}{port_note}",
+        detail=f"{final.label} sets no USER, so the container runs as root (the user of {_shown(chain[-1])}); {_advice(base)}{port_note}",
     )
 
 
@@ -208,7 +219,8 @@ def _advice(base: tuple[str, str] | None) -> str:
             f"`{image}` has no shell to create a user in, but a numeric USER needs no passwd entry: end with `USER {user}`"
             f" and give that uid the files it must write (`COPY --chown={user}`)"
         )
-    return f"`{image}` provides the non-root user `{user}`: end with `USER {user}` (or use its `:nonroot` tag)"
+    nonroot_tag = " (or use its `:nonroot` tag)" if image.startswith("gcr.io/distroless/") else ""
+    return f"`{image}` provides the non-root user `{user}`: end with `USER {user}`{nonroot_tag}"
 
 
 def _no_shell(chain: tuple[Stage, ...]) -> tuple[str, str] | None:
@@ -220,6 +232,19 @@ def _no_shell(chain: tuple[Stage, ...]) -> tuple[str, str] | None:
     name = normalise_image(split_image(reference)[0].lower())
     for group in load("image_users").get("no_shell", {}).values():
         if name in group.get("images", ()) or any(name.startswith(prefix) for prefix in group.get("prefixes", ())):
+            return name, str(group["user"])
+    return None
+
+
+def _provided_user(chain: tuple[Stage, ...]) -> tuple[str, str] | None:
+    """(the base, its user) when the shipped chain starts from an image that creates a non-root user
+    of its own (`node` in the official node images: `data/image_users.json`, `provided_users`)."""
+    reference = chain[-1].base_resolved
+    if reference is None:
+        return None
+    name = normalise_image(split_image(reference)[0].lower())
+    for group in load("image_users").get("provided_users", {}).values():
+        if name in group.get("images", ()):
             return name, str(group["user"])
     return None
 
