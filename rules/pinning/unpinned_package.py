@@ -54,6 +54,10 @@ partner is pinned exactly in the same install: `pip install torch==2.4.0 torchvi
 resolves the one torchvision and torchaudio built for torch 2.4.0 (their setup.py files require
 `torch==<version>`; `dflint/data/pinning.json` `locked_companions`, with sources).
 
+An install inside an `if` branch that the build being linted does not take is not reported, as for
+DF201 and DF202 (`dflint/build_deps.py`, `skipped_branch`: each test compares a build argument or the
+target platform with a literal); lint that build with `--build-arg` to see it.
+
 A release series named on purpose is left alone unless `report-series` is set: a minor series
 (`pytorch==1.9.*`, `feast~=0.30.0` which PEP 440 reads as `>=0.30.0, ==0.30.*`, a range inside one
 minor series such as `>=0.13,<0.14`, conda `ipython=7.24.*` or `cudatoolkit=11.2`), where the author
@@ -126,7 +130,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from dflint.build_deps import python_build_helper, python_installer
+from dflint.build_deps import Install, python_build_helper, python_installer, skipped_branch
 from dflint.commands import covering
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, split_image
@@ -173,6 +177,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 earlier = earlier or bool(op.packages)
                 if not op.packages:
                     continue
+                if skipped_branch(Install(stage, instruction, op, op.packages[0])) is not None:
+                    continue  # an `if` branch this build does not take (`[ "$TF_PACKAGE" = tf-nightly ]`)
                 if not options.check_prereleases and _prerelease_install(op):
                     continue
                 unpinned = list(_unpinned(op, instruction, options, security=security, follows=follows))
