@@ -321,17 +321,21 @@ def _torch_finding(family: list[tuple[Install, _Entry]], stage: Stage) -> Findin
     savings = _torch_savings(torch, cpu, source) if other_version is None else None  # sizes were measured for one version
     names = ", ".join(f"`{i.requirement.raw or i.name}`" + (f" (from {where(i)})" if where(i) else "") for i, _ in family)
     pulls = "" if entry.key == "torch" else " (which pulls torch)"
+    if other_version is None:
+        sizes = f" ({torch['wheel_mb']:g} MB, about {torch['closure_mb']:g} MB with its nvidia-* wheels)"
+        cpu_size = f" ({cpu['wheel_mb']:g} MB)"
+        short_size = f" (~{torch['closure_mb']:.0f} MB)"
+    else:  # the sizes were measured for another release: none is given for this one
+        sizes = f" (sizes measured for torch {torch['version']}, not {other_version})"
+        cpu_size = short_size = ""
     message = (
         f"{names}{pulls} in {stage.label}{install.via_note} installs the CUDA build of torch from PyPI"
-        f" ({torch['wheel_mb']:g} MB, about {torch['closure_mb']:g} MB with its nvidia-* wheels) on an image without a GPU:"
-        f" install it from {cpu['index_url']} ({cpu['wheel_mb']:g} MB) with `--index-url`;"
+        f"{sizes} on an image without a GPU:"
+        f" install it from {cpu['index_url']}{cpu_size} with `--index-url`;"
         f" {cpu['caveat'][:1].lower() + cpu['caveat'][1:].rstrip('.')}"
     )
     origin = where(install)
     span = install.op.command.span if origin or install.requirement.span is None else install.requirement.span
     first = clip(install.requirement.raw or install.name, 30)
-    short = (
-        f"`{first}` in {stage.label} pulls CUDA torch (~{torch['closure_mb']:.0f} MB) on a CPU image;"
-        f" use `--index-url {cpu['index_url']}`"
-    )
+    short = f"`{first}` in {stage.label} pulls CUDA torch{short_size} on a CPU image; use `--index-url {cpu['index_url']}`"
     return Finding(META, span, short, savings=savings, stage=stage.name, detail=message)
