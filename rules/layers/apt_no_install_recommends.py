@@ -94,7 +94,7 @@ from typing import Any
 from dflint.build_deps import apt_measured_on, provides_c_compiler
 from dflint.commands import add_option_after_verb, all_runs
 from dflint.data import load
-from dflint.model import Dockerfile, Instruction, PackageOp, Stage
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
 from dflint.rule import Finding, Fix, RuleMeta, Savings, Severity
 
 from ._apt import apt_option, configured, is_false
@@ -173,7 +173,17 @@ def _installs_without_the_flag(dockerfile: Dockerfile, stage: Stage, instruction
     if op.has_flag(*_SIMULATE):
         return False  # `apt-get install -s`: a dry run installs nothing
     # only local .deb files (a keyring package): nothing from the index to recommend
-    return not all((package.raw or "").endswith(".deb") for package in op.packages)
+    return not all(_written(dockerfile, package).endswith(".deb") for package in op.packages)
+
+
+def _written(dockerfile: Dockerfile, package: Requirement) -> str:
+    """The package word as written: its value, or where that is unknown (`./arrow-$(lsb_release -cs).deb`)
+    the text in the file."""
+    if package.raw is not None:
+        return package.raw
+    if package.span is None:
+        return ""
+    return dockerfile.text[package.span.offset : package.span.end_offset].strip("'\"")
 
 
 def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, recommends: Recommends, elsewhere: int | None) -> Finding:
