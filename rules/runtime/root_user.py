@@ -3,7 +3,7 @@ Flags an image that runs as root: the last `USER` of the final stage (or of the 
 FROM) is `root` or `0`, or there is no `USER` at all. Only the final stage matters, so a build stage
 may stay root. It stays silent when:
 
-Only images that run a service are checked: the model decides what an image is for (`dflint/purpose.py`), and a base image with no command or port, a CI or test image, a development container, a toolchain whose command is a shell or an interpreter's prompt, or a training image (a job, often run as root for its GPU, network and MPI set-up, not a service) is left alone.
+Only images that run a service are checked: the model decides what an image is for (`dflint/purpose.py`), and a base image with no command or port, a CI or test image, a development container, a toolchain whose command is a shell or an interpreter's prompt, or a training image (a job, often run as root for its GPU, network and MPI set-up, not a service) is left alone. A Windows container (`dflint/windows.py`) is left alone too: its users are ContainerUser and ContainerAdministrator, with no `useradd` to create one.
 
 - the user comes from a variable whose value is unknown (`USER $APP_USER` without a default);
 - there is no USER and the base image is not one known to run as root: `scratch`, the Docker
@@ -93,6 +93,7 @@ from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_
 from dflint.purpose import command_program, exposed_ports
 from dflint.rule import Finding, RuleMeta, Severity
 from dflint.shipping import chains
+from dflint.windows import builds_windows
 
 META = RuleMeta(
     code="DF620",
@@ -122,6 +123,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return  # a base, CI, toolchain or development image: who it runs as is the user's choice
     if dockerfile.purpose is not None and dockerfile.purpose.platform_runs_as_root:
         return  # SageMaker runs the container as root and its toolkits need it
+    if builds_windows(dockerfile, final):
+        return  # a Windows container: its users are ContainerUser/ContainerAdministrator, not useradd's
     # one chain, unless the final base is unresolvable (`FROM install-from-${FLAVOUR}`): then each
     # candidate may be what ships, and the first one that runs as root is reported
     for chain in chains(dockerfile, final):

@@ -8,7 +8,8 @@ libraries), `pytorch/pytorch:*-devel` (use `-runtime`), `tensorflow/tensorflow:*
 
 Development containers, CI or test images, toolchains and training images (`dflint/purpose.py`) are not
 checked: a training job JIT-compiles kernels (DeepSpeed's ops need nvcc) and builds extensions, so it
-runs on the devel flavour.
+runs on the devel flavour. Nor is a Windows container (`dflint/windows.py`: a PowerShell or `cmd`
+SHELL, a Windows base image): `python:3.11` there is a Windows image with no `-slim` flavour.
 
 The image is resolved through global `ARG`s and `--build-arg` (`FROM $BASE`); an image that depends
 on an argument without a value is unknown and never reported. Build-only stages are not checked:
@@ -64,6 +65,7 @@ from dflint.build_deps import build_tool, compile_command, compiles_from_source
 from dflint.imagerefs import base_is_known
 from dflint.model import Dockerfile, PackageOp, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
+from dflint.windows import builds_windows
 
 from ._images import BuildFlavour, build_flavour, image_word_span, iter_stages_from
 
@@ -88,6 +90,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage in shipped:
         if stage.base_stage is not None or stage.base_resolved is None or not base_is_known(dockerfile, stage):
             continue
+        if builds_windows(dockerfile, stage):
+            continue  # a Windows container: the slim flavours and their sizes are Linux ones
         flavour = build_flavour(stage.base_resolved)
         if flavour is None:
             continue
