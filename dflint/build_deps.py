@@ -165,6 +165,20 @@ _PLATFORM_PARTS = ("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT")
 
 
 def skipped_branch(install: Install) -> str | None:
+    """`branch_not_taken` for an install's command."""
+    return branch_not_taken(install.stage, install.instruction, install.op)
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a package operation runs: what a branch's tests are evaluated against."""
+
+    stage: Stage
+    instruction: Instruction
+    op: PackageOp
+
+
+def branch_not_taken(stage: Stage, instruction: Instruction, op: PackageOp) -> str | None:
     """The condition of the `if` whose `then` branch holds the install's command, when the model
     can tell that this build does not take it, else None: each test compares build arguments or
     the target platform with a literal (`[ "${TARGETARCH}" = "arm64" ] || [ "$TARGETARCH" =
@@ -172,11 +186,11 @@ def skipped_branch(install: Install) -> str | None:
     stage is built for (linux/amd64 unless `--build-arg TARGETPLATFORM=…` says otherwise), and an
     `ARG` declared without a default and not given with `--build-arg` is empty, as BuildKit leaves
     it. Anything else (a command's output, an `else` branch, a nested `if`) may run."""
-    command = install.op.command
+    command = op.command
     if not command.conditional:
         return None
-    text = install.instruction.text.replace("\\\n", "  ")
-    start = command.span.offset - install.instruction.span.offset
+    text = instruction.text.replace("\\\n", "  ")
+    start = command.span.offset - instruction.span.offset
     if not 0 < start <= len(text):
         return None
     before = text[:start]
@@ -184,58 +198,58 @@ def skipped_branch(install: Install) -> str | None:
     if found is None or _OTHER_BRANCH.search(before[found.end() :]):
         return None
     condition = " ".join(found.group("condition").split())
-    return condition if _evaluate(condition, install) is False else None
+    return condition if _evaluate(condition, _Place(stage, instruction, op)) is False else None
 
 
-def _evaluate(condition: str, install: Install) -> bool | None:
+def _evaluate(condition: str, place: _Place) -> bool | None:
     """`[ … ] || [ … ] && [ … ]` evaluated left to right as the shell does; None when unknown."""
     parts = re.split(r"\s*(\|\||&&)\s*", condition)
-    result = _test(parts[0], install)
+    result = _test(parts[0], place)
     for joiner, test in zip(parts[1::2], parts[2::2], strict=True):
         if result is None:
             return None
         if (joiner == "||" and result) or (joiner == "&&" and not result):
             continue
-        result = _test(test, install)
+        result = _test(test, place)
     return result
 
 
-def _test(text: str, install: Install) -> bool | None:
+def _test(text: str, place: _Place) -> bool | None:
     match = _TEST.fullmatch(text.strip())
     if match is None:
         return None
     if match.group("flag"):
-        word = _word(match.group("word"), install)
+        word = _word(match.group("word"), place)
         return None if word is None else (word != "") == (match.group("flag") == "-n")
-    left, right = _word(match.group("left"), install), _word(match.group("right"), install)
+    left, right = _word(match.group("left"), place), _word(match.group("right"), place)
     if left is None or right is None:
         return None
     return (left == right) == (match.group("op") != "!=")
 
 
-def _word(text: str, install: Install) -> str | None:
+def _word(text: str, place: _Place) -> str | None:
     """A test's operand: a literal, or one variable (quoted or not) whose value the build knows."""
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1]
     variable = _VARIABLE.fullmatch(text)
     if variable is None:
         return None if any(char in text for char in "$`\\*?[") else text
-    return _value(variable.group("braced") or variable.group("plain"), install)
+    return _value(variable.group("braced") or variable.group("plain"), place)
 
 
-def _value(name: str, install: Install) -> str | None:
-    env = install.instruction.env
+def _value(name: str, place: _Place) -> str | None:
+    env = place.instruction.env
     value = env.get(name)
     if value is not None:
         return value
     if name not in env:
         return None
-    if name in _PLATFORM_PARTS and install.op.platform:
-        os_name, arch, variant = split_platform(install.op.platform)
-        return {"TARGETPLATFORM": install.op.platform, "TARGETOS": os_name, "TARGETARCH": arch, "TARGETVARIANT": variant}[name]
+    if name in _PLATFORM_PARTS and place.op.platform:
+        os_name, arch, variant = split_platform(place.op.platform)
+        return {"TARGETPLATFORM": place.op.platform, "TARGETOS": os_name, "TARGETARCH": arch, "TARGETVARIANT": variant}[name]
     declared = False
-    for instruction in install.stage.instructions:
-        if instruction is install.instruction:
+    for instruction in place.stage.instructions:
+        if instruction is place.instruction:
             break
         for pair in instruction.pairs:
             if pair.key == name:

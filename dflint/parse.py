@@ -292,10 +292,16 @@ def json_arguments(arguments: str) -> tuple[str, ...] | None:
         return None
     if _PLAIN_JSON_STRINGS.fullmatch(stripped):
         return tuple(_PLAIN_JSON_STRING.findall(stripped))
+    return json_array(stripped)
+
+
+def json_array(text: str) -> tuple[str, ...] | None:
+    """`text` read by `json` as an array of strings, or None: the general path of `json_arguments`
+    (escapes, `\\u` sequences), which imports `json` only when it runs."""
     import json
 
     try:
-        value = json.loads(stripped)
+        value = json.loads(text)
     except ValueError:
         return None
     if isinstance(value, list) and all(isinstance(item, str) for item in value):

@@ -535,18 +535,10 @@ def test_a_literal_pattern_a_function_compiles_is_kept_and_a_built_one_is_not(
 
 def _json_arguments_reference(arguments: str) -> tuple[str, ...] | None:
     """`dflint.parse.json_arguments` as it was, with `json.loads` for every array."""
-    import json
+    from dflint.parse import json_array
 
     stripped = arguments.strip()
-    if not stripped.startswith("["):
-        return None
-    try:
-        value = json.loads(stripped)
-    except ValueError:
-        return None
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return tuple(value)
-    return None
+    return json_array(stripped) if stripped.startswith("[") else None
 
 
 def test_exec_form_arguments_read_without_json_as_json_reads_them() -> None:

@@ -55,7 +55,18 @@ class BuildTools:
 
 
 def shipped_build_tools(dockerfile: Dockerfile, check_git: bool = False) -> BuildTools:
-    """The build tools of the shipped stages, as DF201 judges them (its `check-git` option aside)."""
+    """The build tools of the shipped stages, as DF201 judges them (its `check-git` option aside);
+    worked out once per file, for DF201 and for DF202, which asks which commands DF201 reports."""
+    key = ("shipped build tools", "git" if check_git else "")
+    known = dockerfile.memo.get(key)
+    if isinstance(known, BuildTools):
+        return known
+    tools = _shipped_build_tools(dockerfile, check_git)
+    dockerfile.memo[key] = tools
+    return tools
+
+
+def _shipped_build_tools(dockerfile: Dockerfile, check_git: bool) -> BuildTools:
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     found: list[BuildToolFound] = []
     needed: dict[int, list[tuple[str, bool]]] = {}  # id(install command) → what it installs that the image runs (name, ninja?)

@@ -55,7 +55,7 @@ resolves the one torchvision and torchaudio built for torch 2.4.0 (their setup.p
 `torch==<version>`; `dflint/data/pinning.json` `locked_companions`, with sources).
 
 An install inside an `if` branch that the build being linted does not take is not reported, as for
-DF201 and DF202 (`dflint/build_deps.py`, `skipped_branch`: each test compares a build argument or the
+DF201 and DF202 (`dflint/build_deps.py`, `branch_not_taken`: each test compares a build argument or the
 target platform with a literal); lint that build with `--build-arg` to see it.
 
 A release series named on purpose is left alone unless `report-series` is set: a minor series
@@ -130,7 +130,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from dflint.build_deps import Install, python_build_helper, python_installer, skipped_branch
+from dflint.build_deps import branch_not_taken, python_build_helper, python_installer
 from dflint.commands import covering
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, split_image
@@ -177,7 +177,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 earlier = earlier or bool(op.packages)
                 if not op.packages:
                     continue
-                if skipped_branch(Install(stage, instruction, op, op.packages[0])) is not None:
+                if branch_not_taken(stage, instruction, op) is not None:
                     continue  # an `if` branch this build does not take (`[ "$TF_PACKAGE" = tf-nightly ]`)
                 if not options.check_prereleases and _prerelease_install(op):
                     continue

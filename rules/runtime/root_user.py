@@ -229,25 +229,23 @@ def _advice(base: tuple[str, str] | None) -> str:
 def _no_shell(chain: tuple[Stage, ...]) -> tuple[str, str] | None:
     """(the base, the user to end with) when the shipped chain starts from a base with no shell,
     where no user can be created (`scratch`, distroless: `data/image_users.json`, `no_shell`)."""
-    reference = chain[-1].base_resolved
-    if reference is None:
-        return None
-    name = normalise_image(split_image(reference)[0].lower())
-    for group in load("image_users").get("no_shell", {}).values():
-        if name in group.get("images", ()) or any(name.startswith(prefix) for prefix in group.get("prefixes", ())):
-            return name, str(group["user"])
-    return None
+    return _base_user(chain, "no_shell")
 
 
 def _provided_user(chain: tuple[Stage, ...]) -> tuple[str, str] | None:
     """(the base, its user) when the shipped chain starts from an image that creates a non-root user
     of its own (`node` in the official node images: `data/image_users.json`, `provided_users`)."""
+    return _base_user(chain, "provided_users")
+
+
+def _base_user(chain: tuple[Stage, ...], table: str) -> tuple[str, str] | None:
+    """(the base, the user a `data/image_users.json` table gives it) for the chain's root image."""
     reference = chain[-1].base_resolved
     if reference is None:
         return None
     name = normalise_image(split_image(reference)[0].lower())
-    for group in load("image_users").get("provided_users", {}).values():
-        if name in group.get("images", ()):
+    for group in load("image_users").get(table, {}).values():
+        if name in group.get("images", ()) or any(name.startswith(prefix) for prefix in group.get("prefixes", ())):
             return name, str(group["user"])
     return None
 
