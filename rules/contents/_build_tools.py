@@ -21,28 +21,12 @@ from dflint.build_deps import (
     shipped_installs,
     skipped_branch,
     toolchain_base,
-    where,
 )
-from dflint.model import Dockerfile, Instruction, Span
+from dflint.model import Dockerfile
 
+from ._groups import Shipped
 
-@dataclass(frozen=True, slots=True)
-class BuildToolFound:
-    """A build tool installed in a shipped stage, and the later RUN that removes it, if any."""
-
-    install: Install
-    tool: BuildTool
-    later: Instruction | None  # a later RUN that removes it, a layer too late
-    measured: float | None = None  # the data's size, measured on Debian 12 (to judge it small)
-
-    @property
-    def raw(self) -> str:
-        return self.install.requirement.raw or self.install.name
-
-    @property
-    def span(self) -> Span:
-        requirement = self.install.requirement
-        return self.install.op.command.span if where(self.install) or requirement.span is None else requirement.span
+BuildToolFound = Shipped[BuildTool]  # a build tool in a shipped stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +71,7 @@ def _shipped_build_tools(dockerfile: Dockerfile, check_git: bool) -> BuildTools:
             ninja = provides_ninja(install.op.manager, install.name)
             needed.setdefault(id(install.op), []).append((install.requirement.raw or install.name, ninja))
             continue
-        found.append(BuildToolFound(install, tool, removed_later(install) if install.via is None else None, measured))
+        found.append(Shipped(install, tool, removed_later(install) if install.via is None else None, measured))
     return BuildTools(tuple(found), needed)
 
 

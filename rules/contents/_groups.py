@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from dflint.build_deps import Install, Sized, by_size, combined_savings
-from dflint.model import Span
+from dflint.build_deps import Install, Sized, by_size, combined_savings, where
+from dflint.model import Instruction, Span
 from dflint.rule import Savings, approx_mb, clip
 
 T = TypeVar("T")
+E = TypeVar("E")
+
+
+@dataclass(frozen=True, slots=True)
+class Shipped(Generic[E]):
+    """A package of the group's kind (`entry`: its facts from the data) installed in a shipped
+    stage, and the later RUN that removes it, if any."""
+
+    install: Install
+    entry: E
+    later: Instruction | None  # a later RUN that removes it, a layer too late
+    measured: float | None = None  # the data's size, measured on Debian 12 (to judge it small)
+
+    @property
+    def raw(self) -> str:
+        return self.install.requirement.raw or self.install.name
+
+    @property
+    def span(self) -> Span:
+        requirement = self.install.requirement
+        return self.install.op.command.span if where(self.install) or requirement.span is None else requirement.span
 
 
 def per_command(items: Iterable[T], install: Callable[[T], Install], advice: Callable[[T], Hashable]) -> list[list[T]]:

@@ -199,11 +199,11 @@ def _headers_note(install: Install) -> str:
 def _advice(item: BuildToolFound) -> tuple[bool, int]:
     """What a finding tells about a tool: keep it if the app runs it (git), or remove it where it is
     installed instead of on line N, or build elsewhere."""
-    return (item.tool.low, item.later.span.line if item.later is not None else 0)
+    return (item.entry.low, item.later.span.line if item.later is not None else 0)
 
 
 def _one(item: BuildToolFound, note: str = "") -> Finding:
-    install, tool, later = item.install, item.tool, item.later
+    install, tool, later = item.install, item.entry, item.later
     stage = install.stage
     origin = where(install)
     described = tool.kind_text + (f", from {origin}" if origin else "")
@@ -235,9 +235,9 @@ def _one(item: BuildToolFound, note: str = "") -> Finding:
 
 def _grouped(group: list[BuildToolFound], note: str = "") -> Finding:
     first = group[0]
-    install, later, low = first.install, first.later, first.tool.low
+    install, later, low = first.install, first.later, first.entry.low
     stage = install.stage
-    sized = [Sized(item.raw, item.tool.savings, item.tool.basis) for item in group]
+    sized = [Sized(item.raw, item.entry.savings, item.entry.basis) for item in group]
     savings, together = group_savings(sized)
     kind = "tools" if low else "build tools"
     action = (
@@ -269,6 +269,6 @@ def _grouped(group: list[BuildToolFound], note: str = "") -> Finding:
 
 def _described(item: BuildToolFound) -> str:
     origin = where(item.install)
-    tool = item.tool
+    tool = item.entry
     size = f", about {tool.savings.mb:g} MB {tool.basis}" if tool.savings is not None else ", size unknown"
     return f"`{item.raw}` ({tool.kind_text}{f', from {origin}' if origin else ''}{size})"

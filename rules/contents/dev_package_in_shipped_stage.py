@@ -98,7 +98,6 @@ from dataclasses import dataclass
 
 from dflint.build_deps import (
     DevPackage,
-    Install,
     LaterRemovals,
     Sized,
     apt_measured_on,
@@ -113,12 +112,12 @@ from dflint.build_deps import (
     skipped_branch,
 )
 from dflint.data import load
-from dflint.model import Dockerfile, Instruction
+from dflint.model import Dockerfile
 from dflint.releases import distribution
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 from ._build_tools import build_tool_commands
-from ._groups import group_message, group_savings, per_command, shipped_through, spanning
+from ._groups import Shipped, group_message, group_savings, per_command, shipped_through, spanning
 
 META = RuleMeta(
     code="DF202",
@@ -135,18 +134,7 @@ class Options:
     each_package: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
-    """A development package installed in a shipped stage, and the later RUN that removes it, if any."""
-
-    install: Install
-    package: DevPackage
-    later: Instruction | None  # a later RUN that removes it, a layer too late
-    measured: float | None = None  # the data's size, measured on Debian 12 (to judge it small)
-
-    @property
-    def raw(self) -> str:
-        return self.install.requirement.raw or self.install.name
+_Found = Shipped[DevPackage]  # a header package in a shipped stage
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
@@ -169,7 +157,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         later = removed_later(install) if install.via is None else None
         base = dockerfile.root_image(install.stage)
         measured = package.savings.mb if package.savings is not None else None
-        found.append(_Found(install, _for_release(for_base(package, base), base), later, measured))
+        found.append(Shipped(install, _for_release(for_base(package, base), base), later, measured))
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
         op: f". Not reported: {', '.join(f'`{name}`' for name in names)}, since {need.text} (it reads these headers)"
@@ -194,7 +182,7 @@ def _advice(item: _Found) -> int:
 
 
 def _one(item: _Found, note: str = "") -> Finding:
-    install, package, later = item.install, item.package, item.later
+    install, package, later = item.install, item.entry, item.later
     assert install.requirement.span is not None
     tail = (
         f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
@@ -225,7 +213,7 @@ def _grouped(group: list[_Found], note: str = "") -> Finding:
     first = group[0]
     install, later = first.install, first.later
     stage = install.stage
-    sized = [Sized(item.raw, item.package.savings, item.package.basis) for item in group]
+    sized = [Sized(item.raw, item.entry.savings, item.entry.basis) for item in group]
     savings, together = group_savings(sized)
     action = f"remove them in their own RUN, not on line {later.span.line}" if later is not None else "compile in a build stage"
     message = group_message(f"{len(group)} header packages ship in {stage.label}", sized, action)
@@ -248,7 +236,7 @@ def _grouped(group: list[_Found], note: str = "") -> Finding:
 
 
 def _described(item: _Found) -> str:
-    package = item.package
+    package = item.entry
     size = f"about {package.savings.mb:g} MB {package.basis}" if package.savings is not None else "size unknown"
     return f"`{item.raw}` ({size}{_instead(package).replace(';', ',', 1)})"
 
