@@ -92,7 +92,7 @@ from functools import cache
 from typing import Any
 
 from dflint.build_deps import apt_measured_on, provides_c_compiler
-from dflint.commands import add_option_after_verb, all_runs
+from dflint.commands import add_option_after_verb, all_runs, text_at
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
 from dflint.rule import Finding, Fix, RuleMeta, Savings, Severity
@@ -183,7 +183,7 @@ def _written(dockerfile: Dockerfile, package: Requirement) -> str:
         return package.raw
     if package.span is None:
         return ""
-    return dockerfile.text[package.span.offset : package.span.end_offset].strip("'\"")
+    return text_at(dockerfile, package.span).strip("'\"")
 
 
 def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, recommends: Recommends, elsewhere: int | None) -> Finding:
