@@ -14,6 +14,14 @@ caution in scripts." and a progress bar into the build log. `apt upgrade` also d
 
 This is hadolint's DL3027 and Checkov's CKV_DOCKER_9.
 
+Opt-in (`--extend-select DF307`): in a build, `apt update`, `install`, `remove`, `autoremove` and
+`clean` do what the `apt-get` commands do; the difference is a warning line in the build log. On the
+shared corpus of 776 real Dockerfiles it gave 49 default findings; in eight random samples of 50
+default findings, independent reviewers reading each file judged all 18 DF307 findings right and 1
+worth telling the file's author (a script that parses `apt list` output, which `apt` warns against).
+Turn it on to keep scripts on the stable `apt-get` and `apt-cache` interfaces, as hadolint's DL3027
+does.
+
 ## Example
 ```dockerfile
 FROM debian:bookworm-slim
@@ -51,6 +59,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`apt` in a script: its interface is not stable, use `apt-get`",
     fixable=True,
+    default_enabled=False,
     skip_images_nobody_deploys=True,
     needs=("apt",),
 )
