@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from dflint.data import load
 from dflint.model import ArgWord, Dockerfile, Stage
 
 DOCKER_HUB = "docker.io"
@@ -62,6 +64,35 @@ def parse_reference(reference: str) -> ImageRef | None:
     if registry == DOCKER_HUB and "/" not in path:
         path = "library/" + path
     return ImageRef(registry, path, tag, digest or None)
+
+
+_RELEASE_LEVEL = re.compile(r"v?\d+(?:\.\d+)+")
+
+
+def release_in_path(reference: ImageRef) -> bool:
+    """True when a level of the repository path is a release number
+    (`vault.habana.ai/gaudi-docker/1.21.0/ubuntu22.04/habanalabs/pytorch-installer-2.6.0`): the
+    publisher keeps each release in a repository of its own, so its `latest` is a rebuild of that
+    release, not the next one. A release inside a name (`rocm/dev-ubuntu-22.04`) is not enough: there
+    it is the distribution's, and `latest` follows the product's releases."""
+    return any(_RELEASE_LEVEL.fullmatch(level) for level in reference.repository.split("/"))
+
+
+def only_built_locally(reference: ImageRef) -> bool:
+    """True when `reference` can only name an image built on the machine that runs the build: a
+    single-component Docker Hub name (`yarn-builder`, `docker.io/library/yarn-builder`) that has never
+    been an official image (`data/base_images.json` `official_images`, deprecated ones included), so
+    no registry serves it. Such an image comes from a `docker build -t NAME` run before this one (its
+    tag is `latest` unless that command gave one), and there is no published version to pin."""
+    if reference.registry != DOCKER_HUB or not reference.repository.startswith("library/"):
+        return False
+    name = reference.repository.removeprefix("library/")
+    return name != "scratch" and name not in _official_names()
+
+
+@cache
+def _official_names() -> frozenset[str]:
+    return frozenset(load("base_images")["official_images"]["names"])
 
 
 @dataclass(frozen=True, slots=True)

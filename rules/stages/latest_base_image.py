@@ -2,7 +2,17 @@
 Flags a `FROM` whose image is tagged `latest` (`FROM ubuntu:latest`). A reference that also carries
 a digest (`ubuntu:latest@sha256:…`) is pinned by the digest and left alone.
 
-This is hadolint's DL3007.
+Two kinds of `latest` are left alone because they do not move to another release:
+- a repository that keeps each release in a path of its own, where a level of the path is the
+  release number (`vault.habana.ai/gaudi-docker/1.21.0/ubuntu22.04/habanalabs/pytorch-installer-2.6.0:latest`,
+  Intel Gaudi's documented reference): its `latest` is a rebuild of that release. A release inside a
+  name (`rocm/dev-ubuntu-22.04`) is the distribution's and does not count;
+- an image that only a local build can provide: a single-component name that has never been a
+  Docker Official Image (`FROM yarn-builder:latest`, `data/base_images.json` `official_images`) is
+  served by no registry, so it is the image an earlier `docker build -t yarn-builder` made, and
+  `latest` is the tag that command gives by default.
+
+This is hadolint's DL3007 (which reports both).
 
 ## Why is this bad?
 `latest` is a moving tag: the next build may get a new major version of the distribution, Python or
@@ -29,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.imagerefs import base_is_known, from_words, parse_reference, written_tag
+from dflint.imagerefs import base_is_known, from_words, only_built_locally, release_in_path, parse_reference, written_tag
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -50,6 +60,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             reference = parse_reference(stage.base_resolved)
             if reference is None or reference.tag != "latest" or reference.digest is not None:
                 continue
+            if only_built_locally(reference) or release_in_path(reference):
+                continue  # no published version to pin, or the release is in the repository's path
             shown, name = stage.base_resolved, reference.name
         elif written_tag(stage.base) == ("latest", None):
             shown, name = stage.base, stage.base.rsplit(":", 1)[0]  # `$REPO/app:latest`: latest whatever the repository

@@ -8,6 +8,11 @@ A base given whole by a build argument whose default the build composes from oth
 writes it) is left alone too: it names another image of the same project, which the same pipeline
 builds and tags just before this one, so which tag it gets is the pipeline's to say.
 
+A name that no registry serves is left alone: a single-component name that has never been a Docker
+Official Image (`FROM yarn-builder`, `data/base_images.json` `official_images`) can only be an image
+built on the same machine by an earlier `docker build -t yarn-builder`, which has no published version
+to pin. So is a repository whose path holds the release (`…/gaudi-docker/1.21.0/…`, see DF104).
+
 A stage that only fetches files for a later stage is left alone too: it does not ship, no stage is
 built `FROM` it, and its RUNs only download, unpack and move files (`FROM alpine AS sources` with
 `ADD …/v3.0.1.tar.gz` and `RUN tar -xf …`, or `FROM alpine/git` with `RUN git clone … && git checkout
@@ -51,7 +56,15 @@ import re
 from collections.abc import Iterator
 
 from dflint.fetching import only_fetches_files
-from dflint.imagerefs import base_is_known, from_words, is_scratch, parse_reference, written_tag
+from dflint.imagerefs import (
+    base_is_known,
+    from_words,
+    only_built_locally,
+    release_in_path,
+    is_scratch,
+    parse_reference,
+    written_tag,
+)
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -90,6 +103,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             reference = parse_reference(stage.base_resolved)
             if reference is None or reference.tag is not None or reference.digest is not None:
                 continue
+            if only_built_locally(reference) or release_in_path(reference):
+                continue  # no published version to pin, or the release is in the repository's path
             name, resolved = reference.name, stage.base_resolved
         elif written_tag(stage.base) == (None, None) and parse_reference(re.sub(r"\$\{?\w+\}?", "x", stage.base)) is not None:
             name, resolved = stage.base, None  # `${REGISTRY}/python`: whatever the registry, there is no tag
