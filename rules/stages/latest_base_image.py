@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.imagerefs import base_is_known, from_words, only_built_locally, release_in_path, parse_reference, written_tag
+from dflint.imagerefs import base_is_known, from_words, only_built_locally, parse_reference, release_in_path, written_tag
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 

@@ -59,10 +59,10 @@ from dflint.fetching import only_fetches_files
 from dflint.imagerefs import (
     base_is_known,
     from_words,
-    only_built_locally,
-    release_in_path,
     is_scratch,
+    only_built_locally,
     parse_reference,
+    release_in_path,
     written_tag,
 )
 from dflint.model import Dockerfile
