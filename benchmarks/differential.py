@@ -361,6 +361,23 @@ FETCH_STAGE = Reason(
     "a stage that only fetches and unpacks files for a later stage (`FROM alpine AS sources` + `RUN tar -x`): its base's version does not change what is copied out",
     fetch_only_stage,
 )
+def base_without_published_version(where: Where) -> bool:
+    """The FROM of a base that no registry serves or whose repository path holds the release
+    (dflint.imagerefs.only_built_locally, release_in_path)."""
+    from dflint.imagerefs import only_built_locally, parse_reference, release_in_path
+
+    df = where.dockerfile
+    if where.model is None or where.model.stage_index is None or df is None:
+        return False
+    reference = parse_reference(df.stages[where.model.stage_index].base_resolved or "")
+    return reference is not None and (only_built_locally(reference) or release_in_path(reference))
+
+
+NO_PUBLISHED_VERSION = Reason(
+    "hadolint",
+    "a base no registry serves (`FROM base`, `FROM yarn-builder:latest`: never a Docker Official Image, so an image an earlier local build made) or whose repository path holds the release (`…/gaudi-docker/1.21.0/…:latest`)",
+    base_without_published_version,
+)
 STAGE_FROM_ARG = Reason("hadolint", "stage reference built from an ARG (`FROM base-${TARGETARCH}`)", instruction(r"^FROM\b.*\$"))
 CLEANUP_SCRIPT = Reason(
     "hadolint",
@@ -403,8 +420,8 @@ RECOMMENDS_WITHOUT_EVIDENCE = Reason(
 
 PAIRS: tuple[Pair, ...] = (
     # stages and base images
-    Pair(("DF103",), ("DL3006",), reasons=(ARG_IN_FROM, STAGE_FROM_ARG, PLACEHOLDER_IMAGE, FETCH_STAGE)),
-    Pair(("DF104",), ("DL3007",), reasons=(ARG_IN_FROM,)),
+    Pair(("DF103",), ("DL3006",), reasons=(ARG_IN_FROM, STAGE_FROM_ARG, PLACEHOLDER_IMAGE, FETCH_STAGE, NO_PUBLISHED_VERSION)),
+    Pair(("DF104",), ("DL3007",), reasons=(ARG_IN_FROM, NO_PUBLISHED_VERSION)),
     Pair(
         ("DF106",),
         ("DL3029",),
