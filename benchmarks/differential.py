@@ -361,6 +361,8 @@ FETCH_STAGE = Reason(
     "a stage that only fetches and unpacks files for a later stage (`FROM alpine AS sources` + `RUN tar -x`): its base's version does not change what is copied out",
     fetch_only_stage,
 )
+
+
 def base_without_published_version(where: Where) -> bool:
     """The FROM of a base that no registry serves or whose repository path holds the release
     (dflint.imagerefs.only_built_locally, release_in_path)."""
