@@ -628,6 +628,7 @@ class DevPackage:
     note: str
     savings: Savings | None
     basis: str = ""  # what the savings number measures
+    needed_with: tuple[str, ...] = ()  # installed beside these packages, a program of theirs reads it at run time
 
 
 @cache
@@ -652,11 +653,12 @@ def dev_package(manager: str, name: str) -> DevPackage | None:
     tool = _build_managers().get(family, {}).get("packages", {}).get(name)
     if tool is not None and tool.get("kind") != "headers":
         return None  # a build tool (build-base): DF201's
+    needed_with = tuple(data.get("needed_with", {}).get(family, {}).get(name, {}).get("with", ()))
     if facts is None:
-        return DevPackage(name, family, None, False, "", None)
+        return DevPackage(name, family, None, False, "", None, needed_with=needed_with)
     runtime = facts.get("runtime")
     savings, basis = _dev_savings(name, facts, data)
-    return DevPackage(name, family, runtime, True, facts.get("note", ""), savings, basis)
+    return DevPackage(name, family, runtime, True, facts.get("note", ""), savings, basis, needed_with)
 
 
 def _dev_savings(name: str, facts: dict[str, Any], data: dict[str, Any]) -> tuple[Savings | None, str]:

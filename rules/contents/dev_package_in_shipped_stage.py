@@ -39,6 +39,12 @@ first run: vLLM, SGLang, text-generation-inference; as the model decides,
 reads are left alone: Python's (`python3-dev`, `python3.12-devel`) and the C library's
 (`libc6-dev`, `musl-dev`, `glibc-devel`); a finding for the command's other header packages says why.
 
+A header package that another program in the image reads at run time is not a leftover: with
+protoc installed (`protobuf-compiler`, Alpine's `protoc`), the protobuf headers package
+(`libprotobuf-dev`, `protobuf-dev`) is where protoc finds the well-known types that `.proto` files
+import (`google/protobuf/timestamp.proto` …), so it is left alone (`dflint/data/dev_packages.json`
+`needed_with`, with sources).
+
 One finding per install command: the header packages it installs are named in the message, largest
 first, and each one's size and run-time counterpart in the detail; the estimate is the largest of
 their sizes (each counts its dependencies, which the others share, so adding them up would
@@ -145,12 +151,16 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     with_build_tools = build_tool_commands(dockerfile)  # DF201 reports these commands: one decision
     found: list[_Found] = []
     needed: dict[int, list[str]] = {}  # id(install command) → the headers it installs that the run-time compiler reads
-    for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
+    installs = tuple(shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")))
+    installed = {install.name for install in installs}  # what the shipped image has
+    for install in installs:
         package = dev_package(install.op.manager, install.name)
         if package is None or removed_in_same_run(install) or install.requirement.span is None:
             continue
         if skipped_branch(install) is not None or id(install.op) in with_build_tools:
             continue
+        if any(other in installed for other in package.needed_with):
+            continue  # protoc beside the protobuf headers reads their .proto files: not a leftover
         if needed_by_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:
             needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)
             continue
