@@ -49,6 +49,17 @@ Lower bounds set on purpose are left alone (set `report-floors` to report them t
   installed, raised to a fixed release.
 A floor with no such evidence (`pip install "transformers>=4.40"` on its own) is reported.
 
+A cap, a version given only by upper bounds and excluded releases (`"numpy<1.24.0"`,
+`"kernels<0.15"`, `"Pillow!=8.3.0"`), is set on purpose and left alone (set `report-caps` to report
+it): its author named the release that breaks the image, not the one they want (the corpus's caps
+carry comments such as `# kernels<0.15: 0.15.x breaks transformers …` or a link to the upstream issue),
+and the pip versions of hadolint's DL3013 accept any version operator as a pin. A range with a lower
+bound too (`"numpy>=1.24,<2.0"`) is a choice of versions like a series and is reported as above. On
+the shared corpus of 776 real Dockerfiles 15 DF401 findings named caps alone (and 2 more named one
+beside bare names); of the 5 drawn in six random samples of 50 default findings, reviewers reading
+the files judged none worth telling. A bare name or a lower bound beside a cap in the same command is
+still reported.
+
 A companion whose every release requires one exact release of a partner is left alone when the
 partner is pinned exactly in the same install: `pip install torch==2.4.0 torchvision torchaudio`
 resolves the one torchvision and torchaudio built for torch 2.4.0 (their setup.py files require
@@ -127,6 +138,8 @@ CMD ["python", "-m", "server"]
 - `check-notebook-images` (default `false`): in a notebook or workbench image, also report the install
   commands that pin none of their packages (and an image that pins nothing at all), as in any other image.
 - `report-floors` (default `false`): also report the lower bounds set on purpose described above.
+- `report-caps` (default `false`): also report caps, versions given only by upper bounds and excluded
+  releases (`<1.24.0`, `!=8.3.0`).
 - `report-series` (default `false`): also report minor series (`==1.9.*`, conda `=7.24.*`) and conda's
   build selectors (`cpuonly`, `nomkl`).
 - `check-prereleases` (default `false`): also report pre-release and nightly installs and the installs
@@ -166,7 +179,7 @@ META = RuleMeta(
 @dataclass(frozen=True, slots=True)
 class Options:
     """Rule options: installers and build helpers, upgrades, one finding per package, files without pins,
-    notebook images, security floors, series pins, pre-release installs."""
+    notebook images, security floors, caps, series pins, pre-release installs."""
 
     include_installers: bool = False
     check_upgrades: bool = False
@@ -174,6 +187,7 @@ class Options:
     check_files_without_pins: bool = False
     check_notebook_images: bool = False
     report_floors: bool = False
+    report_caps: bool = False
     report_series: bool = False
     check_prereleases: bool = False
 
@@ -253,6 +267,8 @@ def _unpinned(
             continue
         if not options.report_series and (_series_pin(requirement, op.manager) or _variant_selector(requirement, op.manager)):
             continue
+        if not options.report_caps and _capped(requirement):
+            continue
         if requirement.span is None or requirement.name is None and requirement.kind == "name":
             continue
         if pinned(requirement, op.manager) is not False:
@@ -283,6 +299,20 @@ def _bounded_floor(spec: str) -> bool:
             return False
         operators.append(match.group(1))
     return ">=" in operators
+
+
+def _capped(requirement: Requirement) -> bool:
+    """A cap set on purpose: upper bounds and excluded releases only (`<1.24.0`, `!=8.3.0`,
+    `<2,!=1.25.0`); a lower bound makes it a range, reported."""
+    if requirement.kind != "name" or not requirement.spec:
+        return False
+    operators = []
+    for part in requirement.spec.split(","):
+        match = _BOUND.fullmatch(part)
+        if match is None:
+            return False
+        operators.append(match.group(1))
+    return all(operator in ("<", "<=", "!=") for operator in operators)
 
 
 def _under_security_comment(dockerfile: Dockerfile, instruction: Instruction) -> bool:
