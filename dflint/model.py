@@ -424,7 +424,7 @@ class ParseError:
 
 @dataclass(frozen=True, slots=True)
 class Purpose:
-    """What the image is for (see `dflint.purpose`): service, notebook, training, ci, devcontainer,
+    """What the image is for (see `dflint.purpose`): service, notebook, training, tool, ci, devcontainer,
     toolchain, docs, testdata or unknown; and the platform that runs it, when the file says (`sagemaker`)."""
 
     kind: str

@@ -34,6 +34,14 @@
   With no command and no port, a file or folder named for notebooks (`example-notebook-servers/`,
   `jupyter-scipy/`, `Dockerfile.notebook`) says it too: such images take their command from a
   notebook base given as a build argument.
+- `tool`: a command-line tool given its arguments on each run: it exposes no port and its default
+  command only prints the program's help or version (`CMD ["python", "-m", "agent", "--help"]`,
+  `ENTRYPOINT ["feast"]` with `CMD ["--help"]`), so nothing runs until a user names a task; it ships,
+  but runs no service (DF620 leaves it alone);
+- `example`: a documentation sample that would otherwise be a service: under a documentation folder's
+  samples or examples (`docs/samples/…/Dockerfile`, `doc/…/examples/`), what a walkthrough has its
+  reader build to try the project, not an image the project deploys; it ships (size and pinning rules
+  judge it: readers copy it), but DF620 leaves it alone;
 - `toolchain`: an interactive or build image: its command is a shell or a bare interpreter
   (`CMD ["bash"]`, `CMD ["python3"]`, `CMD ["php", "-a"]`); or, when it has no command and exposes
   no port, its name says it is a build environment (a final stage, file or folder named `builder`,
@@ -83,6 +91,8 @@ TOOLCHAIN = "toolchain"
 TESTDATA = "testdata"
 DOCS = "docs"
 TRAINING = "training"
+TOOL = "tool"
+EXAMPLE = "example"
 UNKNOWN = "unknown"
 
 _DEVCONTAINER_NAME = re.compile(r"(?:^|[-_.])(?:dev-?containers?|dev|devenv|dev-envs?|development)(?:$|[-_.])", re.IGNORECASE)
@@ -233,13 +243,21 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
                 evidence = f"its command is a shell and it installs `{library}`, a library for training models"
         if evidence is not None:
             return Purpose(TRAINING, evidence)
+    sample = _docs_sample(folders)
     if ports:
+        if sample is not None:
+            return Purpose(EXAMPLE, f"{sample}, though it exposes port {ports[0]}")
         return Purpose(SERVICE, f"it exposes port {ports[0]}")
+    asked = _prints_help(chain)
+    if asked is not None:
+        return Purpose(TOOL, f"its command only prints the program's help or version (`{asked}`) and it exposes no port")
     if program is not None:
         if program in _SHELLS and not _runs_script(arguments):
             return Purpose(TOOLCHAIN, f"its command is a shell (`{program}`)")
         if _PROMPTS.fullmatch(program) and _only_options(arguments):
             return Purpose(TOOLCHAIN, f"its command is an interpreter's prompt (`{' '.join((program, *arguments))}`)")
+        if sample is not None:
+            return Purpose(EXAMPLE, f"{sample}, though its command runs `{program}`")
         return Purpose(SERVICE, f"its command runs `{program}`")
     return _build_environment(final, target, folders, file_words, root)
 
@@ -575,6 +593,15 @@ def _test_data(folders: tuple[str, ...]) -> str | None:
     return None
 
 
+def _docs_sample(folders: tuple[str, ...]) -> str | None:
+    """A documentation folder's samples (`docs/samples/…`, `docs/…/examples/`): a walkthrough's sample."""
+    evidence = _data()["path_evidence"]["docs_sample_directories"]
+    for index, folder in enumerate(folders):
+        if folder in evidence["samples"] and any(earlier in evidence["docs"] for earlier in folders[:index]):
+            return f"the Dockerfile is a documentation sample (under a docs' '{folder}' folder)"
+    return None
+
+
 def _path_evidence(folders: tuple[str, ...], file_words: tuple[str, ...], kind: str) -> str | None:
     evidence = _data()["path_evidence"]
     if kind == "ci":
@@ -723,6 +750,24 @@ def _program(instruction: Instruction) -> tuple[str | None, tuple[str, ...]]:
     if not words:
         return None, ()
     return posixpath.basename(words[0]).lower(), tuple(words[1:])
+
+
+_HELP_WORDS = frozenset({"--help", "-h", "help", "--usage", "--version", "-V", "version"})
+
+
+def _prints_help(chain: tuple[Stage, ...]) -> str | None:
+    """The help or version word the default command ends with (`CMD ["python", "-m", "agent", "--help"]`,
+    `ENTRYPOINT ["tool"]` with `CMD ["--help"]`): run with no arguments, the container prints how to use
+    the program and exits, so it is a command-line tool given its arguments on each run."""
+    for stage in chain:  # nearest first: the CMD the image runs
+        commands = list(stage.instructions_of("CMD"))
+        if not commands and any(True for _ in stage.instructions_of("ENTRYPOINT")):
+            return None  # an ENTRYPOINT resets the CMD a base stage set
+        if commands:
+            words = list(commands[-1].json_args) if commands[-1].json_args is not None else commands[-1].arguments.split()
+            words = [word.strip("\"'") for word in words if word.strip("\"'")]
+            return words[-1] if words and words[-1] in _HELP_WORDS else None
+    return None
 
 
 def _runs_script(arguments: tuple[str, ...]) -> bool:

@@ -200,3 +200,41 @@ def test_header_packages_of_one_command_are_one_finding() -> None:
     assert rule is not None
     settings = Settings(select=("DF202",), rule_options={"DF202": build_options(rule, {"each-package": True})})
     assert len(list(lint_source(text, "Dockerfile", settings, [rule], None).findings)) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "line"),
+    [
+        ('FROM alpine:3.20\nCOPY gateway /root/gateway\nENTRYPOINT ["/root/gateway"]\n', "/root/gateway", 3),
+        (
+            'FROM python:3.11-slim\nRUN pip install --no-cache-dir --user pipx==1.7.1\nENV PATH=/root/.local/bin:$PATH\nCMD ["serve"]\n',
+            "/root/.local/bin",
+            3,
+        ),
+    ],
+)
+def test_df620_says_what_the_image_runs_from_root_home(text: str, path: str, line: int) -> None:
+    (finding,) = _lint("DF620", text)
+    assert finding.message.endswith(f", and move `{path}` (line {line}) out of /root")
+    assert finding.detail is not None and "which only root can read (mode 700)" in finding.detail
+
+
+def test_df620_says_nothing_of_root_home_when_nothing_runs_from_it() -> None:
+    (finding,) = _lint("DF620", 'FROM python:3.11-slim\nENV PATH=/opt/venv/bin:$PATH\nCMD ["serve"]\n')
+    assert "/root" not in finding.message
+
+
+def test_df301_reports_the_installs_of_one_run_once_with_one_fix() -> None:
+    text = (
+        "FROM python:3.11-slim\n"
+        'RUN if [ -n "$EXTRA" ]; then pip install --upgrade $EXTRA genai-perf; else pip install --upgrade genai-perf; fi\n'
+        "RUN pip install a==1 && pip install b==2 && pip install c==3\n"
+    )
+    first, second = _lint("DF301", text)
+    assert (
+        first.message == "`pip install` in stage 0 keeps pip's cache in the layer (and 1 more in this RUN); add `--no-cache-dir`"
+    )
+    assert first.detail is not None and "so does the other install of this RUN (line 2)" in first.detail
+    assert second.message.endswith("(and 2 more in this RUN); add `--no-cache-dir`")
+    assert second.detail is not None and "so do the other installs of this RUN (lines 3, 3)" in second.detail
+    assert second.fix is not None and len(second.fix.edits) == 3

@@ -590,10 +590,32 @@ def test_training_purpose_properties() -> None:
             "repo/doc/Dockerfile",
             Purpose("docs", "it is under a 'doc' folder and its command runs `sphinx-build`"),
         ),
-        # a sample server kept with the docs is still a service
+        # a sample server kept with the docs' samples is a walkthrough's example: it ships, but serves nobody
         (
             'FROM python:3.12-slim\nRUN pip install --no-cache-dir kserve==0.14.0\nENTRYPOINT ["python", "-m", "model"]\n',
             "repo/docs/samples/transformer/Dockerfile",
+            Purpose(
+                "example",
+                "the Dockerfile is a documentation sample (under a docs' 'samples' folder), though its command runs `python`",
+            ),
+        ),
+        (
+            'FROM python:3.12-slim\nEXPOSE 6566\nENTRYPOINT ["feast"]\nCMD ["--help"]\n',
+            "repo/doc/guide/examples/feast/Dockerfile",
+            Purpose(
+                "example",
+                "the Dockerfile is a documentation sample (under a docs' 'examples' folder), though it exposes port 6566",
+            ),
+        ),
+        # a server under docs/ but not among its samples, or samples outside docs/, stays a service
+        (
+            'FROM python:3.12-slim\nENTRYPOINT ["python", "-m", "model"]\n',
+            "repo/docs/server/Dockerfile",
+            Purpose("service", "its command runs `python`"),
+        ),
+        (
+            'FROM python:3.12-slim\nENTRYPOINT ["python", "-m", "model"]\n',
+            "repo/samples/server/Dockerfile",
             Purpose("service", "its command runs `python`"),
         ),
         # the built site served by a web server ships
@@ -679,3 +701,38 @@ def test_the_output_names_the_platform_and_a_docs_builder(tmp_path: Path) -> Non
     ]
     assert "DF401" not in {finding["code"] for finding in document["findings"]}
     assert "DF620" not in {finding["code"] for finding in document["findings"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'FROM ubuntu:24.04\nCOPY . /app\nCMD ["python", "-m", "workflow_agent", "--help"]\n',
+            Purpose("tool", "its command only prints the program's help or version (`--help`) and it exposes no port"),
+        ),
+        (
+            'FROM python:3.12-slim\nENTRYPOINT ["mytool"]\nCMD ["-h"]\n',
+            Purpose("tool", "its command only prints the program's help or version (`-h`) and it exposes no port"),
+        ),
+        (
+            "FROM golang:1.23\nCMD mytool version\n",
+            Purpose("tool", "its command only prints the program's help or version (`version`) and it exposes no port"),
+        ),
+        # a port: the help is a default the deployment replaces (`feast serve`)
+        (
+            'FROM python:3.12-slim\nEXPOSE 6566\nENTRYPOINT ["feast"]\nCMD ["--help"]\n',
+            Purpose("service", "it exposes port 6566"),
+        ),
+        # an ENTRYPOINT in a later stage resets the CMD its base stage set
+        (
+            'FROM python:3.12-slim AS base\nCMD ["--help"]\nFROM base\nENTRYPOINT ["uvicorn", "app:api"]\n',
+            Purpose("service", "its command runs `uvicorn`"),
+        ),
+        # help somewhere else in the command is an option of a running program, not the whole command
+        ('FROM python:3.12-slim\nCMD ["serve", "--help-url", "x"]\n', Purpose("service", "its command runs `serve`")),
+    ],
+)
+def test_a_command_line_tool(text: str, expected: Purpose) -> None:
+    purpose = parse(text, "repo/Dockerfile").purpose
+    assert purpose == expected
+    assert purpose is not None and purpose.ships and (purpose.serves == (expected.kind == "service"))

@@ -9,6 +9,10 @@ shipped stage when the package cache is written into the layer: no `--no-cache-d
 A build stage whose files reach the image only through `COPY --from` is checked only when the
 copied tree holds the cache (`COPY --from=build / /`, not `COPY --from=build /usr/local /usr/local`).
 
+The installs of one RUN are one finding, on the first of them, as hadolint's DL3042 reports one per
+instruction: `pip install a && pip install b`, or the two branches of an `if`, are one fix (its edit
+adds the option to each), and the message says how many more the RUN holds.
+
 An install of the installers alone (`pip install --upgrade pip setuptools wheel`) is not flagged:
 its cache holds only their own small wheels, and the install that matters, the one after it, is
 checked on its own.
@@ -65,9 +69,9 @@ from dataclasses import dataclass
 from dflint.build_deps import python_installer
 from dflint.commands import add_option_after_verb
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
-from dflint.rule import Finding, Fix, RuleMeta, Severity
+from dflint.rule import Finding, Fix, RuleMeta, Savings, Severity
 
-from ._caches import heavy_savings, kept_in_layer, pip_config_disables, writer_ships
+from ._caches import Heavy, heavy_savings, kept_in_layer, pip_config_disables, writer_ships
 
 META = RuleMeta(
     code="DF301",
@@ -96,6 +100,9 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         for instruction in stage.instructions_of("RUN"):
             disabling = first_disabling[stage.index]
             config_disabled = disabling is not None and disabling < instruction.index
+            # one finding per RUN and tool, as hadolint's DL3042 reports per instruction: the installs of
+            # one RUN (`pip install a && pip install b`, or the two branches of an `if`) are one fix
+            kept: dict[str, list[tuple[PackageOp, tuple[str, ...]]]] = {}
             for writer in kept_in_layer(instruction, config_disabled):
                 op = writer.op
                 if op is None or writer.key not in ("pip", "uv") or op.program.startswith("uv ") and op.program != "uv pip":
@@ -104,7 +111,9 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     continue
                 if _only_installers(op):
                     continue
-                yield _finding(dockerfile, stage, op, writer.directories)
+                kept.setdefault("uv" if op.manager == "uv" else "pip", []).append((op, writer.directories))
+            for installs in kept.values():
+                yield _finding(dockerfile, stage, installs)
 
 
 def _first_config_disabling(dockerfile: Dockerfile) -> dict[int, int | None]:
@@ -121,22 +130,49 @@ def _first_config_disabling(dockerfile: Dockerfile) -> dict[int, int | None]:
     return first
 
 
-def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, directories: tuple[str, ...]) -> Finding:
+def _finding(dockerfile: Dockerfile, stage: Stage, installs: list[tuple[PackageOp, tuple[str, ...]]]) -> Finding:
+    op, directories = installs[0]
     manager = "uv" if op.manager == "uv" else "pip"
     flag = _FLAG[manager]
     target = directories[0] if directories and directories[0].startswith("/") else f"/root/.cache/{manager}"
-    savings, heavies = heavy_savings(_installed(op), op)
+    found: dict[str, Heavy] = {}
+    for each, _ in installs:
+        for heavy in heavy_savings(_installed(each), each)[1]:
+            found.setdefault(heavy.name, heavy)
+    heavies = list(found.values())
+    savings = (
+        Savings(
+            round(sum(h.wheel_mb for h in heavies), 1),
+            "dflint/data/heavy_frameworks.json wheel sizes: "
+            + ", ".join(f"{h.name} {h.wheel_mb:g} MB ({h.source})" for h in heavies),
+        )
+        if heavies
+        else None
+    )
     what = ""
     if heavies:
         names = ", ".join(f"{h.name} {h.wheel_mb:g} MB" for h in heavies)
         what = f" (it holds a second copy of the downloaded wheels: {names})"
+    others = ""
+    if len(installs) > 1:
+        lines = ", ".join(str(each.command.span.line) for each, _ in installs[1:])
+        others = f" (and {len(installs) - 1} more in this RUN)"
+        if len(installs) == 2:
+            what += f"; so does the other install of this RUN (line {lines})"
+        else:
+            what += f"; so do the other installs of this RUN (lines {lines})"
+    fixes = [_fix(dockerfile, each, flag) for each, _ in installs]
+    fix = None
+    if all(each is not None for each in fixes):
+        edits = tuple(edit for each in fixes if each is not None for edit in each.edits)
+        fix = Fix.safe(f"Add `{flag}`", *edits)
     return Finding(
         META,
         op.command.span,
-        f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer; add `{flag}`",
+        f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{others}; add `{flag}`",
         detail=f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{what}; add `{flag}`,"
         f" set {_VARIABLE[manager]}=1 or mount a cache with `RUN --mount=type=cache,target={target}`",
-        fix=_fix(dockerfile, op, flag),
+        fix=fix,
         savings=savings,
         stage=stage.name,
     )

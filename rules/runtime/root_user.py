@@ -3,7 +3,7 @@ Flags an image that runs as root: the last `USER` of the final stage (or of the 
 FROM) is `root` or `0`, or there is no `USER` at all. Only the final stage matters, so a build stage
 may stay root. It stays silent when:
 
-Only images that run a service are checked: the model decides what an image is for (`dflint/purpose.py`), and a base image with no command or port, a CI or test image, a development container, a toolchain whose command is a shell or an interpreter's prompt, or a training image (a job, often run as root for its GPU, network and MPI set-up, not a service) is left alone. A Windows container (`dflint/windows.py`) is left alone too: its users are ContainerUser and ContainerAdministrator, with no `useradd` to create one.
+Only images that run a service are checked: the model decides what an image is for (`dflint/purpose.py`), and a base image with no command or port, a CI or test image, a development container, a toolchain whose command is a shell or an interpreter's prompt, a training image (a job, often run as root for its GPU, network and MPI set-up, not a service), a command-line tool (no port, and a default command that only prints the program's help or version: `CMD ["python", "-m", "agent", "--help"]`; users run it with a task each time) or a documentation sample (under a docs folder's `samples/` or `examples/`: what a walkthrough has its reader build, not what the project deploys; reviewed samples of dflint's findings judged DF620 on such files not worth telling in 4 of 4, e.g. kserve's `docs/samples/…`, whose product images do set a USER) is left alone. A Windows container (`dflint/windows.py`) is left alone too: its users are ContainerUser and ContainerAdministrator, with no `useradd` to create one.
 
 - the user comes from a variable whose value is unknown (`USER $APP_USER` without a default);
 - there is no USER and the base image is not one known to run as root: `scratch`, the Docker
@@ -42,7 +42,11 @@ container escape lands as root. Kubernetes clusters that enforce the "restricted
 Standard refuse to start such images (`runAsNonRoot`).
 
 Create a user and switch to it at the end of the final stage; give it the files it must write
-(model cache, logs) with `COPY --chown` or `chown` in the same RUN that creates them. A base with no
+(model cache, logs) with `COPY --chown` or `chown` in the same RUN that creates them. When the image
+runs something from root's home (its command's program is under `/root`, or an `ENV PATH` entry
+leads there: `/root/.local/bin`, a pipx venv), the message says to move it too: `/root` is readable by
+root alone (mode 700 in the Debian, Ubuntu and Alpine images), so a USER by itself would break the
+image. A base with no
 shell cannot create a user: on `scratch` the message suggests a numeric `USER 65532:65532` (a uid
 needs no `/etc/passwd` entry), on a distroless base the `nonroot` user it provides
 (`dflint/data/image_users.json`, `no_shell`). A base that creates a non-root user of its own gets
@@ -156,24 +160,26 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
             return None
         created = _created_user(chain)
         base = _no_shell(chain) or _provided_user(chain)
+        home, home_note = _root_home(chain)
         return Finding(
             META,
             user.arguments_span,
-            f"{final.label} ends as `USER {value}`: the container runs as root; {_switch(created, base)}{port}",
+            f"{final.label} ends as `USER {value}`: the container runs as root; {_switch(created, base)}{port}{home}",
             stage=final.name,
-            detail=f"the last USER of {final.label} is `{value}`, so the container runs as root; {_advice(base)}{port_note}",
+            detail=f"the last USER of {final.label} is `{value}`, so the container runs as root; {_advice(base)}{port_note}{home_note}",
         )
     root = chain[-1].base_resolved
     if root is None or chain[-1].base_candidates or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
         return None
     created = _created_user(chain)
     base = _no_shell(chain) or _provided_user(chain)
+    home, home_note = _root_home(chain)
     return Finding(
         META,
         final.from_instruction.keyword_span,
-        f"{final.label} runs as root (no USER); {_switch(created, base)}{port}",
+        f"{final.label} runs as root (no USER); {_switch(created, base)}{port}{home}",
         stage=final.name,
-        detail=f"{final.label} sets no USER, so the container runs as root (the user of {_shown(chain[-1])}); {_advice(base)}{port_note}",
+        detail=f"{final.label} sets no USER, so the container runs as root (the user of {_shown(chain[-1])}); {_advice(base)}{port_note}{home_note}",
     )
 
 
@@ -187,6 +193,39 @@ def _root_on_purpose(chain: tuple[Stage, ...]) -> bool:
                 return True
     program, _ = command_program(chain)
     return program is not None and program in load("image_users")["drops_privileges"]["programs"]
+
+
+def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
+    """What the image runs from root's home: its command's program (`ENTRYPOINT ["/root/gateway"]`) or
+    a PATH entry (`ENV PATH=/root/.local/bin:$PATH`). /root is readable by root alone (mode 700 in the
+    Debian, Ubuntu and Alpine images), so another user cannot run it until it moves."""
+    found: tuple[str, int] | None = None
+    for stage in chain:  # nearest first
+        for instruction in stage.instructions_of("ENTRYPOINT", "CMD"):
+            words = list(instruction.json_args) if instruction.json_args is not None else instruction.arguments.split()
+            for word in words[:1]:
+                if _IN_ROOT_HOME.match(word.strip("\"'")):
+                    found = found or (word.strip("\"'"), instruction.span.line)
+        for instruction in stage.instructions_of("ENV"):
+            for pair in instruction.pairs:
+                if pair.key != "PATH":
+                    continue
+                for entry in (pair.value or pair.literal or "").split(":"):
+                    if _IN_ROOT_HOME.match(entry):
+                        found = found or (entry, instruction.span.line)
+        if found is not None:
+            break
+    if found is None:
+        return "", ""
+    path, line = found
+    return (
+        f", and move `{path}` (line {line}) out of /root",
+        f". The image runs `{path}` (line {line}) from /root, which only root can read (mode 700):"
+        " install it elsewhere (`/opt`, `/usr/local`) or in the new user's home",
+    )
+
+
+_IN_ROOT_HOME = re.compile(r"/root/\S")
 
 
 def _privileged_port(chain: tuple[Stage, ...]) -> tuple[str, str]:
