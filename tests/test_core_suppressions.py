@@ -46,17 +46,18 @@ def test_bare_ignore_and_ignore_file(tmp_path: Path) -> None:
 
 
 def test_pragma_inside_a_run_continuation_and_at_the_end_of_a_run_line(tmp_path: Path) -> None:
+    # DF305 reports each command of a RUN (DF301 reports a RUN's installs once)
     text = (
-        "FROM python:3.11-slim\n"
-        "RUN pip install a==1 && \\\n"
-        "    # dflint: ignore=DF301\n"
-        "    pip install b==1 && \\\n"
-        "    pip install c==1\n"
-        "RUN pip install d==1  # dflint: ignore=DF301\n"
-        "RUN pip install e==1 && \\\n"
-        "    pip install f==1  # dflint: ignore=DF301\n"
+        "FROM debian:12\n"
+        "RUN apt-get install a && \\\n"
+        "    # dflint: ignore=DF305\n"
+        "    apt-get install b && \\\n"
+        "    apt-get install c\n"
+        "RUN apt-get install d  # dflint: ignore=DF305\n"
+        "RUN apt-get install e && \\\n"
+        "    apt-get install f  # dflint: ignore=DF305\n"
     )
-    assert lint(tmp_path, text, PIP)[1] == [("DF301", 2), ("DF301", 5), ("DF301", 7)]
+    assert lint(tmp_path, text, "--select=DF305,DF691")[1] == [("DF305", 2), ("DF305", 5), ("DF305", 7)]
 
 
 def test_unknown_codes_are_reported_not_fatal(tmp_path: Path) -> None:

@@ -236,5 +236,5 @@ def test_df301_reports_the_installs_of_one_run_once_with_one_fix() -> None:
     )
     assert first.detail is not None and "so does the other install of this RUN (line 2)" in first.detail
     assert second.message.endswith("(and 2 more in this RUN); add `--no-cache-dir`")
-    assert second.detail is not None and "so do the other installs of this RUN (lines 3, 3)" in second.detail
+    assert second.detail is not None and "so do the other 2 installs of this RUN (line 3)" in second.detail
     assert second.fix is not None and len(second.fix.edits) == 3

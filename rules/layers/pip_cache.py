@@ -11,7 +11,8 @@ copied tree holds the cache (`COPY --from=build / /`, not `COPY --from=build /us
 
 The installs of one RUN are one finding, on the first of them, as hadolint's DL3042 reports one per
 instruction: `pip install a && pip install b`, or the two branches of an `if`, are one fix (its edit
-adds the option to each), and the message says how many more the RUN holds.
+adds the option to each), and the message says how many more the RUN holds. A pragma that ignores it
+goes above the RUN, or on the first install's line.
 
 An install of the installers alone (`pip install --upgrade pip setuptools wheel`) is not flagged:
 its cache holds only their own small wheels, and the install that matters, the one after it, is
@@ -155,12 +156,15 @@ def _finding(dockerfile: Dockerfile, stage: Stage, installs: list[tuple[PackageO
         what = f" (it holds a second copy of the downloaded wheels: {names})"
     others = ""
     if len(installs) > 1:
-        lines = ", ".join(str(each.command.span.line) for each, _ in installs[1:])
+        numbers = list(dict.fromkeys(each.command.span.line for each, _ in installs[1:]))
+        lines = ", ".join(str(number) for number in numbers[:5]) + (", …" if len(numbers) > 5 else "")
         others = f" (and {len(installs) - 1} more in this RUN)"
         if len(installs) == 2:
             what += f"; so does the other install of this RUN (line {lines})"
         else:
-            what += f"; so do the other installs of this RUN (lines {lines})"
+            what += (
+                f"; so do the other {len(installs) - 1} installs of this RUN ({'line' if len(numbers) == 1 else 'lines'} {lines})"
+            )
     fixes = [_fix(dockerfile, each, flag) for each, _ in installs]
     fix = None
     if all(each is not None for each in fixes):
