@@ -8,6 +8,15 @@ shell form once `SHELL` has set a shell on purpose; hadolint flags it anyway, an
 process, so signal handling does not apply to it. Arguments that try to be a JSON array but are not
 valid JSON (`CMD ['python', 'serve.py']`) are reported by DF609 instead.
 
+On an Alpine or busybox base (`alpine:3.21`, `python:3.12-alpine`), `/bin/sh` is busybox's ash,
+which replaces itself with the last command of `sh -c` (after `&&` and `;` lists, redirections,
+variables and `$(…)`; not in a pipeline, a background job, a subshell, a compound command, under a
+`trap`, or when the program is followed by an `||` fallback): that command is the main process and gets the signal, so such a
+shell-form `CMD` is left alone there, and a shell-form `ENTRYPOINT`
+is reported only for what it still does wrong, dropping CMD and the `docker run` arguments. Debian's
+and Ubuntu's `/bin/sh` (dash) does not: it stays and waits (measured, with the sources, in
+`dflint/data/base_images.json` `bin_sh`; `dflint/binsh.py`). BuildKit and hadolint report both.
+
 ## Why is this bad?
 Shell form runs the command as `/bin/sh -c "…"`. The shell, not your server, is the container's main
 process, and a shell does not pass on `SIGTERM`: on `docker stop` or a Kubernetes rollout the
@@ -52,6 +61,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dflint.binsh import execs_last_command
 from dflint.model import Dockerfile, Instruction
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
@@ -86,19 +96,48 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if not instruction.arguments.strip() or attempted_json(instruction) is not None:
                 continue  # an attempt at JSON that is not valid JSON is DF609's
+            handed_over = _hands_over(instruction.arguments) and execs_last_command(dockerfile, stage)
+            if handed_over and instruction.keyword == "CMD":
+                continue  # busybox's sh execs the command: it is the main process and gets SIGTERM
             fix = _fix(dockerfile, instruction)
             exec_form = fix.edits[0].replacement if fix is not None else '["…", "…"]'
+            shown = clip(instruction.keyword + " " + exec_form, 50)
+            if handed_over:  # an ENTRYPOINT that busybox's sh hands over to: the signal arrives, CMD does not
+                yield Finding(
+                    META,
+                    instruction.arguments_span,
+                    f"shell-form ENTRYPOINT in {stage.label} ignores CMD and `docker run` arguments; use the exec form `{shown}`",
+                    fix=fix,
+                    stage=stage.name,
+                    detail=f"shell-form ENTRYPOINT in {stage.label} runs under `/bin/sh -c`, which drops CMD and every argument"
+                    f" given to `docker run` (busybox's sh does hand the signals over: it execs the command); use the exec"
+                    f" form `ENTRYPOINT {exec_form}`",
+                )
+                continue
             yield Finding(
                 META,
                 instruction.arguments_span,
-                f"shell-form {instruction.keyword} in {stage.label} does not pass SIGTERM on; use the exec form"
-                f" `{clip(instruction.keyword + ' ' + exec_form, 50)}`",
+                f"shell-form {instruction.keyword} in {stage.label} does not pass SIGTERM on; use the exec form `{shown}`",
                 fix=fix,
                 stage=stage.name,
                 detail=f"shell-form {instruction.keyword} in {stage.label} runs under `/bin/sh -c`: the shell is the main"
                 f" process and does not pass SIGTERM on, so the server cannot shut down gracefully; use the exec form"
                 f" `{instruction.keyword} {exec_form}`",
             )
+
+
+# What keeps busybox's sh in front of the program: a pipeline, an `||` fallback (the program is the
+# command before it), a command in the background, a subshell or group, a compound command, a trap.
+_SHELL_STAYS = re.compile(r"\||(?<![&>])&(?![&>])|(?<!\$)\(|(?:^|[;&|]\s*)(?:if|for|while|until|case|\{)\s|\btrap\b|\n")
+
+
+def _hands_over(arguments: str) -> bool:
+    """Whether busybox's sh execs the program of `sh -c 'ARGUMENTS'`: it execs the last command, after
+    `&&` and `;` lists, redirections, variables and `$(…)` (measured, `data/base_images.json` `bin_sh`),
+    and stays for a pipeline, a background job, a subshell or group, a compound command or a trap;
+    after `server || fallback` the program is not the last command."""
+    text = arguments.strip()
+    return bool(text) and _SHELL_STAYS.search(text) is None
 
 
 def _shell_changed_before(dockerfile: Dockerfile) -> dict[int, bool]:
