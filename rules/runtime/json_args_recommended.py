@@ -106,7 +106,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 yield Finding(
                     META,
                     instruction.arguments_span,
-                    f"shell-form ENTRYPOINT in {stage.label} ignores CMD and `docker run` arguments; use the exec form `{shown}`",
+                    f"shell-form ENTRYPOINT in {stage.label} drops CMD and run arguments; use the exec form",
                     fix=fix,
                     stage=stage.name,
                     detail=f"shell-form ENTRYPOINT in {stage.label} runs under `/bin/sh -c`, which drops CMD and every argument"
