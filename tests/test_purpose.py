@@ -66,6 +66,10 @@ from dflint.purpose import base_workdir
             "FROM quay.io/jupyter/base-notebook:2024-10-07\nRUN true\n",
             Purpose("notebook", "the base image `quay.io/jupyter/base-notebook:2024-10-07` is a notebook image"),
         ),
+        (
+            'ARG BASE="mltooling/ml-workspace:latest"\nFROM $BASE\nRUN pip install --no-cache-dir pycuda\n',
+            Purpose("notebook", "the base image `mltooling/ml-workspace:latest` is a notebook image"),
+        ),
         ('FROM python:3.11-slim\nCMD ["jupyter", "lab"]\n', Purpose("notebook", "its command runs `jupyter`")),
         ("FROM python:3.11-slim\nEXPOSE 8888\n", Purpose("notebook", "it exposes port 8888 (Jupyter)")),
         (
