@@ -17,7 +17,15 @@ For a well-known installer the message gives that tool's own way to pin it inste
 the binaries from `ghcr.io/astral-sh/uv:<version>` or use the versioned installer; rustup's
 `sh.rustup.rs` → `rustup-init` checked against its published `.sha256`, or a build stage from a `rust:<version>` image.
 A versioned uv installer (`https://astral.sh/uv/0.9.26/install.sh`) is what uv's documentation
-advises for a pinned install and is not reported.
+advises for a pinned install and is not reported; nor is rustup given the toolchain it installs
+(`sh -s -- -y --default-toolchain 1.85.1`, or `none`, which leaves the toolchain to the project's
+`rust-toolchain.toml`): what floats then is only the installer, fetched over HTTPS from the Rust
+project's own host. PyPA's `get-pip.py` (`bootstrap.pypa.io`, over HTTPS like any `pip install`)
+is not reported either: what it leaves unpinned is pip itself (with setuptools and wheel on
+Python 3.11 and older), which DF401 too leaves unpinned unless `include-installers` is set, and
+the script changes with every pip release, so a recorded checksum would break the build; pass
+`pip==<version>` to it to pin pip (its README). The facts are in `dflint/data/pinning.json`
+(`install_scripts`, with sources).
 
 ## Example
 ```dockerfile
@@ -70,8 +78,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 runner = next((later for later in pipeline[position + 1 :] if _reads_script_from_stdin(later)), None)
                 if runner is not None:
                     script = _known_script(command)
-                    if script is not None and script.versioned:
+                    if script is not None and (script.versioned or script.pinned(runner)):
                         break  # the installer's own pinned form, as its documentation gives it
+                    if script is not None and script.installs_installer:
+                        break  # PyPA's bootstrap of pip: pip's version is DF401's `include-installers`
                     span = covering(command.span, runner.span)
                     yield _finding(
                         stage.label,
@@ -118,11 +128,21 @@ def _finding(
 
 @dataclass(frozen=True, slots=True)
 class _Script:
-    """A well-known installer script: how to pin it, more detail, and whether its URL names a version."""
+    """A well-known installer script: how to pin it, more detail, whether its URL names a version, the
+    arguments that pin what it installs, and whether what it installs is a package installer (pip)."""
 
     advice: str
     detail: str | None
     versioned: bool
+    pinned_by_arguments: str | None = None
+    installs_installer: bool = False
+
+    def pinned(self, runner: ShellCommand) -> bool:
+        """`sh -s -- -y --default-toolchain 1.85.1`: the arguments given to the script pin what it installs."""
+        if self.pinned_by_arguments is None:
+            return False
+        written = " ".join(word.text for word in runner.argv[1:])
+        return re.search(self.pinned_by_arguments, written) is not None
 
 
 def _known_script(download: ShellCommand) -> _Script | None:
@@ -134,7 +154,8 @@ def _known_script(download: ShellCommand) -> _Script | None:
             if versioned and re.match(versioned, url):
                 return _Script(entry["advice"], entry.get("detail"), True)
             if re.match(entry["url_pattern"], url):
-                return _Script(entry["advice"], entry.get("detail"), False)
+                pinning, installer = entry.get("pinned_by_arguments"), bool(entry.get("installs_installer"))
+                return _Script(entry["advice"], entry.get("detail"), False, pinning, installer)
     return None
 
 
