@@ -14,6 +14,12 @@ dflint's data (`dflint/data/base_images.json`, each with its source):
 A tag that names no release (`python:3`, `ubuntu:rolling`, `latest`) or a release whose date is not
 known is left alone. The rule compares with today's date; the `today` option pins it.
 
+Only the stages whose base reaches the image are checked (the final stage and the stages it is built
+FROM, as the model decides): a build-only stage's release ships none of its libraries, and a wheel
+builder on `python:3.10-slim` or a compile stage on `ubuntu:20.04` leave the image's security to
+the stage that ships (as image scanners judge end of life, on the image built). Set
+`include-build-stages` to check every stage.
+
 Neither hadolint nor BuildKit has this check.
 
 ## Why is this bad?
@@ -35,6 +41,7 @@ FROM python:3.12-slim-bookworm
 ## Options
 - `today` (default: the current date): an ISO date (`2026-01-31`) to compare end-of-life dates with,
   for reproducible results in CI.
+- `include-build-stages` (default `false`): also check stages that do not ship.
 
 ## References
 - [Python: status of Python versions](https://devguide.python.org/versions/)
@@ -70,6 +77,7 @@ class Options:
     """Rule options: the date support is judged on."""
 
     today: str | date | None = None  # ISO date; None: the current date
+    include_build_stages: bool = False
 
 
 EXAMPLE_OPTIONS = Options(today="2026-11-25")  # the date the docs examples are checked against
@@ -77,7 +85,8 @@ EXAMPLE_OPTIONS = Options(today="2026-11-25")  # the date the docs examples are 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     today = _today(options)
-    for stage in dockerfile.stages:
+    stages = dockerfile.stages if options is not None and options.include_build_stages else dockerfile.shipped_stages()
+    for stage in stages:
         if stage.base_stage is not None or not stage.base_resolved or not base_is_known(dockerfile, stage):
             continue
         reference = parse_reference(stage.base_resolved)
