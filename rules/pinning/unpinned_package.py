@@ -439,7 +439,7 @@ def _one(requirement: Requirement, op: PackageOp, label: str, stage: str | None)
         f"`{clip(raw)}` {problem} in {label}; {action}",
         stage=stage,
         detail=f"`{raw}` {problem} (`{invocation(op)}` in {label}): every rebuild may install"
-        f" different code; {action}, e.g. from a lock file (pip-compile, `uv pip compile`)",
+        f" different code; {action}, e.g. from a lock file ({_lockers(op.manager)})",
     )
 
 
@@ -454,5 +454,11 @@ def _grouped(unpinned: list[Requirement], op: PackageOp, label: str, stage: str 
         f"{len(unpinned)} packages without an exact version in `{invocation(op)}` in {label} ({clip(names, 48)}); pin each",
         stage=stage,
         detail=f"`{invocation(op)}` in {label} installs {len(unpinned)} packages without an exact version: {reasons}."
-        " Every rebuild may install different code; pin each with `==`, e.g. from a lock file (pip-compile, `uv pip compile`)",
+        f" Every rebuild may install different code; pin each with `==`, e.g. from a lock file ({_lockers(op.manager)})",
     )
+
+
+def _lockers(manager: str) -> str:
+    """The tools that write a lock file for the installer: conda-lock for conda, mamba and micromamba
+    environments, pip-compile and uv for the Python installers."""
+    return "conda-lock" if manager == "conda" else "pip-compile, `uv pip compile`"
