@@ -14,6 +14,10 @@ instruction: `pip install a && pip install b`, or the two branches of an `if`, a
 adds the option to each), and the message says how many more the RUN holds. A pragma that ignores it
 goes above the RUN, or on the first install's line.
 
+A stage built on a base image that turns the cache off in its own ENV is not checked: Intel Gaudi's
+images (`vault.habana.ai/gaudi-docker/…`) set `PIP_NO_CACHE_DIR=on` (`dflint/data/caches.json`
+`bases_disabling_cache`, with its source).
+
 An install of the installers alone (`pip install --upgrade pip setuptools wheel`) is not flagged:
 its cache holds only their own small wheels, and the install that matters, the one after it, is
 checked on its own.
@@ -66,6 +70,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from dflint.build_deps import python_installer
 from dflint.commands import add_option_after_verb
@@ -98,9 +103,10 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     first_disabling = _first_config_disabling(dockerfile)
     for stage in dockerfile.stages:
+        base_disables = _base_disables_cache(dockerfile, stage)
         for instruction in stage.instructions_of("RUN"):
             disabling = first_disabling[stage.index]
-            config_disabled = disabling is not None and disabling < instruction.index
+            config_disabled = base_disables or (disabling is not None and disabling < instruction.index)
             # one finding per RUN and tool, as hadolint's DL3042 reports per instruction: the installs of
             # one RUN (`pip install a && pip install b`, or the two branches of an `if`) are one fix
             kept: dict[str, list[tuple[PackageOp, tuple[str, ...]]]] = {}
@@ -115,6 +121,26 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 kept.setdefault("uv" if op.manager == "uv" else "pip", []).append((op, writer.directories))
             for installs in kept.values():
                 yield _finding(dockerfile, stage, installs)
+
+
+def _base_disables_cache(dockerfile: Dockerfile, stage: Stage) -> bool:
+    """The stage's chain starts from a base image that turns pip's cache off with its own ENV
+    (Intel Gaudi's images set `PIP_NO_CACHE_DIR=on`: `data/caches.json` `bases_disabling_cache`)."""
+    root = dockerfile.ancestry(stage)[-1]
+    if root.base_stage is not None:
+        return False
+    written = (root.base_resolved or root.base or "").lower()
+    for known in _bases_disabling_cache():
+        if written.startswith(known) or (root.base or "").lower().startswith(known):
+            return True
+    return False
+
+
+@cache
+def _bases_disabling_cache() -> tuple[str, ...]:
+    from dflint.data import load
+
+    return tuple(entry["prefix"] for entry in load("caches")["managers"]["pip"].get("bases_disabling_cache", ()))
 
 
 def _first_config_disabling(dockerfile: Dockerfile) -> dict[int, int | None]:
