@@ -16,7 +16,8 @@ importing dflint as a library leaves `dataclasses` alone.
 
 On Python 3.11 the table also holds a recipe per shape of frozen, slotted class (`_Recipes`): the
 methods a class's first build compiled, under a key made of everything their source is written
-from (the parameters and each field's name, flags and kind of default). A class of that shape is
+from (the interpreter's version, the parameters and each field's name, flags and kind of default:
+a recipe written by another build of Python, even of the same byte-code magic, is not used). A class of that shape is
 then built without writing any source: its fields, checks, qualified names and slotted class come
 from `dataclasses`' own helpers in `_process_class`'s order, its methods from the recipe (about 40 µs
 a class instead of 110). Any other class, and any other Python, takes `dataclasses`' own path.
@@ -133,6 +134,9 @@ def cached_class_code(path: str | None = None, package: str = "dflint") -> Itera
 # parameters, dataclass bases, `ClassVar`, `InitVar` or `KW_ONLY` annotations, no docstring, a method
 # of its own that `dataclasses` would refuse to overwrite, a mutable default) takes `dataclasses`' path.
 _RECIPES = sys.version_info[:2] == (3, 11)
+# The methods' source comes from this interpreter's `dataclasses`: a recipe written by another build of
+# Python (an upgrade in place keeps the same byte-code magic and cache tag) is not used.
+_PYTHON = sys.version
 _ORDER = ("__lt__", "__le__", "__gt__", "__ge__")
 _MATCHES: dict[str, tuple[str | None, str] | None] = {}  # annotation → `_MODULE_IDENTIFIER_RE`'s groups
 
@@ -243,7 +247,7 @@ class _Recipes:
             specs.append((name, *flags, hashed, kind, keyword))
         class_hash = own.get("__hash__", MISSING)
         explicit_hash = not (class_hash is MISSING or (class_hash is None and "__eq__" in own))
-        key = ("dataclass", order, hasattr(cls, "__post_init__"), explicit_hash, tuple(specs))
+        key = ("dataclass", _PYTHON, order, hasattr(cls, "__post_init__"), explicit_hash, tuple(specs))
         return key, defaults, explicit_hash
 
     def _record(self, key: tuple[Any, ...], roles: tuple[str, ...], arguments: tuple[Any, ...]) -> type:

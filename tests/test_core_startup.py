@@ -845,6 +845,25 @@ def test_classes_built_from_their_recipe_are_the_classes_dataclass_builds(
         assert repr(module.Empty()) == "Empty()" and module.Empty() == module.Empty()
 
 
+def test_a_recipe_written_by_another_python_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dflint import classcode
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    cache_file = tmp_path / "methods.marshal"
+    plain = _import_shapes(tmp_path, "dflint_probe_upgraded")
+    monkeypatch.setattr(classcode, "_PYTHON", "3.11.0 (an older build)")
+    with classcode.cached_class_code(str(cache_file), package="dflint_probe_upgraded") as first:
+        _import_shapes(tmp_path, "dflint_probe_upgraded")
+    monkeypatch.undo()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    with classcode.cached_class_code(str(cache_file), package="dflint_probe_upgraded") as second:
+        rebuilt = _import_shapes(tmp_path, "dflint_probe_upgraded")
+    assert first.recipe_misses == second.recipe_misses == len(SHAPED) and second.recipe_hits == 0
+    assert [_describe(getattr(rebuilt, name)) for name in SHAPED] == [_describe(getattr(plain, name)) for name in SHAPED]
+
+
 def test_every_dflint_dataclass_built_from_its_recipe_is_the_one_dataclass_builds(tmp_path: Path) -> None:
     script = (
         "import importlib, json, pkgutil, sys\n"
