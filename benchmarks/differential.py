@@ -380,6 +380,13 @@ NO_PUBLISHED_VERSION = Reason(
     "a base no registry serves (`FROM base`, `FROM yarn-builder:latest`: never a Docker Official Image, so an image an earlier local build made) or whose repository path holds the release (`…/gaudi-docker/1.21.0/…:latest`)",
     base_without_published_version,
 )
+WORKING_IMAGE = Reason(
+    "hadolint",
+    "an image whose users install as they work (a toolchain, notebook, training or development image: dflint.purpose), where the apt lists are a working part of it (DF302's `check-working-images`)",
+    lambda where: (
+        where.dockerfile is not None and where.dockerfile.purpose is not None and where.dockerfile.purpose.builds_as_it_works
+    ),
+)
 STAGE_FROM_ARG = Reason("hadolint", "stage reference built from an ARG (`FROM base-${TARGETARCH}`)", instruction(r"^FROM\b.*\$"))
 CLEANUP_SCRIPT = Reason(
     "hadolint",
@@ -496,6 +503,7 @@ PAIRS: tuple[Pair, ...] = (
         ("DL3009",),
         reasons=(
             BUILD_STAGE,
+            WORKING_IMAGE,
             TREE_COPIED,
             Reason("hadolint", "`apt-get dist-clean` removes the lists (apt ≥ 2.7)", instruction(r"\bapt(-get)? dist-clean\b")),
             CLEANUP_SCRIPT,

@@ -47,6 +47,15 @@ a package source, a download the install needs), moving the install up could bre
 then to clean up in this RUN and run `apt-get update` again in the RUN that installs, so that each
 RUN updates, installs and cleans up for itself.
 
+An image whose users or jobs install as they work is not checked: a development container, a CI
+or test image, a toolchain (its command is a shell or an interpreter's prompt), a notebook or
+workbench, a training image (as the model decides, `dflint/purpose.py`; the same images DF201 and
+DF202 leave their compilers and headers to). There the lists are a working part of the image
+(`apt-get install` reads them) and a few tens of megabytes beside the toolchain it carries; set
+`check-working-images` to check them too. Reviewers of real files judged the finding on such
+images not worth telling (a code-generator toolchain nobody deploys, a CUDA and Bazel devel
+image).
+
 ## Fix safety
 Safe: the fix appends `&& rm -rf /var/lib/apt/lists/*` at the end of the RUN (on a new continuation
 line when the RUN is continued with ` \`). It is offered only when no later instruction of the
@@ -69,6 +78,10 @@ so that the merged RUN fails whenever either would have, and when nothing after 
 still needs the lists (otherwise the cleanup could not follow). It is the one fix that may change the
 file's structure, and only by that merge (docs/fixes.md).
 
+## Options
+- `check-working-images` (default `false`): also check development, CI, toolchain, notebook and
+  training images.
+
 ## References
 - [Docker: Best practices, apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
 - [debuerreotype: minimizing config (docker-clean keeps the lists)](https://github.com/debuerreotype/debuerreotype/blob/master/scripts/debuerreotype-minimizing-config)
@@ -78,6 +91,7 @@ file's structure, and only by that merge (docs/fixes.md).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, Fix, RuleMeta, Severity, clip
@@ -104,7 +118,17 @@ META = RuleMeta(
 CLEANUP = "rm -rf /var/lib/apt/lists/*"
 
 
-def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Rule options: whether images whose users install as they work are checked."""
+
+    check_working_images: bool = False
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    purpose = dockerfile.purpose
+    if purpose is not None and purpose.builds_as_it_works and not (options is not None and options.check_working_images):
+        return  # development, CI, toolchain, notebook and training images: their users install as they work
     for stage in dockerfile.stages:
         savings = apt_lists_savings(dockerfile.root_image(stage))
         for instruction in stage.instructions_of("RUN"):
