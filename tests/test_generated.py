@@ -66,18 +66,18 @@ def _codes(text: str, settings: Settings) -> list[str]:
     )
 
 
-CASED = "FROM python:3.12-slim AS build\nRUN echo build\nFROM build as runtime\n"  # DF114, a default form rule
+MAINTAINED = "FROM python:3.12-slim AS build\nMAINTAINER ml-platform@example.com\nRUN echo build\n"  # DF116, a default form rule
 
 
 def test_form_rules_stay_silent_on_a_generated_file() -> None:
     settings = Settings()
-    assert {"DF114", "DF301"} <= set(_codes(CASED + BODY[BODY.index("\n") + 1 :], settings))  # written by hand: both
-    generated = _codes(DOCKER_LIBRARY + CASED + BODY[BODY.index("\n") + 1 :], settings)
-    assert "DF301" in generated and "DF114" not in generated  # the image's pip cache is still the image's
+    assert {"DF116", "DF301"} <= set(_codes(MAINTAINED + BODY[BODY.index("\n") + 1 :], settings))  # written by hand: both
+    generated = _codes(DOCKER_LIBRARY + MAINTAINED + BODY[BODY.index("\n") + 1 :], settings)
+    assert "DF301" in generated and "DF116" not in generated  # the image's pip cache is still the image's
     # selected by its own code or name, a form rule runs on a generated file; by a prefix, it does not
-    assert "DF114" in _codes(DOCKER_LIBRARY + CASED, Settings(select=("DF114",)))
-    assert "DF114" in _codes(DOCKER_LIBRARY + CASED, Settings(extend_select=("from-as-casing",)))
-    assert "DF114" not in _codes(DOCKER_LIBRARY + CASED, Settings(select=("DF1",)))
+    assert "DF116" in _codes(DOCKER_LIBRARY + MAINTAINED, Settings(select=("DF116",)))
+    assert "DF116" in _codes(DOCKER_LIBRARY + MAINTAINED, Settings(extend_select=("maintainer-deprecated",)))
+    assert "DF116" not in _codes(DOCKER_LIBRARY + MAINTAINED, Settings(select=("DF1",)))
     # an opt-in form rule (DF604) runs only when selected by its code or name, and then on a generated file too
     assert "DF604" not in _codes(BODY, settings)
     assert "DF604" in _codes(DOCKER_LIBRARY + BODY, Settings(select=("DF604",)))
