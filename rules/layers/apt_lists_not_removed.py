@@ -57,7 +57,8 @@ images not worth telling (a code-generator toolchain nobody deploys, a CUDA and 
 image).
 
 ## Fix safety
-Safe: the fix appends `&& rm -rf /var/lib/apt/lists/*` at the end of the RUN (on a new continuation
+Safe: the fix appends `&& rm -rf /var/lib/apt/lists/*` (`&& sudo rm -rf /var/lib/apt/lists/*` when the
+update ran through `sudo`: the stage's user cannot write the lists) at the end of the RUN (on a new continuation
 line when the RUN is continued with ` \`). It is offered only when no later instruction of the
 stage, or of a stage built from it, still needs the lists (an `apt-get install` without its own
 `apt-get update`), and not for exec-form RUNs.
@@ -137,15 +138,17 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     continue
                 needed = _needed_later(dockerfile, stage, instruction)
                 fix = None
+                # `sudo apt-get update` runs as a user who cannot write the lists: the cleanup needs sudo too
+                cleanup = f"sudo {CLEANUP}" if "sudo" in writer.command.wrappers else CLEANUP
                 if needed is None:
-                    edit = append_to_run(dockerfile, instruction, CLEANUP)
-                    fix = Fix.safe(f"Append `&& {CLEANUP}` to the RUN", edit) if edit is not None else None
-                    advice = f"append `&& {CLEANUP}` to this RUN"
+                    edit = append_to_run(dockerfile, instruction, cleanup)
+                    fix = Fix.safe(f"Append `&& {cleanup}` to the RUN", edit) if edit is not None else None
+                    advice = f"append `&& {cleanup}` to this RUN"
                     if instruction.heredocs:
-                        advice = f"end the heredoc script with `{CLEANUP}`"
-                        fix = _heredoc_fix(dockerfile, instruction)
+                        advice = f"end the heredoc script with `{cleanup}`"
+                        fix = _heredoc_fix(dockerfile, instruction, cleanup)
                     elif instruction.is_exec_form:
-                        advice = f"use a shell-form RUN ending in `&& {CLEANUP}`"
+                        advice = f"use a shell-form RUN ending in `&& {cleanup}`"
                 else:
                     users = _all_needing(dockerfile, stage, instruction.index)
                     if _runs_between(dockerfile, instruction, users):
@@ -170,11 +173,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 break  # one finding per RUN
 
 
-def _heredoc_fix(dockerfile: Dockerfile, instruction: Instruction) -> Fix | None:
-    appended = append_to_heredoc(dockerfile, instruction, CLEANUP)
+def _heredoc_fix(dockerfile: Dockerfile, instruction: Instruction, cleanup: str = CLEANUP) -> Fix | None:
+    appended = append_to_heredoc(dockerfile, instruction, cleanup)
     if appended is None:
         return None
-    title = f"End the heredoc script with `{CLEANUP}`"
+    title = f"End the heredoc script with `{cleanup}`"
     return Fix.safe(title, appended.edit) if appended.errexit else Fix.unsafe(title, appended.edit)
 
 

@@ -24,7 +24,9 @@ Only images that run a service are checked: the model decides what an image is f
   a final stage named for it, as in the AWS deep learning containers' `*-sagemaker` stages;
   `dflint/data/image_purposes.json` `platforms`). SageMaker's inference contract needs root
   (aws/sagemaker-inference-toolkit#72), so a USER would break the image where it is deployed;
-- the image exposes a port below 1024 (unless `check-privileged-ports` is set). Root is then how it
+- the image exposes a port below 1024, or sets `PORT` to one at the end of its final stage (`ENV
+  PORT=80`, the variable text-generation-inference and Cloud Run's contract read for the port to
+  listen on) (unless `check-privileged-ports` is set). Root is then how it
   binds the port: a non-root process may bind it only where `net.ipv4.ip_unprivileged_port_start`
   allows it (Docker Engine sets it to 0 in containers since 20.10, moby/moby#41030; Kubernetes leaves
   the kernel's 1024) or with `CAP_NET_BIND_SERVICE`, so a USER alone breaks the service. On the shared
@@ -228,13 +230,25 @@ def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
 _IN_ROOT_HOME = re.compile(r"/root/\S")
 
 
-def _privileged_port(chain: tuple[Stage, ...]) -> tuple[str, str]:
-    """A port below 1024 the image exposes: a non-root user must move off it, or be allowed to bind it."""
+def _listen_ports(chain: tuple[Stage, ...]) -> Iterator[tuple[str, str]]:
+    """The ports the image says it listens on, with how it says so: its EXPOSE instructions, and the
+    `PORT` variable at the end of the final stage (`ENV PORT=80`, the port servers such as
+    text-generation-inference and Cloud Run's contract read)."""
     for port in exposed_ports(chain):
+        yield port, "exposes port"
+    instructions = chain[0].instructions if chain else ()
+    value = instructions[-1].env.get("PORT") if instructions else None
+    if value:
+        yield value.strip(), "sets `PORT` to"
+
+
+def _privileged_port(chain: tuple[Stage, ...]) -> tuple[str, str]:
+    """A port below 1024 the image listens on: a non-root user must move off it, or be allowed to bind it."""
+    for port, said in _listen_ports(chain):
         if port.isdigit() and 0 < int(port) < 1024:
             return (
                 f", and listen on a port above 1023 (not {port})",
-                f". It exposes port {port}: a non-root process may bind it only where"
+                f". It {said} {port}: a non-root process may bind it only where"
                 " `net.ipv4.ip_unprivileged_port_start` allows (Docker sets it to 0, Kubernetes does not) or with"
                 " `CAP_NET_BIND_SERVICE`; listening on a port above 1023 works everywhere",
             )
