@@ -161,3 +161,53 @@ def _alpine_release(name: str, parts: list[str]) -> EndOfLife | None:
             return None
         return EndOfLife(f"Alpine {match.group(1)}", ended, "support", _source("alpine"))
     return None
+
+
+def distro_python(image: str | None) -> str | None:
+    """The Python release of the python3 package of the distribution release an image's tag names
+    (`ubuntu:22.04` → "3.10", `nvidia/cuda:11.8.0-runtime-ubuntu18.04` → "3.6"; `data/base_images.json`
+    `distro_python3`, with sources); None when the tag names no release dflint knows."""
+    release = distribution(image)  # "Ubuntu 22.04"
+    if release is None:
+        return None
+    family, _, version = release.partition(" ")
+    python = _data()["distro_python3"].get(family.lower(), {}).get(version)
+    return python if isinstance(python, str) else None
+
+
+_PYTHON_TAG = re.compile(r"(\d+\.\d+)(?:[.-]|$)")
+# What puts another Python in a stage than its base's: conda and its kin, pyenv, deadsnakes' or a
+# distribution's versioned python3.X packages, uv's managed Pythons.
+_ANOTHER_PYTHON = re.compile(
+    r"\b(?:conda|mamba|micromamba|miniconda\w*|miniforge\w*|mambaforge\w*|pyenv|deadsnakes)\b"
+    r"|\buv\s+(?:python|venv\s+[^&|;]*--python)\b|\bpython3?\.\d+\b"
+)
+
+
+def stage_python(dockerfile: Any, stage: Any) -> str | None:
+    """The Python release `pip` runs on in a stage, as far as its root image says: the tag of the
+    official `python` image (`python:3.6-slim` → "3.6"), a Python the tag names (`base-cpu-py3.6`,
+    `2.1.0-gpu-py310-cu121-ubuntu20.04` → "3.10"), or the python3 of the distribution release its
+    tag names (`ubuntu:18.04` → "3.6"). None when the image says neither, or when the stage or a
+    stage it is built FROM may put another Python in (conda, pyenv, deadsnakes, a `python3.10`
+    package, `uv python`): which Python then runs pip is not worked out here."""
+    current = stage
+    while current is not None:
+        for instruction in current.instructions_of("RUN"):
+            if _ANOTHER_PYTHON.search(instruction.arguments):
+                return None
+        current = dockerfile.stages[current.base_stage] if current.base_stage is not None else None
+    root = dockerfile.root_image(stage)
+    reference = parse_reference(root or "")
+    if reference is None:
+        return None
+    if reference.repository.rsplit("/", 1)[-1] == "python":
+        match = _PYTHON_TAG.match(reference.tag or "")
+        return match.group(1) if match else None
+    named = _PY_IN_TAG.search(reference.tag or "")
+    if named is not None:  # `base-cpu-py3.6`, `2.1.0-gpu-py310-cu121-ubuntu20.04`: the image's own Python
+        return f"3.{int(named.group(1))}"
+    return distro_python(root)
+
+
+_PY_IN_TAG = re.compile(r"(?:^|[-_])py(?:thon)?3\.?(\d{1,2})(?=$|[-_])")

@@ -117,9 +117,8 @@ from dflint.build_deps import (
     size_text,
     skipped_branch,
 )
-from dflint.data import load
 from dflint.model import Dockerfile
-from dflint.releases import distribution
+from dflint.releases import distro_python
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 from ._build_tools import build_tool_commands
@@ -267,21 +266,12 @@ def _for_release(package: DevPackage, root: str | None) -> DevPackage:
     named = re.fullmatch(r"(?:lib)?python(3\.\d+)-dev", package.name)
     if named:  # `python3.11-dev` (deadsnakes on Ubuntu 22.04) goes with `libpython3.11`, whatever the distribution's own
         return dataclasses.replace(package, runtime=f"libpython{named.group(1)}")
-    python = _distro_python(root)
+    python = distro_python(root)
     if python is None:
         return dataclasses.replace(
             package, runtime=None, runtime_known=True, note="At run time only the base's libpython3 package is needed."
         )
     return dataclasses.replace(package, runtime=f"libpython{python}")
-
-
-def _distro_python(root: str | None) -> str | None:
-    release = distribution(root)  # "Ubuntu 22.04"
-    if release is None:
-        return None
-    family, _, version = release.partition(" ")
-    python = load("base_images")["distro_python3"].get(family.lower(), {}).get(version)
-    return python if isinstance(python, str) else None
 
 
 def _instead(package: DevPackage) -> str:

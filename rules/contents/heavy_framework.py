@@ -23,6 +23,14 @@ is LiteRT, `tensorflow` is reported at `info` severity. Notebook images (a Jupyt
 not checked. A training image (`dflint/purpose.py`) needs the full framework to train, so only a
 CUDA torch pulled onto a CPU image is reported there.
 
+The torch sizes were measured for one release (the data's `version`). A torch pinned to another
+release gets none; nor does an unpinned torch on a Python too old for that release, where pip
+resolves an older one (the newest release per Python, from PyPI, is in the data's
+`newest_by_python`: Python 3.8 gets torch 2.4.1; on 3.6, `ubuntu:18.04`'s python3, a 1.x release
+with other sizes). The stage's Python is what its root image says: the `python:X.Y` tag, a Python the tag names (`base-cpu-py3.6`), or the
+python3 of the distribution release its tag names (`dflint/releases.py`, `stage_python`), and is
+unknown when the stage installs another Python (conda, pyenv, deadsnakes, `python3.X` packages).
+
 ## Why is this bad?
 Inference images are pulled on every scale-up, so their size is cold-start latency and cost. The
 full frameworks are several times larger than what inference needs: the tensorflow wheel is about
@@ -73,6 +81,7 @@ from dflint.data import load
 from dflint.gpu import gpu_stage
 from dflint.indexes import torch_variant
 from dflint.model import Dockerfile, Requirement, Stage
+from dflint.releases import stage_python
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity, clip
 from dflint.wheels import download_mb, pinned_elsewhere
 
@@ -178,7 +187,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             cpu_torch.add(stage.index)  # an XPU build is no CUDA build either: what pulls torch later gets it
             continue
         if torch_family and gpu is False and variant == "cuda" and not (chain & cpu_torch):
-            yield _torch_finding(torch_family, stage)
+            yield _torch_finding(torch_family, stage, stage_python(dockerfile, stage))
 
 
 def _predates_alternatives(entry: _Entry, requirement: Requirement) -> bool:
@@ -311,13 +320,33 @@ def _headless_fix(dockerfile: Dockerfile, install: Install, entry: _Entry) -> Fi
     return Fix.unsafe(f"Replace `{match.group(1)}` with `{target}`", Edit(start, start + len(match.group(1)), target))
 
 
-def _torch_finding(family: list[tuple[Install, _Entry]], stage: Stage) -> Finding:
+def _older_torch(torch: Any, python: str | None) -> str | None:
+    """What a plain install resolves on a Python too old for the release the sizes were measured
+    for (`data/heavy_frameworks.json` `newest_by_python`): "torch 2.4.1, the newest for Python 3.8"; None when
+    the sizes hold (a recent or unknown Python)."""
+    table = torch.get("newest_by_python") or {}
+    floor = table.get("sizes_hold_from")
+    if python is None or not isinstance(floor, str):
+        return None
+    version = tuple(int(part) for part in python.split("."))
+    if version >= tuple(int(part) for part in floor.split(".")):
+        return None
+    newest = table.get(python)
+    return (
+        f"torch {newest}, the newest for Python {python}" if isinstance(newest, str) else f"the older torch Python {python} gets"
+    )
+
+
+def _torch_finding(family: list[tuple[Install, _Entry]], stage: Stage, python: str | None = None) -> Finding:
     family.sort(key=lambda pair: _TORCH_FAMILY.index(pair[1].key))
     install, entry = family[0]
     torch = _frameworks()["torch"]
     cpu = next(a for a in torch["alternatives"] if a.get("index_url"))
     source = cpu.get("source") or torch.get("source", "")
     other_version = pinned_elsewhere(torch, install.requirement.spec) if entry.key == "torch" else None
+    older = _older_torch(torch, python) if other_version is None and not install.requirement.spec else None
+    if older is not None:  # Python 3.6 on ubuntu:18.04 resolves an older torch: its sizes are not these
+        other_version = older
     savings = _torch_savings(torch, cpu, source) if other_version is None else None  # sizes were measured for one version
     names = ", ".join(f"`{i.requirement.raw or i.name}`" + (f" (from {where(i)})" if where(i) else "") for i, _ in family)
     pulls = "" if entry.key == "torch" else " (which pulls torch)"
