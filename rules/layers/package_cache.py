@@ -9,7 +9,9 @@ have their own rules, DF301 and DF302):
 - `conda` / `mamba` / `micromamba` install, create or update without `<manager> clean -afy` (any
   of `-a`/`--all`, `-t`/`--tarballs`, `-f`/`--force-pkgs-dirs`) or a removal of the `pkgs`
   directory later in the same RUN;
-- `npm install` / `npm ci` without `npm cache clean --force` (or a removal of `~/.npm`);
+- `npm install` / `npm ci` without `npm cache clean --force` (or a removal of `~/.npm`); when the
+  same RUN removes npm afterwards (`apt-get purge -y nodejs npm`, `rm -rf /usr/lib/node_modules`),
+  the advice is `rm -rf ~/.npm`, since no npm is left to clean its cache;
 - `poetry install` / `poetry add` without `--no-cache` or a removal of its cache directory
   (`~/.cache/pypoetry`, `$POETRY_CACHE_DIR`);
 - `pipenv install` / `pipenv sync` without a removal of `~/.cache/pipenv`;
@@ -119,6 +121,8 @@ def _finding(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key
     program = first.op.program
     command = command_label(first.command)
     advice = _ADVICE[key].format(program=program)
+    if key == "npm" and _npm_removed_later(instruction, writers[-1].position):
+        advice = "append `&& rm -rf ~/.npm` to the RUN (npm itself is removed before its end)"
     return Finding(
         META,
         first.command.span,
@@ -127,6 +131,25 @@ def _finding(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key
         stage=stage.name,
         detail=f"`{command}` in {stage.label} leaves {first.label} in the layer; {advice}",
     )
+
+
+_NPM_PACKAGES = frozenset({"npm", "nodejs"})
+_NODE_MODULES = ("/usr/lib/node_modules", "/usr/local/lib/node_modules")
+
+
+def _npm_removed_later(instruction: Instruction, position: int) -> bool:
+    """A later command of the RUN removes npm (`apt-get purge -y nodejs npm`, `apk del npm`, `rm -rf
+    /usr/lib/node_modules`): `npm cache clean` appended at the end would find no npm to run."""
+    for command in instruction.commands[position + 1 :]:
+        args = [value for value in command.args if value is not None]
+        if command.name in ("apt-get", "apt", "apk", "dnf", "yum", "microdnf") and any(
+            verb in args for verb in ("purge", "remove", "del", "autoremove")
+        ):
+            if _NPM_PACKAGES.intersection(args):
+                return True
+        if command.name == "rm" and any(arg.rstrip("/").startswith(_NODE_MODULES) for arg in args):
+            return True
+    return False
 
 
 def _fix(dockerfile: Dockerfile, instruction: Instruction, key: str, writers: list[Writer]) -> Fix | None:
