@@ -529,6 +529,28 @@ class RuntimeCompiler:
         return cls(facts["name"], evidence, facts["source"], facts.get("compiles", _TRITON_COMPILES), ninja)
 
 
+def installs_at_start(dockerfile: Dockerfile) -> str | None:
+    """What says the shipped image pip-installs packages when it starts (`data/build_tools.json`,
+    `installs_at_start`): the Hugging Face and SageMaker inference toolkits install the model's own
+    requirements.txt before they serve it, and a package there without a wheel builds from source,
+    so the compilers, build systems, headers and CUDA toolkit the image carries are what it runs with.
+    None when nothing does. Decided once per file."""
+    key = ("installs at start", None)
+    if key not in dockerfile.memo:
+        dockerfile.memo[key] = _installs_at_start(dockerfile)
+    return cast("str | None", dockerfile.memo[key])
+
+
+def _installs_at_start(dockerfile: Dockerfile) -> str | None:
+    packages = load("build_tools")["installs_at_start"]["python_packages"]
+    for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv", "pipx", "conda"), files=True):
+        facts = packages.get(re.sub(r"[-_.]+", "-", install.name.lower()))
+        if facts is not None:
+            line = install.via.span.line if install.via is not None else install.instruction.span.line
+            return f"it runs {facts['name']} (`{install.name}` installed at line {line}), which pip-installs the model's requirements when it starts"
+    return None
+
+
 def runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     """Whether the shipped image needs a C compiler at run time (`data/build_tools.json`,
     `runtime_compilers`): Triton builds its launchers with `gcc` or `clang` the first time a kernel

@@ -508,7 +508,7 @@ def parse_pip_requirement(
     if "$" in raw:
         return where.requirement(None, raw, kind="unknown", pinned=None)
     lowered = raw.lower()
-    vcs = re.match(r"(?:([A-Za-z0-9._-]+)\s*@\s*)?(git|hg|svn|bzr)\+", raw)
+    vcs = re.match(r"(?:([A-Za-z0-9._-]+)(\[[^\]]*\])?\s*@\s*)?(git|hg|svn|bzr)\+", raw)
     if vcs:
         reference = raw.split("#", 1)[0]
         commit = reference.rsplit("@", 1)[-1] if reference.count("@") >= (2 if vcs.group(1) else 1) else ""
@@ -516,24 +516,36 @@ def parse_pip_requirement(
         return where.requirement(
             normalise_name(name) if name else None,
             raw,
+            extras=_extras(vcs.group(2)),
             kind="vcs",
             pinned=bool(_FULL_COMMIT.fullmatch(commit) or _RELEASE_TAG.fullmatch(commit)),
         )
     if "://" in raw or raw.startswith((".", "/", "~")) or lowered.endswith((".whl", ".tar.gz", ".zip", ".tar.bz2")):
-        name_part = raw.split("@", 1)[0].strip() if " @ " in raw or re.match(r"[A-Za-z0-9._-]+\s*@", raw) else None
+        direct = re.match(r"([A-Za-z0-9._-]+)(\[[^\]]*\])?\s*@", raw)  # `name[extras] @ url` (PEP 508)
+        name_part = direct.group(1) if direct else None
         if (
             "://" in raw
             and not lowered.split("#")[0].endswith((".whl", ".tar.gz", ".zip", ".tar.bz2"))
             and "#sha256=" not in lowered
         ):
-            return where.requirement(normalise_name(name_part) if name_part else None, raw, kind="url", pinned=False)
+            extras = _extras(direct.group(2)) if direct else ()
+            return where.requirement(
+                normalise_name(name_part) if name_part else None, raw, extras=extras, kind="url", pinned=False
+            )
         name = name_part or _wheel_name(raw)
-        return where.requirement(normalise_name(name) if name else None, raw, kind="url" if "://" in raw else "path", pinned=True)
+        extras = _extras(direct.group(2)) if direct else ()
+        kind = "url" if "://" in raw else "path"
+        return where.requirement(normalise_name(name) if name else None, raw, extras=extras, kind=kind, pinned=True)
     parsed = _parse_pep508(raw)
     if parsed is None:
         return where.requirement(None, raw, kind="unknown", pinned=None)
     name, extras, specifier = parsed
     return where.requirement(name, raw, specifier, extras, "name", is_exact_pin(specifier))
+
+
+def _extras(written: str | None) -> tuple[str, ...]:
+    """`[torch,st]` → ("st", "torch")."""
+    return tuple(sorted(extra.strip() for extra in (written or "").strip("[]").split(",") if extra.strip()))
 
 
 def is_exact_pin(specifier: str) -> bool:

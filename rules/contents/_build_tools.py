@@ -13,6 +13,7 @@ from dflint.build_deps import (
     build_image,
     build_tool,
     for_base,
+    installs_at_start,
     negligible_in_gpu_image,
     provides_c_compiler,
     provides_ninja,
@@ -78,6 +79,8 @@ def _shipped_build_tools(dockerfile: Dockerfile, check_git: bool) -> BuildTools:
 def build_tool_commands(dockerfile: Dockerfile) -> frozenset[int]:
     """The install commands (`id(op)`) in which DF201, with its default options, reports a build tool."""
     if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
+        return frozenset()
+    if installs_at_start(dockerfile) is not None:
         return frozenset()
     by_command: dict[int, list[BuildToolFound]] = {}
     for item in shipped_build_tools(dockerfile).found:

@@ -8,6 +8,8 @@ Flags compilers, build systems and toolchains installed in a stage that ships: `
 
 Development containers, CI or test images, toolchains, notebook or workbench images (whose users compile as they work) and training images (which build CUDA extensions such as flash-attn, apex or Transformer Engine with `--no-build-isolation` and compile kernels as they run: DeepSpeed's ops, Triton, `torch.compile`), as the model decides (`dflint/purpose.py`), carry their tools on purpose and are not checked.
 
+An image whose model server pip-installs the model's own `requirements.txt` when it starts (it installs the Hugging Face inference toolkit or the SageMaker inference toolkit: `dflint/build_deps.py` `installs_at_start`, `installs_at_start` in `dflint/data/build_tools.json`, with the toolkits' sources) is not checked either: a package there without a wheel builds from source, with the compilers, headers and CUDA toolkit the image carries.
+
 An install is fine when the same RUN removes it again (`apt-get purge`, `apk del`, including
 `apk add --virtual .build-deps … && apk del .build-deps`, `dnf remove`, `pip uninstall`, or
 `apt-mark auto … && apt-get purge --auto-remove`). Build-only stages are never checked: a compiler
@@ -134,6 +136,7 @@ from dflint.build_deps import (
     Install,
     Sized,
     dev_package,
+    installs_at_start,
     negligible_in_gpu_image,
     runtime_compiler,
     size_text,
@@ -165,6 +168,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
         return  # development, CI, toolchain, notebook and training images carry their tools on purpose
+    if installs_at_start(dockerfile) is not None:
+        return  # its model server pip-installs the model's requirements when it starts: it builds with them
     tools = shipped_build_tools(dockerfile, check_git=options.check_git)
     found, needed = list(tools.found), tools.needed
     need = runtime_compiler(dockerfile) if needed else None

@@ -9,6 +9,8 @@ The run-time counterpart of `python3-dev` is the `libpython3.X` of the base's ow
 
 Development containers, CI or test images, toolchains, notebook or workbench images (whose users compile as they work) and training images (whose jobs build CUDA extensions and compile kernels against these headers as they run), as the model decides (`dflint/purpose.py`), are not checked.
 
+An image whose model server pip-installs the model's own `requirements.txt` when it starts (it installs the Hugging Face inference toolkit or the SageMaker inference toolkit: `dflint/build_deps.py` `installs_at_start`, `installs_at_start` in `dflint/data/build_tools.json`, with the toolkits' sources) is not checked either: a package there without a wheel builds from source, with the compilers, headers and CUDA toolkit the image carries.
+
 Headers installed by the same command as a build tool that DF201 reports (`apt-get install gcc
 libssl-dev`) are left to DF201, whose finding names them: moving the compile to a build stage takes
 both, one decision (the group's `_build_tools.py` works out once which commands DF201 reports).
@@ -109,6 +111,7 @@ from dflint.build_deps import (
     apt_measured_on,
     dev_package,
     for_base,
+    installs_at_start,
     needed_by_c_compiler,
     negligible_in_gpu_image,
     removed_in_same_run,
@@ -146,6 +149,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
         return  # development, CI, toolchain, notebook and training images carry their tools on purpose
+    if installs_at_start(dockerfile) is not None:
+        return  # its model server pip-installs the model's requirements when it starts: they build against these
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     with_build_tools = build_tool_commands(dockerfile)  # DF201 reports these commands: one decision
     found: list[_Found] = []

@@ -10,6 +10,9 @@ Development containers, CI or test images, toolchains and training images (`dfli
 checked: a training job JIT-compiles kernels (DeepSpeed's ops need nvcc) and builds extensions, so it
 runs on the devel flavour. Nor is a Windows container (`dflint/windows.py`: a PowerShell or `cmd`
 SHELL, a Windows base image): `python:3.11` there is a Windows image with no `-slim` flavour.
+Nor is an image whose model server pip-installs the model's own `requirements.txt` when it starts
+(the Hugging Face or SageMaker inference toolkit: `dflint/build_deps.py` `installs_at_start`): CUDA
+extensions there build against the devel toolkit.
 
 The image is resolved through global `ARG`s and `--build-arg` (`FROM $BASE`); an image that depends
 on an argument without a value is unknown and never reported. Build-only stages are not checked:
@@ -61,7 +64,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.build_deps import build_tool, compile_command, compiles_from_source
+from dflint.build_deps import build_tool, compile_command, compiles_from_source, installs_at_start
 from dflint.imagerefs import base_is_known
 from dflint.model import Dockerfile, PackageOp, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
@@ -86,6 +89,8 @@ _CUDA_SOURCE_BUILDS = frozenset(
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     if dockerfile.purpose is not None and dockerfile.purpose.keeps_build_tools:
         return  # development, CI, toolchain and training images carry their tools on purpose
+    if installs_at_start(dockerfile) is not None:
+        return  # its model server pip-installs the model's requirements when it starts, on this toolchain
     shipped = dockerfile.shipped_stages()
     for stage in shipped:
         if stage.base_stage is not None or stage.base_resolved is None or not base_is_known(dockerfile, stage):
