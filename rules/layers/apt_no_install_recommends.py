@@ -30,7 +30,10 @@ FROM, or by the same command) count as nothing; when only some of them are, the 
 figure (its measurement includes them: `python3-pip python3-dev`), and after a C compiler is installed the others are
 measured with `build-essential` already there. An install under a condition in a RUN that tests the
 architecture (`if [ "$TARGETARCH" = ppc64le ]; then apt-get install …`) is reported only on the
-file's own evidence, not on size: it may not run on the platform being built.
+file's own evidence, not on size: it may not run on the platform being built. An install in an `if`
+branch that the build being linted does not take (each test compares a build argument or the
+target platform with a literal: `if [ "$MPI_KIND" = "MPICH" ]` with the default `OpenMPI`) is not
+reported at all, as DF201, DF202 and DF401 decide it (`dflint/build_deps.py`, `branch_not_taken`).
 
 **Why not every install by default.** On the shared corpus of 776 ML Dockerfiles the rule reported
 every install without the flag (165 findings); reviewers who read each file judged 12 of 33 sampled
@@ -91,7 +94,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from dflint.build_deps import apt_measured_on, provides_c_compiler
+from dflint.build_deps import apt_measured_on, branch_not_taken, provides_c_compiler
 from dflint.commands import add_option_after_verb, all_runs, text_at
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
@@ -139,6 +142,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 continue
             if _functional(op):
                 continue  # `libvulkan1`: its Recommends are the driver it loads
+            if branch_not_taken(stage, instruction, op) is not None:
+                continue  # an `if` branch this build does not take, as DF201, DF202 and DF401 decide
             recommends = _on_measured_release(dockerfile, stage, recommends_of(dockerfile, stage, instruction, op))
             elsewhere = flag_elsewhere(dockerfile)
             large = (
@@ -156,6 +161,8 @@ def reported_by_default(dockerfile: Dockerfile, stage: Stage, instruction: Instr
     """Whether the default options report this install (for comparisons with other linters)."""
     options = Options()
     if not _installs_without_the_flag(dockerfile, stage, instruction, op) or _functional(op):
+        return False
+    if branch_not_taken(stage, instruction, op) is not None:
         return False
     recommends = _on_measured_release(dockerfile, stage, recommends_of(dockerfile, stage, instruction, op))
     large = recommends.mb is not None and recommends.mb >= options.min_recommends_mb and not _per_architecture(instruction, op)
