@@ -1,4 +1,4 @@
-"""End-of-life dates of the releases an image tag names (Python, Debian, Ubuntu, Alpine), from
+"""End-of-life dates of the releases an image tag names (Python, Node.js, Debian, Ubuntu, Alpine), from
 dflint/data/base_images.json with each date's source."""
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ def releases(reference: ImageRef) -> tuple[EndOfLife, ...]:
     alpine = _alpine_release(name, parts)
     if alpine is not None:
         found.append(alpine)
+    if name == "node":
+        found += _node(parts[0])
     return tuple(found)
 
 
@@ -101,6 +103,18 @@ def _python(version: str) -> list[EndOfLife]:
     if ended is None:
         return []
     return [EndOfLife(f"Python {major}.{minor}", ended, "security support", _source("python", f"{major}.{minor}"))]
+
+
+def _node(version: str) -> list[EndOfLife]:
+    """`node:14.17.3-alpine3.14` → Node.js 14, by the end of its release line."""
+    match = _VERSION.match(version)
+    if not match:
+        return []  # `node:lts`, `node:current`, `node:alpine`: no release named
+    major = match.group(1)
+    ended = _date(_data()["end_of_life"]["node"].get(major))
+    if ended is None:
+        return []
+    return [EndOfLife(f"Node.js {major}", ended, "release line", _source("node"))]
 
 
 def _debian_release(name: str, parts: list[str]) -> EndOfLife | None:

@@ -9,7 +9,9 @@ dflint's data (`dflint/data/base_images.json`, each with its source):
 - an Ubuntu release, as `ubuntu:<version or codename>` or an `ubuntuXX.04` / codename part of any tag
   (`nvidia/cuda:11.8.0-runtime-ubuntu20.04`): the end of standard support (later updates need an
   Ubuntu Pro subscription);
-- an Alpine branch, as `alpine:X.Y` or an `alpineX.Y` part of any tag (`python:3.9-alpine3.16`).
+- an Alpine branch, as `alpine:X.Y` or an `alpineX.Y` part of any tag (`python:3.9-alpine3.16`);
+- `node:N…`: the end of the Node.js release line (`node:18-bullseye`, `node:14.17.3-alpine3.14`;
+  nodejs/Release's `schedule.json`).
 
 A tag that names no release (`python:3`, `ubuntu:rolling`, `latest`) or a release whose date is not
 known is left alone. The rule compares with today's date; the `today` option pins it.
@@ -48,6 +50,7 @@ FROM python:3.12-slim-bookworm
 - [Debian releases and LTS](https://wiki.debian.org/LTS)
 - [Ubuntu release cycle](https://ubuntu.com/about/release-cycle)
 - [Alpine Linux releases](https://alpinelinux.org/releases/)
+- [Node.js release schedule](https://github.com/nodejs/Release#release-schedule)
 - [endoflife.date](https://endoflife.date/)
 - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
 """
