@@ -844,6 +844,7 @@ PAIRS: tuple[Pair, ...] = (
         ("DF621",),
         ("DL3064",),
         reasons=(
+            BUILD_STAGE,
             Reason(
                 "hadolint",
                 "a name containing `username`/`USERNAME` is a login name, not a secret",

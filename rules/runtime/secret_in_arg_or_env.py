@@ -13,6 +13,11 @@ build step sees it otherwise, so nothing stores it.
   A literal secret is reported as an error.
 
 An ENV whose value is empty or a file path is not flagged. The message never repeats the value.
+A name that only looks like a secret is reported where the image stores it: in a stage that ships
+(a build stage's `ARG` is in neither the image nor its history), once for `ARG X` followed by
+`ENV X=$X` (on the ENV, which keeps it), and for an ENV the advice is to give it at run time: a
+setting the server reads when it starts (`JUPYTER_TOKEN`) has no build step to mount a secret into.
+A literal secret is reported wherever it is written: it is in the Dockerfile and its git history.
 
 ## Why is this bad?
 ARG and ENV values are stored in the image: `docker history` shows build arguments used by RUN and
@@ -191,9 +196,25 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     ]
     # a global ARG (before the first FROM) reaches a build step, and the image's history, only through a
     # stage that declares it again (`ARG NAME`); one no stage declares is seen by FROM lines alone
-    redeclared = {pair.key for stage in dockerfile.stages for arg in stage.instructions_of("ARG") for pair in arg.pairs}
+    shipped = {stage.index for stage in dockerfile.shipped_stages()}
+    redeclared = {
+        pair.key
+        for stage in dockerfile.stages
+        if stage.index in shipped
+        for arg in stage.instructions_of("ARG")
+        for pair in arg.pairs
+    }
     global_args = {id(instruction) for instruction in dockerfile.global_args}
+    # `ARG X` then `ENV X=$X` in one stage: one value, one finding, on the ENV that stores it
+    carried = {
+        (stage.index, pair.key)
+        for stage in dockerfile.stages
+        for env in stage.instructions_of("ENV")
+        for pair in env.pairs
+        if pair.raw_value is not None and re.fullmatch(r"\$\{?" + re.escape(pair.key) + r"\}?", pair.raw_value.strip("\"'"))
+    }
     for instruction in instructions:
+        stage = dockerfile.stage_of(instruction)
         for pair in instruction.pairs:
             shape = _secret_value(pair.literal)
             where = f"{instruction.keyword} {pair.key}"
@@ -211,7 +232,21 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 _secret_name(pair.key)
                 and not _harmless_value(instruction, pair)
                 and (id(instruction) not in global_args or pair.key in redeclared)
+                and (stage is None or stage.index in shipped)  # a build stage's ARG is not in the image
+                and not (instruction.keyword == "ARG" and stage is not None and (stage.index, pair.key) in carried)
             ):
+                if instruction.keyword == "ENV":
+                    yield Finding(
+                        META,
+                        pair.key_span,
+                        f"{where} looks like a secret, stored in the image; give it at run time (`-e {pair.key}`)",
+                        stage=_stage_name(dockerfile, instruction),
+                        detail=f"{where} looks like a secret: ENV values are stored in the image, for `docker inspect`"
+                        f" to show; give it to the container at run time (`docker run -e {pair.key}`, the"
+                        " orchestrator's secret store), and to a build step that needs it with"
+                        f" `RUN --mount=type=secret,id={pair.key.lower()},env={pair.key}`",
+                    )
+                    continue
                 yield Finding(
                     META,
                     pair.key_span,
