@@ -12,6 +12,9 @@ install fails with 404 errors, or the build installs old versions without anyone
 nothing installs afterwards at all, the refresh only adds the index files (tens of MB on Debian and
 Ubuntu) to the image.
 
+When only removals follow the refresh in its RUN (`apt-get update && apt-get purge -y imagemagick`),
+the advice is to drop the refresh: a removal reads no index.
+
 When the refreshed lists stay in a layer that ships and a later RUN installs from them, DF302
 reports the same RUN with the same advice (install in it, then clean up), and this rule leaves it
 to DF302: one finding, not two.
@@ -75,6 +78,18 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if _lists_ship(dockerfile, stage, instruction, op):
                 continue  # DF302 reports this RUN, with the same advice
             shown = f"{op.program} {op.verb_word.value}" if op.verb_word is not None else op.program
+            later = [other for other in instruction.packages[position + 1 :] if _FAMILY.get(other.manager) == family]
+            if later and all(other.verb == "remove" for other in later):
+                yield Finding(
+                    META,
+                    op.command.span,
+                    f"`{clip(shown)}` in {stage.label} only precedes a removal, which reads no index; drop it",
+                    stage=stage.name,
+                    detail=f"`{shown}` in {stage.label} is followed in its RUN only by removals, which need no package"
+                    " index: the refresh adds the index files to the layer and nothing reads them; drop it (an install"
+                    " in a later RUN should refresh the index itself)",
+                )
+                continue
             yield Finding(
                 META,
                 op.command.span,
