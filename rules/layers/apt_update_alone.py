@@ -79,24 +79,25 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue  # DF302 reports this RUN, with the same advice
             shown = f"{op.program} {op.verb_word.value}" if op.verb_word is not None else op.program
             later = [other for other in instruction.packages[position + 1 :] if _FAMILY.get(other.manager) == family]
-            if later and all(other.verb == "remove" for other in later):
-                yield Finding(
-                    META,
-                    op.command.span,
-                    f"`{clip(shown)}` in {stage.label} only precedes a removal, which reads no index; drop it",
-                    stage=stage.name,
-                    detail=f"`{shown}` in {stage.label} is followed in its RUN only by removals, which need no package"
-                    " index: the refresh adds the index files to the layer and nothing reads them; drop it (an install"
-                    " in a later RUN should refresh the index itself)",
+            if later and all(other.verb == "remove" for other in later):  # a removal reads no index
+                message = "only precedes a removal, which reads no index; drop it"
+                detail = (
+                    "is followed in its RUN only by removals, which need no package index: the refresh adds the index"
+                    " files to the layer and nothing reads them; drop it (an install in a later RUN should refresh the"
+                    " index itself)"
                 )
-                continue
+            else:
+                message = "without an install in the same RUN; update and install in one RUN"
+                detail = (
+                    f"is not followed by `{_INSTALL[family]}` in the same RUN: the cached layer keeps an index that"
+                    " later installs use stale; update and install in one RUN"
+                )
             yield Finding(
                 META,
                 op.command.span,
-                f"`{clip(shown)}` in {stage.label} without an install in the same RUN; update and install in one RUN",
+                f"`{clip(shown)}` in {stage.label} {message}",
                 stage=stage.name,
-                detail=f"`{shown}` in {stage.label} is not followed by `{_INSTALL[family]}` in the same RUN: the cached"
-                " layer keeps an index that later installs use stale; update and install in one RUN",
+                detail=f"`{shown}` in {stage.label} {detail}",
             )
 
 

@@ -224,7 +224,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     pair.key_span,
                     f"{clip(where, 40)} holds what looks like {shape}; revoke it, pass it with `RUN --mount=type=secret`",
                     severity=Severity.ERROR,
-                    stage=_stage_name(dockerfile, instruction),
+                    stage=stage.name if stage is not None else None,
                     detail=f"{where} holds what looks like {shape}, written in the Dockerfile and stored in the image;"
                     " revoke it and pass it with `RUN --mount=type=secret` instead",
                 )
@@ -235,25 +235,23 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 and (stage is None or stage.index in shipped)  # a build stage's ARG is not in the image
                 and not (instruction.keyword == "ARG" and stage is not None and (stage.index, pair.key) in carried)
             ):
-                if instruction.keyword == "ENV":
-                    yield Finding(
-                        META,
-                        pair.key_span,
-                        f"{where} looks like a secret, stored in the image; give it at run time (`-e {pair.key}`)",
-                        stage=_stage_name(dockerfile, instruction),
-                        detail=f"{where} looks like a secret: ENV values are stored in the image, for `docker inspect`"
-                        f" to show; give it to the container at run time (`docker run -e {pair.key}`, the"
-                        " orchestrator's secret store), and to a build step that needs it with"
-                        f" `RUN --mount=type=secret,id={pair.key.lower()},env={pair.key}`",
+                mount = f"`RUN --mount=type=secret,id={pair.key.lower()},env={pair.key}`"
+                if instruction.keyword == "ENV":  # a run-time setting: no build step to mount a secret into
+                    message = f"stored in the image; give it at run time (`-e {pair.key}`)"
+                    detail = (
+                        "ENV values are stored in the image, for `docker inspect` to show; give it to the container at"
+                        f" run time (`docker run -e {pair.key}`, the orchestrator's secret store), and to a build step"
+                        f" that needs it with {mount}"
                     )
-                    continue
+                else:
+                    message = "kept in the image history; use `RUN --mount=type=secret`"
+                    detail = f"ARG values are stored in the image and its history; use {mount} for build steps that need it"
                 yield Finding(
                     META,
                     pair.key_span,
-                    f"{where} looks like a secret, kept in the image history; use `RUN --mount=type=secret`",
-                    stage=_stage_name(dockerfile, instruction),
-                    detail=f"{where} looks like a secret: {instruction.keyword} values are stored in the image and its"
-                    f" history; use `RUN --mount=type=secret,id={pair.key.lower()},env={pair.key}` for build steps that need it",
+                    f"{where} looks like a secret, {message}",
+                    stage=stage.name if stage is not None else None,
+                    detail=f"{where} looks like a secret: {detail}",
                 )
 
 
@@ -291,8 +289,3 @@ def _secret_value(value: str | None) -> str | None:
         if pattern.search(value):
             return shape
     return None
-
-
-def _stage_name(dockerfile: Dockerfile, instruction: Instruction) -> str | None:
-    stage = dockerfile.stage_of(instruction)
-    return stage.name if stage is not None else None
