@@ -542,12 +542,21 @@ def installs_at_start(dockerfile: Dockerfile) -> str | None:
 
 
 def _installs_at_start(dockerfile: Dockerfile) -> str | None:
-    packages = load("build_tools")["installs_at_start"]["python_packages"]
+    found = _shipped_python_package(dockerfile, load("build_tools")["installs_at_start"]["python_packages"])
+    if found is None:
+        return None
+    facts, evidence = found
+    return f"it runs {facts['name']} ({evidence}), which pip-installs the model's requirements when it starts"
+
+
+def _shipped_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """The data entry of the first shipped Python install named in `packages` (PEP 503 names), with
+    where it is installed: "`vllm` installed at line 12"."""
     for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv", "pipx", "conda"), files=True):
         facts = packages.get(re.sub(r"[-_.]+", "-", install.name.lower()))
         if facts is not None:
             line = install.via.span.line if install.via is not None else install.instruction.span.line
-            return f"it runs {facts['name']} (`{install.name}` installed at line {line}), which pip-installs the model's requirements when it starts"
+            return facts, f"`{install.name}` installed at line {line}"
     return None
 
 
@@ -565,12 +574,9 @@ def runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
 
 def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     data = _runtime_data()
-    packages = data["python_packages"]
-    for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv", "pipx", "conda"), files=True):
-        facts = packages.get(re.sub(r"[-_.]+", "-", install.name.lower()))
-        if facts is not None:
-            line = install.via.span.line if install.via is not None else install.instruction.span.line
-            return RuntimeCompiler.of(facts, f"`{install.name}` installed at line {line}")
+    found = _shipped_python_package(dockerfile, data["python_packages"])
+    if found is not None:
+        return RuntimeCompiler.of(*found)
     shipped = dockerfile.shipped_stages()
     for stage in shipped:
         root = dockerfile.root_image(stage)

@@ -563,7 +563,7 @@ def is_exact_pin(specifier: str) -> bool:
 def _parse_pep508(text: str) -> tuple[str, tuple[str, ...], str] | None:
     simple = _SIMPLE_PIN.fullmatch(text)
     if simple:
-        extras = tuple(sorted(e.strip() for e in (simple.group(2) or "").split(",") if e.strip()))
+        extras = _extras(simple.group(2))
         specifier = f"{simple.group(3)}{simple.group(4)}" if simple.group(3) else ""
         return normalise_name(simple.group(1)), extras, specifier
     from packaging.requirements import InvalidRequirement

@@ -11,6 +11,7 @@ from typing import Any
 
 from dflint.data import load
 from dflint.imagerefs import ImageRef, parse_reference
+from dflint.model import Dockerfile, Stage
 
 _URL = re.compile(r"https?://[^\s;,)]+")
 _VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
@@ -198,19 +199,16 @@ _ANOTHER_PYTHON = re.compile(
 )
 
 
-def stage_python(dockerfile: Any, stage: Any) -> str | None:
+def stage_python(dockerfile: Dockerfile, stage: Stage) -> str | None:
     """The Python release `pip` runs on in a stage, as far as its root image says: the tag of the
     official `python` image (`python:3.6-slim` → "3.6"), a Python the tag names (`base-cpu-py3.6`,
     `2.1.0-gpu-py310-cu121-ubuntu20.04` → "3.10"), or the python3 of the distribution release its
     tag names (`ubuntu:18.04` → "3.6"). None when the image says neither, or when the stage or a
     stage it is built FROM may put another Python in (conda, pyenv, deadsnakes, a `python3.10`
     package, `uv python`): which Python then runs pip is not worked out here."""
-    current = stage
-    while current is not None:
-        for instruction in current.instructions_of("RUN"):
-            if _ANOTHER_PYTHON.search(instruction.arguments):
-                return None
-        current = dockerfile.stages[current.base_stage] if current.base_stage is not None else None
+    for current in dockerfile.ancestry(stage):
+        if any(_ANOTHER_PYTHON.search(run.arguments) for run in current.instructions_of("RUN")):
+            return None
     root = dockerfile.root_image(stage)
     reference = parse_reference(root or "")
     if reference is None:

@@ -146,36 +146,34 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     stages = dockerfile.stages if options.include_build_stages else dockerfile.shipped_stages()
     for stage, instruction in all_runs(dockerfile, stages):
         for op in instruction.packages:
-            if not _installs_without_the_flag(dockerfile, stage, instruction, op):
-                continue
-            if _functional(op):
-                continue  # `libvulkan1`: its Recommends are the driver it loads
-            if branch_not_taken(stage, instruction, op) is not None:
-                continue  # an `if` branch this build does not take, as DF201, DF202 and DF401 decide
-            recommends = _on_measured_release(dockerfile, stage, recommends_of(dockerfile, stage, instruction, op))
-            elsewhere = flag_elsewhere(dockerfile)
-            large = (
-                recommends.mb is not None
-                and recommends.mb >= options.min_recommends_mb
-                and not _per_architecture(instruction, op)
-            )
-            nothing = recommends.all_known and recommends.mb is not None and recommends.mb < 1
-            if not options.check_every_install and not (large or (elsewhere is not None and not nothing)):
-                continue
-            yield _finding(dockerfile, stage, op, recommends, elsewhere)
+            reported = _reported(dockerfile, stage, instruction, op, options)
+            if reported is not None:
+                yield _finding(dockerfile, stage, op, *reported)
 
 
 def reported_by_default(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp) -> bool:
     """Whether the default options report this install (for comparisons with other linters)."""
-    options = Options()
-    if not _installs_without_the_flag(dockerfile, stage, instruction, op) or _functional(op):
-        return False
+    return _reported(dockerfile, stage, instruction, op, Options()) is not None
+
+
+def _reported(
+    dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp, options: Options
+) -> tuple[Recommends, int | None] | None:
+    """What dflint knows of the install's Recommends and where the file leaves them out, when the
+    options report it; None when they do not."""
+    if not _installs_without_the_flag(dockerfile, stage, instruction, op):
+        return None
+    if _functional(op):
+        return None  # `libvulkan1`: its Recommends are the driver it loads
     if branch_not_taken(stage, instruction, op) is not None:
-        return False
+        return None  # an `if` branch this build does not take, as DF201, DF202 and DF401 decide
     recommends = _on_measured_release(dockerfile, stage, recommends_of(dockerfile, stage, instruction, op))
+    elsewhere = flag_elsewhere(dockerfile)
     large = recommends.mb is not None and recommends.mb >= options.min_recommends_mb and not _per_architecture(instruction, op)
     nothing = recommends.all_known and recommends.mb is not None and recommends.mb < 1
-    return large or (flag_elsewhere(dockerfile) is not None and not nothing)
+    if not options.check_every_install and not (large or (elsewhere is not None and not nothing)):
+        return None
+    return recommends, elsewhere
 
 
 def _installs_without_the_flag(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp) -> bool:

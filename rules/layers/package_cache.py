@@ -140,16 +140,17 @@ _NODE_MODULES = ("/usr/lib/node_modules", "/usr/local/lib/node_modules")
 def _npm_removed_later(instruction: Instruction, position: int) -> bool:
     """A later command of the RUN removes npm (`apt-get purge -y nodejs npm`, `apk del npm`, `rm -rf
     /usr/lib/node_modules`): `npm cache clean` appended at the end would find no npm to run."""
-    for command in instruction.commands[position + 1 :]:
-        args = [value for value in command.args if value is not None]
-        if command.name in ("apt-get", "apt", "apk", "dnf", "yum", "microdnf") and any(
-            verb in args for verb in ("purge", "remove", "del", "autoremove")
-        ):
-            if _NPM_PACKAGES.intersection(args):
-                return True
-        if command.name == "rm" and any(arg.rstrip("/").startswith(_NODE_MODULES) for arg in args):
-            return True
-    return False
+    later = instruction.commands[position + 1 :]
+    after = {id(command) for command in later}
+    if any(
+        op.verb == "remove" and id(op.command) in after and _NPM_PACKAGES.intersection(package.name for package in op.packages)
+        for op in instruction.packages
+    ):
+        return True
+    return any(
+        command.name == "rm" and any(arg.rstrip("/").startswith(_NODE_MODULES) for arg in command.args if arg is not None)
+        for command in later
+    )
 
 
 def _fix(dockerfile: Dockerfile, instruction: Instruction, key: str, writers: list[Writer]) -> Fix | None:
