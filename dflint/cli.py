@@ -154,6 +154,12 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     help="Skip what git ignores (.gitignore, .git/info/exclude) when searching directories.",
 )
 @click.option(
+    "--include-superseded",
+    is_flag=True,
+    help="Lint a Dockerfile kept as an earlier release beside a later one (2.0.0/Dockerfile beside 3.0.1/Dockerfile)"
+    " like any other; by default no rule runs on it unless selected by its code or name (see --verbose).",
+)
+@click.option(
     "--max-file-size",
     type=click.IntRange(min=0),
     default=10_000_000,
@@ -279,6 +285,7 @@ def check(
     show_fixes: bool = False,
     via_compose: bool = False,
     env_files: tuple[str, ...] = (),
+    include_superseded: bool = False,
 ) -> None:
     """Lint Dockerfiles (files, directories searched recursively, or - for stdin)."""
     from dflint.config import ConfigError, Overrides, Resolver, parse_fail_on
@@ -304,6 +311,7 @@ def check(
         config=config_file,
         isolated=isolated,
         env_files=env_files,
+        include_superseded=include_superseded,
     )
     try:
         selected_rules(Settings(select=overrides.select or (), extend_select=overrides.extend_select, ignore=overrides.ignore))

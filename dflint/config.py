@@ -107,6 +107,7 @@ class Config:
     build_args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     target: str | None = None
     trusted_registries: tuple[str, ...] | None = None
+    include_superseded: bool = False  # `include-superseded`: lint an earlier release's copy like any other file
 
 
 # -- finding -------------------------------------------------------------------------------------
@@ -665,6 +666,11 @@ class _Validated:
         assert value is None or isinstance(value, str), key
         return value
 
+    def flag(self, key: str) -> bool | None:
+        value = self.data.get(key)
+        assert value is None or isinstance(value, bool), key
+        return value
+
     def table(self, key: str) -> Mapping[str, object]:
         value = self.data.get(key, {})
         assert isinstance(value, dict) and all(isinstance(name, str) for name in value), key
@@ -721,6 +727,7 @@ def _build(path: str, data: Mapping[str, object], options: dict[str, RuleOptions
         build_args=MappingProxyType(build_args),
         target=document.text("target"),
         trusted_registries=trusted,
+        include_superseded=bool(document.flag("include-superseded")),
     )
 
 
@@ -779,6 +786,7 @@ class Overrides:
     config: str | None = None  # --config FILE
     isolated: bool = False  # --isolated: no configuration file at all
     env_files: tuple[str, ...] = ()  # --env-file: read instead of a compose project's .env
+    include_superseded: bool = False  # --include-superseded
 
 
 def merge(config: Config | None, cli: Overrides) -> Settings:
@@ -802,6 +810,7 @@ def merge(config: Config | None, cli: Overrides) -> Settings:
             context_dir=cli.context_dir,
             checked_build_args=tuple(cli.build_args),
             max_bytes=max_bytes,
+            include_superseded=cli.include_superseded,
         )
     if cli.select is not None:
         select, extend, ignore = cli.select, cli.extend_select, cli.ignore
@@ -819,6 +828,7 @@ def merge(config: Config | None, cli: Overrides) -> Settings:
         rule_options=config.options,
         checked_build_args=tuple(cli.build_args),
         max_bytes=max_bytes,
+        include_superseded=cli.include_superseded or config.include_superseded,
     )
 
 

@@ -511,3 +511,9 @@ def _exists(directory: str, source: str) -> bool:
 
 def _names(directory: str) -> tuple[str, ...]:
     return _scan(directory)[0]
+
+
+def directory_names(directory: str) -> tuple[str, ...]:
+    """The sorted names a directory holds (empty when it cannot be listed), listed once per process
+    while the directory is unchanged."""
+    return _scan(directory)[0]

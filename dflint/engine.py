@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from dflint.hadolint_config import HadolintIgnores
-from dflint.model import ContextChoice, Dockerfile, Generated, ParseError, Purpose, Suppression
+from dflint.model import ContextChoice, Dockerfile, Generated, ParseError, Purpose, Superseded, Suppression
 from dflint.onbuild import trigger_findings, trigger_view
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
@@ -40,6 +40,7 @@ class Settings:
     checked_build_args: tuple[str, ...] = ()  # names given with --build-arg: a warning when no ARG declares one
     boundary: str | None = None  # Dockerfiles are read only inside this directory (None: `reading.default_boundary`)
     hadolint: HadolintIgnores | None = None  # rules off because the repository's hadolint configuration ignores them
+    include_superseded: bool = False  # lint an earlier release's Dockerfile kept beside a later one like any other
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ class FileResult:
     purpose: Purpose | None = None  # what the image is for, as the engine used it to choose the rules
     hadolint: HadolintIgnores | None = None  # rules the repository's hadolint configuration turned off
     generated: Generated | None = None  # the header comment that says the file is generated, as the engine used it
+    superseded_by: Superseded | None = None  # the later release this file is an earlier copy of
+    superseded_included: bool = False  # True: linted like any other file all the same (`include-superseded`)
 
 
 class SelectionError(ValueError):
@@ -137,6 +140,8 @@ def lint_source(
         dockerfile.purpose,
         settings.hadolint,
         dockerfile.generated,
+        dockerfile.superseded_by,
+        settings.include_superseded,
     )
 
 
@@ -152,16 +157,21 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
     findings: list[Finding] = []
     deployed = dockerfile.purpose is None or dockerfile.purpose.ships
     test_data = dockerfile.purpose is not None and dockerfile.purpose.test_data
+    superseded = dockerfile.superseded_by is not None and not settings.include_superseded
     generated = dockerfile.generated is not None
     present = dockerfile.vocabulary()
     for rule in rules:
         if rule.meta.needs and present.isdisjoint(rule.meta.needs):
             continue  # nothing it reads is in the file (and, from the rule index, its module stays unloaded)
         if (
-            test_data or (rule.meta.skip_images_nobody_deploys and not deployed) or (rule.meta.judges_form and generated)
+            test_data
+            or superseded
+            or (rule.meta.skip_images_nobody_deploys and not deployed)
+            or (rule.meta.judges_form and generated)
         ) and rule.meta.code not in _named(settings.select + settings.extend_select):
-            # test data nobody builds; a CI or test image, or a development container: nobody deploys it;
-            # or the form of a generated file: it is its template's
+            # test data nobody builds; an earlier release kept beside a later one: nobody rebuilds it, a
+            # change goes into the later one; a CI or test image, or a development container: nobody
+            # deploys it; or the form of a generated file: it is its template's
             continue
         rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
         override = settings.severity_overrides.get(rule.meta.code)

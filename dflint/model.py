@@ -488,6 +488,19 @@ class Generated:
 
 
 @dataclass(frozen=True, slots=True)
+class Superseded:
+    """An earlier release's Dockerfile kept beside a later release's (see `dflint.release_copies`)."""
+
+    release: str  # the name of the directory of this file's release: `2.0.0`
+    later_release: str  # the name of the latest later release's directory: `3.0.1`
+    later_path: str  # that release's Dockerfile, named as this file was (else absolute)
+
+    @property
+    def evidence(self) -> str:
+        return f"release {self.release}, superseded by {self.later_release}: {self.later_path}"
+
+
+@dataclass(frozen=True, slots=True)
 class ContextChoice:
     """The build context a Dockerfile is linted with, and why (see `dflint.context_discovery`)."""
 
@@ -525,6 +538,9 @@ class Dockerfile:
     # the header comment that says the file is generated from a template ("DO NOT EDIT"), decided
     # when the model is built; None: written by hand
     generated: Generated | None = None
+    # the later release this file's release directory is superseded by (`2.0.0/Dockerfile` beside
+    # `3.0.1/Dockerfile`), decided when the model is built; None: not an earlier release's copy
+    superseded_by: Superseded | None = None
     # answers derived from the fields above, worked out on first use (`shipping()`, `shipped_stages()`)
     memo: dict[tuple[str, str | None], object] = field(default_factory=dict, init=False, compare=False, repr=False)
 

@@ -250,12 +250,15 @@ def parse(text: str, path: str = "Dockerfile", options: Options | None = None) -
     from dflint.builder import build  # the assembly step (stages, variables, shell, packages)
     from dflint.generated import detect
     from dflint.purpose import decide
+    from dflint.release_copies import detect as superseded_by
 
     options = options or Options()
     index = line_index(text)
     lexed = lex(text, index)
     dockerfile = build(text, path, index, lexed, options)
-    return dataclasses.replace(dockerfile, purpose=decide(dockerfile, options.target), generated=detect(dockerfile))
+    return dataclasses.replace(
+        dockerfile, purpose=decide(dockerfile, options.target), generated=detect(dockerfile), superseded_by=superseded_by(path)
+    )
 
 
 def split_flags(raw: _Raw, keyword_text: str, index: LineIndex) -> tuple[list[Flag], int]:

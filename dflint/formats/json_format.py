@@ -68,8 +68,9 @@ def document(results: Sequence[FileResult]) -> dict[str, Any]:
 
 def file_object(result: FileResult) -> dict[str, Any]:
     """A linted file, the build context it was linted with (`null` when none was chosen), what the
-    image is for, which decides the rules that ran (`null` when the file was not linted), and the
-    header comment that says the file is generated (`null`: written by hand)."""
+    image is for, which decides the rules that ran (`null` when the file was not linted), the
+    header comment that says the file is generated (`null`: written by hand), and, only when the
+    file is an earlier release kept beside a later one, the later release's Dockerfile."""
     context = result.context
     entry: dict[str, Any] = {
         "file": result.path,
@@ -80,6 +81,11 @@ def file_object(result: FileResult) -> dict[str, Any]:
         "purpose_evidence": result.purpose.evidence if result.purpose is not None else None,
         "generated": result.generated.evidence if result.generated is not None else None,
     }
+    if result.superseded_by is not None:  # only for an earlier release's copy
+        entry["superseded_by"] = result.superseded_by.later_path
+        entry["release"] = result.superseded_by.release
+        entry["superseded_release"] = result.superseded_by.later_release
+        entry["superseded_included"] = result.superseded_included
     if result.purpose is not None and result.purpose.platform is not None:  # only where the file names one
         entry["platform"] = result.purpose.platform
         entry["platform_evidence"] = result.purpose.platform_evidence

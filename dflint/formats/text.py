@@ -40,6 +40,8 @@ def render(
                     f"{result.path}: generated file ({result.generated.evidence}); rules that judge how the file is"
                     " written did not run unless selected by their code or name"
                 )
+            if result.superseded_by is not None:
+                lines.append(f"{result.path}: {_superseded(result)}")
     counts: dict[Severity, int] = defaultdict(int)
     fixable = 0
     unsafe = 0
@@ -85,6 +87,19 @@ def render(
     unchecked = sum(1 for result in results if result.purpose is not None and result.purpose.test_data and not result.findings)
     if unchecked:
         summary += f"; {unchecked} test-data file{'s' if unchecked != 1 else ''} not checked (see --verbose)"
+    earlier = sum(
+        1
+        for result in results
+        if result.superseded_by is not None
+        and not result.superseded_included
+        and not result.findings
+        and not (result.purpose is not None and result.purpose.test_data)
+    )
+    if earlier:
+        summary += (
+            f"; {earlier} earlier-release file{'s' if earlier != 1 else ''} not checked"
+            f" (see --verbose; --include-superseded checks {'them' if earlier != 1 else 'it'})"
+        )
     lines.append(summary + ".")
     return "\n".join(lines) + "\n"
 
@@ -101,6 +116,16 @@ def _purpose(purpose: Purpose) -> str:
     if purpose.platform is not None:
         return f"{purpose.kind} image ({purpose.evidence}), built for {purpose.platform} ({purpose.platform_evidence})"
     return f"{purpose.kind} image ({purpose.evidence})"
+
+
+def _superseded(result: FileResult) -> str:
+    """An earlier release's copy: which later release supersedes it, and what that changed."""
+    assert result.superseded_by is not None
+    superseded = result.superseded_by
+    said = f"an earlier release ({superseded.release}) kept beside a later one ({escape_path(superseded.later_path)})"
+    if result.superseded_included:
+        return f"{said}; linted like any other file (include-superseded)"
+    return f"{said}; no rule ran on it unless selected by its code or name (--include-superseded lints it)"
 
 
 def _size(megabytes: float) -> str:
