@@ -16,6 +16,11 @@ takes a Dockerfile for such an earlier release when:
   compared as numbers: `2.10.0` is later than `2.9.1`) with a regular file at the same path below it
   (`3.0.1/Dockerfile` for `2.0.0/Dockerfile`, `4.44.0/py311/Dockerfile` for `4.41.1/py311/Dockerfile`).
   The latest such release is the one named.
+- When the nearest release is the latest of its own, the next enclosing one is asked the same, a
+  release's name below it standing for any release there: Google-Cloud-Containers' latest
+  `pytorch/inference/gpu/2.2.2/transformers/4.44.0/py311/Dockerfile` is superseded by
+  `pytorch/inference/gpu/2.3.1/transformers/4.48.0/py311/Dockerfile` (a later PyTorch release built
+  with a later Transformers release).
 
 Only directory names and a candidate file's type are read, never a file's contents. Nothing is read
 above the repository root (the nearest directory up holding `.git`; without one, at most
@@ -61,14 +66,15 @@ def detect(path: str) -> Superseded | None:
     folder = os.path.dirname(real)
     root, _ = repository_root(folder)
     found = _nearest_release(folder, root)
-    if found is None:
-        return None
-    directory, number = found
-    below = os.path.relpath(real, directory)  # `Dockerfile`, `py311/Dockerfile`
-    later = _latest_later(os.path.dirname(directory), number, below, root)
-    if later is None:
-        return None
-    return Superseded(os.path.basename(directory), later, _shown(path, below, os.path.basename(directory), later, real))
+    while found is not None:
+        directory, number = found
+        below = os.path.relpath(real, directory).split(os.sep)  # [Dockerfile], [transformers, 4.44.0, py311, Dockerfile]
+        later = _latest_later(os.path.dirname(directory), number, below, root)
+        if later is not None:
+            name, path_below = later
+            return Superseded(os.path.basename(directory), name, _shown(path, len(below), [name, *path_below], real))
+        found = _nearest_release(os.path.dirname(directory), root)
+    return None
 
 
 def _nearest_release(folder: str, root: str) -> tuple[str, tuple[int, int, int]] | None:
@@ -85,45 +91,66 @@ def _nearest_release(folder: str, root: str) -> tuple[str, tuple[int, int, int]]
     return None
 
 
-def _latest_later(parent: str, number: tuple[int, int, int], below: str, root: str) -> str | None:
+def _latest_later(parent: str, number: tuple[int, int, int], below: list[str], root: str) -> tuple[str, list[str]] | None:
     """The name of the latest directory in `parent` named for a release later than `number` that
-    holds a regular file at `below`, or None."""
+    holds the same file at `below` (a release's name in it may be another release's), and that
+    file's path below it; or None."""
     from dflint.context_discovery import directory_names
 
-    best: tuple[tuple[int, int, int], str] | None = None
-    for name in directory_names(parent):
-        later = release(name)
-        if later is None or later <= number or (best is not None and later <= best[0]):
-            continue
-        candidate = os.path.join(parent, name, below)
+    for later, name in _releases(directory_names(parent)):
+        if later <= number:
+            break
+        found = _same_file(os.path.join(parent, name), below, root)
+        if found is not None:
+            return name, found
+    return None
+
+
+def _same_file(directory: str, below: list[str], root: str) -> list[str] | None:
+    """The path below `directory` of a regular file at `below`, where a release's name in `below`
+    stands for the latest release directory there that holds the rest; None when there is none.
+    A directory that leads out of `root` (a symbolic link) is not looked into."""
+    from dflint.context_discovery import directory_names
+
+    try:
+        real = os.path.realpath(directory)
+    except (OSError, ValueError):
+        return None
+    if not _inside(real, root):
+        return None
+    names = directory_names(real)
+    first, rest = below[0], below[1:]
+    if not rest:
+        if first not in names:
+            return None
         try:
-            folder = os.path.realpath(os.path.dirname(candidate))
-        except (OSError, ValueError):
-            continue
-        if not _inside(folder, root):
-            continue  # a symbolic link out of the repository
-        if os.path.basename(candidate) not in directory_names(folder):
-            continue
-        try:
-            mode = os.lstat(os.path.join(folder, os.path.basename(candidate))).st_mode
+            mode = os.lstat(os.path.join(real, first)).st_mode
         except OSError:
-            continue
-        if stat.S_ISREG(mode):
-            best = (later, name)
-    return best[1] if best is not None else None
+            return None
+        return [first] if stat.S_ISREG(mode) else None
+    candidates = [name for _, name in _releases(names)] if release(first) is not None else [first] if first in names else []
+    for candidate in candidates:
+        found = _same_file(os.path.join(real, candidate), rest, root)
+        if found is not None:
+            return [candidate, *found]
+    return None
 
 
-def _shown(path: str, below: str, earlier: str, later: str, real: str) -> str:
-    """The later release's Dockerfile as the user named this one: the release's part of `path`
-    replaced (`containers/tgi/gpu/3.0.1/Dockerfile`), else its absolute path."""
+def _shown(path: str, depth: int, later: list[str], real: str) -> str:
+    """The later release's Dockerfile as the user named this one: the last `depth` + 1 parts of
+    `path` (this release's directory and the path below it) replaced by `later`
+    (`containers/tgi/gpu/3.0.1/Dockerfile`), else its absolute path."""
     parts = path.replace("\\", "/").split("/")
-    depth = len(below.split(os.sep))
-    if len(parts) > depth and parts[-depth - 1] == earlier:
-        parts[-depth - 1] = later
-        return "/".join(parts)
     levels = real.split(os.sep)
-    levels[-depth - 1] = later
-    return os.sep.join(levels)
+    if len(parts) > depth and parts[-depth - 1 :] == levels[-depth - 1 :]:
+        return "/".join(parts[: -depth - 1] + later)
+    return os.sep.join(levels[: -depth - 1] + later)
+
+
+def _releases(names: tuple[str, ...]) -> list[tuple[tuple[int, int, int], str]]:
+    """The names that are releases, with their numbers, latest first."""
+    found = [(number, name) for name in names for number in (release(name),) if number is not None]
+    return sorted(found, reverse=True)
 
 
 def _inside(path: str, root: str) -> bool:

@@ -84,6 +84,29 @@ def test_the_same_path_below_the_release_is_needed(tmp_path: Path) -> None:
     assert detect(str(root / "tei/1.0.0/Dockerfile.cpu")) is None
 
 
+def test_the_latest_of_an_earlier_enclosing_release_is_superseded_by_the_later_one(tmp_path: Path) -> None:
+    root = repository(
+        tmp_path,
+        [
+            "inference/gpu/2.2.2/transformers/4.41.1/py311/Dockerfile",
+            "inference/gpu/2.2.2/transformers/4.44.0/py311/Dockerfile",
+            "inference/gpu/2.2.2/transformers/4.44.0/py310/Dockerfile",  # no later py310 image
+            "inference/gpu/2.3.1/transformers/4.48.0/py311/Dockerfile",
+            "inference/gpu/2.3.1/transformers/4.47.0/py311/Dockerfile",
+        ],
+    )
+    gpu = root / "inference/gpu"
+    assert detect(str(gpu / "2.2.2/transformers/4.41.1/py311/Dockerfile")) == Superseded(
+        "4.41.1", "4.44.0", str(gpu / "2.2.2/transformers/4.44.0/py311/Dockerfile")
+    )
+    assert detect(str(gpu / "2.2.2/transformers/4.44.0/py311/Dockerfile")) == Superseded(
+        "2.2.2", "2.3.1", str(gpu / "2.3.1/transformers/4.48.0/py311/Dockerfile")
+    )
+    assert detect(str(gpu / "2.2.2/transformers/4.44.0/py310/Dockerfile")) is None
+    assert detect(str(gpu / "2.3.1/transformers/4.48.0/py311/Dockerfile")) is None  # the latest of the latest
+    assert detect(str(gpu / "2.3.1/transformers/4.47.0/py311/Dockerfile")) is not None
+
+
 def test_a_release_with_no_later_sibling_is_not_superseded(tmp_path: Path) -> None:
     root = repository(tmp_path, ["tgi/tpu/0.2.2/Dockerfile", "tgi/gpu/3.0.1/Dockerfile", "tgi/tpu/0.1.0/Dockerfile"])
     assert detect(str(root / "tgi/tpu/0.2.2/Dockerfile")) is None  # 3.0.1 is under another parent
