@@ -420,6 +420,31 @@ def recommends_without_evidence(where: Where) -> bool:
     return bool(ops) and not any(reported_by_default(where.dockerfile, stage, where.model, op) for op in ops)
 
 
+def small_cache_on_large_image(where: Where) -> bool:
+    """By default DF301 and DF303 leave a cache known to be light (a few named light packages, an apk
+    index) in an image known to hold gigabytes (`dflint.imagesize.negligible_cache`): every install
+    of the RUN that keeps its cache is such a one."""
+    from dflint.imagesize import negligible_cache
+
+    if where.dockerfile is None or where.model is None or where.model.stage_index is None:
+        return False
+    stage = where.dockerfile.stages[where.model.stage_index]
+    ops = [
+        op
+        for op in where.model.packages
+        if op.verb == "install" and op.manager in ("pip", "uv", "apk", "npm") and not op.has_flag("--no-cache-dir", "--no-cache")
+    ]
+    return bool(ops) and all(negligible_cache(where.dockerfile, stage, where.model, op) is not None for op in ops)
+
+
+SMALL_CACHE_ON_LARGE_IMAGE = Reason(
+    "hadolint",
+    "a cache of a few light packages (an apk index) beside an image that holds gigabytes (a CUDA, ROCm or NGC"
+    " PyTorch base, or torch's CUDA build installed): dflint leaves it by default (`check-small-caches`)",
+    small_cache_on_large_image,
+)
+
+
 RECOMMENDS_WITHOUT_EVIDENCE = Reason(
     "hadolint",
     "by default DF306 needs evidence: `--no-install-recommends` elsewhere in the file, or measured Recommends of 20 MB or more"
@@ -496,6 +521,7 @@ PAIRS: tuple[Pair, ...] = (
                 "local wheels only (`pip install /wheels/*.whl`): nothing is downloaded, so nothing is cached",
                 pip_argument(lambda value, text: (value or text).endswith(".whl")),
             ),
+            SMALL_CACHE_ON_LARGE_IMAGE,
         ),
     ),
     Pair(
@@ -554,6 +580,7 @@ PAIRS: tuple[Pair, ...] = (
                 "`apk update`/`apk upgrade` write the index to /var/cache/apk (hadolint checks `apk add` only)",
                 pointed(r"^apk\s+(-\S+\s+)*(update|upgrade)\b"),
             ),
+            SMALL_CACHE_ON_LARGE_IMAGE,
         ),
     ),
     Pair(

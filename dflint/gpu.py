@@ -22,9 +22,21 @@ _GPU_ENV = (
 _GPU_SYSTEM_PACKAGE = re.compile(
     r"(cuda-.+|libcudnn.*|libnccl.*|nvidia-.+|cudatoolkit.*|pytorch-cuda|cudnn|libcublas.*|tensorrt.*)"
 )
-# Packages that only make sense with a GPU and bring or need CUDA (not the DF203 candidates themselves).
-_GPU_PIP_PACKAGE = re.compile(r"(nvidia-.+|cupy-cuda.+|vllm|flash-attn|xformers|tensorrt.*|pycuda)")
+# Packages that only make sense with a GPU and bring or need CUDA (not the DF203 candidates themselves):
+# NVIDIA's wheels, CuPy's CUDA builds, vLLM, FlashAttention, xFormers, TensorRT, PyCUDA, NVIDIA
+# Transformer Engine ("accelerating Transformer models on NVIDIA GPUs", github.com/NVIDIA/TransformerEngine),
+# FlashInfer (GPU kernels for LLM serving, github.com/flashinfer-ai/flashinfer), and the CUDA kernels of
+# Mamba (`mamba-ssm`, `causal-conv1d`: "Linux, NVIDIA GPU", github.com/state-spaces/mamba).
+_GPU_PIP_PACKAGE = re.compile(
+    r"(nvidia-.+|cupy-cuda.+|vllm|flash-attn|xformers|tensorrt.*|pycuda|transformer-engine.*|flashinfer.*|mamba-ssm|causal-conv1d)"
+)
 _GPU_EXTRA = re.compile(r"cuda.*|gpu|and-cuda")
+
+
+def gpu_pip_package(name: str | None) -> bool:
+    """A pip package (PEP 503 name) that only makes sense with a GPU and brings or builds CUDA code
+    (`nvidia-cublas-cu12`, `flash-attn`, `transformer-engine` …): its wheels are large."""
+    return name is not None and _GPU_PIP_PACKAGE.fullmatch(name) is not None
 
 
 def is_gpu_image(reference: str) -> bool:

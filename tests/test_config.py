@@ -170,7 +170,7 @@ def test_rule_options_and_trusted_registries(repo: Path) -> None:
         (
             "options:\n  pip-cache:\n    colour: red\n",
             3,
-            "'options.pip-cache': unknown option 'colour' for DF301 pip-cache (known: include-build-stages)",
+            "'options.pip-cache': unknown option 'colour' for DF301 pip-cache (known: include-build-stages, check-small-caches)",
         ),
         ("per-file-ignores:\n  'a/*': [DF999]\n", 2, "'per-file-ignores.a/*': unknown rule code or name 'DF999'"),
         (

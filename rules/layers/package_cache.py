@@ -23,6 +23,16 @@ dflint's cache data, is accepted, and so is a removal that depends on an unknown
 (`rm -rf $CACHE`). A build stage that only ships through `COPY --from` is checked only when the
 copied tree holds the cache (`COPY --from=env /opt/conda /opt/conda` ships conda's `pkgs`).
 
+A cache known to be negligible beside the image is not flagged by default (`dflint/imagesize.py`,
+as for DF301): `apk`'s cache (the repositories' indexes, a couple of megabytes) or `npm install`
+of packages named from the registry, in a stage whose image already holds gigabytes (a CUDA runtime
+or devel base, ROCm's or NGC's PyTorch, an LLM server image, or torch's CUDA build installed:
+`dflint/data/base_images.json` `large_images`, with sources). conda's, yum's and dnf's caches, and
+a project's `npm install`/`npm ci`, are always reported: they hold every package installed or a
+whole repository's metadata. Set `check-small-caches` to report every cache. On the shared corpus
+no DF303 finding is such a cache (30 before and after); reviewers had judged an apk index or a
+small npm cache on a multi-GB GPU image not worth telling.
+
 ## Why is this bad?
 Package managers keep downloaded indexes and packages so that the next install is faster. In an
 image there is no next install: the cache is dead weight in the layer, and a cleanup in a later RUN
@@ -56,6 +66,10 @@ installed. In a heredoc RUN whose whole script is the heredoc, the cleanup becom
 line: safe when the script runs with `set -e`, unsafe otherwise (the RUN's exit status would become
 the cleanup's, hiding a failed install). Exec-form RUNs and other managers get no automatic fix.
 
+## Options
+- `check-small-caches` (default `false`): also report a cache known to be negligible beside the
+  image (an apk index or a few npm packages on an image that holds gigabytes).
+
 ## References
 - [Alpine: apk `--no-cache`](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Local_Cache)
 - [dnf: `clean`](https://dnf.readthedocs.io/en/latest/command_ref.html#clean-command-label)
@@ -72,7 +86,9 @@ the cleanup's, hiding a failed install). Exec-form RUNs and other managers get n
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from dflint.imagesize import negligible_cache
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
@@ -99,7 +115,15 @@ _ADVICE = {
 }
 
 
-def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Rule options: whether caches negligible beside the image are checked too."""
+
+    check_small_caches: bool = False
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
             by_key: dict[str, list[Writer]] = {}
@@ -112,6 +136,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     continue
                 by_key.setdefault(writer.key, []).append(writer)
             for key, writers in by_key.items():
+                if not options.check_small_caches and all(
+                    writer.op is not None and negligible_cache(dockerfile, stage, instruction, writer.op) is not None
+                    for writer in writers
+                ):
+                    continue  # an apk index or a few npm packages beside an image that holds gigabytes
                 yield _finding(dockerfile, stage, instruction, key, writers)
 
 

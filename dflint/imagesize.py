@@ -1,0 +1,289 @@
+"""How large a stage's image already is, and whether what a package manager leaves in a layer is
+negligible beside it.
+
+Two facts, each with its evidence, for the rules that weigh a leftover against the image (DF301,
+DF303):
+
+- `large_image`: the stage's image already holds gigabytes (at least `LARGE_IMAGE_MB`). Either its
+  root image is one whose size a source gives (`data/base_images.json` `large_images`: the CUDA
+  runtime and devel flavours, `rocm/pytorch`, NGC's PyTorch, an LLM server …), or its FROM chain
+  installs torch's CUDA build from PyPI, whose wheels alone come to 2730 MB
+  (`data/heavy_frameworks.json` `closure_mb`). A base whose size no source gives is not claimed,
+  nor a torch pinned to another version than the one measured, nor a plain `pip install torch` on
+  a Python too old for that version (`stage_python`; pip resolves an older torch there).
+- `light_install`: the cache a pip or uv install leaves holds only the wheels of a few light
+  packages: every package is named (no requirements file whose content is unknown, no local
+  project, URL or VCS install, no extras), none is a heavy framework (`heavy_frameworks.json`,
+  both lists) or a GPU wheel (`dflint.gpu.gpu_pip_package`, a name that marks a GPU build such as
+  `onnxruntime-gpu` or `jax-cuda12-plugin`, a `+cu121`/`+rocm`/`+xpu` version),
+  none requires a framework the image does not hold yet (`requires_framework`), and nothing makes
+  pip download what is already installed again (`--force-reinstall`, `--ignore-installed`,
+  `--target`, `--prefix`, `--root`, `--upgrade-strategy`). A requirements file read from the build
+  context is judged by its content. For the other managers, `apk`'s cache is its index (a couple
+  of megabytes per repository) and `npm install NAME …` keeps the tarballs of the named packages;
+  conda, yum/dnf, poetry, pipenv, `uv sync` and a project's `npm install`/`npm ci` are never light.
+
+`LARGE_IMAGE_MB` is 1000 MB: a light install's cache holds the compressed wheels of the packages
+named and their small dependencies, a few megabytes to a few tens each (measured: `cmake` 30.2 MB,
+`transformers` 13.5 MB, `Cython` 1.4 MB, `ninja` 0.2 MB; `data/build_tools.json`,
+`data/heavy_frameworks.json`), so beside a gigabyte it is a few percent, and beside the images
+listed (1.1 GB for a CUDA runtime tag, 1.4 GB and more for devel, 10 GB and more for ROCm's and
+NGC's PyTorch) one percent or less.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, cast
+
+from dflint.build_deps import branch_not_taken
+from dflint.data import load
+from dflint.gpu import gpu_pip_package
+from dflint.indexes import gpu_index, torch_variant
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage, normalise_image, split_image
+from dflint.releases import stage_python
+from dflint.wheels import pinned_elsewhere
+
+LARGE_IMAGE_MB = 1000.0
+
+_LOCAL_BUILD = re.compile(r"\+(cu\d+|rocm[\d.]*|xpu)\b")
+# A name that marks a GPU build of a package (`onnxruntime-gpu`, `ort-nightly-gpu`, `faiss-gpu`,
+# `jax-cuda12-plugin`, `mxnet-cu112`): the CUDA libraries are in its wheel.
+_GPU_BUILD_NAME = re.compile(r".+-(gpu|cuda\d*[a-z]*|cu\d{2,3})(-.+)?")
+_REINSTALLS = ("--force-reinstall", "--ignore-installed", "-I", "--target", "-t", "--prefix", "--root", "--upgrade-strategy")
+
+
+@dataclass(frozen=True, slots=True)
+class LargeImage:
+    """Why a stage's image already holds gigabytes: at least `at_least_mb` (`approximate` when the
+    source rounds), what in the file says so, and the source of the size."""
+
+    at_least_mb: float
+    evidence: str  # "the base image `nvidia/cuda:12.1.0-devel-ubuntu22.04`", "`torch` installed at line 12"
+    source: str
+    approximate: bool = False
+    holds: tuple[str, ...] = ()  # frameworks the base image ships (`torch`)
+
+    def describe(self) -> str:
+        size = f"{'about ' if self.approximate else 'at least '}{self.at_least_mb / 1000:.1f} GB"
+        return f"{self.evidence}: {size}"
+
+
+def large_image(dockerfile: Dockerfile, stage: Stage) -> LargeImage | None:
+    """The evidence that the stage's image holds at least `LARGE_IMAGE_MB`, or None when the file
+    does not show it (an unknown base, a base whose size no source gives, no torch installed)."""
+    memo = cast("dict[int, LargeImage | None]", dockerfile.memo.setdefault(("large image", None), {}))
+    if stage.index not in memo:
+        memo[stage.index] = _base_evidence(dockerfile, stage) or _framework_evidence(dockerfile, stage)
+    return memo[stage.index]
+
+
+def _base_evidence(dockerfile: Dockerfile, stage: Stage) -> LargeImage | None:
+    root = dockerfile.root_image(stage)
+    entry = large_base(root)
+    if root is None or entry is None:
+        return None
+    size = float(entry["at_least_mb"])
+    if size < LARGE_IMAGE_MB:
+        return None
+    flavour = f" ({entry['flavour']} flavour)" if entry.get("flavour") else ""
+    return LargeImage(
+        size,
+        f"the base image `{root}`{flavour}",
+        f"dflint/data/base_images.json large_images: {entry['basis']} ({entry['source']})",
+        bool(entry.get("approximate")),
+        tuple(entry.get("holds", ())),
+    )
+
+
+def large_base(reference: str | None) -> dict[str, Any] | None:
+    """The `data/base_images.json` `large_images` entry an image reference is, or None."""
+    if not reference:
+        return None
+    name, tag, _ = split_image(reference)
+    lowered = normalise_image(name.lower())
+    for entry in _large_images():
+        names = {entry["image"], *entry.get("aliases", ())}
+        if lowered in names and re.fullmatch(entry["tag_pattern"], tag or "latest"):
+            return entry
+    return None
+
+
+@cache
+def _large_images() -> tuple[dict[str, Any], ...]:
+    return tuple(load("base_images")["large_images"]["images"])
+
+
+def _framework_evidence(dockerfile: Dockerfile, stage: Stage) -> LargeImage | None:
+    """The chain installs torch's CUDA build from PyPI at the version measured (or unpinned)."""
+    facts = _torch_facts()
+    closure = facts.get("closure_mb")
+    if not isinstance(closure, (int, float)) or closure < LARGE_IMAGE_MB:
+        return None
+    older_python = _python_below_measured(facts, stage_python(dockerfile, stage))
+    for ancestor in reversed(dockerfile.ancestry(stage)):
+        for instruction in ancestor.instructions:
+            for op in instruction.packages:
+                if not _pip_install(op) or branch_not_taken(ancestor, instruction, op) is not None:
+                    continue
+                for requirement in _requirements(op):
+                    if requirement is None or not _is_torch(requirement) or requirement.kind != "name":
+                        continue
+                    if pinned_elsewhere(facts, requirement.spec) is not None or (older_python and not requirement.spec):
+                        continue  # another release than the one measured
+                    if (
+                        torch_variant(op, instruction.env) != "cuda"
+                        or gpu_index(op)
+                        or _LOCAL_BUILD.search(requirement.spec or "")
+                    ):
+                        continue  # not PyPI's build: the CPU one, or one from PyTorch's own indexes
+                    return LargeImage(
+                        float(closure),
+                        f"`torch` installed at line {op.command.span.line} (its CUDA build from PyPI)",
+                        f"dflint/data/heavy_frameworks.json torch closure_mb: {facts.get('closure_note', '')} ({facts.get('source', '')})",
+                    )
+    return None
+
+
+def _python_below_measured(facts: dict[str, Any], python: str | None) -> bool:
+    """The stage's Python is too old for the torch release measured: a plain `pip install torch`
+    resolves an older one there (`newest_by_python`, `sizes_hold_from`), whose sizes are not known."""
+    floor = (facts.get("newest_by_python") or {}).get("sizes_hold_from")
+    if python is None or not isinstance(floor, str):
+        return False
+    return tuple(int(part) for part in python.split(".")) < tuple(int(part) for part in floor.split("."))
+
+
+@cache
+def _torch_facts() -> dict[str, Any]:
+    entry = load("heavy_frameworks")["pip"].get("torch", {})
+    return entry if isinstance(entry, dict) else {}
+
+
+def _is_torch(requirement: Requirement) -> bool:
+    return requirement.name in ("torch", "pytorch")
+
+
+def _pip_install(op: PackageOp) -> bool:
+    return op.verb == "install" and (op.manager == "pip" or (op.manager == "uv" and op.program == "uv pip"))
+
+
+def _requirements(op: PackageOp) -> Iterable[Requirement | None]:
+    """What an install names, with the requirements of every file it reads; None stands for a file
+    whose content is unknown (not read from the build context)."""
+    yield from op.packages
+    for top in op.files:
+        if top.constraint:
+            continue
+        for file in top.walk():
+            if file.constraint:
+                continue
+            if file.status != "read":
+                yield None
+            yield from file.requirements
+
+
+# -- light caches -------------------------------------------------------------------------------
+
+
+def frameworks_before(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> frozenset[str]:
+    """The heavy frameworks the image holds when `instruction` runs: those its base image ships
+    (`large_images` `holds`) and those an earlier RUN of its chain installs by name."""
+    found: set[str] = set()
+    entry = large_base(dockerfile.root_image(stage))
+    if entry is not None:
+        found.update(entry.get("holds", ()))
+    frameworks = _framework_names()
+    for ancestor in reversed(dockerfile.ancestry(stage)):
+        for earlier in ancestor.instructions:
+            if ancestor is stage and earlier.index >= instruction.index:
+                break
+            for op in earlier.packages:
+                if op.verb != "install" or op.manager not in ("pip", "uv", "conda"):
+                    continue
+                for requirement in _requirements(op):
+                    if requirement is not None and requirement.name in frameworks:
+                        found.add(frameworks[requirement.name])
+    return frozenset(found)
+
+
+def light_install(op: PackageOp, holds: frozenset[str] = frozenset()) -> bool:
+    """Is the cache this install leaves known to hold only a few light packages? (The module's
+    doc says what counts.) `holds`: the frameworks already in the image (`frameworks_before`)."""
+    if op.verb != "install":
+        return False
+    if op.manager == "apk":
+        return True  # /var/cache/apk holds the repositories' indexes, not the packages
+    if op.manager == "npm":
+        return bool(op.packages) and all(_light_npm(requirement) for requirement in op.packages)
+    if not _pip_install(op) or op.has_flag(*_REINSTALLS):
+        return False
+    requirements = list(_requirements(op))
+    return bool(requirements) and all(_light_pip(requirement, holds) for requirement in requirements)
+
+
+def _light_pip(requirement: Requirement | None, holds: frozenset[str]) -> bool:
+    if requirement is None or requirement.kind != "name" or requirement.name is None or requirement.extras:
+        return False
+    name = requirement.name
+    if name in _heavy_names() or gpu_pip_package(name) or _GPU_BUILD_NAME.fullmatch(name):
+        return False
+    if _LOCAL_BUILD.search(requirement.spec or ""):
+        return False
+    needs = _required_frameworks().get(name)
+    return needs is None or needs in holds
+
+
+def _light_npm(requirement: Requirement) -> bool:
+    """A package named from the registry (`serve`, `npm@11`), not a path, URL or git repository."""
+    raw = requirement.raw or ""
+    return requirement.name is not None and requirement.kind == "name" and not re.match(r"(\.|/|~|file:|git[+:]|https?:)", raw)
+
+
+@cache
+def _heavy_names() -> frozenset[str]:
+    """Every plain name the heavy-framework lists know: their keys and aliases, and the light
+    runtimes, whose wheels reach tens of megabytes. A key with an extra (`transformers[torch]`)
+    names only that extra, and a requirement with extras is never light anyway."""
+    data = load("heavy_frameworks")
+    names: set[str] = set()
+    for section in ("pip", "light_runtimes"):
+        for key, entry in data.get(section, {}).items():
+            if not isinstance(entry, dict):
+                continue
+            names.update(str(name) for name in (key, *entry.get("aliases", ())) if "[" not in str(name))
+    return frozenset(names)
+
+
+@cache
+def _required_frameworks() -> dict[str, str]:
+    packages = load("heavy_frameworks").get("requires_framework", {}).get("packages", {})
+    return {str(name): str(entry["requires"]) for name, entry in packages.items()}
+
+
+@cache
+def _framework_names() -> dict[str, str]:
+    """Package names that install a framework a `holds` speaks of (`torch`, `pytorch`, `tensorflow`)."""
+    names = {"torch": "torch", "pytorch": "torch", "tensorflow": "tensorflow"}
+    for alias in load("heavy_frameworks")["pip"].get("tensorflow", {}).get("aliases", ()):
+        names[str(alias)] = "tensorflow"
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class NegligibleCache:
+    """A cache known to be light, left in an image known to be large: the evidence for both."""
+
+    image: LargeImage
+
+
+def negligible_cache(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp) -> NegligibleCache | None:
+    """The evidence that the cache `op` leaves is negligible beside the stage's image: the image
+    holds gigabytes (`large_image`) and the install is light (`light_install`); None otherwise."""
+    image = large_image(dockerfile, stage)
+    if image is None or not light_install(op, frameworks_before(dockerfile, stage, instruction)):
+        return None
+    return NegligibleCache(image)
