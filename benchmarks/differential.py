@@ -164,6 +164,25 @@ def _floats_on_purpose(dockerfile: Any) -> bool:
     return bool(unpinned_package._floats_on_purpose(dockerfile))
 
 
+def _settled_later(where: Where) -> bool:
+    """A pip install of the RUN whose packages a later pip install of the same stage settles: it pins
+    them by name or reads a requirements file dflint cannot read (DF401's `_later_pins`)."""
+    from dflint.rules.pinning import unpinned_package
+    from dflint.rules.pinning._pins import python_installs
+
+    if where.dockerfile is None or where.model is None:
+        return False
+    stage = next((stage for stage in where.dockerfile.stages if where.model in stage.instructions), None)
+    if stage is None:
+        return False
+    later = unpinned_package._later_pins(stage)
+    for op in python_installs(where.model):
+        after = later.get(id(op))
+        if after is not None and (after.unknown or any(r.name in after.names for r in op.packages)):
+            return True
+    return False
+
+
 def _build_helper(name: str | None) -> bool:
     from dflint.build_deps import python_build_helper
 
@@ -756,6 +775,12 @@ PAIRS: tuple[Pair, ...] = (
                 "hadolint",
                 "build helpers a later build needs (`packaging`, `ninja`, a PEP 517 back-end): DF401 option `include-installers`",
                 pip_argument(lambda value, _: _build_helper(value)),
+            ),
+            Reason(
+                "hadolint",
+                "a later pip install of the stage pins the name, or reads a requirements file that is not in the build"
+                " context and may pin it",
+                _settled_later,
             ),
             Reason(
                 "hadolint",

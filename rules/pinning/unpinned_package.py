@@ -18,6 +18,18 @@ requirements file of the same command counts as pinned. Nothing is reported when
 unknown (`pip install $PKG`), or when a constraints file cannot be read or `PIP_CONSTRAINT` is
 set. Requirements files (`-r`) are checked by DF402.
 
+A later pip install in the same stage settles the version too: a name that a later command pins
+exactly (`einops==0.8.0`, by name), or that a later requirements file pins, ends up at that version whatever the earlier
+install resolved (pip replaces it), so it is not reported (`pip install einops`, then
+`pip install -r requirements_cuda.txt` holding `einops==0.8.0`, as Text Generation Inference's
+images do). When a later requirements file cannot be read (not found in the build context), it may
+pin any of them, and nothing of the earlier install is reported: dflint cannot tell. A later
+constraints file installs nothing by itself, and an install into another tree (`--prefix`,
+`--target`, `--root`), conda, pipx and `uv tool` leave the earlier install as it was. On the shared
+corpus (whose files come without their build context) this leaves 15 of 97 findings, among them the
+`einops` of seven TGI images that reviewers checked against the requirements file at each release's
+tag (pinned every time).
+
 Upgrading the installers themselves (`pip install --upgrade pip setuptools wheel`, `uv`) is not
 flagged, nor are the build helpers a later install needs to build from source (`packaging`,
 `ninja`, `cmake`, a PEP 517 back-end such as `hatchling`: `dflint/data/build_tools.json`
@@ -162,10 +174,10 @@ from functools import cache
 from dflint.build_deps import branch_not_taken, python_build_helper, python_installer
 from dflint.commands import covering
 from dflint.data import load
-from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, split_image
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
-from ._pins import invocation, pinned, pins_for, python_installs, why_not
+from ._pins import Pins, invocation, pinned, pins_for, python_installs, reads_pip_files, requirement_files, why_not
 
 META = RuleMeta(
     code="DF401",
@@ -201,6 +213,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     for stage in dockerfile.stages:
         if stage.index in nightly:
             continue  # a stage built on a nightly image follows the nightlies on purpose
+        later = _later_pins(stage)
         for instruction in stage.instructions_of("RUN"):
             security = not options.report_floors and _under_security_comment(dockerfile, instruction)
             earlier = False
@@ -215,7 +228,14 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     continue
                 if notebook and not _pins_a_package(op):
                     continue  # a notebook stack floats what this command installs on purpose
-                unpinned = list(_unpinned(op, instruction, options, security=security, follows=follows))
+                after = later.get(id(op), _NOTHING_LATER)
+                if after.unknown:
+                    continue  # a later install reads a requirements file that may pin these names
+                unpinned = [
+                    requirement
+                    for requirement in _unpinned(op, instruction, options, security=security, follows=follows)
+                    if requirement.name not in after.names
+                ]
                 if not unpinned:
                     continue
                 if options.each_package:
@@ -225,6 +245,39 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     yield _one(unpinned[0], op, stage.label, stage.name)
                 else:
                     yield _grouped(unpinned, op, stage.label, stage.name)
+
+
+def _version_pin(requirement: Requirement) -> bool:
+    """The requirement pins one version by name (`einops==0.8.0`); a VCS or URL install of the same
+    project does not replace an installed release of the same version."""
+    return requirement.name is not None and requirement.kind == "name" and bool(requirement.pinned)
+
+
+_NOTHING_LATER = Pins(frozenset(), unknown=False)
+
+
+def _later_pins(stage: Stage) -> dict[int, Pins]:
+    """For each pip install of the stage (by `id`), what the pip installs after it in the stage pin:
+    a name a later command pins exactly, or a later requirements file pins, ends up at that version
+    whatever the earlier install resolved (pip replaces it); a later requirements file that cannot be
+    read may pin any of them (`unknown`). A constraints file installs nothing by itself, and conda,
+    pipx and `uv tool` keep their own environments, so neither counts."""
+    ops = [op for instruction in stage.instructions_of("RUN") for op in python_installs(instruction) if reads_pip_files(op)]
+    result: dict[int, Pins] = {}
+    names: frozenset[str] = frozenset()
+    unknown = False
+    for op in reversed(ops):
+        result[id(op)] = Pins(names, unknown)
+        if op.has_flag("--prefix", "--target", "-t", "--root"):
+            continue  # installs into another tree: what the earlier install put in place stays
+        pinned_here = {r.name for r in op.packages if _version_pin(r)}
+        for file in requirement_files(op):
+            if file.status == "read":
+                pinned_here.update(r.name for r in file.requirements if _version_pin(r))
+            else:
+                unknown = True
+        names = names | pinned_here
+    return result
 
 
 _FLOATING_KINDS = frozenset({"toolchain", "training"})  # a service, or an image whose purpose is unknown, is checked
