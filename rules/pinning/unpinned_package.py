@@ -270,10 +270,10 @@ def _later_pins(stage: Stage) -> dict[int, Pins]:
         result[id(op)] = Pins(names, unknown)
         if op.has_flag("--prefix", "--target", "-t", "--root"):
             continue  # installs into another tree: what the earlier install put in place stays
-        pinned_here = {r.name for r in op.packages if _version_pin(r)}
+        pinned_here = {r.name for r in op.packages if r.name is not None and _version_pin(r)}
         for file in requirement_files(op):
             if file.status == "read":
-                pinned_here.update(r.name for r in file.requirements if _version_pin(r))
+                pinned_here.update(r.name for r in file.requirements if r.name is not None and _version_pin(r))
             else:
                 unknown = True
         names = names | pinned_here
