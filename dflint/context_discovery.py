@@ -6,7 +6,8 @@ In this order, nothing executed, everything read statically:
 2. a CI workflow, Makefile or shell script in the repository that builds it (`docker build -f F CTX`,
    `docker buildx build`, `podman build`, `docker/build-push-action`'s `context` and `file`);
 3. the nearest directory, from the Dockerfile's folder up to the repository root, in which every
-   source the Dockerfile's COPY/ADD instructions take from the context exists;
+   source the Dockerfile's COPY/ADD instructions and `RUN --mount=type=bind` mounts take from the
+   context exists;
 4. the Dockerfile's own folder. It is only a fallback (`ContextChoice.unknown`) when the named
    sources are not there, or when the Dockerfile copies the whole context (`COPY . .`) and the
    folder holds nothing but Dockerfiles: such a folder (`.devops/`, `docker/`) is not what the
@@ -64,18 +65,20 @@ def choose(dockerfile_path: str, text: str) -> ContextChoice:
         for directory in _upwards(folder, root):
             if all(_exists(directory, source) for source in sources):
                 if directory == folder:
-                    return ContextChoice(folder, "dockerfile-directory", "the COPY/ADD sources are next to the Dockerfile")
+                    return ContextChoice(
+                        folder, "dockerfile-directory", "the COPY/ADD and bind-mount sources are next to the Dockerfile"
+                    )
                 return ContextChoice(
                     directory,
                     "copy-sources",
-                    f"the nearest directory up from the Dockerfile holding every COPY/ADD source ({', '.join(sources[:3])}"
+                    f"the nearest directory up from the Dockerfile holding every COPY/ADD and bind-mount source ({', '.join(sources[:3])}"
                     f"{', …' if len(sources) > 3 else ''})",
                 )
         scope = "the repository root" if in_repository else f"{LEVELS_WITHOUT_REPOSITORY} levels up"
         return ContextChoice(
             folder,
             "dockerfile-directory",
-            f"no directory up to {scope} holds every COPY/ADD source; the Dockerfile's own folder",
+            f"no directory up to {scope} holds every COPY/ADD and bind-mount source; the Dockerfile's own folder",
             unknown=True,
         )
     if copies_context_root(text) and _only_dockerfiles(folder):
@@ -453,9 +456,11 @@ def _value(node: Any, key: str) -> Any:
 
 # -- COPY/ADD sources -----------------------------------------------------------------------------
 def copy_sources(text: str) -> list[str]:
-    """The context sources the Dockerfile's COPY/ADD name literally (no variables, URLs, `--from`, heredocs)."""
+    """The context sources the Dockerfile's COPY/ADD name literally (no variables, URLs, `--from`, heredocs),
+    and those its `RUN --mount=type=bind,source=…` mounts from the context (a bind mount without `from=`
+    reads the build context, as a COPY does)."""
     sources: list[str] = []
-    for normal in _copy_words(text):
+    for normal in (*_copy_words(text), *_bind_mount_words(text)):
         if normal != "." and not normal.startswith("..") and normal not in sources:
             sources.append(normal)
     return sources
@@ -500,6 +505,29 @@ def _copy_words(text: str) -> Iterator[str]:
             if "$" in word or "://" in word or word.startswith("git@") or word.startswith("<<"):
                 continue
             yield os.path.normpath(word.lstrip("/")) if word.strip("/.") else "."
+
+
+def _bind_mount_words(text: str) -> Iterator[str]:
+    """Each literal `source` of a `RUN --mount` that binds from the build context (`type=bind`, the
+    default type, with no `from=`), normalised; a mount of the whole context names nothing."""
+    from dflint.parse import lex, split_flags
+    from dflint.positions import line_index
+
+    index = line_index(text)
+    for raw in lex(text, index).raws:
+        if raw.keyword_text.upper() != "RUN":
+            continue
+        flags, _ = split_flags(raw, raw.keyword_text, index)
+        for flag in flags:
+            if flag.name != "mount":
+                continue
+            options = flag.options()
+            source = options.get("source", options.get("src", ""))
+            if options.get("type", "bind") != "bind" or "from" in options or not source.strip("/."):
+                continue
+            if "$" in source:
+                continue
+            yield os.path.normpath(source.lstrip("/"))
 
 
 def _exists(directory: str, source: str) -> bool:

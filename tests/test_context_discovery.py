@@ -125,8 +125,29 @@ def test_copy_sources_choose_the_nearest_directory_holding_them(tmp_path: Path) 
     assert choice == ContextChoice(
         str((root / "services/api").resolve()),
         "copy-sources",
-        "the nearest directory up from the Dockerfile holding every COPY/ADD source (requirements.txt)",
+        "the nearest directory up from the Dockerfile holding every COPY/ADD and bind-mount source (requirements.txt)",
     )
+
+
+def test_bind_mount_sources_count_like_copy_sources(tmp_path: Path) -> None:
+    # `COPY frontend …` alone would match the Dockerfile's own folder one level up; the bind-mounted
+    # requirements file is only next to the Dockerfile, with the package folder, so that is the context
+    mounted = (
+        "FROM python:3.11-slim\n"
+        "RUN --mount=type=bind,source=requirements.txt,target=/opt/requirements.txt pip install -r /opt/requirements.txt\n"
+        "RUN --mount=type=cache,target=/root/.cache/pip --mount=type=bind,from=build,source=/out,target=/w true\n"
+        "COPY frontend /app/frontend\n"
+    )
+    root = repository(
+        tmp_path,
+        {"app/frontend/Dockerfile": mounted, "app/frontend/requirements.txt": "", "app/frontend/frontend/__init__.py": ""},
+    )
+    choice = chosen(root, "app/frontend/Dockerfile")
+    assert (choice.directory, choice.source) == (str((root / "app/frontend").resolve()), "dockerfile-directory")
+    # without the mounted file anywhere, no directory holds every source: the folder, as unknown
+    bare = repository(tmp_path / "bare", {"app/frontend/Dockerfile": mounted})
+    choice = chosen(bare, "app/frontend/Dockerfile")
+    assert (choice.source, choice.unknown) == ("dockerfile-directory", True)
 
 
 def test_sources_next_to_the_dockerfile_keep_its_folder(tmp_path: Path) -> None:
@@ -140,7 +161,7 @@ def test_nothing_found_keeps_the_dockerfile_folder_and_says_why(tmp_path: Path) 
     assert chosen(root) == ContextChoice(
         str((root / "docker").resolve()),
         "dockerfile-directory",
-        "no directory up to the repository root holds every COPY/ADD source; the Dockerfile's own folder",
+        "no directory up to the repository root holds every COPY/ADD and bind-mount source; the Dockerfile's own folder",
         unknown=True,
     )
 
@@ -180,7 +201,7 @@ def test_without_a_repository_the_search_is_bounded(tmp_path: Path) -> None:
     assert chosen(tmp_path, near) == ContextChoice(
         str(tmp_path.resolve()),
         "copy-sources",
-        "the nearest directory up from the Dockerfile holding every COPY/ADD source (requirements.txt)",
+        "the nearest directory up from the Dockerfile holding every COPY/ADD and bind-mount source (requirements.txt)",
     )
 
 
@@ -228,7 +249,7 @@ def test_the_issue_example_finds_torch_by_default(tmp_path: Path, monkeypatch: p
             "file": "docker/Dockerfile",
             "context": str(root.resolve()),
             "context_source": "copy-sources",
-            "context_reason": "the nearest directory up from the Dockerfile holding every COPY/ADD source (requirements.txt)",
+            "context_reason": "the nearest directory up from the Dockerfile holding every COPY/ADD and bind-mount source (requirements.txt)",
             "purpose": "unknown",
             "purpose_evidence": "no command, exposed port or telling name",
             "generated": None,

@@ -21,7 +21,7 @@ Three kinds of unread file are not reported by default, since nothing in the Doc
   requirements.txt > /tmp/r.txt`, a `git clone` into a directory holding it, `poetry export -o
   requirements.txt`, `curl -o`, `cp` …);
 - a file missing from a build context that is only a fallback (nothing names the context and no
-  directory holds the COPY/ADD sources; `dflint -v` says so, and `--context` makes it known);
+  directory holds the COPY/ADD and bind-mount sources; `dflint -v` says so, and `--context` makes it known);
 - a path (or the directory the install runs in) that depends on a build argument with no value
   (`pip install -r "$REQS"`, or a file that may come from `COPY ${EXAMPLE_DIR}/requirements.txt`):
   the build chooses the file, and "could not check" gives the author nothing to change. Of the 7
