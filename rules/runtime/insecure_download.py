@@ -25,6 +25,10 @@ When a corporate proxy re-signs TLS, add its CA certificate to the image (`COPY 
 /usr/local/share/ca-certificates/` and `update-ca-certificates`, or `PIP_CERT` / `REQUESTS_CA_BUNDLE`)
 instead of turning checks off.
 
+The same switch written several times in one RUN (`pip install --trusted-host mirror …` in each of
+five installs) is one finding, on the first, whose message says how many more the RUN holds: it is
+one decision, and the corpus's one such file gave five identical findings for one RUN.
+
 This covers Checkov's CKV2_DOCKER_2 to CKV2_DOCKER_16.
 
 ## Example
@@ -148,15 +152,28 @@ def _remedy(problem: str) -> str:
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage, instruction in all_runs(dockerfile):
         exported: set[str] = set()
+        # one finding per problem and RUN, on its first occurrence, as DF301 reports per RUN: the five
+        # `--trusted-host mirror` options of one RUN's installs are one decision, and one edit
+        found: dict[str, list[Span]] = {}
         for command in instruction.commands:
             for span, problem in _command_problems(command):
-                yield Finding(
-                    META,
-                    span,
-                    f"{problem} in {stage.label}; keep verification on",
-                    stage=stage.name,
-                    detail=f"{problem} in {stage.label}; keep verification on ({_remedy(problem)} instead)",
-                )
+                found.setdefault(problem, []).append(span)
+        for problem, spans in found.items():
+            more = f" (and {len(spans) - 1} more in this RUN)" if len(spans) > 1 else ""
+            lines = ", ".join(str(line) for line in dict.fromkeys(span.line for span in spans[1:]))
+            also = ""
+            if len(spans) == 2:
+                also = f"; so does its other use in this RUN (line {lines})"
+            elif len(spans) > 2:
+                also = f"; so do its {len(spans) - 1} other uses in this RUN (lines {lines})"
+            yield Finding(
+                META,
+                spans[0],
+                f"{problem} in {stage.label}{more}; keep verification on",
+                stage=stage.name,
+                detail=f"{problem} in {stage.label}{also}; keep verification on ({_remedy(problem)} instead)",
+            )
+        for command in instruction.commands:
             for name, word in command.assignments:
                 unsafe = _variable_problem(name, word.value)
                 if unsafe is not None:
