@@ -23,7 +23,8 @@
   file name word (`Dockerfile.train`) says so; and, for an image whose command is a bare shell,
   a training library even with ports exposed (they are for tools started by hand). MPI without
   port 22 is not enough: inference servers use it to spread a model over GPUs;
-- `notebook`: a notebook or workbench (a Jupyter or Kubeflow notebook base, a `jupyter`,
+- `notebook`: a notebook or workbench (a Jupyter or Kubeflow notebook base, an RStudio Server base
+  of the rocker project (`rocker/rstudio`, `rocker/verse` …), a `jupyter`,
   `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888` with no command but a
   shell or with a Jupyter server installed (`pip install jupyterlab`), or a Jupyter server
   configuration file or start script copied into the image: `jupyter_notebook_config.py`,

@@ -70,6 +70,12 @@ from dflint.purpose import base_workdir
             'ARG BASE="mltooling/ml-workspace:latest"\nFROM $BASE\nRUN pip install --no-cache-dir pycuda\n',
             Purpose("notebook", "the base image `mltooling/ml-workspace:latest` is a notebook image"),
         ),
+        (
+            # an RStudio Server image of the rocker project (CMD /init starts it); r-ver alone is base R
+            "ARG R_VERSION=latest\nFROM rocker/verse:${R_VERSION}\nRUN apt-get update && apt-get install -y build-essential\n",
+            Purpose("notebook", "the base image `rocker/verse:latest` is a notebook image"),
+        ),
+        ("FROM rocker/r-ver:4.4.1\nRUN true\n", Purpose("unknown", "no command, exposed port or telling name")),
         ('FROM python:3.11-slim\nCMD ["jupyter", "lab"]\n', Purpose("notebook", "its command runs `jupyter`")),
         ("FROM python:3.11-slim\nEXPOSE 8888\n", Purpose("notebook", "it exposes port 8888 (Jupyter)")),
         (
