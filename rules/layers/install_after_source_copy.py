@@ -18,6 +18,14 @@ then `poetry install --only-root` or `uv sync` after the dependencies, as the to
 stage it copies from before the install (`COPY --from=deps /app/node_modules ./node_modules`), for `pip install .` or `pip install -e .`
 of the project itself, and when the copy's source or the install's working directory is unknown.
 
+A dependency file installed in a RUN after that RUN installs the copied project itself (`pip install
+-e . && pip install -r requirements/metrics.txt`, LLaMA-Factory's images) is not reported either: the
+project's own dependencies come with it, and that RUN follows the COPY whatever is copied first, so
+moving the extras' files alone saves nothing (on the shared corpus, reviewers judged all three such
+findings drawn not worth telling). A dependency file installed before the project
+(`pip install -r requirements.txt && pip install -e .`) is reported: copied first, it keeps the
+heavy install cached.
+
 The message names the line the dependency files must be copied before: the first COPY or ADD of the
 stage that brings source in, which may come before the one that brought the dependency file
 (`COPY pkg/ …` then `COPY service/ …` holding `service/requirements.txt`: any change under `pkg/`
@@ -83,6 +91,7 @@ META = RuleMeta(
 )
 
 # a directory whose name says it holds dependency files only: copying it is copying them first
+_ARCHIVE = re.compile(r"\.(whl|zip|tar\.gz|tgz|tar\.bz2)$")
 _DEPENDENCY_DIRECTORY = re.compile(
     r"(?i)^(requirements?[\w.-]*|reqs|deps|dependencies|conda|envs?|environments?|pip|lock\w*|librar(?:y|ies)[\w.-]*)$"
 )
@@ -130,8 +139,15 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if instruction.keyword != "RUN":
                 continue
+            project_at = _project_install_line(instruction)
             for command in instruction.commands:
                 installs = list(_installs(instruction, command))
+                if project_at is not None and project_at < _order(instruction, command):
+                    # the RUN first installs the copied project itself (`pip install -e . && pip install -r
+                    # requirements/extras.txt`): its own dependencies come with it, and it must follow the
+                    # COPY whatever is copied first; the files after it add extras
+                    installed.update((i.tool, posixpath.basename(i.path)) for i in installs)
+                    continue
                 for install in installs:
                     key = (install.tool, posixpath.basename(install.path))
                     if key in installed:
@@ -144,6 +160,22 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                         break
                 installed.update((i.tool, posixpath.basename(i.path)) for i in installs)
         installed_through[stage.index] = inherited if len(installed) == len(inherited) else frozenset(installed)
+
+
+def _project_install_line(instruction: Instruction) -> int | None:
+    """The position in the RUN of the first pip or uv install of a local project directory (`pip
+    install -e .`, `uv pip install .`), or None when the RUN installs none."""
+    for position, command in enumerate(instruction.commands):
+        for op in instruction.ops_of(command):
+            if op.manager not in ("pip", "uv") or op.verb != "install":
+                continue
+            if any(r.kind == "path" and not _ARCHIVE.search(r.raw or "") for r in op.packages):
+                return position
+    return None
+
+
+def _order(instruction: Instruction, command: ShellCommand) -> int:
+    return next(position for position, each in enumerate(instruction.commands) if each is command)
 
 
 def _brings_source(write: Write) -> bool:
