@@ -17,6 +17,13 @@ is reported only for what it still does wrong, dropping CMD and the `docker run`
 and Ubuntu's `/bin/sh` (dash) does not: it stays and waits (measured, with the sources, in
 `dflint/data/base_images.json` `bin_sh`; `dflint/binsh.py`). BuildKit and hadolint report both.
 
+A `CMD` whose `&&`/`;` list ends with `exec` (`CMD . /venv/bin/activate && exec uvicorn app:app`) is
+left alone on any base: the server replaces the shell and gets the signals itself (a shell-form
+`ENTRYPOINT` of that kind is still reported for dropping CMD and the run arguments). A list that does
+not end with `exec`, which the exec form cannot hold, gets that advice: `exec` its last command (an
+init such as `tini` in the ENTRYPOINT hands the signal to the shell only, so the advice holds there
+too). A `CMD` that is a shell alone (`CMD /bin/bash`) starts an interactive shell and is left alone.
+
 ## Why is this bad?
 Shell form runs the command as `/bin/sh -c "…"`. The shell, not your server, is the container's main
 process, and a shell does not pass on `SIGTERM`: on `docker stop` or a Kubernetes rollout the
@@ -58,6 +65,7 @@ the shell form silently dropped.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -96,13 +104,25 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if not instruction.arguments.strip() or attempted_json(instruction) is not None:
                 continue  # an attempt at JSON that is not valid JSON is DF609's
-            handed_over = _hands_over(instruction.arguments) and execs_last_command(dockerfile, stage)
+            words = instruction.arguments.split()
+            if len(words) == 1 and posixpath.basename(words[0]) in _SHELLS:
+                continue  # `CMD /bin/bash`: an interactive shell, nothing to shut down gracefully
+            last = _last_listed(instruction.arguments)
+            execs = last is not None and re.match(r"exec\s+\S", last) is not None
+            if execs and instruction.keyword == "CMD":
+                continue  # `… && exec server`: the server replaces the shell and gets the signals itself
+            handed_over = execs or (_hands_over(instruction.arguments) and execs_last_command(dockerfile, stage))
             if handed_over and instruction.keyword == "CMD":
                 continue  # busybox's sh execs the command: it is the main process and gets SIGTERM
             fix = _fix(dockerfile, instruction)
             exec_form = fix.edits[0].replacement if fix is not None else '["…", "…"]'
             shown = clip(instruction.keyword + " " + exec_form, 50)
-            if handed_over:  # an ENTRYPOINT that busybox's sh hands over to: the signal arrives, CMD does not
+            if handed_over:  # an ENTRYPOINT that hands over to its program: the signal arrives, CMD does not
+                why = (
+                    "its last command is run with `exec`, so the signals do arrive"
+                    if execs
+                    else "busybox's sh does hand the signals over: it execs the command"
+                )
                 yield Finding(
                     META,
                     instruction.arguments_span,
@@ -110,8 +130,24 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     fix=fix,
                     stage=stage.name,
                     detail=f"shell-form ENTRYPOINT in {stage.label} runs under `/bin/sh -c`, which drops CMD and every argument"
-                    f" given to `docker run` (busybox's sh does hand the signals over: it execs the command); use the exec"
+                    f" given to `docker run` ({why}); use the exec"
                     f" form `ENTRYPOINT {exec_form}`",
+                )
+                continue
+            if fix is None and last is not None and not execs:
+                # a list the exec form cannot hold (`. venv/bin/activate && uvicorn …`): `exec` its last command
+                program = last.split()[0]
+                yield Finding(
+                    META,
+                    instruction.arguments_span,
+                    f"shell-form {instruction.keyword} in {stage.label} does not pass SIGTERM on; `exec` its last command"
+                    f" (`… && exec {clip(program, 30)} …`)",
+                    stage=stage.name,
+                    detail=f"shell-form {instruction.keyword} in {stage.label} runs under `/bin/sh -c`, which stays in front of"
+                    f" `{clip(program, 30)}` and does not pass SIGTERM on (an init such as tini hands the signal to the shell"
+                    f" only), so the server cannot shut down gracefully; start the last command with `exec` so that it"
+                    f" replaces the shell, or move the steps before it into an entrypoint script that ends with"
+                    f' `exec "$@"`',
                 )
                 continue
             yield Finding(
@@ -138,6 +174,49 @@ def _hands_over(arguments: str) -> bool:
     after `server || fallback` the program is not the last command."""
     text = arguments.strip()
     return bool(text) and _SHELL_STAYS.search(text) is None
+
+
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+
+
+def _last_listed(arguments: str) -> str | None:
+    """The last command of a `&&`/`;` list (`. /venv/bin/activate && exec uvicorn app:app` → `exec
+    uvicorn app:app`), read outside quotes; None when the command is not such a list or holds what keeps
+    a shell in front whatever it ends with (a pipeline, a background job, a subshell, a compound command)."""
+    text = arguments.strip()
+    if not text or _SHELL_STAYS.search(text) is not None:
+        return None
+    parts: list[str] = []
+    current: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == quote:
+                quote = ""
+            elif char == "\\" and quote == '"':
+                current.append(char)
+                i += 1
+                char = text[i] if i < len(text) else ""
+        elif char in "'\"":
+            quote = char
+        elif char == "\\":
+            current.append(char)
+            i += 1
+            char = text[i] if i < len(text) else ""
+        elif text.startswith("&&", i) or char == ";":
+            parts.append("".join(current))
+            current = []
+            i += 2 if char == "&" else 1
+            continue
+        current.append(char)
+        i += 1
+    parts.append("".join(current))
+    if len(parts) < 2 or quote:
+        return None
+    last = parts[-1].strip()
+    return last or None
 
 
 def _shell_changed_before(dockerfile: Dockerfile) -> dict[int, bool]:
