@@ -44,7 +44,13 @@ container escape lands as root. Kubernetes clusters that enforce the "restricted
 Standard refuse to start such images (`runAsNonRoot`).
 
 Create a user and switch to it at the end of the final stage; give it the files it must write
-(model cache, logs) with `COPY --chown` or `chown` in the same RUN that creates them. When the image
+(model cache, logs) with `COPY --chown` or `chown` in the same RUN that creates them: the detail
+says so, since a server that writes under a root-owned directory when it starts (a model directory
+under `/opt`) fails as another user. On an AMD ROCm base the GPU's devices (`/dev/kfd`, `/dev/dri`)
+belong to the host's `video` and `render` groups, which a non-root user reaches only when the
+container runs with them added: the message says to run it with `--group-add video --group-add
+render` (`dflint/data/image_users.json` `device_groups`, with sources). NVIDIA's container toolkit
+opens its devices to any user, so a CUDA image needs nothing of the kind. When the image
 runs something from root's home (its command's program is under `/root`, or an `ENV PATH` entry
 leads there: `/root/.local/bin`, a pipx venv), the message says to move it too: `/root` is readable by
 root alone (mode 700 in the Debian, Ubuntu and Alpine images), so a USER by itself would break the
@@ -163,12 +169,14 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
         created = _created_user(chain)
         base = _no_shell(chain) or _provided_user(chain)
         home, home_note = _root_home(chain)
+        gpu, gpu_note = _device_groups(chain)
         return Finding(
             META,
             user.arguments_span,
-            f"{final.label} ends as `USER {value}`: the container runs as root; {_switch(created, base)}{port}{home}",
+            f"{final.label} ends as `USER {value}`: the container runs as root; {_switch(created, base)}{port}{home}{gpu}",
             stage=final.name,
-            detail=f"the last USER of {final.label} is `{value}`, so the container runs as root; {_advice(base)}{port_note}{home_note}",
+            detail=f"the last USER of {final.label} is `{value}`, so the container runs as root; {_advice(base)}{port_note}"
+            f"{home_note}{gpu_note}",
         )
     root = chain[-1].base_resolved
     if root is None or chain[-1].base_candidates or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
@@ -176,12 +184,14 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
     created = _created_user(chain)
     base = _no_shell(chain) or _provided_user(chain)
     home, home_note = _root_home(chain)
+    gpu, gpu_note = _device_groups(chain)
     return Finding(
         META,
         final.from_instruction.keyword_span,
-        f"{final.label} runs as root (no USER); {_switch(created, base)}{port}{home}",
+        f"{final.label} runs as root (no USER); {_switch(created, base)}{port}{home}{gpu}",
         stage=final.name,
-        detail=f"{final.label} sets no USER, so the container runs as root (the user of {_shown(chain[-1])}); {_advice(base)}{port_note}{home_note}",
+        detail=f"{final.label} sets no USER, so the container runs as root (the user of {_shown(chain[-1])}); {_advice(base)}"
+        f"{port_note}{home_note}{gpu_note}",
     )
 
 
@@ -230,6 +240,27 @@ def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
 _IN_ROOT_HOME = re.compile(r"/root/\S")
 
 
+def _device_groups(chain: tuple[Stage, ...]) -> tuple[str, str]:
+    """The groups a GPU's device files belong to, when the image is built for such a GPU (an AMD ROCm
+    base: `/dev/kfd` and `/dev/dri` belong to the host's `video` and `render` groups): a non-root user
+    reaches the GPU only when the container runs with them added (`data/image_users.json`
+    `device_groups`)."""
+    root = chain[-1].base_resolved if chain else None
+    if not root:
+        return "", ""
+    for entry in load("image_users")["device_groups"]["images"]:
+        if re.search(entry["pattern"], root.lower()):
+            flags = " ".join(f"--group-add {group}" for group in entry["groups"])
+            groups = " and ".join(f"`{group}`" for group in entry["groups"])
+            return (
+                f"; run it with `{flags}`",
+                f". Its base `{root}` is built for {entry['gpu']} GPUs, whose devices ({entry['devices']}) belong to the"
+                f" host's {groups} groups: a non-root user reaches them only when the container runs with those groups"
+                f" added (`docker run {flags}`, Kubernetes `supplementalGroups`)",
+            )
+    return "", ""
+
+
 def _listen_ports(chain: tuple[Stage, ...]) -> Iterator[tuple[str, str]]:
     """The ports the image says it listens on, with how it says so: its EXPOSE instructions, and the
     `PORT` variable at the end of the final stage (`ENV PORT=80`, the port servers such as
@@ -268,7 +299,10 @@ def _switch(created: str | None, base: tuple[str, str] | None) -> str:
 
 def _advice(base: tuple[str, str] | None) -> str:
     if base is None:
-        return "create a user and end with `USER <name>`"
+        return (
+            "create a user, give it the files and directories the server writes when it runs (a model cache, logs:"
+            " `COPY --chown`, or `chown` in the RUN that creates them), and end with `USER <name>`"
+        )
     image, user = base
     if user[:1].isdigit():
         return (
