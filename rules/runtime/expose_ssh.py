@@ -11,6 +11,12 @@ its serving port.
 
 This is Trivy's DS-0004 and Checkov's CKV_DOCKER_1.
 
+A notebook or workbench image (a Jupyter or RStudio server, as the model decides) is not checked
+either: it is a remote workstation, and on the GPU clouds it is made for (RunPod, Lambda,
+latitude.sh) SSH with the user's key is how its users get in: they have no `docker exec`. On the
+shared corpus both DF627 findings of that kind (axolotl's `Dockerfile-cloud` images: Jupyter on 8888,
+an entrypoint that starts sshd from `PUBLIC_KEY`) were judged wrong by reviewers reading the files.
+
 A training image (`dflint/purpose.py`: one that installs MPI and exposes no port but 22, or sets a
 SageMaker training module, …) is not checked: mpirun starts the workers of a multi-node job over
 SSH, so each node runs sshd (Horovod's and SageMaker's multi-node set-ups).
@@ -54,7 +60,7 @@ _PORT = re.compile(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", re.IGNORECASE)
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    if dockerfile.purpose is not None and dockerfile.purpose.kind == "training":
+    if dockerfile.purpose is not None and dockerfile.purpose.kind in ("training", "notebook"):
         return  # mpirun reaches the other nodes of a training job over SSH
     for stage in dockerfile.shipped_stages():
         for instruction in stage.instructions_of("EXPOSE"):
