@@ -81,6 +81,12 @@ An install inside an `if` branch that the build being linted does not take is no
 DF201 and DF202 (`dflint/build_deps.py`, `branch_not_taken`: each test compares a build argument or the
 target platform with a literal); lint that build with `--build-arg` to see it.
 
+A companion that a partner pinned exactly in the same install holds to the partner's own minor
+series is treated as such a series (below): TensorFlow 2.6 to 2.15 requires the `keras`,
+`tensorboard` and `tensorflow-estimator` of its own release (`tensorflow-cpu==2.9.2 keras` resolves a
+keras 2.9.x; `dflint/data/pinning.json` `series_companions`, from TensorFlow's setup.py); from 2.16
+TensorFlow takes any Keras 3, and a bare `keras` beside it is reported.
+
 A release series named on purpose is left alone unless `report-series` is set: a minor series
 (`pytorch==1.9.*`, `feast~=0.30.0` which PEP 440 reads as `>=0.30.0, ==0.30.*`, a range inside one
 minor series such as `>=0.13,<0.14`, conda `ipython=7.24.*` or `cudatoolkit=11.2`), where the author
@@ -315,10 +321,13 @@ def _unpinned(
     floors = () if options.report_floors else _security_floors(op, security=security, follows=follows)
     upgrade = op.has_flag("-U", "--upgrade")
     locked = _locked_companions(op)
+    series_bound = _series_companions(op)
     for requirement in op.packages:
         if requirement in floors or requirement in locked:
             continue
-        if not options.report_series and (_series_pin(requirement, op.manager) or _variant_selector(requirement, op.manager)):
+        if not options.report_series and (
+            _series_pin(requirement, op.manager) or _variant_selector(requirement, op.manager) or requirement in series_bound
+        ):
             continue
         if not options.report_caps and _capped(requirement):
             continue
@@ -410,6 +419,35 @@ def _locked_companions(op: PackageOp) -> frozenset[Requirement]:
     return frozenset(
         r for r in op.packages if r.name is not None and not r.spec and r.kind == "name" and partners.get(r.name.lower()) in exact
     )
+
+
+def _series_companions(op: PackageOp) -> frozenset[Requirement]:
+    """The bare companions a partner pinned exactly in the same install holds to its own minor series:
+    `tensorflow-cpu==2.9.2 keras` resolves a keras 2.9.x (`data/pinning.json` `series_companions`)."""
+    facts = load("pinning")["series_companions"]["packages"]
+    exact = {
+        r.name.lower(): r.spec.lstrip("=").strip()
+        for r in op.packages
+        if r.name is not None and r.kind == "name" and pinned(r, op.manager) is True
+    }
+    bound: list[Requirement] = []
+    for requirement in op.packages:
+        entry = facts.get((requirement.name or "").lower()) if requirement.kind == "name" and not requirement.spec else None
+        if entry is None:
+            continue
+        low, high = _release(entry["from"]), _release(entry["before"])
+        for partner in entry["partners"]:
+            version = _release(exact.get(partner, ""))
+            if version is not None and low is not None and high is not None and low <= version < high:
+                bound.append(requirement)
+                break
+    return frozenset(bound)
+
+
+def _release(text: str) -> tuple[int, ...] | None:
+    """`2.9.2` → (2, 9, 2); None when the text is not a plain release."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)*)(?:\+\S*)?", text.strip())
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None
 
 
 @cache
