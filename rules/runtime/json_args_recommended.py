@@ -70,7 +70,7 @@ import re
 from collections.abc import Iterator
 
 from dflint.binsh import execs_last_command
-from dflint.model import Dockerfile, Instruction
+from dflint.model import Dockerfile, Instruction, ShellCommand
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 from ._exec_form import attempted_json
@@ -108,7 +108,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if len(words) == 1 and posixpath.basename(words[0]) in _SHELLS:
                 continue  # `CMD /bin/bash`: an interactive shell, nothing to shut down gracefully
             last = _last_listed(instruction.arguments)
-            execs = last is not None and re.match(r"exec\s+\S", last) is not None
+            execs = last is not None and "exec" in last.wrappers
             if execs and instruction.keyword == "CMD":
                 continue  # `… && exec server`: the server replaces the shell and gets the signals itself
             handed_over = execs or (_hands_over(instruction.arguments) and execs_last_command(dockerfile, stage))
@@ -136,7 +136,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if fix is None and last is not None and not execs:
                 # a list the exec form cannot hold (`. venv/bin/activate && uvicorn …`): `exec` its last command
-                program = last.split()[0]
+                program = last.name or "…"
                 yield Finding(
                     META,
                     instruction.arguments_span,
@@ -179,44 +179,23 @@ def _hands_over(arguments: str) -> bool:
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 
 
-def _last_listed(arguments: str) -> str | None:
-    """The last command of a `&&`/`;` list (`. /venv/bin/activate && exec uvicorn app:app` → `exec
-    uvicorn app:app`), read outside quotes; None when the command is not such a list or holds what keeps
-    a shell in front whatever it ends with (a pipeline, a background job, a subshell, a compound command)."""
+def _last_listed(arguments: str) -> ShellCommand | None:
+    """The last command of a `&&`/`;` list (`. /venv/bin/activate && exec uvicorn app:app` → `uvicorn`,
+    with `exec` among its wrappers), as the core's shell parser reads it; None when the command is not
+    such a list or holds what keeps a shell in front whatever it ends with (a pipeline, a background
+    job, a subshell, a compound command, a condition)."""
     text = arguments.strip()
     if not text or _SHELL_STAYS.search(text) is not None:
         return None
-    parts: list[str] = []
-    current: list[str] = []
-    quote = ""
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if quote:
-            if char == quote:
-                quote = ""
-            elif char == "\\" and quote == '"':
-                current.append(char)
-                i += 1
-                char = text[i] if i < len(text) else ""
-        elif char in "'\"":
-            quote = char
-        elif char == "\\":
-            current.append(char)
-            i += 1
-            char = text[i] if i < len(text) else ""
-        elif text.startswith("&&", i) or char == ";":
-            parts.append("".join(current))
-            current = []
-            i += 2 if char == "&" else 1
-            continue
-        current.append(char)
-        i += 1
-    parts.append("".join(current))
-    if len(parts) < 2 or quote:
+    from dflint.positions import line_index
+    from dflint.shell import parse_script
+
+    commands = [c for c in parse_script(text, 0, line_index(text).span, {}, None) if not set(c.wrappers) & _SHELLS]
+    if len(commands) < 2 or any(c.in_pipeline or c.conditional for c in commands):
         return None
-    last = parts[-1].strip()
-    return last or None
+    if any(c.operator not in ("&&", ";") for c in commands[1:]) or commands[-1].name is None:
+        return None
+    return commands[-1]
 
 
 def _shell_changed_before(dockerfile: Dockerfile) -> dict[int, bool]:
