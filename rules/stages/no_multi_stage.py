@@ -9,8 +9,11 @@ other still ships every layer, so it counts as one. A stage whose `/usr/local` a
 (`make install` there, then `COPY --from=builder /usr/local /usr/local`) is such a build stage: its
 compilers and headers, installed below `/usr` by the package manager, stay behind.
 
-Development containers, CI or test images, toolchains and training images (`dflint/purpose.py`) are not
-checked: a training image compiles its CUDA extensions and kernels where it runs.
+Development containers, CI or test images, toolchains, training images and notebook or workbench
+images (`dflint/purpose.py`, `Purpose.builds_as_it_works`, the answer DF201 and DF202 use too) are
+not checked: a training image compiles its CUDA extensions and kernels where it runs, and a
+workbench's users build what they install (`pip install` of a package with C extensions from a
+notebook) with the tools it carries.
 
 Installs that the same RUN removes again (`apk add --virtual .build-deps … && apk del .build-deps`,
 `apt-get purge`) and compiling inside such a RUN do not count: that RUN leaves nothing behind. The
@@ -76,8 +79,8 @@ _MAX_LISTED = 4
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    if dockerfile.purpose is not None and dockerfile.purpose.keeps_build_tools:
-        return  # development, CI, toolchain and training images carry their tools on purpose
+    if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
+        return  # development, CI, toolchain, training and notebook images build as they work
     final = dockerfile.final_stage()
     if final is None:
         return
