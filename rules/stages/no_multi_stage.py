@@ -15,6 +15,11 @@ not checked: a training image compiles its CUDA extensions and kernels where it 
 workbench's users build what they install (`pip install` of a package with C extensions from a
 notebook) with the tools it carries.
 
+A final stage that ships on a build image (`nvidia/cuda:*-devel-*`, `golang`, `gcc` …: the list
+DF102 reports, `dflint/data/base_images.json` `build_flavoured`) is left to DF102, as DF201 leaves it:
+DF102's fix (compile on the build image in a build stage, ship its runtime flavour) is this rule's
+too, and a second finding on the same FROM would say it again (reviewers judged the pair a duplicate).
+
 Installs that the same RUN removes again (`apk add --virtual .build-deps … && apk del .build-deps`,
 `apt-get purge`) and compiling inside such a RUN do not count: that RUN leaves nothing behind. The
 finding points at the FROM of the final stage (or of the `--target` stage).
@@ -63,7 +68,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.build_deps import build_tool, compile_command, dev_package, for_base, installs, removed_in_same_run
+from dflint.build_deps import build_tool, compile_command, dev_package, for_base, installs, removed_in_same_run, toolchain_base
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
 from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
@@ -87,6 +92,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     shipped = shipped_stages(dockerfile, trees=SYSTEM_PACKAGE_TREES)  # a /usr/local copy leaves the compilers behind
     if _uses_build_stage(dockerfile, shipped):
         return
+    if toolchain_base(dockerfile.root_image(final)):
+        return  # it ships on a build image: DF102 reports that with the fix, and the compiling goes with it
     evidence: list[str] = []
     savings: list[Savings] = []
     cleaned: set[int] = set()  # instructions whose RUN removes what it installed
