@@ -41,6 +41,14 @@ def cache_data(manager: str) -> Mapping[str, object]:
     return entry
 
 
+def uv_links_note() -> str:
+    """What uv's cache costs in a layer (`caches.json` uv `links_from_cache`): its installs link the
+    files from the cache, so the cost depends on the builder's filesystem."""
+    entry = cache_data("uv").get("links_from_cache", {})
+    assert isinstance(entry, dict)
+    return str(entry.get("detail", ""))
+
+
 def data_dirs(manager: str, env: Mapping[str, str | None]) -> tuple[str, ...]:
     """The cache directories caches.json names for a manager, `$VARS` expanded from `env`
     (a variable that is not set drops its entry)."""

@@ -92,7 +92,7 @@ from dflint.imagesize import negligible_cache
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
-from ._caches import Writer, append_to_run, command_label, kept_in_layer, writer_ships
+from ._caches import Writer, append_to_run, command_label, kept_in_layer, uv_links_note, writer_ships
 from ._script_edits import append_to_heredoc
 
 META = RuleMeta(
@@ -158,7 +158,8 @@ def _finding(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key
         f"`{clip(command, 30)}` in {stage.label} leaves its cache in the layer; {advice.split(', or ')[0].split(' (')[0]}",
         fix=_fix(dockerfile, instruction, key, writers),
         stage=stage.name,
-        detail=f"`{command}` in {stage.label} leaves {first.label} in the layer; {advice}",
+        detail=f"`{command}` in {stage.label} leaves {first.label} in the layer; {advice}"
+        + (f". {uv_links_note()}" if key == "uv" else ""),
     )
 
 

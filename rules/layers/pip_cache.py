@@ -60,7 +60,8 @@ requests==2.32.3` into a venv on overlayfs over ext4 (as a RUN writes its layer 
 the installed files and the cache share inodes, site-packages is 85.4 MB and the cache adds 2.7 MB.
 On a builder whose filesystem makes reflinks (xfs, btrfs) the files are clones, which a layer's tar
 stores twice. The finding stands on both (the cache directory is in the layer), and its detail says
-which case costs what.
+which case costs what (`dflint/data/caches.json` uv `links_from_cache`, with the measurement and
+source). DF303 says the same of `uv sync`.
 
 Note on `PIP_NO_CACHE_DIR`: pip reads it as a boolean option and disables the cache for any valid
 value, `false` and `0` included (a long-standing quirk of pip's option handling), so any non-empty
@@ -114,7 +115,7 @@ from dflint.imagesize import negligible_cache
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
 from dflint.rule import Finding, Fix, RuleMeta, Savings, Severity
 
-from ._caches import Heavy, heavy_savings, kept_in_layer, pip_config_disables, writer_ships
+from ._caches import Heavy, heavy_savings, kept_in_layer, pip_config_disables, uv_links_note, writer_ships
 
 META = RuleMeta(
     code="DF301",
@@ -126,12 +127,6 @@ META = RuleMeta(
 )
 
 _FLAG = {"pip": "--no-cache-dir", "uv": "--no-cache"}
-# uv links the installed files from its cache: what the cache costs depends on the builder's filesystem
-_UV_LINKS = (
-    ". uv links the installed files from its cache: where the builder's filesystem has no reflinks (ext4, as on"
-    " Docker Desktop and GitHub-hosted runners) they are hard links, and the cache adds only its index data"
-    " (measured: 2.7 MB beside 85 MB installed); on xfs or btrfs uv clones them, and the layer holds a second copy"
-)
 _VARIABLE = {"pip": "PIP_NO_CACHE_DIR", "uv": "UV_NO_CACHE"}
 
 
@@ -249,7 +244,7 @@ def _finding(dockerfile: Dockerfile, stage: Stage, installs: list[tuple[PackageO
         op.command.span,
         f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{others}; add `{flag}`",
         detail=f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{what}; add `{flag}`,"
-        f" set {_VARIABLE[manager]}=1 or mount a cache with `RUN --mount=type=cache,target={target}`{_UV_LINKS if manager == 'uv' else ''}",
+        f" set {_VARIABLE[manager]}=1 or mount a cache with `RUN --mount=type=cache,target={target}`{'. ' + uv_links_note() if manager == 'uv' else ''}",
         fix=fix,
         savings=savings,
         stage=stage.name,
