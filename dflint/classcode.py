@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from types import CodeType, MemberDescriptorType
 from typing import Any
 
-from dflint.pycache import read_table, table_path, write_table
+from dflint.pycache import MAGIC_NUMBER, read_table, table_path, write_table
 
 _NAME = "dataclass-methods"
 _LIMIT = 4096  # entries; beyond that only what the last run used is kept
@@ -78,8 +78,6 @@ class ClassCodeCache:
         table = {**self.table, **self.used}
         if len(table) > _LIMIT:
             table = dict(self.used)
-        from importlib.util import MAGIC_NUMBER
-
         write_table(self.path, MAGIC_NUMBER, table)
 
 
@@ -90,8 +88,6 @@ def cache_path() -> str | None:
 
 def read(path: str | None) -> dict[Any, Any]:
     """The cached table, or an empty one when the file is missing, foreign or damaged."""
-    from importlib.util import MAGIC_NUMBER
-
     table = read_table(path, MAGIC_NUMBER) or {}
     return {
         key: code

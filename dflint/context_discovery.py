@@ -25,7 +25,6 @@ import fnmatch
 import functools
 import os
 import re
-import shlex
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -371,6 +370,8 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
 def parse_build_command(arguments: str) -> tuple[str, str | None] | None:
     """The words after `docker build` → (context, Dockerfile or None), or None when either cannot be
     known statically (a variable, a remote or stdin context)."""
+    import shlex  # only for a build command found in a script or CI file (0.3 ms of every run otherwise)
+
     end = re.search(r"\s(?:&&|\|\||;|\|)|[;|]\s|\)\s*$", arguments)
     try:
         words = shlex.split(arguments[: end.start()] if end else arguments, comments=True)

@@ -101,7 +101,7 @@ def _unchanged(path: str, entry: Entry) -> bool:
 
 
 def _header() -> bytes:
-    from importlib.util import MAGIC_NUMBER
+    from dflint.pycache import MAGIC_NUMBER
 
     return MAGIC_NUMBER + b"json-data1"
 

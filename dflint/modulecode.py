@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from importlib.machinery import ModuleSpec, SourceFileLoader
 from types import CodeType
 
-from dflint.pycache import read_table, table_path, write_table
+from dflint.pycache import MAGIC_NUMBER, read_table, spec_from_file_location, table_path, write_table
 
 _NAME = "module-code"
 _PRIVATE = "dflint._direct."  # third-party modules loaded under a private name (`dflint.submodule`)
@@ -63,8 +63,6 @@ class ModuleCodeFinder:
         if entry is None or not _unchanged(entry):
             self.misses += not fullname.startswith(_PRIVATE)
             return None  # the ordinary finders find it
-        from importlib.util import spec_from_file_location
-
         origin, _mtime, _size, package, code = entry
         self.hits += 1
         return spec_from_file_location(
@@ -87,8 +85,6 @@ class ModuleCodeFinder:
             recorded = _entry(name, module)
             if recorded is not None:
                 table[name] = recorded
-        from importlib.util import MAGIC_NUMBER
-
         write_table(self.path, MAGIC_NUMBER, table)
 
 
@@ -124,8 +120,6 @@ def cache_path() -> str | None:
 
 def read(path: str | None) -> dict[str, Entry]:
     """The stored table, or an empty one when the file is missing, foreign or damaged."""
-    from importlib.util import MAGIC_NUMBER
-
     table = read_table(path, MAGIC_NUMBER) or {}
     return {
         name: entry

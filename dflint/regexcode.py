@@ -23,18 +23,18 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from dflint.pycache import read_table, table_path, write_table
+from dflint.pycache import MAGIC_NUMBER, read_table, table_path, write_table
 
 _NAME = "regex-programs"
 _LIMIT = 4096  # entries; beyond that only what the last run used is kept
 
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+Key = tuple[str | bytes, int]
 _DEBUG = int(re.DEBUG)  # a plain int: `int & RegexFlag` goes through enum, ten times slower
 
 
 def _header() -> bytes:
     import _sre
-    from importlib.util import MAGIC_NUMBER
 
     return MAGIC_NUMBER + int(_sre.MAGIC).to_bytes(8, "little")
 
@@ -44,12 +44,12 @@ def cache_path() -> str | None:
     return table_path(_NAME)
 
 
-def read(path: str | None) -> dict[tuple[str, int], Program]:
+def read(path: str | None) -> dict[Key, Program]:
     return read_table(path, _header()) or {}  # type: ignore[return-value]  # written only by `save`
 
 
-def program(pattern: str, flags: int) -> Program:
-    """What `re._compiler.compile` hands to `_sre.compile` for a str pattern, computed as it does."""
+def program(pattern: str | bytes, flags: int) -> Program:
+    """What `re._compiler.compile` hands to `_sre.compile` for a str or bytes pattern, computed as it does."""
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
     parsed = _parser.parse(pattern, flags)
@@ -61,7 +61,7 @@ def program(pattern: str, flags: int) -> Program:
     return (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
 
 
-def _worth_keeping(pattern: str) -> bool:
+def _worth_keeping(pattern: str | bytes) -> bool:
     """Whether the pattern being compiled comes from a module's top level or is a constant of the
     function compiling it (past `re`'s own frames): code, not a file's words."""
     frame: FrameType | None = sys._getframe(2)
@@ -75,11 +75,11 @@ def _worth_keeping(pattern: str) -> bool:
 class RegexCache:
     """One activation: the stored programs, what this run used, `hits` and `misses`."""
 
-    def __init__(self, path: str | None, table: dict[tuple[str, int], Program], original: Callable[..., Any]) -> None:
+    def __init__(self, path: str | None, table: dict[Key, Program], original: Callable[..., Any]) -> None:
         self.path = path
         self.table = table
         self.original = original
-        self.used: dict[tuple[str, int], Program] = {}
+        self.used: dict[Key, Program] = {}
         self.hits = 0
         self.misses = 0
         self.stale = not table  # no file yet, or one this run must rewrite
@@ -87,7 +87,7 @@ class RegexCache:
     def compile(self, pattern: Any, flags: int = 0) -> Any:
         import _sre
 
-        if not isinstance(pattern, str) or int(flags) & _DEBUG:
+        if not isinstance(pattern, (str, bytes)) or int(flags) & _DEBUG:
             return self.original(pattern, flags)
         key = (pattern, int(flags))
         stored = self.table.get(key)

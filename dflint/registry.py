@@ -231,7 +231,7 @@ def _stamp(package_name: str) -> tuple[tuple[str, int, int], ...] | None:
 
 
 def _index_header() -> bytes:
-    from importlib.util import MAGIC_NUMBER
+    from dflint.pycache import MAGIC_NUMBER
 
     return MAGIC_NUMBER + b"rules1"
 

@@ -51,7 +51,7 @@ def _load_directly(package: str, name: str, private: str) -> ModuleType | None:
     else:
         spec.name = private
         spec.loader = SourceFileLoader(private, spec.origin)
-    from importlib.util import module_from_spec
+    from dflint.pycache import module_from_spec
 
     module = module_from_spec(spec)
     assert spec.loader is not None

@@ -905,3 +905,36 @@ def test_every_dflint_dataclass_built_from_its_recipe_is_the_one_dataclass_build
     replayed, recipe_hits = run("cached")
     assert len(plain) > 90 and int(recipe_hits) > 0.9 * len(plain)
     assert replayed == plain
+
+
+def test_a_bytes_pattern_comes_from_the_regex_cache_as_a_str_one_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from dflint.regexcode import cached_regex_code, read
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    cache_file = str(tmp_path / "programs.marshal")
+    source = rb"[\xf0-\xf4][\x80-\xbf]{3}|(?P<tag>" + str(tmp_path).encode() + rb")"
+    module_level = compile(
+        "import re\nPATTERN = re.compile(source)\nTEXT = re.compile(source.decode('latin-1'))\n", "<probe>", "exec"
+    )
+
+    def load_module() -> dict[str, Any]:
+        namespace: dict[str, Any] = {"source": source}
+        exec(module_level, namespace)  # as a module's top level compiles its patterns
+        return namespace
+
+    re.purge()
+    with cached_regex_code(cache_file) as first:
+        recorded = load_module()
+    re.purge()
+    with cached_regex_code(cache_file) as second:
+        replayed = load_module()
+    assert first is not None and second is not None
+    assert (first.misses, second.hits, second.misses) == (2, 2, 0)
+    assert set(read(cache_file)) == {(source, 0), (source.decode("latin-1"), 0)}  # a bytes and a str key, apart
+    re.purge()
+    plain = re.compile(source)
+    assert recorded["PATTERN"] == replayed["PATTERN"] == plain and replayed["PATTERN"].pattern == source
+    assert replayed["PATTERN"].groupindex == {"tag": 1} and replayed["PATTERN"].search("é😀".encode())
+    assert isinstance(replayed["TEXT"].pattern, str) and replayed["TEXT"] == re.compile(source.decode("latin-1"))

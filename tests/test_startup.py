@@ -158,3 +158,25 @@ def test_a_one_file_lint_with_its_caches_written_imports_no_json(tmp_path: Path)
     ]
     assert [run.returncode for run in runs] == [1, 1]  # findings, both times
     assert "json" in loaded[0] and "json" not in loaded[1]
+
+
+def test_a_one_file_lint_from_the_console_script_imports_neither_importlib_util_nor_shlex(tmp_path: Path) -> None:
+    """The caches take `importlib.util`'s names from where it takes them (`dflint.pycache`), and `shlex`
+    is imported only for a build command found in a script or CI file. `python -m` imports
+    `importlib.util` itself (runpy), and so does an editable install's finder while `site` runs, so
+    this launches as the console script does and looks only at what was imported after `site`."""
+    import os
+
+    (tmp_path / "Dockerfile").write_text('FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\nCMD ["python"]\n')
+    script = "import sys\nfrom dflint.launcher import main\nsys.argv = ['dflint', 'Dockerfile']\nmain()\n"
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPROFILEIMPORTTIME"}
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 1, run.stderr[-2000:]
+    names = [
+        line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines() if line.startswith("import time:") and "|" in line
+    ]
+    after_site = names[names.index("site") + 1 :]
+    assert "dflint.builder" in after_site  # it did lint
+    assert not offenders(set(after_site), ("importlib.util", "importlib._abc", "shlex"))
