@@ -20,7 +20,12 @@ from (the interpreter's version, the parameters and each field's name, flags and
 a recipe written by another build of Python, even of the same byte-code magic, is not used). A class of that shape is
 then built without writing any source: its fields, checks, qualified names and slotted class come
 from `dataclasses`' own helpers in `_process_class`'s order, its methods from the recipe (about 40 µs
-a class instead of 110). Any other class, and any other Python, takes `dataclasses`' own path.
+a class instead of 110). A recipe keeps each method's own code and the names of the values its
+defaults, annotations and closure take, read from the `__create_fn__` that made it and checked
+against the function it made; the method is made from them as that `def` makes it, and the sources
+such a class compiled are not kept (a third of the code objects and the source texts were most of
+the table, unmarshalled on every run). Any other class, and any other Python, takes `dataclasses`'
+own path.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import builtins
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import CodeType, MemberDescriptorType
+from types import CellType, CodeType, FunctionType, MemberDescriptorType
 from typing import Any
 
 from dflint.pycache import MAGIC_NUMBER, read_table, table_path, write_table
@@ -44,13 +49,15 @@ class ClassCodeCache:
     def __init__(self, path: str | None, table: dict[Any, Any] | None = None, package: str = "dflint") -> None:
         self.path = path
         self.package = package
-        self.table: dict[Any, Any] = table or {}  # source → code, and a class recipe's key → its codes
+        self.table: dict[Any, Any] = table or {}  # source → code, and a class recipe's key → its methods
         self.used: dict[Any, Any] = {}
         self.hits = 0
         self.misses = 0
         self.recipe_hits = 0  # classes built from their recipe
         self.recipe_misses = 0  # recipes written down this run
-        self._recording: list[CodeType] | None = None
+        self._recording: list[tuple[str, CodeType]] | None = None
+        self._compiled: set[str] = set()  # sources compiled or reused outside a recipe's recording
+        self._in_recipes: set[str] = set()  # sources whose methods a recipe now keeps
 
     def exec(self, source: Any, namespace: Any = None, local: Any = None) -> None:
         """`exec(source, namespace, local)` as `dataclasses` calls it, with the compiling cached."""
@@ -65,7 +72,9 @@ class ClassCodeCache:
             self.hits += 1
         self.used[source] = code
         if self._recording is not None:
-            self._recording.append(code)
+            self._recording.append((source, code))
+        else:
+            self._compiled.add(source)
         return builtins.exec(code, namespace, local)
 
     def _ours(self, namespace: Any) -> bool:
@@ -78,6 +87,8 @@ class ClassCodeCache:
         table = {**self.table, **self.used}
         if len(table) > _LIMIT:
             table = dict(self.used)
+        for source in self._in_recipes - self._compiled:  # a recipe builds those classes now
+            table.pop(source, None)
         write_table(self.path, MAGIC_NUMBER, table)
 
 
@@ -92,9 +103,15 @@ def read(path: str | None) -> dict[Any, Any]:
     return {
         key: code
         for key, code in table.items()
-        if (isinstance(key, str) and isinstance(code, CodeType))
-        or (isinstance(key, tuple) and isinstance(code, tuple) and all(isinstance(c, CodeType) for c in code))
+        if (isinstance(key, str) and isinstance(code, CodeType)) or (isinstance(key, tuple) and _a_recipe(code))
     }
+
+
+def _a_recipe(value: object) -> bool:
+    """A recipe's methods as `_Recipes._record` writes them: (code, defaults, keyword defaults, annotations) each."""
+    return isinstance(value, tuple) and all(
+        isinstance(method, tuple) and len(method) == 4 and isinstance(method[0], CodeType) for method in value
+    )
 
 
 @contextmanager
@@ -147,21 +164,118 @@ def _roles(order: bool, explicit_hash: bool) -> tuple[str, ...]:
     )
 
 
-def _inner_name(code: CodeType) -> str | None:
-    """The name of the method a `__create_fn__` source defines."""
-    for outer in code.co_consts:
-        if isinstance(outer, CodeType) and outer.co_name == "__create_fn__":
-            for inner in outer.co_consts:
-                if isinstance(inner, CodeType):
-                    return inner.co_name
+# A method of a recipe: its code, and the names of `__create_fn__`'s arguments its defaults, keyword
+# defaults (each with its parameter) and annotations (each with its key) take, None for none. Its
+# closure takes the arguments named by the code's free variables, as `__create_fn__`'s cells.
+Method = tuple[CodeType, tuple[str, ...] | None, tuple[tuple[str, str], ...] | None, tuple[tuple[str, str], ...] | None]
+_LOADS = ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE")
+_SKIPPED = ("MAKE_CELL", "COPY_FREE_VARS", "RESUME", "NOP", "CACHE")
+
+
+def _method(module: CodeType) -> Method | None:
+    """The method a `__create_fn__` source defines, read from the byte code that makes it: the
+    instructions up to its `MAKE_FUNCTION` only load `__create_fn__`'s arguments and constants and
+    build tuples and a keyword map of them. Anything else (another Python's code) gives None."""
+    import dis
+
+    outer = next((c for c in module.co_consts if isinstance(c, CodeType) and c.co_name == "__create_fn__"), None)
+    if outer is None:
+        return None
+    stack: list[Any] = []
+    try:
+        for instruction in dis.get_instructions(outer):
+            name, arg = instruction.opname, instruction.arg
+            if name in _SKIPPED:
+                continue
+            if name in _LOADS:
+                stack.append(("local", instruction.argval))
+            elif name == "LOAD_CONST":
+                stack.append(("const", instruction.argval))
+            elif name == "BUILD_TUPLE" and arg is not None:
+                items = stack[len(stack) - arg :]
+                del stack[len(stack) - arg :]
+                stack.append(("tuple", items))
+            elif name == "BUILD_CONST_KEY_MAP" and arg is not None:
+                kind, keys = stack.pop()
+                values = stack[len(stack) - arg :]
+                del stack[len(stack) - arg :]
+                if kind != "const" or len(keys) != arg:
+                    return None
+                stack.append(("map", list(zip(keys, values))))
+            elif name == "MAKE_FUNCTION" and arg is not None:
+                kind, code = stack.pop()
+                parts = {flag: stack.pop() if arg & flag else None for flag in (8, 4, 2, 1)}
+                if kind != "const" or not isinstance(code, CodeType) or stack or arg & ~15:
+                    return None
+                return _read_method(code, parts[1], parts[2], parts[4], parts[8])
+            else:
+                return None
+    except (IndexError, TypeError, ValueError):
+        return None
     return None
 
 
-def _make(code: CodeType, namespace: dict[str, Any], local: dict[str, Any]) -> Any:
-    """`_create_fn`'s last two lines: run the module, call its `__create_fn__`."""
-    made: dict[str, Any] = {}
-    builtins.exec(code, namespace, made)
-    return made["__create_fn__"](**local)
+def _read_method(code: CodeType, defaults: Any, keywords: Any, annotations: Any, closure: Any) -> Method | None:
+    def names(built: Any) -> tuple[str, ...]:
+        if built[0] != "tuple" or any(kind != "local" for kind, _ in built[1]):
+            raise ValueError(built)
+        return tuple(name for _, name in built[1])
+
+    if (names(closure) if closure is not None else ()) != code.co_freevars:
+        return None
+    keyword_names = None
+    if keywords is not None:
+        if keywords[0] != "map" or any(value[0] != "local" for _, value in keywords[1]):
+            return None
+        keyword_names = tuple((key, value[1]) for key, value in keywords[1])
+    annotation_names = None
+    if annotations is not None:
+        flat = annotations[1] if annotations[0] == "tuple" else None
+        if flat is None or len(flat) % 2 or any(k[0] != "const" or v[0] != "local" for k, v in zip(flat[::2], flat[1::2])):
+            return None
+        annotation_names = tuple((k[1], v[1]) for k, v in zip(flat[::2], flat[1::2]))
+    return code, names(defaults) if defaults is not None else None, keyword_names, annotation_names
+
+
+def _function(method: Method, namespace: dict[str, Any], local: dict[str, Any]) -> Any:
+    """The function `__create_fn__(**local)` returns, made from the method's code as its `def` makes it."""
+    code, defaults, keywords, annotations = method
+    function = FunctionType(
+        code,
+        namespace,
+        None,
+        None if defaults is None else tuple(local[name] for name in defaults),
+        tuple(CellType(local[name]) for name in code.co_freevars) or None,
+    )
+    if keywords is not None:
+        function.__kwdefaults__ = {key: local[name] for key, name in keywords}
+    if annotations is not None:
+        function.__annotations__ = {key: local[name] for key, name in annotations}
+    return function
+
+
+def _same_function(made: Any, built: Any) -> bool:
+    """Whether `made` is `built` again: the same code, and the very same defaults, annotations and closure
+    (their qualified names both come from the code; `dataclasses` has since set `built`'s to the class's)."""
+
+    def same(first: Any, second: Any) -> bool:
+        if first is None or second is None:
+            return first is second
+        if isinstance(first, dict):
+            return list(first) == list(second) and same(tuple(first.values()), tuple(second.values()))
+        return len(first) == len(second) and all(a is b for a, b in zip(first, second))
+
+    return (
+        made.__code__ is built.__code__
+        and (made.__name__, made.__module__, made.__doc__) == (built.__name__, built.__module__, built.__doc__)
+        and same(made.__defaults__, built.__defaults__)
+        and same(made.__kwdefaults__, built.__kwdefaults__)
+        and same(made.__annotations__, built.__annotations__)
+        and same(
+            made.__closure__ and tuple(c.cell_contents for c in made.__closure__),
+            built.__closure__ and tuple(c.cell_contents for c in built.__closure__),
+        )
+    )
 
 
 class _Recipes:
@@ -243,21 +357,44 @@ class _Recipes:
             specs.append((name, *flags, hashed, kind, keyword))
         class_hash = own.get("__hash__", MISSING)
         explicit_hash = not (class_hash is MISSING or (class_hash is None and "__eq__" in own))
-        key = ("dataclass", _PYTHON, order, hasattr(cls, "__post_init__"), explicit_hash, tuple(specs))
+        key = ("dataclass-methods", _PYTHON, order, hasattr(cls, "__post_init__"), explicit_hash, tuple(specs))
         return key, defaults, explicit_hash
 
     def _record(self, key: tuple[Any, ...], roles: tuple[str, ...], arguments: tuple[Any, ...]) -> type:
-        """`dataclasses`' own path, keeping the methods it compiled as the recipe for `key`."""
-        cache = self.cache
+        """`dataclasses`' own path, keeping the methods it compiled as the recipe for `key` when each
+        one, made again from the recipe and the arguments its `__create_fn__` was called with, is the
+        function `dataclasses` made."""
+        cache, dc = self.cache, self.dc
         outer, cache._recording = cache._recording, []
+        create = vars(dc)["_create_fn"]
+        made: list[tuple[dict[str, Any], Any]] = []
+
+        def create_fn(*args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("locals") is None:
+                kwargs["locals"] = {}
+            function = create(*args, **kwargs)
+            made.append((kwargs["locals"], function))  # with the `_return_type` it adds
+            return function
+
+        dc._create_fn = create_fn  # type: ignore[attr-defined]
         try:
             built = self.process_plainly(*arguments)
-            codes = tuple(cache._recording)
+            recorded = cache._recording
         finally:
+            dc._create_fn = create  # type: ignore[attr-defined]
             cache._recording = outer
-        if tuple(_inner_name(code) for code in codes) == roles:
-            cache.table[key] = cache.used[key] = codes
+        methods = [_method(code) for _, code in recorded]
+        if len(methods) == len(made) == len(roles) and all(
+            method is not None
+            and method[0].co_name == role
+            and _same_function(_function(method, function.__globals__, local), function)
+            for method, role, (local, function) in zip(methods, roles, made)
+        ):
+            cache.table[key] = cache.used[key] = tuple(methods)
+            cache._in_recipes.update(source for source, _ in recorded)
             cache.recipe_misses += 1
+        else:
+            cache._compiled.update(source for source, _ in recorded)
         return built
 
     def _build(
@@ -266,7 +403,7 @@ class _Recipes:
         params: tuple[bool, ...],
         defaults: list[Any],
         explicit_hash: bool,
-        codes: tuple[CodeType, ...],
+        codes: tuple[Method, ...],
         namespace: dict[str, Any],
     ) -> type:
         """`_process_class` for a class of the recipes' shape, its methods made from `codes`."""
@@ -311,19 +448,19 @@ class _Recipes:
             elif f.default is not MISSING:
                 local[f"_dflt_{f.name}"] = f.default
         local["_return_type"] = None
-        set_new(cls, "__init__", _make(next(made), namespace, local))
-        set_new(cls, "__repr__", dc._recursive_repr(_make(next(made), namespace, {})))
-        set_new(cls, "__eq__", _make(next(made), namespace, {}))
+        set_new(cls, "__init__", _function(next(made), namespace, local))
+        set_new(cls, "__repr__", dc._recursive_repr(_function(next(made), namespace, {})))
+        set_new(cls, "__eq__", _function(next(made), namespace, {}))
         if order:
             for name in _ORDER:
-                set_new(cls, name, _make(next(made), namespace, {}))
+                set_new(cls, name, _function(next(made), namespace, {}))
         if frozen:
             frozen_local = {"cls": cls, "FrozenInstanceError": dc.FrozenInstanceError}
             for _name in ("__setattr__", "__delattr__"):
-                method = _make(next(made), namespace, frozen_local)
+                method = _function(next(made), namespace, frozen_local)
                 set_new(cls, method.__name__, method)
         if not explicit_hash:
-            cls.__hash__ = dc._set_qualname(cls, _make(next(made), namespace, {}))  # type: ignore[method-assign]
+            cls.__hash__ = dc._set_qualname(cls, _function(next(made), namespace, {}))  # type: ignore[method-assign]
         set_new(cls, "__match_args__", tuple(f.name for f in std_fields))
         cls = dc._add_slots(cls, frozen, False)
         import abc

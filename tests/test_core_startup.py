@@ -938,3 +938,95 @@ def test_a_bytes_pattern_comes_from_the_regex_cache_as_a_str_one_does(tmp_path: 
     assert recorded["PATTERN"] == replayed["PATTERN"] == plain and replayed["PATTERN"].pattern == source
     assert replayed["PATTERN"].groupindex == {"tag": 1} and replayed["PATTERN"].search("é😀".encode())
     assert isinstance(replayed["TEXT"].pattern, str) and replayed["TEXT"] == re.compile(source.decode("latin-1"))
+
+
+SLIM = '''
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Shaped:
+    """Built from a recipe."""
+
+    a: int
+    b: tuple[int, ...] = field(default_factory=tuple)
+    c: str = field(default="c", kw_only=True)
+
+
+@dataclass
+class Mutable:
+    """Not frozen: built by dataclasses, its methods' sources kept."""
+
+    a: int = 0
+'''
+
+
+def _import_slim(tmp_path: Path, name: str) -> Any:
+    (tmp_path / f"{name}.py").write_text(SLIM)
+    sys.modules.pop(name, None)
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.modules.pop(name, None)
+
+
+def _inner_names(source: str) -> set[str]:
+    module = compile(source, "<string>", "exec", dont_inherit=True)
+    create = next(c for c in module.co_consts if getattr(c, "co_name", None) == "__create_fn__")
+    return {c.co_name for c in create.co_consts if hasattr(c, "co_name")}
+
+
+def test_a_recipe_keeps_its_methods_own_code_and_not_the_sources_it_replaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dflint.classcode import cached_class_code, read
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    cache_file = str(tmp_path / "methods.marshal")
+    plain = _import_slim(tmp_path, "dflint_probe_slim")
+    with cached_class_code(cache_file, package="dflint_probe_slim") as first:
+        _import_slim(tmp_path, "dflint_probe_slim")
+    table = read(cache_file)
+    recipes = [value for key, value in table.items() if isinstance(key, tuple)]
+    sources = [key for key in table if isinstance(key, str)]
+    assert first.recipe_misses == 1 and len(recipes) == 1
+    roles = ("__init__", "__repr__", "__eq__", "__setattr__", "__delattr__", "__hash__")
+    assert [method[0].co_name for method in recipes[0]] == list(roles)  # each method's own code, no `__create_fn__`
+    assert recipes[0][0][1:] == (  # `__init__`: its defaults, keyword defaults and annotations by argument name
+        ("_HAS_DEFAULT_FACTORY",),
+        (("c", "_dflt_c"),),
+        (("a", "_type_a"), ("b", "_type_b"), ("c", "_type_c"), ("return", "_return_type")),
+    )
+    # Only the unfrozen class's sources are left: the recipe builds the other class without them.
+    assert sources and all(_inner_names(source) <= {"__init__", "__repr__", "__eq__"} for source in sources)
+    assert not any("_type_c" in source or "_dflt_c" in source for source in sources)
+    with cached_class_code(cache_file, package="dflint_probe_slim") as second:
+        replayed = _import_slim(tmp_path, "dflint_probe_slim")
+    assert (second.recipe_hits, second.recipe_misses, second.misses) == (1, 0, 0)
+    for name in ("Shaped", "Mutable"):
+        assert _describe(getattr(replayed, name)) == _describe(getattr(plain, name)), name
+    shaped = replayed.Shaped(1, c="d")
+    assert repr(shaped) == "Shaped(a=1, b=(), c='d')" and shaped == replayed.Shaped(1, (), c="d") and shaped.b == ()
+    assert replayed.Shaped.__init__.__kwdefaults__ == {"c": "c"} and replayed.Shaped(2).c == "c"
+
+
+def test_a_class_whose_methods_the_recipe_would_not_make_again_keeps_its_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dflint import classcode
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    cache_file = str(tmp_path / "methods.marshal")
+    plain = _import_slim(tmp_path, "dflint_probe_unmade")
+    monkeypatch.setattr(classcode, "_same_function", lambda made, built: False)
+    with classcode.cached_class_code(cache_file, package="dflint_probe_unmade") as first:
+        _import_slim(tmp_path, "dflint_probe_unmade")
+    with classcode.cached_class_code(cache_file, package="dflint_probe_unmade") as second:
+        replayed = _import_slim(tmp_path, "dflint_probe_unmade")
+    assert first.recipe_misses == 0 and not [key for key in classcode.read(cache_file) if isinstance(key, tuple)]
+    assert (second.recipe_hits, second.misses) == (0, 0) and second.hits > 0  # every source from the table
+    assert _describe(replayed.Shaped) == _describe(plain.Shaped)
