@@ -1030,3 +1030,64 @@ def test_a_class_whose_methods_the_recipe_would_not_make_again_keeps_its_sources
     assert first.recipe_misses == 0 and not [key for key in classcode.read(cache_file) if isinstance(key, tuple)]
     assert (second.recipe_hits, second.misses) == (0, 0) and second.hits > 0  # every source from the table
     assert _describe(replayed.Shaped) == _describe(plain.Shaped)
+
+
+def test_a_scan_that_found_no_rule_pack_is_kept_until_what_it_read_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the rule index is in use, a scan that found no rule pack is answered again from what it
+    read (sys.path, its directories, each distribution and its `entry_points.txt`) while `stat` still
+    gives the same for all of them; installing a pack, or declaring the group in place, is seen."""
+    import mmap  # noqa: F401  # reading a table imports it: before sys.path is narrowed to the probe
+    import time
+
+    import dflint.pycache
+
+    site = tmp_path / "site"
+    info = site / "other-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "entry_points.txt").write_text("[console_scripts]\nx = y:z\n")
+    (site / "single.egg-info").write_text("Metadata-Version: 1.0\n")
+
+    def age(*paths: Path) -> None:  # last changed a minute ago: settled
+        for path in paths:
+            os.utime(path, ns=(time.time_ns() - 60_000_000_000,) * 2)
+
+    age(info / "entry_points.txt", site / "single.egg-info", info, site)
+    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(dflint.pycache, "table_path", lambda name: str(tmp_path / f"{name}.marshal"))
+    scans: list[bool] = []
+    scan = registry._scan_for_entry_points
+
+    def counted() -> tuple[bool, Any]:
+        found, read = scan()
+        scans.append(found)
+        return found, read
+
+    monkeypatch.setattr(registry, "_scan_for_entry_points", counted)
+    assert not registry._may_have_entry_points() and not (tmp_path / "entry-point-scan.marshal").exists()
+    with registry.indexed_rules(str(tmp_path / "rule-index.marshal")):
+        scans.clear()
+        assert [registry._may_have_entry_points() for _ in range(3)] == [False, False, False]
+        assert scans == [False] and (tmp_path / "entry-point-scan.marshal").exists()  # scanned once, then kept
+        sys.path.append(str(tmp_path / "elsewhere"))
+        assert not registry._may_have_entry_points() and scans == [False, False]  # another sys.path: scanned again
+        sys.path.pop()
+        assert not registry._may_have_entry_points() and scans == [False, False]  # each sys.path's scan is kept
+        pack = site / "dflint_pack-1.0.dist-info"
+        pack.mkdir()  # a distribution installed: the directory changes
+        (pack / "entry_points.txt").write_text("[dflint.rules]\npack = dflint_pack.rules\n")
+        assert registry._may_have_entry_points() and scans[-1] is True
+        (pack / "entry_points.txt").write_text("[console_scripts]\nx = y:z\n")
+        scans.clear()
+        assert [registry._may_have_entry_points() for _ in range(2)] == [False, False]
+        assert scans == [False, False]  # just changed: not kept until it has settled
+        age(pack / "entry_points.txt", pack, site)
+        assert [registry._may_have_entry_points() for _ in range(2)] == [False, False] and len(scans) == 3
+        (info / "entry_points.txt").write_text("[dflint.rules]\nother = other.rules\n")  # declared in place
+        assert registry._may_have_entry_points() and scans[-1] is True
+        (info / "entry_points.txt").write_text("[console_scripts]\nx = y:z\n")
+        age(info / "entry_points.txt")
+        (tmp_path / "missing").mkdir()  # a sys.path entry that was missing now exists
+        assert not registry._may_have_entry_points() and len(scans) == 5
