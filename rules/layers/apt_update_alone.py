@@ -15,6 +15,11 @@ Ubuntu) to the image.
 When only removals follow the refresh in its RUN (`apt-get update && apt-get purge -y imagemagick`),
 the advice is to drop the refresh: a removal reads no index.
 
+A refresh whose RUN mounts a cache over the index (`RUN --mount=type=cache,target=/var/lib/apt
+apt-get update`) is left alone: the index never enters the layer, and the later RUNs that mount the
+same cache install from it (BuildKit's cache-mount pattern; "drop it" would break them on a cold
+cache).
+
 When the refreshed lists stay in a layer that ships and a later RUN installs from them, DF302
 reports the same RUN with the same advice (install in it, then clean up), and this rule leaves it
 to DF302: one finding, not two.
@@ -65,6 +70,8 @@ META = RuleMeta(
 
 _FAMILY = {"apt": "apt", "apk": "apk", "yum": "rpm", "dnf": "rpm", "microdnf": "rpm"}
 _INSTALL = {"apt": "apt-get install", "apk": "apk add", "rpm": "dnf install"}
+# where each family's refresh writes its index: a cache mount over it keeps the index out of the layer
+_INDEX = {"apt": ("/var/lib/apt/lists",), "apk": ("/var/cache/apk",), "rpm": ("/var/cache/dnf", "/var/cache/yum")}
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
@@ -75,6 +82,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if _installs_later(instruction, op, family, instruction.packages[position + 1 :]):
                 continue
+            if instruction.mounts_cache(*_INDEX[family]):
+                continue  # the index goes to a cache mount that later RUNs mount too: a deliberate split
             if _lists_ship(dockerfile, stage, instruction, op):
                 continue  # DF302 reports this RUN, with the same advice
             shown = f"{op.program} {op.verb_word.value}" if op.verb_word is not None else op.program
