@@ -17,8 +17,9 @@ Only images that run a service are checked: the model decides what an image is f
   `chroot --userspec`), or runs a server whose root master starts its workers as the user its
   configuration names (`php-fpm`, `nginx`, `httpd`: `dflint/data/image_users.json`
   `drops_privileges`; the official php-fpm images work this way);
-- the command passes `--allow-root` (Jupyter refuses to start as root without it): root is chosen
-  in so many words;
+- the command passes `--allow-root` (Jupyter refuses to start as root without it), or the image
+  names root as its notebook user (`ENV NB_USER=root`, the variable the Jupyter Docker Stacks name
+  their notebook user with; ml-workspace sets it with `HOME=/root`): root is chosen in so many words;
 - the model says the image is built for a platform that runs containers as root and needs it: SageMaker
   (a `com.amazonaws.sagemaker.*` label, a `SAGEMAKER_*` setting, a SageMaker toolkit installed, or
   a final stage named for it, as in the AWS deep learning containers' `*-sagemaker` stages;
@@ -203,6 +204,9 @@ def _root_on_purpose(chain: tuple[Stage, ...]) -> bool:
         for instruction in stage.instructions_of("ENTRYPOINT", "CMD"):
             if "--allow-root" in instruction.arguments:
                 return True
+    final_env = chain[0].instructions[-1].env if chain and chain[0].instructions else {}
+    if (final_env.get("NB_USER") or "").strip() in _ROOT:
+        return True  # the notebook user is root by name (`ENV NB_USER=root`, the Jupyter stacks' user variable)
     program, _ = command_program(chain)
     return program is not None and program in load("image_users")["drops_privileges"]["programs"]
 
