@@ -420,6 +420,9 @@ def test_ctrl_c_with_workers_exits_130_without_linting_the_rest(tmp_path: Path) 
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # a shell that starts the suite in the background ignores SIGINT, and a child inherits that:
+        # give dflint the default disposition a user's terminal gives it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     while process.poll() is None and len(_children(process.pid)) < 2:  # the workers are linting
         threading.Event().wait(0.05)
