@@ -560,6 +560,25 @@ def _shipped_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) ->
     return None
 
 
+# A comment that says the tools of a RUN serve when the image runs: kernels compiled just in time, a
+# server that pip-installs requirements when it starts, tools "needed at run time".
+_RUN_TIME_USE = re.compile(
+    r"\bJIT\b|just[- ]in[- ]time|compil\w*\s+(?:at|during|when)\s+(?:it\s+)?run|run[- ]?time\s+(?:JIT|compil\w*)"
+    r"|\binstall\w*\b(?:[^.]|\.(?!\s|$))*\bat\s+(?:start|startup|run[- ]?time)\b|\bneeds?\s+at\s+run[- ]?time\b",
+    re.IGNORECASE,
+)
+
+
+def stated_run_time_use(dockerfile: Dockerfile, instruction: Instruction) -> str | None:
+    """The comment above or inside a RUN in which the author says what it installs serves when the
+    image runs (`# Runtime JIT compilation tools (Triton/Inductor, FlashInfer, DeepGEMM).`, `# gcc/make/
+    devel: serve.py pip-installs customer requirements.txt at start.`), or None."""
+    for text in dockerfile.comments_about(instruction):
+        if _RUN_TIME_USE.search(text):
+            return text.strip()
+    return None
+
+
 def runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     """Whether the shipped image needs a C compiler at run time (`data/build_tools.json`,
     `runtime_compilers`): Triton builds its launchers with `gcc` or `clang` the first time a kernel

@@ -21,6 +21,7 @@ from dflint.build_deps import (
     runtime_compiler,
     shipped_installs,
     skipped_branch,
+    stated_run_time_use,
     toolchain_base,
 )
 from dflint.model import Dockerfile
@@ -68,6 +69,8 @@ def _shipped_build_tools(dockerfile: Dockerfile, check_git: bool) -> BuildTools:
             continue
         if install.via is None and toolchain_base(root):
             continue  # the stage ships on a build image (DF102): the fix is that base, and the tools go with it
+        if install.via is None and stated_run_time_use(dockerfile, install.instruction) is not None:
+            continue  # the author says above the RUN that the image uses these when it runs
         if _needed_at_run_time(dockerfile, install):
             ninja = provides_ninja(install.op.manager, install.name)
             needed.setdefault(id(install.op), []).append((install.requirement.raw or install.name, ninja))

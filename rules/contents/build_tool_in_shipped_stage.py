@@ -39,6 +39,15 @@ git+…` fetch at start-up, and the Dockerfile cannot tell those from a build-ti
 reviewers judged was worth telling the file's author. A clone's `.git` history that ships is
 DF205's.
 
+An install whose RUN carries the author's word that the image uses it when it runs is left alone:
+a comment right above the RUN or inside it that speaks of compiling just in time or at run time
+(`# Runtime JIT compilation tools (Triton/Inductor, FlashInfer, DeepGEMM).`), of tools needed at run
+time, or of installs at start (`# gcc/make/devel: serve.py pip-installs customer requirements.txt at
+start.`) (`dflint/build_deps.py`, `stated_run_time_use`). On the shared corpus this leaves five
+findings, all on AWS Deep Learning Containers whose servers compile kernels or install a model's
+requirements when they run, which reviewers reading the files judged wrong. A comment that only says
+"runtime dependencies" is not such a statement.
+
 A stage that ships on a build image (`nvidia/cuda:*-devel-*`, `pytorch/pytorch:*-devel`,
 `tensorflow/tensorflow:*-devel`, `golang`, `gcc`, `rust`, `buildpack-deps`:
 `dflint/data/base_images.json` `build_flavoured`, the list DF102 reports) is not checked either:
