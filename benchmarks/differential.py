@@ -183,6 +183,16 @@ def _settled_later(where: Where) -> bool:
     return False
 
 
+def _branch_not_taken(where: Where) -> bool:
+    """A package command of the RUN sits in an `if` branch the build does not take (`dflint.build_deps`)."""
+    from dflint.build_deps import branch_not_taken
+
+    if where.dockerfile is None or where.model is None:
+        return False
+    stage = next((stage for stage in where.dockerfile.stages if where.model in stage.instructions), None)
+    return stage is not None and any(branch_not_taken(stage, where.model, op) is not None for op in where.model.packages)
+
+
 def _build_helper(name: str | None) -> bool:
     from dflint.build_deps import python_build_helper
 
@@ -553,6 +563,9 @@ PAIRS: tuple[Pair, ...] = (
             Reason("hadolint", "`apt-get dist-clean` removes the lists (apt ≥ 2.7)", instruction(r"\bapt(-get)? dist-clean\b")),
             CLEANUP_SCRIPT,
             HEREDOC_BODY,
+            Reason(
+                "hadolint", "the update is in an `if` branch the build does not take (a build argument's test)", _branch_not_taken
+            ),
             Reason(
                 "dflint",
                 "the stage ships through `FROM ${ARG}` (hadolint does not resolve it and treats the stage as unused)",

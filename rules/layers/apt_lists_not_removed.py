@@ -9,6 +9,12 @@ out of the layer and is accepted.
 that only installs (its `apt-get update` ran in an earlier RUN) is not flagged here: the lists are
 in the earlier layer, which is the one reported.
 
+An update inside an `if` branch that the build being linted does not take is not reported, as for
+DF201, DF202 and DF401 (`dflint/build_deps.py`, `branch_not_taken`: each test compares a build
+argument or the target platform with a literal, `[ -n "$GPU" ]` with `GPU` unset); lint that build with
+`--build-arg` to see it. On the shared corpus: 48 → 45 (qdrant's GPU branch, Chroma's sanitizer
+branch, one NVIDIA example's multimodal branch).
+
 ## Why is this bad?
 `apt-get update` downloads the package indexes of every configured repository into
 `/var/lib/apt/lists`: about 20 MB on Debian 12, more on Ubuntu or with extra repositories such as
@@ -94,6 +100,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from dflint.build_deps import branch_not_taken
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, Fix, RuleMeta, Severity, clip
 
@@ -136,6 +143,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             for writer in kept_in_layer(instruction):
                 if writer.kind != "lists" or not writer_ships(dockerfile, stage, writer):
                     continue
+                if any(branch_not_taken(stage, instruction, op) is not None for op in instruction.ops_of(writer.command)):
+                    continue  # an `if` branch this build does not take, as DF201, DF202 and DF401 leave it
                 needed = _needed_later(dockerfile, stage, instruction)
                 fix = None
                 # `sudo apt-get update` runs as a user who cannot write the lists: the cleanup needs sudo too
