@@ -193,6 +193,24 @@ def _branch_not_taken(where: Where) -> bool:
     return stage is not None and any(branch_not_taken(stage, where.model, op) is not None for op in where.model.packages)
 
 
+def _single_platform(where: Where) -> bool:
+    """A FROM whose `--platform` names the one platform its image is published for (DF106's `_only_platform`)."""
+    from dflint.rules.stages import constant_platform
+
+    model = where.model
+    if model is None or model.keyword != "FROM":
+        return False
+    flag = model.flag("platform")
+    stage = (
+        next((stage for stage in where.dockerfile.stages if stage.from_instruction is model), None) if where.dockerfile else None
+    )
+    return (
+        flag is not None
+        and stage is not None
+        and constant_platform._only_platform(stage.base_resolved or stage.base) == (flag.value or "").strip("\"'")
+    )
+
+
 def _build_helper(name: str | None) -> bool:
     from dflint.build_deps import python_build_helper
 
@@ -493,6 +511,11 @@ PAIRS: tuple[Pair, ...] = (
                 "hadolint",
                 "a stage named for its platform (`AS base-amd64`) or a `$BUILDPLATFORM` flag: BuildKit allows both",
                 instruction(r"(?i)(\bAS\s+\S*(amd64|arm64|x86_64|aarch64|linux|windows|arm)|--platform=\$)"),
+            ),
+            Reason(
+                "hadolint",
+                "an image published for that platform only (NVIDIA's L4T images: arm64): the flag is how the stage builds",
+                _single_platform,
             ),
         ),
     ),

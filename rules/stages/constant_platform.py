@@ -8,6 +8,11 @@ This follows BuildKit's `FromPlatformFlagConstDisallowed` check. hadolint's DL30
 `--platform`, `$BUILDPLATFORM` included, although `FROM --platform=$BUILDPLATFORM` is the pattern
 Docker recommends for cross-compilation; dflint does not.
 
+An image published for one platform only is left alone when the flag names that platform
+(`FROM --platform=linux/arm64 nvcr.io/nvidia/l4t-jetpack:r36.4.0`: NVIDIA's L4T images run on Jetson,
+arm64): a build for another platform finds no image of its own, so the flag is what lets the stage
+build there (`dflint/data/base_images.json` `single_platform`, with sources).
+
 ## Why is this bad?
 A constant platform overrides the platform the image is built for: on an arm64 machine (Apple
 silicon, AWS Graviton) or in a multi-platform build the stage still pulls the amd64 image and runs
@@ -42,9 +47,11 @@ line instead.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 
-from dflint.model import Dockerfile
+from dflint.data import load
+from dflint.model import Dockerfile, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 from ._platform import parse_platform
@@ -55,6 +62,18 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`FROM --platform` pins a constant platform",
 )
+
+
+def _only_platform(reference: str | None) -> str | None:
+    """The one platform an image is published for (`data/base_images.json` `single_platform`: NVIDIA's
+    L4T images are arm64 only), or None."""
+    if not reference:
+        return None
+    name = split_image(reference)[0].lower()
+    for entry in load("base_images")["single_platform"]["images"]:
+        if fnmatch.fnmatchcase(name, entry["pattern"]):
+            return str(entry["platform"])
+    return None
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
@@ -70,6 +89,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         name = (stage.name or "").lower()
         if name and ((system and system in name) or (arch and arch in name)):
             continue
+        if _only_platform(stage.base_resolved or stage.base) == value:
+            continue  # the image exists for this platform only: the flag is how the stage builds anywhere
         yield Finding(
             META,
             flag.span,
