@@ -120,10 +120,15 @@ def run_once_with_cpu(
 def measure(
     commands: dict[str, Sequence[str]], repeat: int, env: dict[str, str], cwd: Path, warmup: int = 1
 ) -> dict[str, Timing]:
-    """Run every command `repeat` times, interleaved (a, b, a, b …) after `warmup` untimed rounds."""
+    """Run every command `repeat` times, interleaved after `warmup` untimed rounds, in the given order
+    on even rounds and the reverse order on odd ones (a, b, b, a …), so that a command's place in a
+    round (the one run first may pay for what the others find warm) weighs the same on both sides of
+    a paired ratio. Two installs of one commit paired at 0.983 in one fixed-order run and at 1.002 in
+    another; alternating, at 1.004 (`benchmarks/README.md`)."""
     timings = {label: Timing(label, []) for label in commands}
+    order = list(commands.items())
     for round_number in range(warmup + repeat):
-        for label, command in commands.items():
+        for label, command in order if round_number % 2 == 0 else order[::-1]:
             elapsed, code, rss, cpu = run_once_with_cpu(command, env, cwd)
             if round_number < warmup:
                 continue
