@@ -93,11 +93,15 @@ class Heavy:
     source: str
 
 
+_PYPI = re.compile(r"https?://(?:pypi\.org|pypi\.python\.org)/simple/?$")
+
+
 def heavy_wheel(requirement: Requirement, op: PackageOp | None = None) -> Heavy | None:
     """The heavy framework a requirement downloads from an index, with its wheel size from
     heavy_frameworks.json (the build the data lists for an index the install uses, such as
     torch's CPU index, when there is one). Local files and URLs are not counted, nor installs for
-    a platform other than x86_64 Linux, for which the data measured no sizes."""
+    a platform other than x86_64 Linux, for which the data measured no sizes, nor installs that read
+    another index the data has no build for (PyTorch's nightly or CUDA indexes): the size is unknown."""
     if requirement.name is None or requirement.kind != "name":
         return None
     if op is not None and op.platform is not None and machine(op.platform) != "x86_64":
@@ -123,12 +127,16 @@ def heavy_wheel(requirement: Requirement, op: PackageOp | None = None) -> Heavy 
         size = download_mb(entry)
         label = key if not extra else f"{base}[{extra}]"
         source = str(entry.get("source", "dflint/data/heavy_frameworks.json"))
+        matched = False
         for alternative in entry.get("alternatives", []):
             index = str(alternative.get("index_url", "")).rstrip("/") if isinstance(alternative, dict) else ""
             if index and alternative.get("name") == base and any(url.rstrip("/").startswith(index) for url in index_urls):
                 size = download_mb(alternative)
                 label = f"{label} {alternative.get('version', '')}".strip()
                 source = str(alternative.get("source", source))
+                matched = True
+        if not matched and any(not _PYPI.match(url) for url in index_urls):
+            return None  # another index (nightly or CUDA builds): the wheel measured on PyPI says nothing of its size
         if not isinstance(size, (int, float)):
             return None
         return Heavy(label, float(size), source)

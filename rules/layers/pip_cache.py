@@ -52,7 +52,9 @@ nvidia wheels, vLLM, flash-attn, a requirements file, a whole project on a slim 
 pip keeps every wheel it downloads or builds under `/root/.cache/pip`. In an inference image that
 is a second copy of torch, CUDA libraries or tensorflow: hundreds of megabytes to gigabytes that
 stay in the layer even when a later `RUN rm -rf /root/.cache` deletes them. When the install names
-a heavy framework listed in dflint's data, the finding carries the size of its wheel.
+a heavy framework listed in dflint's data, the finding carries the size of its wheel; not when the
+install reads another index than PyPI that the data has no build for (PyTorch's nightly or CUDA
+indexes): the wheel measured on PyPI says nothing of the size there, which stays unknown.
 
 Note on uv: uv links what it installs from its cache (its default link mode clones where the
 filesystem can, else hard-links). Measured here with uv 0.13.9, `uv pip install numpy==2.1.3
