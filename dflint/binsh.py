@@ -8,17 +8,23 @@ from typing import Any
 
 from dflint.data import load
 from dflint.imagerefs import parse_reference
-from dflint.model import Dockerfile, Stage
+from dflint.model import Dockerfile, Stage, split_image
 
 
 def bin_sh(dockerfile: Dockerfile, stage: Stage) -> str | None:
     """`busybox` when the stage's root image is Alpine or busybox (its tag or name says so:
     `alpine:3.21`, `python:3.12-alpine`, `busybox:1.37`); None when the image does not say."""
-    reference = parse_reference(dockerfile.root_image(stage) or "")
-    if reference is None:
+    root = dockerfile.root_image(stage) or ""
+    reference = parse_reference(root)
+    if reference is not None:
+        name, tag = reference.repository.rsplit("/", 1)[-1], (reference.tag or "").lower()
+    elif root:
+        # a build argument without a default left a gap in the tag (`node:${NODE_VERSION}-alpine` reads
+        # `node:-alpine`): no valid reference, but the words written around the gap still name the image
+        repository, written_tag, _ = split_image(root)
+        name, tag = repository.rsplit("/", 1)[-1], (written_tag or "").lower()
+    else:
         return None
-    name = reference.repository.rsplit("/", 1)[-1]
-    tag = (reference.tag or "").lower()
     for shell, facts in _data()["images"].items():
         if name in facts["names"] or any(word.startswith(facts["tag_word"]) for word in tag.split("-")):
             return str(shell)  # `alpine`, `3.12-alpine3.21`
