@@ -572,11 +572,14 @@ _RUN_TIME_USE = re.compile(
 def stated_run_time_use(dockerfile: Dockerfile, instruction: Instruction) -> str | None:
     """The comment above or inside a RUN in which the author says what it installs serves when the
     image runs (`# Runtime JIT compilation tools (Triton/Inductor, FlashInfer, DeepGEMM).`, `# gcc/make/
-    devel: serve.py pip-installs customer requirements.txt at start.`), or None."""
-    for text in dockerfile.comments_about(instruction):
-        if _RUN_TIME_USE.search(text):
-            return text.strip()
-    return None
+    devel: serve.py pip-installs customer requirements.txt at start.`), or None. Decided once per RUN:
+    DF201 and DF202 ask it for each install."""
+    memo = cast("dict[int, str | None]", dockerfile.memo.setdefault(("stated run-time use", None), {}))
+    if instruction.index not in memo:
+        memo[instruction.index] = next(
+            (text.strip() for text in dockerfile.comments_about(instruction) if _RUN_TIME_USE.search(text)), None
+        )
+    return memo[instruction.index]
 
 
 def runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:

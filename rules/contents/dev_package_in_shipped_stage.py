@@ -9,14 +9,9 @@ The run-time counterpart of `python3-dev` is the `libpython3.X` of the base's ow
 
 Development containers, CI or test images, toolchains, notebook or workbench images (whose users compile as they work) and training images (whose jobs build CUDA extensions and compile kernels against these headers as they run), as the model decides (`dflint/purpose.py`), are not checked.
 
-An install whose RUN carries the author's word that the image uses it when it runs is left alone:
-a comment right above the RUN or inside it that speaks of compiling just in time or at run time
-(`# Runtime JIT compilation tools (Triton/Inductor, FlashInfer, DeepGEMM).`), of tools needed at run
-time, or of installs at start (`# gcc/make/devel: serve.py pip-installs customer requirements.txt at
-start.`) (`dflint/build_deps.py`, `stated_run_time_use`). On the shared corpus this leaves five
-findings, all on AWS Deep Learning Containers whose servers compile kernels or install a model's
-requirements when they run, which reviewers reading the files judged wrong. A comment that only says
-"runtime dependencies" is not such a statement.
+An install whose RUN carries the author's word that the image uses it when it runs (a comment above
+or inside the RUN about compiling just in time or at run time, or installs at start) is left alone,
+as DF201 leaves it (`dflint/build_deps.py`, `stated_run_time_use`; DF201's page gives the examples).
 
 An image whose model server pip-installs the model's own `requirements.txt` when it starts (it installs the Hugging Face inference toolkit or the SageMaker inference toolkit: `dflint/build_deps.py` `installs_at_start`, `installs_at_start` in `dflint/data/build_tools.json`, with the toolkits' sources) is not checked either: a package there without a wheel builds from source, with the compilers, headers and CUDA toolkit the image carries.
 

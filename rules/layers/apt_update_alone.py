@@ -59,7 +59,7 @@ from dflint.commands import SHELLS, all_runs
 from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
-from ._caches import kept_in_layer, lists_needed_after, writer_ships
+from ._caches import APT_LISTS, kept_in_layer, lists_needed_after, writer_ships
 
 META = RuleMeta(
     code="DF311",
@@ -71,7 +71,7 @@ META = RuleMeta(
 _FAMILY = {"apt": "apt", "apk": "apk", "yum": "rpm", "dnf": "rpm", "microdnf": "rpm"}
 _INSTALL = {"apt": "apt-get install", "apk": "apk add", "rpm": "dnf install"}
 # where each family's refresh writes its index: a cache mount over it keeps the index out of the layer
-_INDEX = {"apt": ("/var/lib/apt/lists",), "apk": ("/var/cache/apk",), "rpm": ("/var/cache/dnf", "/var/cache/yum")}
+_INDEX = {"apt": (APT_LISTS,), "apk": ("/var/cache/apk",), "rpm": ("/var/cache/dnf", "/var/cache/yum")}
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:

@@ -70,6 +70,7 @@ import re
 from collections.abc import Iterator
 
 from dflint.binsh import execs_last_command
+from dflint.commands import SHELLS
 from dflint.model import Dockerfile, Instruction, ShellCommand
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
@@ -105,7 +106,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if not instruction.arguments.strip() or attempted_json(instruction) is not None:
                 continue  # an attempt at JSON that is not valid JSON is DF609's
             words = instruction.arguments.split()
-            if len(words) == 1 and posixpath.basename(words[0]) in _SHELLS:
+            if len(words) == 1 and posixpath.basename(words[0]) in SHELLS:
                 continue  # `CMD /bin/bash`: an interactive shell, nothing to shut down gracefully
             last = _last_listed(instruction.arguments)
             execs = last is not None and "exec" in last.wrappers
@@ -176,9 +177,6 @@ def _hands_over(arguments: str) -> bool:
     return bool(text) and _SHELL_STAYS.search(text) is None
 
 
-_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
-
-
 def _last_listed(arguments: str) -> ShellCommand | None:
     """The last command of a `&&`/`;` list (`. /venv/bin/activate && exec uvicorn app:app` → `uvicorn`,
     with `exec` among its wrappers), as the core's shell parser reads it; None when the command is not
@@ -190,7 +188,7 @@ def _last_listed(arguments: str) -> ShellCommand | None:
     from dflint.positions import line_index
     from dflint.shell import parse_script
 
-    commands = [c for c in parse_script(text, 0, line_index(text).span, {}, None) if not set(c.wrappers) & _SHELLS]
+    commands = [c for c in parse_script(text, 0, line_index(text).span, {}, None) if not set(c.wrappers) & SHELLS]
     if len(commands) < 2 or any(c.in_pipeline or c.conditional for c in commands):
         return None
     if any(c.operator not in ("&&", ";") for c in commands[1:]) or commands[-1].name is None:
