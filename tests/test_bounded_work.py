@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from dflint.builder import MAX_REQUIREMENTS_FILES
 from dflint.cli import main
+from dflint.config import shown_path
 from dflint.discover import walk
 from dflint.dockerignore import Matcher
 from dflint.model import Dockerfile, RequirementsFile
@@ -197,7 +198,8 @@ def test_hostile_yaml_configs_are_input_errors(tmp_path: Path, text: str, line: 
     code, out, err = _lint_with(tmp_path, ".dflint.yaml", text)
     assert code == 2
     assert out == ""
-    assert re.fullmatch(re.escape(f"{tmp_path / '.dflint.yaml'}:{line}: {message}") + r" \(column \d+\)", err.splitlines()[0])
+    shown = shown_path(str(tmp_path / ".dflint.yaml"))  # relative when shorter (a checkout beside the temporary directory)
+    assert re.fullmatch(re.escape(f"{shown}:{line}: {message}") + r" \(column \d+\)", err.splitlines()[0])
 
 
 @pytest.mark.timeout(30)
@@ -205,9 +207,10 @@ def test_hostile_yaml_configs_are_input_errors(tmp_path: Path, text: str, line: 
 def test_deeply_nested_pyproject_tables_are_input_errors(tmp_path: Path, nested: str) -> None:
     code, _out, err = _lint_with(tmp_path, "pyproject.toml", f"[project]\nname = 'x'\n\n[tool.dflint]\nselect = {nested}\n")
     assert code == 2
+    shown = shown_path(str(tmp_path / "pyproject.toml"))
     assert err.splitlines()[0] in (
-        f"{tmp_path / 'pyproject.toml'}:1: invalid TOML: nested more than 64 levels deep",
-        f"{tmp_path / 'pyproject.toml'}:4: invalid TOML: nested more than 64 levels deep",
+        f"{shown}:1: invalid TOML: nested more than 64 levels deep",
+        f"{shown}:4: invalid TOML: nested more than 64 levels deep",
     )
 
 
