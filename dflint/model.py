@@ -303,20 +303,6 @@ class Instruction:
             if candidate.name == "mount":
                 yield candidate.options()
 
-    def mounts_cache(self, *paths: str) -> bool:
-        """True when a `--mount=type=cache` (or tmpfs) covers one of `paths` or a parent of it."""
-        for options in self.mounts():
-            if options.get("type") not in ("cache", "tmpfs"):
-                continue
-            target = (options.get("target") or options.get("dst") or options.get("destination") or "").rstrip("/")
-            if not target:
-                continue
-            for path in paths:
-                path = path.rstrip("/")
-                if path == target or path.startswith(target + "/") or target.endswith("/" + path.lstrip("~/")):
-                    return True
-        return False
-
     @property
     def is_exec_form(self) -> bool:
         return self.json_args is not None

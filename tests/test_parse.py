@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dflint.filesystem import mounted
 from tests.helpers import at, model, source
 
 
@@ -78,7 +79,9 @@ def test_exec_form_run_and_flags() -> None:
     assert at(run.flags[0].span) == (2, 5, 2, 47)
     assert run.json_args == ("pip", "install", "x==1")
     assert [w.value for w in run.commands[0].argv] == ["pip", "install", "x==1"]
-    assert run.mounts_cache("/root/.cache/pip")
+    assert mounted(run, ("/root/.cache/pip",))
+    assert mounted(run, ("~/.cache/pip/wheels",))
+    assert not mounted(run, ("/root/.cache/uv",))
 
 
 def test_crlf_bom_and_escape_directive() -> None:

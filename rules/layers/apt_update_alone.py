@@ -56,6 +56,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.commands import SHELLS, all_runs
+from dflint.filesystem import mounted
 from dflint.model import Dockerfile, Instruction, PackageOp, ShellCommand, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -82,7 +83,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if _installs_later(instruction, op, family, instruction.packages[position + 1 :]):
                 continue
-            if instruction.mounts_cache(*_INDEX[family]):
+            if mounted(instruction, _INDEX[family]):
                 continue  # the index goes to a cache mount that later RUNs mount too: a deliberate split
             if _lists_ship(dockerfile, stage, instruction, op):
                 continue  # DF302 reports this RUN, with the same advice
