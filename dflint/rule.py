@@ -82,6 +82,23 @@ def clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def clip_path(path: str, limit: int = 40) -> str:
+    """A path for a short message: at most `limit` characters where it can be, keeping the file name
+    whole and as many of the last folders as fit (`…/v1beta1/requirements.txt`), since the end of a
+    path is what names the file; a file name too long on its own is clipped like any word."""
+    if len(path) <= limit:
+        return path
+    parts = path.split("/")
+    kept = parts[-1]
+    if len(kept) + 2 > limit:
+        return clip(kept, limit)
+    for part in reversed(parts[:-1]):
+        if len(part) + len(kept) + 3 > limit:
+            break
+        kept = f"{part}/{kept}"
+    return f"…/{kept}"
+
+
 def approx_mb(megabytes: float) -> str:
     """A size for a short message: `~325 MB`, `<1 MB`."""
     return "<1 MB" if megabytes < 1 else f"~{megabytes:.0f} MB"

@@ -238,3 +238,24 @@ def test_df301_reports_the_installs_of_one_run_once_with_one_fix() -> None:
     assert second.message.endswith("(and 2 more in this RUN); add `--no-cache-dir`")
     assert second.detail is not None and "so do the other 2 installs of this RUN (line 3)" in second.detail
     assert second.fix is not None and len(second.fix.edits) == 3
+
+
+def test_a_long_path_keeps_its_file_name() -> None:
+    from dflint.rule import clip_path
+
+    assert clip_path("requirements.txt", 32) == "requirements.txt"
+    assert clip_path("kserve/docs/samples/v1beta1/requirements.txt", 32) == "…/v1beta1/requirements.txt"
+    assert clip_path("a/" + "x" * 50 + ".txt", 32) == "x" * 31 + "…"
+
+
+def test_df315_names_the_dependency_file_to_copy_first_whole(tmp_path: Path) -> None:
+    deep = tmp_path / "python" / "custom_model" / "samples" / "v1beta1"
+    deep.mkdir(parents=True)
+    (deep / "requirements.txt").write_text("flask==3.0.0\n")
+    text = (
+        "FROM python:3.11-slim\n"
+        "COPY python/custom_model/samples/v1beta1 /app\n"
+        "RUN pip install --no-cache-dir -r /app/requirements.txt\n"
+    )
+    (finding,) = _lint("DF315", text, tmp_path)
+    assert "copy …/v1beta1/requirements.txt before line 2" in finding.message, finding.message

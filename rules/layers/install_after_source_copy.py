@@ -78,7 +78,7 @@ from dataclasses import dataclass
 
 from dflint.filesystem import Write, instruction_writes, last_write
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, ShellCommand, Stage
-from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.rule import Finding, RuleMeta, Severity, clip, clip_path
 
 from ._caches import command_label
 
@@ -310,7 +310,7 @@ def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Writ
     first = install.first
     if install.tool == "pip" or install.tool == "conda":
         first = _context_path(write, install.path)
-    short = clip(first.split()[0], 28) + (" and its lock" if " " in first else "")
+    short = clip_path(first.split()[0], 32) + (" and its lock" if " " in first else "")
     return Finding(
         META,
         command.span,
