@@ -113,6 +113,27 @@ class KeyValue:
 
 
 @dataclass(frozen=True, slots=True)
+class SplitWord:
+    """An argument the shell cut at a redirection written without a space before it:
+    `pip install numba>=0.57.1` hands pip `numba` and writes its output to a file named `=0.57.1`.
+
+    `argument` is the part the command receives, `operator` the redirection (`>`, `>>`, `<` …),
+    `target` its file; `span` and `text` are the whole as written (`numba>=0.57.1`)."""
+
+    argument: Word
+    operator: str
+    target: Word
+    span: Span
+    text: str
+
+    @property
+    def writes(self) -> bool:
+        """Whether the redirection writes its file (`>`, `>>`, `>|`): the command runs, its output
+        goes to the file; a `<` reads one, and the command fails when it is not there."""
+        return ">" in self.operator
+
+
+@dataclass(frozen=True, slots=True)
 class ShellCommand:
     """A simple command inside a RUN script, after seeing through wrappers (`sudo`, `sh -c '…'`).
 
@@ -133,6 +154,7 @@ class ShellCommand:
     # name → value (None when unknown); ARG/ENV are in `Instruction.env`, prefixes in `assignments`
     exports: Mapping[str, str | None] = field(default_factory=lambda: EMPTY_ENV, compare=False)
     redirects: tuple[Word, ...] = ()  # files its output redirections write (`> /tmp/r.txt`, `>> log`)
+    split_words: tuple[SplitWord, ...] = ()  # arguments cut at a redirection without a space (`numba>=0.57.1`)
 
     @property
     def name(self) -> str | None:
@@ -144,6 +166,15 @@ class ShellCommand:
     @property
     def args(self) -> tuple[str | None, ...]:
         return tuple(word.value for word in self.argv[1:])
+
+    def split_word(self, span: Span | None) -> SplitWord | None:
+        """The split word whose argument is written at `span` (`numba` of `numba>=0.57.1`), if any."""
+        if span is None:
+            return None
+        for split in self.split_words:
+            if split.argument.span == span:
+                return split
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,12 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from dflint.model import EMPTY_ENV, ShellCommand, Span, Word
+from dflint.model import EMPTY_ENV, ShellCommand, Span, SplitWord, Word
 from dflint.variables import ExpansionBudget, expand
 
 if TYPE_CHECKING:
@@ -151,6 +151,7 @@ class ScriptReader:
         self.commands: list[ShellCommand] = []
         self._operator: str | None = None
         self._char_offsets: list[int] | None = None
+        self._last_word: tuple[Node, Word] | None = None  # the last argument read, for a redirection glued to it
 
     # -- positions -------------------------------------------------------------------------
     def _char(self, byte_offset: int) -> int:
@@ -192,9 +193,15 @@ class ScriptReader:
                 self._operator = item  # an operator between two siblings, met in source order
                 continue
             if isinstance(item, _Attach):
+                targets, arguments, splits = self._redirections(item.nodes)
                 if self.commands:
                     last = self.commands[-1]
-                    self.commands[-1] = dataclasses.replace(last, redirects=last.redirects + item.targets)
+                    self.commands[-1] = dataclasses.replace(
+                        last,
+                        argv=last.argv + tuple(arguments),
+                        redirects=last.redirects + targets,
+                        split_words=last.split_words + splits,
+                    )
                 continue
             node, conditional, in_pipeline = item
             kind = node.type
@@ -203,13 +210,13 @@ class ScriptReader:
                 continue
             if kind == "redirected_statement":
                 body = node.child_by_field_name("body")
+                redirections = [child for child in node.named_children if child.type == "file_redirect"]
                 if body is not None and body.type == "command":
-                    self._command(body, conditional, in_pipeline, self._output_redirects(node))
+                    self._command(body, conditional, in_pipeline, redirections)
                     continue
-                targets = self._output_redirects(node)
-                if body is not None and body.type == "list" and targets:
+                if body is not None and body.type == "list" and redirections:
                     # `a && b > f`: the redirection binds to the last command, `b`
-                    stack.append(_Attach(targets))
+                    stack.append(_Attach(tuple(redirections)))
                     stack.append((body, conditional, in_pipeline))
                     continue
             if kind in ("variable_assignment", "variable_assignments"):
@@ -265,21 +272,42 @@ class ScriptReader:
         if name in self.exports:
             self.exports[name] = self.env[name]
 
-    def _output_redirects(self, node: Node) -> tuple[Word, ...]:
-        """The files a statement's output redirections write (`> f`, `>> f`, `&> f`, `2> f`)."""
+    def _redirections(self, nodes: Sequence[Node]) -> tuple[tuple[Word, ...], list[Word], tuple[SplitWord, ...]]:
+        """What a command's file redirections hold: the files its output redirections write (`> f`,
+        `>> f`, `&> f`, `2> f`); the arguments written after a redirection's file, which the command
+        receives (`cmd > f arg`: tree-sitter-bash keeps `arg` inside the redirection); and the
+        arguments cut at a redirection written right after them, without a space (`numba>=0.57.1`)."""
         targets: list[Word] = []
-        for child in node.named_children:
-            if child.type != "file_redirect":
+        arguments: list[Word] = []
+        splits: list[SplitWord] = []
+        for node in nodes:
+            operator = "".join(child.type for child in node.children if not child.is_named)
+            words = [child for child in node.named_children if child.type != "file_descriptor"]
+            if not words:
                 continue
-            operators = [grand.type for grand in child.children if not grand.is_named]
-            destination = child.child_by_field_name("destination")
-            if destination is not None and any(op in (">", ">>", "&>", "&>>", ">|") for op in operators):
-                targets.append(self._word(destination))
-        return tuple(targets)
+            target = self._word(words[0])
+            if operator in (">", ">>", "&>", "&>>", ">|"):
+                targets.append(target)
+            glued = self._last_word
+            if glued is not None and glued[0].end_byte == node.start_byte and len(words) == len(node.named_children):
+                start = glued[0]
+                span = self.fixed or self.file_span(
+                    self.base + self._char(start.start_byte), self.base + self._char(words[0].end_byte)
+                )
+                text = self.data[start.start_byte : words[0].end_byte].decode("utf-8", "replace")
+                splits.append(SplitWord(glued[1], operator, target, span, text))
+            self._last_word = None
+            for extra in words[1:]:
+                fields = self._fields(extra)
+                arguments.extend(fields)
+                if fields:
+                    self._last_word = (extra, fields[-1])
+        return tuple(targets), arguments, tuple(splits)
 
-    def _command(self, node: Node, conditional: bool, in_pipeline: bool, redirects: tuple[Word, ...] = ()) -> None:
+    def _command(self, node: Node, conditional: bool, in_pipeline: bool, redirections: Sequence[Node] = ()) -> None:
         assignments: list[tuple[str, Word]] = []
         argv: list[Word] = []
+        self._last_word = None
         for child in node.named_children:
             if child.type == "variable_assignment":
                 name_node = child.child_by_field_name("name")
@@ -290,12 +318,17 @@ class ScriptReader:
             elif child.type == "command_name":
                 target = child.named_children[0] if child.named_children else child
                 argv.append(self._word(target))
+                self._last_word = (target, argv[-1])
             elif child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect", "redirected_statement"):
                 continue
             else:
-                argv.extend(self._fields(child))
+                fields = self._fields(child)
+                argv.extend(fields)
+                self._last_word = (child, fields[-1]) if fields else None
+        redirects, arguments, splits = self._redirections(redirections)
+        argv.extend(arguments)
         operator, self._operator = self._operator, None
-        self._emit(node, argv, assignments, operator, conditional, in_pipeline, redirects)
+        self._emit(node, argv, assignments, operator, conditional, in_pipeline, redirects, splits)
 
     def _emit(
         self,
@@ -306,6 +339,7 @@ class ScriptReader:
         conditional: bool,
         in_pipeline: bool,
         redirects: tuple[Word, ...] = (),
+        splits: tuple[SplitWord, ...] = (),
     ) -> None:
         wrappers = self.wrappers
         argv, wrappers, inner_env = _strip_prefixes(argv, wrappers)
@@ -330,6 +364,7 @@ class ScriptReader:
             conditional,
             MappingProxyType(dict(self.exports)) if self.exports else EMPTY_ENV,
             redirects,
+            splits,
         )
         if program in _SHELLS and self.depth < _MAX_DEPTH:
             script = _shell_c_script(argv)
@@ -416,9 +451,9 @@ class ScriptReader:
 
 @dataclass(frozen=True, slots=True)
 class _Attach:
-    """Output redirections to add to the last command read, once a list's walk is done."""
+    """Redirections to add to the last command read, once a list's walk is done."""
 
-    targets: tuple[Word, ...]
+    nodes: tuple[Node, ...]
 
 
 def _unescape(text: str) -> str:

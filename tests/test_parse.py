@@ -136,3 +136,31 @@ def test_an_escaped_escape_at_the_end_of_a_line_does_not_continue() -> None:
         ("ENV", 3, 3),
         ("ENV", 4, 6),
     ]
+
+
+def test_arguments_after_a_redirection_are_the_commands() -> None:
+    # tree-sitter-bash keeps `scipy==1.11.0` inside the redirection `>=0.57.1 scipy==1.11.0`; the
+    # shell gives it to pip, and so does the model
+    df = model(
+        "FROM python:3.11-slim\n"
+        "RUN pip install numba>=0.57.1 scipy==1.11.0 && cmd a 2>/dev/null b >>log c\n"
+        "RUN pip install -U pip && pip install x>1 --extra-index-url=https://example.org/simple\n"
+    )
+    pip, cmd = df.instructions[1].commands
+    assert [w.value for w in pip.argv] == ["pip", "install", "numba", "scipy==1.11.0"]
+    assert [w.value for w in pip.redirects] == ["=0.57.1"]
+    assert [w.value for w in cmd.argv] == ["cmd", "a", "b", "c"]
+    assert [w.value for w in cmd.redirects] == ["/dev/null", "log"]
+    assert cmd.split_words == ()
+    last = df.instructions[2].commands[-1]
+    assert [w.value for w in last.argv] == ["pip", "install", "x", "--extra-index-url=https://example.org/simple"]
+
+
+def test_a_word_cut_at_a_redirection_without_a_space_is_one_split_word() -> None:
+    df = model("FROM python:3.11-slim\nRUN pip install a>1.0 b>=2 c >=3 d<in\n")
+    (pip,) = df.instructions[1].commands
+    splits = [(s.argument.value, s.operator, s.target.value, s.text, s.writes) for s in pip.split_words]
+    assert splits == [("a", ">", "1.0", "a>1.0", True), ("b", ">", "=2", "b>=2", True), ("d", "<", "in", "d<in", False)]
+    assert source(df, pip.split_words[1].span) == "b>=2"
+    assert pip.split_word(pip.argv[3].span) is pip.split_words[1]
+    assert pip.split_word(pip.argv[4].span) is None  # `c >=3`: a redirection after a space cuts no word
