@@ -542,11 +542,32 @@ def installs_at_start(dockerfile: Dockerfile) -> str | None:
 
 
 def _installs_at_start(dockerfile: Dockerfile) -> str | None:
-    found = _shipped_python_package(dockerfile, load("build_tools")["installs_at_start"]["python_packages"])
+    packages = load("build_tools")["installs_at_start"]["python_packages"]
+    found = _shipped_python_package(dockerfile, packages) or _copied_python_package(dockerfile, packages)
     if found is None:
         return None
     facts, evidence = found
     return f"it runs {facts['name']} ({evidence}), which pip-installs the model's requirements when it starts"
+
+
+def _copied_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """The data entry of a package whose source directory a shipped stage copies from the build
+    context (`COPY src/huggingface_inference_toolkit huggingface_inference_toolkit`: the toolkit's own
+    images put its package beside the server they run), with where: "`src/huggingface_inference_toolkit`
+    copied at line 70". A copy out of another stage or of a single file inside it does not count."""
+    by_import = {facts["import_package"]: facts for facts in packages.values() if "import_package" in facts}
+    for stage in dockerfile.shipped_stages():
+        for instruction in stage.instructions_of("COPY", "ADD"):
+            spec = instruction.copy
+            if spec is None or spec.source_stage is not None or instruction.flag("from") is not None:
+                continue
+            for source in spec.sources:
+                if source is None:
+                    continue
+                facts = by_import.get(source.rstrip("/").rsplit("/", 1)[-1])
+                if facts is not None:
+                    return facts, f"`{source}` copied at line {instruction.span.line}"
+    return None
 
 
 def _shipped_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) -> tuple[dict[str, Any], str] | None:

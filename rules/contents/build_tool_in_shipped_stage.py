@@ -8,7 +8,7 @@ Flags compilers, build systems and toolchains installed in a stage that ships: `
 
 Development containers, CI or test images, toolchains, notebook or workbench images (whose users compile as they work) and training images (which build CUDA extensions such as flash-attn, apex or Transformer Engine with `--no-build-isolation` and compile kernels as they run: DeepSpeed's ops, Triton, `torch.compile`), as the model decides (`dflint/purpose.py`), carry their tools on purpose and are not checked.
 
-An image whose model server pip-installs the model's own `requirements.txt` when it starts (it installs the Hugging Face inference toolkit or the SageMaker inference toolkit: `dflint/build_deps.py` `installs_at_start`, `installs_at_start` in `dflint/data/build_tools.json`, with the toolkits' sources) is not checked either: a package there without a wheel builds from source, with the compilers, headers and CUDA toolkit the image carries.
+An image whose model server pip-installs the model's own `requirements.txt` when it starts (it installs the Hugging Face inference toolkit or the SageMaker inference toolkit, or copies the toolkit's package directory from the build context as the toolkit's own images do, `COPY src/huggingface_inference_toolkit …`: `dflint/build_deps.py` `installs_at_start`, `installs_at_start` in `dflint/data/build_tools.json`, with the toolkits' sources) is not checked either: a package there without a wheel builds from source, with the compilers, headers and CUDA toolkit the image carries.
 
 An install is fine when the same RUN removes it again (`apt-get purge`, `apk del`, including
 `apk add --virtual .build-deps … && apk del .build-deps`, `dnf remove`, `pip uninstall`, or

@@ -11,7 +11,8 @@ checked: a training job JIT-compiles kernels (DeepSpeed's ops need nvcc) and bui
 runs on the devel flavour. Nor is a Windows container (`dflint/windows.py`: a PowerShell or `cmd`
 SHELL, a Windows base image): `python:3.11` there is a Windows image with no `-slim` flavour.
 Nor is an image whose model server pip-installs the model's own `requirements.txt` when it starts
-(the Hugging Face or SageMaker inference toolkit: `dflint/build_deps.py` `installs_at_start`): CUDA
+(the Hugging Face or SageMaker inference toolkit, installed or its package directory copied from the build
+context: `dflint/build_deps.py` `installs_at_start`): CUDA
 extensions there build against the devel toolkit.
 
 The image is resolved through global `ARG`s and `--build-arg` (`FROM $BASE`); an image that depends
