@@ -26,6 +26,14 @@ findings drawn not worth telling). A dependency file installed before the projec
 (`pip install -r requirements.txt && pip install -e .`) is reported: copied first, it keeps the
 heavy install cached.
 
+An npm, yarn or pnpm install of a project whose `package.json` declares a script the install runs
+(`preinstall`, `install`, `postinstall`, `prepare`: `dflint/project_files.py`, read from the build
+context) is not reported either: such a script reads the project's files (`patch-package` its
+`patches/`, a workspace's `postinstall` the other packages), so the manifest and lock copied alone
+would not install. Without the build context, a comment about the RUN that says so (`# npm ci runs
+the root postinstall script, which installs server and mock-backend deps.`, Kubeflow Pipelines'
+frontend) counts the same.
+
 The message names the line the dependency files must be copied before: the first COPY or ADD of the
 stage that brings source in, which may come before the one that brought the dependency file
 (`COPY pkg/ …` then `COPY service/ …` holding `service/requirements.txt`: any change under `pkg/`
@@ -78,6 +86,7 @@ from dataclasses import dataclass
 
 from dflint.filesystem import Write, instruction_writes, last_write
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, ShellCommand, Stage
+from dflint.project_files import install_scripts
 from dflint.rule import Finding, RuleMeta, Severity, clip, clip_path
 
 from ._caches import command_label
@@ -154,6 +163,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                         continue
                     write = last_write(dockerfile, stage, install.path, command)
                     if write is not None and _brings_source(write):
+                        if _runs_project_scripts(dockerfile, instruction, install, write):
+                            break  # its postinstall needs the source: the manifest alone cannot go first
                         if write.instruction.index not in reported:
                             reported.add(write.instruction.index)
                             yield _finding(stage, command, install, write, _first_source_copy(stage, write))
@@ -328,6 +339,27 @@ def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Writ
             f" {first_source.span.line}, which brings source in earlier"
         ),
     )
+
+
+# the author's comment that the install runs the project's own scripts (`# npm ci runs the root
+# postinstall script, which installs server and mock-backend deps.`)
+_SCRIPTS_COMMENT = re.compile(r"(?i)\b(?:pre|post)install\b|\bprepare\s+script|\blife-?cycle\s+scripts?\b")
+
+
+def _runs_project_scripts(dockerfile: Dockerfile, instruction: Instruction, install: _Install, write: Write) -> str | None:
+    """Why a JavaScript install needs more than its manifest and lock: the project's `package.json`
+    in the build context declares a script the install runs (`postinstall` …,
+    `project_files.install_scripts`), or the comment about the RUN says it runs one. None otherwise,
+    and for every other tool."""
+    if install.tool not in ("npm", "yarn", "pnpm"):
+        return None
+    scripts = install_scripts(dockerfile, _context_path(write, install.path))
+    if scripts:
+        return f"its package.json has a `{scripts[0]}` script"
+    for comment in dockerfile.comments_about(instruction):
+        if _SCRIPTS_COMMENT.search(comment):
+            return "the comment above it says it runs the project's scripts"
+    return None
 
 
 def _context_path(write: Write, path: str) -> str:
