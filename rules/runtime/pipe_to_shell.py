@@ -16,7 +16,9 @@ For a well-known installer the message gives that tool's own way to pin it inste
 (`dflint/data/pinning.json`, `install_scripts`, with sources): uv's `astral.sh/uv/install.sh` → copy
 the binaries from `ghcr.io/astral-sh/uv:<version>` or use the versioned installer; rustup's
 `sh.rustup.rs` → `rustup-init` checked against its published `.sha256`, or a build stage from a `rust:<version>` image.
-A versioned uv installer (`https://astral.sh/uv/0.9.26/install.sh`) is what uv's documentation
+Istio's `istio.io/downloadIstio` downloads the release `ISTIO_VERSION` names (`| ISTIO_VERSION=1.24.0
+sh -`, or the variable from ENV, ARG or an `export`) and is not reported when it is set; without
+it, the message says to set it. A versioned uv installer (`https://astral.sh/uv/0.9.26/install.sh`) is what uv's documentation
 advises for a pinned install and is not reported; nor is rustup given the toolchain it installs
 (`sh -s -- -y --default-toolchain 1.85.1`, or `none`, which leaves the toolchain to the project's
 `rust-toolchain.toml`): what floats then is only the installer, fetched over HTTPS from the Rust
@@ -48,7 +50,7 @@ RUN sh /tmp/install.sh --version 1.4.2 && rm /tmp/install.sh
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -78,7 +80,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 runner = next((later for later in pipeline[position + 1 :] if _reads_script_from_stdin(later)), None)
                 if runner is not None:
                     script = _known_script(command)
-                    if script is not None and (script.versioned or script.pinned(runner)):
+                    if script is not None and (script.versioned or script.pinned(runner, instruction.env)):
                         break  # the installer's own pinned form, as its documentation gives it
                     if script is not None and script.installs_installer:
                         break  # PyPA's bootstrap of pip: pip's version is DF401's `include-installers`
@@ -136,13 +138,26 @@ class _Script:
     versioned: bool
     pinned_by_arguments: str | None = None
     installs_installer: bool = False
+    pinned_by_environment: str | None = None
 
-    def pinned(self, runner: ShellCommand) -> bool:
-        """`sh -s -- -y --default-toolchain 1.85.1`: the arguments given to the script pin what it installs."""
-        if self.pinned_by_arguments is None:
+    def pinned(self, runner: ShellCommand, env: Mapping[str, str | None]) -> bool:
+        """`sh -s -- -y --default-toolchain 1.85.1`: the arguments given to the script pin what it
+        installs; `ISTIO_VERSION=1.24.0 sh -` (or the variable from ENV, ARG or an `export`): the
+        environment the script runs with does. A build argument without a default counts (the build
+        passes the version); a value known to be empty does not."""
+        if self.pinned_by_arguments is not None:
+            written = " ".join(word.text for word in runner.argv[1:])
+            if re.search(self.pinned_by_arguments, written) is not None:
+                return True
+        name = self.pinned_by_environment
+        if name is None:
             return False
-        written = " ".join(word.text for word in runner.argv[1:])
-        return re.search(self.pinned_by_arguments, written) is not None
+        for assigned, word in runner.assignments:
+            if assigned == name:
+                return word.value != ""
+        if name in runner.exports:
+            return runner.exports[name] != ""
+        return name in env and env[name] != ""
 
 
 def _known_script(download: ShellCommand) -> _Script | None:
@@ -155,7 +170,9 @@ def _known_script(download: ShellCommand) -> _Script | None:
                 return _Script(entry["advice"], entry.get("detail"), True)
             if re.match(entry["url_pattern"], url):
                 pinning, installer = entry.get("pinned_by_arguments"), bool(entry.get("installs_installer"))
-                return _Script(entry["advice"], entry.get("detail"), False, pinning, installer)
+                return _Script(
+                    entry["advice"], entry.get("detail"), False, pinning, installer, entry.get("pinned_by_environment")
+                )
     return None
 
 
