@@ -1,5 +1,6 @@
 """Whether a stage can use a GPU: its base image, CUDA variables in its environment, CUDA packages
-or a GPU wheel index in it or the stages it is built FROM."""
+or a GPU wheel index in it or the stages it is built FROM; unknown when its base comes from a build
+argument that a comment of the file sets to a GPU image for a GPU build."""
 
 from __future__ import annotations
 
@@ -47,14 +48,36 @@ def is_gpu_image(reference: str) -> bool:
 def gpu_stage(dockerfile: Dockerfile, stage: Stage) -> bool | None:
     """True when the stage can use a GPU: a CUDA/GPU base image, CUDA variables in its environment,
     or CUDA packages installed in it or the stages it is built FROM. False when its base image is
-    known and none of that holds; None when the base image is unknown."""
+    known and none of that holds; None when the base image is unknown, or when a comment of the file
+    gives the build argument naming it a GPU image (the file is built both ways)."""
     chain = dockerfile.ancestry(stage)
     root = chain[-1]
     if any(_gpu_signals(s) for s in chain):
         return True
     if not base_is_known(dockerfile, root) or root.base_resolved is None:
         return None
+    if _documented_gpu_variant(dockerfile, root) is not None:
+        return None  # the file says how to build it on a GPU image as well: either, by a build argument
     return is_gpu_image(root.base_resolved)
+
+
+_ARGUMENT = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _documented_gpu_variant(dockerfile: Dockerfile, root: Stage) -> str | None:
+    """The GPU image a comment of the file gives the build argument the stage's base is named by:
+    `FROM ${BASE_IMAGE}` under `# Use following option to build image for cuda/GPU: --build-arg
+    BASE_IMAGE=nvidia/cuda:10.1-cudnn7-runtime-ubuntu18.04` (KServe's TorchServe sample). The file is
+    then built for a CPU and a GPU, and what it installs serves both; None when no comment says so."""
+    names = set(_ARGUMENT.findall(root.base))
+    if not names:
+        return None
+    pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")=[\"']?([^\s\"']+)")
+    for _, comment in dockerfile.comments:
+        for match in pattern.finditer(comment):
+            if is_gpu_image(match.group(1)):
+                return match.group(1)
+    return None
 
 
 def _gpu_signals(stage: Stage) -> bool:

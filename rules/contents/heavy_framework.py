@@ -15,7 +15,10 @@ files read from the build context (`-r requirements.txt`) are checked; a finding
 `file:line`. An image counts as GPU-capable when its base is a CUDA/GPU image (`nvidia/cuda`,
 `nvcr.io/…`, `pytorch/pytorch`, a `-gpu`/`cuda` tag …), it sets `NVIDIA_VISIBLE_DEVICES` or
 `CUDA_HOME`, or installs CUDA packages (`nvidia-*` wheels, `cuda-*` packages, a `+cu121` build or a
-`/cu121` index). GPU-dependent advice is skipped when the base image is unknown, and torch from a
+`/cu121` index). GPU-dependent advice is skipped when the base image is unknown, or when it comes from
+a build argument that a comment of the file sets to a GPU image (`FROM ${BASE_IMAGE}` under `# For GPU:
+--build-arg BASE_IMAGE=nvidia/cuda:…`, KServe's TorchServe sample): the one install serves the CPU and
+the GPU build, and a CPU index would break the GPU one. Torch from a
 `/cpu` index (or a `+cpu` build) is never flagged, nor torch from PyTorch's Intel GPU index
 (`https://download.pytorch.org/whl/xpu`): the XPU build is neither the CUDA build nor the CPU one. On a GPU image, where the only lighter option left
 is LiteRT, `tensorflow` is reported at `info` severity. Notebook images (a Jupyter base image, a
