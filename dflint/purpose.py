@@ -360,8 +360,9 @@ def _training(
     script: str | None = None,
 ) -> str | None:
     """What says that an image serving nothing (no port but SSH's) trains: a SageMaker training
-    module, MPI, a training library, a training script in the command (`python3 -u run_trial.py`),
-    or a folder or file name."""
+    module, MPI, a training library, a training platform's environment image as its base
+    (`determinedai/environments`), a training script in the command (`python3 -u run_trial.py`), or a
+    folder or file name."""
     evidence = _data()["training"]
     names = set(evidence["environment"]["names"])
     for stage in chain:
@@ -378,6 +379,9 @@ def _training(
     launcher = _launcher_run(chain)
     if launcher is not None:
         return f"it runs the training launcher `{launcher}` and no service"
+    root = _root_image(chain)
+    if root is not None and any(fnmatch.fnmatchcase(_plain(root), pattern) for pattern in evidence["bases"]["patterns"]):
+        return f"it is built on `{_plain(root)}`, a training platform's environment image, and runs no service"
     if script is not None:
         stem = _word_key(posixpath.splitext(posixpath.basename(script))[0])
         if stem in {_word_key(name) for name in evidence["scripts"]["names"]}:

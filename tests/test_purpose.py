@@ -37,6 +37,17 @@ from dflint.purpose import base_workdir
         ('FROM ubuntu:24.04\nCMD ["/bin/bash"]\n', Purpose("toolchain", "its command is a shell (`bash`)")),
         ('FROM ubuntu:24.04\nCMD ["bash", "-c", "exec ./serve"]\n', Purpose("service", "its command runs `bash`")),
         ("FROM python:3.11-slim\nRUN true\n", Purpose("unknown", "no command, exposed port or telling name")),
+        (
+            "FROM determinedai/environments:cuda-11.3-pytorch-1.10-gpu-0.19.4\nRUN pip install --no-cache-dir deepspeed==0.9.5\n",
+            Purpose(
+                "training",
+                "it is built on `determinedai/environments`, a training platform's environment image, and runs no service",
+            ),
+        ),
+        (
+            'FROM determinedai/environments:py-3.8-pytorch-1.10-cpu-0.19.4\nEXPOSE 8080\nCMD ["python3", "serve.py"]\n',
+            Purpose("service", "it exposes port 8080"),
+        ),
         ('FROM python:3.11-slim\nCMD ["pytest", "-q"]\n', Purpose("ci", "its command runs `pytest -q`")),
         ('FROM python:3.11-slim\nCMD ["python", "-m", "pytest"]\n', Purpose("ci", "its command runs `python -m`")),
         ("FROM python:3.11-slim AS unit-tests\nRUN true\n", Purpose("ci", "the stage is named 'unit-tests'")),
