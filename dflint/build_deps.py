@@ -700,6 +700,7 @@ class DevPackage:
     savings: Savings | None
     basis: str = ""  # what the savings number measures
     needed_with: tuple[str, ...] = ()  # installed beside these packages, a program of theirs reads it at run time
+    loaded_by: tuple[str, ...] = ()  # words naming a program that loads a library only this package provides (`libiomp5`)
 
 
 @cache
@@ -725,11 +726,27 @@ def dev_package(manager: str, name: str) -> DevPackage | None:
     if tool is not None and tool.get("kind") != "headers":
         return None  # a build tool (build-base): DF201's
     needed_with = tuple(data.get("needed_with", {}).get(family, {}).get(name, {}).get("with", ()))
+    loaded_by = tuple(data.get("loaded_by_name", {}).get(family, {}).get(name, {}).get("words", ()))
     if facts is None:
-        return DevPackage(name, family, None, False, "", None, needed_with=needed_with)
+        return DevPackage(name, family, None, False, "", None, needed_with=needed_with, loaded_by=loaded_by)
     runtime = facts.get("runtime")
     savings, basis = _dev_savings(name, facts, data)
-    return DevPackage(name, family, runtime, True, facts.get("note", ""), savings, basis, needed_with)
+    return DevPackage(name, family, runtime, True, facts.get("note", ""), savings, basis, needed_with, loaded_by)
+
+
+def loaded_by_name(dockerfile: Dockerfile, package: DevPackage) -> str | None:
+    """The word of a shipped stage's instructions that names a program loading a library only this
+    header package provides, by its unversioned name (`libmkl_intel_thread` beside `libomp-dev`, whose
+    link `libiomp5.so` is Intel's OpenMP runtime's name: `dev_packages.json` `loaded_by_name`); None
+    when nothing does."""
+    if not package.loaded_by:
+        return None
+    for stage in dockerfile.shipped_stages():
+        for instruction in stage.instructions:
+            for word in package.loaded_by:
+                if word in instruction.text:
+                    return word
+    return None
 
 
 def _dev_savings(name: str, facts: dict[str, Any], data: dict[str, Any]) -> tuple[Savings | None, str]:

@@ -49,7 +49,11 @@ A header package that another program in the image reads at run time is not a le
 protoc installed (`protobuf-compiler`, Alpine's `protoc`), the protobuf headers package
 (`libprotobuf-dev`, `protobuf-dev`) is where protoc finds the well-known types that `.proto` files
 import (`google/protobuf/timestamp.proto` …), so it is left alone (`dflint/data/dev_packages.json`
-`needed_with`, with sources).
+`needed_with`, with sources). Nor is one that alone provides a library under the unversioned name a
+program of the image loads it by: `libomp-dev` holds Debian's `libiomp5.so` (a link to LLVM's
+OpenMP runtime, which Intel's `libiomp5.so` links resolve to; the runtime package `libomp5` has only
+`libomp.so.5`), so an image that names Intel oneMKL's threading layer or `libiomp5`
+(`COPY --from=builder …/libmkl_intel_thread.so.2 …`) keeps it (`loaded_by_name`, with sources).
 
 One finding per install command: the header packages it installs are named in the message, largest
 first, and each one's size and run-time counterpart in the detail; the estimate is the largest of
@@ -116,6 +120,7 @@ from dflint.build_deps import (
     dev_package,
     for_base,
     installs_at_start,
+    loaded_by_name,
     needed_by_c_compiler,
     negligible_in_gpu_image,
     removed_in_same_run,
@@ -172,6 +177,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue  # the author says above the RUN that the image uses these when it runs
         if any(other in installed for other in package.needed_with):
             continue  # protoc beside the protobuf headers reads their .proto files: not a leftover
+        if loaded_by_name(dockerfile, package) is not None:
+            continue  # MKL's threading layer loads `libiomp5.so`, which only libomp-dev provides
         if needed_by_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:
             needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)
             continue
