@@ -321,6 +321,10 @@ def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Writ
     first = install.first
     if install.tool == "pip" or install.tool == "conda":
         first = _context_path(write, install.path)
+    else:  # the project's manifest and lock, where they are in the build context (`web/package.json`)
+        folder = posixpath.dirname(_context_path(write, install.path))
+        if folder not in ("", "."):
+            first = " ".join(posixpath.join(folder, name) for name in first.split())
     short = clip_path(first.split()[0], 32) + (" and its lock" if " " in first else "")
     return Finding(
         META,
