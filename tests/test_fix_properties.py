@@ -6,7 +6,9 @@ on generated ones:
 - every fixed finding is gone: for each code, findings after <= findings before - fixes applied
   (fixes beyond the findings before, made and fixed within the run, count as zero), and nothing
   left offers a fix;
-- no finding of another code appears that was not there before (the same per-code count);
+- no finding of another code appears that was not there before (the same per-code count), except
+  what a fix hands to another rule by design (`REVEALS`: quoting `numba>=0.57.1`, DF408, gives pip
+  the range the author wrote, which DF401 then judges; at most one such finding per fix);
 - fixing never fails (no "did not settle", "undo each other" or "structure" error).
 
 `python -m tests.test_fix_properties` prints the corpus counts, `… --generated 3000` those of 3000
@@ -36,6 +38,12 @@ from dflint.source import InputError, decode
 ROOT = Path(__file__).resolve().parents[1]
 # DFLINT_FIX_IGNORE=DF312,DF314 leaves rules out, to look past a known failure while debugging.
 SETTINGS = Settings(ignore=tuple(code for code in os.environ.get("DFLINT_FIX_IGNORE", "").split(",") if code))
+
+
+# A fix that hands another rule what the author wrote: DF408 quotes `numba>=0.57.1`, so pip gets the
+# range, which DF401 judges (a lower bound is not a pin). The DF401 finding was hidden by the shell's
+# cut (DF401 leaves a cut word to DF408), not made by the fix.
+REVEALS: dict[str, tuple[str, ...]] = {"DF408": ("DF401",)}
 
 
 def corpus_dir() -> Path | None:
@@ -107,10 +115,11 @@ def check_text(text: str, path: str, context: str | None, tally: Tally) -> None:
     fixed = outcome.fixed_counts
     # a merge fix and the cleanup appended to the merged RUN in the next pass fix one finding
     merges = Counter(f.code for f in outcome.applied if f.fix is not None and f.fix.merges)
+    revealed = Counter({code: n for fixer, n in fixed.items() for code in REVEALS.get(fixer, ())})
     for code in sorted(set(after) | set(fixed)):
         # A fix can make a finding that a later pass fixes (`from … as` → `FROM … as` → `FROM … AS`),
         # so more fixes than findings-before may apply; what counts is where the file ends up.
-        if after[code] > before[code] - min(before[code], fixed[code] - merges[code]):
+        if after[code] - revealed[code] > before[code] - min(before[code], fixed[code] - merges[code]):
             what = "appeared" if code not in before else "not all fixed"
             tally.failures.append(f"{path}: {code}: {before[code]} before, {fixed[code]} fixed, {after[code]} after ({what})")
     for finding in remaining:

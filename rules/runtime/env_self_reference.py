@@ -63,8 +63,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 if name == pair.key or name not in keys:
                     continue
                 new = next(other.value for other in pairs if other.key == name)
-                before = instruction.env.get(name, "")
-                old = "an unknown earlier value" if before is None else (f"`{before}`" if before else "an empty value")
+                if name not in instruction.env:  # not set earlier in the file: the base image's, if it sets it
+                    old = f"the base image's {name} (empty if it sets none)"
+                else:
+                    before = instruction.env[name]
+                    old = "an unknown earlier value" if before is None else (f"`{before}`" if before else "an empty value")
                 new_text = f"`{new}`" if new is not None else "the new value"
                 span = dockerfile.logical_span(instruction, pair.value_start + start, pair.value_start + end)
                 stage = dockerfile.stage_of(instruction)
@@ -75,7 +78,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     f" {clip(name, 30)} in an earlier ENV",
                     stage=stage.name if stage is not None else None,
                     detail=f"`{raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV"
-                    f" expands with the values from before it, so {pair.key} gets {old}, not {new_text}; set {name} in an"
+                    f" expands with the values from before it, so `{raw_value[start:end]}` there is {old}, not {new_text}; set {name} in an"
                     " earlier ENV",
                 )
 

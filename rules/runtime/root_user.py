@@ -17,6 +17,9 @@ Only images that run a service are checked: the model decides what an image is f
   `chroot --userspec`), or runs a server whose root master starts its workers as the user its
   configuration names (`php-fpm`, `nginx`, `httpd`: `dflint/data/image_users.json`
   `drops_privileges`; the official php-fpm images work this way);
+- the command runs a program that needs root to do its work (`ldconfig`, which writes
+  `/etc/ld.so.cache`; `sysctl`, `modprobe`, `iptables`, `mount`: `dflint/data/image_users.json`
+  `needs_root`, with sources);
 - the command passes `--allow-root` (Jupyter refuses to start as root without it), or the image
   names root as its notebook user (`ENV NB_USER=root`, the variable the Jupyter Docker Stacks name
   their notebook user with; ml-workspace sets it with `HOME=/root`): root is chosen in so many words;
@@ -198,8 +201,9 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
 
 def _root_on_purpose(chain: tuple[Stage, ...]) -> bool:
     """The command says root is meant: it passes `--allow-root` (Jupyter refuses to start as root
-    without it), or it is a server whose root master starts workers as a configured user (php-fpm,
-    nginx, httpd: `data/image_users.json` `drops_privileges`)."""
+    without it), it is a server whose root master starts workers as a configured user (php-fpm,
+    nginx, httpd: `data/image_users.json` `drops_privileges`), or a program that needs root to do
+    its work (`ldconfig`, `sysctl`, `iptables`: `needs_root`)."""
     for stage in chain:
         for instruction in stage.instructions_of("ENTRYPOINT", "CMD"):
             if "--allow-root" in instruction.arguments:
@@ -208,7 +212,10 @@ def _root_on_purpose(chain: tuple[Stage, ...]) -> bool:
     if (final_env.get("NB_USER") or "").strip() in _ROOT:
         return True  # the notebook user is root by name (`ENV NB_USER=root`, the Jupyter stacks' user variable)
     program, _ = command_program(chain)
-    return program is not None and program in load("image_users")["drops_privileges"]["programs"]
+    users = load("image_users")
+    return program is not None and (
+        program in users["drops_privileges"]["programs"] or program in users["needs_root"]["programs"]
+    )
 
 
 def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
