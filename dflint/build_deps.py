@@ -159,7 +159,10 @@ def _op_installs(stage: Stage, instruction: Instruction, op: PackageOp, files: b
 
 _IF = re.compile(r"(?:^|[\s;&|(])if\s+(?P<condition>.+?)\s*;?\s*then\s", re.S)
 _OTHER_BRANCH = re.compile(r"(?:^|[\s;&|(])(?:if|fi|else|elif|then|case|esac)(?=[\s;]|$)")
-_TEST = re.compile(r"\[\s+(?:(?P<left>\S+)\s+(?P<op>==?|!=)\s+(?P<right>\S+)|(?P<flag>-[nz])\s+(?P<word>\S+))\s+\]")
+_TEST = re.compile(
+    r"(?P<open>\[\[?)\s+(?:(?P<left>\S+)\s+(?P<op>==?|!=)\s+(?P<right>\S+)|(?P<flag>-[nz])\s+(?P<word>\S+))\s+(?P<close>\]\]?)"
+)
+_ELSE = re.compile(r"(?:^|[\s;&|(])else(?=[\s;]|$)")
 _VARIABLE = re.compile(r"\$(?:\{(?P<braced>\w+)\}|(?P<plain>\w+))")
 _PLATFORM_PARTS = ("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT")
 
@@ -185,7 +188,9 @@ def branch_not_taken(stage: Stage, instruction: Instruction, op: PackageOp) -> s
     "ppc64le" ]`, `[ "$ADDRESS_SANITIZER" = "1" ]`, `[ -n "$GPU" ]`), the platform is the one the
     stage is built for (linux/amd64 unless `--build-arg TARGETPLATFORM=…` says otherwise), and an
     `ARG` declared without a default and not given with `--build-arg` is empty, as BuildKit leaves
-    it. Anything else (a command's output, an `else` branch, a nested `if`) may run."""
+    it. A command in the `else` branch of such an `if` is not taken when the condition holds. In
+    `[[ … ]]`, the right side of `==` and `!=` is a pattern (`[[ ${SPARK_PACKAGE} != *"-preview"* ]]`),
+    as in bash. Anything else (a command's output, an `elif`, a nested `if`) may run."""
     command = op.command
     if not command.conditional:
         return None
@@ -195,10 +200,21 @@ def branch_not_taken(stage: Stage, instruction: Instruction, op: PackageOp) -> s
         return None
     before = text[:start]
     found = next(iter(reversed(list(_IF.finditer(before)))), None)  # the last `if … then` before it
-    if found is None or _OTHER_BRANCH.search(before[found.end() :]):
+    if found is None:
         return None
+    branch = before[found.end() :]
+    taken_when = False  # the `then` branch runs when the condition holds
+    others = list(_OTHER_BRANCH.finditer(branch))
+    if others:
+        # the `else` branch of the same `if`: nothing else between `then` and the command
+        if len(others) != 1 or _ELSE.match(branch, others[0].start()) is None:
+            return None
+        taken_when = True
     condition = " ".join(found.group("condition").split())
-    return condition if _evaluate(condition, _Place(stage, instruction, op)) is False else None
+    result = _evaluate(condition, _Place(stage, instruction, op))
+    if result is None or result is not taken_when:
+        return None
+    return condition if not taken_when else f"else of {condition}"
 
 
 def _evaluate(condition: str, place: _Place) -> bool | None:
@@ -216,15 +232,50 @@ def _evaluate(condition: str, place: _Place) -> bool | None:
 
 def _test(text: str, place: _Place) -> bool | None:
     match = _TEST.fullmatch(text.strip())
-    if match is None:
+    if match is None or len(match.group("open")) != len(match.group("close")):
         return None
     if match.group("flag"):
         word = _word(match.group("word"), place)
         return None if word is None else (word != "") == (match.group("flag") == "-n")
-    left, right = _word(match.group("left"), place), _word(match.group("right"), place)
-    if left is None or right is None:
+    left = _word(match.group("left"), place)
+    if left is None:
         return None
-    return (left == right) == (match.group("op") != "!=")
+    if match.group("open") == "[[":  # bash: the right side is a pattern, its quoted parts literal
+        pattern = _pattern(match.group("right"))
+        if pattern is None:
+            return None
+        equal = pattern.fullmatch(left) is not None
+    else:
+        right = _word(match.group("right"), place)
+        if right is None:
+            return None
+        equal = left == right
+    return equal == (match.group("op") != "!=")
+
+
+def _pattern(text: str) -> re.Pattern[str] | None:
+    """A `[[ … == pattern ]]` operand as a regular expression: `*` and `?` outside quotes match as in
+    bash, quoted text literally; None when it holds a variable, a bracket expression, an escape or an
+    unterminated quote."""
+    parts: list[str] = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char in "\"'":
+            close = text.find(char, position + 1)
+            if close < 0:
+                return None
+            literal = text[position + 1 : close]
+            if char == '"' and any(special in literal for special in "$`\\"):
+                return None
+            parts.append(re.escape(literal))
+            position = close + 1
+            continue
+        if char in "$`\\[":
+            return None
+        parts.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
+        position += 1
+    return re.compile("".join(parts), re.S)
 
 
 def _word(text: str, place: _Place) -> str | None:
