@@ -418,7 +418,7 @@ class BuildTool:
 
 def python_installer(name: str | None) -> bool:
     """A tool that installs Python packages rather than being an application's dependency (`pip`,
-    `setuptools`, `wheel`, `uv`): `dflint/data/build_tools.json` `python_installers`."""
+    `setuptools`, `wheel`, `uv`, `conda-lock`): `dflint/data/build_tools.json` `python_installers`."""
     return name is not None and name.lower() in _python_installers()
 
 

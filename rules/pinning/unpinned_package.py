@@ -30,7 +30,7 @@ corpus (whose files come without their build context) this leaves 15 of 97 findi
 `einops` of seven TGI images that reviewers checked against the requirements file at each release's
 tag (pinned every time).
 
-Upgrading the installers themselves (`pip install --upgrade pip setuptools wheel`, `uv`) is not
+Upgrading the installers themselves (`pip install --upgrade pip setuptools wheel`, `uv`, `conda-lock`, which installs a lock file's pins) is not
 flagged, nor are the build helpers a later install needs to build from source (`packaging`,
 `ninja`, `cmake`, a PEP 517 back-end such as `hatchling`: `dflint/data/build_tools.json`
 `python_build_helpers`; not Cython, whose 3.0 release broke unpinned builds), unless

@@ -27,7 +27,8 @@ FROM python:3.11-slim
 RUN pip install --no-cache-dir "numba>=0.57.1"
 ```
 
-Or pin one version (`numba==0.57.1`), which DF401 asks for anyway.
+Or pin one version (`numba==0.57.1`), which DF401 asks for anyway. DF401 leaves a word the shell cut
+to this rule (one finding per word); once it is quoted, DF401 judges the range.
 
 ## Fix safety
 Unsafe: the fix puts each word in double quotes (`"numba>=0.57.1"`), so that the install receives the
