@@ -427,6 +427,18 @@ def _python_installers() -> frozenset[str]:
     return frozenset(str(name) for name in load("build_tools")["python_installers"]["names"])
 
 
+def small_build_helper(name: str | None) -> bool:
+    """A build helper whose wheel is pure Python and measured small (`packaging`, `hatchling`: at most
+    414 KB; not `cmake` or `ninja`, which ship programs): `build_tools.json` `python_build_helpers`
+    `small_wheels`, with the sizes and how they were read."""
+    return name is not None and name.lower() in _small_build_helpers()
+
+
+@cache
+def _small_build_helpers() -> frozenset[str]:
+    return frozenset(str(name) for name in load("build_tools")["python_build_helpers"]["small_wheels"]["names"])
+
+
 def python_build_helper(name: str | None) -> bool:
     """A Python package installed only so that a later install can build from source (`packaging`,
     `ninja`, a PEP 517 back-end): `dflint/data/build_tools.json` `python_build_helpers`."""

@@ -18,9 +18,11 @@ A stage built on a base image that turns the cache off in its own ENV is not che
 images (`vault.habana.ai/gaudi-docker/…`) set `PIP_NO_CACHE_DIR=on` (`dflint/data/caches.json`
 `bases_disabling_cache`, with its source).
 
-An install of the installers alone (`pip install --upgrade pip setuptools wheel`) is not flagged:
-its cache holds only their own small wheels, and the install that matters, the one after it, is
-checked on its own.
+An install of the installers alone (`pip install --upgrade pip setuptools wheel`), with at most
+small pure-Python build helpers beside them (`packaging`, `hatchling`, `build`: wheels of at most
+414 KB, `dflint/data/build_tools.json` `python_build_helpers.small_wheels`, measured), is not
+flagged: its cache holds only their own small wheels, and the install that matters, the one after
+it, is checked on its own.
 
 A cache known to be negligible beside the image is not flagged by default: the install is light
 and the image already holds gigabytes (`dflint/imagesize.py`). Light: every package is named, none
@@ -111,7 +113,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from dflint.build_deps import python_installer
+from dflint.build_deps import python_installer, small_build_helper
 from dflint.commands import add_option_after_verb
 from dflint.imagesize import negligible_cache
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
@@ -254,8 +256,9 @@ def _finding(dockerfile: Dockerfile, stage: Stage, installs: list[tuple[PackageO
 
 
 def _only_installers(op: PackageOp) -> bool:
-    """`pip install --upgrade pip setuptools wheel`: the cache holds only the installers' own wheels."""
-    return bool(op.packages) and not op.files and all(python_installer(r.name) for r in op.packages)
+    """`pip install --upgrade pip setuptools wheel packaging`: the cache holds only the installers' own
+    wheels and those of small pure-Python build helpers."""
+    return bool(op.packages) and not op.files and all(python_installer(r.name) or small_build_helper(r.name) for r in op.packages)
 
 
 def _installed(op: PackageOp) -> list[Requirement]:
