@@ -45,6 +45,12 @@ first run: vLLM, SGLang, text-generation-inference; as the model decides,
 reads are left alone: Python's (`python3-dev`, `python3.12-devel`) and the C library's
 (`libc6-dev`, `musl-dev`, `glibc-devel`); a finding for the command's other header packages says why.
 
+A stage that ships on a build image (`nvidia/cuda:*-devel-*`, `golang`, `gcc`: `dflint/data/base_images.json`
+`build_flavoured`, the list DF102 reports, except the full `python:X`, whose `-slim` counterpart
+replaces it in place) is left to DF102, as DF201 leaves it: the devel base already holds the headers
+of its toolchain, and the fix, a runtime base with the build in a build stage, takes the stage's
+header packages with it.
+
 A header package that another program in the image reads at run time is not a leftover: with
 protoc installed (`protobuf-compiler`, Alpine's `protoc`), the protobuf headers package
 (`libprotobuf-dev`, `protobuf-dev`) is where protoc finds the well-known types that `.proto` files
@@ -126,6 +132,7 @@ from dflint.build_deps import (
     removed_in_same_run,
     runtime_compiler,
     shipped_installs,
+    toolchain_base,
     size_text,
     skipped_branch,
     stated_run_time_use,
@@ -173,6 +180,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue
         if skipped_branch(install) is not None or id(install.op) in with_build_tools:
             continue
+        if install.via is None and toolchain_base(dockerfile.root_image(install.stage)):
+            continue  # the stage ships on a build image (DF102): the fix is that base, and the headers go with it
         if install.via is None and stated_run_time_use(dockerfile, install.instruction) is not None:
             continue  # the author says above the RUN that the image uses these when it runs
         if any(other in installed for other in package.needed_with):
