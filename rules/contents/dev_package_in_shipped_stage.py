@@ -132,10 +132,10 @@ from dflint.build_deps import (
     removed_in_same_run,
     runtime_compiler,
     shipped_installs,
-    toolchain_base,
     size_text,
     skipped_branch,
     stated_run_time_use,
+    toolchain_base,
 )
 from dflint.model import Dockerfile
 from dflint.releases import distro_python
