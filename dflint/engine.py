@@ -175,11 +175,25 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
             continue
         rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
         override = settings.severity_overrides.get(rule.meta.code)
+        # a stage built only for tests or CI (`ci-runtime`, not shipped): nobody deploys what it holds either
+        skipped = (
+            _ci_stages(dockerfile)
+            if rule.meta.skip_images_nobody_deploys and rule.meta.code not in _named(settings.select + settings.extend_select)
+            else frozenset()
+        )
         for finding in rule.check(dockerfile, rule_options):
+            if skipped and finding.stage in skipped:
+                continue
             findings.append(
                 dataclasses.replace(finding, path=path, severity=override if override is not None else finding.severity)
             )
     return findings
+
+
+def _ci_stages(dockerfile: Dockerfile) -> frozenset[str]:
+    from dflint.purpose import ci_stages
+
+    return ci_stages(dockerfile)
 
 
 @functools.lru_cache(maxsize=16)

@@ -129,6 +129,27 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     return Purpose(purpose.kind, purpose.evidence, platform=name, platform_evidence=evidence, platform_runs_as_root=root)
 
 
+def ci_stages(dockerfile: Dockerfile) -> frozenset[str]:
+    """The names of the stages built only for tests or CI: a stage that does not ship (not the final
+    stage, nothing of it copied into the image) whose name says so (`ci-runtime`, `test`, `e2e`: a
+    word of `path_evidence.ci_file_words` after splitting at `-`, `_` and `.`), as text-generation-
+    inference's `ci-runtime` stage ("used only for the CI/CD"). Decided once per file; the engine
+    does not report what a rule for deployed images finds in such a stage."""
+    key = ("ci stages", None)
+    if key not in dockerfile.memo:
+        shipped = {stage.index for stage in dockerfile.shipped_stages()}
+        words = set(_data()["path_evidence"]["ci_file_words"]["words"])
+        dockerfile.memo[key] = frozenset(
+            stage.name
+            for stage in dockerfile.stages
+            if stage.name
+            and stage.index not in shipped
+            and any(piece in words for piece in re.split(r"[._-]", stage.name.lower()))
+        )
+    found = dockerfile.memo[key]
+    return found if isinstance(found, frozenset) else frozenset()
+
+
 def _platform(chain: tuple[Stage, ...], final: Stage, target: str | None) -> tuple[str, str, bool] | None:
     """The platform the shipped image is built for (`data/image_purposes.json` `platforms`): a label
     it reads, a setting it passes, its toolkit installed, or the final stage named for it."""

@@ -757,3 +757,29 @@ def test_a_command_line_tool(text: str, expected: Purpose) -> None:
     purpose = parse(text, "repo/Dockerfile").purpose
     assert purpose == expected
     assert purpose is not None and purpose.ships and (purpose.serves == (expected.kind == "service"))
+
+
+def test_a_stage_built_only_for_ci_gets_no_finding_of_the_rules_for_deployed_images() -> None:
+    from dflint.engine import Settings, lint_source, selected_rules
+    from dflint.purpose import ci_stages
+
+    text = (
+        "FROM python:3.12-slim AS runtime\n"
+        "RUN pip install --no-cache-dir transformers\n"
+        'CMD ["python", "-m", "server"]\n'
+        "# used only for the CI\n"
+        "FROM runtime AS ci-runtime\n"
+        "RUN pip install --no-cache-dir pytest\n"
+        "FROM runtime AS final\n"
+        'CMD ["python", "-m", "server"]\n'
+    )
+    assert ci_stages(parse(text, "Dockerfile")) == frozenset({"ci-runtime"})
+    default = Settings()
+    found = lint_source(text, "Dockerfile", default, selected_rules(default), None).findings
+    assert [f.span.line for f in found if f.code == "DF401"] == [2]
+    # selected by its own code, the rule reports the CI stage too; the target makes it the image
+    named = Settings(select=("DF401",))
+    found = lint_source(text, "Dockerfile", named, selected_rules(named), None).findings
+    assert [(f.code, f.span.line) for f in found] == [("DF401", 2), ("DF401", 6)]
+    targeted = parse(text, "Dockerfile", Options(target="ci-runtime"))
+    assert ci_stages(targeted) == frozenset()
