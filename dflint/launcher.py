@@ -1,9 +1,10 @@
 """The `dflint` console script and `python -m dflint`: `dflint --version` is answered before the
-command-line library (click, about 15 ms) is imported; everything else goes to `dflint.cli`, with
-dflint's modules, dataclass methods and regular expressions taken from their compiled caches
-(`dflint.modulecode`, `dflint.classcode`, `dflint.regexcode`), and its JSON
-files from theirs (`dflint.datacode`). Once the command is done and its
-output flushed, the process leaves without tearing the interpreter down (`_leave`)."""
+command-line library (click, about 15 ms) is imported, and so is the commonest line, `dflint PATH...`
+(paths only, every option at its default: `dflint.checkrun.run_paths`, the call click would make of
+it); everything else goes to `dflint.cli`. Either way dflint's modules, dataclass methods and
+regular expressions come from their compiled caches (`dflint.modulecode`, `dflint.classcode`,
+`dflint.regexcode`), and its JSON files from theirs (`dflint.datacode`). Once the command is done
+and its output flushed, the process leaves without tearing the interpreter down (`_leave`)."""
 
 from __future__ import annotations
 
@@ -33,18 +34,48 @@ def main(prog_name: str | None = None) -> None:
         from dflint.regexcode import cached_regex_code
 
         with cached_class_code(), cached_regex_code(), cached_json_data():
+            paths = _plain_paths(sys.argv[1:])
             try:
-                from dflint.cli import main as cli
+                if paths is None:
+                    from dflint.cli import main as cli
+                else:  # `dflint PATH...`: what click would make of it, without click (`dflint.checkrun`)
+                    from dflint.checkrun import run_paths
                 from dflint.registry import indexed_rules
             finally:
                 gc.freeze()
                 gc.enable()
             with indexed_rules():  # the rules a file cannot trigger stay unloaded
                 try:
-                    cli(prog_name=prog_name)
+                    if paths is None:
+                        cli(prog_name=prog_name)
+                    else:
+                        run_paths(paths)
                 except SystemExit as leaving:
                     status = leaving.code
     _leave(status)
+
+
+# `dflint.cli.main`'s commands: a first argument naming one is that command, not a path to lint.
+COMMANDS = ("check", "explain", "migrate-hadolint", "rules", "server")
+
+
+def _plain_paths(arguments: list[str]) -> list[str] | None:
+    """The paths of `dflint PATH...` when that is the whole command line, else None (click parses it).
+
+    Only where click's parse is plain: every argument a path (none starts with `-`, so none is an
+    option, `--` or stdin's `-`), the first not a command's name, on a POSIX system (on Windows click
+    expands wildcards in the arguments), and no shell-completion request in the environment
+    (click answers `_DFLINT_COMPLETE=…` instead of running the command). Click makes of such a line
+    `check` with those paths and every option at its default: `checkrun.run_paths` is that call."""
+    import os
+
+    if not arguments or arguments[0] in COMMANDS or os.name != "posix":
+        return None
+    if any(not argument or argument[0] == "-" for argument in arguments):
+        return None
+    if any(name.endswith("_COMPLETE") for name in os.environ):
+        return None
+    return arguments
 
 
 def _leave(status: object) -> None:  # never returns (`typing` is not imported for `--version`)

@@ -375,18 +375,29 @@ cli.main(prog_name="dflint")
 """
 
 
-def test_ctrl_c_exits_130_quietly(repo: Path) -> None:
-    completed = subprocess.run([sys.executable, "-c", SIGNALLED], cwd=repo, capture_output=True, check=False, timeout=50)
+@pytest.mark.parametrize(
+    "script",
+    [
+        SIGNALLED,
+        # `dflint Dockerfile`: the launcher runs the plain line without click (`checkrun.run_paths`)
+        SIGNALLED.replace('"--no-color", ', "").replace(
+            'cli.main(prog_name="dflint")', "from dflint.launcher import main\nmain()"
+        ),
+    ],
+)
+def test_ctrl_c_exits_130_quietly(repo: Path, script: str) -> None:
+    completed = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, check=False, timeout=50)
     assert completed.returncode == 130 and b"Traceback" not in completed.stderr and b"Aborted" not in completed.stderr
 
 
-def test_a_closed_pipe_on_stdout_exits_141_quietly(repo: Path) -> None:
+@pytest.mark.parametrize("line", [["--no-color", "--jobs", "1", "."], ["."]])  # `dflint .`: the plain line, without click
+def test_a_closed_pipe_on_stdout_exits_141_quietly(repo: Path, line: list[str]) -> None:
     for number in range(200):  # enough output to overflow the pipe after the reader is gone
         (repo / f"Dockerfile.{number}").write_text(FIXABLE)
     reader, writer = os.pipe()
     os.close(reader)  # nobody will read: the first write raises EPIPE (SIGPIPE is ignored by Python)
     completed = subprocess.run(
-        [sys.executable, "-m", "dflint", "--no-color", "--jobs", "1", "."],
+        [sys.executable, "-m", "dflint", *line],
         cwd=repo,
         stdout=writer,
         stderr=subprocess.PIPE,

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import imported_modules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,3 +182,90 @@ def test_a_one_file_lint_from_the_console_script_imports_neither_importlib_util_
     after_site = names[names.index("site") + 1 :]
     assert "dflint.builder" in after_site  # it did lint
     assert not offenders(set(after_site), ("importlib.util", "importlib._abc", "shlex"))
+
+
+# `dflint PATH...` is run without click (`dflint.checkrun.run_paths`); `dflint check PATH...` is the
+# same lint parsed by click. Each pair must print and exit alike.
+_PLAIN_LINES = (
+    ["findings/Dockerfile"],
+    ["findings/Dockerfile", "configured/Dockerfile"],
+    ["."],
+    ["findings"],
+    ["missing/Dockerfile"],
+    ["undecodable/Dockerfile"],
+    ["badly-configured/Dockerfile"],
+    ["quiet/Dockerfile", "findings/Dockerfile"],
+)
+
+
+def _plain_tree(root: Path) -> None:
+    for folder in ("findings", "configured", "undecodable", "badly-configured", "quiet"):
+        (root / folder).mkdir()
+    (root / "findings" / "Dockerfile").write_text(
+        "FROM python:3.11\nMAINTAINER someone\nRUN pip install torch && apt-get update\nCOPY . /app\n"
+    )
+    (root / "configured" / "Dockerfile").write_text("FROM python:3.11-slim\nRUN pip install numpy\n")
+    (root / "configured" / ".dflint.yaml").write_text("ignore: [DF620]\n")
+    (root / "undecodable" / "Dockerfile").write_bytes(b"FROM python:3.11\nRUN echo \xff\xfe\n")
+    (root / "badly-configured" / "Dockerfile").write_text("FROM python:3.11-slim\n")
+    (root / "badly-configured" / ".dflint.yaml").write_text("fail-on: loud\n")
+    (root / "quiet" / "Dockerfile").write_text("FROM python:3.11-slim\nARG UNUSED\n")
+    (root / "quiet" / ".dflint.yaml").write_text("fail-on: none\n")
+
+
+def test_a_line_of_paths_lints_without_click(tmp_path: Path) -> None:
+    _plain_tree(tmp_path)
+    assert not offenders(imported_modules("findings/Dockerfile", "configured/Dockerfile", cwd=tmp_path), ("click",))
+    assert "click" in imported_modules("check", "findings/Dockerfile", cwd=tmp_path)  # the same lint, parsed by click
+
+
+def test_a_line_of_paths_prints_and_exits_as_click_runs_it(tmp_path: Path) -> None:
+    import os
+
+    _plain_tree(tmp_path)
+    base = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
+    for colour in ({}, {"FORCE_COLOR": "1"}, {"NO_COLOR": "1", "FORCE_COLOR": "1"}):
+        for line in _PLAIN_LINES:
+            runs = [
+                subprocess.run(
+                    [sys.executable, "-m", "dflint", *prefix, *line],
+                    cwd=tmp_path,
+                    env={**base, **colour},
+                    capture_output=True,
+                    check=False,
+                    timeout=60,
+                )
+                for prefix in ([], ["check"])
+            ]
+            plain, parsed = ((run.returncode, run.stdout, run.stderr) for run in runs)
+            assert plain == parsed, (line, colour)
+            assert plain[0] in (0, 1, 2) and b"Traceback" not in plain[2], (line, plain)
+
+
+def test_only_a_line_of_paths_skips_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dflint.launcher import _plain_paths
+
+    monkeypatch.delenv("_DFLINT_COMPLETE", raising=False)
+    assert _plain_paths(["Dockerfile", "docker/Dockerfile.gpu", "."]) == ["Dockerfile", "docker/Dockerfile.gpu", "."]
+    assert _plain_paths(["Dockerfile", "rules"]) == ["Dockerfile", "rules"]  # a command's name after a path is a path
+    for line in ([], ["-"], ["--", "Dockerfile"], ["Dockerfile", "-q"], ["-q", "Dockerfile"], ["rules"], ["check", "x"], [""]):
+        assert _plain_paths(line) is None, line
+    monkeypatch.setenv("_DFLINT_COMPLETE", "bash_source")  # click answers a completion request instead
+    assert _plain_paths(["Dockerfile"]) is None
+
+
+def test_the_plain_line_is_the_call_click_makes_of_it() -> None:
+    """The launcher's list of commands is the command line's, and `checkrun.run`'s defaults are the
+    values click gives each option that is not given."""
+    import inspect
+
+    from dflint.checkrun import run
+    from dflint.cli import main
+    from dflint.launcher import COMMANDS
+
+    assert sorted(COMMANDS) == sorted(main.commands)
+    check = main.commands["check"]
+    parsed = check.make_context("check", ["Dockerfile"]).params
+    defaults = {name: parameter.default for name, parameter in inspect.signature(run).parameters.items()}
+    assert parsed.pop("paths") == ("Dockerfile",) and defaults.pop("paths") is inspect.Parameter.empty
+    assert parsed == defaults
