@@ -23,6 +23,9 @@ def main(prog_name: str | None = None) -> None:
     # nothing to free (a one-file run spent some 25 of them walking the tables it had just read). Once
     # the command line is loaded, what exists is frozen, so later collections skip it.
     gc.disable()
+    paths = _plain_paths(sys.argv[1:])
+    if paths is not None:
+        _defer_inspect()
     from dflint.modulecode import cached_module_code
 
     status: object = 0
@@ -34,7 +37,6 @@ def main(prog_name: str | None = None) -> None:
         from dflint.regexcode import cached_regex_code
 
         with cached_class_code(), cached_regex_code(), cached_json_data():
-            paths = _plain_paths(sys.argv[1:])
             try:
                 if paths is None:
                     from dflint.cli import main as cli
@@ -76,6 +78,47 @@ def _plain_paths(arguments: list[str]) -> list[str] | None:
     if any(name.endswith("_COMPLETE") for name in os.environ):
         return None
     return arguments
+
+
+def _defer_inspect() -> None:
+    """Import `inspect` now and run its code when one of its names is first used.
+
+    `dataclasses` imports it at its top for one use, `inspect.signature` to write the docstring of a
+    class without one (every dflint dataclass has one), and nothing else a plain lint runs uses it;
+    running it (with `ast`, `dis`, `tokenize`, `linecache`, which it imports) cost about 2.5 ms of a
+    one-file run. The module in `sys.modules` is the one `import inspect` makes (its spec found by the
+    same finders, created by `module_from_spec`); until a name is asked of it, its class answers
+    `__spec__` (which `import` reads to see whether a module is still initialising) and, asked for any
+    other attribute, becomes the plain module type and runs the module's code, as `LazyLoader` does.
+    Only for the plain lint line, which starts no thread that could ask for a name at the same time."""
+    if "inspect" in sys.modules:
+        return
+    from importlib._bootstrap import module_from_spec  # what `importlib.util` re-exports, without it
+
+    for finder in sys.meta_path:
+        find_spec = getattr(finder, "find_spec", None)
+        spec = find_spec("inspect", None) if find_spec is not None else None
+        if spec is not None:
+            break
+    else:
+        return
+    if spec.loader is None or not hasattr(spec.loader, "exec_module"):
+        return
+    module = module_from_spec(spec)
+    module.__class__ = _Deferred
+    sys.modules["inspect"] = module
+
+
+class _Deferred(type(sys)):  # type: ignore[misc]
+    """A module whose code runs when an attribute other than `__spec__` is first asked of it."""
+
+    def __getattribute__(self, name: str) -> object:
+        if name == "__spec__":
+            return object.__getattribute__(self, name)
+        self.__class__ = type(sys)  # type: ignore[assignment]
+        spec = object.__getattribute__(self, "__spec__")
+        spec.loader.exec_module(self)
+        return getattr(self, name)
 
 
 def _leave(status: object) -> None:  # never returns (`typing` is not imported for `--version`)

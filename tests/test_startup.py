@@ -269,3 +269,65 @@ def test_the_plain_line_is_the_call_click_makes_of_it() -> None:
     defaults = {name: parameter.default for name, parameter in inspect.signature(run).parameters.items()}
     assert parsed.pop("paths") == ("Dockerfile",) and defaults.pop("paths") is inspect.Parameter.empty
     assert parsed == defaults
+
+
+_DEFERRED = """
+import os, sys
+sys.argv = ["dflint", *sys.argv[1:]]
+at_once = os._exit
+def leave(status):
+    inspect = sys.modules.get("inspect")
+    loaded = sorted(name for name in ("ast", "dis", "tokenize", "linecache") if name in sys.modules)
+    os.write(2, f"inspect: {type(inspect).__name__ if inspect else None} {loaded}\\n".encode())
+    at_once(status)
+os._exit = leave
+from dflint.launcher import main
+main()
+"""
+
+
+def test_a_plain_lint_defers_running_inspect(tmp_path: Path) -> None:
+    """`dataclasses` imports `inspect` and, for dflint's classes (each with a docstring), never uses it."""
+    import os
+
+    (tmp_path / "Dockerfile").write_text('FROM python:3.11\nMAINTAINER someone\nCMD ["python", "app.py"]\n')
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "cache")  # the second run reads the caches the first wrote
+    lines = []
+    for line in (["Dockerfile"], ["Dockerfile"], ["--no-color", "Dockerfile"]):  # the plain line twice, one click parses
+        run = subprocess.run([sys.executable, "-c", _DEFERRED, *line], cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert run.returncode == 1 and "DF116" in run.stdout, run.stderr[-2000:]
+        lines.append(run.stderr.splitlines()[-1])
+    assert lines[1] == "inspect: _Deferred []"
+    assert lines[2] == "inspect: module ['ast', 'dis', 'linecache', 'tokenize']"  # click uses it
+
+
+_USED = """
+import sys
+if sys.argv[1] == "deferred":
+    from dflint.launcher import _defer_inspect
+    _defer_inspect()
+    assert type(sys.modules["inspect"]).__name__ == "_Deferred"
+import dataclasses
+import inspect
+from inspect import signature
+
+@dataclasses.dataclass(frozen=True)
+class Point:
+    x: int
+    y: int = 0
+
+assert type(inspect) is type(sys) and inspect is sys.modules["inspect"]
+print(Point.__doc__, signature(Point), inspect.getsource(Point).count("\\n"), inspect.__file__, inspect.__cached__)
+print(sorted(name for name, value in vars(inspect).items() if name != "__builtins__"))
+"""
+
+
+def test_inspect_deferred_is_inspect_once_used(tmp_path: Path) -> None:
+    script = tmp_path / "used.py"
+    script.write_text(_USED)
+    outputs = [
+        subprocess.run([sys.executable, str(script), how], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        for how in ("deferred", "imported")
+    ]
+    assert outputs[0] == outputs[1] and "Point(x: int, y: int = 0)" in outputs[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import warnings
 
@@ -44,6 +43,8 @@ def why_invalid(text: str) -> str:
 
 def repaired(text: str) -> list[str] | None:
     """The list of strings the text evidently means (Python-style quotes accepted), or None."""
+    import ast  # only for a finding, and (with `inspect` deferred) not loaded otherwise
+
     try:
         with warnings.catch_warnings():  # `'a\;'` warns of an invalid escape: Python's business, not the user's
             warnings.simplefilter("ignore")
