@@ -1,8 +1,8 @@
 """The `check` command's work (`dflint [OPTIONS] [PATHS]...`), without the command-line library.
 
 `dflint.cli` parses the command line with click and calls `run`; the launcher calls `run_paths`
-for `dflint PATH...` (paths only, every option at its default), which click would parse into the
-very same call, so a plain lint never imports click (about 10 ms of a one-file run). What needs
+for `dflint [FLAG...] PATH...` (paths, and flags that only turn a setting on, every other option at
+its default), which click would parse into the very same call, so a plain lint never imports click (about 10 ms of a one-file run). What needs
 click here (a usage error, `click.echo`'s handling of stderr) imports it where it is used."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 if TYPE_CHECKING:  # imported where used: `--help` never loads the model
     from dflint.engine import FileResult
@@ -54,12 +54,14 @@ def guarded(command: Callable[[], _T]) -> _T:
         sys.exit(EXIT_BROKEN_PIPE)
 
 
-def run_paths(paths: Sequence[str]) -> NoReturn:
-    """`dflint PATH...` as click runs it: `run` with every option at its default, guarded as
-    `dflint.cli.DefaultGroup` guards it, and what escapes the command handled as click's standalone
-    mode handles it (none of it can come from `run` with its defaults: no option to misuse)."""
+def run_paths(paths: Sequence[str], flags: Mapping[str, bool]) -> NoReturn:
+    """`dflint [FLAG...] PATH...` as click runs it: `run` with those flags on (`launcher.FLAGS`) and every
+    other option at its default, guarded as `dflint.cli.DefaultGroup` guards it, and what escapes the
+    command handled as click's standalone mode handles it (none of it can come from `run` with such
+    options: no value to misuse)."""
+    settings: dict[str, Any] = dict(flags)  # `run`'s keywords (an unknown one is a TypeError)
     try:
-        guarded(lambda: run(tuple(paths)))
+        guarded(lambda: run(tuple(paths), **settings))
     except EOFError:
         from gettext import gettext
 

@@ -1,10 +1,11 @@
 """The `dflint` console script and `python -m dflint`: `dflint --version` is answered before the
 command-line library (click, about 15 ms) is imported, and so is the commonest line, `dflint PATH...`
-(paths only, every option at its default: `dflint.checkrun.run_paths`, the call click would make of
-it); everything else goes to `dflint.cli`. Either way dflint's modules, dataclass methods and
-regular expressions come from their compiled caches (`dflint.modulecode`, `dflint.classcode`,
-`dflint.regexcode`), and its JSON files from theirs (`dflint.datacode`). Once the command is done
-and its output flushed, the process leaves without tearing the interpreter down (`_leave`)."""
+(paths, and flags such as pre-commit's `--force-exclude`, every other option at its default:
+`dflint.checkrun.run_paths`, the call click would make of it); everything else goes to `dflint.cli`.
+Either way dflint's modules, dataclass methods and regular expressions come from their compiled
+caches (`dflint.modulecode`, `dflint.classcode`, `dflint.regexcode`), and its JSON files from theirs
+(`dflint.datacode`). Once the command is done and its output flushed, the process leaves without
+tearing the interpreter down (`_leave`)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ def main(prog_name: str | None = None) -> None:
     # nothing to free (a one-file run spent some 25 of them walking the tables it had just read). Once
     # the command line is loaded, what exists is frozen, so later collections skip it.
     gc.disable()
-    paths = _plain_paths(sys.argv[1:])
-    if paths is not None:
+    plain = _plain_line(sys.argv[1:])
+    if plain is not None:
         _defer_inspect()
     from dflint.modulecode import cached_module_code
 
@@ -38,9 +39,9 @@ def main(prog_name: str | None = None) -> None:
 
         with cached_class_code(), cached_regex_code(), cached_json_data():
             try:
-                if paths is None:
+                if plain is None:
                     from dflint.cli import main as cli
-                else:  # `dflint PATH...`: what click would make of it, without click (`dflint.checkrun`)
+                else:  # `dflint [FLAG...] PATH...`: what click would make of it, without click (`dflint.checkrun`)
                     from dflint.checkrun import run_paths
                 from dflint.registry import indexed_rules
             finally:
@@ -48,10 +49,10 @@ def main(prog_name: str | None = None) -> None:
                 gc.enable()
             with indexed_rules():  # the rules a file cannot trigger stay unloaded
                 try:
-                    if paths is None:
+                    if plain is None:
                         cli(prog_name=prog_name)
                     else:
-                        run_paths(paths)
+                        run_paths(*plain)
                 except SystemExit as leaving:
                     status = leaving.code
     _leave(status)
@@ -61,23 +62,47 @@ def main(prog_name: str | None = None) -> None:
 COMMANDS = ("check", "explain", "migrate-hadolint", "rules", "server")
 
 
-def _plain_paths(arguments: list[str]) -> list[str] | None:
-    """The paths of `dflint PATH...` when that is the whole command line, else None (click parses it).
+# The `check` options that take no value and only turn one setting on (`checkrun.run`'s keyword),
+# among them what the pre-commit hooks pass (`--force-exclude`, `--via-compose`).
+FLAGS = {
+    "--force-exclude": "force_exclude",
+    "--via-compose": "via_compose",
+    "--no-color": "no_color",
+    "--quiet": "quiet",
+    "-q": "quiet",
+    "--verbose": "verbose",
+    "-v": "verbose",
+    "--exit-zero": "exit_zero",
+    "--isolated": "isolated",
+}
 
-    Only where click's parse is plain: every argument a path (none starts with `-`, so none is an
-    option, `--` or stdin's `-`), the first not a command's name, on a POSIX system (on Windows click
-    expands wildcards in the arguments), and no shell-completion request in the environment
-    (click answers `_DFLINT_COMPLETE=…` instead of running the command). Click makes of such a line
-    `check` with those paths and every option at its default: `checkrun.run_paths` is that call."""
+
+def _plain_line(arguments: list[str]) -> tuple[list[str], dict[str, bool]] | None:
+    """The paths and flags of `dflint [FLAG...] PATH...` when that is the whole command line, else None
+    (click parses it).
+
+    Only where click's parse is plain: every argument a path (it does not start with `-`, so it is
+    neither an option, `--` nor stdin's `-`) or one of `FLAGS`, written out whole; the first not a
+    command's name; on a POSIX system (on Windows click expands wildcards in the arguments); and no
+    shell-completion request in the environment (click answers `_DFLINT_COMPLETE=…` instead of running
+    the command). Click makes of such a line `check` with those paths, those settings on and every other
+    option at its default: `checkrun.run_paths` is that call."""
     import os
 
     if not arguments or arguments[0] in COMMANDS or os.name != "posix":
         return None
-    if any(not argument or argument[0] == "-" for argument in arguments):
-        return None
+    paths: list[str] = []
+    flags: dict[str, bool] = {}
+    for argument in arguments:
+        if argument in FLAGS:
+            flags[FLAGS[argument]] = True
+        elif argument and argument[0] != "-":
+            paths.append(argument)
+        else:
+            return None
     if any(name.endswith("_COMPLETE") for name in os.environ):
         return None
-    return arguments
+    return paths, flags
 
 
 def _defer_inspect() -> None:

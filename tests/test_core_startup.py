@@ -271,7 +271,7 @@ def test_the_command_line_reads_its_caches_and_loads_with_the_collector_paused(t
         subprocess.run(
             [sys.executable, "-c", script, *line, str(dockerfile)], env=env, capture_output=True, text=True, check=False
         )
-        for line in ([], [], ["--no-color"])  # without, then with the compiled caches; then through click
+        for line in ([], [], ["--format", "text"])  # without, then with the compiled caches; then through click
     ]
     assert [run.stderr.split()[-3:] for run in runs] == [["0", "True", "True"]] * 3
 

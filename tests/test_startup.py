@@ -195,6 +195,12 @@ _PLAIN_LINES = (
     ["undecodable/Dockerfile"],
     ["badly-configured/Dockerfile"],
     ["quiet/Dockerfile", "findings/Dockerfile"],
+    ["--force-exclude", "findings/Dockerfile", "configured/Dockerfile"],  # what the pre-commit hook runs
+    ["-q", "findings/Dockerfile", "--no-color"],
+    ["--verbose", "."],
+    ["--exit-zero", "findings/Dockerfile"],
+    ["--isolated", "configured/Dockerfile", "-v"],
+    ["--force-exclude", "--via-compose", "findings/Dockerfile"],
 )
 
 
@@ -216,6 +222,7 @@ def _plain_tree(root: Path) -> None:
 def test_a_line_of_paths_lints_without_click(tmp_path: Path) -> None:
     _plain_tree(tmp_path)
     assert not offenders(imported_modules("findings/Dockerfile", "configured/Dockerfile", cwd=tmp_path), ("click",))
+    assert not offenders(imported_modules("--force-exclude", "findings/Dockerfile", cwd=tmp_path), ("click",))
     assert "click" in imported_modules("check", "findings/Dockerfile", cwd=tmp_path)  # the same lint, parsed by click
 
 
@@ -242,33 +249,50 @@ def test_a_line_of_paths_prints_and_exits_as_click_runs_it(tmp_path: Path) -> No
             assert plain[0] in (0, 1, 2) and b"Traceback" not in plain[2], (line, plain)
 
 
-def test_only_a_line_of_paths_skips_click(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dflint.launcher import _plain_paths
+def test_only_a_line_of_paths_and_flags_skips_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dflint.launcher import _plain_line
 
     monkeypatch.delenv("_DFLINT_COMPLETE", raising=False)
-    assert _plain_paths(["Dockerfile", "docker/Dockerfile.gpu", "."]) == ["Dockerfile", "docker/Dockerfile.gpu", "."]
-    assert _plain_paths(["Dockerfile", "rules"]) == ["Dockerfile", "rules"]  # a command's name after a path is a path
-    for line in ([], ["-"], ["--", "Dockerfile"], ["Dockerfile", "-q"], ["-q", "Dockerfile"], ["rules"], ["check", "x"], [""]):
-        assert _plain_paths(line) is None, line
+    assert _plain_line(["Dockerfile", "docker/Dockerfile.gpu", "."]) == (["Dockerfile", "docker/Dockerfile.gpu", "."], {})
+    assert _plain_line(["Dockerfile", "rules"]) == (["Dockerfile", "rules"], {})  # a command's name after a path is a path
+    assert _plain_line(["--force-exclude", "a", "-q", "b", "--quiet"]) == (["a", "b"], {"force_exclude": True, "quiet": True})
+    assert _plain_line(["-q", "rules"]) == (["rules"], {"quiet": True})  # click lints a path named rules too
+    assert _plain_line(["--via-compose"]) == ([], {"via_compose": True})
+    for line in (
+        [],
+        ["-"],
+        ["--", "Dockerfile"],
+        ["Dockerfile", "-qv"],
+        ["--force-exclude=1", "Dockerfile"],
+        ["--force", "Dockerfile"],  # click takes no abbreviation: an error there
+        ["--select", "DF1", "Dockerfile"],
+        ["Dockerfile", "--help"],
+        ["rules"],
+        ["check", "x"],
+        [""],
+    ):
+        assert _plain_line(line) is None, line
     monkeypatch.setenv("_DFLINT_COMPLETE", "bash_source")  # click answers a completion request instead
-    assert _plain_paths(["Dockerfile"]) is None
+    assert _plain_line(["Dockerfile"]) is None
 
 
 def test_the_plain_line_is_the_call_click_makes_of_it() -> None:
-    """The launcher's list of commands is the command line's, and `checkrun.run`'s defaults are the
-    values click gives each option that is not given."""
+    """The launcher's list of commands is the command line's, and `checkrun.run` with the settings
+    `launcher.FLAGS` turns on, the others at their defaults, is what click makes of each flag."""
     import inspect
 
     from dflint.checkrun import run
     from dflint.cli import main
-    from dflint.launcher import COMMANDS
+    from dflint.launcher import COMMANDS, FLAGS
 
     assert sorted(COMMANDS) == sorted(main.commands)
     check = main.commands["check"]
-    parsed = check.make_context("check", ["Dockerfile"]).params
     defaults = {name: parameter.default for name, parameter in inspect.signature(run).parameters.items()}
-    assert parsed.pop("paths") == ("Dockerfile",) and defaults.pop("paths") is inspect.Parameter.empty
-    assert parsed == defaults
+    assert defaults.pop("paths") is inspect.Parameter.empty
+    for flag, setting in [(None, None), *FLAGS.items()]:
+        parsed = check.make_context("check", [flag, "Dockerfile"] if flag else ["Dockerfile"]).params
+        assert parsed.pop("paths") == ("Dockerfile",)
+        assert parsed == (defaults if setting is None else {**defaults, setting: True}), flag
 
 
 _DEFERRED = """
@@ -294,7 +318,7 @@ def test_a_plain_lint_defers_running_inspect(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "cache")  # the second run reads the caches the first wrote
     lines = []
-    for line in (["Dockerfile"], ["Dockerfile"], ["--no-color", "Dockerfile"]):  # the plain line twice, one click parses
+    for line in (["Dockerfile"], ["Dockerfile"], ["--format", "text", "Dockerfile"]):  # the plain line twice, one click parses
         run = subprocess.run([sys.executable, "-c", _DEFERRED, *line], cwd=tmp_path, env=env, capture_output=True, text=True)
         assert run.returncode == 1 and "DF116" in run.stdout, run.stderr[-2000:]
         lines.append(run.stderr.splitlines()[-1])
