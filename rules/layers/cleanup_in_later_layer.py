@@ -180,12 +180,13 @@ def _package_finding(removal: LateRemoval) -> Finding:
     return Finding(
         META,
         removal.command.span,
-        f"`{clip(text, 30)}` in {label} removes {clip(names, 30)} a layer too late; remove in {where} or use a build stage",
+        f"`{clip(text, 30)}` in {label} removes {clip(names, 30)} a layer too late; install, use and remove in one RUN",
         savings=_package_savings(removal),
         stage=removal.stage.name,
         detail=f"`{text}` in {label} removes {names}, installed by {where}: the files stay in that earlier layer and"
         f" the image does not shrink; install, use and remove {'it' if len(removed) == 1 else 'them'} in one RUN, or build"
-        " in a separate stage",
+        " in a separate stage. Moving the removal alone into the installing RUN would break what uses"
+        f" {'it' if len(removed) == 1 else 'them'} in between",
     )
 
 
