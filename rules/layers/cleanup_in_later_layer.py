@@ -59,7 +59,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from dflint.build_deps import FAMILY, LateRemoval, late_removals
+from dflint.build_deps import FAMILY, Install, LateRemoval, late_removals
 from dflint.data import load
 from dflint.filesystem import LateCleanup, late_cleanups
 from dflint.model import Dockerfile, Instruction, Span, Stage
@@ -138,6 +138,12 @@ def _lines(instructions: list[Instruction]) -> str:
     return "the RUNs on lines " + ", ".join(str(line) for line in lines)
 
 
+def _line_list(removed: tuple[Install, ...]) -> str:
+    """`line 2`, `lines 2, 5`: the RUNs that installed what a command removes."""
+    lines = sorted({item.instruction.span.line for item in removed})
+    return f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
+
+
 def _cache_finding(cleanup: LateCleanup[Writer], savings: Savings | None) -> Finding:
     what = []
     for writer in cleanup.removed:
@@ -180,7 +186,8 @@ def _package_finding(removal: LateRemoval) -> Finding:
     return Finding(
         META,
         removal.command.span,
-        f"`{clip(text, 30)}` in {label} removes {clip(names, 30)} a layer too late; install, use and remove in one RUN",
+        f"`{clip(text, 30)}` in {label} removes {clip(names, 30)} a layer after {_line_list(removed)}; install, use and"
+        " remove in one RUN",
         savings=_package_savings(removal),
         stage=removal.stage.name,
         detail=f"`{text}` in {label} removes {names}, installed by {where}: the files stay in that earlier layer and"
