@@ -613,6 +613,17 @@ def _installs_at_start(dockerfile: Dockerfile) -> str | None:
     return f"it runs {facts['name']} ({evidence}), which pip-installs the model's requirements when it starts"
 
 
+def needs_cuda_toolkit(dockerfile: Dockerfile) -> str | None:
+    """What says the shipped image needs the CUDA Toolkit (nvcc, the CUDA headers) when it runs: it
+    installs a package whose installation guide asks for it (TensorRT-LLM: `data/build_tools.json`
+    `cuda_toolkit_at_run_time`, with sources). None when nothing does. Decided once per file."""
+    key = ("needs cuda toolkit", None)
+    if key not in dockerfile.memo:
+        found = _shipped_python_package(dockerfile, load("build_tools")["cuda_toolkit_at_run_time"]["python_packages"])
+        dockerfile.memo[key] = None if found is None else f"it runs {found[0]['name']} ({found[1]}), which needs the CUDA Toolkit"
+    return cast("str | None", dockerfile.memo[key])
+
+
 def _copied_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
     """The data entry of a package whose source directory a shipped stage copies from the build
     context (`COPY src/huggingface_inference_toolkit huggingface_inference_toolkit`: the toolkit's own

@@ -13,7 +13,10 @@ SHELL, a Windows base image): `python:3.11` there is a Windows image with no `-s
 Nor is an image whose model server pip-installs the model's own `requirements.txt` when it starts
 (the Hugging Face or SageMaker inference toolkit, installed or its package directory copied from the build
 context: `dflint/build_deps.py` `installs_at_start`): CUDA
-extensions there build against the devel toolkit.
+extensions there build against the devel toolkit. Nor is a CUDA devel base under an image that serves
+with a package whose installation guide asks for the CUDA Toolkit where it runs (TensorRT-LLM:
+`dflint/build_deps.py` `needs_cuda_toolkit`, `cuda_toolkit_at_run_time` in
+`dflint/data/build_tools.json`, with sources).
 
 The image is resolved through global `ARG`s and `--build-arg` (`FROM $BASE`); an image that depends
 on an argument without a value is unknown and never reported. Build-only stages are not checked:
@@ -65,7 +68,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.build_deps import build_tool, compile_command, compiles_from_source, installs_at_start
+from dflint.build_deps import build_tool, compile_command, compiles_from_source, installs_at_start, needs_cuda_toolkit
 from dflint.imagerefs import base_is_known
 from dflint.model import Dockerfile, PackageOp, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
@@ -101,6 +104,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         flavour = build_flavour(stage.base_resolved)
         if flavour is None:
             continue
+        if "cuda" in flavour.image and needs_cuda_toolkit(dockerfile) is not None:
+            continue  # it serves with a package that needs the CUDA Toolkit when it runs (TensorRT-LLM)
         span = image_word_span(dockerfile, stage)
         compiled = _compiles(dockerfile, stage, shipped)
         fix = None if span is None else _fix(dockerfile, stage, flavour, span.offset, compiled)
