@@ -24,6 +24,12 @@ not end with `exec`, which the exec form cannot hold, gets that advice: `exec` i
 init such as `tini` in the ENTRYPOINT hands the signal to the shell only, so the advice holds there
 too). A `CMD` that is a shell alone (`CMD /bin/bash`) starts an interactive shell and is left alone.
 
+A shell-form `CMD` under an init that sends the stop signal to the whole process group is left alone
+too: `tini -g` or `dumb-init` (which does so by default, unless `--single-child`) as the ENTRYPOINT in
+force, the file's own or, when the file sets none, the base image's (the Jupyter Docker Stacks' images
+run `tini -g -- start.sh`: `dflint/data/base_images.json` `group_signalling_entrypoints`, with
+sources). The server gets SIGTERM beside the shell.
+
 ## Why is this bad?
 Shell form runs the command as `/bin/sh -c "…"`. The shell, not your server, is the container's main
 process, and a shell does not pass on `SIGTERM`: on `docker stop` or a Kubernetes rollout the
@@ -71,7 +77,8 @@ from collections.abc import Iterator
 
 from dflint.binsh import execs_last_command
 from dflint.commands import SHELLS
-from dflint.model import Dockerfile, Instruction, ShellCommand
+from dflint.data import load
+from dflint.model import Dockerfile, Instruction, ShellCommand, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 from ._exec_form import attempted_json
@@ -115,6 +122,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             handed_over = execs or (_hands_over(instruction.arguments) and execs_last_command(dockerfile, stage))
             if handed_over and instruction.keyword == "CMD":
                 continue  # busybox's sh execs the command: it is the main process and gets SIGTERM
+            if instruction.keyword == "CMD" and _signals_group(dockerfile, stage) is not None:
+                continue  # `tini -g` or dumb-init in front signals the whole process group: the server hears it
             fix = _fix(dockerfile, instruction)
             exec_form = fix.edits[0].replacement if fix is not None else '["…", "…"]'
             shown = clip(instruction.keyword + " " + exec_form, 50)
@@ -194,6 +203,46 @@ def _last_listed(arguments: str) -> ShellCommand | None:
     if any(c.operator not in ("&&", ";") for c in commands[1:]) or commands[-1].name is None:
         return None
     return commands[-1]
+
+
+def _signals_group(dockerfile: Dockerfile, stage: Stage) -> str | None:
+    """The init in front of the stage's CMD when it sends a stop signal to the command's whole process
+    group, so that the server under a shell-form CMD gets SIGTERM too: the ENTRYPOINT in force (the
+    last one of the stage or of the stages it is built FROM), `tini -g` or `dumb-init` (which does so
+    by default, unless `--single-child`), or, with none in the file, the base image's
+    (`data/base_images.json` `group_signalling_entrypoints`: the Jupyter Docker Stacks' `tini -g`)."""
+    chain = dockerfile.ancestry(stage)
+    for each in chain:
+        entrypoints = list(each.instructions_of("ENTRYPOINT"))
+        if entrypoints:
+            last = entrypoints[-1]
+            words = last.json_args if last.is_exec_form and last.json_args is not None else tuple(last.arguments.split())
+            return _group_init(words)
+    root = chain[-1]
+    if root.base_stage is not None:
+        return None
+    data = load("base_images")["group_signalling_entrypoints"]
+    name = (root.base_resolved or root.base).split("@", 1)[0]
+    owner, _, last_part = name.rpartition("/")
+    image = last_part.split(":", 1)[0]
+    if image in data["images"] and owner.lower() in data["owners"]:
+        return f"the base image's ENTRYPOINT `{' '.join(data['entrypoint'])}`"
+    return None
+
+
+def _group_init(words: tuple[str, ...]) -> str | None:
+    """`tini -g -- …` or `dumb-init …` (not `--single-child`/`-c`) at the head of an ENTRYPOINT."""
+    if not words:
+        return None
+    program = posixpath.basename(words[0])
+    options = words[1 : words.index("--")] if "--" in words else tuple(word for word in words[1:] if word.startswith("-"))
+    if program in ("tini", "tini-static") and (
+        "-g" in options or any(o.startswith("-") and not o.startswith("--") and "g" in o for o in options)
+    ):
+        return "`tini -g`"
+    if program == "dumb-init" and not any(o in ("-c", "--single-child") for o in options):
+        return "`dumb-init`"
+    return None
 
 
 def _shell_changed_before(dockerfile: Dockerfile) -> dict[int, bool]:
