@@ -8,8 +8,8 @@ RUN apt-get update && \
 ```
 
 When the line after the empty one starts a new instruction (an instruction keyword at the start of
-the line, not indented), the finding says so: the `\` before the
-empty line then swallows that instruction.
+the line, or indented and in capitals: `  RUN update-alternatives …`), the finding says so: the `\`
+before the empty line then swallows that instruction.
 
 This is BuildKit's `NoEmptyContinuation` check; hadolint has no equivalent.
 
@@ -68,6 +68,9 @@ _KEYWORDS = (  # noqa: SIM905
     "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT VOLUME USER WORKDIR ARG ONBUILD STOPSIGNAL HEALTHCHECK SHELL"
 ).split()
 _INSTRUCTION = re.compile(r"(?i)(?:" + "|".join(_KEYWORDS) + r")(?:\s|$)")
+# indented, only in capitals: `  RUN update-alternatives …` after an empty line is an instruction its
+# author indented, where `    env FOO=1 make` would be a shell command of the continuation
+_INDENTED_INSTRUCTION = re.compile(r"[ \t]+(?:" + "|".join(_KEYWORDS) + r")[ \t]")
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
@@ -83,7 +86,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             end = start + len(content.rstrip("\r"))
             following = _next_content_line(lines, line)
             stage = dockerfile.stage_of(instruction)
-            if following is not None and _INSTRUCTION.match(lines[following - 1]):  # unindented, as instructions are
+            if following is not None and (
+                _INSTRUCTION.match(lines[following - 1]) or _INDENTED_INSTRUCTION.match(lines[following - 1])
+            ):
                 message = (
                     f"empty line {line} continues {instruction.keyword} (line {instruction.span.line}) into line {following};"
                     " remove the trailing escape if it should end here"
