@@ -473,14 +473,45 @@ def copies_context_root(text: str) -> bool:
 
 
 def _only_dockerfiles(folder: str) -> bool:
-    """The folder holds nothing but Dockerfiles (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`…):
-    no sources, no subfolder, no `.dockerignore`. A whole-context copy from it would copy only
-    Dockerfiles, so the image is built with another context (a `.devops/` or `docker/` folder built
-    from the repository root), which nothing here names."""
+    """The folder holds nothing but Dockerfiles (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`…),
+    directly or in subfolders that hold nothing else either: no sources, no `.dockerignore`. A
+    whole-context copy from it would copy only Dockerfiles, so the image is built with another
+    context (a `.devops/` or `docker/` folder built from the repository root, or a repository's
+    Dockerfiles gathered without the rest), which nothing here names. At most `_ONLY_DOCKERFILES_ENTRIES`
+    entries and `_ONLY_DOCKERFILES_DEPTH` levels are looked at (`lstat`, no link followed); past
+    that the answer is no."""
     names = _names(folder)
-    return bool(names) and all(
-        _DOCKERFILE_NAME.fullmatch(name) is not None and os.path.isfile(os.path.join(folder, name)) for name in names
-    )
+    if not names:
+        return False
+    budget = [_ONLY_DOCKERFILES_ENTRIES]
+    return _dockerfiles_only(folder, names, _ONLY_DOCKERFILES_DEPTH, budget)
+
+
+_ONLY_DOCKERFILES_ENTRIES = 256
+_ONLY_DOCKERFILES_DEPTH = 4
+
+
+def _dockerfiles_only(folder: str, names: tuple[str, ...], depth: int, budget: list[int]) -> bool:
+    import stat
+
+    for name in names:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
+        path = os.path.join(folder, name)
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return False
+        if stat.S_ISREG(mode):
+            if _DOCKERFILE_NAME.fullmatch(name) is None:
+                return False
+        elif stat.S_ISDIR(mode) and depth > 0:
+            if not _dockerfiles_only(path, _names(path), depth - 1, budget):
+                return False
+        else:
+            return False
+    return True
 
 
 def _copy_words(text: str) -> Iterator[str]:

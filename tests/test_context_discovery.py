@@ -182,6 +182,19 @@ def test_a_whole_context_copy_from_a_folder_of_dockerfiles_is_built_from_elsewhe
     )
 
 
+def test_subfolders_of_dockerfiles_only_are_no_sources_either(tmp_path: Path) -> None:
+    whole = "FROM ubuntu:22.04 AS build\nWORKDIR /app\nCOPY . .\nRUN make\n"
+    root = repository(
+        tmp_path,
+        {"docker/Dockerfile": whole, "docker/tools/gen/Dockerfile": "FROM node:22\n", "docker/gpu/Dockerfile.cuda": whole},
+    )
+    choice = chosen(root, "docker/Dockerfile")
+    assert (choice.source, choice.unknown) == ("dockerfile-directory", True)
+    # a file of another kind anywhere below may be what the copy is for
+    (root / "docker/tools/gen/convert.js").write_text("console.log(1)\n", encoding="utf-8")
+    assert chosen(root, "docker/Dockerfile").unknown is False
+
+
 def test_never_above_the_repository_root(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("torch\n", encoding="utf-8")
     (tmp_path / "compose.yaml").write_text(
