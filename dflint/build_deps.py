@@ -627,8 +627,10 @@ def needs_cuda_toolkit(dockerfile: Dockerfile) -> str | None:
 def _copied_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
     """The data entry of a package whose source directory a shipped stage copies from the build
     context (`COPY src/huggingface_inference_toolkit huggingface_inference_toolkit`: the toolkit's own
-    images put its package beside the server they run), with where: "`src/huggingface_inference_toolkit`
-    copied at line 70". A copy out of another stage or of a single file inside it does not count."""
+    images put its package beside the server they run), or into whose installed directory it copies a
+    file (`COPY decoder.py …/dist-packages/sagemaker_inference/decoder.py`: a patch of the installed
+    package), with where: "`src/huggingface_inference_toolkit` copied at line 70". A copy out of another
+    stage does not count."""
     by_import = {facts["import_package"]: facts for facts in packages.values() if "import_package" in facts}
     for stage in dockerfile.shipped_stages():
         for instruction in stage.instructions_of("COPY", "ADD"):
@@ -641,6 +643,13 @@ def _copied_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) -> 
                 facts = by_import.get(source.rstrip("/").rsplit("/", 1)[-1])
                 if facts is not None:
                     return facts, f"`{source}` copied at line {instruction.span.line}"
+            # a file copied into the installed package (`…/dist-packages/sagemaker_inference/decoder.py`,
+            # a patch the AWS images apply): the package is installed, whatever installed it
+            parts = (spec.destination or "").split("/")
+            for index, part in enumerate(parts[:-1]):
+                if part in ("site-packages", "dist-packages") and parts[index + 1] in by_import:
+                    facts = by_import[parts[index + 1]]
+                    return facts, f"`{'/'.join(parts[: index + 2])}` written at line {instruction.span.line}"
     return None
 
 

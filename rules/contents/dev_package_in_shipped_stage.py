@@ -13,7 +13,7 @@ An install whose RUN carries the author's word that the image uses it when it ru
 or inside the RUN about compiling just in time or at run time, or installs at start) is left alone,
 as DF201 leaves it (`dflint/build_deps.py`, `stated_run_time_use`; DF201's page gives the examples).
 
-An image whose model server pip-installs the model's own `requirements.txt` when it starts (it installs the Hugging Face inference toolkit or the SageMaker inference toolkit, or copies the toolkit's package directory from the build context as the toolkit's own images do, `COPY src/huggingface_inference_toolkit …`: `dflint/build_deps.py` `installs_at_start`, `installs_at_start` in `dflint/data/build_tools.json`, with the toolkits' sources) is not checked either: a package there without a wheel builds from source, with the compilers, headers and CUDA toolkit the image carries.
+An image whose model server pip-installs the model's own `requirements.txt` when it starts (it installs the Hugging Face inference toolkit or the SageMaker inference toolkit, or copies the toolkit's package directory from the build context as the toolkit's own images do, `COPY src/huggingface_inference_toolkit …`, or a file into the installed toolkit, `COPY decoder.py …/dist-packages/sagemaker_inference/`: `dflint/build_deps.py` `installs_at_start`, `installs_at_start` in `dflint/data/build_tools.json`, with the toolkits' sources) is not checked either: a package there without a wheel builds from source, with the compilers, headers and CUDA toolkit the image carries.
 
 Headers installed by the same command as a build tool that DF201 reports (`apt-get install gcc
 libssl-dev`) are left to DF201, whose finding names them: moving the compile to a build stage takes
