@@ -355,3 +355,15 @@ def test_inspect_deferred_is_inspect_once_used(tmp_path: Path) -> None:
         for how in ("deferred", "imported")
     ]
     assert outputs[0] == outputs[1] and "Point(x: int, y: int = 0)" in outputs[0]
+
+
+def test_every_check_option_is_a_keyword_of_checkrun_run() -> None:
+    import inspect
+
+    from dflint.checkrun import run
+    from dflint.cli import check
+
+    keywords = set(inspect.signature(run).parameters)
+    names = {parameter.name for parameter in check.params}
+    assert names <= keywords, sorted(names - keywords)
+    assert keywords - names == set(), sorted(keywords - names)  # and run takes nothing the command cannot give
