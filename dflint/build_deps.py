@@ -690,8 +690,8 @@ def runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     """Whether the shipped image needs a C compiler at run time (`data/build_tools.json`,
     `runtime_compilers`): Triton builds its launchers with `gcc` or `clang` the first time a kernel
     runs, so an image that installs Triton or a server built on it (vLLM, SGLang,
-    text-generation-inference), starts from such a server's image, or copies in its launcher
-    needs one. Decided once per file."""
+    text-generation-inference), starts from such a server's image, sets the server's own settings
+    (`ENV VLLM_…`), or copies in its launcher needs one. Decided once per file."""
     key = ("runtime compiler", None)
     if key not in dockerfile.memo:
         dockerfile.memo[key] = _runtime_compiler(dockerfile)
@@ -710,6 +710,14 @@ def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
         facts = data["base_images"].get(reference.name) if reference is not None else None
         if facts is not None and reference is not None:
             return RuntimeCompiler.of(facts, f"its base image `{reference.name}`")
+    prefixes = data["environment_prefixes"]["prefixes"]
+    for stage in shipped:
+        for instruction in stage.instructions_of("ENV"):
+            for pair in instruction.pairs:
+                for prefix, package in prefixes.items():
+                    if pair.key.startswith(prefix):
+                        evidence = f"`{pair.key}` set at line {instruction.span.line}"
+                        return RuntimeCompiler.of(data["python_packages"][package], evidence)
     programs = data["programs"]
     for stage in shipped:
         root = dockerfile.root_image(stage) or ""

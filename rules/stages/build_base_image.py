@@ -16,7 +16,10 @@ context: `dflint/build_deps.py` `installs_at_start`): CUDA
 extensions there build against the devel toolkit. Nor is a CUDA devel base under an image that serves
 with a package whose installation guide asks for the CUDA Toolkit where it runs (TensorRT-LLM:
 `dflint/build_deps.py` `needs_cuda_toolkit`, `cuda_toolkit_at_run_time` in
-`dflint/data/build_tools.json`, with sources).
+`dflint/data/build_tools.json`, with sources). Under an image that compiles kernels when it serves
+(vLLM, SGLang, FlashInfer, TGI: `runtime_compiler`, the answer DF201 uses), the advice keeps what
+it compiles with: a runtime base with gcc and CUDA's compiler, as vLLM's own image does since
+vllm-project/vllm#29270.
 
 The image is resolved through global `ARG`s and `--build-arg` (`FROM $BASE`); an image that depends
 on an argument without a value is unknown and never reported. Build-only stages are not checked:
@@ -68,7 +71,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.build_deps import build_tool, compile_command, compiles_from_source, installs_at_start, needs_cuda_toolkit
+from dflint.build_deps import (
+    build_tool,
+    compile_command,
+    compiles_from_source,
+    installs_at_start,
+    needs_cuda_toolkit,
+    runtime_compiler,
+)
 from dflint.imagerefs import base_is_known
 from dflint.model import Dockerfile, PackageOp, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
@@ -108,7 +118,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             continue  # it serves with a package that needs the CUDA Toolkit when it runs (TensorRT-LLM)
         span = image_word_span(dockerfile, stage)
         compiled = _compiles(dockerfile, stage, shipped)
-        fix = None if span is None else _fix(dockerfile, stage, flavour, span.offset, compiled)
+        jit = runtime_compiler(dockerfile) if "cuda" in flavour.image else None
+        # no rewrite of the tag where the server compiles when it runs: the runtime tag alone would break it
+        fix = None if span is None or jit is not None else _fix(dockerfile, stage, flavour, span.offset, compiled)
         advice = flavour.runtime_hint
         if flavour.replacement is not None:
             advice = f"use `{flavour.image}:{flavour.replacement}` instead — {flavour.runtime_hint}"
@@ -123,6 +135,14 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if flavour.replacement is not None
             else "ship a runtime variant"
         )
+        if jit is not None:
+            # vLLM's own image moved from the devel base to a runtime one that keeps the compilers its
+            # kernels are built with when it serves (vllm-project/vllm#29270): say so, or the advice breaks it
+            action = f"ship a runtime base with the compilers {jit.server} runs (gcc, `cuda-nvcc`)"
+            advice += (
+                f"; {jit.text}, so keep a C compiler and CUDA's compiler (`cuda-nvcc-<version>`, the headers it"
+                " needs) in the runtime image, as vLLM's own image does on a runtime base (vllm-project/vllm#29270)"
+            )
         yield Finding(
             META,
             span or stage.from_instruction.keyword_span,
