@@ -67,7 +67,8 @@ setting, a SageMaker toolkit installed, or a final stage named for it. SageMaker
 root and its toolkits need it (`Purpose.platform_runs_as_root`).
 
 The path is read below the repository root (the directory holding `.git`), so where a checkout lives
-never counts; without a repository, at most three directory levels are read. The base images and
+never counts; without a repository, below the current directory (a relative path as given, an
+absolute one under the current directory alike), else at most three directory levels are read. The base images and
 path words this module knows are in `dflint/data/image_purposes.json`, each with its source or
 reason.
 """
@@ -590,7 +591,9 @@ def _path_words(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _below_repository(path: str, folders: list[str]) -> list[str]:
-    """The folders of `path` below its repository root; without one, the last few folders."""
+    """The folders of `path` below its repository root; without one, the folders as given for a
+    relative path, below the current directory for an absolute path under it (so `dflint
+    tests/x/Dockerfile` and `dflint $PWD/tests/x/Dockerfile` read the same folders), else the last few."""
     try:
         real = os.path.realpath(path)
     except (OSError, ValueError):
@@ -603,6 +606,12 @@ def _below_repository(path: str, folders: list[str]) -> list[str]:
             relative = os.path.relpath(os.path.dirname(real), top)
             return [] if relative == "." else [part for part in relative.split(os.sep) if part not in ("", ".", "..")]
     if os.path.isabs(path):
+        try:
+            below = os.path.relpath(os.path.dirname(path), os.getcwd())
+        except (OSError, ValueError):  # another drive on Windows, or no current directory
+            below = os.pardir
+        if below != os.pardir and not below.startswith(os.pardir + os.sep):
+            return [] if below == os.curdir else [part for part in below.split(os.sep) if part]
         return folders[-_PATH_LEVELS_WITHOUT_REPOSITORY:]
     return folders
 

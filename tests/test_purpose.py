@@ -783,3 +783,22 @@ def test_a_stage_built_only_for_ci_gets_no_finding_of_the_rules_for_deployed_ima
     assert [(f.code, f.span.line) for f in found] == [("DF401", 2), ("DF401", 6)]
     targeted = parse(text, "Dockerfile", Options(target="ci-runtime"))
     assert ci_stages(targeted) == frozenset()
+
+
+def test_an_absolute_path_under_the_current_directory_reads_the_folders_a_relative_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no repository above: the folders below the current directory count, however the path is written
+    deep = tmp_path / "tests" / "dockerfile" / "checks" / "example" / "failure"
+    deep.mkdir(parents=True)
+    (deep / "Dockerfile").write_text("FROM alpine:3.20\nRUN true\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    text = (deep / "Dockerfile").read_text(encoding="utf-8")
+    relative = parse(text, "tests/dockerfile/checks/example/failure/Dockerfile").purpose
+    absolute = parse(text, str(deep / "Dockerfile")).purpose
+    assert relative is not None and relative.kind == "testdata"
+    assert absolute == relative
+    # run from the Dockerfile's own folder, nothing above it is read, as for `dflint Dockerfile` there
+    monkeypatch.chdir(deep)
+    elsewhere = parse(text, str(deep / "Dockerfile")).purpose
+    assert elsewhere is not None and elsewhere.kind != "testdata"
