@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
@@ -63,220 +63,162 @@ def main() -> None:
     """
 
 
-@main.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # an unreadable file is that file's input error
-@click.option(
-    "--format", "output_format", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True, help="Output format."
+# The `check` command is `checkrun.run` itself, with these parameters (each one named as one of its
+# keywords): the launcher calls `run` without click on a plain line, and click calls it here.
+_CHECK_PARAMETERS = (
+    click.argument("paths", nargs=-1, type=click.Path(readable=False)),  # an unreadable file is that file's input error
+    click.option(
+        "--format", "output_format", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True, help="Output format."
+    ),
+    click.option(
+        "--fail-on",
+        type=click.Choice(["error", "warning", "info", "style", "none"]),
+        default=None,
+        help="Lowest severity that makes the exit code 1; none: findings never do (hadolint's --failure-threshold) [default: warning].",
+    ),
+    click.option(
+        "--exit-zero",
+        is_flag=True,
+        help="Exit 0 even when findings are reported (as ruff's --exit-zero, hadolint's --no-fail); input errors still exit 2.",
+    ),
+    click.option(
+        "--select", multiple=True, help="Rules to run (codes, names or prefixes such as DF3; comma-separated or repeated)."
+    ),
+    click.option("--ignore", multiple=True, help="Rules to skip (codes, names or prefixes)."),
+    click.option("--target", default=None, help="The build target: the stage that ships (default: the last stage)."),
+    click.option(
+        "--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="A build argument, as for `docker build`."
+    ),
+    click.option(
+        "--context",
+        "context_dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Build context directory (default: found per Dockerfile from compose files, CI workflows, Makefiles and scripts that build it, else where its COPY sources are; see --verbose).",
+    ),
+    click.option("--stdin-filename", default=None, help="The path to report (and resolve context from) when reading `-`."),
+    click.option(
+        "--exclude",
+        multiple=True,
+        help="Pattern (.gitignore syntax, relative to the current directory) of files or directories to skip when searching"
+        " directories; replaces the configuration's `exclude`.",
+    ),
+    click.option(
+        "--extend-exclude", multiple=True, help="Pattern to skip in addition to `exclude` (the configuration's or --exclude's)."
+    ),
+    click.option(
+        "--respect-gitignore/--no-respect-gitignore",
+        default=True,
+        show_default=True,
+        help="Skip what git ignores (.gitignore, .git/info/exclude) when searching directories.",
+    ),
+    click.option(
+        "--include-superseded",
+        is_flag=True,
+        help="Lint a Dockerfile kept as an earlier release beside a later one (2.0.0/Dockerfile beside 3.0.1/Dockerfile)"
+        " like any other; by default no rule runs on it unless selected by its code or name (see --verbose).",
+    ),
+    click.option(
+        "--max-file-size",
+        type=click.IntRange(min=0),
+        default=10_000_000,
+        show_default=True,
+        help="Largest Dockerfile read, in bytes (0: no limit).",
+    ),
+    click.option(
+        "--no-color",
+        is_flag=True,
+        help="Never colour the output (also: a non-empty NO_COLOR; a non-empty FORCE_COLOR forces it).",
+    ),
+    click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=0),
+        default=None,
+        metavar="N",
+        help="Worker processes (0: one per CPU) [default: one per CPU for many files, 1 for a few].",
+    ),
+    click.option(
+        "--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the files (with `-`: print the fixed text on stdout)."
+    ),
+    click.option(
+        "--show-fixes", is_flag=True, help="With --fix, list the fixes applied, per file and rule (as ruff's --show-fixes)."
+    ),
+    click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too."),
+    click.option(
+        "--diff",
+        "show_diff",
+        is_flag=True,
+        help="Print the fixes as a unified diff and write nothing; exit 1 when something would change.",
+    ),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Configuration file for every input (.dflint.yaml or pyproject.toml) instead of the one found upward from each file.",
+    ),
+    click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
+    click.option(
+        "--extend-select",
+        multiple=True,
+        help="Rules to run in addition to the selection (how opt-in rules such as DF690 are enabled).",
+    ),
+    click.option(
+        "--env-file",
+        "env_files",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="For compose files: read these variables instead of the project's .env, as `docker compose --env-file`.",
+    ),
+    click.option(
+        "--via-compose",
+        is_flag=True,
+        help="Lint Dockerfiles (and .env files) named on the command line through the compose files below the current"
+        " directory whose services build them (the dflint-compose pre-commit hook).",
+    ),
+    click.option(
+        "--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too (for pre-commit)."
+    ),
+    click.option(
+        "--output-file",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True),
+        default=None,
+        help="Write the report to this file instead of stdout.",
+    ),
+    click.option(
+        "--statistics", is_flag=True, help="Print how many findings each rule produced instead of the findings (text or json)."
+    ),
+    click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary, no notes."),
+    click.option(
+        "--sort",
+        "sort_by",
+        type=click.Choice(["position", "impact"]),
+        default="position",
+        show_default=True,
+        help="Order of the text output: by file and line, or the largest estimated savings first (then severity).",
+    ),
+    click.option("--verbose", "-v", is_flag=True, help="Also say which build context each Dockerfile was linted with, and why."),
+    click.option(
+        "--baseline",
+        "baseline_file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Report only findings that are not in this baseline file.",
+    ),
+    click.option(
+        "--write-baseline",
+        "write_baseline_file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Record every current finding in this baseline file and exit 0 (unless an input error).",
+    ),
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "style", "none"]),
-    default=None,
-    help="Lowest severity that makes the exit code 1; none: findings never do (hadolint's --failure-threshold) [default: warning].",
-)
-@click.option(
-    "--exit-zero",
-    is_flag=True,
-    help="Exit 0 even when findings are reported (as ruff's --exit-zero, hadolint's --no-fail); input errors still exit 2.",
-)
-@click.option("--select", multiple=True, help="Rules to run (codes, names or prefixes such as DF3; comma-separated or repeated).")
-@click.option("--ignore", multiple=True, help="Rules to skip (codes, names or prefixes).")
-@click.option("--target", default=None, help="The build target: the stage that ships (default: the last stage).")
-@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="A build argument, as for `docker build`.")
-@click.option(
-    "--context",
-    "context_dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Build context directory (default: found per Dockerfile from compose files, CI workflows, Makefiles and scripts that build it, else where its COPY sources are; see --verbose).",
-)
-@click.option("--stdin-filename", default=None, help="The path to report (and resolve context from) when reading `-`.")
-@click.option(
-    "--exclude",
-    multiple=True,
-    help="Pattern (.gitignore syntax, relative to the current directory) of files or directories to skip when searching"
-    " directories; replaces the configuration's `exclude`.",
-)
-@click.option(
-    "--extend-exclude", multiple=True, help="Pattern to skip in addition to `exclude` (the configuration's or --exclude's)."
-)
-@click.option(
-    "--respect-gitignore/--no-respect-gitignore",
-    default=True,
-    show_default=True,
-    help="Skip what git ignores (.gitignore, .git/info/exclude) when searching directories.",
-)
-@click.option(
-    "--include-superseded",
-    is_flag=True,
-    help="Lint a Dockerfile kept as an earlier release beside a later one (2.0.0/Dockerfile beside 3.0.1/Dockerfile)"
-    " like any other; by default no rule runs on it unless selected by its code or name (see --verbose).",
-)
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=0),
-    default=10_000_000,
-    show_default=True,
-    help="Largest Dockerfile read, in bytes (0: no limit).",
-)
-@click.option(
-    "--no-color", is_flag=True, help="Never colour the output (also: a non-empty NO_COLOR; a non-empty FORCE_COLOR forces it)."
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=None,
-    metavar="N",
-    help="Worker processes (0: one per CPU) [default: one per CPU for many files, 1 for a few].",
-)
-@click.option(
-    "--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the files (with `-`: print the fixed text on stdout)."
-)
-@click.option(
-    "--show-fixes", is_flag=True, help="With --fix, list the fixes applied, per file and rule (as ruff's --show-fixes)."
-)
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
-@click.option(
-    "--diff",
-    "show_diff",
-    is_flag=True,
-    help="Print the fixes as a unified diff and write nothing; exit 1 when something would change.",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Configuration file for every input (.dflint.yaml or pyproject.toml) instead of the one found upward from each file.",
-)
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option(
-    "--extend-select",
-    multiple=True,
-    help="Rules to run in addition to the selection (how opt-in rules such as DF690 are enabled).",
-)
-@click.option(
-    "--env-file",
-    "env_files",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="For compose files: read these variables instead of the project's .env, as `docker compose --env-file`.",
-)
-@click.option(
-    "--via-compose",
-    is_flag=True,
-    help="Lint Dockerfiles (and .env files) named on the command line through the compose files below the current"
-    " directory whose services build them (the dflint-compose pre-commit hook).",
-)
-@click.option("--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too (for pre-commit).")
-@click.option(
-    "--output-file",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    default=None,
-    help="Write the report to this file instead of stdout.",
-)
-@click.option(
-    "--statistics", is_flag=True, help="Print how many findings each rule produced instead of the findings (text or json)."
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary, no notes.")
-@click.option(
-    "--sort",
-    "sort_by",
-    type=click.Choice(["position", "impact"]),
-    default="position",
-    show_default=True,
-    help="Order of the text output: by file and line, or the largest estimated savings first (then severity).",
-)
-@click.option("--verbose", "-v", is_flag=True, help="Also say which build context each Dockerfile was linted with, and why.")
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Report only findings that are not in this baseline file.",
-)
-@click.option(
-    "--write-baseline",
-    "write_baseline_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Record every current finding in this baseline file and exit 0 (unless an input error).",
-)
-def check(
-    paths: tuple[str, ...],
-    output_format: str,
-    fail_on: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    target: str | None,
-    build_args: tuple[str, ...],
-    context_dir: str | None,
-    stdin_filename: str | None,
-    exclude: tuple[str, ...],
-    max_file_size: int,
-    no_color: bool,
-    extend_exclude: tuple[str, ...] = (),
-    respect_gitignore: bool = True,
-    exit_zero: bool = False,
-    jobs: int | None = None,
-    apply_fixes: bool = False,
-    unsafe_fixes: bool = False,
-    show_diff: bool = False,
-    config_file: str | None = None,
-    isolated: bool = False,
-    extend_select: tuple[str, ...] = (),
-    force_exclude: bool = False,
-    output_file: str | None = None,
-    statistics: bool = False,
-    quiet: bool = False,
-    verbose: bool = False,
-    sort_by: str = "position",
-    baseline_file: str | None = None,
-    write_baseline_file: str | None = None,
-    show_fixes: bool = False,
-    via_compose: bool = False,
-    env_files: tuple[str, ...] = (),
-    include_superseded: bool = False,
-) -> NoReturn:
-    """Lint Dockerfiles (files, directories searched recursively, or - for stdin)."""
-    run(
-        paths,
-        output_format=output_format,
-        fail_on=fail_on,
-        select=select,
-        ignore=ignore,
-        target=target,
-        build_args=build_args,
-        context_dir=context_dir,
-        stdin_filename=stdin_filename,
-        exclude=exclude,
-        max_file_size=max_file_size,
-        no_color=no_color,
-        extend_exclude=extend_exclude,
-        respect_gitignore=respect_gitignore,
-        exit_zero=exit_zero,
-        jobs=jobs,
-        apply_fixes=apply_fixes,
-        unsafe_fixes=unsafe_fixes,
-        show_diff=show_diff,
-        config_file=config_file,
-        isolated=isolated,
-        extend_select=extend_select,
-        force_exclude=force_exclude,
-        output_file=output_file,
-        statistics=statistics,
-        quiet=quiet,
-        verbose=verbose,
-        sort_by=sort_by,
-        baseline_file=baseline_file,
-        write_baseline_file=write_baseline_file,
-        show_fixes=show_fixes,
-        via_compose=via_compose,
-        env_files=env_files,
-        include_superseded=include_superseded,
-    )
+check = run
+for _parameter in reversed(_CHECK_PARAMETERS):
+    check = _parameter(check)
+check = main.command("check", help="Lint Dockerfiles (files, directories searched recursively, or - for stdin).")(check)
 
 
 @main.command("rules")
