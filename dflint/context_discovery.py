@@ -25,6 +25,7 @@ import fnmatch
 import functools
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -480,38 +481,30 @@ def _only_dockerfiles(folder: str) -> bool:
     Dockerfiles gathered without the rest), which nothing here names. At most `_ONLY_DOCKERFILES_ENTRIES`
     entries and `_ONLY_DOCKERFILES_DEPTH` levels are looked at (`lstat`, no link followed); past
     that the answer is no."""
-    names = _names(folder)
-    if not names:
+    if not _names(folder):
         return False
-    budget = [_ONLY_DOCKERFILES_ENTRIES]
-    return _dockerfiles_only(folder, names, _ONLY_DOCKERFILES_DEPTH, budget)
+    pending = [(folder, _ONLY_DOCKERFILES_DEPTH)]
+    seen = 0
+    while pending:
+        current, depth = pending.pop()
+        for name in _names(current):
+            seen += 1
+            if seen > _ONLY_DOCKERFILES_ENTRIES:
+                return False
+            path = os.path.join(current, name)
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                return False
+            if stat.S_ISDIR(mode) and depth > 0:
+                pending.append((path, depth - 1))
+            elif not stat.S_ISREG(mode) or _DOCKERFILE_NAME.fullmatch(name) is None:
+                return False
+    return True
 
 
 _ONLY_DOCKERFILES_ENTRIES = 256
 _ONLY_DOCKERFILES_DEPTH = 4
-
-
-def _dockerfiles_only(folder: str, names: tuple[str, ...], depth: int, budget: list[int]) -> bool:
-    import stat
-
-    for name in names:
-        budget[0] -= 1
-        if budget[0] < 0:
-            return False
-        path = os.path.join(folder, name)
-        try:
-            mode = os.lstat(path).st_mode
-        except OSError:
-            return False
-        if stat.S_ISREG(mode):
-            if _DOCKERFILE_NAME.fullmatch(name) is None:
-                return False
-        elif stat.S_ISDIR(mode) and depth > 0:
-            if not _dockerfiles_only(path, _names(path), depth - 1, budget):
-                return False
-        else:
-            return False
-    return True
 
 
 def _copy_words(text: str) -> Iterator[str]:

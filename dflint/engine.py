@@ -13,6 +13,7 @@ from dflint.model import ContextChoice, Dockerfile, Generated, ParseError, Purpo
 from dflint.onbuild import trigger_findings, trigger_view
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
+from dflint.purpose import ci_stages
 from dflint.registry import Rule, all_rules, expand_selector, find
 from dflint.rule import Finding, RuleOptions, Severity
 from dflint.source import DEFAULT_MAX_BYTES, InputError, decode, read_path
@@ -177,7 +178,7 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
         override = settings.severity_overrides.get(rule.meta.code)
         # a stage built only for tests or CI (`ci-runtime`, not shipped): nobody deploys what it holds either
         skipped = (
-            _ci_stages(dockerfile)
+            ci_stages(dockerfile)
             if rule.meta.skip_images_nobody_deploys and rule.meta.code not in _named(settings.select + settings.extend_select)
             else frozenset()
         )
@@ -188,12 +189,6 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
                 dataclasses.replace(finding, path=path, severity=override if override is not None else finding.severity)
             )
     return findings
-
-
-def _ci_stages(dockerfile: Dockerfile) -> frozenset[str]:
-    from dflint.purpose import ci_stages
-
-    return ci_stages(dockerfile)
 
 
 @functools.lru_cache(maxsize=16)

@@ -9,6 +9,7 @@ import re
 from dflint.imagerefs import base_is_known
 from dflint.indexes import gpu_index
 from dflint.model import Dockerfile, Stage, split_image
+from dflint.variables import references
 
 _GPU_IMAGE = re.compile(r"cuda|nvidia|nvcr\.io|rocm|gpu|tensorrt|tritonserver|pytorch/pytorch|habana|neuron", re.IGNORECASE)
 _GPU_TAG = re.compile(r"cuda|cu\d{2,3}|gpu|rocm|cudnn|tensorrt", re.IGNORECASE)
@@ -61,15 +62,12 @@ def gpu_stage(dockerfile: Dockerfile, stage: Stage) -> bool | None:
     return is_gpu_image(root.base_resolved)
 
 
-_ARGUMENT = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
-
-
 def _documented_gpu_variant(dockerfile: Dockerfile, root: Stage) -> str | None:
     """The GPU image a comment of the file gives the build argument the stage's base is named by:
     `FROM ${BASE_IMAGE}` under `# Use following option to build image for cuda/GPU: --build-arg
     BASE_IMAGE=nvidia/cuda:10.1-cudnn7-runtime-ubuntu18.04` (KServe's TorchServe sample). The file is
     then built for a CPU and a GPU, and what it installs serves both; None when no comment says so."""
-    names = set(_ARGUMENT.findall(root.base))
+    names = {reference.name for reference in references(root.base, dockerfile.escape)}
     if not names:
         return None
     pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")=[\"']?([^\s\"']+)")

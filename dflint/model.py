@@ -176,6 +176,12 @@ class ShellCommand:
                 return split
         return None
 
+    def cut_by_output(self, span: Span | None) -> SplitWord | None:
+        """The split word at `span` whose redirection writes a file (`numba>=0.57.1`): the command gets
+        the bare word and runs; a `<` makes it fail instead, which the build shows."""
+        split = self.split_word(span)
+        return split if split is not None and split.writes else None
+
 
 @dataclass(frozen=True, slots=True)
 class Requirement:

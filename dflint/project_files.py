@@ -13,6 +13,8 @@ Files are read only through `context.BuildContext` (inside the context, regular 
 
 from __future__ import annotations
 
+from typing import cast
+
 from dflint.model import Dockerfile
 
 # the root project's scripts an install of its dependencies runs (npm-scripts: "Life Cycle Operation
@@ -27,8 +29,7 @@ def install_scripts(dockerfile: Dockerfile, relative: str) -> tuple[str, ...] | 
     key = ("package.json install scripts", relative)
     if key not in dockerfile.memo:
         dockerfile.memo[key] = _read_install_scripts(dockerfile.context_dir, relative)
-    cached = dockerfile.memo[key]
-    return cached if isinstance(cached, tuple) else None
+    return cast("tuple[str, ...] | None", dockerfile.memo[key])
 
 
 def _read_install_scripts(context_dir: str | None, relative: str) -> tuple[str, ...] | None:

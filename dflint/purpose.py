@@ -81,7 +81,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from dflint.model import Dockerfile, Instruction, Purpose, Stage, normalise_image, split_image
 
@@ -139,16 +139,13 @@ def ci_stages(dockerfile: Dockerfile) -> frozenset[str]:
     key = ("ci stages", None)
     if key not in dockerfile.memo:
         shipped = {stage.index for stage in dockerfile.shipped_stages()}
-        words = set(_data()["path_evidence"]["ci_file_words"]["words"])
+        words = _data()["path_evidence"]["ci_file_words"]["words"]
         dockerfile.memo[key] = frozenset(
             stage.name
             for stage in dockerfile.stages
-            if stage.name
-            and stage.index not in shipped
-            and any(piece in words for piece in re.split(r"[._-]", stage.name.lower()))
+            if stage.name and stage.index not in shipped and _says(stage.name.lower(), words)
         )
-    found = dockerfile.memo[key]
-    return found if isinstance(found, frozenset) else frozenset()
+    return cast("frozenset[str]", dockerfile.memo[key])
 
 
 def _platform(chain: tuple[Stage, ...], final: Stage, target: str | None) -> tuple[str, str, bool] | None:
@@ -731,16 +728,24 @@ def command_program(chain: tuple[Stage, ...]) -> tuple[str | None, tuple[str, ..
     return _program(command) if command is not None else (None, ())
 
 
+def last_along(chain: tuple[Stage, ...], keyword: str) -> Instruction | None:
+    """The instruction in force at the end of a FROM chain (nearest stage first): the last `keyword`
+    of the nearest stage that has one (`ENTRYPOINT`, `CMD`)."""
+    for stage in chain:
+        instructions = list(stage.instructions_of(keyword))
+        if instructions:
+            return instructions[-1]
+    return None
+
+
 def _command(chain: tuple[Stage, ...]) -> Instruction | None:
     """The ENTRYPOINT, else the CMD, that the image runs: the last one along the chain. An entrypoint
     script (`docker-entrypoint.sh`) hands over to the CMD, so the CMD says what runs."""
     found: dict[str, Instruction] = {}
     for keyword in ("ENTRYPOINT", "CMD"):
-        for stage in chain:  # nearest first
-            instructions = list(stage.instructions_of(keyword))
-            if instructions:
-                found[keyword] = instructions[-1]
-                break
+        instruction = last_along(chain, keyword)
+        if instruction is not None:
+            found[keyword] = instruction
     entrypoint = found.get("ENTRYPOINT")
     if (
         entrypoint is not None

@@ -59,7 +59,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from dflint.build_deps import FAMILY, Install, LateRemoval, late_removals
+from dflint.build_deps import FAMILY, LateRemoval, late_removals
 from dflint.data import load
 from dflint.filesystem import LateCleanup, late_cleanups
 from dflint.model import Dockerfile, Instruction, Span, Stage
@@ -132,16 +132,15 @@ def _pip_cache_disabled(chain: tuple[Stage, ...]) -> dict[int, bool]:
 
 
 def _lines(instructions: list[Instruction]) -> str:
+    """`the RUN on line 2`, `the RUNs on lines 2, 5`."""
+    numbers = _line_numbers(instructions)
+    return f"the RUNs on {numbers}" if numbers.startswith("lines") else f"the RUN on {numbers}"
+
+
+def _line_numbers(instructions: list[Instruction]) -> str:
+    """`line 2`, `lines 2, 5`: where the instructions start."""
     lines = sorted({instruction.span.line for instruction in instructions})
-    if len(lines) == 1:
-        return f"the RUN on line {lines[0]}"
-    return "the RUNs on lines " + ", ".join(str(line) for line in lines)
-
-
-def _line_list(removed: tuple[Install, ...]) -> str:
-    """`line 2`, `lines 2, 5`: the RUNs that installed what a command removes."""
-    lines = sorted({item.instruction.span.line for item in removed})
-    return f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
+    return f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(str(line) for line in lines)
 
 
 def _cache_finding(cleanup: LateCleanup[Writer], savings: Savings | None) -> Finding:
@@ -186,7 +185,7 @@ def _package_finding(removal: LateRemoval) -> Finding:
     return Finding(
         META,
         removal.command.span,
-        f"`{clip(text, 30)}` in {label} removes {clip(names, 30)} a layer after {_line_list(removed)}; install, use and"
+        f"`{clip(text, 30)}` in {label} removes {clip(names, 30)} a layer after {_line_numbers([item.instruction for item in removed])}; install, use and"
         " remove in one RUN",
         savings=_package_savings(removal),
         stage=removal.stage.name,

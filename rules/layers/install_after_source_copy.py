@@ -350,20 +350,15 @@ def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Writ
 _SCRIPTS_COMMENT = re.compile(r"(?i)\b(?:pre|post)install\b|\bprepare\s+script|\blife-?cycle\s+scripts?\b")
 
 
-def _runs_project_scripts(dockerfile: Dockerfile, instruction: Instruction, install: _Install, write: Write) -> str | None:
-    """Why a JavaScript install needs more than its manifest and lock: the project's `package.json`
-    in the build context declares a script the install runs (`postinstall` …,
-    `project_files.install_scripts`), or the comment about the RUN says it runs one. None otherwise,
-    and for every other tool."""
+def _runs_project_scripts(dockerfile: Dockerfile, instruction: Instruction, install: _Install, write: Write) -> bool:
+    """Whether a JavaScript install needs more than its manifest and lock: the project's
+    `package.json` in the build context declares a script the install runs (`postinstall` …,
+    `project_files.install_scripts`), or the comment about the RUN says it runs one."""
     if install.tool not in ("npm", "yarn", "pnpm"):
-        return None
-    scripts = install_scripts(dockerfile, _context_path(write, install.path))
-    if scripts:
-        return f"its package.json has a `{scripts[0]}` script"
-    for comment in dockerfile.comments_about(instruction):
-        if _SCRIPTS_COMMENT.search(comment):
-            return "the comment above it says it runs the project's scripts"
-    return None
+        return False
+    if install_scripts(dockerfile, _context_path(write, install.path)):
+        return True
+    return any(_SCRIPTS_COMMENT.search(comment) for comment in dockerfile.comments_about(instruction))
 
 
 def _context_path(write: Write, path: str) -> str:

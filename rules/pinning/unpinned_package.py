@@ -325,8 +325,7 @@ def _unpinned(
     for requirement in op.packages:
         if requirement in floors or requirement in locked:
             continue
-        split = op.command.split_word(requirement.span)
-        if split is not None and split.writes:
+        if op.command.cut_by_output(requirement.span) is not None:
             continue  # `numba>=0.57.1` unquoted: the shell cut the range off, DF408's finding (one per word)
         if not options.report_series and (
             _series_pin(requirement, op.manager) or _variant_selector(requirement, op.manager) or requirement in series_bound

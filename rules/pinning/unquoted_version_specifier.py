@@ -46,8 +46,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.commands import SHELLS
-from dflint.model import Dockerfile, PackageOp, Span, SplitWord, Stage
+from dflint.commands import SHELLS, covering
+from dflint.model import Dockerfile, PackageOp, SplitWord, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -76,8 +76,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
 def _cut_requirements(op: PackageOp) -> Iterator[SplitWord]:
     """The package words of the install that the shell cut at an output redirection."""
     for requirement in op.packages:
-        split = op.command.split_word(requirement.span)
-        if split is not None and split.writes:
+        split = op.command.cut_by_output(requirement.span)
+        if split is not None:
             yield split
 
 
@@ -94,11 +94,7 @@ def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, cut: list[Spli
             f"the shell cuts `{clip(first.text, 32)}` and {len(cut) - 1} more at `>`: {tool} installs them without"
             " their versions; quote the words"
         )
-    span = first.span
-    if last is not first:
-        span = Span(
-            first.span.line, first.span.column, last.span.end_line, last.span.end_column, first.span.offset, last.span.end_offset
-        )
+    span = covering(first.span, last.span)
     written = ", ".join(f"`{split.text}` to `{split.target.value or split.target.text}`" for split in cut)
     if len(cut) > 1:
         written += "; the last one gets the output, the others are left empty"

@@ -78,7 +78,8 @@ from collections.abc import Iterator
 from dflint.binsh import execs_last_command
 from dflint.commands import SHELLS
 from dflint.data import load
-from dflint.model import Dockerfile, Instruction, ShellCommand, Stage
+from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, split_image
+from dflint.purpose import last_along
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
 from ._exec_form import attempted_json
@@ -212,19 +213,15 @@ def _signals_group(dockerfile: Dockerfile, stage: Stage) -> str | None:
     by default, unless `--single-child`), or, with none in the file, the base image's
     (`data/base_images.json` `group_signalling_entrypoints`: the Jupyter Docker Stacks' `tini -g`)."""
     chain = dockerfile.ancestry(stage)
-    for each in chain:
-        entrypoints = list(each.instructions_of("ENTRYPOINT"))
-        if entrypoints:
-            last = entrypoints[-1]
-            words = last.json_args if last.is_exec_form and last.json_args is not None else tuple(last.arguments.split())
-            return _group_init(words)
+    entrypoint = last_along(chain, "ENTRYPOINT")
+    if entrypoint is not None:
+        words = entrypoint.json_args if entrypoint.json_args is not None else tuple(entrypoint.arguments.split())
+        return _group_init(words)
     root = chain[-1]
     if root.base_stage is not None:
         return None
     data = load("base_images")["group_signalling_entrypoints"]
-    name = (root.base_resolved or root.base).split("@", 1)[0]
-    owner, _, last_part = name.rpartition("/")
-    image = last_part.split(":", 1)[0]
+    owner, _, image = split_image(root.base_resolved or root.base)[0].rpartition("/")
     if image in data["images"] and owner.lower() in data["owners"]:
         return f"the base image's ENTRYPOINT `{' '.join(data['entrypoint'])}`"
     return None
@@ -236,9 +233,7 @@ def _group_init(words: tuple[str, ...]) -> str | None:
         return None
     program = posixpath.basename(words[0])
     options = words[1 : words.index("--")] if "--" in words else tuple(word for word in words[1:] if word.startswith("-"))
-    if program in ("tini", "tini-static") and (
-        "-g" in options or any(o.startswith("-") and not o.startswith("--") and "g" in o for o in options)
-    ):
+    if program in ("tini", "tini-static") and any(o.startswith("-") and not o.startswith("--") and "g" in o for o in options):
         return "`tini -g`"
     if program == "dumb-init" and not any(o in ("-c", "--single-child") for o in options):
         return "`dumb-init`"
