@@ -226,6 +226,27 @@ def index_owner(url: str | None) -> str | None:
     return "other"
 
 
+def held_on_pypi(url: str | None, name: str) -> bool:
+    """Whether the owner of the index at `url` also publishes `name` on PyPI itself
+    (`dflint/data/package_indexes.json` `held_on_pypi`): a lookup on both finds the owner's package
+    either way, so resolving it across the two races no one."""
+    if url is None:
+        return False
+    from urllib.parse import urlsplit
+
+    from dflint.packages import normalise_name
+
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return False
+    wanted = normalise_name(name)
+    return any(
+        host == entry["host"] and wanted in {normalise_name(held) for held in entry["names"]}
+        for entry in _index_data()["held_on_pypi"]["entries"]
+    )
+
+
 def _index_data() -> dict[str, Any]:
     from dflint.data import load
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dflint.indexes import index_owner, picks_across_indexes, searched_indexes
+from dflint.indexes import held_on_pypi, index_owner, picks_across_indexes, searched_indexes
 from dflint.model import PackageOp
 from dflint.parse import Options, parse
 
@@ -20,6 +20,14 @@ def test_owners() -> None:
     assert index_owner("https://download.pytorch.org/whl/nightly/cu121") == "other"
     assert index_owner("https://pkgs.example.com/simple") == "other"
     assert index_owner(None) is None
+
+
+def test_names_an_index_owner_also_holds_on_pypi() -> None:
+    assert held_on_pypi("https://pypi.nvidia.com", "nvidia-sphinx-theme")
+    assert held_on_pypi("https://PYPI.nvidia.com/simple/", "NVIDIA_Sphinx.Theme")  # host and name normalised
+    assert not held_on_pypi("https://pypi.nvidia.com", "cudf-cu12")
+    assert not held_on_pypi("https://pkgs.example.com/simple", "nvidia-sphinx-theme")
+    assert not held_on_pypi(None, "nvidia-sphinx-theme")
 
 
 def test_pypi_is_searched_when_no_index_is_given() -> None:

@@ -17,7 +17,9 @@ them is `dflint/data/package_indexes.json`. Only an install that searches PyPI (
   (`/whl/nightly`) is the one the incident went through, and is reported;
 - any other index, or one set at build time (`--extra-index-url $INDEX`), is reported.
 
-Silent: every name pinned with `==` (or a requirements file with `--hash`), uv's default strategy
+Silent: every name pinned with `==` (or a requirements file with `--hash`), names the other
+index's owner also publishes on PyPI itself (`nvidia-sphinx-theme`, NVIDIA's, with
+`--extra-index-url https://pypi.nvidia.com`: `held_on_pypi` in the data, with sources), uv's default strategy
 (`first-index` stops at the first index that has the name), requirements files that cannot be
 read, installs whose indexes are all private or vendor indexes (no PyPI among them), and `--find-links`
 pages (not counted as indexes).
@@ -60,7 +62,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.indexes import index_owner, picks_across_indexes, searched_indexes
+from dflint.indexes import held_on_pypi, index_owner, picks_across_indexes, searched_indexes
 from dflint.model import Dockerfile, PackageIndex, PackageOp, Requirement
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -85,7 +87,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 others = _other_indexes(op)
                 if others is None:
                     continue
-                unpinned = list(_unpinned(op))
+                unpinned = [r for r in _unpinned(op) if not all(held_on_pypi(index.url, r.name or "") for index in others)]
                 if not unpinned:
                     continue
                 where = _where(others)
