@@ -50,10 +50,13 @@ Standard refuse to start such images (`runAsNonRoot`).
 Create a user and switch to it at the end of the final stage; give it the files it must write
 (model cache, logs) with `COPY --chown` or `chown` in the same RUN that creates them: the detail
 says so, since a server that writes under a root-owned directory when it starts (a model directory
-under `/opt`) fails as another user. On an AMD ROCm base the GPU's devices (`/dev/kfd`, `/dev/dri`)
-belong to the host's `video` and `render` groups, which a non-root user reaches only when the
-container runs with them added: the message says to run it with `--group-add video --group-add
-render` (`dflint/data/image_users.json` `device_groups`, with sources). NVIDIA's container toolkit
+under `/opt`) fails as another user. On an AMD ROCm or Intel oneAPI base, or with Vulkan's loader or drivers
+installed (`libvulkan1`, `mesa-vulkan-drivers`), the GPU's devices (`/dev/kfd`, `/dev/dri`) belong
+to the host's `video` and `render` groups (Debian's udev rules: render nodes `render`, mode 0660),
+which a non-root user reaches only when the container runs with them added: the message says so,
+and the detail gives the flags by the host's numbers (`--group-add $(getent group render | cut -d:
+-f3)`), since the image may not define these names or may number them otherwise
+(`dflint/data/image_users.json` `device_groups`, with sources). NVIDIA's container toolkit
 opens its devices to any user, so a CUDA image needs nothing of the kind. When the image
 runs something from root's home (its command's program is under `/root`, or an `ENV PATH` entry
 leads there: `/root/.local/bin`, a pipx venv), the message says to move it too: `/root` is readable by
@@ -253,23 +256,41 @@ _IN_ROOT_HOME = re.compile(r"/root/\S")
 
 def _device_groups(chain: tuple[Stage, ...]) -> tuple[str, str]:
     """The groups a GPU's device files belong to, when the image is built for such a GPU (an AMD ROCm
-    base: `/dev/kfd` and `/dev/dri` belong to the host's `video` and `render` groups): a non-root user
-    reaches the GPU only when the container runs with them added (`data/image_users.json`
-    `device_groups`)."""
+    or Intel oneAPI base, or Vulkan's loader or drivers installed: `/dev/kfd` and `/dev/dri` belong to
+    the host's `video` and `render` groups): a non-root user reaches the GPU only when the container
+    runs with them added (`data/image_users.json` `device_groups`)."""
     root = chain[-1].base_resolved if chain else None
-    if not root:
-        return "", ""
+    installed = _system_packages(chain)
     for entry in load("image_users")["device_groups"]["images"]:
-        if re.search(entry["pattern"], root.lower()):
-            flags = " ".join(f"--group-add {group}" for group in entry["groups"])
-            groups = " and ".join(f"`{group}`" for group in entry["groups"])
-            return (
-                f"; run it with `{flags}`",
-                f". Its base `{root}` is built for {entry['gpu']} GPUs, whose devices ({entry['devices']}) belong to the"
-                f" host's {groups} groups: a non-root user reaches them only when the container runs with those groups"
-                f" added (`docker run {flags}`, Kubernetes `supplementalGroups`)",
-            )
+        if "pattern" in entry and root and re.search(entry["pattern"], root.lower()):
+            why = f"Its base `{root}` is built for {entry['gpu']} GPUs, whose"
+        else:
+            found = next((name for name in entry.get("packages", ()) if name in installed), None)
+            if found is None:
+                continue
+            why = f"It installs `{found}` for {entry['gpu']} GPUs, whose"
+        groups = " and ".join(f"`{group}`" for group in entry["groups"])
+        flags = " ".join(f"--group-add $(getent group {group} | cut -d: -f3)" for group in entry["groups"])
+        return (
+            f"; run it with the host's {groups} groups added",
+            f". {why} devices ({entry['devices']}) belong to the host's {groups} groups: a non-root user reaches"
+            f" them only when the container runs with those groups added, by the host's numbers (`docker run {flags}`,"
+            " Kubernetes `supplementalGroups`); the image may not define these names, or give them other numbers",
+        )
     return "", ""
+
+
+def _system_packages(chain: tuple[Stage, ...]) -> frozenset[str]:
+    """The names the image's stages install with the system's package manager."""
+    return frozenset(
+        requirement.name
+        for stage in chain
+        for instruction in stage.instructions
+        for op in instruction.packages
+        if op.manager in ("apt", "apk", "dnf", "yum", "microdnf") and op.verb == "install"
+        for requirement in op.packages
+        if requirement.name
+    )
 
 
 def _listen_ports(chain: tuple[Stage, ...]) -> Iterator[tuple[str, str]]:
