@@ -43,7 +43,8 @@ message names them, and the detail says for each why it is not a pin. Pinning is
 command (pin them all, or install from a lock file), and a file that leaves a long list unpinned
 on purpose (a notebook stack that follows the newest releases, a CI image testing against them)
 gets one finding for it rather than one per name. Set `each-package` for one finding per package,
-each on its own name, as before.
+each on its own name, as before. A name is told once per stage: `pip install fschat` and then
+`pip install "fschat[model_worker,webui]"` (FastChat's image) is one decision, reported on the first.
 
 Lower bounds set on purpose are left alone (set `report-floors` to report them too):
 - a lone lower bound (`"grpcio>=1.79.3"`) in a command that pins every other package it names
@@ -220,6 +221,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if stage.index in nightly:
             continue  # a stage built on a nightly image follows the nightlies on purpose
         later = _later_pins(stage)
+        reported: set[str] = set()  # a name told once per stage: `pip install fschat` then `fschat[webui]`
         for instruction in stage.instructions_of("RUN"):
             security = not options.report_floors and _under_security_comment(dockerfile, instruction)
             earlier = False
@@ -240,10 +242,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 unpinned = [
                     requirement
                     for requirement in _unpinned(op, instruction, options, security=security, follows=follows)
-                    if requirement.name not in after.names
+                    if requirement.name not in after.names and requirement.name not in reported
                 ]
                 if not unpinned:
                     continue
+                reported.update(requirement.name for requirement in unpinned if requirement.name)
                 if options.each_package:
                     for requirement in unpinned:
                         yield _one(requirement, op, stage.label, stage.name)
