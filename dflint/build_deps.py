@@ -595,7 +595,8 @@ class RuntimeCompiler:
 def installs_at_start(dockerfile: Dockerfile) -> str | None:
     """What says the shipped image pip-installs packages when it starts (`data/build_tools.json`,
     `installs_at_start`): the Hugging Face and SageMaker inference toolkits install the model's own
-    requirements.txt before they serve it, and a package there without a wheel builds from source,
+    requirements.txt before they serve it, as does a start script read from the build context that
+    runs `pip install` (`dflint/start_script.py`), and a package there without a wheel builds from source,
     so the compilers, build systems, headers and CUDA toolkit the image carries are what it runs with.
     None when nothing does. Decided once per file."""
     key = ("installs at start", None)
@@ -608,7 +609,13 @@ def _installs_at_start(dockerfile: Dockerfile) -> str | None:
     packages = load("build_tools")["installs_at_start"]["python_packages"]
     found = _shipped_python_package(dockerfile, packages) or _copied_python_package(dockerfile, packages)
     if found is None:
-        return None
+        from dflint.start_script import start_script
+
+        script = start_script(dockerfile)
+        op = script.python_install() if script is not None else None
+        if script is None or op is None:
+            return None
+        return f"its start script `{script.source}` runs `{op.program} {op.verb}` when the container starts"
     facts, evidence = found
     return f"it runs {facts['name']} ({evidence}), which pip-installs the model's requirements when it starts"
 

@@ -20,6 +20,12 @@ Only images that run a service are checked: the model decides what an image is f
 - the command runs a program that needs root to do its work (`ldconfig`, which writes
   `/etc/ld.so.cache`; `sysctl`, `modprobe`, `iptables`, `mount`: `dflint/data/image_users.json`
   `needs_root`, with sources);
+- the script the image starts with, read from the build context (`COPY prepare.sh /usr/bin/` and
+  `ENTRYPOINT ["tini", "--", "/usr/bin/prepare.sh"]`: `dflint/start_script.py`), installs packages
+  into the system's directories when the container starts (`apt-get install`, `apk add`, `conda
+  install`, a `pip install` without `--user`) or runs one of those programs: dask's image installs
+  the packages its users name in `EXTRA_APT_PACKAGES` and `EXTRA_CONDA_PACKAGES` that way, and a USER
+  alone would break it;
 - the command passes `--allow-root` (Jupyter refuses to start as root without it), or the image
   names root as its notebook user (`ENV NB_USER=root`, the variable the Jupyter Docker Stacks name
   their notebook user with; ml-workspace sets it with `HOME=/root`): root is chosen in so many words;
@@ -112,6 +118,7 @@ from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_
 from dflint.purpose import command_program, exposed_ports
 from dflint.rule import Finding, RuleMeta, Severity
 from dflint.shipping import chains
+from dflint.start_script import start_script
 from dflint.windows import builds_windows
 
 META = RuleMeta(
@@ -144,6 +151,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return  # SageMaker runs the container as root and its toolkits need it
     if builds_windows(dockerfile, final):
         return  # a Windows container: its users are ContainerUser/ContainerAdministrator, not useradd's
+    if _start_script_needs_root(dockerfile):
+        return  # its start script installs packages or runs a root-only program when the container starts
     # one chain, unless the final base is unresolvable (`FROM install-from-${FLAVOUR}`): then each
     # candidate may be what ships, and the first one that runs as root is reported
     for chain in chains(dockerfile, final):
@@ -219,6 +228,23 @@ def _root_on_purpose(chain: tuple[Stage, ...]) -> bool:
     return program is not None and (
         program in users["drops_privileges"]["programs"] or program in users["needs_root"]["programs"]
     )
+
+
+def _start_script_needs_root(dockerfile: Dockerfile) -> bool:
+    """The script the image starts with (read from the build context: `dflint/start_script.py`)
+    installs packages into the system's directories when the container starts (dask's `prepare.sh`:
+    `apt install -y $EXTRA_APT_PACKAGES`, `conda install`, a `pip install` without `--user`), or runs a
+    program that needs root (`needs_root`): a USER alone breaks it."""
+    script = start_script(dockerfile)
+    if script is None:
+        return False
+    if script.system_install() is not None:
+        return True
+    python = script.python_install()
+    if python is not None and not python.has_flag("--user", "--target", "-t", "--prefix"):
+        return True
+    needs_root = load("image_users")["needs_root"]["programs"]
+    return any(command.name in needs_root for command in script.commands)
 
 
 def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
