@@ -5,6 +5,7 @@ a later RUN (`removed_in_same_run`, `LaterRemovals`, `late_removals`), and comma
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
@@ -609,6 +610,12 @@ def _installs_at_start(dockerfile: Dockerfile) -> str | None:
     packages = load("build_tools")["installs_at_start"]["python_packages"]
     found = _shipped_python_package(dockerfile, packages) or _copied_python_package(dockerfile, packages)
     if found is None:
+        server = _installing_server_program(dockerfile)
+        if server is not None:
+            return server
+        setting = _installing_setting(dockerfile)
+        if setting is not None:
+            return setting
         from dflint.start_script import start_script
 
         script = start_script(dockerfile)
@@ -618,6 +625,60 @@ def _installs_at_start(dockerfile: Dockerfile) -> str | None:
         return f"its start script `{script.source}` runs `{op.program} {op.verb}` when the container starts"
     facts, evidence = found
     return f"it runs {facts['name']} ({evidence}), which pip-installs the model's requirements when it starts"
+
+
+def _installing_server_program(dockerfile: Dockerfile) -> str | None:
+    """A model server that installs each model's requirements.txt when it loads the model, named by
+    the program a shipped stage runs to install or use it (`scripts/install_djl_serving.sh`,
+    `djl-serving -i …`) or the image's command (`installs_at_start` `programs`)."""
+    from dflint.purpose import command_program
+
+    programs: dict[str, dict[str, Any]] = {}
+    for program, facts in load("build_tools")["installs_at_start"].get("programs", {}).items():
+        for name in (program, *facts.get("also", ())):
+            programs[name] = facts
+    for stage in dockerfile.shipped_stages():
+        for instruction in stage.instructions_of("RUN"):
+            for command in instruction.commands:
+                name = posixpath.basename(command.name or "")
+                if name in programs:
+                    return f"it runs {programs[name]['name']} (`{name}` at line {command.span.line}), which installs each model's requirements.txt when it loads it"
+    final = dockerfile.final_stage()
+    if final is not None:
+        program, _ = command_program(dockerfile.ancestry(final))
+        if program in programs:
+            return f"its command runs {programs[program]['name']} (`{program}`), which installs each model's requirements.txt when it loads it"
+    return None
+
+
+def _installing_setting(dockerfile: Dockerfile) -> str | None:
+    """A model server's setting that makes it pip-install each model's requirements when it loads it
+    (`installs_at_start` `settings`: TorchServe's `install_py_dep_per_model=true`), set in the final
+    stage's environment (`ENV TS_INSTALL_PY_DEP_PER_MODEL=true`) or in a properties file a shipped
+    stage copies from the build context."""
+    from dflint.filesystem import instruction_writes
+    from dflint.project_files import properties
+
+    final = dockerfile.final_stage()
+    for setting in load("build_tools")["installs_at_start"].get("settings", ()):
+        value = final.end_env.get(setting["env"]) if final is not None else None
+        if value is not None and value.strip().lower() == "true":
+            return (
+                f"it sets `{setting['env']}=true`, so {setting['name']} pip-installs each model's requirements when it loads it"
+            )
+        for stage in dockerfile.shipped_stages():
+            for instruction in stage.instructions_of("COPY", "ADD"):
+                for write in instruction_writes(instruction):
+                    source = write.source
+                    if not write.from_context or source is None or not source.endswith(setting["file_suffix"]):
+                        continue
+                    found = properties(dockerfile, source.lstrip("/"))
+                    if found is not None and found.get(setting["property"], "").lower() == "true":
+                        return (
+                            f"`{source}` copied at line {instruction.span.line} sets `{setting['property']}=true`,"
+                            f" so {setting['name']} pip-installs each model's requirements when it loads it"
+                        )
+    return None
 
 
 def needs_cuda_toolkit(dockerfile: Dockerfile) -> str | None:

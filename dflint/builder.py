@@ -149,6 +149,7 @@ class _Builder:
                 instructions=tuple(stage_state.instructions),
                 base_candidates=info["candidates"],  # type: ignore[arg-type]
                 target_platform=info["target_platform"],  # type: ignore[arg-type]
+                end_env=MappingProxyType(dict(stage_state.envs)),
             )
             for position, (from_instruction, stage_state, info) in enumerate(stages)
         )

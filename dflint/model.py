@@ -366,6 +366,9 @@ class Stage:
     # the platform the stage is built for: `--platform` resolved, else TARGETPLATFORM (default
     # linux/amd64, see `dflint.platform`); None when it depends on an unknown value
     target_platform: str | None = None
+    # the ENV in force at the end of the stage, its FROM chain's included: what a container of it
+    # starts with (build arguments are not part of it); None/values as `Instruction.env` gives them
+    end_env: Mapping[str, str | None] = field(default_factory=dict, compare=False)
 
     @property
     def key(self) -> str:
@@ -447,8 +450,8 @@ class ParseError:
 
 @dataclass(frozen=True, slots=True)
 class Purpose:
-    """What the image is for (see `dflint.purpose`): service, notebook, training, tool, ci, devcontainer,
-    toolchain, docs, testdata or unknown; and the platform that runs it, when the file says (`sagemaker`)."""
+    """What the image is for (see `dflint.purpose`): service, notebook, training, tool, sidecar, example, ci,
+    devcontainer, toolchain, docs, testdata or unknown; and the platform that runs it, when the file says (`sagemaker`)."""
 
     kind: str
     evidence: str

@@ -1,5 +1,6 @@
-"""What a project's own manifest in the build context says, for the rules that advise on how it is
-installed: the scripts a `package.json` runs when its dependencies are installed.
+"""What a project's own files in the build context say, for the rules that advise on how it is
+installed and run: the scripts a `package.json` runs when its dependencies are installed, and the
+settings of a Java properties file (TorchServe's `config.properties`).
 
 `npm ci`, `npm install` (without names), `yarn install` and `pnpm install` run the root project's
 `preinstall`, `install`, `postinstall` and `prepare` scripts once the dependencies are in place
@@ -47,3 +48,34 @@ def _read_install_scripts(context_dir: str | None, relative: str) -> tuple[str, 
     if not isinstance(scripts, dict):
         return ()
     return tuple(name for name in INSTALL_SCRIPTS if isinstance(scripts.get(name), str) and scripts[name].strip())
+
+
+def properties(dockerfile: Dockerfile, relative: str) -> dict[str, str] | None:
+    """The settings of a Java properties file at `relative` in the build context (`config.properties`,
+    TorchServe's configuration: `key=value`, `key: value` or `key value`, `#` and `!` comments); None
+    when the file cannot be read. Read once per file and path."""
+    key = ("properties", relative)
+    if key not in dockerfile.memo:
+        dockerfile.memo[key] = _read_properties(dockerfile.context_dir, relative)
+    return cast("dict[str, str] | None", dockerfile.memo[key])
+
+
+def _read_properties(context_dir: str | None, relative: str) -> dict[str, str] | None:
+    if context_dir is None:
+        return None
+    import re
+
+    from dflint.context import BuildContext, ContextError
+
+    try:
+        text = BuildContext.at(context_dir).read_text(relative)
+    except ContextError:
+        return None
+    settings: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", "!")):
+            continue
+        parts = re.split(r"\s*[=:]\s*|\s+", line, maxsplit=1)
+        settings[parts[0]] = parts[1].strip() if len(parts) > 1 else ""
+    return settings

@@ -39,6 +39,10 @@
   command only prints the program's help or version (`CMD ["python", "-m", "agent", "--help"]`,
   `ENTRYPOINT ["feast"]` with `CMD ["--help"]`), so nothing runs until a user names a task; it ships,
   but runs no service (DF620 leaves it alone);
+- `sidecar`: a container run beside a workload in its pod, sharing its volumes and processes (a file
+  or folder named `sidecar`, `metricscollector`: Kubeflow Katib's metrics collectors, which signal the
+  trial's training process, and vLLM production-stack's sidecar, which writes into the volume it
+  shares with the root vLLM container): who it runs as follows the pod, so DF620 leaves it alone;
 - `example`: a documentation sample that would otherwise be a service: under a documentation folder's
   samples or examples (`docs/samples/…/Dockerfile`, `doc/…/examples/`), what a walkthrough has its
   reader build to try the project, not an image the project deploys; it ships (size and pinning rules
@@ -94,6 +98,7 @@ TESTDATA = "testdata"
 DOCS = "docs"
 TRAINING = "training"
 TOOL = "tool"
+SIDECAR = "sidecar"
 EXAMPLE = "example"
 UNKNOWN = "unknown"
 
@@ -211,6 +216,9 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
         return Purpose(CI, evidence)
     if program is not None and _runs_tests(program, arguments):
         return Purpose(CI, f"its command runs `{' '.join((program, *arguments[:1]))}`")
+    evidence = _path_evidence(folders, file_words, "sidecar")
+    if evidence is not None:
+        return Purpose(SIDECAR, f"{evidence}: a sidecar, run beside its workload in the same pod")
     if program is None or (program in _SHELLS and not _runs_script(arguments)):
         if not any(True for _ in exposed_ports(chain)):
             extra = _test_extras(dockerfile)

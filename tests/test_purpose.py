@@ -195,6 +195,18 @@ def test_known_base_workdirs(image: str | None, workdir: str | None) -> None:
         # A word inside a longer name is not evidence: only the whole prefix of `X.Dockerfile` counts.
         ("repo/contest-app.Dockerfile", Purpose("service", "it exposes port 8000")),
         ("repo/latest/Dockerfile", Purpose("service", "it exposes port 8000")),
+        (
+            "repo/cmd/metricscollector/v1beta1/file-metricscollector/Dockerfile",
+            Purpose(
+                "sidecar",
+                "the Dockerfile is under a 'metricscollector' folder: a sidecar, run beside its workload in the same pod",
+            ),
+        ),
+        (
+            "repo/docker/Dockerfile.sidecar",
+            Purpose("sidecar", "the file name says 'sidecar': a sidecar, run beside its workload in the same pod"),
+        ),
+        ("repo/sidecars-docs/Dockerfile", Purpose("service", "it exposes port 8000")),  # not a word of the name
     ],
 )
 def test_purpose_from_the_path(path: str, expected: Purpose) -> None:

@@ -3,7 +3,7 @@ Flags an image that runs as root: the last `USER` of the final stage (or of the 
 FROM) is `root` or `0`, or there is no `USER` at all. Only the final stage matters, so a build stage
 may stay root. It stays silent when:
 
-Only images that run a service are checked: the model decides what an image is for (`dflint/purpose.py`), and a base image with no command or port, a CI or test image, a development container, a toolchain whose command is a shell or an interpreter's prompt, a training image (a job, often run as root for its GPU, network and MPI set-up, not a service), a command-line tool (no port, and a default command that only prints the program's help or version: `CMD ["python", "-m", "agent", "--help"]`; users run it with a task each time) or a documentation sample (under a docs folder's `samples/` or `examples/`: what a walkthrough has its reader build, not what the project deploys; reviewed samples of dflint's findings judged DF620 on such files not worth telling in 4 of 4, e.g. kserve's `docs/samples/…`, whose product images do set a USER) is left alone. A Windows container (`dflint/windows.py`) is left alone too: its users are ContainerUser and ContainerAdministrator, with no `useradd` to create one.
+Only images that run a service are checked: the model decides what an image is for (`dflint/purpose.py`), and a base image with no command or port, a CI or test image, a development container, a toolchain whose command is a shell or an interpreter's prompt, a training image (a job, often run as root for its GPU, network and MPI set-up, not a service), a sidecar (a file or folder named `sidecar` or `metricscollector`: it runs in its workload's pod and shares its volumes and processes, so who it runs as follows the pod; reviewers found the advice broke Kubeflow Katib's metrics collectors, which signal the trial's process, and vLLM production-stack's sidecar, which writes into a volume of the root vLLM container), a command-line tool (no port, and a default command that only prints the program's help or version: `CMD ["python", "-m", "agent", "--help"]`; users run it with a task each time) or a documentation sample (under a docs folder's `samples/` or `examples/`: what a walkthrough has its reader build, not what the project deploys; reviewed samples of dflint's findings judged DF620 on such files not worth telling in 4 of 4, e.g. kserve's `docs/samples/…`, whose product images do set a USER) is left alone. A Windows container (`dflint/windows.py`) is left alone too: its users are ContainerUser and ContainerAdministrator, with no `useradd` to create one.
 
 - the user comes from a variable whose value is unknown (`USER $APP_USER` without a default);
 - there is no USER and the base image is not one known to run as root: `scratch`, the Docker
@@ -220,7 +220,7 @@ def _root_on_purpose(chain: tuple[Stage, ...]) -> bool:
         for instruction in stage.instructions_of("ENTRYPOINT", "CMD"):
             if "--allow-root" in instruction.arguments:
                 return True
-    final_env = chain[0].instructions[-1].env if chain and chain[0].instructions else {}
+    final_env = chain[0].end_env if chain else {}
     if (final_env.get("NB_USER") or "").strip() in _ROOT:
         return True  # the notebook user is root by name (`ENV NB_USER=root`, the Jupyter stacks' user variable)
     program, _ = command_program(chain)
@@ -325,8 +325,7 @@ def _listen_ports(chain: tuple[Stage, ...]) -> Iterator[tuple[str, str]]:
     text-generation-inference and Cloud Run's contract read)."""
     for port in exposed_ports(chain):
         yield port, "exposes port"
-    instructions = chain[0].instructions if chain else ()
-    value = instructions[-1].env.get("PORT") if instructions else None
+    value = chain[0].end_env.get("PORT") if chain else None
     if value:
         yield value.strip(), "sets `PORT` to"
 

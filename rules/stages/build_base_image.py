@@ -2,7 +2,11 @@
 Flags a stage that ships and is based on a build-flavoured image when a runtime flavour exists:
 `nvidia/cuda:*-devel-*` (use `-runtime-`, or `-base-` when the wheels bring their own CUDA
 libraries), `pytorch/pytorch:*-devel` (use `-runtime`), `tensorflow/tensorflow:*-devel*`, the full
-`python:X` images (use `python:X-slim`), and the toolchain images `golang`, `rust`, `gcc` and
+`python:X` images (use `python:X-slim`; only when every Python package the image installs is known,
+from the Dockerfile or a requirements file read from the build context: a package may load a library
+the full image has and the slim one lacks, and where one is known to (WeasyPrint loads Pango:
+`full_python_image_libraries` in `dflint/data/build_tools.json`, with sources) the advice names the
+Debian packages to install on slim and no tag rewrite is offered), and the toolchain images `golang`, `rust`, `gcc` and
 `buildpack-deps`. The list, with what each image adds and its runtime counterpart, is
 `dflint/data/base_images.json`.
 
@@ -70,6 +74,7 @@ offered when the image is pinned by digest or written through a variable.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from dflint.build_deps import (
     build_tool,
@@ -116,6 +121,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             continue
         if "cuda" in flavour.image and needs_cuda_toolkit(dockerfile) is not None:
             continue  # it serves with a package that needs the CUDA Toolkit when it runs (TensorRT-LLM)
+        libraries: tuple[str, dict[str, Any]] | None = None
+        if flavour.image == "python":
+            python_packages = _python_packages(dockerfile, stage, shipped)
+            if python_packages is None:
+                continue  # what it pip-installs is unknown here: no telling that the slim image has what it loads
+            libraries = _full_image_library(python_packages)
         span = image_word_span(dockerfile, stage)
         compiled = _compiles(dockerfile, stage, shipped)
         jit = runtime_compiler(dockerfile) if "cuda" in flavour.image else None
@@ -135,6 +146,15 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if flavour.replacement is not None
             else "ship a runtime variant"
         )
+        if libraries is not None and flavour.replacement is not None:
+            name, facts = libraries
+            packages = " ".join(facts["apt"])
+            fix = None  # the tag alone would break the import: the libraries must be installed too
+            action = f"use `{clip(flavour.image + ':' + flavour.replacement, 50)}` and install {facts['loads']} for `{name}`"
+            advice += (
+                f"; `{name}` loads {facts['loads']}, which the full image has and the slim one lacks: install"
+                f" `{packages}` on it (`apt-get install --no-install-recommends {packages}`)"
+            )
         if jit is not None:
             # vLLM's own image moved from the devel base to a runtime one that keeps the compilers its
             # kernels are built with when it serves (vllm-project/vllm#29270): say so, or the advice breaks it
@@ -188,6 +208,40 @@ def _compiles(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) 
                 if compiled is not None:
                     return f"{compiled[0]} at line {compiled[1]}"
     return None
+
+
+def _python_packages(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) -> frozenset[str] | None:
+    """The names the stage (and the shipped stages built FROM it) pip-install, or None when some are
+    unknown: a requirements file that could not be read, a local project, a URL or VCS install."""
+    names: set[str] = set()
+    for candidate in iter_stages_from(dockerfile, stage, shipped):
+        for instruction in candidate.instructions:
+            for op in instruction.packages:
+                if op.manager not in ("pip", "uv") or op.verb not in ("install", "sync"):
+                    continue
+                if op.verb == "sync":
+                    return None  # a project's lock, read from files the model does not follow
+                requirements = list(op.packages)
+                for top in op.files:
+                    for file in top.walk():
+                        if file.status != "read":
+                            return None
+                        if not file.constraint:
+                            requirements.extend(file.requirements)
+                for requirement in requirements:
+                    if requirement.kind != "name" or requirement.name is None:
+                        return None
+                    names.add(requirement.name)
+    return frozenset(names)
+
+
+def _full_image_library(names: frozenset[str]) -> tuple[str, dict[str, Any]] | None:
+    """The first package among `names` that loads a library the full `python:X` image has and the
+    slim one lacks (`data/build_tools.json` `full_python_image_libraries`), with its facts."""
+    from dflint.data import load
+
+    packages: dict[str, dict[str, Any]] = load("build_tools")["full_python_image_libraries"]["packages"]
+    return next(((name, packages[name]) for name in sorted(names) if name in packages), None)
 
 
 def _op_compiles(op: PackageOp) -> tuple[str, int] | None:
