@@ -13,7 +13,7 @@ from dflint.model import ContextChoice, Dockerfile, Generated, ParseError, Purpo
 from dflint.onbuild import trigger_findings, trigger_view
 from dflint.parse import Options as ParseOptions
 from dflint.parse import parse
-from dflint.purpose import ci_stages
+from dflint.purpose import undeployed_stages
 from dflint.registry import Rule, all_rules, expand_selector, find
 from dflint.rule import Finding, RuleOptions, Severity
 from dflint.source import DEFAULT_MAX_BYTES, InputError, decode, read_path
@@ -176,9 +176,9 @@ def _run(dockerfile: Dockerfile, path: str, settings: Settings, rules: Sequence[
             continue
         rule_options = settings.rule_options.get(rule.meta.code) or rule.default_options()
         override = settings.severity_overrides.get(rule.meta.code)
-        # a stage built only for tests or CI (`ci-runtime`, not shipped): nobody deploys what it holds either
+        # a stage built only for tests, CI or development (`ci-runtime`, `dev`, not shipped): nobody deploys what it holds either
         skipped = (
-            ci_stages(dockerfile)
+            undeployed_stages(dockerfile)
             if rule.meta.skip_images_nobody_deploys and rule.meta.code not in _named(settings.select + settings.extend_select)
             else frozenset()
         )

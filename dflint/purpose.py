@@ -135,20 +135,24 @@ def decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     return Purpose(purpose.kind, purpose.evidence, platform=name, platform_evidence=evidence, platform_runs_as_root=root)
 
 
-def ci_stages(dockerfile: Dockerfile) -> frozenset[str]:
-    """The names of the stages built only for tests or CI: a stage that does not ship (not the final
-    stage, nothing of it copied into the image) whose name says so (`ci-runtime`, `test`, `e2e`: a
-    word of `path_evidence.ci_file_words` after splitting at `-`, `_` and `.`), as text-generation-
-    inference's `ci-runtime` stage ("used only for the CI/CD"). Decided once per file; the engine
-    does not report what a rule for deployed images finds in such a stage."""
-    key = ("ci stages", None)
+def undeployed_stages(dockerfile: Dockerfile) -> frozenset[str]:
+    """The names of the stages built only for tests, CI or development: a stage that does not ship
+    (not the final stage, nothing of it copied into the image) whose name says so: a CI word
+    (`ci-runtime`, `test`, `e2e`: a word of `path_evidence.ci_file_words` after splitting at `-`, `_`
+    and `.`), as text-generation-inference's `ci-runtime` stage ("used only for the CI/CD"), or a
+    development one (`dev`, `development`, `devcontainer`), as the `dev` stage of Docker's voting app,
+    which a developer targets for file-watching reloads. Decided once per file; the engine does not
+    report what a rule for deployed images finds in such a stage."""
+    key = ("undeployed stages", None)
     if key not in dockerfile.memo:
         shipped = {stage.index for stage in dockerfile.shipped_stages()}
         words = _data()["path_evidence"]["ci_file_words"]["words"]
         dockerfile.memo[key] = frozenset(
             stage.name
             for stage in dockerfile.stages
-            if stage.name and stage.index not in shipped and _says(stage.name.lower(), words)
+            if stage.name
+            and stage.index not in shipped
+            and (_says(stage.name.lower(), words) or _DEVCONTAINER_NAME.search(stage.name) is not None)
         )
     return cast("frozenset[str]", dockerfile.memo[key])
 

@@ -773,7 +773,7 @@ def test_a_command_line_tool(text: str, expected: Purpose) -> None:
 
 def test_a_stage_built_only_for_ci_gets_no_finding_of_the_rules_for_deployed_images() -> None:
     from dflint.engine import Settings, lint_source, selected_rules
-    from dflint.purpose import ci_stages
+    from dflint.purpose import undeployed_stages
 
     text = (
         "FROM python:3.12-slim AS runtime\n"
@@ -785,7 +785,7 @@ def test_a_stage_built_only_for_ci_gets_no_finding_of_the_rules_for_deployed_ima
         "FROM runtime AS final\n"
         'CMD ["python", "-m", "server"]\n'
     )
-    assert ci_stages(parse(text, "Dockerfile")) == frozenset({"ci-runtime"})
+    assert undeployed_stages(parse(text, "Dockerfile")) == frozenset({"ci-runtime"})
     default = Settings()
     found = lint_source(text, "Dockerfile", default, selected_rules(default), None).findings
     assert [f.span.line for f in found if f.code == "DF401"] == [2]
@@ -794,7 +794,25 @@ def test_a_stage_built_only_for_ci_gets_no_finding_of_the_rules_for_deployed_ima
     found = lint_source(text, "Dockerfile", named, selected_rules(named), None).findings
     assert [(f.code, f.span.line) for f in found] == [("DF401", 2), ("DF401", 6)]
     targeted = parse(text, "Dockerfile", Options(target="ci-runtime"))
-    assert ci_stages(targeted) == frozenset()
+    assert undeployed_stages(targeted) == frozenset()
+
+
+def test_a_development_stage_nobody_ships_is_not_judged_as_deployed() -> None:
+    from dflint.purpose import undeployed_stages
+
+    text = (
+        "FROM python:3.11-slim AS base\n"
+        "RUN pip install --no-cache-dir flask==3.0.3\n"
+        "FROM base AS dev\n"
+        "RUN pip install --no-cache-dir watchdog\n"
+        'CMD ["python", "app.py"]\n'
+        "FROM base AS final\n"
+        'CMD ["gunicorn", "app:app"]\n'
+    )
+    assert undeployed_stages(parse(text, "Dockerfile")) == frozenset({"dev"})
+    # the same stage shipped (the final one, or targeted) is judged
+    assert undeployed_stages(parse(text, "Dockerfile", Options(target="dev"))) == frozenset()
+    assert undeployed_stages(parse(text.replace("AS dev", "AS devel-tools"), "Dockerfile")) == frozenset()
 
 
 def test_an_absolute_path_under_the_current_directory_reads_the_folders_a_relative_one_does(
