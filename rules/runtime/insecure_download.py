@@ -25,9 +25,11 @@ When a corporate proxy re-signs TLS, add its CA certificate to the image (`COPY 
 /usr/local/share/ca-certificates/` and `update-ca-certificates`, or `PIP_CERT` / `REQUESTS_CA_BUNDLE`)
 instead of turning checks off.
 
-The same switch written several times in one RUN (`pip install --trusted-host mirror …` in each of
-five installs) is one finding, on the first, whose message says how many more the RUN holds: it is
-one decision, and the corpus's one such file gave five identical findings for one RUN.
+The same switch written several times in a stage (`pip install --trusted-host mirror …` in each of
+five installs of a RUN, or `--trusted-host ${PYPI_TRUSTED_HOST}` in three RUNs) is one finding, on
+the first, whose message says how many more the stage holds: it is one decision (a reviewer called
+the second of three identical findings a duplicate), and the corpus's files gave up to five identical
+findings for one switch.
 
 This covers Checkov's CKV2_DOCKER_2 to CKV2_DOCKER_16.
 
@@ -58,7 +60,7 @@ import re
 from collections.abc import Iterator
 
 from dflint.commands import all_runs, short_options
-from dflint.model import Dockerfile, ShellCommand, Span
+from dflint.model import Dockerfile, ShellCommand, Span, Stage
 from dflint.rule import Finding, RuleMeta, Severity
 
 META = RuleMeta(
@@ -150,29 +152,33 @@ def _remedy(problem: str) -> str:
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    # one finding per problem and stage, on its first occurrence: the `--trusted-host mirror` of each
+    # install, in one RUN or in several (`--trusted-host ${PYPI_TRUSTED_HOST}` in three RUNs), is one
+    # decision and one edit
+    found: dict[tuple[int, str], list[tuple[Stage, Span]]] = {}
     for stage, instruction in all_runs(dockerfile):
-        exported: set[str] = set()
-        # one finding per problem and RUN, on its first occurrence, as DF301 reports per RUN: the five
-        # `--trusted-host mirror` options of one RUN's installs are one decision, and one edit
-        found: dict[str, list[Span]] = {}
         for command in instruction.commands:
             for span, problem in _command_problems(command):
-                found.setdefault(problem, []).append(span)
-        for problem, spans in found.items():
-            more = f" (and {len(spans) - 1} more in this RUN)" if len(spans) > 1 else ""
-            lines = ", ".join(str(line) for line in dict.fromkeys(span.line for span in spans[1:]))
-            also = ""
-            if len(spans) == 2:
-                also = f"; so does its other use in this RUN (line {lines})"
-            elif len(spans) > 2:
-                also = f"; so do its {len(spans) - 1} other uses in this RUN (lines {lines})"
-            yield Finding(
-                META,
-                spans[0],
-                f"{problem} in {stage.label}{more}; keep verification on",
-                stage=stage.name,
-                detail=f"{problem} in {stage.label}{also}; keep verification on ({_remedy(problem)} instead)",
-            )
+                found.setdefault((stage.index, problem), []).append((stage, span))
+    for (_, problem), places in found.items():
+        stage, first = places[0]
+        others = [span for _, span in places[1:]]
+        more = f" (and {len(others)} more in this stage)" if others else ""
+        lines = ", ".join(str(line) for line in dict.fromkeys(span.line for span in others))
+        also = ""
+        if len(others) == 1:
+            also = f"; so does its other use (line {lines})"
+        elif others:
+            also = f"; so do its {len(others)} other uses (lines {lines})"
+        yield Finding(
+            META,
+            first,
+            f"{problem} in {stage.label}{more}; keep verification on",
+            stage=stage.name,
+            detail=f"{problem} in {stage.label}{also}; keep verification on ({_remedy(problem)} instead)",
+        )
+    for stage, instruction in all_runs(dockerfile):
+        exported: set[str] = set()
         for command in instruction.commands:
             for name, word in command.assignments:
                 unsafe = _variable_problem(name, word.value)
