@@ -37,8 +37,10 @@
   notebook base given as a build argument.
 - `tool`: a command-line tool given its arguments on each run: it exposes no port and its default
   command only prints the program's help or version (`CMD ["python", "-m", "agent", "--help"]`,
-  `ENTRYPOINT ["feast"]` with `CMD ["--help"]`), so nothing runs until a user names a task; it ships,
-  but runs no service (DF620 leaves it alone);
+  `ENTRYPOINT ["feast"]` with `CMD ["--help"]`), so nothing runs until a user names a task, or its
+  command runs a program known to be such a tool (`ludwig`, `lightgbm`, `ruff`, `dockerfilelint`:
+  `command_line_tools` in the data, each with the docs that run it with a task and bind mounts); it
+  ships, but runs no service (DF620 leaves it alone);
 - `sidecar`: a container run beside a workload in its pod, sharing its volumes and processes (a file
   or folder named `sidecar`, `metricscollector`: Kubeflow Katib's metrics collectors, which signal the
   trial's training process, and vLLM production-stack's sidecar, which writes into the volume it
@@ -283,6 +285,10 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     asked = _prints_help(chain)
     if asked is not None:
         return Purpose(TOOL, f"its command only prints the program's help or version (`{asked}`) and it exposes no port")
+    if program is not None and program in _data()["command_line_tools"]["programs"]:
+        return Purpose(
+            TOOL, f"its command runs `{program}`, a command-line tool given its task on each run, and it exposes no port"
+        )
     if program is not None:
         if program in _SHELLS and not _runs_script(arguments):
             return Purpose(TOOLCHAIN, f"its command is a shell (`{program}`)")
