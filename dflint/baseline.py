@@ -5,7 +5,9 @@ fingerprint of the words it points at, never by its line number or the rest of i
 removing lines above it does not make it new, and neither does `--fix` editing the same line or
 command for another finding (option words — `-y`, `--no-cache-dir` — are left out of the key, since
 fixes add and remove exactly those). Identical keys are counted, so a second copy of a baselined
-problem is still reported. Version 1 baselines (keyed by the whole line too) are still read.
+problem is still reported. A finding made of several places (the installs of a stage that keep pip's
+cache, `dflint/grouping.py`) is keyed by all of them: a new place is a new finding. Version 1
+baselines (keyed by the whole line too) are still read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dflint.engine import FileResult
+from dflint.model import Span
 from dflint.rule import Finding
 from dflint.source import escape_path, text_line
 
@@ -32,9 +35,15 @@ class BaselineError(Exception):
 
 
 def _anchor(result: FileResult, finding: Finding) -> str:
-    """The words a finding points at (its line's when the span is empty), option words left out."""
+    """The words a finding points at (its line's when the span is empty), option words left out; of a
+    finding made of several places (`Finding.also`), every place's, so that a new place (another
+    install of the stage that keeps pip's cache) makes it a new finding rather than one the
+    baseline already accepts."""
+    return "\0".join(_words_at(result, span) for span in (finding.span, *finding.also))
+
+
+def _words_at(result: FileResult, span: Span) -> str:
     text = result.text or ""
-    span = finding.span
     snippet = text[span.offset : span.end_offset] if span.end_offset > span.offset else ""
     if not snippet.strip():
         lines = text.splitlines()

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from dflint.grouping import merge_groups
 from dflint.hadolint_config import HadolintIgnores
 from dflint.model import ContextChoice, Dockerfile, Generated, ParseError, Purpose, Superseded, Suppression
 from dflint.onbuild import trigger_findings, trigger_view
@@ -129,7 +130,7 @@ def lint_source(
         dockerfile = dataclasses.replace(dockerfile, suppressions=mark_used(suppressions, judged))
         late_findings = _run(dockerfile, path, settings, late)
         kept += [finding for finding in late_findings if not any(s.scope == "file" and covers(s, finding) for s in suppressions)]
-    unique = sorted(set(kept), key=Finding.sort_key)
+    unique = sorted(merge_groups(set(kept)), key=Finding.sort_key)
     return FileResult(
         path,
         tuple(unique),

@@ -171,6 +171,15 @@ class Savings:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """The decision a finding is one place of (`dflint.grouping`): findings of one rule and file with
+    the same `key` become one finding, which says how many more there are `where` ("this stage")."""
+
+    key: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule yields. The engine fills in `path` and may override `severity`."""
 
@@ -183,6 +192,8 @@ class Finding:
     path: str = ""
     stage: str | None = field(default=None, compare=False)
     detail: str | None = field(default=None, compare=False)  # the longer explanation and alternatives (JSON `detail`)
+    group: Group | None = field(default=None, compare=False)  # the decision it is one place of, if several may be
+    also: tuple[Span, ...] = field(default=(), compare=False)  # the decision's other places, once merged
 
     @property
     def code(self) -> str:

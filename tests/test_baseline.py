@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from dflint.cli import main
 
-BEFORE = "FROM python:3.11-slim\nRUN pip install a==1\nRUN pip install b==1\n"
+# two stages: the pip installs of one stage are one DF301 finding (`dflint.grouping`)
+BEFORE = "FROM python:3.11-slim AS base\nRUN pip install a==1\nFROM base\nRUN pip install b==1\n"
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -40,11 +41,14 @@ def test_write_then_check_passes(repo: Path) -> None:
 
 def test_lines_moving_above_keep_findings_baselined_and_new_ones_fail(repo: Path) -> None:
     run("--write-baseline", ".dflint-baseline.json", "app")
-    moved = "# syntax=docker/dockerfile:1\nFROM python:3.11-slim\n\n# install\nRUN pip install a==1\nRUN pip install b==1\nRUN pip install c==1\n"
+    moved = (
+        "# syntax=docker/dockerfile:1\nFROM python:3.11-slim AS base\n\n# install\nRUN pip install a==1\n"
+        "FROM base\nRUN pip install b==1\nFROM base\nRUN pip install c==1\n"
+    )
     (repo / "app" / "Dockerfile").write_text(moved)
     code, out, _ = run("--baseline", ".dflint-baseline.json", "--format", "json", "app")
     assert code == 1
-    assert [(f["line"], f["message"].startswith("`pip install`")) for f in json.loads(out)["findings"]] == [(7, True)]
+    assert [(f["line"], f["message"].startswith("`pip install`")) for f in json.loads(out)["findings"]] == [(9, True)]
 
 
 def test_a_second_copy_of_a_baselined_finding_is_new(repo: Path) -> None:
@@ -54,9 +58,25 @@ def test_a_second_copy_of_a_baselined_finding_is_new(repo: Path) -> None:
     assert run("--baseline", ".dflint-baseline.json", "app")[0] == 1
 
 
+def test_a_new_place_of_a_baselined_decision_is_new(repo: Path) -> None:
+    # the stage's installs are one finding; another install that keeps the cache makes it new
+    (repo / "app" / "Dockerfile").write_text("FROM python:3.11-slim\nRUN pip install a==1\nRUN pip install b==1\n")
+    run("--write-baseline", ".dflint-baseline.json", "app")
+    assert run("--baseline", ".dflint-baseline.json", "app")[0] == 0
+    (repo / "app" / "Dockerfile").write_text(
+        "FROM python:3.11-slim\nRUN pip install a==1\nRUN pip install b==1\nRUN pip install c==1\n"
+    )
+    code, out, err = run("--baseline", ".dflint-baseline.json", "--format", "json", "app")
+    assert code == 1 and "1 stale baseline entry" in err
+    (finding,) = json.loads(out)["findings"]
+    assert finding["line"] == 2 and "(and 2 more in this stage)" in finding["message"]
+
+
 def test_stale_entries_are_reported_and_paths_are_relative_to_the_baseline(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run("--write-baseline", "ci/baseline.json", "app")
-    (repo / "app" / "Dockerfile").write_text("FROM python:3.11-slim\nRUN pip install --no-cache-dir a==1\nRUN pip install b==1\n")
+    (repo / "app" / "Dockerfile").write_text(
+        "FROM python:3.11-slim AS base\nRUN pip install --no-cache-dir a==1\nFROM base\nRUN pip install b==1\n"
+    )
     monkeypatch.chdir(repo / "app")  # run from elsewhere: the baseline's own directory anchors the paths
     code, _, err = run("--baseline", "../ci/baseline.json", "Dockerfile")
     assert code == 0 and "1 stale baseline entry (no longer found" in err

@@ -330,7 +330,8 @@ def test_1000_pip_installs_joined_by_and_are_linear(tmp_path: Path) -> None:
     code, out, err = _lint_text(tmp_path, f"FROM python:3.11-slim\nRUN {script}\n")
     assert (code, err) == (1, "")
     (finding,) = (finding for finding in json.loads(out)["findings"] if finding["code"] == "DF301")
-    assert "(and 999 more in this RUN)" in finding["message"] and len(finding["fix"]["edits"]) == 1000  # one per RUN
+    assert "(and 999 more in this stage)" in finding["message"] and len(finding["fix"]["edits"]) == 1000  # one per stage
+    assert len(finding["also"]) == 999
 
 
 @pytest.mark.timeout(60)

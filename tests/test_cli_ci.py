@@ -11,7 +11,10 @@ from click.testing import CliRunner
 
 from dflint.cli import main
 
-DIRTY = "FROM python:3.11-slim-bookworm\nRUN apt-get update && apt-get install -y ffmpeg\nRUN pip install a==1\nRUN pip install b==1\n"
+DIRTY = (
+    "FROM python:3.11-slim-bookworm AS base\nRUN apt-get update && apt-get install -y ffmpeg\nRUN pip install a==1\n"
+    "FROM base\nRUN pip install b==1\n"
+)  # two stages: the pip installs of a stage are one DF301 finding
 
 
 def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:

@@ -224,20 +224,20 @@ def test_df620_says_nothing_of_root_home_when_nothing_runs_from_it() -> None:
     assert "/root" not in finding.message
 
 
-def test_df301_reports_the_installs_of_one_run_once_with_one_fix() -> None:
+def test_df301_reports_the_installs_of_one_stage_once_with_one_fix() -> None:
     text = (
         "FROM python:3.11-slim\n"
         'RUN if [ -n "$EXTRA" ]; then pip install --upgrade $EXTRA genai-perf; else pip install --upgrade genai-perf; fi\n'
         "RUN pip install a==1 && pip install b==2 && pip install c==3\n"
     )
-    first, second = _lint("DF301", text)
+    (finding,) = _lint("DF301", text)
     assert (
-        first.message == "`pip install` in stage 0 keeps pip's cache in the layer (and 1 more in this RUN); add `--no-cache-dir`"
+        finding.message
+        == "`pip install` in stage 0 keeps pip's cache in the layer (and 4 more in this stage); add `--no-cache-dir`"
     )
-    assert first.detail is not None and "so does the other install of this RUN (line 2)" in first.detail
-    assert second.message.endswith("(and 2 more in this RUN); add `--no-cache-dir`")
-    assert second.detail is not None and "so do the other 2 installs of this RUN (line 3)" in second.detail
-    assert second.fix is not None and len(second.fix.edits) == 3
+    assert finding.detail is not None and finding.detail.endswith("; the same holds on lines 2, 3 in this stage")
+    assert finding.fix is not None and len(finding.fix.edits) == 5
+    assert [span.line for span in finding.also] == [2, 3, 3, 3]
 
 
 def test_a_long_path_keeps_its_file_name() -> None:

@@ -195,6 +195,24 @@ def test_open_publishes_diagnostics_with_code_link_severity_and_stage(tmp_path: 
     run(test)
 
 
+def test_a_decision_in_several_places_is_one_diagnostic_that_links_them(tmp_path: Path) -> None:
+    text = "FROM python:3.11-slim\nRUN pip install torch==2.4.0\nRUN pip install numpy==2.1.0\n"
+
+    async def test() -> None:
+        async with server(tmp_path) as (client, _):
+            uri = open_document(client, tmp_path / "Dockerfile", text)
+            params = await client.diagnostics(uri, version=1)
+            (pip,) = [d for d in params.diagnostics if d.code == "DF301"]
+            assert "(and 1 more in this stage)" in pip.message
+            assert pip.related_information is not None
+            stage, other = pip.related_information
+            assert stage.message == "in stage 0"
+            assert other.message == "the same here"
+            assert other.location.uri == uri and other.location.range.start == lsp.Position(2, 4)
+
+    run(test)
+
+
 def test_change_is_debounced_and_save_lints_at_once(tmp_path: Path) -> None:
     async def test() -> None:
         async with server(tmp_path, options={"settings": {"lintDelayMs": 300}}) as (client, _):

@@ -25,10 +25,8 @@ def test_a_pin_to_another_version_gets_no_size() -> None:
     opencv = load("heavy_frameworks")["pip"]["opencv-python"]
     assert pinned_elsewhere(opencv, "==4.10.0.84") == "4.10.0.84"
     assert pinned_elsewhere(opencv, f"=={opencv['version']}") is None and pinned_elsewhere(opencv, ">=4") is None
-    old, measured = _lint(
-        f"FROM python:3.11-slim\nRUN pip install opencv-python==4.10.0.84\nRUN pip install opencv-python=={opencv['version']}\n",
-        "DF301",
-    )
+    (old,) = _lint("FROM python:3.11-slim\nRUN pip install opencv-python==4.10.0.84\n", "DF301")
+    (measured,) = _lint(f"FROM python:3.11-slim\nRUN pip install opencv-python=={opencv['version']}\n", "DF301")
     assert old.savings is None and measured.savings is not None and measured.savings.mb == opencv["wheel_mb"]
     (headless,) = _lint("FROM python:3.11-slim\nRUN pip install --no-cache-dir opencv-python==4.10.0.84\n", "DF203")
     assert headless.savings is None

@@ -47,6 +47,10 @@ def finding_object(finding: Finding, index: LineIndex | None = None, newline: st
         "savings_mb": finding.savings.mb if finding.savings is not None else None,
         "savings_source": finding.savings.source if finding.savings is not None else None,
         "fix": fix,
+        "also": [
+            {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
+            for span in finding.also
+        ],
     }
 
 

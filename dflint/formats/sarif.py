@@ -109,6 +109,17 @@ def document(results: Sequence[FileResult]) -> dict[str, Any]:
                 "partialFingerprints": {FINGERPRINT_KEY: print_},
                 "properties": {"severity": str(finding.effective_severity), "name": finding.rule.name},
             }
+            if finding.also:  # the other places of the one decision it reports (`dflint.grouping`)
+                item["relatedLocations"] = [
+                    {
+                        "id": number,
+                        **_location(
+                            finding.path or result.path, _region(other.line, other.column, other.end_line, other.end_column)
+                        ),
+                        "message": {"text": "the same decision"},
+                    }
+                    for number, other in enumerate(finding.also, start=1)
+                ]
             if finding.code in index:
                 item["ruleIndex"] = index[finding.code]
             if finding.savings is not None:

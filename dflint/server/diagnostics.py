@@ -105,6 +105,19 @@ def _diagnostic(finding: Finding, result: FileResult, text: EncodedText) -> lsp.
         diagnostic.related_information = [
             lsp.DiagnosticRelatedInformation(lsp.Location(uri_of(result.path), line_range(text, from_line)), f"in stage {stage}")
         ]
+    if finding.also:  # the other places of the one decision it reports (`dflint.grouping`)
+        diagnostic.related_information = [
+            *(diagnostic.related_information or []),
+            *(
+                lsp.DiagnosticRelatedInformation(
+                    lsp.Location(
+                        uri_of(result.path), span_range(text, other.line, other.column, other.end_line, other.end_column)
+                    ),
+                    "the same here",
+                )
+                for other in finding.also
+            ),
+        ]
     return diagnostic
 
 

@@ -9,10 +9,13 @@ shipped stage when the package cache is written into the layer: no `--no-cache-d
 A build stage whose files reach the image only through `COPY --from` is checked only when the
 copied tree holds the cache (`COPY --from=build / /`, not `COPY --from=build /usr/local /usr/local`).
 
-The installs of one RUN are one finding, on the first of them, as hadolint's DL3042 reports one per
-instruction: `pip install a && pip install b`, or the two branches of an `if`, are one fix (its edit
-adds the option to each), and the message says how many more the RUN holds. A pragma that ignores it
-goes above the RUN, or on the first install's line.
+The installs of one stage are one finding, on the first of them (`dflint/grouping.py`): `pip install
+a && pip install b`, the two branches of an `if`, or an install in each of five RUNs are one decision
+(`--no-cache-dir` on each, or `PIP_NO_CACHE_DIR` once) and one fix, whose edits add the option to
+each; the message says how many more the stage holds and the detail names their lines. hadolint's
+DL3042 reports one per instruction; reviewers of dflint's findings called the second to fifth findings
+of a stage duplicates ("all fixed at once by one `PIP_NO_CACHE_DIR`"), and the shared corpus's 104
+findings held 44 such repeats. A pragma silences the install it covers, not the others of the stage.
 
 A stage built on a base image that turns the cache off in its own ENV is not checked: Intel Gaudi's
 images (`vault.habana.ai/gaudi-docker/…`) set `PIP_NO_CACHE_DIR=on` (`dflint/data/caches.json`
@@ -117,9 +120,9 @@ from dflint.build_deps import python_installer, small_build_helper
 from dflint.commands import add_option_after_verb
 from dflint.imagesize import negligible_cache
 from dflint.model import Dockerfile, PackageOp, Requirement, Stage
-from dflint.rule import Finding, Fix, RuleMeta, Savings, Severity
+from dflint.rule import Finding, Fix, Group, RuleMeta, Savings, Severity
 
-from ._caches import Heavy, heavy_savings, kept_in_layer, pip_config_disables, uv_links_note, writer_ships
+from ._caches import heavy_savings, kept_in_layer, pip_config_disables, uv_links_note, writer_ships
 
 META = RuleMeta(
     code="DF301",
@@ -150,9 +153,6 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         for instruction in stage.instructions_of("RUN"):
             disabling = first_disabling[stage.index]
             config_disabled = base_disables or (disabling is not None and disabling < instruction.index)
-            # one finding per RUN and tool, as hadolint's DL3042 reports per instruction: the installs of
-            # one RUN (`pip install a && pip install b`, or the two branches of an `if`) are one fix
-            kept: dict[str, list[tuple[PackageOp, tuple[str, ...]]]] = {}
             for writer in kept_in_layer(instruction, config_disabled):
                 op = writer.op
                 if op is None or writer.key not in ("pip", "uv") or op.program.startswith("uv ") and op.program != "uv pip":
@@ -161,13 +161,9 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     continue
                 if _only_installers(op):
                     continue
-                kept.setdefault("uv" if op.manager == "uv" else "pip", []).append((op, writer.directories))
-            for installs in kept.values():
-                if not options.check_small_caches and all(
-                    negligible_cache(dockerfile, stage, instruction, op) is not None for op, _ in installs
-                ):
+                if not options.check_small_caches and negligible_cache(dockerfile, stage, instruction, op) is not None:
                     continue  # a few light wheels beside an image that holds gigabytes
-                yield _finding(dockerfile, stage, installs)
+                yield _finding(dockerfile, stage, op, writer.directories)
 
 
 def _base_disables_cache(dockerfile: Dockerfile, stage: Stage) -> bool:
@@ -204,16 +200,11 @@ def _first_config_disabling(dockerfile: Dockerfile) -> dict[int, int | None]:
     return first
 
 
-def _finding(dockerfile: Dockerfile, stage: Stage, installs: list[tuple[PackageOp, tuple[str, ...]]]) -> Finding:
-    op, directories = installs[0]
+def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, directories: tuple[str, ...]) -> Finding:
     manager = "uv" if op.manager == "uv" else "pip"
     flag = _FLAG[manager]
     target = directories[0] if directories and directories[0].startswith("/") else f"/root/.cache/{manager}"
-    found: dict[str, Heavy] = {}
-    for each, _ in installs:
-        for heavy in heavy_savings(_installed(each), each)[1]:
-            found.setdefault(heavy.name, heavy)
-    heavies = list(found.values())
+    heavies = heavy_savings(_installed(op), op)[1]
     savings = (
         Savings(
             round(sum(h.wheel_mb for h in heavies), 1),
@@ -227,31 +218,18 @@ def _finding(dockerfile: Dockerfile, stage: Stage, installs: list[tuple[PackageO
     if heavies:
         names = ", ".join(f"{h.name} {h.wheel_mb:g} MB" for h in heavies)
         what = f" (it holds a second copy of the downloaded wheels: {names})"
-    others = ""
-    if len(installs) > 1:
-        numbers = list(dict.fromkeys(each.command.span.line for each, _ in installs[1:]))
-        lines = ", ".join(str(number) for number in numbers[:5]) + (", …" if len(numbers) > 5 else "")
-        others = f" (and {len(installs) - 1} more in this RUN)"
-        if len(installs) == 2:
-            what += f"; so does the other install of this RUN (line {lines})"
-        else:
-            what += (
-                f"; so do the other {len(installs) - 1} installs of this RUN ({'line' if len(numbers) == 1 else 'lines'} {lines})"
-            )
-    fixes = [_fix(dockerfile, each, flag) for each, _ in installs]
-    fix = None
-    if all(each is not None for each in fixes):
-        edits = tuple(edit for each in fixes if each is not None for edit in each.edits)
-        fix = Fix.safe(f"Add `{flag}`", *edits)
     return Finding(
         META,
         op.command.span,
-        f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{others}; add `{flag}`",
+        f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer; add `{flag}`",
         detail=f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{what}; add `{flag}`,"
         f" set {_VARIABLE[manager]}=1 or mount a cache with `RUN --mount=type=cache,target={target}`{'. ' + uv_links_note() if manager == 'uv' else ''}",
-        fix=fix,
+        fix=_fix(dockerfile, op, flag),
         savings=savings,
         stage=stage.name,
+        # the installs of a stage are one decision (`--no-cache-dir` on each, or PIP_NO_CACHE_DIR once):
+        # the engine makes them one finding, on the first (`dflint.grouping`)
+        group=Group(f"{stage.index}:{manager}", "this stage"),
     )
 
 

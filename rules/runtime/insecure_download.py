@@ -27,9 +27,9 @@ instead of turning checks off.
 
 The same switch written several times in a stage (`pip install --trusted-host mirror …` in each of
 five installs of a RUN, or `--trusted-host ${PYPI_TRUSTED_HOST}` in three RUNs) is one finding, on
-the first, whose message says how many more the stage holds: it is one decision (a reviewer called
-the second of three identical findings a duplicate), and the corpus's files gave up to five identical
-findings for one switch.
+the first (`dflint/grouping.py`), whose message says how many more the stage holds: it is one
+decision (a reviewer called the second of three identical findings a duplicate). A pragma silences
+the place it covers, not the others.
 
 This covers Checkov's CKV2_DOCKER_2 to CKV2_DOCKER_16.
 
@@ -60,8 +60,8 @@ import re
 from collections.abc import Iterator
 
 from dflint.commands import all_runs, short_options
-from dflint.model import Dockerfile, ShellCommand, Span, Stage
-from dflint.rule import Finding, RuleMeta, Severity
+from dflint.model import Dockerfile, ShellCommand, Span
+from dflint.rule import Finding, Group, RuleMeta, Severity
 
 META = RuleMeta(
     code="DF626",
@@ -152,33 +152,20 @@ def _remedy(problem: str) -> str:
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    # one finding per problem and stage, on its first occurrence: the `--trusted-host mirror` of each
-    # install, in one RUN or in several (`--trusted-host ${PYPI_TRUSTED_HOST}` in three RUNs), is one
-    # decision and one edit
-    found: dict[tuple[int, str], list[tuple[Stage, Span]]] = {}
-    for stage, instruction in all_runs(dockerfile):
-        for command in instruction.commands:
-            for span, problem in _command_problems(command):
-                found.setdefault((stage.index, problem), []).append((stage, span))
-    for (_, problem), places in found.items():
-        stage, first = places[0]
-        others = [span for _, span in places[1:]]
-        more = f" (and {len(others)} more in this stage)" if others else ""
-        lines = ", ".join(str(line) for line in dict.fromkeys(span.line for span in others))
-        also = ""
-        if len(others) == 1:
-            also = f"; so does its other use (line {lines})"
-        elif others:
-            also = f"; so do its {len(others)} other uses (lines {lines})"
-        yield Finding(
-            META,
-            first,
-            f"{problem} in {stage.label}{more}; keep verification on",
-            stage=stage.name,
-            detail=f"{problem} in {stage.label}{also}; keep verification on ({_remedy(problem)} instead)",
-        )
     for stage, instruction in all_runs(dockerfile):
         exported: set[str] = set()
+        for command in instruction.commands:
+            for span, problem in _command_problems(command):
+                yield Finding(
+                    META,
+                    span,
+                    f"{problem} in {stage.label}; keep verification on",
+                    stage=stage.name,
+                    detail=f"{problem} in {stage.label}; keep verification on ({_remedy(problem)} instead)",
+                    # the same switch again in the stage (`--trusted-host mirror` in each of five installs, or
+                    # in three RUNs) is one decision: the engine makes it one finding, on the first
+                    group=Group(f"{stage.index}:{problem}", "this stage"),
+                )
         for command in instruction.commands:
             for name, word in command.assignments:
                 unsafe = _variable_problem(name, word.value)

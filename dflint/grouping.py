@@ -1,0 +1,87 @@
+"""One finding for one decision written in several places.
+
+Some problems are one decision however many times they are written: the five `pip install`s of a
+stage that keep pip's cache are fixed by `--no-cache-dir` on each (or `PIP_NO_CACHE_DIR` once), the
+same `--trusted-host` in three RUNs is one choice of mirror. A rule reports each place on its own and
+names the decision (`Finding.group`); after the pragmas are applied, the engine makes the places of
+one decision one finding, on the first of them: its message says how many more there are, its
+detail names their lines, its fix makes every edit, its estimate counts each part once, and
+`Finding.also` keeps the other places (JSON `also`, SARIF related locations, the language server's
+related information). A pragma on one place removes that place only, since pragmas are applied
+first; each place is a place a pragma is used at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from dflint.rule import Applicability, Finding, Fix, Savings
+
+_SHOWN_LINES = 5
+
+
+def merge_groups(findings: Iterable[Finding]) -> list[Finding]:
+    """`findings` with the findings of each group (same file, rule and `group`) made one."""
+    grouped: dict[tuple[str, str, str], list[Finding]] = {}
+    result: list[Finding] = []
+    for finding in findings:
+        if finding.group is None:
+            result.append(finding)
+            continue
+        key = (finding.path, finding.code, finding.group.key)
+        if key not in grouped:
+            grouped[key] = []
+        grouped[key].append(finding)
+    for members in grouped.values():
+        result.append(members[0] if len(members) == 1 else _merged(sorted(members, key=Finding.sort_key)))
+    return result
+
+
+def _merged(members: list[Finding]) -> Finding:
+    first, others = members[0], members[1:]
+    assert first.group is not None
+    where = first.group.where
+    count = f" (and {len(others)} more in {where})"
+    head, separator, action = first.message.partition("; ")
+    message = f"{head}{count}{separator}{action}"
+    numbers = list(dict.fromkeys(other.span.line for other in others))
+    shown = ", ".join(str(number) for number in numbers[:_SHOWN_LINES]) + (", …" if len(numbers) > _SHOWN_LINES else "")
+    same = f"the same holds on {'line' if len(numbers) == 1 else 'lines'} {shown} in {where}"
+    detail = f"{first.detail or first.message}; {same}"
+    return dataclasses.replace(
+        first,
+        message=message,
+        detail=detail,
+        fix=_merged_fix(members),
+        savings=_merged_savings(members),
+        also=tuple(other.span for other in others),
+    )
+
+
+def _merged_fix(members: list[Finding]) -> Fix | None:
+    """Every place's edits, as one fix, when every place has one; the least safe applicability."""
+    fixes = [member.fix for member in members]
+    if any(fix is None for fix in fixes):
+        return None
+    present = [fix for fix in fixes if fix is not None]
+    safe = all(fix.applicability is Applicability.SAFE for fix in present)
+    edits = tuple(sorted({edit for fix in present for edit in fix.edits}))
+    merges = tuple(sorted({index for fix in present for index in fix.merges}))
+    return Fix(present[0].title, edits, Applicability.SAFE if safe else Applicability.UNSAFE, merges)
+
+
+def _merged_savings(members: list[Finding]) -> Savings | None:
+    """The places' estimates, each part counted once (two installs of one wheel keep one copy)."""
+    parts: dict[tuple[float, str], Savings] = {}
+    for member in members:
+        if member.savings is None:
+            continue
+        for part in member.savings.parts or (member.savings,):
+            parts.setdefault((part.mb, part.source), part)
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return next(iter(parts.values()))
+    values = tuple(parts.values())
+    return Savings(round(sum(part.mb for part in values), 1), "; ".join(part.source for part in values), values)

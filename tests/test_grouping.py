@@ -1,0 +1,107 @@
+"""One finding for one decision written in several places (`dflint.grouping`), and how the outputs
+carry its other places."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from dflint.cli import main
+from dflint.engine import Settings, lint_source, selected_rules
+from dflint.grouping import merge_groups
+from dflint.model import Span
+from dflint.registry import find
+from dflint.rule import Applicability, Edit, Finding, Fix, Group, Savings
+
+ROOT = Path(__file__).resolve().parents[1]
+JSON_SCHEMA = json.loads((ROOT / "docs" / "json-output.schema.json").read_text(encoding="utf-8"))
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+META = find("DF301").meta  # type: ignore[union-attr]
+TEXT = (
+    "FROM python:3.11-slim\n"
+    "RUN pip install torch==2.4.0\n"
+    "RUN pip install --no-cache-dir numpy==2.1.0\n"
+    "RUN pip install fastapi==0.115.0 && pip install uvicorn==0.32.0\n"
+)
+
+
+def _span(line: int) -> Span:
+    return Span(line, 5, line, 20, line * 100, line * 100 + 15)
+
+
+def _finding(
+    line: int, group: Group | None, fix: Fix | None = None, savings: Savings | None = None, path: str = "Dockerfile"
+) -> Finding:
+    return Finding(
+        META, _span(line), "x keeps a cache; add `--no-cache-dir`", fix=fix, savings=savings, path=path, detail="why", group=group
+    )
+
+
+def test_the_places_of_one_decision_become_one_finding_on_the_first() -> None:
+    group = Group("0:pip", "this stage")
+    safe = Fix("Add `--no-cache-dir`", (Edit(205, 205, " --no-cache-dir"),), Applicability.SAFE)
+    unsafe = Fix("Add `--no-cache-dir`", (Edit(405, 405, " --no-cache-dir"),), Applicability.UNSAFE)
+    torch = Savings(797.0, "torch 797 MB")
+    merged = merge_groups(
+        [
+            _finding(4, group, unsafe, torch),
+            _finding(2, group, safe, torch),  # the same wheel twice: one copy in the cache
+            _finding(3, None),  # no group: left alone
+            _finding(5, group, safe, path="other/Dockerfile"),  # another file: its own finding
+        ]
+    )
+    first = next(f for f in merged if f.path == "Dockerfile" and f.group is not None)
+    assert first.span.line == 2 and [span.line for span in first.also] == [4]
+    assert first.message == "x keeps a cache (and 1 more in this stage); add `--no-cache-dir`"
+    assert first.detail == "why; the same holds on line 4 in this stage"
+    assert first.fix is not None and first.fix.applicability is Applicability.UNSAFE
+    assert [edit.start for edit in first.fix.edits] == [205, 405]
+    assert first.savings == torch
+    assert sorted((f.path, f.span.line, len(f.also)) for f in merged) == [
+        ("Dockerfile", 2, 1),
+        ("Dockerfile", 3, 0),
+        ("other/Dockerfile", 5, 0),
+    ]
+
+
+def test_a_place_without_a_fix_leaves_the_merged_finding_without_one_and_parts_add_up() -> None:
+    group = Group("0:pip", "this stage")
+    a, b = Savings(797.0, "torch"), Savings(12.5, "transformers")
+    (merged,) = merge_groups([_finding(2, group, None, a), _finding(3, group, None, b), _finding(4, group)])
+    assert merged.fix is None
+    assert merged.savings is not None and merged.savings.mb == 809.5 and merged.savings.parts == (a, b)
+    assert merged.message.startswith("x keeps a cache (and 2 more in this stage)")
+
+
+def test_a_pragma_silences_the_place_it_covers_and_the_rest_stays_one_finding() -> None:
+    settings = Settings(select=("DF301",))
+    rules = selected_rules(settings)
+    (whole,) = lint_source(TEXT, "Dockerfile", settings, rules, None).findings
+    assert whole.span.line == 2 and [span.line for span in whole.also] == [4, 4]
+    assert whole.fix is not None and len(whole.fix.edits) == 3
+    pragma = TEXT.replace("RUN pip install torch", "# dflint: ignore=DF301\nRUN pip install torch")
+    (rest,) = lint_source(pragma, "Dockerfile", settings, rules, None).findings
+    assert rest.span.line == 5 and [span.line for span in rest.also] == [5]
+    assert "(and 1 more in this stage)" in rest.message
+    assert rest.fix is not None and len(rest.fix.edits) == 2
+
+
+def test_the_outputs_carry_the_other_places(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(TEXT, encoding="utf-8")
+    runner = CliRunner()
+    out = runner.invoke(main, ["--select", "DF301", "--format", "json", str(dockerfile)]).stdout
+    document = json.loads(out)
+    jsonschema.validate(document, JSON_SCHEMA)
+    (finding,) = document["findings"]
+    assert [(place["line"], place["column"]) for place in finding["also"]] == [(4, 5), (4, 37)]
+    sarif = json.loads(runner.invoke(main, ["--select", "DF301", "--format", "sarif", str(dockerfile)]).stdout)
+    validator = jsonschema.Draft4Validator(SARIF_SCHEMA)
+    assert not list(validator.iter_errors(sarif))
+    (result,) = sarif["runs"][0]["results"]
+    related = result["relatedLocations"]
+    assert [place["physicalLocation"]["region"]["startLine"] for place in related] == [4, 4]
+    assert [place["id"] for place in related] == [1, 2]

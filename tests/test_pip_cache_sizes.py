@@ -1,0 +1,27 @@
+"""DF301 names the size of the wheel each install downloads, whichever way its index is spelled."""
+
+from __future__ import annotations
+
+import pytest
+
+from dflint.engine import Settings, lint_source, selected_rules
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "RUN pip install -ihttps://download.pytorch.org/whl/cpu torch==2.13.0",
+        "RUN pip install --index-url=https://download.pytorch.org/whl/cpu torch==2.13.0",
+        "RUN pip install -i https://download.pytorch.org/whl/cpu torch==2.13.0",
+        "RUN PIP_INDEX_URL=https://download.pytorch.org/whl/cpu pip install torch==2.13.0",
+        "RUN pip config set global.index-url https://download.pytorch.org/whl/cpu && pip install torch==2.13.0",
+        # a later RUN reads the index `pip config set` wrote
+        "RUN pip config set global.index-url https://download.pytorch.org/whl/cpu\nRUN pip install torch==2.13.0",
+    ],
+)
+def test_each_spelling_of_the_cpu_index_gives_the_cpu_wheel(run: str) -> None:
+    settings = Settings(select=("DF301",))
+    text = f"FROM python:3.11-slim\n{run}\n"
+    (finding,) = lint_source(text, "Dockerfile", settings, selected_rules(settings), None).findings
+    assert finding.savings is not None and finding.savings.mb == 191.8
+    assert "torch 2.13.0+cpu 191.8 MB" in (finding.detail or "")
