@@ -118,7 +118,6 @@ from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_
 from dflint.purpose import command_program, exposed_ports
 from dflint.rule import Finding, RuleMeta, Severity
 from dflint.shipping import chains
-from dflint.start_script import start_script
 from dflint.windows import builds_windows
 
 META = RuleMeta(
@@ -235,6 +234,10 @@ def _start_script_needs_root(dockerfile: Dockerfile) -> bool:
     installs packages into the system's directories when the container starts (dask's `prepare.sh`:
     `apt install -y $EXTRA_APT_PACKAGES`, `conda install`, a `pip install` without `--user`), or runs a
     program that needs root (`needs_root`): a USER alone breaks it."""
+    if dockerfile.context_dir is None:
+        return False  # no build context: no script to read
+    from dflint.start_script import start_script
+
     script = start_script(dockerfile)
     if script is None:
         return False
