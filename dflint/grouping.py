@@ -5,7 +5,9 @@ stage that keep pip's cache are fixed by `--no-cache-dir` on each (or `PIP_NO_CA
 same `--trusted-host` in three RUNs is one choice of mirror. A rule reports each place on its own and
 names the decision (`Finding.group`); after the pragmas are applied, the engine makes the places of
 one decision one finding, on the first of them: its message says how many more there are, its
-detail names their lines, its fix makes every edit, its estimate counts each part once, and
+detail names their lines, its fix makes every edit (places whose fixes differ in safety, or that
+have none, are separate findings, so `--fix` still fixes what it fixed place by place), its estimate
+counts each part once, and
 `Finding.also` keeps the other places (JSON `also`, SARIF related locations, the language server's
 related information). A pragma on one place removes that place only, since pragmas are applied
 first; each place is a place a pragma is used at.
@@ -29,7 +31,10 @@ def merge_groups(findings: Iterable[Finding]) -> list[Finding]:
         if finding.group is None:
             result.append(finding)
             continue
-        key = (finding.path, finding.code, finding.group.key)
+        # places with a fix of one safety and places without one stay apart: a merged fix edits every
+        # place, and `--fix` (safe fixes only) must still fix what it fixed place by place
+        safety = str(finding.fix.applicability) if finding.fix is not None else ""
+        key = (finding.path, finding.code, f"{finding.group.key}\0{safety}")
         if key not in grouped:
             grouped[key] = []
         grouped[key].append(finding)

@@ -43,11 +43,11 @@ def _finding(
 def test_the_places_of_one_decision_become_one_finding_on_the_first() -> None:
     group = Group("0:pip", "this stage")
     safe = Fix("Add `--no-cache-dir`", (Edit(205, 205, " --no-cache-dir"),), Applicability.SAFE)
-    unsafe = Fix("Add `--no-cache-dir`", (Edit(405, 405, " --no-cache-dir"),), Applicability.UNSAFE)
+    also_safe = Fix("Add `--no-cache-dir`", (Edit(405, 405, " --no-cache-dir"),), Applicability.SAFE)
     torch = Savings(797.0, "torch 797 MB")
     merged = merge_groups(
         [
-            _finding(4, group, unsafe, torch),
+            _finding(4, group, also_safe, torch),
             _finding(2, group, safe, torch),  # the same wheel twice: one copy in the cache
             _finding(3, None),  # no group: left alone
             _finding(5, group, safe, path="other/Dockerfile"),  # another file: its own finding
@@ -57,7 +57,7 @@ def test_the_places_of_one_decision_become_one_finding_on_the_first() -> None:
     assert first.span.line == 2 and [span.line for span in first.also] == [4]
     assert first.message == "x keeps a cache (and 1 more in this stage); add `--no-cache-dir`"
     assert first.detail == "why; the same holds on line 4 in this stage"
-    assert first.fix is not None and first.fix.applicability is Applicability.UNSAFE
+    assert first.fix is not None and first.fix.applicability is Applicability.SAFE
     assert [edit.start for edit in first.fix.edits] == [205, 405]
     assert first.savings == torch
     assert sorted((f.path, f.span.line, len(f.also)) for f in merged) == [
@@ -67,7 +67,19 @@ def test_the_places_of_one_decision_become_one_finding_on_the_first() -> None:
     ]
 
 
-def test_a_place_without_a_fix_leaves_the_merged_finding_without_one_and_parts_add_up() -> None:
+def test_places_whose_fixes_differ_in_safety_stay_apart() -> None:
+    group = Group("0:pip", "this stage")
+    safe = Fix("Add", (Edit(205, 205, " --no-cache-dir"),), Applicability.SAFE)
+    unsafe = Fix("Add", (Edit(305, 305, " --no-cache-dir"),), Applicability.UNSAFE)
+    merged = merge_groups([_finding(2, group, safe), _finding(3, group, unsafe), _finding(4, group), _finding(5, group, safe)])
+    assert sorted((f.span.line, [s.line for s in f.also], f.fix.applicability.value if f.fix else None) for f in merged) == [
+        (2, [5], "safe"),
+        (3, [], "unsafe"),
+        (4, [], None),
+    ]
+
+
+def test_the_parts_of_the_places_estimates_add_up() -> None:
     group = Group("0:pip", "this stage")
     a, b = Savings(797.0, "torch"), Savings(12.5, "transformers")
     (merged,) = merge_groups([_finding(2, group, None, a), _finding(3, group, None, b), _finding(4, group)])

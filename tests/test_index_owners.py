@@ -28,6 +28,7 @@ def test_names_an_index_owner_also_holds_on_pypi() -> None:
     assert not held_on_pypi("https://pypi.nvidia.com", "cudf-cu12")
     assert not held_on_pypi("https://pkgs.example.com/simple", "nvidia-sphinx-theme")
     assert not held_on_pypi(None, "nvidia-sphinx-theme")
+    assert held_on_pypi("https://pip.repos.neuron.amazonaws.com", "torch-neuron")  # AWS's placeholder holds the name
 
 
 def test_pypi_is_searched_when_no_index_is_given() -> None:

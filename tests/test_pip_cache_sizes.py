@@ -25,3 +25,13 @@ def test_each_spelling_of_the_cpu_index_gives_the_cpu_wheel(run: str) -> None:
     (finding,) = lint_source(text, "Dockerfile", settings, selected_rules(settings), None).findings
     assert finding.savings is not None and finding.savings.mb == 191.8
     assert "torch 2.13.0+cpu 191.8 MB" in (finding.detail or "")
+
+
+def test_uv_gives_no_wheel_size() -> None:
+    # uv's cache holds the unpacked files it links the install from, not the wheels
+    settings = Settings(select=("DF301",))
+    text = "FROM python:3.11-slim\nRUN uv pip install --system torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu\n"
+    (finding,) = lint_source(text, "Dockerfile", settings, selected_rules(settings), None).findings
+    assert finding.savings is None
+    assert "second copy of the downloaded wheels" not in (finding.detail or "")
+    assert "uv links the installed files from its cache" in (finding.detail or "")

@@ -33,6 +33,11 @@ whole repository's metadata. Set `check-small-caches` to report every cache. On 
 no DF303 finding is such a cache (30 before and after); reviewers had judged an apk index or a
 small npm cache on a multi-GB GPU image not worth telling.
 
+The RUNs of a stage that leave the same manager's cache, with the same advice, are one finding, on
+the first (`dflint/grouping.py`), whose message says how many more the stage holds and whose fix
+cleans up in each: text-generation-inference's two `uv sync` RUNs of one stage are one decision (a
+reviewer called the second a duplicate). A pragma silences the RUN it covers, not the others.
+
 ## Why is this bad?
 Package managers keep downloaded indexes and packages so that the next install is faster. In an
 image there is no next install: the cache is dead weight in the layer, and a cleanup in a later RUN
@@ -90,7 +95,7 @@ from dataclasses import dataclass
 
 from dflint.imagesize import negligible_cache
 from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
+from dflint.rule import Edit, Finding, Fix, Group, RuleMeta, Severity, clip
 
 from ._caches import Writer, append_to_run, command_label, kept_in_layer, uv_links_note, writer_ships
 from ._script_edits import append_to_heredoc
@@ -152,14 +157,18 @@ def _finding(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, key
     advice = _ADVICE[key].format(program=program)
     if key == "npm" and _npm_removed_later(instruction, writers[-1].position):
         advice = "append `&& rm -rf ~/.npm` to the RUN (npm itself is removed before its end)"
+    action = advice.split(", or ")[0].split(" (")[0].removesuffix(" to the RUN")  # the detail says where
     return Finding(
         META,
         first.command.span,
-        f"`{clip(command, 30)}` in {stage.label} leaves its cache in the layer; {advice.split(', or ')[0].split(' (')[0]}",
+        f"`{clip(command, 26)}` in {stage.label} leaves its cache in the layer; {action}",
         fix=_fix(dockerfile, instruction, key, writers),
         stage=stage.name,
         detail=f"`{command}` in {stage.label} leaves {first.label} in the layer; {advice}"
         + (f". {uv_links_note()}" if key == "uv" else ""),
+        # the same manager's cache left by several RUNs of a stage, with the same advice, is one decision:
+        # the engine makes it one finding, on the first (`dflint.grouping`)
+        group=Group(f"{stage.index}:{key}:{action}", "this stage"),
     )
 
 

@@ -59,7 +59,9 @@ is a second copy of torch, CUDA libraries or tensorflow: hundreds of megabytes t
 stay in the layer even when a later `RUN rm -rf /root/.cache` deletes them. When the install names
 a heavy framework listed in dflint's data, the finding carries the size of its wheel; not when the
 install reads another index than PyPI that the data has no build for (PyTorch's nightly or CUDA
-indexes): the wheel measured on PyPI says nothing of the size there, which stays unknown.
+indexes): the wheel measured on PyPI says nothing of the size there, which stays unknown. Nor for
+uv, whose cache holds the unpacked files it links the install from rather than the wheels: what it
+adds to the layer depends on the builder's filesystem (below), so its size stays unknown.
 
 Note on uv: uv links what it installs from its cache (its default link mode clones where the
 filesystem can, else hard-links). Measured here with uv 0.13.9, `uv pip install numpy==2.1.3
@@ -204,7 +206,9 @@ def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, directories: t
     manager = "uv" if op.manager == "uv" else "pip"
     flag = _FLAG[manager]
     target = directories[0] if directories and directories[0].startswith("/") else f"/root/.cache/{manager}"
-    heavies = heavy_savings(_installed(op), op)[1]
+    # uv's cache holds the unpacked files it links the install from (hard links or clones, by the
+    # builder's filesystem: `uv_links_note`), not a second copy of the wheels: no wheel size applies
+    heavies = heavy_savings(_installed(op), op)[1] if manager == "pip" else []
     savings = (
         Savings(
             round(sum(h.wheel_mb for h in heavies), 1),

@@ -18,8 +18,9 @@ them is `dflint/data/package_indexes.json`. Only an install that searches PyPI (
 - any other index, or one set at build time (`--extra-index-url $INDEX`), is reported.
 
 Silent: every name pinned with `==` (or a requirements file with `--hash`), names the other
-index's owner also publishes on PyPI itself (`nvidia-sphinx-theme`, NVIDIA's, with
-`--extra-index-url https://pypi.nvidia.com`: `held_on_pypi` in the data, with sources), uv's default strategy
+index's owner also holds on PyPI itself, with its package or a placeholder (`nvidia-sphinx-theme`,
+NVIDIA's, with `--extra-index-url https://pypi.nvidia.com`; AWS's `torch-neuron` and `neuron-cc`
+placeholders for its Neuron index: `held_on_pypi` in the data, with sources), uv's default strategy
 (`first-index` stops at the first index that has the name), requirements files that cannot be
 read, installs whose indexes are all private or vendor indexes (no PyPI among them), and `--find-links`
 pages (not counted as indexes).

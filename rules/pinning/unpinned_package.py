@@ -73,6 +73,11 @@ beside bare names); of the 5 drawn in six random samples of 50 default findings,
 the files judged none worth telling. A bare name or a lower bound beside a cap in the same command is
 still reported.
 
+A range that closes a release line that will get no further release (`"protobuf>=3.18.3,<4"`: the
+3.x line ended with 3.20.3; `dflint/data/pinning.json` `closed_release_lines`, with sources) resolves
+to that last release on every build, as a pin does, and is left alone (a reviewer found "every
+rebuild may install different code" false for it).
+
 A companion whose every release requires one exact release of a partner is left alone when the
 partner is pinned exactly in the same install: `pip install torch==2.4.0 torchvision torchaudio`
 resolves the one torchvision and torchaudio built for torch 2.4.0 (their setup.py files require
@@ -177,6 +182,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from dflint.build_deps import branch_not_taken, python_build_helper, python_installer
 from dflint.commands import covering
@@ -336,6 +342,8 @@ def _unpinned(
             continue
         if not options.report_caps and _capped(requirement):
             continue
+        if _closed_line(requirement):
+            continue  # `protobuf>=3.18.3,<4`: the 3.x line ended with 3.20.3, so every build gets that one
         if requirement.span is None or requirement.name is None and requirement.kind == "name":
             continue
         if pinned(requirement, op.manager) is not False:
@@ -380,6 +388,31 @@ def _capped(requirement: Requirement) -> bool:
             return False
         operators.append(match.group(1))
     return all(operator in ("<", "<=", "!=") for operator in operators)
+
+
+def _closed_line(requirement: Requirement) -> bool:
+    """A range whose upper bound closes a release line that will get no further release
+    (`data/pinning.json` `closed_release_lines`: protobuf's 3.x ended with 3.20.3), with a lower bound
+    that does not exclude its last release: it resolves to that release on every build."""
+    if requirement.kind != "name" or requirement.name is None or not requirement.spec:
+        return False
+    lines = _closed_lines().get(requirement.name)
+    if not lines:
+        return False
+    parts = [part.strip() for part in requirement.spec.split(",")]
+    for line in lines:
+        if f"<{line['below']}" not in parts and f"<{line['below']}.0" not in parts:
+            continue
+        last = _release(line["last"])
+        floors = [_release(part[2:]) for part in parts if part.startswith(">=")]
+        if last is not None and all(floor is not None and floor <= last for floor in floors):
+            return True
+    return False
+
+
+@cache
+def _closed_lines() -> dict[str, list[dict[str, str]]]:
+    return cast("dict[str, list[dict[str, str]]]", load("pinning")["closed_release_lines"]["packages"])
 
 
 def _under_security_comment(dockerfile: Dockerfile, instruction: Instruction) -> bool:

@@ -28,7 +28,9 @@ Only images that run a service are checked: the model decides what an image is f
   alone would break it;
 - the command passes `--allow-root` (Jupyter refuses to start as root without it), or the image
   names root as its notebook user (`ENV NB_USER=root`, the variable the Jupyter Docker Stacks name
-  their notebook user with; ml-workspace sets it with `HOME=/root`): root is chosen in so many words;
+  their notebook user with; ml-workspace sets it with `HOME=/root`), or is built FROM a base that
+  does so itself (`mltooling/ml-workspace`: `root_by_design` in `dflint/data/image_users.json`):
+  root is chosen in so many words;
 - the model says the image is built for a platform that runs containers as root and needs it: SageMaker
   (a `com.amazonaws.sagemaker.*` label, a `SAGEMAKER_*` setting, a SageMaker toolkit installed, or
   a final stage named for it, as in the AWS deep learning containers' `*-sagemaker` stages;
@@ -222,6 +224,9 @@ def _root_on_purpose(chain: tuple[Stage, ...]) -> bool:
     final_env = chain[0].end_env if chain else {}
     if (final_env.get("NB_USER") or "").strip() in _ROOT:
         return True  # the notebook user is root by name (`ENV NB_USER=root`, the Jupyter stacks' user variable)
+    root = (chain[-1].base_resolved or "").lower() if chain else ""
+    if any(root.startswith(entry["prefix"]) for entry in load("image_users")["root_by_design"]["images"]):
+        return True  # a base that names root as its user (ml-workspace sets `NB_USER=root` itself)
     program, _ = command_program(chain)
     users = load("image_users")
     return program is not None and (
