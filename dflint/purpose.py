@@ -33,8 +33,9 @@
   an interpreter's prompt; port 22 alone with a shell command and a user given sudo is a development
   environment, with MPI a training image);
   With no command and no port, a file or folder named for notebooks (`example-notebook-servers/`,
-  `jupyter-scipy/`, `Dockerfile.notebook`) says it too: such images take their command from a
-  notebook base given as a build argument.
+  `jupyter-scipy/`, `Dockerfile.notebook`) says it too when the base is a build argument
+  (`FROM ${BASE_IMG}`): such images take their command from the notebook base it names. On a literal
+  base that runs no notebook (`FROM nvidia/cuda:…`, gpu-jupyter's header fragment) it does not.
 - `tool`: a command-line tool given its arguments on each run: it exposes no port and its default
   command only prints the program's help or version (`CMD ["python", "-m", "agent", "--help"]`,
   `ENTRYPOINT ["feast"]` with `CMD ["--help"]`), so nothing runs until a user names a task, or its
@@ -297,7 +298,7 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
         if sample is not None:
             return Purpose(EXAMPLE, f"{sample}, though its command runs `{program}`")
         return Purpose(SERVICE, f"its command runs `{program}`")
-    return _build_environment(final, target, folders, file_words, root)
+    return _build_environment(final, target, folders, file_words, root, chain[-1].base)
 
 
 def _docs_builder(
@@ -565,7 +566,7 @@ def _notebook_server_file(chain: tuple[Stage, ...]) -> str | None:
 
 
 def _build_environment(
-    final: Stage, target: str | None, folders: tuple[str, ...], file_words: tuple[str, ...], root: str | None
+    final: Stage, target: str | None, folders: tuple[str, ...], file_words: tuple[str, ...], root: str | None, written: str
 ) -> Purpose:
     """An image with no command and no port: a build environment when a name or its base says so."""
     words = _data()["path_evidence"]["toolchain_words"]["words"]
@@ -575,8 +576,8 @@ def _build_environment(
     evidence = _path_evidence(folders, file_words, "toolchain")
     if evidence is not None:
         return Purpose(TOOLCHAIN, f"it has no command or port, and {evidence}")
-    evidence = _path_evidence(folders, file_words, "notebook")
-    if evidence is not None:  # the command comes from the notebook base (`FROM ${BASE_IMG}`)
+    evidence = _path_evidence(folders, file_words, "notebook") if "$" in written else None
+    if evidence is not None:  # the command comes from the notebook base a build argument names (`FROM ${BASE_IMG}`)
         return Purpose(NOTEBOOK, f"it has no command or port, and {evidence}")
     if root is not None and _toolchain_image(root):
         return Purpose(TOOLCHAIN, f"it has no command or port, and its base `{root}` is a toolchain image")

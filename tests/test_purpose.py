@@ -839,3 +839,15 @@ def test_an_absolute_path_under_the_current_directory_reads_the_folders_a_relati
     monkeypatch.chdir(deep)
     elsewhere = parse(text, str(deep / "Dockerfile")).purpose
     assert elsewhere is not None and elsewhere.kind != "testdata"
+
+
+def test_a_notebook_folder_names_a_notebook_only_when_a_build_argument_names_the_base() -> None:
+    path = "repo/components/example-notebook-servers/jupyter-scipy/Dockerfile"
+    from_argument = "ARG BASE_IMG\nFROM $BASE_IMG\nRUN pip install --no-cache-dir scipy==1.14.1\n"
+    assert parse(from_argument, path).purpose == Purpose(
+        "notebook", "it has no command or port, and the Dockerfile is under a 'example-notebook-servers' folder"
+    )
+    # a literal base that runs no notebook (gpu-jupyter's header fragment on nvidia/cuda): no telling name
+    literal = "FROM nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04\nRUN chmod 1777 /tmp\n"
+    purpose = parse(literal, "repo/gpu-jupyter/custom/header.Dockerfile").purpose
+    assert purpose is not None and purpose.kind != "notebook"
