@@ -661,6 +661,25 @@ class Dockerfile:
             self.memo[key] = frozenset(words)
         return cast("frozenset[str]", self.memo[key])
 
+    def user_at(self, stage: Stage, instruction: Instruction) -> str | None:
+        """The USER in force when `instruction` of `stage` runs, as written (`huggingface`, `1000:1000`,
+        `$USERNAME`), from the stages it is built FROM too; None when no USER comes before it (the base
+        image's own user)."""
+        found: str | None = None
+        for ancestor in reversed(self.ancestry(stage)):
+            for each in ancestor.instructions:
+                if ancestor.index == stage.index and each.index >= instruction.index:
+                    return found
+                if each.keyword == "USER" and each.arguments.strip():
+                    found = each.arguments.strip()
+        return found
+
+    def in_trigger(self, instruction: Instruction) -> bool:
+        """The instruction is the body of an `ONBUILD` (as `dflint.onbuild`'s view shows it): it runs in
+        an image built FROM this one, whose later instructions this file does not hold."""
+        start = self.text.rfind("\n", 0, instruction.span.offset) + 1
+        return self.text[start : instruction.span.offset].strip().upper() == "ONBUILD"
+
     def is_shipped(self, stage: Stage, target: str | None = None) -> bool:
         return any(s.index == stage.index for s in self.shipped_stages(target))
 

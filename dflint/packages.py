@@ -474,7 +474,27 @@ def normalise_name(name: str) -> str:
 
 
 def pip_requirement(word: Word) -> Requirement:
+    if word.value is None:
+        named = _named_with_unknown_version(word)
+        if named is not None:
+            return named
     return parse_pip_requirement(word.value, span=word.span)
+
+
+# `"ludwig[full]==${LUDWIG_VERSION}"`: the name is written, only the version comes from a variable
+_NAME_WITH_VARIABLE_VERSION = re.compile(
+    r"""["']?([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9._,\s-]*\])?\s*(?:===?|~=|>=|<=|!=|<|>)\s*\$\{?[A-Za-z_][A-Za-z0-9_]*\}?["']?"""
+)
+
+
+def _named_with_unknown_version(word: Word) -> Requirement | None:
+    """A requirement whose name is written and whose version is one unresolved variable: the package
+    is known, whether it is pinned is not."""
+    match = _NAME_WITH_VARIABLE_VERSION.fullmatch(word.text)
+    if match is None:
+        return None
+    extras = tuple(e.strip().lower() for e in match.group(2)[1:-1].split(",") if e.strip()) if match.group(2) else ()
+    return Requirement(normalise_name(match.group(1)), None, "", extras, "name", None, word.span)
 
 
 @dataclass(frozen=True, slots=True)

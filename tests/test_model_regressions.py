@@ -65,3 +65,24 @@ def test_torch_from_pypi_on_arm64_is_the_cpu_build() -> None:
     assert _findings("DF203/platform-arm64.Dockerfile") == []
     (finding,) = _findings("DF203/platform-build.Dockerfile")
     assert finding.span.line == 10 and "pulls CUDA torch" in finding.message
+
+
+def test_the_user_in_force_when_an_instruction_runs() -> None:
+    from dflint.parse import parse
+
+    text = "FROM python:3.11-slim AS base\nUSER app\nRUN a\nFROM base\nRUN b\nUSER root\nRUN c\nFROM python:3.11-slim\nRUN d\n"
+    df = parse(text, "Dockerfile")
+    runs = [(stage, i) for stage in df.stages for i in stage.instructions if i.keyword == "RUN"]
+    assert [df.user_at(stage, i) for stage, i in runs] == ["app", "app", "root", None]
+
+
+def test_a_requirement_whose_version_is_a_variable_keeps_its_name() -> None:
+    from dflint.parse import parse
+
+    text = 'FROM python:3.12\nARG V\nRUN pip install "ludwig[full]==${V}" torch==$T "x${Y}==1"\n'
+    (op,) = parse(text, "Dockerfile").stages[0].package_ops(verb="install")
+    assert [(r.name, r.extras, r.kind, r.pinned) for r in op.packages] == [
+        ("ludwig", ("full",), "name", None),  # the package is known; whether it is pinned is not
+        ("torch", (), "name", None),
+        (None, (), "unknown", None),  # a name made of a variable stays unknown
+    ]

@@ -35,3 +35,24 @@ def test_uv_gives_no_wheel_size() -> None:
     assert finding.savings is None
     assert "second copy of the downloaded wheels" not in (finding.detail or "")
     assert "uv links the installed files from its cache" in (finding.detail or "")
+
+
+def test_the_cache_mount_advice_names_the_home_of_the_user_that_installs() -> None:
+    settings = Settings(select=("DF301",))
+
+    def target(text: str) -> str:
+        (finding,) = lint_source(text, "Dockerfile", settings, selected_rules(settings), None).findings
+        detail = finding.detail or ""
+        return detail.split("target=", 1)[1].split("`", 1)[0]
+
+    base = "FROM python:3.11-slim\n"
+    assert target(base + "RUN uv pip install --system httpx==0.27.0\n") == "/root/.cache/uv"
+    # the stage runs as a user with its HOME set (Google's Hugging Face training DLC)
+    user = base + "RUN useradd -m huggingface\nUSER huggingface\nENV HOME=/home/huggingface\n"
+    assert target(user + "RUN uv pip install httpx==0.27.0\n") == "/home/huggingface/.cache/uv"
+    assert target(user + "RUN pip install httpx==0.27.0\n") == "/home/huggingface/.cache/pip"
+    # a user whose home the Dockerfile does not name
+    other = base + "RUN useradd -m app\nUSER app\n"
+    assert target(other + "RUN pip install --user httpx==0.27.0\n") == "~/.cache/pip"
+    # back to root
+    assert target(other + "USER root\nRUN pip install httpx==0.27.0\n") == "/root/.cache/pip"

@@ -763,13 +763,22 @@ def test_the_output_names_the_platform_and_a_docs_builder(tmp_path: Path) -> Non
         ),
         # help somewhere else in the command is an option of a running program, not the whole command
         ('FROM python:3.12-slim\nCMD ["serve", "--help-url", "x"]\n', Purpose("service", "its command runs `serve`")),
-        # a program known to be a command-line tool (Ludwig's images: `docker run … ludwig experiment …`)
+        # a program known to be a command-line tool (LightGBM's CLI image: `docker run … lightgbm-cli config=…`)
         (
-            'FROM python:3.12-slim\nRUN pip install --no-cache-dir ludwig==0.10.4\nWORKDIR /data\nENTRYPOINT ["ludwig"]\n',
-            Purpose("tool", "its command runs `ludwig`, a command-line tool given its task on each run, and it exposes no port"),
+            'FROM ubuntu:24.04\nCOPY lightgbm /usr/local/bin/lightgbm\nWORKDIR /data\nENTRYPOINT ["lightgbm"]\n',
+            Purpose(
+                "tool", "its command runs `lightgbm`, a command-line tool given its task on each run, and it exposes no port"
+            ),
         ),
-        # the same program behind a port serves (`ludwig serve`)
-        ('FROM python:3.12-slim\nEXPOSE 8000\nENTRYPOINT ["ludwig", "serve"]\n', Purpose("service", "it exposes port 8000")),
+        # the same program behind a port serves
+        ('FROM ubuntu:24.04\nEXPOSE 8000\nENTRYPOINT ["lightgbm", "serve"]\n', Purpose("service", "it exposes port 8000")),
+        # Ludwig installed is a training library, whatever the command (`ludwig[full]==${LUDWIG_VERSION}`: its
+        # name is known, only its version comes from a build argument)
+        (
+            'FROM python:3.12-slim\nARG LUDWIG_VERSION\nRUN pip install --no-cache-dir "ludwig[full]==${LUDWIG_VERSION}"\n'
+            'ENTRYPOINT ["ludwig"]\n',
+            Purpose("training", "it installs `ludwig`, a library for training models, and runs no service"),
+        ),
     ],
 )
 def test_a_command_line_tool(text: str, expected: Purpose) -> None:

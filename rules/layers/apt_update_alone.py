@@ -13,7 +13,11 @@ nothing installs afterwards at all, the refresh only adds the index files (tens 
 Ubuntu) to the image.
 
 When only removals follow the refresh in its RUN (`apt-get update && apt-get purge -y imagemagick`),
-the advice is to drop the refresh: a removal reads no index.
+the advice is to drop the refresh: a removal reads no index. So it is when no later RUN of the stage
+(or of a stage built FROM it) installs from the apt index without refreshing it first: nothing reads
+what the refresh wrote (multi-model-server's CI image runs `apt-get update` before four `pip install`s
+and never installs with apt afterwards; a reviewer found "update and install in one RUN" had nothing to
+merge).
 
 A refresh whose RUN mounts a cache over the index (`RUN --mount=type=cache,target=/var/lib/apt
 apt-get update`) is left alone: the index never enters the layer, and the later RUNs that mount the
@@ -95,6 +99,17 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     "is followed in its RUN only by removals, which need no package index: the refresh adds the index"
                     " files to the layer and nothing reads them; drop it (an install in a later RUN should refresh the"
                     " index itself)"
+                )
+            elif (
+                family == "apt"
+                and not dockerfile.in_trigger(instruction)  # an ONBUILD body: the child's later RUNs are unknown
+                and lists_needed_after(dockerfile, stage, instruction.index) is None
+            ):
+                message = "is read by no install, here or later; drop it"
+                detail = (
+                    "is followed by no install that reads its index, in its RUN or a later one (a later install"
+                    " refreshes the index itself, or none comes): the refresh only adds the index files to the"
+                    " layer; drop it"
                 )
             else:
                 message = "without an install in the same RUN; update and install in one RUN"

@@ -121,7 +121,7 @@ from functools import cache
 from dflint.build_deps import python_installer, small_build_helper
 from dflint.commands import add_option_after_verb
 from dflint.imagesize import negligible_cache
-from dflint.model import Dockerfile, PackageOp, Requirement, Stage
+from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
 from dflint.rule import Finding, Fix, Group, RuleMeta, Savings, Severity
 
 from ._caches import heavy_savings, kept_in_layer, pip_config_disables, uv_links_note, writer_ships
@@ -165,7 +165,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     continue
                 if not options.check_small_caches and negligible_cache(dockerfile, stage, instruction, op) is not None:
                     continue  # a few light wheels beside an image that holds gigabytes
-                yield _finding(dockerfile, stage, op, writer.directories)
+                target = _cache_directory(dockerfile, stage, instruction, writer.directories, op.manager)
+                yield _finding(dockerfile, stage, op, target)
 
 
 def _base_disables_cache(dockerfile: Dockerfile, stage: Stage) -> bool:
@@ -202,10 +203,28 @@ def _first_config_disabling(dockerfile: Dockerfile) -> dict[int, int | None]:
     return first
 
 
-def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, directories: tuple[str, ...]) -> Finding:
+def _cache_directory(
+    dockerfile: Dockerfile, stage: Stage, instruction: Instruction, directories: tuple[str, ...], manager: str
+) -> str:
+    """Where the install keeps its cache, for the advice to mount a cache there: the first directory
+    the data names for it (a cache variable, XDG's, then the home's), `~` read as the HOME the RUN has
+    (`ENV HOME=/home/huggingface`), or left as `~` when a USER other than root runs it without one."""
+    name = "uv" if manager == "uv" else "pip"
+    first = directories[0] if directories else f"~/.cache/{name}"
+    if not first.startswith("~"):
+        return first
+    home = instruction.env.get("HOME")
+    if home and home.startswith("/"):
+        return home.rstrip("/") + first[1:]
+    user = dockerfile.user_at(stage, instruction)
+    if user is not None and user.split(":")[0] not in ("root", "0"):
+        return first  # the user's own home, which the Dockerfile does not name
+    return "/root" + first[1:]
+
+
+def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, target: str) -> Finding:
     manager = "uv" if op.manager == "uv" else "pip"
     flag = _FLAG[manager]
-    target = directories[0] if directories and directories[0].startswith("/") else f"/root/.cache/{manager}"
     # uv's cache holds the unpacked files it links the install from (hard links or clones, by the
     # builder's filesystem: `uv_links_note`), not a second copy of the wheels: no wheel size applies
     heavies = heavy_savings(_installed(op), op)[1] if manager == "pip" else []

@@ -3,6 +3,10 @@ Flags a `FROM` whose image has neither a tag nor a digest (`FROM python`, `FROM 
 `scratch`, a reference to an earlier stage and an image whose tag depends on a build argument with no
 value are left alone; `FROM ${REGISTRY}/python` is flagged whatever the registry is.
 
+An image whose publisher tags no versions (distroless: `latest`, `nonroot`, `debug`,
+`debug-nonroot`; `data/base_images.json` `no_version_tags`, with its source) is told to pin a digest
+instead: a version tag there does not exist.
+
 A base given whole by a build argument whose default the build composes from other build arguments
 (`ARG BASE_IMAGE=$REGISTRY/$OWNER/scipy-notebook` then `FROM $BASE_IMAGE`, as jupyter/docker-stacks
 writes it) is left alone too: it names another image of the same project, which the same pipeline
@@ -114,6 +118,16 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         if word is None or _composed_by_the_build(dockerfile, word.text):
             continue
         written = f"`{word.text}`" if resolved in (None, word.text) else f"`{word.text}` (`{resolved}`)"
+        if _tags_no_versions(resolved or name):
+            yield Finding(
+                META,
+                word.span,
+                f"base `{clip(word.text, 50)}` of {stage.label} has no tag (it pulls `latest`); pin a digest",
+                stage=stage.name,
+                detail=f"base image {written} of {stage.label} has no tag: it pulls `latest`, which changes whenever the"
+                f" publisher pushes; its publisher tags no versions, so pin a digest: `{name}@sha256:<digest>`",
+            )
+            continue
         yield Finding(
             META,
             word.span,
@@ -122,3 +136,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             detail=f"base image {written} of {stage.label} has no tag: it pulls `latest`, which changes whenever the"
             f" publisher pushes; pin a version tag such as `{name}:<version>`",
         )
+
+
+def _tags_no_versions(image: str) -> bool:
+    """The publisher tags no versions (distroless: `latest`, `nonroot`, `debug` …): only a digest pins it
+    (`data/base_images.json` `no_version_tags`)."""
+    from dflint.data import load
+
+    return any(image.lower().startswith(prefix) for prefix in load("base_images")["no_version_tags"]["prefixes"])
