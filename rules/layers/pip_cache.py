@@ -63,12 +63,12 @@ indexes): the wheel measured on PyPI says nothing of the size there, which stays
 uv, whose cache holds the unpacked files it links the install from rather than the wheels: what it
 adds to the layer depends on the builder's filesystem (below), so its size stays unknown.
 
-Note on uv: uv links what it installs from its cache (its default link mode clones where the
-filesystem can, else hard-links). Measured here with uv 0.13.9, `uv pip install numpy==2.1.3
+Note on uv: uv links what it installs from its cache (its default link mode, from uv 0.10.5 on
+Linux, clones where the filesystem can, else hard-links; earlier uv hard-links: astral-sh/uv#18117). Measured here with uv 0.13.9, `uv pip install numpy==2.1.3
 requests==2.32.3` into a venv on overlayfs over ext4 (as a RUN writes its layer on an ext4 builder):
 the installed files and the cache share inodes, site-packages is 85.4 MB and the cache adds 2.7 MB.
-On a builder whose filesystem makes reflinks (xfs, btrfs) the files are clones, which a layer's tar
-stores twice. The finding stands on both (the cache directory is in the layer), and its detail says
+On a builder whose filesystem makes reflinks (xfs, btrfs), uv 0.10.5 and later clones the files,
+which a layer's tar stores twice. The finding stands on both (the cache directory is in the layer), and its detail says
 which case costs what (`dflint/data/caches.json` uv `links_from_cache`, with the measurement and
 source). DF303 says the same of `uv sync`.
 
