@@ -797,6 +797,29 @@ def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     return None
 
 
+def ptxas_at_run_time(dockerfile: Dockerfile) -> str | None:
+    """What says the shipped image compiles PTX with `ptxas` when it serves (XLA on a GPU: TensorFlow
+    Serving's `tensorflow_model_server` copied into a shipped stage; `ptxas_at_run_time` in
+    `data/build_tools.json`, with sources), or None. Decided once per file."""
+    key = ("ptxas at run time", None)
+    if key not in dockerfile.memo:
+        programs = set(load("build_tools")["ptxas_at_run_time"]["programs"])
+        found: str | None = None
+        for stage in dockerfile.shipped_stages():
+            for instruction in stage.instructions_of("COPY", "ADD"):
+                name = next((name for name in _copied_programs(instruction) if name in programs), None)
+                if name is not None and found is None:
+                    found = f"`{name}` copied in at line {instruction.span.line}"
+        dockerfile.memo[key] = found
+    return cast("str | None", dockerfile.memo[key])
+
+
+def provides_ptxas(manager: str, name: str) -> bool:
+    """The package puts CUDA's `ptxas` in place (`cuda-nvcc`, `cuda-nvcc-12-5`)."""
+    prefixes = load("build_tools")["ptxas_at_run_time"]["package_prefixes"]
+    return manager in ("apt", "dnf", "yum", "microdnf") and any(name.startswith(prefix) for prefix in prefixes)
+
+
 def _copied_programs(instruction: Instruction) -> Iterator[str]:
     """The programs a COPY/ADD puts in place under their own name: each source's file name, when the
     destination is a directory or a file of the same name (`COPY --from=builder

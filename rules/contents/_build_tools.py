@@ -17,6 +17,8 @@ from dflint.build_deps import (
     negligible_in_gpu_image,
     provides_c_compiler,
     provides_ninja,
+    provides_ptxas,
+    ptxas_at_run_time,
     removed_in_same_run,
     runtime_compiler,
     shipped_installs,
@@ -96,9 +98,12 @@ def build_tool_commands(dockerfile: Dockerfile) -> frozenset[int]:
 
 
 def _needed_at_run_time(dockerfile: Dockerfile, install: Install) -> bool:
-    """A C compiler, or ninja, in an image whose server compiles with it when it runs."""
+    """A C compiler, or ninja, in an image whose server compiles with it when it runs; CUDA's `ptxas`
+    (`cuda-nvcc`) in one that serves through XLA on a GPU (TensorFlow Serving)."""
+    manager, name = install.op.manager, install.name
+    if provides_ptxas(manager, name) and ptxas_at_run_time(dockerfile) is not None:
+        return True
     need = runtime_compiler(dockerfile)
     if need is None:
         return False
-    manager, name = install.op.manager, install.name
     return provides_c_compiler(manager, name) or (need.ninja is not None and provides_ninja(manager, name))

@@ -79,6 +79,12 @@ CUDA kernels the same way the first time it runs them, with nvcc, the host C++ c
 `ninja`, and vLLM lists `ninja` among its own run-time requirements: in an image that runs either,
 `ninja-build` (apt, dnf) and the `ninja` wheel are left alone too.
 
+CUDA's `ptxas` (the `cuda-nvcc` package) is left alone in an image that serves through XLA on a GPU:
+XLA compiles the PTX it generates with it when it runs, and falls back to slower code or fails without
+it (TensorFlow Serving's `tensorflow_model_server` copied into a shipped stage, as its own GPU image
+does; `ptxas_at_run_time` in `dflint/data/build_tools.json`, with sources). The other build tools of
+the same install are still reported (a reviewer: `build-essential` and `pkg-config` are unused there).
+
 One finding per install command: the build tools it installs are named in the message, largest
 first, and each one's kind and size in the detail; the estimate is the largest of their sizes when
 they count dependencies (`build-essential`, `cmake` and `libtool` share most of theirs, so adding
