@@ -791,8 +791,9 @@ def _only_arguments(instruction: Instruction) -> bool:
     return bool(words) and words[0].strip("\"'").startswith("-")
 
 
-def _program(instruction: Instruction) -> tuple[str | None, tuple[str, ...]]:
-    """The program a CMD/ENTRYPOINT runs (its base name, lower case) and its arguments."""
+def command_words(instruction: Instruction) -> tuple[str, ...]:
+    """The words a CMD/ENTRYPOINT runs, as written (quotes removed), past what only starts them: an
+    init and its options (`tini -g --`, `dumb-init`), `exec`, `env` and its `NAME=value` words."""
     if instruction.json_args is not None:
         words = list(instruction.json_args)
     else:
@@ -806,9 +807,15 @@ def _program(instruction: Instruction) -> tuple[str | None, tuple[str, ...]]:
     ):
         wrapped = wrapped or posixpath.basename(words[0]) in ("tini", "tini-static", "dumb-init")
         words = words[1:]
+    return tuple(words)
+
+
+def _program(instruction: Instruction) -> tuple[str | None, tuple[str, ...]]:
+    """The program a CMD/ENTRYPOINT runs (its base name, lower case) and its arguments."""
+    words = command_words(instruction)
     if not words:
         return None, ()
-    return posixpath.basename(words[0]).lower(), tuple(words[1:])
+    return posixpath.basename(words[0]).lower(), words[1:]
 
 
 _HELP_WORDS = frozenset({"--help", "-h", "help", "--usage", "--version", "-V", "version"})

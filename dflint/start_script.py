@@ -20,8 +20,7 @@ from typing import cast
 
 from dflint.model import Dockerfile, Instruction, PackageOp, RequirementsFile, ShellCommand, Span, Stage
 
-# what runs the script rather than being it: an init, `exec`, `env`, a shell given a file
-_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "exec", "env", "--"})
+# a shell given the script file runs it (`["bash", "/start.sh"]`)
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 # package managers that install into the system's directories (root-owned unless chowned)
 _SYSTEM_MANAGERS = frozenset({"apt", "apk", "dnf", "yum", "microdnf"})
@@ -99,15 +98,9 @@ def _command(chain: tuple[Stage, ...]) -> Instruction | None:
 def _script_path(instruction: Instruction) -> str | None:
     """The absolute path of the script the command runs (`/entrypoint.sh`, `start.sh` under the
     WORKDIR), past an init and a shell given the file; None when it runs no script file."""
-    if instruction.json_args is not None:
-        words = [word for word in instruction.json_args]
-    else:
-        words = instruction.arguments.split()
-    words = [word.strip("\"'") for word in words if word.strip("\"'")]
-    wrapped = False
-    while words and (posixpath.basename(words[0]) in _WRAPPERS or (wrapped and words[0].startswith("-"))):
-        wrapped = True
-        words = words[1:]
+    from dflint.purpose import command_words
+
+    words = command_words(instruction)
     if words and posixpath.basename(words[0]) in _SHELLS:
         words = words[1:]
         if not words or words[0].startswith("-"):
