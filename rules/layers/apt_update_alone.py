@@ -89,7 +89,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if mounted(instruction, _INDEX[family]):
                 continue  # the index goes to a cache mount that later RUNs mount too: a deliberate split
-            if _lists_ship(dockerfile, stage, instruction, op):
+            read_later = lists_needed_after(dockerfile, stage, instruction.index) is not None if family == "apt" else None
+            if read_later and _lists_ship(dockerfile, stage, instruction, op):
                 continue  # DF302 reports this RUN, with the same advice
             shown = f"{op.program} {op.verb_word.value}" if op.verb_word is not None else op.program
             later = [other for other in instruction.packages[position + 1 :] if _FAMILY.get(other.manager) == family]
@@ -103,7 +104,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             elif (
                 family == "apt"
                 and not dockerfile.in_trigger(instruction)  # an ONBUILD body: the child's later RUNs are unknown
-                and lists_needed_after(dockerfile, stage, instruction.index) is None
+                and not read_later
             ):
                 message = "is read by no install, here or later; drop it"
                 detail = (
@@ -127,9 +128,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
 
 
 def _lists_ship(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, update: PackageOp) -> bool:
-    """The lists this update writes stay in a layer that ships and a later RUN installs from them:
-    DF302 then says to install in this RUN and clean up, the same advice (asked of the same model)."""
-    return lists_needed_after(dockerfile, stage, instruction.index) is not None and any(
+    """The lists this update writes stay in a layer that ships (a later RUN installs from them, as the
+    caller found): DF302 then says to install in this RUN and clean up, the same advice (asked of the
+    same model)."""
+    return any(
         writer.kind == "lists" and writer.command is update.command and writer_ships(dockerfile, stage, writer)
         for writer in kept_in_layer(instruction)
     )
