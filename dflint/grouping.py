@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from dflint.rule import Applicability, Finding, Fix, Savings
+from dflint.rule import Finding, Fix, Savings
 
 _SHOWN_LINES = 5
 
@@ -65,15 +65,14 @@ def _merged(members: list[Finding]) -> Finding:
 
 
 def _merged_fix(members: list[Finding]) -> Fix | None:
-    """Every place's edits, as one fix, when every place has one; the least safe applicability."""
-    fixes = [member.fix for member in members]
-    if any(fix is None for fix in fixes):
+    """Every place's edits, as one fix. The places of a group share their fixes' safety, or have none
+    (`merge_groups` keys them so)."""
+    first = members[0].fix
+    if first is None:
         return None
-    present = [fix for fix in fixes if fix is not None]
-    safe = all(fix.applicability is Applicability.SAFE for fix in present)
-    edits = tuple(sorted({edit for fix in present for edit in fix.edits}))
-    merges = tuple(sorted({index for fix in present for index in fix.merges}))
-    return Fix(present[0].title, edits, Applicability.SAFE if safe else Applicability.UNSAFE, merges)
+    edits = tuple(sorted({edit for member in members if member.fix for edit in member.fix.edits}))
+    merges = tuple(sorted({index for member in members if member.fix for index in member.fix.merges}))
+    return Fix(first.title, edits, first.applicability, merges)
 
 
 def _merged_savings(members: list[Finding]) -> Savings | None:
