@@ -319,9 +319,8 @@ def _system_packages(chain: tuple[Stage, ...]) -> frozenset[str]:
     return frozenset(
         requirement.name
         for stage in chain
-        for instruction in stage.instructions
-        for op in instruction.packages
-        if op.manager in ("apt", "apk", "dnf", "yum", "microdnf") and op.verb == "install"
+        for op in stage.package_ops(verb="install")
+        if op.manager in ("apt", "apk", "dnf", "yum", "microdnf")
         for requirement in op.packages
         if requirement.name
     )
