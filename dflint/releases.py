@@ -53,12 +53,15 @@ def _date(value: object) -> date | None:
 
 @lru_cache(maxsize=512)
 def releases(reference: ImageRef) -> tuple[EndOfLife, ...]:
-    """The releases a tag names that dflint knows an end-of-life date for."""
-    assert reference.tag is not None
-    tag = reference.tag.lower()
+    """The releases a tag names that dflint knows an end-of-life date for, and the Debian release an
+    image's name carries (`gcr.io/distroless/cc-debian10`, tagged or not: `release_in_name`)."""
+    tag = (reference.tag or "").lower()
     name = reference.name.lower()
-    parts = tag.split("-")
+    parts = tag.split("-") if tag else []
     found: list[EndOfLife] = []
+    named = _release_in_name(name)
+    if named is not None:
+        return (named,)
     if name == "python":
         found += _python(parts[0])
     debian = _debian_release(name, parts)
@@ -134,6 +137,17 @@ def _debian_release(name: str, parts: list[str]) -> EndOfLife | None:
                 return None
             return EndOfLife(f"Debian {entry.get('version', '?')} ({part})", ended, "Debian LTS", _source("debian"))
     return None
+
+
+def _release_in_name(name: str) -> EndOfLife | None:
+    """`gcr.io/distroless/cc-debian10` → Debian 10 (buster), for the images `release_in_name` lists."""
+    if not any(name.startswith(prefix) for prefix in _data()["release_in_name"]["prefixes"]):
+        return None
+    match = re.search(r"-debian(\d+)$", name)
+    if match is None:
+        return None
+    codename = {version: codename for codename, version in _data()["codenames"]["debian"].items()}.get(match.group(1))
+    return _debian_release("", [codename]) if codename is not None else None
 
 
 def _ubuntu_release(name: str, parts: list[str]) -> EndOfLife | None:

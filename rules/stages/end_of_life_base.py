@@ -11,7 +11,9 @@ dflint's data (`dflint/data/base_images.json`, each with its source):
   Ubuntu Pro subscription);
 - an Alpine branch, as `alpine:X.Y` or an `alpineX.Y` part of any tag (`python:3.9-alpine3.16`);
 - `node:N…`: the end of the Node.js release line (`node:18-bullseye`, `node:14.17.3-alpine3.14`;
-  nodejs/Release's `schedule.json`).
+  nodejs/Release's `schedule.json`);
+- a distroless image, whose name gives its Debian release (`gcr.io/distroless/cc-debian10`, with any
+  tag or none: `release_in_name` in the data).
 
 A tag that names no release (`python:3`, `ubuntu:rolling`, `latest`) or a release whose date is not
 known is left alone. The rule compares with today's date; the `today` option pins it.
@@ -93,7 +95,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if stage.base_stage is not None or not stage.base_resolved or not base_is_known(dockerfile, stage):
             continue
         reference = parse_reference(stage.base_resolved)
-        if reference is None or reference.tag is None:
+        if reference is None:
             continue
         ended = [eol for eol in releases(reference) if eol.ended < today]
         word = from_words(dockerfile, stage).image if ended else None
