@@ -627,6 +627,23 @@ def _installs_at_start(dockerfile: Dockerfile) -> str | None:
     return f"it runs {facts['name']} ({evidence}), which pip-installs the model's requirements when it starts"
 
 
+def installs_into_system_at_start(dockerfile: Dockerfile) -> str | None:
+    """What says the shipped image pip-installs a model's requirements into the system's site-packages
+    when it starts (the Hugging Face inference toolkit's `entrypoint.sh`: `pip install -r
+    ${HF_MODEL_DIR}/requirements.txt`, no `--user`; `into_system` in `installs_at_start`), so it runs as
+    the user who owns them. None when nothing does."""
+    packages = {
+        name: facts
+        for name, facts in load("build_tools")["installs_at_start"]["python_packages"].items()
+        if facts.get("into_system")
+    }
+    found = _shipped_python_package(dockerfile, packages) or _copied_python_package(dockerfile, packages)
+    if found is None:
+        return None
+    facts, evidence = found
+    return f"it runs {facts['name']} ({evidence}), which pip-installs the model's requirements into the system's site-packages when it starts"
+
+
 def _installing_server_program(dockerfile: Dockerfile) -> str | None:
     """A model server that installs each model's requirements.txt when it loads the model, named by
     the program a shipped stage runs to install or use it (`scripts/install_djl_serving.sh`,

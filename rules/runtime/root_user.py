@@ -26,6 +26,12 @@ Only images that run a service are checked: the model decides what an image is f
   install`, a `pip install` without `--user`) or runs one of those programs: dask's image installs
   the packages its users name in `EXTRA_APT_PACKAGES` and `EXTRA_CONDA_PACKAGES` that way, and a USER
   alone would break it;
+- the image runs a model server whose start pip-installs the model's own `requirements.txt` into the
+  system's site-packages: the Hugging Face inference toolkit installed or copied into a shipped stage
+  (its `entrypoint.sh` runs `pip install -r ${HF_MODEL_DIR}/requirements.txt`, no `--user`;
+  `into_system` in `dflint/data/build_tools.json`'s `installs_at_start`, as the model decides in
+  `dflint/build_deps.py`). Reviewers judged DF620 on Google Cloud's Hugging Face inference images
+  wrong or not worth telling (3 of 3): their entrypoint also writes the model under `/opt`;
 - the command passes `--allow-root` (Jupyter refuses to start as root without it), or the image
   names root as its notebook user (`ENV NB_USER=root`, the variable the Jupyter Docker Stacks name
   their notebook user with; ml-workspace sets it with `HOME=/root`), or is built FROM a base that
@@ -115,6 +121,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from dflint.build_deps import installs_into_system_at_start
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
 from dflint.purpose import command_program, exposed_ports
@@ -152,8 +159,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return  # SageMaker runs the container as root and its toolkits need it
     if builds_windows(dockerfile, final):
         return  # a Windows container: its users are ContainerUser/ContainerAdministrator, not useradd's
-    if _start_script_needs_root(dockerfile):
-        return  # its start script installs packages or runs a root-only program when the container starts
+    if _start_script_needs_root(dockerfile) or installs_into_system_at_start(dockerfile) is not None:
+        return  # it installs packages into the system or runs a root-only program when the container starts
     # one chain, unless the final base is unresolvable (`FROM install-from-${FLAVOUR}`): then each
     # candidate may be what ships, and the first one that runs as root is reported
     for chain in chains(dockerfile, final):
