@@ -62,7 +62,7 @@ def releases(reference: ImageRef) -> tuple[EndOfLife, ...]:
     named = _release_in_name(name)
     if named is not None:
         return (named,)
-    if name == "python":
+    if name == "python" and parts:
         found += _python(parts[0])
     debian = _debian_release(name, parts)
     if debian is not None:
@@ -73,7 +73,7 @@ def releases(reference: ImageRef) -> tuple[EndOfLife, ...]:
     alpine = _alpine_release(name, parts)
     if alpine is not None:
         found.append(alpine)
-    if name == "node":
+    if name == "node" and parts:
         found += _node(parts[0])
     return tuple(found)
 
