@@ -467,10 +467,10 @@ class Purpose:
 
     @property
     def ships(self) -> bool:
-        """False for a CI or test image, a development container and a documentation builder: images
-        nobody deploys, so the rules that judge a deployed image (`RuleMeta.skip_images_nobody_deploys`)
-        do not run on them."""
-        return self.kind not in ("ci", "devcontainer", "docs", "testdata")
+        """False for a CI or test image, a development container, a documentation builder and a
+        documentation sample: images nobody deploys, so the rules that judge a deployed image
+        (`RuleMeta.skip_images_nobody_deploys`) do not run on them."""
+        return self.kind not in ("ci", "devcontainer", "docs", "example", "testdata")
 
     @property
     def test_data(self) -> bool:

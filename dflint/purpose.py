@@ -46,10 +46,14 @@
   or folder named `sidecar`, `metricscollector`: Kubeflow Katib's metrics collectors, which signal the
   trial's training process, and vLLM production-stack's sidecar, which writes into the volume it
   shares with the root vLLM container): who it runs as follows the pod, so DF620 leaves it alone;
-- `example`: a documentation sample that would otherwise be a service: under a documentation folder's
-  samples or examples (`docs/samples/…/Dockerfile`, `doc/…/examples/`), what a walkthrough has its
-  reader build to try the project, not an image the project deploys; it ships (size and pinning rules
-  judge it: readers copy it), but DF620 leaves it alone;
+- `example`: a documentation sample: under a documentation folder's samples or examples
+  (`docs/samples/…/Dockerfile`, `doc/…/examples/`), or in any folder below a docs folder
+  (`docs/kfp/Dockerfile`, `docs/using/recipe_code/pip_install.dockerfile`; not `docs/Dockerfile`
+  itself, often the site's image): what a walkthrough has its reader build to try the project, not an
+  image the project deploys, so the rules for deployed images leave it alone (`Purpose.ships`). In
+  reviewed samples of default findings, 1 of 32 drawn on such files was judged worth telling its
+  author (19 were on samples nobody maintains; the others judged recipes by a deployed image's
+  standard);
 - `toolchain`: an interactive or build image: its command is a shell or a bare interpreter
   (`CMD ["bash"]`, `CMD ["python3"]`, `CMD ["php", "-a"]`); or, when it has no command and exposes
   no port, its name says it is a build environment (a final stage, file or folder named `builder`,
@@ -190,7 +194,7 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     chain = dockerfile.ancestry(final)
     root = _root_image(chain)
     command = _command(chain)
-    program, arguments = _program(command) if command is not None else (None, ())
+    program, arguments = command_program(chain)
     folders, file_words = _path_words(dockerfile.path)
     evidence = _test_data(folders)
     if evidence is not None:
@@ -202,6 +206,9 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     evidence = _docs_builder(chain, command, program, folders, file_words)
     if evidence is not None:
         return Purpose(DOCS, evidence)
+    evidence = _docs_sample(folders)
+    if evidence is not None:
+        return Purpose(EXAMPLE, evidence)
     for name in _names(final, target):
         if _DEVCONTAINER_NAME.search(name):
             return Purpose(DEVCONTAINER, f"the stage is named '{name}'")
@@ -278,10 +285,7 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
                 evidence = f"its command is a shell and it installs `{library}`, a library for training models"
         if evidence is not None:
             return Purpose(TRAINING, evidence)
-    sample = _docs_sample(folders)
     if ports:
-        if sample is not None:
-            return Purpose(EXAMPLE, f"{sample}, though it exposes port {ports[0]}")
         return Purpose(SERVICE, f"it exposes port {ports[0]}")
     asked = _prints_help(chain)
     if asked is not None:
@@ -295,8 +299,6 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
             return Purpose(TOOLCHAIN, f"its command is a shell (`{program}`)")
         if _PROMPTS.fullmatch(program) and _only_options(arguments):
             return Purpose(TOOLCHAIN, f"its command is an interpreter's prompt (`{' '.join((program, *arguments))}`)")
-        if sample is not None:
-            return Purpose(EXAMPLE, f"{sample}, though its command runs `{program}`")
         return Purpose(SERVICE, f"its command runs `{program}`")
     return _build_environment(final, target, folders, file_words, root, chain[-1].base)
 
@@ -645,11 +647,17 @@ def _test_data(folders: tuple[str, ...]) -> str | None:
 
 
 def _docs_sample(folders: tuple[str, ...]) -> str | None:
-    """A documentation folder's samples (`docs/samples/…`, `docs/…/examples/`): a walkthrough's sample."""
+    """A documentation folder's samples (`docs/samples/…`, `docs/…/examples/`): a walkthrough's sample;
+    or any Dockerfile in a folder below a docs folder (`docs/kfp/Dockerfile`,
+    `docs/using/recipe_code/pip_install.dockerfile`): a recipe the docs show. A Dockerfile right in
+    the docs folder (`docs/Dockerfile`, often the site's own image) is not one."""
     evidence = _data()["path_evidence"]["docs_sample_directories"]
     for index, folder in enumerate(folders):
         if folder in evidence["samples"] and any(earlier in evidence["docs"] for earlier in folders[:index]):
             return f"the Dockerfile is a documentation sample (under a docs' '{folder}' folder)"
+    for index, folder in enumerate(folders[:-1]):
+        if folder in evidence["docs"]:
+            return f"the Dockerfile is a documentation sample (under '{folder}/{folders[index + 1]}')"
     return None
 
 
@@ -744,7 +752,32 @@ def command_program(chain: tuple[Stage, ...]) -> tuple[str | None, tuple[str, ..
     """The program the image runs (its base name, lower case; an entrypoint script hands over to the
     CMD) and its arguments, or (None, ()) when the chain has no command."""
     command = _command(chain)
-    return _program(command) if command is not None else (None, ())
+    if command is None:
+        return None, ()
+    program, arguments = _program(command)
+    if command.keyword == "ENTRYPOINT" and command.json_args is not None:
+        cmd = _cmd_with(chain)
+        if cmd is not None:  # `ENTRYPOINT ["python"]` + `CMD ["serve.py"]` runs `python serve.py`
+            arguments = (*arguments, *_words(cmd))
+    return program, arguments
+
+
+def _cmd_with(chain: tuple[Stage, ...]) -> Instruction | None:
+    """The CMD an exec-form ENTRYPOINT is given as arguments: the last CMD of the nearest stage that
+    has one, unless a nearer stage sets an ENTRYPOINT and no CMD (an ENTRYPOINT resets the CMD a base
+    set; a CMD of its own stage, before or after it, stays)."""
+    for stage in chain:
+        commands = list(stage.instructions_of("CMD"))
+        if commands:
+            return commands[-1]
+        if any(True for _ in stage.instructions_of("ENTRYPOINT")):
+            return None
+    return None
+
+
+def _words(instruction: Instruction) -> tuple[str, ...]:
+    words = list(instruction.json_args) if instruction.json_args is not None else instruction.arguments.split()
+    return tuple(word.strip("\"'") for word in words if word.strip("\"'"))
 
 
 def last_along(chain: tuple[Stage, ...], keyword: str) -> Instruction | None:

@@ -35,7 +35,7 @@ def dockerfile_blocks(text: str) -> list[str]:
 
 
 NOT_ON_UNSHIPPED = (
-    "Not run on images nobody deploys: CI or test images (and test data) and development containers, as the model decides"
+    "Not run on images nobody deploys: CI or test images (and test data), development containers and documentation samples, as the model decides"
     " from the file's names, path, command and base (`dflint/purpose.py`), unless selected by its own code or name."
 )
 

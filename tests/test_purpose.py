@@ -34,6 +34,19 @@ from dflint.purpose import base_workdir
         ),
         ('FROM ubuntu:24.04\nENTRYPOINT ["bash", "-c"]\n', Purpose("toolchain", "its command is a shell (`bash`)")),
         ('FROM python:3.11-slim\nCMD ["python3"]\n', Purpose("toolchain", "its command is an interpreter's prompt (`python3`)")),
+        # an exec-form ENTRYPOINT is given the CMD as arguments: `python kservedeployer.py` runs a program
+        (
+            'FROM python:3.11-slim\nENTRYPOINT ["python"]\nCMD ["kservedeployer.py"]\n',
+            Purpose("service", "its command runs `python`"),
+        ),
+        (
+            'FROM python:3.11-slim\nCMD ["serve.py"]\nENTRYPOINT ["python", "-u"]\n',
+            Purpose("service", "its command runs `python`"),
+        ),
+        (
+            'FROM python:3.11-slim AS base\nCMD ["serve.py"]\nFROM base\nENTRYPOINT ["python"]\n',
+            Purpose("toolchain", "its command is an interpreter's prompt (`python`)"),
+        ),
         ('FROM ubuntu:24.04\nCMD ["/bin/bash"]\n', Purpose("toolchain", "its command is a shell (`bash`)")),
         ('FROM ubuntu:24.04\nCMD ["bash", "-c", "exec ./serve"]\n', Purpose("service", "its command runs `bash`")),
         ("FROM python:3.11-slim\nRUN true\n", Purpose("unknown", "no command, exposed port or telling name")),
@@ -259,10 +272,15 @@ def test_purpose_from_the_path(path: str, expected: Purpose) -> None:
             "repo/sdk/python/feast/infra/feature_servers/multicloud/Dockerfile",
             Purpose("unknown", "no command, exposed port or telling name"),
         ),
-        # a docs/ folder also holds sample servers: only a file name says "docs"
+        # a docs/ folder also holds sample servers: only a file name says "docs"; its samples are examples
         (
             "FROM ubuntu:24.04\nRUN make\n",
             "repo/docs/samples/Dockerfile",
+            Purpose("example", "the Dockerfile is a documentation sample (under a docs' 'samples' folder)"),
+        ),
+        (
+            "FROM ubuntu:24.04\nRUN make\n",
+            "repo/docs/Dockerfile",
             Purpose("unknown", "no command, exposed port or telling name"),
         ),
         # the runtime flavour is not a toolchain, and a devel base with a command that serves is a service
@@ -356,6 +374,7 @@ def test_no_rule_runs_on_test_data_unless_selected_by_code() -> None:
 def test_purpose_ships() -> None:
     assert not Purpose("ci", "").ships and not Purpose("devcontainer", "").ships and not Purpose("testdata", "").ships
     assert not Purpose("docs", "").ships and Purpose("docs", "").for_development
+    assert not Purpose("example", "").ships and not Purpose("example", "").for_development
     assert Purpose("testdata", "").test_data and not Purpose("ci", "").test_data
     assert Purpose("service", "").ships and Purpose("toolchain", "").ships and Purpose("unknown", "").ships
 
@@ -627,23 +646,28 @@ def test_training_purpose_properties() -> None:
         (
             'FROM python:3.12-slim\nRUN pip install --no-cache-dir kserve==0.14.0\nENTRYPOINT ["python", "-m", "model"]\n',
             "repo/docs/samples/transformer/Dockerfile",
-            Purpose(
-                "example",
-                "the Dockerfile is a documentation sample (under a docs' 'samples' folder), though its command runs `python`",
-            ),
+            Purpose("example", "the Dockerfile is a documentation sample (under a docs' 'samples' folder)"),
         ),
         (
             'FROM python:3.12-slim\nEXPOSE 6566\nENTRYPOINT ["feast"]\nCMD ["--help"]\n',
             "repo/doc/guide/examples/feast/Dockerfile",
-            Purpose(
-                "example",
-                "the Dockerfile is a documentation sample (under a docs' 'examples' folder), though it exposes port 6566",
-            ),
+            Purpose("example", "the Dockerfile is a documentation sample (under a docs' 'examples' folder)"),
         ),
-        # a server under docs/ but not among its samples, or samples outside docs/, stays a service
+        # any folder below docs/ holds what the docs show (jupyter's `docs/using/recipe_code/`); a server
+        # right in docs/, or samples outside docs/, stays a service
         (
             'FROM python:3.12-slim\nENTRYPOINT ["python", "-m", "model"]\n',
             "repo/docs/server/Dockerfile",
+            Purpose("example", "the Dockerfile is a documentation sample (under 'docs/server')"),
+        ),
+        (
+            "ARG BASE_IMAGE=quay.io/jupyter/base-notebook\nFROM $BASE_IMAGE\nRUN pip install --no-cache-dir jupyterlab-git\n",
+            "repo/docs/using/recipe_code/pip_install.dockerfile",
+            Purpose("example", "the Dockerfile is a documentation sample (under 'docs/using')"),
+        ),
+        (
+            'FROM python:3.12-slim\nENTRYPOINT ["python", "-m", "model"]\n',
+            "repo/docs/Dockerfile",
             Purpose("service", "its command runs `python`"),
         ),
         (
@@ -662,7 +686,7 @@ def test_training_purpose_properties() -> None:
 def test_documentation_builders(text: str, path: str, expected: Purpose) -> None:
     purpose = parse(text, path).purpose
     assert purpose == expected
-    assert purpose is not None and purpose.ships == (expected.kind != "docs")
+    assert purpose is not None and purpose.ships == (expected.kind not in ("docs", "example"))
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,7 @@ META = RuleMeta(
     name="build-tool-in-shipped-stage",
     severity=Severity.WARNING,
     summary="A compiler or build system is installed in a stage that ships",
+    skip_images_nobody_deploys=True,
 )
 
 

@@ -149,6 +149,7 @@ META = RuleMeta(
     name="dev-package-in-shipped-stage",
     severity=Severity.WARNING,
     summary="A header (-dev/-devel) package is installed in a stage that ships",
+    skip_images_nobody_deploys=True,
 )
 
 

@@ -78,6 +78,7 @@ META = RuleMeta(
     name="dev-tool-in-shipped-stage",
     severity=Severity.WARNING,
     summary="Test, lint or notebook tooling is installed in a stage that ships",
+    skip_images_nobody_deploys=True,
 )
 
 _CATEGORY_TEXT = {

@@ -69,6 +69,7 @@ META = RuleMeta(
     # (benchmark, documentation-tool and interactive images read as services; docs/rules/DF205.md)
     default_enabled=False,
     needs=("git",),
+    skip_images_nobody_deploys=True,
 )
 
 # a clone that does not fetch the whole history, or one whose repository is the point

@@ -73,6 +73,7 @@ META = RuleMeta(
     name="poetry-in-shipped-stage",
     severity=Severity.WARNING,
     summary="`poetry install` ships the dev group, or Poetry itself ships",
+    skip_images_nobody_deploys=True,
 )
 
 _GROUP_OPTIONS = ("--only", "--without")

@@ -97,6 +97,7 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="A shipped stage is based on a build image where a runtime image exists",
     fixable=True,
+    skip_images_nobody_deploys=True,
 )
 
 # Packages whose pip install compiles CUDA extensions from source.

@@ -78,6 +78,7 @@ META = RuleMeta(
     name="no-multi-stage",
     severity=Severity.WARNING,
     summary="The image is built and shipped in one stage that also holds build tooling",
+    skip_images_nobody_deploys=True,
 )
 
 _MAX_LISTED = 4
