@@ -492,6 +492,24 @@ SMALL_CACHE_ON_LARGE_IMAGE = Reason(
 )
 
 
+def lists_on_large_image(where: Where) -> bool:
+    """By default DF302 leaves the apt lists of a stage whose image is known to hold gigabytes
+    (`dflint.imagesize.large_image`)."""
+    from dflint.imagesize import large_image
+
+    if where.dockerfile is None or where.model is None or where.model.stage_index is None:
+        return False
+    return large_image(where.dockerfile, where.dockerfile.stages[where.model.stage_index]) is not None
+
+
+LISTS_ON_LARGE_IMAGE = Reason(
+    "hadolint",
+    "the apt lists (tens of megabytes) of a stage whose image holds gigabytes (a CUDA, ROCm or NGC PyTorch base, or"
+    " torch's CUDA build installed): dflint leaves them by default (DF302's `check-small-caches`)",
+    lists_on_large_image,
+)
+
+
 RECOMMENDS_WITHOUT_EVIDENCE = Reason(
     "hadolint",
     "by default DF306 needs evidence: `--no-install-recommends` elsewhere in the file, or measured Recommends of 20 MB or more"
@@ -582,6 +600,7 @@ PAIRS: tuple[Pair, ...] = (
         reasons=(
             BUILD_STAGE,
             WORKING_IMAGE,
+            LISTS_ON_LARGE_IMAGE,
             TREE_COPIED,
             Reason("hadolint", "`apt-get dist-clean` removes the lists (apt ≥ 2.7)", instruction(r"\bapt(-get)? dist-clean\b")),
             CLEANUP_SCRIPT,

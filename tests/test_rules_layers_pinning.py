@@ -42,7 +42,7 @@ def test_apt_lists_finding_carries_the_measured_size_and_a_fix() -> None:
 def test_apt_lists_size_is_unknown_on_a_release_it_was_not_measured_on() -> None:
     # measured on Debian 12; Ubuntu's lists (with universe) are another size, and `python:3.11-slim`
     # names no release at all
-    for base in ("ubuntu:22.04", "python:3.11-slim", "nvidia/cuda:12.4.1-runtime-ubuntu22.04"):
+    for base in ("ubuntu:22.04", "python:3.11-slim", "nvidia/cuda:12.4.1-base-ubuntu22.04"):
         (finding,) = _lint("DF302", f"FROM {base}\nRUN apt-get update && apt-get install -y curl\n")
         assert finding.savings is None, base
     (finding,) = _lint("DF302", "FROM python:3.11-slim-bookworm\nRUN apt-get update && apt-get install -y curl\n")
