@@ -5,10 +5,11 @@ a later RUN (`removed_in_same_run`, `LaterRemovals`, `late_removals`), and comma
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import posixpath
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar, cast
@@ -581,6 +582,8 @@ class RuntimeCompiler:
     source: str
     compiles: str = _TRITON_COMPILES  # how it compiles when it runs
     ninja: str | None = None  # why it runs ninja too, when it does (None: it does not)
+    # a compiler suite its users build with (`system_packages`): any header it ships is one they compile against
+    reads_every_header: bool = False
 
     @property
     def text(self) -> str:
@@ -590,7 +593,8 @@ class RuntimeCompiler:
     def of(cls, facts: dict[str, Any], evidence: str) -> RuntimeCompiler:
         """From an entry of `runtime_compilers` in `data/build_tools.json`."""
         ninja = facts.get("ninja_text", "") if facts.get("ninja") else None
-        return cls(facts["name"], evidence, facts["source"], facts.get("compiles", _TRITON_COMPILES), ninja)
+        compiles = facts.get("compiles", _TRITON_COMPILES)
+        return cls(facts["name"], evidence, facts["source"], compiles, ninja, bool(facts.get("reads_every_header")))
 
 
 def installs_at_start(dockerfile: Dockerfile) -> str | None:
@@ -783,6 +787,24 @@ def runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     return cast("RuntimeCompiler | None", dockerfile.memo[key])
 
 
+def _shipped_compiler_suite(shipped: Iterable[Stage], suites: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """A compiler suite installed as a system package in a shipped stage whose compiler uses the
+    system's GNU toolchain (`intel-deep-learning-essentials`: `runtime_compilers` `system_packages`),
+    with where."""
+    for stage in shipped:
+        for op in stage.package_ops(verb="install"):
+            if op.manager not in ("apt", "dnf", "yum", "microdnf"):
+                continue
+            for requirement in op.packages:
+                name = (requirement.name or "").lower()
+                for pattern, facts in suites.items():
+                    if pattern != "note" and fnmatch.fnmatchcase(name, pattern):
+                        entry = suites[facts["same_as"]] if "same_as" in facts else facts
+                        where = requirement.span.line if requirement.span is not None else op.command.span.line
+                        return entry, f"`{requirement.name}` installed at line {where}"
+    return None
+
+
 def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     data = _runtime_data()
     found = _shipped_python_package(dockerfile, data["python_packages"])
@@ -795,6 +817,9 @@ def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
         facts = data["base_images"].get(reference.name) if reference is not None else None
         if facts is not None and reference is not None:
             return RuntimeCompiler.of(facts, f"its base image `{reference.name}`")
+    found_system = _shipped_compiler_suite(shipped, data["system_packages"])
+    if found_system is not None:
+        return RuntimeCompiler.of(*found_system)
     prefixes = data["environment_prefixes"]["prefixes"]
     for stage in shipped:
         for instruction in stage.instructions_of("ENV"):

@@ -628,9 +628,11 @@ def conda_requirement(word: Word) -> Requirement:
 
 def _apt_requirement(word: Word) -> Requirement:
     text = word.value
-    if text is None:
-        return Requirement(None, None, kind="unknown", pinned=None, span=word.span)
-    if "$" in text:
+    if text is None or "$" in text:
+        # `intel-deep-learning-essentials=${DL_ESSENTIALS_VER}`: the package is known, its version is not
+        match = re.fullmatch(r"([a-z0-9][a-z0-9+.-]+)=\S*\$\S*", word.text.strip("\"'"))
+        if match is not None:
+            return Requirement(match.group(1), text, kind="name", pinned=None, span=word.span)
         return Requirement(None, text, kind="unknown", pinned=None, span=word.span)
     if text.endswith(".deb") or text.startswith(("/", "./")):
         return Requirement(posixpath.basename(text).split("_", 1)[0], text, kind="path", pinned=True, span=word.span)

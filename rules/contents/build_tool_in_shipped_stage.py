@@ -68,7 +68,11 @@ served stage on purpose. The model decides it (`dflint/build_deps.py`, `runtime_
 `sglang` or `text-generation-server` (command line or requirements file, or copied in from a build
 stage), a base image such as `vllm/vllm-openai`, or TGI's `text-generation-launcher` copied into
 a stage on a CUDA or ROCm base (TGI's Neuron, Gaudi, TPU and TensorRT-LLM backends use no Triton
-kernels). The packages that bring the compiler (`build-essential`, `gcc`, `g++`, `clang`,
+kernels), or a compiler suite installed in a shipped stage whose compiler uses the system's GNU
+header files, linker and libraries (Intel's oneAPI DPC++/C++ compiler: `intel-deep-learning-essentials`,
+`intel-basekit`, `intel-oneapi-compiler-dpcpp-cpp` …, as Intel's GCC-compatibility page says; a
+reviewer found the advice to move `build-essential` out of Intel's XPU images would break the compiler
+they ship). The packages that bring the compiler (`build-essential`, `gcc`, `g++`, `clang`,
 `build-base`, conda's `compilers` …) are then not reported, and a finding for the other build tools
 of the same command says why they were left out. A note at `info` severity would still be a finding
 on something the image needs; silence, with the reason in the remaining finding's detail, is the

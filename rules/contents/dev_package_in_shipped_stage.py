@@ -44,6 +44,10 @@ first run: vLLM, SGLang, text-generation-inference; as the model decides,
 `dflint/build_deps.py` `runtime_compiler`, the same answer DF201 uses), the headers that compiler
 reads are left alone: Python's (`python3-dev`, `python3.12-devel`) and the C library's
 (`libc6-dev`, `musl-dev`, `glibc-devel`); a finding for the command's other header packages says why.
+An image that ships a compiler suite its users build with (Intel's oneAPI DPC++/C++ compiler, from
+`intel-deep-learning-essentials`, `intel-basekit` …: `system_packages` in `runtime_compilers`) keeps
+every header package: they are what that compiler compiles against (`libze-dev`, Level Zero's, in
+Intel's XPU images).
 
 A stage that ships on a build image (`nvidia/cuda:*-devel-*`, `golang`, `gcc`: `dflint/data/base_images.json`
 `build_flavoured`, the list DF102 reports, except the full `python:X`, whose `-slim` counterpart
@@ -189,7 +193,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue  # protoc beside the protobuf headers reads their .proto files: not a leftover
         if loaded_by_name(dockerfile, package) is not None:
             continue  # MKL's threading layer loads `libiomp5.so`, which only libomp-dev provides
-        if needed_by_c_compiler(install.op.manager, install.name) and runtime_compiler(dockerfile) is not None:
+        compiler = runtime_compiler(dockerfile)
+        if compiler is not None and (compiler.reads_every_header or needed_by_c_compiler(install.op.manager, install.name)):
             needed.setdefault(id(install.op), []).append(install.requirement.raw or install.name)
             continue
         later = removed_later(install) if install.via is None else None
