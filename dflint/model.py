@@ -450,7 +450,7 @@ class ParseError:
 
 @dataclass(frozen=True, slots=True)
 class Purpose:
-    """What the image is for (see `dflint.purpose`): service, notebook, training, tool, sidecar, example, ci,
+    """What the image is for (see `dflint.purpose`): service, notebook, training, tool, job, sidecar, example, ci,
     devcontainer, toolchain, docs, testdata or unknown; and the platform that runs it, when the file says (`sagemaker`)."""
 
     kind: str

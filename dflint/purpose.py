@@ -42,6 +42,11 @@
   command runs a program known to be such a tool (`ludwig`, `lightgbm`, `ruff`, `dockerfilelint`:
   `command_line_tools` in the data, each with the docs that run it with a task and bind mounts); it
   ships, but runs no service (DF620 leaves it alone);
+- `job`: a one-shot job run to completion: it exposes no port, and its command or final stage names a
+  migration, seed data or a backfill (`spanner_migration`, `kserve_migration.sh`), or a folder of its
+  path does (`seed-data/`, `initialization/`), and its command starts no server (`migrate && gunicorn
+  …` serves); it ships, but runs no service (DF620 leaves it alone: `job_words` in the data, with the
+  reviewed files);
 - `sidecar`: a container run beside a workload in its pod, sharing its volumes and processes (a file
   or folder named `sidecar`, `metricscollector`: Kubeflow Katib's metrics collectors, which signal the
   trial's training process, and vLLM production-stack's sidecar, which writes into the volume it
@@ -105,6 +110,7 @@ TESTDATA = "testdata"
 DOCS = "docs"
 TRAINING = "training"
 TOOL = "tool"
+JOB = "job"
 SIDECAR = "sidecar"
 EXAMPLE = "example"
 UNKNOWN = "unknown"
@@ -287,6 +293,9 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
             return Purpose(TRAINING, evidence)
     if ports:
         return Purpose(SERVICE, f"it exposes port {ports[0]}")
+    evidence = _one_shot_job(final, program, arguments, folders, file_words)
+    if evidence is not None:
+        return Purpose(JOB, evidence)
     asked = _prints_help(chain)
     if asked is not None:
         return Purpose(TOOL, f"its command only prints the program's help or version (`{asked}`) and it exposes no port")
@@ -584,6 +593,30 @@ def _build_environment(
     if root is not None and _toolchain_image(root):
         return Purpose(TOOLCHAIN, f"it has no command or port, and its base `{root}` is a toolchain image")
     return Purpose(UNKNOWN, "no command, exposed port or telling name")
+
+
+def _one_shot_job(
+    final: Stage, program: str | None, arguments: tuple[str, ...], folders: tuple[str, ...], file_words: tuple[str, ...]
+) -> str | None:
+    """A one-shot job (no port): its command or final stage names a migration, seed data or a backfill,
+    or a folder of its path does (`job_words`), and its command starts no server."""
+    words = _data()["job_words"]
+    tokens = [token for word in (program or "", *arguments) for token in re.split(r"[^a-z0-9]+", word.lower()) if token]
+    if any(token in words["servers"] for token in tokens):
+        return None
+    for token in tokens:
+        if token in words["command"]:
+            return f"it exposes no port and its command names a one-shot task ('{token}')"
+    for token in re.split(r"[^a-z0-9]+", (final.name or "").lower()):
+        if token in words["command"]:
+            return f"it exposes no port and the stage is named '{final.name}', a one-shot task"
+    for folder in folders:
+        if folder in words["folders"]:
+            return f"it exposes no port and the Dockerfile is in a folder named '{folder}', a one-shot task"
+    for word in file_words:
+        if word in words["folders"]:
+            return f"it exposes no port and the file name says '{word}', a one-shot task"
+    return None
 
 
 def _path_words(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

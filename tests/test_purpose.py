@@ -618,6 +618,48 @@ def test_training_purpose_properties() -> None:
     ("text", "path", "expected"),
     [
         (
+            'FROM python:3.12-slim\nCOPY kserve_migration.sh /\nENTRYPOINT ["/kserve_migration.sh"]\n',
+            "repo/hack/kserve_migration/Dockerfile",
+            Purpose("job", "it exposes no port and its command names a one-shot task ('migration')"),
+        ),
+        (
+            'FROM debian:12-slim AS sysdb-migration\nCMD ["sh", "-c", "exec ./spanner_migration"]\n',
+            "repo/Dockerfile",
+            Purpose("job", "it exposes no port and its command names a one-shot task ('migration')"),
+        ),
+        (
+            'FROM python:3.12-slim\nCOPY . /seed\nCMD ["/seed/generate-votes.sh"]\n',
+            "repo/seed-data/Dockerfile",
+            Purpose("job", "it exposes no port and the Dockerfile is in a folder named 'seed-data', a one-shot task"),
+        ),
+        (
+            "FROM golang:1.25 AS sysdb-migration\nRUN go build ./cmd/migrate\n",
+            "repo/go/Dockerfile.migration",
+            Purpose("job", "it exposes no port and the stage is named 'sysdb-migration', a one-shot task"),
+        ),
+        # a migration before the server is a service; a port says so too
+        (
+            'FROM python:3.12-slim\nCMD ["sh", "-c", "python manage.py migrate && gunicorn app.wsgi"]\n',
+            "repo/Dockerfile",
+            Purpose("service", "its command runs `sh`"),
+        ),
+        (
+            'FROM python:3.12-slim\nEXPOSE 8000\nCMD ["python", "seed.py"]\n',
+            "repo/Dockerfile",
+            Purpose("service", "it exposes port 8000"),
+        ),
+    ],
+)
+def test_one_shot_jobs(text: str, path: str, expected: Purpose) -> None:
+    purpose = parse(text, path).purpose
+    assert purpose == expected
+    assert purpose is not None and purpose.ships and purpose.serves == (expected.kind == "service")
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "expected"),
+    [
+        (
             "FROM python:3.12-slim\nRUN pip install --no-cache-dir sphinx==7.4.7\nEXPOSE 8000\n",
             "repo/docs/Dockerfile.docs",
             Purpose("docs", "the file name says 'docs' (it builds documentation)"),
