@@ -2,7 +2,7 @@
 negligible beside it.
 
 Two facts, each with its evidence, for the rules that weigh a leftover against the image (DF301,
-DF303):
+DF303; DF302 asks `large_image` alone: the apt lists are tens of megabytes whatever is installed):
 
 - `large_image`: the stage's image already holds gigabytes (at least `LARGE_IMAGE_MB`). Either its
   root image is one whose size a source gives (`data/base_images.json` `large_images`: the CUDA
