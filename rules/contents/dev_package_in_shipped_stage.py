@@ -80,6 +80,12 @@ library name (`libssl3`, `libprotobuf32`) is Debian 12's too, and is named only 
 base: another release may carry another version (Ubuntu 22.04 has `libprotobuf23`), so there the
 finding says only that the library's run-time package is needed.
 
+When the file already compiles in a stage that does not ship and nothing in the stages that ship
+compiles, installs language packages (a pip, npm or gem install may build against the headers) or
+installs a compiler, the advice is to install the run-time library instead: chroma's `runner` stage
+receives the binaries its `builder` compiled, and "compile in a build stage" told it to do what it
+already does (a reviewer).
+
 ## Why is this bad?
 Header packages are only read by a compiler. At run time a program needs the shared library, which
 is a much smaller package: `libpq-dev` pulls about 25 MB of packages on Debian 12 while `libpq5` is
@@ -127,12 +133,15 @@ from dflint.build_deps import (
     LaterRemovals,
     Sized,
     apt_measured_on,
+    branch_not_taken,
+    compile_command,
     dev_package,
     for_base,
     installs_at_start,
     loaded_by_name,
     needed_by_c_compiler,
     negligible_in_gpu_image,
+    provides_c_compiler,
     removed_in_same_run,
     runtime_compiler,
     shipped_installs,
@@ -207,16 +216,17 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         for op, names in needed.items()
         if need is not None
     }
+    elsewhere = _builds_elsewhere(dockerfile) if found else False
     if options.each_package:
         for item in found:
             if not negligible_in_gpu_image(dockerfile, item.install.stage, [item.measured]):
-                yield _one(item, notes.get(id(item.install.op), ""))
+                yield _one(item, notes.get(id(item.install.op), ""), elsewhere)
         return
     for group in per_command(found, lambda item: item.install, _advice):
         if negligible_in_gpu_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
             continue  # a few megabytes next to a gigabyte of GPU libraries
         note = notes.get(id(group[0].install.op), "")
-        yield _one(group[0], note) if len(group) == 1 else _grouped(group, note)
+        yield _one(group[0], note, elsewhere) if len(group) == 1 else _grouped(group, note, elsewhere)
 
 
 def _advice(item: _Found) -> int:
@@ -224,12 +234,41 @@ def _advice(item: _Found) -> int:
     return item.later.span.line if item.later is not None else 0
 
 
-def _one(item: _Found, note: str = "") -> Finding:
+def _builds_elsewhere(dockerfile: Dockerfile) -> bool:
+    """The file already builds in a stage that does not ship, and nothing in the stages that ship
+    compiles or installs language packages (which may build against the headers): the headers there
+    serve nothing, and the advice is the run-time library, not a build stage (chroma's `runner`, which
+    receives the binaries `builder` compiled)."""
+    shipped = dockerfile.shipped_stages()
+    if len(shipped) == len(dockerfile.stages):
+        return False
+    for stage in shipped:
+        for instruction in stage.instructions_of("RUN"):
+            if any(compile_command(command) is not None for command in instruction.commands):
+                return False
+        for instruction in stage.instructions:
+            for op in instruction.packages:
+                if op.verb != "install" or branch_not_taken(stage, instruction, op) is not None:
+                    continue  # `if [ "$ADDRESS_SANITIZER" = "1" ]; then apt-get install build-essential …`
+                if op.manager not in _SYSTEM_MANAGERS:
+                    return False  # a pip, npm or gem install may build against them
+                if any(provides_c_compiler(op.manager, r.name) for r in op.packages if r.name):
+                    return False  # a compiler ships too: what it compiles when the image runs may need them
+    return True
+
+
+_SYSTEM_MANAGERS = frozenset({"apt", "apk", "dnf", "yum", "microdnf", "zypper"})
+_ELSEWHERE = "install the run-time library instead"
+
+
+def _one(item: _Found, note: str = "", elsewhere: bool = False) -> Finding:
     install, package, later = item.install, item.entry, item.later
     assert install.requirement.span is not None
     tail = (
         f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
+        else "; nothing in the stages that ship compiles (the build stage does)"
+        if elsewhere
         else "; compile in a build stage and copy the results"
     )
     size = f" ({approx_mb(package.savings.mb)})" if package.savings is not None else ""
@@ -238,6 +277,8 @@ def _one(item: _Found, note: str = "") -> Finding:
         if later is not None
         else f"ship `{package.runtime}` instead"
         if package.runtime
+        else _ELSEWHERE
+        if elsewhere
         else "compile in a build stage"
     )
     return Finding(
@@ -252,19 +293,27 @@ def _one(item: _Found, note: str = "") -> Finding:
     )
 
 
-def _grouped(group: list[_Found], note: str = "") -> Finding:
+def _grouped(group: list[_Found], note: str = "", elsewhere: bool = False) -> Finding:
     first = group[0]
     install, later = first.install, first.later
     stage = install.stage
     sized = [Sized(item.raw, item.entry.savings, item.entry.basis) for item in group]
     savings, together = group_savings(sized)
-    action = f"remove them in their own RUN, not on line {later.span.line}" if later is not None else "compile in a build stage"
+    action = (
+        f"remove them in their own RUN, not on line {later.span.line}"
+        if later is not None
+        else "install the run-time libraries instead"
+        if elsewhere
+        else "compile in a build stage"
+    )
     message = group_message(f"{len(group)} header packages ship in {stage.label}", sized, action)
     each = "; ".join(_described(item) for item in group)
     shipped = shipped_through(install)
     tail = (
         f". The removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
+        else ". Nothing in the stages that ship compiles (the build stage does); at run time only the shared libraries are needed"
+        if elsewhere
         else ". Compile in a build stage and copy the results; at run time only the shared libraries are needed"
     )
     spans = [item.install.requirement.span for item in group if item.install.requirement.span is not None]

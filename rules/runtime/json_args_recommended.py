@@ -23,6 +23,10 @@ left alone on any base: the server replaces the shell and gets the signals itsel
 not end with `exec`, which the exec form cannot hold, gets that advice: `exec` its last command (an
 init such as `tini` in the ENTRYPOINT hands the signal to the shell only, so the advice holds there
 too). A `CMD` that is a shell alone (`CMD /bin/bash`) starts an interactive shell and is left alone.
+A command that is itself a shell given a list of commands (`CMD /bin/bash -c "source activate py3 &&
+jupyter notebook … && source deactivate"`, LightGBM's GPU image, under `tini --`) keeps that shell in
+front of the server in either form: the advice is to end its script with `exec` and the server (a
+reviewer found "use the exec form" would change nothing there).
 
 A shell-form `CMD` under an init that sends the stop signal to the whole process group is left alone
 too: `tini -g` or `dumb-init` (which does so by default, unless `--single-child`) as the ENTRYPOINT in
@@ -145,6 +149,25 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     f" form `ENTRYPOINT {exec_form}`",
                 )
                 continue
+            script = _shell_script(instruction.arguments)
+            inner = _last_listed(script) if script is not None else None
+            if inner is not None and "exec" not in inner.wrappers:
+                # `bash -c "source activate py3 && jupyter … && source deactivate"`: in either form the shell it
+                # names stays in front of the server, so the exec form alone changes nothing
+                shell = posixpath.basename(instruction.arguments.split()[0])
+                yield Finding(
+                    META,
+                    instruction.arguments_span,
+                    f"`{shell} -c` script of the {instruction.keyword} in {stage.label} does not pass SIGTERM on; end it with"
+                    " `exec <server>`",
+                    stage=stage.name,
+                    detail=f"shell-form {instruction.keyword} in {stage.label} runs `{shell} -c` with a list of commands"
+                    f" whose last is `{clip(inner.name or '…', 30)}`: `{shell}` stays in front of the server and does not"
+                    " pass SIGTERM on (the exec form alone would keep it there, and an init such as tini hands the signal"
+                    " to the shell only), so the server cannot shut down gracefully; make the server the script's last"
+                    " command, started with `exec`, and write the CMD in exec form",
+                )
+                continue
             if fix is None and last is not None and not execs:
                 # a list the exec form cannot hold (`. venv/bin/activate && uvicorn …`): `exec` its last command
                 program = last.name or "…"
@@ -176,6 +199,22 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
 # What keeps busybox's sh in front of the program: a pipeline, an `||` fallback (the program is the
 # command before it), a command in the background, a subshell or group, a compound command, a trap.
 _SHELL_STAYS = re.compile(r"\||(?<![&>])&(?![&>])|(?<!\$)\(|(?:^|[;&|]\s*)(?:if|for|while|until|case|\{)\s|\btrap\b|\n")
+
+
+def _shell_script(arguments: str) -> str | None:
+    """The script of a command that is a shell given one (`/bin/bash -c "source activate py3 && jupyter …"`
+    → `source activate py3 && jupyter …`); None otherwise."""
+    import shlex
+
+    try:
+        words = shlex.split(arguments)
+    except ValueError:
+        return None
+    if len(words) < 3 or posixpath.basename(words[0]) not in SHELLS:
+        return None
+    if not re.fullmatch(r"-[a-z]*c", words[1]):
+        return None
+    return words[2]
 
 
 def _hands_over(arguments: str) -> bool:
