@@ -37,7 +37,8 @@ there is no requirements file whose content is unknown (one read from the build 
 its lines), no extras, local project, URL or VCS install, and no `--force-reinstall`,
 `--ignore-installed`, `--target` or `--prefix`. Large: the stage's base image is one whose size a
 source gives, at least 1 GB (`nvidia/cuda` runtime tags of CUDA 9.0 and later, 1.1 GB and more;
-devel tags, 1.4 GB and more; `rocm/pytorch`, 10 GB and more compressed; `nvcr.io/nvidia/pytorch`,
+devel tags, 1.4 GB and more; `rocm/pytorch`, 10 GB and more compressed; ROCm's `rocm/dev-ubuntu-*`, 1 GB
+and more compressed; `nvcr.io/nvidia/pytorch`,
 about 20 GB; `pytorch/pytorch:*-devel`, `lmsysorg/sglang`, `vllm/vllm-openai`, `pytorch/torchserve`,
 `tensorflow/tensorflow:*-gpu`: `dflint/data/base_images.json` `large_images`, with sources), or the
 stage installs torch's CUDA build from PyPI (2730 MB of wheels; unpinned or at the version measured). Beside that, the compressed wheels of
