@@ -506,11 +506,21 @@ def _training_library(chain: tuple[Stage, ...]) -> str | None:
     from dflint.data import load
 
     names = set(load("training_images")["training_packages"]["names"])
+    squashed: dict[str, str] = {re.sub(r"[-_.]", "", name): str(name) for name in names}
     for stage in chain:
-        for op in stage.package_ops(verb="install"):
-            for requirement in op.packages:
-                if requirement.name in names:
-                    return requirement.name
+        for instruction in stage.instructions:
+            for op in instruction.packages:
+                if op.verb != "install":
+                    continue
+                for requirement in op.packages:
+                    if requirement.name in names:
+                        return requirement.name
+                    if requirement.kind == "path" and requirement.raw:
+                        # `pip install -e .` in the clone of one (`WORKDIR /workspace/axolotl`)
+                        path = posixpath.join(instruction.workdir or "/", requirement.raw.split("[", 1)[0])
+                        found = squashed.get(re.sub(r"[-_.]", "", posixpath.basename(posixpath.normpath(path)).lower()))
+                        if found is not None:
+                            return found
     return None
 
 

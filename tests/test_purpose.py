@@ -498,6 +498,12 @@ _MPI = (
             "FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN pip install --no-cache-dir trl==0.9.6 peft==0.11.1\n",
             Purpose("training", "it installs `trl`, a library for training models, and runs no service"),
         ),
+        (  # a local install of the clone of one (axolotl's image: `pip install -e .` in /workspace/axolotl)
+            "FROM winglian/axolotl-base:main-base\nWORKDIR /workspace\n"
+            "RUN git clone --depth=1 https://github.com/axolotl-ai-cloud/axolotl.git\nWORKDIR /workspace/axolotl\n"
+            "RUN pip install -e .[deepspeed,flash-attn]\n",
+            Purpose("training", "it installs `axolotl`, a library for training models, and runs no service"),
+        ),
         (  # ... or whose command is a bare shell, whatever it exposes: the ports are for tools started by hand
             'FROM ubuntu:24.04\nRUN pip install --no-cache-dir "megatron-core==0.13.1"\nEXPOSE 7860 8000\nCMD ["bash"]\n',
             Purpose("training", "its command is a shell and it installs `megatron-core`, a library for training models"),

@@ -6,6 +6,10 @@ previous value (`PATH=…:$PATH`) is fine.
 This is hadolint's DL3044. hadolint only flags a variable not defined before the instruction;
 dflint flags it either way, because the value used is then the old one, which is just as surprising.
 
+When the variable is not set earlier in the file, the value used is the base image's, which may
+even be the same (a dev-container base that sets `NVM_DIR=/usr/local/share/nvm` itself): the finding
+is then a warning, not an error (a reviewer found the error overstated on such a file).
+
 ## Why is this bad?
 Docker expands every value of an `ENV` with the variables as they were *before* the instruction, so
 the reference does not see the value set next to it: in the example `PATH` gets an empty `CUDA_HOME`
@@ -63,8 +67,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 if name == pair.key or name not in keys:
                     continue
                 new = next(other.value for other in pairs if other.key == name)
+                severity = None  # the rule's: the value used is not the one set here
                 if name not in instruction.env:  # not set earlier in the file: the base image's, if it sets it
-                    old = f"the base image's {name} (empty if it sets none)"
+                    old = f"the base image's {name} if it sets one (empty if not)"
+                    # a base may set the same value (a dev-container base's NVM_DIR): the outcome is unknown
+                    severity = Severity.WARNING
                 else:
                     before = instruction.env[name]
                     old = "an unknown earlier value" if before is None else (f"`{before}`" if before else "an empty value")
@@ -77,9 +84,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     f"`{clip(raw_value[start:end], 30)}` in {clip(pair.key, 30)}= gets the old value; set"
                     f" {clip(name, 30)} in an earlier ENV",
                     stage=stage.name if stage is not None else None,
+                    severity=severity,
                     detail=f"`{raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV"
-                    f" expands with the values from before it, so `{raw_value[start:end]}` there is {old}, not {new_text}; set {name} in an"
-                    " earlier ENV",
+                    f" expands with the values from before it, so `{raw_value[start:end]}` there is {old}, not {new_text}"
+                    f"{' unless the base sets that too' if severity is not None else ''}; set {name} in an earlier ENV",
                 )
 
 
