@@ -18,7 +18,8 @@ Only images that run a service are checked: the model decides what an image is f
   configuration names (`php-fpm`, `nginx`, `httpd`: `dflint/data/image_users.json`
   `drops_privileges`; the official php-fpm images work this way);
 - the command runs a program that needs root to do its work (`ldconfig`, which writes
-  `/etc/ld.so.cache`; `sysctl`, `modprobe`, `iptables`, `mount`: `dflint/data/image_users.json`
+  `/etc/ld.so.cache`; `sysctl`, `modprobe`, `iptables`, `mount`; NVIDIA's `nvidia-device-plugin`, which
+  serves its socket in the kubelet's root-only `/var/lib/kubelet/device-plugins/`: `dflint/data/image_users.json`
   `needs_root`, with sources);
 - the script the image starts with, read from the build context (`COPY prepare.sh /usr/bin/` and
   `ENTRYPOINT ["tini", "--", "/usr/bin/prepare.sh"]`: `dflint/start_script.py`), installs packages
