@@ -15,7 +15,9 @@ then `WORKDIR serve`) is left alone: wherever the base image's working directory
 enters the directory it has just filled, so the files it copied or cloned are where the instructions
 after it look for them. On the shared corpus of 776 real Dockerfiles this was 6 of DF501's 9
 findings (TorchServe's images, a KServe sample); reviewers reading the files had judged the 6 they
-sampled right and none worth telling.
+sampled right and none worth telling. A clone whose URL this file does not know (`git clone $REPO_URL`, the ARG
+declared in another stage) counts when the same RUN then enters the directory (`&& cd serve`), as
+TorchServe's dev image does (a reviewer).
 
 This follows BuildKit's `WorkdirRelativePath` check. hadolint's DL3000 flags every relative
 `WORKDIR`, even after an absolute one in the same stage, where the result is well defined.
@@ -120,14 +122,22 @@ def _made_before(stage: Stage, workdir: Instruction, relative: str) -> bool:
             if destination and not is_absolute(destination) and _holds(posixpath.normpath(destination), relative):
                 return True
         elif instruction.keyword == "RUN":
+            cloned_unnamed = False  # a clone whose directory is unknown (`git clone $REPO_URL`)
             for command in instruction.commands:
                 if command.name == "cd":
+                    target = command.args[0] if len(command.args) == 1 else None
+                    # `git clone $REPO_URL && cd serve`: the RUN names the directory the clone made
+                    if cloned_unnamed and target and not is_absolute(target):
+                        return _holds(posixpath.normpath(target), relative)
                     break  # what follows runs somewhere else
                 if command.name != "git":
                     continue
-                for path, tree in command_writes(command):
+                writes = list(command_writes(command))
+                for path, tree in writes:
                     if tree and path and not is_absolute(path) and _holds(posixpath.normpath(path), relative):
                         return True
+                if "clone" in command.args and all(path in (None, ".") for path, _ in writes):
+                    cloned_unnamed = True  # into a directory named after a URL this file does not know
     return False
 
 
