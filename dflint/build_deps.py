@@ -1192,6 +1192,45 @@ def _compilers() -> frozenset[str]:
 _SETUP_BUILD = frozenset({"build", "build_ext", "bdist_wheel", "install", "develop", "bdist_egg"})
 
 
+_SYSTEM_MANAGERS = frozenset({"apt", "apk", "dnf", "yum", "microdnf", "zypper"})
+
+
+def compiles_only_elsewhere(dockerfile: Dockerfile, *, shipped_compiler: bool = True) -> bool:
+    """The file has a stage that does not ship, and nothing in the stages that ship compiles, runs a
+    script (which may), or installs language packages (a pip, npm or gem install may build from source); with
+    `shipped_compiler=False`, nor installs a C compiler (what it compiles when the image runs may need
+    headers). An `if` branch the build does not take is not counted. Then build tools or headers in a
+    shipped stage serve nothing, and the advice is the run-time libraries, not a build stage
+    (chroma's `runner`, which receives the binaries its `builder` compiled; DF201, DF202)."""
+    shipped = dockerfile.shipped_stages()
+    if len(shipped) == len(dockerfile.stages):
+        return False
+    for stage in shipped:
+        for instruction in stage.instructions:
+            if instruction.keyword == "RUN" and any(
+                compile_command(command) is not None or _runs_a_script(command) for command in instruction.commands
+            ):
+                return False  # it compiles, or runs a script that may
+            for op in instruction.packages:
+                if op.verb != "install" or branch_not_taken(stage, instruction, op) is not None:
+                    continue  # `if [ "$ADDRESS_SANITIZER" = "1" ]; then apt-get install build-essential …`
+                if op.manager not in _SYSTEM_MANAGERS:
+                    return False
+                if not shipped_compiler and any(provides_c_compiler(op.manager, r.name) for r in op.packages if r.name):
+                    return False
+    return True
+
+
+def _runs_a_script(command: ShellCommand) -> bool:
+    """`./build.sh`, `bash install.sh`, `sh -c "$SCRIPT"`: what it runs is not known here."""
+    name = command.name or ""
+    if name.endswith(".sh") or name.startswith(("./", "/tmp/")):
+        return True
+    return name in ("bash", "sh", "dash", "zsh") and any(
+        arg is None or arg.endswith(".sh") or arg == "-c" for arg in command.args
+    )
+
+
 def compile_command(command: ShellCommand) -> str | None:
     """What a command compiles with, when it is a compiler or build invocation, else None."""
     name = command.name

@@ -102,6 +102,14 @@ The sizes (`savings_mb`, and the sizes in the message) are apt closures measured
 the stage's base image names Debian 12 in its tag; on Ubuntu or another Debian release the packages
 are other versions with other dependencies, and the size is left unknown.
 
+Where the file already compiles in a stage that does not ship and nothing in the stages that ship
+compiles or installs language packages (`dflint/build_deps.py`, `compiles_only_elsewhere`, the fact
+DF202 asks too), the advice is to remove the tools rather than move them, keeping any run-time
+library a copied binary loads from them (gcc brings `libgomp1`, OpenMP's runtime: Debian 12's
+`gcc-12` depends on `libgcc-12-dev`, which depends on `libgomp1`). LightGBM's CUDA CLI image installs
+`gcc` and `g++` in its runtime stage for exactly that; a reviewer found "install them in a build
+stage" would leave its binary without the library.
+
 ## Why is this bad?
 A compiler toolchain is only needed to build wheels or binaries; at run time it is dead weight —
 `build-essential` adds about 325 MB on Debian 12 — and extra attack surface that every image pull,
@@ -154,6 +162,7 @@ from dataclasses import dataclass
 from dflint.build_deps import (
     Install,
     Sized,
+    compiles_only_elsewhere,
     dev_package,
     installs_at_start,
     negligible_in_gpu_image,
@@ -199,25 +208,30 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         for op, names in needed.items()
         if need is not None
     }
+    elsewhere = compiles_only_elsewhere(dockerfile) if found else False
     if options.each_package:
         for item in found:
             if not negligible_in_gpu_image(dockerfile, item.install.stage, [item.measured]):
-                yield _one(item, notes.get(id(item.install.op), ""))
+                yield _one(item, notes.get(id(item.install.op), ""), elsewhere)
         return
     for group in per_command(found, lambda item: item.install, _advice):
         if negligible_in_gpu_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
             continue  # a few megabytes next to a gigabyte of GPU libraries
-        note = notes.get(id(group[0].install.op), "") + _headers_note(group[0].install)
-        yield _one(group[0], note) if len(group) == 1 else _grouped(group, note)
+        note = notes.get(id(group[0].install.op), "") + _headers_note(
+            group[0].install, elsewhere and not group[0].install.shipped_by
+        )
+        yield _one(group[0], note, elsewhere) if len(group) == 1 else _grouped(group, note, elsewhere)
 
 
-def _headers_note(install: Install) -> str:
+def _headers_note(install: Install, elsewhere: bool = False) -> str:
     """The header packages the same command installs, which DF202 leaves to this finding."""
     op = install.op
     headers = [r.raw or r.name for r in op.packages if r.name is not None and dev_package(op.manager, r.name) is not None]
     if not headers:
         return ""
     shown = ", ".join(f"`{name}`" for name in headers[:4]) + (" …" if len(headers) > 4 else "")
+    if elsewhere:
+        return f". The header packages this command installs ({shown}) go too: install their run-time libraries if a binary loads them"
     return f". The header packages this command installs ({shown}) go to the build stage with it"
 
 
@@ -227,8 +241,15 @@ def _advice(item: BuildToolFound) -> tuple[bool, int]:
     return (item.entry.low, item.later.span.line if item.later is not None else 0)
 
 
-def _one(item: BuildToolFound, note: str = "") -> Finding:
+_ELSEWHERE_TAIL = (
+    "nothing in the stages that ship compiles or builds packages: remove it there, and install instead any"
+    " run-time library a copied binary loads from it (gcc brings `libgomp1`, the OpenMP runtime)"
+)
+
+
+def _one(item: BuildToolFound, note: str = "", elsewhere: bool = False) -> Finding:
     install, tool, later = item.install, item.entry, item.later
+    elsewhere = elsewhere and not install.shipped_by  # not what reaches the image through a copy
     stage = install.stage
     origin = where(install)
     described = tool.kind_text + (f", from {origin}" if origin else "")
@@ -236,6 +257,8 @@ def _one(item: BuildToolFound, note: str = "") -> Finding:
     tail = (
         f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
+        else f"; {_ELSEWHERE_TAIL}"
+        if elsewhere and not tool.low
         else "; build in a separate stage and copy only the results, or remove it in the same RUN"
     )
     runtime_note = " (keep it only if the application runs it)" if tool.low else ""
@@ -245,6 +268,8 @@ def _one(item: BuildToolFound, note: str = "") -> Finding:
         if later is not None
         else "keep it only if the app runs it"
         if tool.low
+        else "remove it: nothing that ships compiles"
+        if elsewhere
         else "install it in a build stage"
     )
     return Finding(
@@ -258,9 +283,10 @@ def _one(item: BuildToolFound, note: str = "") -> Finding:
     )
 
 
-def _grouped(group: list[BuildToolFound], note: str = "") -> Finding:
+def _grouped(group: list[BuildToolFound], note: str = "", elsewhere: bool = False) -> Finding:
     first = group[0]
     install, later, low = first.install, first.later, first.entry.low
+    elsewhere = elsewhere and not install.shipped_by  # not what reaches the image through a copy
     stage = install.stage
     sized = [Sized(item.raw, item.entry.savings, item.entry.basis) for item in group]
     savings, together = group_savings(sized)
@@ -270,6 +296,8 @@ def _grouped(group: list[BuildToolFound], note: str = "") -> Finding:
         if later is not None
         else "keep them only if the app runs them"
         if low
+        else "remove them: nothing that ships compiles"
+        if elsewhere
         else "install them in a build stage"
     )
     message = group_message(f"{len(group)} {kind} ship in {stage.label}", sized, action)
@@ -278,6 +306,10 @@ def _grouped(group: list[BuildToolFound], note: str = "") -> Finding:
     tail = (
         f". The removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
+        else f". {_ELSEWHERE_TAIL[:1].upper()}{_ELSEWHERE_TAIL[1:]}".replace("remove it there", "remove them there").replace(
+            "from it", "from them"
+        )
+        if elsewhere and not low
         else ". Build in a separate stage and copy only the results, or remove them in the same RUN"
     )
     runtime_note = ". Keep them only if the application runs them" if low else ""

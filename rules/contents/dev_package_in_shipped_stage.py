@@ -133,15 +133,13 @@ from dflint.build_deps import (
     LaterRemovals,
     Sized,
     apt_measured_on,
-    branch_not_taken,
-    compile_command,
+    compiles_only_elsewhere,
     dev_package,
     for_base,
     installs_at_start,
     loaded_by_name,
     needed_by_c_compiler,
     negligible_in_gpu_image,
-    provides_c_compiler,
     removed_in_same_run,
     runtime_compiler,
     shipped_installs,
@@ -216,7 +214,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         for op, names in needed.items()
         if need is not None
     }
-    elsewhere = _builds_elsewhere(dockerfile) if found else False
+    elsewhere = compiles_only_elsewhere(dockerfile, shipped_compiler=False) if found else False
     if options.each_package:
         for item in found:
             if not negligible_in_gpu_image(dockerfile, item.install.stage, [item.measured]):
@@ -234,40 +232,17 @@ def _advice(item: _Found) -> int:
     return item.later.span.line if item.later is not None else 0
 
 
-def _builds_elsewhere(dockerfile: Dockerfile) -> bool:
-    """The file already builds in a stage that does not ship, and nothing in the stages that ship
-    compiles or installs language packages (which may build against the headers): the headers there
-    serve nothing, and the advice is the run-time library, not a build stage (chroma's `runner`, which
-    receives the binaries `builder` compiled)."""
-    shipped = dockerfile.shipped_stages()
-    if len(shipped) == len(dockerfile.stages):
-        return False
-    for stage in shipped:
-        for instruction in stage.instructions_of("RUN"):
-            if any(compile_command(command) is not None for command in instruction.commands):
-                return False
-        for instruction in stage.instructions:
-            for op in instruction.packages:
-                if op.verb != "install" or branch_not_taken(stage, instruction, op) is not None:
-                    continue  # `if [ "$ADDRESS_SANITIZER" = "1" ]; then apt-get install build-essential …`
-                if op.manager not in _SYSTEM_MANAGERS:
-                    return False  # a pip, npm or gem install may build against them
-                if any(provides_c_compiler(op.manager, r.name) for r in op.packages if r.name):
-                    return False  # a compiler ships too: what it compiles when the image runs may need them
-    return True
-
-
-_SYSTEM_MANAGERS = frozenset({"apt", "apk", "dnf", "yum", "microdnf", "zypper"})
 _ELSEWHERE = "install the run-time library instead"
 
 
 def _one(item: _Found, note: str = "", elsewhere: bool = False) -> Finding:
     install, package, later = item.install, item.entry, item.later
+    elsewhere = elsewhere and not install.shipped_by  # not what reaches the image through a copy
     assert install.requirement.span is not None
     tail = (
         f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
-        else "; nothing in the stages that ship compiles (the build stage does)"
+        else "; nothing in the stages that ship compiles or builds packages"
         if elsewhere
         else "; compile in a build stage and copy the results"
     )
@@ -296,6 +271,7 @@ def _one(item: _Found, note: str = "", elsewhere: bool = False) -> Finding:
 def _grouped(group: list[_Found], note: str = "", elsewhere: bool = False) -> Finding:
     first = group[0]
     install, later = first.install, first.later
+    elsewhere = elsewhere and not install.shipped_by  # not what reaches the image through a copy
     stage = install.stage
     sized = [Sized(item.raw, item.entry.savings, item.entry.basis) for item in group]
     savings, together = group_savings(sized)
@@ -312,7 +288,7 @@ def _grouped(group: list[_Found], note: str = "", elsewhere: bool = False) -> Fi
     tail = (
         f". The removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
-        else ". Nothing in the stages that ship compiles (the build stage does); at run time only the shared libraries are needed"
+        else ". Nothing in the stages that ship compiles or builds packages; at run time only the shared libraries are needed"
         if elsewhere
         else ". Compile in a build stage and copy the results; at run time only the shared libraries are needed"
     )
