@@ -12,8 +12,12 @@ install fails with 404 errors, or the build installs old versions without anyone
 nothing installs afterwards at all, the refresh only adds the index files (tens of MB on Debian and
 Ubuntu) to the image.
 
-When only removals follow the refresh in its RUN (`apt-get update && apt-get purge -y imagemagick`),
-the advice is to drop the refresh: a removal reads no index. So it is when no later RUN of the stage
+When only removals follow an apt refresh in its RUN (`apt-get update && apt-get purge -y
+imagemagick`), it is left alone: apt finds an installed package without the index, but one the base
+does not hold only in it (`apt-get purge` then fails with "Unable to locate package", exit 100; a
+reviewer reproduced it on a `trixie` dev-container base with an empty lists directory), and dflint
+cannot tell what the base holds. For the other managers a removal reads no index, and the advice is to
+drop the refresh. So it is when no later RUN of the stage
 (or of a stage built FROM it) installs from the apt index without refreshing it first: nothing reads
 what the refresh wrote (multi-model-server's CI image runs `apt-get update` before four `pip install`s
 and never installs with apt afterwards; a reviewer found "update and install in one RUN" had nothing to
@@ -94,6 +98,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue  # DF302 reports this RUN, with the same advice
             shown = f"{op.program} {op.verb_word.value}" if op.verb_word is not None else op.program
             later = [other for other in instruction.packages[position + 1 :] if _FAMILY.get(other.manager) == family]
+            if later and all(other.verb == "remove" for other in later) and family == "apt":
+                # apt locates what it removes in the index unless it is installed: `apt-get purge X` of a
+                # package the base does not hold fails with "Unable to locate package" without the lists
+                continue
             if later and all(other.verb == "remove" for other in later):  # a removal reads no index
                 message = "only precedes a removal, which reads no index; drop it"
                 detail = (
