@@ -78,6 +78,11 @@ A range that closes a release line that will get no further release (`"protobuf>
 to that last release on every build, as a pin does, and is left alone (a reviewer found "every
 rebuild may install different code" false for it).
 
+A package that a later RUN of the stage, or of a stage built FROM it, uninstalls (`pip uninstall -y
+typing`) is not reported: the image does not keep it, whatever version came (the AWS XGBoost
+container installs the `typing` backport to build a wheel and removes it in its final stage; a
+reviewer).
+
 A companion whose every release requires one exact release of a partner is left alone when the
 partner is pinned exactly in the same install: `pip install torch==2.4.0 torchvision torchaudio`
 resolves the one torchvision and torchaudio built for torch 2.4.0 (their setup.py files require
@@ -258,10 +263,13 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 after = later.get(id(op), _NOTHING_LATER)
                 if after.unknown:
                     continue  # a later install reads a requirements file that may pin these names
+                removed = _uninstalled_after(dockerfile, stage, instruction)
                 unpinned = [
                     requirement
                     for requirement in _unpinned(op, instruction, options, security=security, follows=follows)
-                    if requirement.name not in after.names and requirement.name not in reported
+                    if requirement.name not in after.names
+                    and requirement.name not in reported
+                    and requirement.name not in removed
                 ]
                 if not unpinned:
                     continue
@@ -282,6 +290,30 @@ def _version_pin(requirement: Requirement) -> bool:
 
 
 _NOTHING_LATER = Pins(frozenset(), unknown=False)
+
+
+def _uninstalled_after(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> frozenset[str]:
+    """The Python packages a later RUN of the stage, or of a stage built FROM it, uninstalls (`pip
+    uninstall -y typing`): whatever version was installed, the image built on it does not keep it."""
+    removals = [
+        (other, later.index, r.name)
+        for other in dockerfile.stages
+        for later in other.instructions_of("RUN")
+        for op in later.packages
+        if op.manager in ("pip", "uv") and op.verb == "remove"
+        for r in op.packages
+        if r.name
+    ]
+    if not removals:
+        return frozenset()
+    names: set[str] = set()
+    for other, index, name in removals:
+        if other.index == stage.index:
+            if index > instruction.index:
+                names.add(name)
+        elif stage.index in {ancestor.index for ancestor in dockerfile.ancestry(other)[1:]}:
+            names.add(name)
+    return frozenset(names)
 
 
 def _later_pins(stage: Stage) -> dict[int, Pins]:
