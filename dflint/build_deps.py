@@ -9,7 +9,7 @@ import fnmatch
 import posixpath
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar, cast
@@ -787,21 +787,16 @@ def runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     return cast("RuntimeCompiler | None", dockerfile.memo[key])
 
 
-def _shipped_compiler_suite(shipped: Iterable[Stage], suites: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+def _shipped_compiler_suite(shipped: tuple[Stage, ...], suites: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
     """A compiler suite installed as a system package in a shipped stage whose compiler uses the
     system's GNU toolchain (`intel-deep-learning-essentials`: `runtime_compilers` `system_packages`),
     with where."""
-    for stage in shipped:
-        for op in stage.package_ops(verb="install"):
-            if op.manager not in ("apt", "dnf", "yum", "microdnf"):
-                continue
-            for requirement in op.packages:
-                name = (requirement.name or "").lower()
-                for pattern, facts in suites.items():
-                    if pattern != "note" and fnmatch.fnmatchcase(name, pattern):
-                        entry = suites[facts["same_as"]] if "same_as" in facts else facts
-                        where = requirement.span.line if requirement.span is not None else op.command.span.line
-                        return entry, f"`{requirement.name}` installed at line {where}"
+    for install in installs(shipped, managers=("apt", "dnf", "yum", "microdnf")):
+        for pattern, facts in suites.items():
+            if pattern != "note" and fnmatch.fnmatchcase(install.name.lower(), pattern):
+                entry = suites[facts["same_as"]] if "same_as" in facts else facts
+                span = install.requirement.span or install.op.command.span
+                return entry, f"`{install.name}` installed at line {span.line}"
     return None
 
 
@@ -1192,9 +1187,6 @@ def _compilers() -> frozenset[str]:
 _SETUP_BUILD = frozenset({"build", "build_ext", "bdist_wheel", "install", "develop", "bdist_egg"})
 
 
-_SYSTEM_MANAGERS = frozenset({"apt", "apk", "dnf", "yum", "microdnf", "zypper"})
-
-
 def compiles_only_elsewhere(dockerfile: Dockerfile, *, shipped_compiler: bool = True) -> bool:
     """The file has a stage that does not ship, and nothing in the stages that ship compiles, runs a
     script (which may), or installs language packages (a pip, npm or gem install may build from source); with
@@ -1214,7 +1206,7 @@ def compiles_only_elsewhere(dockerfile: Dockerfile, *, shipped_compiler: bool = 
             for op in instruction.packages:
                 if op.verb != "install" or branch_not_taken(stage, instruction, op) is not None:
                     continue  # `if [ "$ADDRESS_SANITIZER" = "1" ]; then apt-get install build-essential …`
-                if op.manager not in _SYSTEM_MANAGERS:
+                if FAMILY.get(op.manager) not in SYSTEM_FAMILIES:
                     return False
                 if not shipped_compiler and any(provides_c_compiler(op.manager, r.name) for r in op.packages if r.name):
                     return False

@@ -241,10 +241,13 @@ def _advice(item: BuildToolFound) -> tuple[bool, int]:
     return (item.entry.low, item.later.span.line if item.later is not None else 0)
 
 
-_ELSEWHERE_TAIL = (
-    "nothing in the stages that ship compiles or builds packages: remove it there, and install instead any"
-    " run-time library a copied binary loads from it (gcc brings `libgomp1`, the OpenMP runtime)"
-)
+def _elsewhere_tail(it: str = "it", *, sentence: bool = False) -> str:
+    """Why and how to remove build tools when nothing that ships compiles (`compiles_only_elsewhere`)."""
+    text = (
+        f"nothing in the stages that ship compiles or builds packages: remove {it} there, and install instead any"
+        f" run-time library a copied binary loads from {it} (gcc brings `libgomp1`, the OpenMP runtime)"
+    )
+    return text[:1].upper() + text[1:] if sentence else text
 
 
 def _one(item: BuildToolFound, note: str = "", elsewhere: bool = False) -> Finding:
@@ -257,7 +260,7 @@ def _one(item: BuildToolFound, note: str = "", elsewhere: bool = False) -> Findi
     tail = (
         f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
-        else f"; {_ELSEWHERE_TAIL}"
+        else f"; {_elsewhere_tail()}"
         if elsewhere and not tool.low
         else "; build in a separate stage and copy only the results, or remove it in the same RUN"
     )
@@ -306,9 +309,7 @@ def _grouped(group: list[BuildToolFound], note: str = "", elsewhere: bool = Fals
     tail = (
         f". The removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
-        else f". {_ELSEWHERE_TAIL[:1].upper()}{_ELSEWHERE_TAIL[1:]}".replace("remove it there", "remove them there").replace(
-            "from it", "from them"
-        )
+        else f". {_elsewhere_tail('them', sentence=True)}"
         if elsewhere and not low
         else ". Build in a separate stage and copy only the results, or remove them in the same RUN"
     )

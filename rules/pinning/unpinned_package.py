@@ -241,6 +241,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     mixed_only = (kind == "notebook" and not options.check_notebook_images) or (
         kind in _FLOATING_KINDS and not options.check_files_without_pins
     )
+    removals = _removals(dockerfile)  # read once: most files uninstall nothing
     for stage in dockerfile.stages:
         if stage.index in nightly:
             continue  # a stage built on a nightly image follows the nightlies on purpose
@@ -263,7 +264,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 after = later.get(id(op), _NOTHING_LATER)
                 if after.unknown:
                     continue  # a later install reads a requirements file that may pin these names
-                removed = _uninstalled_after(dockerfile, stage, instruction)
+                removed = _uninstalled_after(dockerfile, removals, stage, instruction) if removals else frozenset()
                 unpinned = [
                     requirement
                     for requirement in _unpinned(op, instruction, options, security=security, follows=follows)
@@ -292,20 +293,12 @@ def _version_pin(requirement: Requirement) -> bool:
 _NOTHING_LATER = Pins(frozenset(), unknown=False)
 
 
-def _uninstalled_after(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> frozenset[str]:
+def _uninstalled_after(
+    dockerfile: Dockerfile, removals: tuple[tuple[Stage, int, str], ...], stage: Stage, instruction: Instruction
+) -> frozenset[str]:
     """The Python packages a later RUN of the stage, or of a stage built FROM it, uninstalls (`pip
-    uninstall -y typing`): whatever version was installed, the image built on it does not keep it."""
-    removals = [
-        (other, later.index, r.name)
-        for other in dockerfile.stages
-        for later in other.instructions_of("RUN")
-        for op in later.packages
-        if op.manager in ("pip", "uv") and op.verb == "remove"
-        for r in op.packages
-        if r.name
-    ]
-    if not removals:
-        return frozenset()
+    uninstall -y typing`: `removals`, from `_removals`): whatever version was installed, the image
+    built on it does not keep it."""
     names: set[str] = set()
     for other, index, name in removals:
         if other.index == stage.index:
@@ -314,6 +307,19 @@ def _uninstalled_after(dockerfile: Dockerfile, stage: Stage, instruction: Instru
         elif stage.index in {ancestor.index for ancestor in dockerfile.ancestry(other)[1:]}:
             names.add(name)
     return frozenset(names)
+
+
+def _removals(dockerfile: Dockerfile) -> tuple[tuple[Stage, int, str], ...]:
+    """Every `pip`/`uv` uninstall of the file: its stage, its RUN's index and the name it removes."""
+    return tuple(
+        (stage, run.index, requirement.name)
+        for stage in dockerfile.stages
+        for run in stage.instructions_of("RUN")
+        for op in run.packages
+        if op.manager in ("pip", "uv") and op.verb == "remove"
+        for requirement in op.packages
+        if requirement.name
+    )
 
 
 def _later_pins(stage: Stage) -> dict[int, Pins]:

@@ -67,11 +67,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 if name == pair.key or name not in keys:
                     continue
                 new = next(other.value for other in pairs if other.key == name)
-                severity = None  # the rule's: the value used is not the one set here
-                if name not in instruction.env:  # not set earlier in the file: the base image's, if it sets it
+                from_base = name not in instruction.env  # not set earlier in the file: the base image's, if any
+                if from_base:
                     old = f"the base image's {name} if it sets one (empty if not)"
-                    # a base may set the same value (a dev-container base's NVM_DIR): the outcome is unknown
-                    severity = Severity.WARNING
                 else:
                     before = instruction.env[name]
                     old = "an unknown earlier value" if before is None else (f"`{before}`" if before else "an empty value")
@@ -84,10 +82,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     f"`{clip(raw_value[start:end], 30)}` in {clip(pair.key, 30)}= gets the old value; set"
                     f" {clip(name, 30)} in an earlier ENV",
                     stage=stage.name if stage is not None else None,
-                    severity=severity,
+                    # a base may set the same value (a dev-container base's NVM_DIR): the outcome is unknown
+                    severity=Severity.WARNING if from_base else None,
                     detail=f"`{raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV"
                     f" expands with the values from before it, so `{raw_value[start:end]}` there is {old}, not {new_text}"
-                    f"{' unless the base sets that too' if severity is not None else ''}; set {name} in an earlier ENV",
+                    f"{' unless the base sets that too' if from_base else ''}; set {name} in an earlier ENV",
                 )
 
 

@@ -78,6 +78,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from dflint.binsh import execs_last_command
 from dflint.commands import SHELLS
@@ -203,18 +204,26 @@ _SHELL_STAYS = re.compile(r"\||(?<![&>])&(?![&>])|(?<!\$)\(|(?:^|[;&|]\s*)(?:if|
 
 def _shell_script(arguments: str) -> str | None:
     """The script of a command that is a shell given one (`/bin/bash -c "source activate py3 && jupyter …"`
-    → `source activate py3 && jupyter …`); None otherwise."""
-    import shlex
+    → `source activate py3 && jupyter …`), as the core's shell parser reads it; None otherwise."""
+    outer = [c for c in _commands(arguments.strip()) if not set(c.wrappers) & SHELLS]
+    if len(outer) != 1 or outer[0].name not in SHELLS or len(outer[0].args) < 2:
+        return None
+    option, script = outer[0].args[0], outer[0].args[1]
+    if option is None or not re.fullmatch(r"-[a-z]*c", option):
+        return None
+    return script
 
-    try:
-        words = shlex.split(arguments)
-    except ValueError:
-        return None
-    if len(words) < 3 or posixpath.basename(words[0]) not in SHELLS:
-        return None
-    if not re.fullmatch(r"-[a-z]*c", words[1]):
-        return None
-    return words[2]
+
+@lru_cache(maxsize=64)
+def _commands(text: str) -> tuple[ShellCommand, ...]:
+    """The commands of a CMD/ENTRYPOINT's shell form, read once by the core's shell parser (a `sh -c`
+    script's commands carry the shell among their wrappers)."""
+    if not text:
+        return ()
+    from dflint.positions import line_index
+    from dflint.shell import parse_script
+
+    return tuple(parse_script(text, 0, line_index(text).span, {}, None))
 
 
 def _hands_over(arguments: str) -> bool:
@@ -234,10 +243,7 @@ def _last_listed(arguments: str) -> ShellCommand | None:
     text = arguments.strip()
     if not text or _SHELL_STAYS.search(text) is not None:
         return None
-    from dflint.positions import line_index
-    from dflint.shell import parse_script
-
-    commands = [c for c in parse_script(text, 0, line_index(text).span, {}, None) if not set(c.wrappers) & SHELLS]
+    commands = [c for c in _commands(text) if not set(c.wrappers) & SHELLS]
     if len(commands) < 2 or any(c.in_pipeline or c.conditional for c in commands):
         return None
     if any(c.operator not in ("&&", ";") for c in commands[1:]) or commands[-1].name is None:
