@@ -211,6 +211,15 @@ class ScriptReader:
             if kind == "redirected_statement":
                 body = node.child_by_field_name("body")
                 redirections = [child for child in node.named_children if child.type == "file_redirect"]
+                # `cat <<EOT > f`: tree-sitter-bash keeps a redirection written after a heredoc's
+                # marker inside the heredoc redirection
+                redirections += [
+                    inner
+                    for child in node.named_children
+                    if child.type == "heredoc_redirect"
+                    for inner in child.named_children
+                    if inner.type == "file_redirect"
+                ]
                 if body is not None and body.type == "command":
                     self._command(body, conditional, in_pipeline, redirections)
                     continue

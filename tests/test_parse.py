@@ -156,6 +156,24 @@ def test_arguments_after_a_redirection_are_the_commands() -> None:
     assert [w.value for w in last.argv] == ["pip", "install", "x", "--extra-index-url=https://example.org/simple"]
 
 
+def test_a_redirection_after_a_heredoc_marker_writes_its_file() -> None:
+    # tree-sitter-bash keeps `> /tmp/requirements.txt` inside the heredoc redirection; the file is
+    # still written (a RUN heredoc script that writes a requirements file and installs from it)
+    df = model(
+        "FROM python:3.12-slim\n"
+        "RUN <<EOF\n"
+        "cat <<EOT >/tmp/requirements.txt\n"
+        "cmake<4\n"
+        "EOT\n"
+        "pip install -r /tmp/requirements.txt\n"
+        "EOF\n"
+    )
+    cat, pip = df.instructions[1].commands
+    assert [w.value for w in cat.argv] == ["cat"]
+    assert [w.value for w in cat.redirects] == ["/tmp/requirements.txt"]
+    assert pip.redirects == ()
+
+
 def test_a_word_cut_at_a_redirection_without_a_space_is_one_split_word() -> None:
     df = model("FROM python:3.11-slim\nRUN pip install a>1.0 b>=2 c >=3 d<in\n")
     (pip,) = df.instructions[1].commands
