@@ -4,7 +4,9 @@ In this order, nothing executed, everything read statically:
 
 1. a compose file in the repository whose service builds this Dockerfile: its `context`;
 2. a CI workflow, Makefile or shell script in the repository that builds it (`docker build -f F CTX`,
-   `docker buildx build`, `podman build`, `docker/build-push-action`'s `context` and `file`);
+   `docker buildx build`, `podman build`, `docker/build-push-action`'s `context` and `file`), or a
+   workflow's data that pairs it with a context (a build matrix's `dockerfile` and `context`, in a
+   workflow or a YAML file beside them in `.github/`);
 3. the nearest directory, from the Dockerfile's folder up to the repository root, in which every
    source the Dockerfile's COPY/ADD instructions and `RUN --mount=type=bind` mounts take from the
    context exists;
@@ -282,6 +284,8 @@ def _build_files(folder: str, root: str) -> Iterator[tuple[str, str]]:
     seen: set[str] = set()
     for directory in _upwards(folder, root):
         candidates = [(path, "workflow") for path in _listing(os.path.join(directory, ".github", "workflows"), _WORKFLOWS)]
+        # data a workflow reads: a build matrix kept beside the workflows (`.github/backend-matrix.yml`)
+        candidates += [(path, "workflow") for path in _listing(os.path.join(directory, ".github"), _WORKFLOWS)]
         candidates += [(path, "workflow") for path in _listing(directory, _GITLAB)]
         candidates += [(path, "make") for path in _listing(directory, _MAKEFILES)]
         candidates += [(path, "script") for path in _listing(directory, _SCRIPTS)]
@@ -333,6 +337,8 @@ def _builds_in_as_of(
     if kind == "workflow":
         for line, context, file in _build_push_steps(text):
             found.append((line, _resolved(bases[0], context, file)))
+        for line, context, file in _matrix_entries(text):
+            found.append((line, _resolved(bases[0], context, file)))
     return tuple(found)
 
 
@@ -341,6 +347,8 @@ def _workflow_root(path: str, root: str) -> str:
     parent = os.path.dirname(path)
     if os.path.basename(parent) == "workflows" and os.path.basename(os.path.dirname(parent)) == ".github":
         return os.path.dirname(os.path.dirname(parent))
+    if os.path.basename(parent) == ".github":
+        return os.path.dirname(parent)
     return parent
 
 
@@ -428,6 +436,46 @@ def _build_push_steps(text: str) -> Iterator[tuple[int, str, str | None]]:
         if "${{" in context or (file is not None and "${{" in file) or "://" in context:
             continue
         yield int(node.start_mark.line) + 1, context, file
+
+
+_MATRIX_LINE = re.compile(r"^( *)(- +)?([\w-]+): *(.*?)\s*$")
+_FILE_KEYS = ("dockerfile", "dockerfile-path", "dockerfile_path", "file")
+
+
+def _matrix_entries(text: str) -> Iterator[tuple[int, str, str | None]]:
+    """Entries that pair a Dockerfile with its context in a workflow's data: a build matrix's
+    `include` items or a reusable workflow's inputs (`dockerfile: ./backend/Dockerfile.ds4` beside
+    `context: ./`, what a `docker/build-push-action` step of the called workflow then receives as
+    `${{ inputs.context }}`): (line, context, file). Both values are literal; paths are relative to
+    the repository's root, where workflows run. Read line by line, as block-style YAML mappings (a
+    YAML parse of a matrix of thousands of entries costs a third of a second): keys of one mapping
+    share an indentation, and a list item (`- key: …`) or a shallower line starts another."""
+    if "context:" not in text:
+        return
+    blocks: dict[int, tuple[int, dict[str, str]]] = {}  # indentation → (first line, keys of the open mapping)
+    found: list[tuple[int, str, str | None]] = []
+
+    def close(deeper_than: int) -> None:
+        for indent in [indent for indent in blocks if indent > deeper_than]:
+            first, keys = blocks.pop(indent)
+            context = keys.get("context")
+            file = next((keys[key] for key in _FILE_KEYS if key in keys), None)
+            if context and file and "uses" not in keys and "${{" not in context + file and "://" not in context:
+                found.append((first, context, file))
+
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _MATRIX_LINE.match(line)
+        indent = len(line) - len(line.lstrip(" -")) if match is None else len(match.group(1)) + len(match.group(2) or "")
+        close(indent if match is not None and not match.group(2) else indent - 1)
+        if match is None:
+            continue
+        value = re.sub(r"\s+#.*$", "", match.group(4)).strip().strip("'\"")
+        first, keys = blocks.setdefault(indent, (number, {}))
+        keys[match.group(3)] = value
+    close(-1)
+    yield from sorted(found)
 
 
 def _mappings(node: Any) -> Iterator[Any]:

@@ -96,6 +96,42 @@ def test_build_push_action_with_an_expression_is_not_guessed(tmp_path: Path) -> 
     assert chosen(root).source == "dockerfile-directory"
 
 
+def test_a_build_matrix_beside_the_workflows_pairs_the_dockerfile_with_its_context(tmp_path: Path) -> None:
+    # LocalAI's `.github/backend-matrix.yml`: items a reusable workflow passes to build-push-action
+    # as `${{ inputs.context }}` and `${{ inputs.dockerfile }}`; paths from the repository's root
+    matrix = (
+        "include:\n"
+        '  - backend: "llama"\n'
+        '    dockerfile: "./backend/Dockerfile.llama"\n'
+        '    context: "./backend"\n'
+        "  - build-type: 'cublas'  # the GPU build\n"
+        "    tag-suffix: '-gpu-ds4'\n"
+        '    dockerfile: "./backend/Dockerfile.ds4"\n'
+        '    context: "./"\n'
+        "  - dockerfile: ./backend/Dockerfile.ds4\n"
+        "    context: ${{ inputs.context }}\n"
+    )
+    files = {"backend/Dockerfile.ds4": DOCKERFILE, "backend/Dockerfile.llama": DOCKERFILE, ".github/backend-matrix.yml": matrix}
+    root = repository(tmp_path, files)
+    assert chosen(root, "backend/Dockerfile.ds4") == ContextChoice(
+        str(root.resolve()),
+        "build-command",
+        f"the CI workflow {root.name}/.github/backend-matrix.yml:5 builds it with this context",
+    )
+    assert chosen(root, "backend/Dockerfile.llama").directory == str((root / "backend").resolve())
+
+
+def test_a_reusable_workflows_inputs_pair_the_dockerfile_with_its_context(tmp_path: Path) -> None:
+    workflow = (
+        "on: push\njobs:\n  gpu:\n    uses: ./.github/workflows/image_build.yml\n    with:\n"
+        "      dockerfile: ./docker/Dockerfile\n      context: .\n      tag: gpu\n"
+    )
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, ".github/workflows/image.yml": workflow})
+    choice = chosen(root)
+    assert (choice.directory, choice.source) == (str(root.resolve()), "build-command")
+    assert choice.reason == f"the CI workflow {root.name}/.github/workflows/image.yml:6 builds it with this context"
+
+
 def test_makefile_builds_it_from_the_root(tmp_path: Path) -> None:
     makefile = "IMAGE ?= me/server\n\nimage:\n\tdocker build -t $(IMAGE) \\\n\t\t-f docker/Dockerfile.gpu .\n"
     root = repository(tmp_path, {"docker/Dockerfile.gpu": DOCKERFILE, "Makefile": makefile})
