@@ -47,7 +47,8 @@ def _merged(members: list[Finding]) -> Finding:
     first, others = members[0], members[1:]
     assert first.group is not None
     where = first.group.where
-    count = f" (and {len(others)} more in {where})"
+    unit = f" {_plural(first.group.unit) if len(others) > 1 else first.group.unit}" if first.group.unit else ""
+    count = f" (and {len(others)} more{unit} in {where})"
     head, separator, action = first.message.partition("; ")
     message = f"{head}{count}{separator}{action}"
     numbers = list(dict.fromkeys(other.span.line for other in others))
@@ -62,6 +63,11 @@ def _merged(members: list[Finding]) -> Finding:
         savings=_merged_savings(members),
         also=tuple(other.span for other in others),
     )
+
+
+def _plural(noun: str) -> str:
+    """`install` → `installs`, `copy` → `copies`."""
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
 
 
 def _merged_fix(members: list[Finding]) -> Fix | None:

@@ -79,3 +79,56 @@ def _read_properties(context_dir: str | None, relative: str) -> dict[str, str] |
         parts = re.split(r"\s*[=:]\s*|\s+", line, maxsplit=1)
         settings[parts[0]] = parts[1].strip() if len(parts) > 1 else ""
     return settings
+
+
+# what computes a Python project's version from its git history when it is built or installed
+# (setuptools-scm, hatch-vcs, versioneer, versioningit, dunamai, pbr, poetry-/uv-dynamic-versioning)
+_VCS_VERSIONING = r"setuptools[_-]scm|hatch-vcs|versioneer|versioningit|dunamai|\bpbr\b|dynamic-versioning"
+_PYTHON_PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+# a Makefile line that asks git about the history (`VERSION ?= $(shell git describe --tags)`)
+_GIT_QUESTIONS = r"\bgit\s+(?:describe|rev-parse|rev-list|log|show|symbolic-ref|status|diff|tag|branch)\b"
+_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+# a Rust crate a build script uses to stamp the git commit (text-generation-inference's router: vergen)
+_RUST_GIT_STAMPS = r'(?m)^name = "(?:vergen|vergen-git2|vergen-gitcl|vergen-gix|git-version|shadow-rs)"$'
+
+
+def version_from_history(dockerfile: Dockerfile) -> str | None:
+    """The file at the build context's root that makes the Python project's version come from its
+    git history (a `[tool.setuptools_scm]` table, `hatch-vcs`, versioneer …), or None. Read once."""
+    return _says(dockerfile, "version from history", _PYTHON_PROJECT_FILES, _VCS_VERSIONING)
+
+
+def makefile_asks_git(dockerfile: Dockerfile) -> str | None:
+    """The Makefile at the build context's root when it runs git to read the history (`git
+    describe`, `git rev-parse HEAD`), or None. Read once."""
+    return _says(dockerfile, "makefile asks git", _MAKEFILES, _GIT_QUESTIONS)
+
+
+def cargo_stamps_git(dockerfile: Dockerfile) -> str | None:
+    """`Cargo.lock` at the build context's root when it locks a crate that stamps the git commit
+    into the build (`vergen`, `git-version`, `shadow-rs`), or None. Read once."""
+    return _says(dockerfile, "cargo stamps git", ("Cargo.lock",), _RUST_GIT_STAMPS)
+
+
+def _says(dockerfile: Dockerfile, what: str, names: tuple[str, ...], pattern: str) -> str | None:
+    key = (what, None)
+    if key not in dockerfile.memo:
+        dockerfile.memo[key] = _first_saying(dockerfile.context_dir, names, pattern)
+    return cast("str | None", dockerfile.memo[key])
+
+
+def _first_saying(context_dir: str | None, names: tuple[str, ...], pattern: str) -> str | None:
+    if context_dir is None:
+        return None
+    import re
+
+    from dflint.context import BuildContext, ContextError
+
+    context = BuildContext.at(context_dir)
+    for name in names:
+        try:
+            if re.search(pattern, context.read_text(name)):
+                return name
+        except ContextError:
+            continue
+    return None

@@ -177,6 +177,7 @@ class Group:
 
     key: str
     where: str
+    unit: str = ""  # what a place is, when the message's head does not say (`install`: "and 1 more install")
 
 
 @dataclass(frozen=True, slots=True)

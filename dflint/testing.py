@@ -5,7 +5,10 @@ A fixture marks what it expects on a comment line right above the line where eac
 works too, since Docker drops those lines. A first-line header `# dflint-test: target=NAME
 build-arg=K=V option=NAME=JSON` passes options (`option=trusted-registries=["*.gcr.io"]`, JSON
 without spaces). A fixture is a `*.Dockerfile` file (context: its directory) or a directory holding
-a `Dockerfile` (context: that directory). A fixable rule's fixture may have a `<case>.Dockerfile.fixed` (or `Dockerfile.fixed` in the directory) next to it: the exact bytes that
+a `Dockerfile` (context: that directory). `work-tree=root` lints a copy of the fixture's folder made
+the root of a git work tree (a `.git` folder is added, which no repository can hold), and
+`work-tree=none` a copy outside any work tree: what git ignores (the folder's `.gitignore`) then
+depends on the fixture alone, not on the repository it is kept in. A fixable rule's fixture may have a `<case>.Dockerfile.fixed` (or `Dockerfile.fixed` in the directory) next to it: the exact bytes that
 `--fix --unsafe-fixes` restricted to that code must produce.
 """
 
@@ -15,6 +18,8 @@ import dataclasses
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,10 +94,46 @@ def rule_options_for(code: str, values: dict[str, object]) -> RuleOptions:
     return build_options(rule, values)
 
 
+def _work_tree(path: Path) -> str | None:
+    """The fixture's `work-tree=` header value (`root` or `none`), if any."""
+    lines = fixture_dockerfile(path).read_text(encoding="utf-8").splitlines()
+    for line in lines[:2]:
+        header = HEADER.match(line)
+        if header:
+            for token in header.group(1).split():
+                key, _, value = token.partition("=")
+                if key == "work-tree":
+                    if value not in ("root", "none"):
+                        raise ValueError(f"{path}: work-tree is `root` or `none`, not {value!r}")
+                    return value
+    return None
+
+
+@contextmanager
+def placed(path: Path) -> Iterator[Path]:
+    """Where to lint the fixture: in place, or (with a `work-tree=` header) a copy of its folder in
+    a temporary directory, made a git work tree's root for `work-tree=root`."""
+    work_tree = _work_tree(path)
+    if work_tree is None:
+        yield path
+        return
+    import shutil
+    import tempfile
+
+    folder = path if path.is_dir() else path.parent
+    with tempfile.TemporaryDirectory(prefix="dflint-fixture-") as temporary:
+        copy = Path(temporary) / folder.name
+        shutil.copytree(folder, copy, symlinks=True)
+        if work_tree == "root":
+            (copy / ".git").mkdir()
+        yield copy if path.is_dir() else copy / path.name
+
+
 def lint_fixture(path: Path, code: str) -> FileResult:
-    settings = settings_for(path, code)
-    dockerfile = fixture_dockerfile(path)
-    result = lint_file(str(dockerfile), settings, selected_rules(settings))
+    with placed(path) as where:
+        settings = settings_for(where, code)
+        dockerfile = fixture_dockerfile(where)
+        result = lint_file(str(dockerfile), settings, selected_rules(settings))
     if not settings.select:  # `selection=default`: the default rules ran; the fixture is about `code`
         result = dataclasses.replace(result, findings=tuple(f for f in result.findings if f.code == code))
     return result
@@ -113,5 +154,6 @@ def fix_fixture(path: Path, code: str, *, unsafe: bool = True) -> FixOutcome:
     """`--fix --unsafe-fixes` restricted to `code`, in memory (nothing is written)."""
     from dflint.fix import fix_file
 
-    settings = settings_for(path, code)
-    return fix_file(str(fixture_dockerfile(path)), settings, selected_rules(settings), unsafe=unsafe, write=False)
+    with placed(path) as where:
+        settings = settings_for(where, code)
+        return fix_file(str(fixture_dockerfile(where)), settings, selected_rules(settings), unsafe=unsafe, write=False)

@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 from dflint.build_deps import Install, Sized, by_size, combined_savings, where
 from dflint.model import Instruction, Span
-from dflint.rule import Savings, approx_mb, clip
+from dflint.rule import Group, Savings, approx_mb, clip
 
 T = TypeVar("T")
 E = TypeVar("E")
@@ -43,6 +43,16 @@ def per_command(items: Iterable[T], install: Callable[[T], Install], advice: Cal
         key = (id(found.op), id(found.via) if found.via is not None else 0, advice(item))
         groups.setdefault(key, []).append(item)
     return list(groups.values())
+
+
+def same_run(items: Sequence[Shipped[E]]) -> Group:
+    """One decision per RUN: the same packages installed by two commands of one RUN (the branches of
+    an `if` on the architecture, `apt install -y unixodbc-dev msodbcsql18` or `… msodbcsql17`) are
+    one finding, which names the other place."""
+    install = items[0].install
+    names = ",".join(sorted({item.install.name for item in items}))
+    via = install.via.index if install.via is not None else -1
+    return Group(f"{install.stage.index}:{install.instruction.index}:{via}:{names}", "this RUN", "install")
 
 
 def spanning(spans: Sequence[Span]) -> Span:

@@ -96,6 +96,9 @@ them up would overstate it), the sum of their wheel sizes for pip, and unknown w
 known. Moving them to a build stage is one change for the whole command, and a `ninja-build` of
 half a megabyte next to `build-essential` is not worth a finding of its own. Set `each-package`
 for one finding per package, each on its own name, as before.
+Two install commands of one RUN that install the same packages (the branches of an `if` on the
+architecture: `apt install -y unixodbc-dev msodbcsql18` or `… msodbcsql17`) are one decision and one
+finding, on the first, which says "and 1 more install in this RUN" and lists the other (JSON `also`).
 
 The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12
 (`dflint/data/build_tools.json`, `dev_packages.json`, with their sources). They are given only when
@@ -174,7 +177,7 @@ from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 from ._build_tools import BuildToolFound, shipped_build_tools
-from ._groups import group_message, group_savings, per_command, shipped_through, spanning
+from ._groups import group_message, group_savings, per_command, same_run, shipped_through, spanning
 
 META = RuleMeta(
     code="DF201",
@@ -283,6 +286,7 @@ def _one(item: BuildToolFound, note: str = "", elsewhere: bool = False) -> Findi
         severity=Severity.INFO if tool.low else None,
         stage=stage.name,
         detail=f"{subject}{install.shipped_by or ' ships in the image'}{size_text(tool.savings, tool.basis)}{runtime_note}{tail}{note}",
+        group=same_run([item]),
     )
 
 
@@ -322,6 +326,7 @@ def _grouped(group: list[BuildToolFound], note: str = "", elsewhere: bool = Fals
         severity=Severity.INFO if low else None,
         stage=stage.name,
         detail=f"`{install.op.program}` in {stage.label} installs {len(group)} {kind}{shipped}: {each}{together}{runtime_note}{tail}{note}",
+        group=same_run(group),
     )
 
 

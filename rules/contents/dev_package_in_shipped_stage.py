@@ -71,6 +71,9 @@ their sizes (each counts its dependencies, which the others share, so adding the
 overstate it), unknown when no size is known. Compiling in a build stage is one change for the
 whole command, and a `liblzma-dev` of half a megabyte among twenty others is not worth a finding of
 its own. Set `each-package` for one finding per package, each on its own name, as before.
+Two install commands of one RUN that install the same packages (the branches of an `if` on the
+architecture: `apt install -y unixodbc-dev msodbcsql18` or `… msodbcsql17`) are one decision and one
+finding, on the first, which says "and 1 more install in this RUN" and lists the other (JSON `also`).
 
 The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12
 (`dflint/data/build_tools.json`, `dev_packages.json`, with their sources). They are given only when
@@ -153,7 +156,7 @@ from dflint.releases import distro_python
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 from ._build_tools import build_tool_commands
-from ._groups import Shipped, group_message, group_savings, per_command, shipped_through, spanning
+from ._groups import Shipped, group_message, group_savings, per_command, same_run, shipped_through, spanning
 
 META = RuleMeta(
     code="DF202",
@@ -265,6 +268,7 @@ def _one(item: _Found, note: str = "", elsewhere: bool = False) -> Finding:
         detail=f"`{item.raw}` (build headers) installed by `{install.op.program}` in"
         f" {install.stage.label}{install.shipped_by or ' ships in the image'}{size_text(package.savings, package.basis)}"
         f"{tail}{_instead(package)}{note}",
+        group=same_run([item]),
     )
 
 
@@ -300,6 +304,7 @@ def _grouped(group: list[_Found], note: str = "", elsewhere: bool = False) -> Fi
         savings=savings,
         stage=stage.name,
         detail=f"`{install.op.program}` in {stage.label} installs {len(group)} header packages{shipped}: {each}{together}{tail}{note}",
+        group=same_run(group),
     )
 
 

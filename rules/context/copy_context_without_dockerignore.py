@@ -12,6 +12,24 @@ no `.dockerignore` (nor a `<Dockerfile>.dockerignore` next to the Dockerfile), o
 The finding names what is missing. `--exclude` flags on the `COPY` count as exclusions too. The rule
 is silent when dflint does not know the build context (input from stdin without `--context`).
 
+In a git work tree it asks only for what can be in the context (`dflint/working_copy.py`): `.git`
+when the context is the repository's root, and any other path of the list when the repository's own
+ignore files ignore it (`.venv/`, `__pycache__/`, `*.pt`, `data/` …). A project ignores what turns up
+in its working copies, and `docker build` sends the working copy, not a commit; a kind of file git
+would commit is either absent or part of the sources (Xorbits Inference commits `spk2info.pt` files
+its code loads, and excluding `**/*.pt` would break its image). Outside a work tree the whole list
+is asked for.
+
+`.git` is not asked for when the build reads the history: a later RUN of the stage, or of a stage
+built FROM it, runs git where the copy put the context (`git describe`, `git submodule update`),
+runs make and the context's Makefile asks git (`VERSION ?= $(shell git describe --tags)`, as
+LocalAI's does), runs `cargo build` and `Cargo.lock` holds a crate that stamps the commit (`vergen`,
+Text Generation Inference's router), or builds or installs a Python project whose version comes from
+git (setuptools-scm, hatch-vcs, versioneer in its `pyproject.toml`, `setup.py` or `setup.cfg`:
+`dflint/project_files.py`). One .dockerignore serves every copy of the file, so one such copy keeps
+`.git` for all of them, and the copies of a file that miss the same paths are one finding, on the
+first, naming the others (JSON `also`).
+
 Neither hadolint nor BuildKit has this check (hadolint never reads the build context).
 
 Silent when the build context is only a fallback (nothing names it and no directory up to the
@@ -81,8 +99,10 @@ from dataclasses import dataclass
 
 from dflint.dockerignore import Matcher, clean
 from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.project_files import cargo_stamps_git, makefile_asks_git, version_from_history
+from dflint.rule import Finding, Group, RuleMeta, Severity, clip
 from dflint.shipping import reaches
+from dflint.working_copy import WorkingCopy, working_copy
 
 from ._copies import copies
 
@@ -110,41 +130,134 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     if dockerfile.dockerignore_unread:
         return  # a .dockerignore that could not be read (an input error): what it excludes is unknown
     expected = tuple(options.expected_exclusions if options is not None else DEFAULT_EXCLUSIONS)
-    for stage in dockerfile.stages:
-        for parts in copies(dockerfile, stage, may_copy_context_root):
-            whole = next(
-                (word for word in parts.context_sources() if word.value is not None and clean(word.value) in (".", "/")), None
-            )
-            if whole is None:
+    copy = working_copy(dockerfile)
+    if copy is not None:
+        # in a git work tree, only what can be there: `.git` at the repository's root, what git ignores
+        expected = tuple(pattern for pattern in expected if _turns_up(copy, pattern))
+    wholes = [
+        (stage, parts, whole)
+        for stage in dockerfile.stages
+        for parts in copies(dockerfile, stage, may_copy_context_root)
+        for whole in [
+            next((word for word in parts.context_sources() if word.value is not None and clean(word.value) in (".", "/")), None)
+        ]
+        if whole is not None
+    ]
+    if ".git" in expected and any(reads_history(dockerfile, stage, parts.instruction) for stage, parts, _ in wholes):
+        # the build stamps a version from the history: it needs .git, and one .dockerignore serves every copy
+        expected = tuple(pattern for pattern in expected if pattern != ".git")
+    for stage, parts, whole in wholes:
+        keyword = parts.instruction.keyword
+        excludes = [flag.value for flag in parts.instruction.flags if flag.name == "exclude" and flag.value]
+        if dockerfile.dockerignore is None and not excludes:
+            if not expected:
                 continue
-            keyword = parts.instruction.keyword
-            excludes = [flag.value for flag in parts.instruction.flags if flag.name == "exclude" and flag.value]
-            if dockerfile.dockerignore is None and not excludes:
-                yield Finding(
-                    META,
-                    whole.span,
-                    f"`{keyword} {clip(whole.text, 20)}` in {stage.label}{_where(dockerfile, stage, parts.instruction)} copies the"
-                    " whole context, which has no .dockerignore; add one",
-                    stage=stage.name,
-                    detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, which has no"
-                    " .dockerignore: .git, virtualenvs, caches and any checkpoints or datasets in it go into the image; add"
-                    " a .dockerignore",
-                )
-                continue
-            matcher = Matcher((*(dockerfile.dockerignore or ()), *excludes))
-            missing = [pattern for pattern in expected if not all(matcher.excludes(path) for path in _samples(pattern))]
-            if not missing:
-                continue
-            listed = ", ".join(f"`{pattern}`" for pattern in missing)
+            where = _where(dockerfile, stage, parts.instruction)
             yield Finding(
                 META,
                 whole.span,
-                f"`{keyword} {clip(whole.text, 20)}` in {stage.label}: .dockerignore does not exclude {clip(listed, 50)};"
-                f" add {'it' if len(missing) == 1 else 'them'}",
+                f"`{keyword} {clip(whole.text, 20)}` in {stage.label}{where} copies the"
+                " whole context, which has no .dockerignore; add one",
                 stage=stage.name,
-                detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, and .dockerignore does"
-                f" not exclude {listed}; add {'it' if len(missing) == 1 else 'them'} to .dockerignore",
+                detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, which has no"
+                f" .dockerignore: {_what_goes_in(copy, expected)} go into the image; add a .dockerignore",
+                group=Group(f"no .dockerignore{where}", "this file", "copy"),  # a copy that ships is told apart
             )
+            continue
+        matcher = Matcher((*(dockerfile.dockerignore or ()), *excludes))
+        missing = [pattern for pattern in expected if not all(matcher.excludes(path) for path in _samples(pattern))]
+        if not missing:
+            continue
+        listed = ", ".join(f"`{pattern}`" for pattern in missing)
+        yield Finding(
+            META,
+            whole.span,
+            f"`{keyword} {clip(whole.text, 20)}` in {stage.label}: .dockerignore does not exclude {clip(listed, 50)};"
+            f" add {'it' if len(missing) == 1 else 'them'}",
+            stage=stage.name,
+            detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, and .dockerignore does"
+            f" not exclude {listed}{_evidence(copy, missing)}; add {'it' if len(missing) == 1 else 'them'} to .dockerignore",
+            group=Group(f"missing {listed}", "this file", "copy"),
+        )
+
+
+def reads_history(dockerfile: Dockerfile, stage: Stage, copy: Instruction) -> str | None:
+    """Evidence that the build reads the git history the whole-context copy brings in, or None: a
+    later RUN of the stage (or of a stage built FROM it) runs git where the copy put the context
+    (`git describe`, `git submodule update`; not `git clone`, which fetches its own); runs make, and
+    the context's Makefile asks git (`VERSION ?= $(shell git describe --tags)`); runs `cargo build`,
+    and `Cargo.lock` holds a crate that stamps the commit (`vergen`); or builds or installs a Python
+    project whose version comes from its history (setuptools-scm, hatch-vcs, versioneer … in its
+    pyproject.toml, setup.py or setup.cfg). Excluding `.git` there breaks the version stamp or the
+    build (`dflint.project_files` reads those files)."""
+    if dockerfile.context is not None and dockerfile.context.unknown:
+        return None
+    for later in dockerfile.stages:
+        if later is not stage and stage not in dockerfile.ancestry(later):
+            continue
+        for instruction in later.instructions_of("RUN"):
+            if later is stage and instruction.index < copy.index:
+                continue
+            for command in instruction.commands:
+                name = command.name
+                if name == "git" and (command.args[:1] or [None])[0] not in ("clone", "ls-remote") and _inside(command.cwd, copy):
+                    return f"line {command.span.line} runs `{clip(command.text, 40)}`"
+                makefile = makefile_asks_git(dockerfile) if name in ("make", "gmake") else None
+                if makefile is not None:
+                    return f"line {command.span.line} runs make, and `{makefile}` asks git about the history"
+                lock = (
+                    cargo_stamps_git(dockerfile) if name == "cargo" and command.args[:1] in (("build",), ("install",)) else None
+                )
+                if lock is not None:
+                    return f"line {command.span.line} runs cargo, and `{lock}` holds a crate that stamps the git commit"
+            for op in instruction.packages:
+                local = op.verb in ("install", "build", "sync") and (
+                    any(requirement.kind == "path" for requirement in op.packages)
+                    or op.manager in ("poetry", "pdm", "hatch")
+                    or op.verb in ("build", "sync")
+                )
+                project = version_from_history(dockerfile) if local else None
+                if project is not None:
+                    return f"line {op.command.span.line} builds the project, whose `{project}` takes its version from git"
+    return None
+
+
+def _inside(cwd: str | None, copy: Instruction) -> bool:
+    """Does a command run where the copy put the context (or somewhere unknown)? A `git checkout`
+    in a clone made elsewhere reads that clone's history, not the context's."""
+    destination = copy.copy.destination if copy.copy is not None else None
+    if cwd is None or destination is None or not destination.startswith("/"):
+        return True
+    root = destination.rstrip("/") or "/"
+    return root == "/" or cwd == root or cwd.startswith(root + "/")
+
+
+def _turns_up(copy: WorkingCopy, pattern: str) -> bool:
+    """Can paths of this kind be in the context? `.git` when the context is the repository's root;
+    any other kind when git ignores it here (it turns up in working copies, and `docker build` sends
+    a working copy), not when git would commit it (then it is either absent or part of the sources)."""
+    samples = _samples(pattern)
+    if samples == (".git",):
+        return copy.holds_history
+    return any(copy.git_ignores(sample) for sample in samples)
+
+
+def _what_goes_in(copy: WorkingCopy | None, expected: tuple[str, ...]) -> str:
+    if copy is None:
+        return ".git, virtualenvs, caches and any checkpoints or datasets in it"
+    return "what a working copy holds there (" + ", ".join(f"`{pattern}`" for pattern in expected) + ")"
+
+
+def _evidence(copy: WorkingCopy | None, missing: list[str]) -> str:
+    if copy is None:
+        return ""
+    ignored = [f"`{pattern}`" for pattern in missing if _samples(pattern) != (".git",)]
+    said = []
+    if len(ignored) < len(missing):
+        said.append("the context is the repository's root, so `.git` is in it")
+    if ignored:
+        said.append(f"git ignores {', '.join(ignored)} here, so a working copy can hold them and `docker build` sends them")
+    return f" ({'; '.join(said)})"
 
 
 def _where(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str:

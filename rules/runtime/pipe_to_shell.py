@@ -29,6 +29,13 @@ the script changes with every pip release, so a recorded checksum would break th
 `pip==<version>` to it to pin pip (its README). The facts are in `dflint/data/pinning.json`
 (`install_scripts`, with sources).
 
+One installer run in several stages is one decision (pin it once, with one version argument): the
+places become one finding on the first, which says how many more there are in the file and lists
+their lines (JSON `also`). A well-known installer is the same installer whatever URL form it is
+fetched by; another script is the same one when its URL is written the same way. On the shared
+corpus the AWS vLLM images run uv's installer in three stages each; reviewers judged the second and
+third findings duplicates of the first.
+
 ## Example
 ```dockerfile
 FROM debian:bookworm-slim
@@ -56,7 +63,7 @@ from functools import cache
 
 from dflint.commands import SHELLS, all_runs, covering, pipelines
 from dflint.model import Dockerfile, ShellCommand, Span
-from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.rule import Finding, Group, RuleMeta, Severity, clip
 
 META = RuleMeta(
     code="DF623",
@@ -93,6 +100,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                         runner,
                         script.advice if script is not None else None,
                         script.detail if script is not None else None,
+                        _group(script, command),
                     )
                     break
         for command in instruction.commands:
@@ -108,6 +116,7 @@ def _finding(
     runner: ShellCommand,
     advice: str | None = None,
     detail: str | None = None,
+    group: Group | None = None,
 ) -> Finding:
     program = runner.name or "a shell"
     if advice is not None:
@@ -117,6 +126,7 @@ def _finding(
             f"{label} pipes `{clip(source)}` into `{clip(program)}` unverified; {advice}",
             stage=stage,
             detail=f"{label} runs what `{source}` downloads with `{program}`, unverified and unpinned: {detail or advice}",
+            group=group,
         )
     return Finding(
         META,
@@ -125,7 +135,18 @@ def _finding(
         stage=stage,
         detail=f"{label} runs what `{source}` downloads with `{program}`, unverified: save it to a file, check its sha256"
         " (or use `ADD --checksum`), then run it",
+        group=group,
     )
+
+
+def _group(script: _Script | None, download: ShellCommand) -> Group | None:
+    """One decision per file: the same installer run in several stages (uv's in `build`, `deps`
+    and `runtime`) is pinned once, with one version argument. A well-known installer is itself; any
+    other script is the same one when its URL is written the same way."""
+    if script is not None:
+        return Group(f"installer:{script.key}", "this file")
+    urls = [word.text for word in download.argv[1:] if word.value and re.match(r"(?i)https?://", word.value)]
+    return Group(f"url:{urls[0]}", "this file") if len(urls) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +154,7 @@ class _Script:
     """A well-known installer script: how to pin it, more detail, whether its URL names a version, the
     arguments that pin what it installs, and whether what it installs is a package installer (pip)."""
 
+    key: str  # the entry's URL pattern: which installer it is
     advice: str
     detail: str | None
     versioned: bool
@@ -167,11 +189,17 @@ def _known_script(download: ShellCommand) -> _Script | None:
         for url in urls:
             versioned = entry.get("versioned_url_pattern")
             if versioned and re.match(versioned, url):
-                return _Script(entry["advice"], entry.get("detail"), True)
+                return _Script(entry["url_pattern"], entry["advice"], entry.get("detail"), True)
             if re.match(entry["url_pattern"], url):
                 pinning, installer = entry.get("pinned_by_arguments"), bool(entry.get("installs_installer"))
                 return _Script(
-                    entry["advice"], entry.get("detail"), False, pinning, installer, entry.get("pinned_by_environment")
+                    entry["url_pattern"],
+                    entry["advice"],
+                    entry.get("detail"),
+                    False,
+                    pinning,
+                    installer,
+                    entry.get("pinned_by_environment"),
                 )
     return None
 
