@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from typing import cast
 
 from dflint.model import Instruction, PackageOp, Requirement, RequirementsFile
 
@@ -144,3 +146,83 @@ def why_not(requirement: Requirement, manager: str = "pip") -> tuple[str, str]:
     if "*" in spec:
         return "is a wildcard, not one version", "pin one with `==`"
     return "is a range, not one version", "pin one with `==`"
+
+
+# -- versions chosen on purpose (DF401 and DF402 leave them unless asked) -------------------------
+
+_SERIES = re.compile(r"==?\s*\d+\.\d+(?:\.\d+)*(?:\.\*)?")  # `==1.9.*`, conda `=7.24.*`, `=11.2`
+VERSION_BOUND = re.compile(r"\s*(>=|<=?|!=)\s*[0-9][0-9A-Za-z.+!*-]*\s*")
+
+
+def capped(requirement: Requirement) -> bool:
+    """A cap set on purpose: upper bounds and excluded releases only (`<1.24.0`, `!=8.3.0`,
+    `<2,!=1.25.0`); a lower bound makes it a range, reported."""
+    if requirement.kind != "name" or not requirement.spec:
+        return False
+    operators = []
+    for part in requirement.spec.split(","):
+        match = VERSION_BOUND.fullmatch(part)
+        if match is None:
+            return False
+        operators.append(match.group(1))
+    return all(operator in ("<", "<=", "!=") for operator in operators)
+
+
+def closed_line(requirement: Requirement) -> bool:
+    """A range whose upper bound closes a release line that will get no further release
+    (`data/pinning.json` `closed_release_lines`: protobuf's 3.x ended with 3.20.3), with a lower bound
+    that does not exclude its last release: it resolves to that release on every build."""
+    if requirement.kind != "name" or requirement.name is None or not requirement.spec:
+        return False
+    lines = _closed_lines().get(requirement.name)
+    if not lines:
+        return False
+    parts = [part.strip() for part in requirement.spec.split(",")]
+    for line in lines:
+        if f"<{line['below']}" not in parts and f"<{line['below']}.0" not in parts:
+            continue
+        last = release(line["last"])
+        floors = [release(part[2:]) for part in parts if part.startswith(">=")]
+        if last is not None and all(floor is not None and floor <= last for floor in floors):
+            return True
+    return False
+
+
+def series_pin(requirement: Requirement, manager: str) -> bool:
+    """A release series named on purpose: `pytorch==1.9.*`, conda `ipython=7.24.*` or `cudatoolkit=11.2`
+    (major and minor given; the patch release floats). A major series (`==2.*`) is not one."""
+    if requirement.kind != "name" or not requirement.spec:
+        return False
+    spec = requirement.spec.strip()
+    if manager == "conda":
+        return _SERIES.fullmatch(spec) is not None and (spec.endswith(".*") or not spec.startswith("=="))
+    # `~=0.30.0` is PEP 440's `>=0.30.0, ==0.30.*`: the same minor series (`~=2.2` is `==2.*`, a major one)
+    if re.fullmatch(r"==\s*\d+\.\d+(?:\.\d+)*\.\*|~=\s*\d+\.\d+\.\d+(?:\.\d+)*", spec) is not None:
+        return True
+    return _minor_range(spec)
+
+
+def _minor_range(spec: str) -> bool:
+    """`>=0.13,<0.14` (or `>=0.13.2, <0.14.0`): a range that stays inside one minor series, the same
+    choice as `==0.13.*`."""
+    parts = sorted(part.strip() for part in spec.split(","))
+    if len(parts) != 2:
+        return False
+    lower = re.fullmatch(r">=\s*(\d+)\.(\d+)(?:\.\d+)*", parts[1])
+    upper = re.fullmatch(r"<\s*(\d+)\.(\d+)(?:\.0)*", parts[0])
+    if lower is None or upper is None:
+        return False
+    return upper[1] == lower[1] and int(upper[2]) == int(lower[2]) + 1
+
+
+def release(text: str) -> tuple[int, ...] | None:
+    """`2.9.2` → (2, 9, 2); None when the text is not a plain release."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)*)(?:\+\S*)?", text.strip())
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None
+
+
+@cache
+def _closed_lines() -> dict[str, list[dict[str, str]]]:
+    from dflint.data import load
+
+    return cast("dict[str, list[dict[str, str]]]", load("pinning")["closed_release_lines"]["packages"])

@@ -195,7 +195,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import cast
 
 from dflint.build_deps import branch_not_taken, python_build_helper, python_installer
 from dflint.commands import covering
@@ -203,7 +202,21 @@ from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
-from ._pins import Pins, invocation, pinned, pins_for, python_installs, reads_pip_files, requirement_files, why_not
+from ._pins import (
+    VERSION_BOUND,
+    Pins,
+    capped,
+    closed_line,
+    invocation,
+    pinned,
+    pins_for,
+    python_installs,
+    reads_pip_files,
+    release,
+    requirement_files,
+    series_pin,
+    why_not,
+)
 
 META = RuleMeta(
     code="DF401",
@@ -388,12 +401,12 @@ def _unpinned(
         if op.command.cut_by_output(requirement.span) is not None:
             continue  # `numba>=0.57.1` unquoted: the shell cut the range off, DF408's finding (one per word)
         if not options.report_series and (
-            _series_pin(requirement, op.manager) or _variant_selector(requirement, op.manager) or requirement in series_bound
+            series_pin(requirement, op.manager) or _variant_selector(requirement, op.manager) or requirement in series_bound
         ):
             continue
-        if not options.report_caps and _capped(requirement):
+        if not options.report_caps and capped(requirement):
             continue
-        if _closed_line(requirement):
+        if closed_line(requirement):
             continue  # `protobuf>=3.18.3,<4`: the 3.x line ended with 3.20.3, so every build gets that one
         if requirement.span is None or requirement.name is None and requirement.kind == "name":
             continue
@@ -410,9 +423,7 @@ def _unpinned(
 
 
 _FLOOR = re.compile(r">=\s*[0-9][0-9A-Za-z.+!-]*")  # one lower bound, nothing else: `>=1.79.3`
-_BOUND = re.compile(r"\s*(>=|<=?|!=)\s*[0-9][0-9A-Za-z.+!*-]*\s*")
 _SECURITY_WORDS = re.compile(r"\b(?:CVEs?|CVE-\d{4}-\d+|GHSA-[0-9a-z-]+|CWE-\d+|security|vulnerab\w*)\b", re.IGNORECASE)
-_SERIES = re.compile(r"==?\s*\d+\.\d+(?:\.\d+)*(?:\.\*)?")  # `==1.9.*`, conda `=7.24.*`, `=11.2`
 
 
 def _bounded_floor(spec: str) -> bool:
@@ -420,83 +431,17 @@ def _bounded_floor(spec: str) -> bool:
     `>=12.1.1`, `>=3.20.0,<=3.20.3`, `<82,>=78.1.1`."""
     operators = []
     for part in (spec or "").split(","):
-        match = _BOUND.fullmatch(part)
+        match = VERSION_BOUND.fullmatch(part)
         if match is None:
             return False
         operators.append(match.group(1))
     return ">=" in operators
 
 
-def _capped(requirement: Requirement) -> bool:
-    """A cap set on purpose: upper bounds and excluded releases only (`<1.24.0`, `!=8.3.0`,
-    `<2,!=1.25.0`); a lower bound makes it a range, reported."""
-    if requirement.kind != "name" or not requirement.spec:
-        return False
-    operators = []
-    for part in requirement.spec.split(","):
-        match = _BOUND.fullmatch(part)
-        if match is None:
-            return False
-        operators.append(match.group(1))
-    return all(operator in ("<", "<=", "!=") for operator in operators)
-
-
-def _closed_line(requirement: Requirement) -> bool:
-    """A range whose upper bound closes a release line that will get no further release
-    (`data/pinning.json` `closed_release_lines`: protobuf's 3.x ended with 3.20.3), with a lower bound
-    that does not exclude its last release: it resolves to that release on every build."""
-    if requirement.kind != "name" or requirement.name is None or not requirement.spec:
-        return False
-    lines = _closed_lines().get(requirement.name)
-    if not lines:
-        return False
-    parts = [part.strip() for part in requirement.spec.split(",")]
-    for line in lines:
-        if f"<{line['below']}" not in parts and f"<{line['below']}.0" not in parts:
-            continue
-        last = _release(line["last"])
-        floors = [_release(part[2:]) for part in parts if part.startswith(">=")]
-        if last is not None and all(floor is not None and floor <= last for floor in floors):
-            return True
-    return False
-
-
-@cache
-def _closed_lines() -> dict[str, list[dict[str, str]]]:
-    return cast("dict[str, list[dict[str, str]]]", load("pinning")["closed_release_lines"]["packages"])
-
-
 def _under_security_comment(dockerfile: Dockerfile, instruction: Instruction) -> bool:
     """The comment right above the RUN (or one inside it) says it patches security issues: `# Patch
     CVEs`, `# Security patches — Python packages`."""
     return any(_SECURITY_WORDS.search(text) for text in dockerfile.comments_about(instruction))
-
-
-def _series_pin(requirement: Requirement, manager: str) -> bool:
-    """A release series named on purpose: `pytorch==1.9.*`, conda `ipython=7.24.*` or `cudatoolkit=11.2`
-    (major and minor given; the patch release floats). A major series (`==2.*`) is not one."""
-    if requirement.kind != "name" or not requirement.spec:
-        return False
-    spec = requirement.spec.strip()
-    if manager == "conda":
-        return _SERIES.fullmatch(spec) is not None and (spec.endswith(".*") or not spec.startswith("=="))
-    # `~=0.30.0` is PEP 440's `>=0.30.0, ==0.30.*`: the same minor series (`~=2.2` is `==2.*`, a major one)
-    if re.fullmatch(r"==\s*\d+\.\d+(?:\.\d+)*\.\*|~=\s*\d+\.\d+\.\d+(?:\.\d+)*", spec) is not None:
-        return True
-    return _minor_range(spec)
-
-
-def _minor_range(spec: str) -> bool:
-    """`>=0.13,<0.14` (or `>=0.13.2, <0.14.0`): a range that stays inside one minor series, the same
-    choice as `==0.13.*`."""
-    parts = sorted(part.strip() for part in spec.split(","))
-    if len(parts) != 2:
-        return False
-    lower = re.fullmatch(r">=\s*(\d+)\.(\d+)(?:\.\d+)*", parts[1])
-    upper = re.fullmatch(r"<\s*(\d+)\.(\d+)(?:\.0)*", parts[0])
-    if lower is None or upper is None:
-        return False
-    return upper[1] == lower[1] and int(upper[2]) == int(lower[2]) + 1
 
 
 def _locked_companions(op: PackageOp) -> frozenset[Requirement]:
@@ -524,19 +469,13 @@ def _series_companions(op: PackageOp) -> frozenset[Requirement]:
         entry = facts.get((requirement.name or "").lower()) if requirement.kind == "name" and not requirement.spec else None
         if entry is None:
             continue
-        low, high = _release(entry["from"]), _release(entry["before"])
+        low, high = release(entry["from"]), release(entry["before"])
         for partner in entry["partners"]:
-            version = _release(exact.get(partner, ""))
+            version = release(exact.get(partner, ""))
             if version is not None and low is not None and high is not None and low <= version < high:
                 bound.append(requirement)
                 break
     return frozenset(bound)
-
-
-def _release(text: str) -> tuple[int, ...] | None:
-    """`2.9.2` → (2, 9, 2); None when the text is not a plain release."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)*)(?:\+\S*)?", text.strip())
-    return tuple(int(part) for part in match.group(1).split(".")) if match else None
 
 
 @cache

@@ -5,9 +5,11 @@ image and the `WORKDIR`/`cd` the command runs in, nested `-r` files included, an
 are not pinned to one version. Constraints (`-c` on the command line or inside a file) are honoured:
 a name they pin counts as pinned. Checked in every stage.
 
-There is one finding per file, on the `pip` command, listing each unpinned line as `file:line` with
-the package: the lines share one fix (compile the file with exact pins), and one finding per line
-would stack dozens of identical positions on the same command.
+There is one finding per install command, on the `pip` command, listing each unpinned line as
+`file:line` with the package: the lines share one fix (compile the files with exact pins), and one
+finding per line, or per file, would stack identical positions on the same command (Roboflow
+Inference's images install from nine requirements files in one command: nine findings on one line
+before).
 
 A requirements file written by a heredoc `COPY <<EOF requirements.txt` is read from the
 Dockerfile itself. A file that cannot be read is reported too, with the path and the reason: missing from the build
@@ -28,6 +30,13 @@ Three kinds of unread file are not reported by default, since nothing in the Doc
   DF402 findings on the shared corpus of 776 real Dockerfiles, 5 were of this kind; reviewers reading
   the files judged both that random samples drew right but not worth telling the author. The option
   `report-unresolved` reports them; `--build-arg` gives the argument a value, and the file is then read.
+
+A line that names its versions on purpose is judged as DF401 judges the same words on the command
+line: a cap (`cachetools<6.0.0`, `uvicorn[standard]<=0.34.0`: upper bounds and exclusions only, its
+author naming the release that breaks the project), a release series (`asyncua~=1.1.5`, `rasterio~=1.4.0`,
+`>=0.13,<0.14`: the patch releases of one minor series), and a range that closes a release line with no
+further release (`protobuf>=3.18.3,<4`) are left alone unless `report-caps` or `report-series` is set.
+A floor (`aiortc>=1.9.0`) or a range across minor releases (`torch>=2.0.1,<3.0.0`) is reported.
 
 ## Why is this bad?
 `pip install -r requirements.txt` is only as reproducible as the file: `torch` or
@@ -67,6 +76,10 @@ RUN pip install --no-cache-dir -r requirements.txt
   lines.
 - `report-unresolved` (default `false`): also report a requirements file whose path depends on a
   build argument or variable with no value, which dflint cannot read.
+- `report-caps` (default `false`): also report caps (versions given only by upper bounds and
+  excluded releases).
+- `report-series` (default `false`): also report release series (`~=1.4.0`, `==1.9.*`, a range
+  inside one minor series).
 
 ## References
 - [pip: Requirements file format](https://pip.pypa.io/en/stable/reference/requirements-file-format/)
@@ -87,11 +100,14 @@ from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requi
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 from ._pins import (
+    capped,
+    closed_line,
     invocation,
     is_requirements_file,
     pinned,
     pins_for,
     reads_pip_files,
+    series_pin,
 )
 
 META = RuleMeta(
@@ -107,10 +123,13 @@ _LISTED = 8
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Rule options: whether installers themselves are checked, and whether unresolved paths are reported."""
+    """Rule options: whether installers themselves are checked, whether unresolved paths are reported,
+    and whether caps and release series are reported (as DF401's options of the same names)."""
 
     include_installers: bool = False
     report_unresolved: bool = False
+    report_caps: bool = False
+    report_series: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
@@ -135,6 +154,7 @@ def _check_op(
     """Findings, each with the key of the unread file it reports (None for unpinned lines)."""
     pins = pins_for(op, instruction)
     seen: set[tuple[str | None, str | None]] = set()
+    unpinned_files: list[tuple[RequirementsFile, list[Requirement]]] = []
     for file, parent in _files(op):
         key = (file.context_path, file.image_path)
         if key in seen and file.status != "unresolved":
@@ -156,13 +176,21 @@ def _check_op(
         for requirement in file.requirements:
             if pinned(requirement, "pip") is not False:
                 continue
+            if (not options.report_caps and capped(requirement)) or closed_line(requirement):
+                continue  # a cap, or a range that closes a finished release line: as DF401 leaves them
+            if not options.report_series and series_pin(requirement, "pip"):
+                continue  # a release series chosen on purpose (`~=1.1.5`, `>=0.13,<0.14`)
             if python_installer(requirement.name) and not options.include_installers:
                 continue
             if requirement.name is not None and requirement.name in pins.names:
                 continue
             unpinned.append(requirement)
         if unpinned:
-            yield _unpinned(stage, op, file, unpinned), None
+            unpinned_files.append((file, unpinned))
+    if len(unpinned_files) == 1:
+        yield _unpinned(stage, op, *unpinned_files[0]), None
+    elif unpinned_files:
+        yield _unpinned_files(stage, op, unpinned_files), None
 
 
 def _files(op: PackageOp) -> Iterator[tuple[RequirementsFile, RequirementsFile | None]]:
@@ -193,6 +221,30 @@ def _unpinned(stage: Stage, op: PackageOp, file: RequirementsFile, unpinned: lis
         stage=stage.name,
         detail=f"`{name}` (installed by `{invocation(op)}` in {stage.label}) has {count}: {listed}{more};"
         f" pin exact versions (`==`), e.g. compile the file with pip-compile or `uv pip compile`",
+    )
+
+
+def _unpinned_files(stage: Stage, op: PackageOp, files: list[tuple[RequirementsFile, list[Requirement]]]) -> Finding:
+    """One install that reads several files with unpinned lines: one decision (compile them into one
+    file of pins), one finding that names each file and its lines in the detail."""
+    total = sum(len(unpinned) for _, unpinned in files)
+    first_file, first = files[0]
+    name = first_file.context_path or first_file.image_path or "?"
+    brief = f"{clip(name, 30)}:{first[0].file_line} `{clip(first[0].raw or '?', 30)}`"
+    each = "; ".join(
+        f"`{file.context_path or file.image_path or '?'}` ({len(unpinned)}): "
+        + ", ".join(f"line {r.file_line} `{r.raw}`" for r in unpinned[:_LISTED])
+        + (f" and {len(unpinned) - _LISTED} more" if len(unpinned) > _LISTED else "")
+        for file, unpinned in files
+    )
+    return Finding(
+        META,
+        op.command.span,
+        f"{len(files)} requirements files have {total} unpinned lines: {brief} and {total - 1} more; pin them (`uv pip compile`)",
+        stage=stage.name,
+        detail=f"`{invocation(op)}` in {stage.label} reads {len(files)} requirements files with {total} unpinned"
+        f" lines: {each}; pin exact versions (`==`), e.g. compile them together into one file with pip-compile or"
+        " `uv pip compile`",
     )
 
 
