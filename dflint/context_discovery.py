@@ -233,15 +233,18 @@ def _stamp(path: str) -> tuple[int, int, int, int] | None:
     return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
 
 
-def _compose_services(compose_file: str) -> tuple[tuple[str, str, str], ...]:
-    """(service, real Dockerfile path, real context) for each local build of a compose file. Unlike
-    linting a compose file, a context above the compose file's folder is kept (`context: ..`): the
-    caller keeps it only inside the repository."""
+def _compose_services(compose_file: str) -> tuple[tuple[str, str, str, str | None], ...]:
+    """(service, real Dockerfile path, real context, user) for each local build of a compose file.
+    Unlike linting a compose file, a context above the compose file's folder is kept (`context:
+    ..`): the caller keeps it only inside the repository. `user` is the service's `user:` with its
+    variables filled in as Compose fills them, or None when it is not set or not known."""
     return _compose_services_as_of(compose_file, _stamp(compose_file))
 
 
 @functools.lru_cache(maxsize=64)
-def _compose_services_as_of(compose_file: str, stamp: tuple[int, int, int, int] | None) -> tuple[tuple[str, str, str], ...]:
+def _compose_services_as_of(
+    compose_file: str, stamp: tuple[int, int, int, int] | None
+) -> tuple[tuple[str, str, str, str | None], ...]:
     import yaml
 
     from dflint.compose import interpolate
@@ -268,14 +271,31 @@ def _compose_services_as_of(compose_file: str, stamp: tuple[int, int, int, int] 
         if context is None or dockerfile is None or "://" in context or context.startswith("git@"):
             continue
         directory = os.path.realpath(os.path.join(project, context))
-        found.append((str(name), os.path.realpath(os.path.join(directory, dockerfile)), directory))
+        written = service.get("user")
+        user = interpolate(str(written), os.environ) if isinstance(written, (str, int)) else None
+        found.append((str(name), os.path.realpath(os.path.join(directory, dockerfile)), directory, user))
     return tuple(found)
 
 
 def _compose_builds(compose_file: str, dockerfile: str) -> Iterator[tuple[str, str]]:
-    for name, built, context in _compose_services(compose_file):
+    for name, built, context, _user in _compose_services(compose_file):
         if built == dockerfile:
             yield name, context
+
+
+def compose_services_building(dockerfile_path: str) -> tuple[tuple[str, str, str | None], ...]:
+    """Every compose service in the repository (from the Dockerfile's folder up to the repository
+    root, as for the context) that builds this Dockerfile: (service, compose file as shown, user)."""
+    dockerfile = os.path.realpath(dockerfile_path)
+    folder = os.path.dirname(dockerfile)
+    root, _ = repository_root(folder)
+    found = []
+    for directory in _upwards(folder, root):
+        for compose_file in _listing(directory, COMPOSE_PATTERNS):
+            for name, built, _context, user in _compose_services(compose_file):
+                if built == dockerfile:
+                    found.append((name, _shown(compose_file, root), user))
+    return tuple(found)
 
 
 # -- CI workflows, Makefiles, scripts -------------------------------------------------------------

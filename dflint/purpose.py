@@ -43,8 +43,9 @@
   `command_line_tools` in the data, each with the docs that run it with a task and bind mounts); it
   ships, but runs no service (DF620 leaves it alone);
 - `job`: a one-shot job run to completion: it exposes no port, and its command or final stage names a
-  migration, seed data or a backfill (`spanner_migration`, `kserve_migration.sh`), or a folder of its
-  path does (`seed-data/`, `initialization/`), and its command starts no server (`migrate && gunicorn
+  migration, seed data, a backfill or an initializer (`spanner_migration`, `kserve_migration.sh`,
+  Kubeflow Trainer's `python -m pkg.initializers.dataset`, which downloads the data and exits before
+  training), or a folder of its path does (`seed-data/`, `initialization/`), and its command starts no server (`migrate && gunicorn
   …` serves); it ships, but runs no service (DF620 leaves it alone: `job_words` in the data, with the
   reviewed files);
 - `sidecar`: a container run beside a workload in its pod, sharing its volumes and processes (a file

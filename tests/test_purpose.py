@@ -639,6 +639,11 @@ def test_training_purpose_properties() -> None:
             Purpose("job", "it exposes no port and the Dockerfile is in a folder named 'seed-data', a one-shot task"),
         ),
         (
+            'FROM python:3.14-slim\nWORKDIR /app\nENTRYPOINT ["python", "-m", "pkg.initializers.dataset"]\n',
+            "repo/cmd/initializers/dataset/Dockerfile",
+            Purpose("job", "it exposes no port and its command names a one-shot task ('initializers')"),
+        ),
+        (
             "FROM golang:1.25 AS sysdb-migration\nRUN go build ./cmd/migrate\n",
             "repo/go/Dockerfile.migration",
             Purpose("job", "it exposes no port and the stage is named 'sysdb-migration', a one-shot task"),

@@ -53,6 +53,13 @@ Only images that run a service are checked: the model decides what an image is f
   judged root by design and not worth telling in a reviewed sample) and the two port-80 front ends of
   Docker's example voting app. With the option set, the message says to listen above 1023 as well.
 
+It stays silent, too, when the repository runs the image as a user other than root: every compose
+service of the repository that builds this Dockerfile (found as for the build context, from the
+Dockerfile's folder up to the repository root: `dflint/deployment.py`) sets `user:` to one
+(text-generation-webui's compose files run its images as `${APP_RUNTIME_UID:-6972}`, a variable's
+default taken as Compose takes it). One service without `user:`, or with root or a variable with no
+value, and the image's own user is what runs: reported.
+
 An image nobody deploys is not checked either: the engine skips DF620 on CI and test images,
 development containers, documentation builders and documentation samples (`Purpose.ships`).
 
@@ -124,6 +131,7 @@ from functools import cache
 
 from dflint.build_deps import installs_into_system_at_start
 from dflint.data import load
+from dflint.deployment import runs_as_non_root
 from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
 from dflint.purpose import command_program, exposed_ports
 from dflint.rule import Finding, RuleMeta, Severity
@@ -167,6 +175,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     for chain in chains(dockerfile, final):
         finding = _check_chain(final, chain, options)
         if finding is not None:
+            if runs_as_non_root(dockerfile) is not None:
+                return  # the repository's compose file runs it as a user: `user:` is its choice there
             yield finding
             return
 
