@@ -198,6 +198,25 @@ def _listing(directory: str, patterns: Sequence[str]) -> list[str]:
     return list(found)
 
 
+MAX_SCRIPT_SUBDIRECTORIES = 16
+
+
+def _subdirectories(directory: str) -> list[str]:
+    """The first `MAX_SCRIPT_SUBDIRECTORIES` folders in a directory (by name; not through a link)."""
+    names, _ = _scan(directory)
+    found: list[str] = []
+    for name in names:
+        path = os.path.join(directory, name)
+        try:
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                found.append(path)
+        except OSError:
+            continue
+        if len(found) >= MAX_SCRIPT_SUBDIRECTORIES:
+            break
+    return found
+
+
 def _read_small(path: str) -> str | None:
     """A small regular file's text, or None (special files, large files, unreadable, not UTF-8)."""
     from dflint.reading import ReadError, read_file
@@ -233,18 +252,19 @@ def _stamp(path: str) -> tuple[int, int, int, int] | None:
     return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
 
 
-def _compose_services(compose_file: str) -> tuple[tuple[str, str, str, str | None], ...]:
+def _compose_services(compose_file: str) -> tuple[tuple[str, str, str, str | None, str | None], ...]:
     """(service, real Dockerfile path, real context, user) for each local build of a compose file.
     Unlike linting a compose file, a context above the compose file's folder is kept (`context:
-    ..`): the caller keeps it only inside the repository. `user` is the service's `user:` with its
-    variables filled in as Compose fills them, or None when it is not set or not known."""
+    ..`): the caller keeps it only inside the repository. `user` and `image` are the service's
+    `user:` and `image:` with their variables filled in as Compose fills them, or None when not set
+    or not known."""
     return _compose_services_as_of(compose_file, _stamp(compose_file))
 
 
 @functools.lru_cache(maxsize=64)
 def _compose_services_as_of(
     compose_file: str, stamp: tuple[int, int, int, int] | None
-) -> tuple[tuple[str, str, str, str | None], ...]:
+) -> tuple[tuple[str, str, str, str | None, str | None], ...]:
     import yaml
 
     from dflint.compose import interpolate
@@ -273,12 +293,13 @@ def _compose_services_as_of(
         directory = os.path.realpath(os.path.join(project, context))
         written = service.get("user")
         user = interpolate(str(written), os.environ) if isinstance(written, (str, int)) else None
-        found.append((str(name), os.path.realpath(os.path.join(directory, dockerfile)), directory, user))
+        image = interpolate(str(service["image"]), os.environ) if isinstance(service.get("image"), str) else None
+        found.append((str(name), os.path.realpath(os.path.join(directory, dockerfile)), directory, user, image))
     return tuple(found)
 
 
 def _compose_builds(compose_file: str, dockerfile: str) -> Iterator[tuple[str, str]]:
-    for name, built, context, _user in _compose_services(compose_file):
+    for name, built, context, _user, _image in _compose_services(compose_file):
         if built == dockerfile:
             yield name, context
 
@@ -292,7 +313,7 @@ def compose_services_building(dockerfile_path: str) -> tuple[tuple[str, str, str
     found = []
     for directory in _upwards(folder, root):
         for compose_file in _listing(directory, COMPOSE_PATTERNS):
-            for name, built, _context, user in _compose_services(compose_file):
+            for name, built, _context, user, _image in _compose_services(compose_file):
                 if built == dockerfile:
                     found.append((name, _shown(compose_file, root), user))
     return tuple(found)
@@ -311,8 +332,10 @@ def _build_files(folder: str, root: str) -> Iterator[tuple[str, str]]:
         candidates += [(path, "script") for path in _listing(directory, _SCRIPTS)]
         if directory == root:
             for sub in SCRIPT_DIRECTORIES:
-                candidates += [(path, "script") for path in _listing(os.path.join(directory, sub), _SCRIPTS)]
-                candidates += [(path, "make") for path in _listing(os.path.join(directory, sub), _MAKEFILES)]
+                # the folder and its own folders (Katib's `scripts/v1beta1/build.sh`)
+                for scripts in (os.path.join(directory, sub), *_subdirectories(os.path.join(directory, sub))):
+                    candidates += [(path, "script") for path in _listing(scripts, _SCRIPTS)]
+                    candidates += [(path, "make") for path in _listing(scripts, _MAKEFILES)]
         for path, kind in candidates:
             if path not in seen:
                 seen.add(path)
@@ -321,23 +344,50 @@ def _build_files(folder: str, root: str) -> Iterator[tuple[str, str]]:
 
 def _from_build_files(dockerfile: str, folder: str, root: str) -> tuple[str, str] | None:
     for path, kind in _build_files(folder, root):
-        for line, context in _builds_in(path, kind, root):
-            directory, built = context
+        for line, (directory, built), _tags in _builds_in(path, kind, root):
             if built == dockerfile and _inside(directory, root) and os.path.isdir(directory):
                 what = {"workflow": "CI workflow", "make": "Makefile", "script": "script"}[kind]
                 return directory, f"the {what} {_shown(path, root)}:{line} builds it with this context"
     return None
 
 
-def _builds_in(path: str, kind: str, root: str) -> tuple[tuple[int, tuple[str, str]], ...]:
-    """(line, (real context, real Dockerfile)) for every build a file runs that can be read statically."""
+def image_names_built(dockerfile_path: str) -> tuple[str, ...]:
+    """The image names (`-t`/`--tag` without the tag, `${REGISTRY}/katib-ui` kept as written when a
+    part is unknown) that the repository's workflows, Makefiles and scripts build this Dockerfile as,
+    and the `image:` of the compose services that build it."""
+    dockerfile = os.path.realpath(dockerfile_path)
+    folder = os.path.dirname(dockerfile)
+    root, _ = repository_root(folder)
+    names: list[str] = []
+    for path, kind in _build_files(folder, root):
+        for _line, (_directory, built), tags in _builds_in(path, kind, root):
+            if built == dockerfile:
+                names.extend(tags)
+    for directory in _upwards(folder, root):
+        for compose_file in _listing(directory, COMPOSE_PATTERNS):
+            for _name, built, _context, _user, image in _compose_services(compose_file):
+                if built == dockerfile and image:
+                    names.append(image)
+    return tuple(dict.fromkeys(untagged(name) for name in names))
+
+
+def untagged(reference: str) -> str:
+    """`ghcr.io/org/app:1.2` → `ghcr.io/org/app` (a registry's port stays: `host:5000/app`)."""
+    name = reference.split("@", 1)[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    return name[:colon] if colon > slash else name
+
+
+def _builds_in(path: str, kind: str, root: str) -> tuple[tuple[int, tuple[str, str], tuple[str, ...]], ...]:
+    """(line, (real context, real Dockerfile), tags) for every build a file runs that can be read statically."""
     return _builds_in_as_of(path, kind, root, _stamp(path))
 
 
 @functools.lru_cache(maxsize=256)
 def _builds_in_as_of(
     path: str, kind: str, root: str, stamp: tuple[int, int, int, int] | None
-) -> tuple[tuple[int, tuple[str, str]], ...]:
+) -> tuple[tuple[int, tuple[str, str], tuple[str, ...]], ...]:
     text = _read_small(path)
     if text is None:
         return ()
@@ -347,19 +397,91 @@ def _builds_in_as_of(
         bases = [_workflow_root(path, root)]
     elif kind == "script" and (directory != root or _CD_ROOT.search(text)):
         bases = [os.path.dirname(directory), directory, root] if _CD_ROOT.search(text) else [directory, root]
-    found: list[tuple[int, tuple[str, str]]] = []
+    found: list[tuple[int, tuple[str, str], tuple[str, ...]]] = []
+    variables = _make_variables(text) if kind == "make" else _script_variables(text) if kind == "script" else {}
     for line, command in _logical_lines(text):
+        if variables:
+            command = _expand(command, variables)
         for match in _BUILD.finditer(command):
-            parsed = parse_build_command(command[match.end() :])
+            arguments = command[match.end() :]
+            parsed = parse_build_command(arguments)
             if parsed is not None:
-                for base in bases:
-                    found.append((line, _resolved(base, *parsed)))
+                tags = build_tags(arguments)
+                moved = _cd_before(command[: match.start()]) if kind == "make" else None
+                for base in [os.path.normpath(os.path.join(directory, moved))] if moved is not None else bases:
+                    found.append((line, _resolved(base, *parsed), tags))
     if kind == "workflow":
         for line, context, file in _build_push_steps(text):
-            found.append((line, _resolved(bases[0], context, file)))
+            found.append((line, _resolved(bases[0], context, file), ()))
         for line, context, file in _matrix_entries(text):
-            found.append((line, _resolved(bases[0], context, file)))
+            found.append((line, _resolved(bases[0], context, file), ()))
     return tuple(found)
+
+
+_MAKE_ASSIGNMENT = re.compile(r"^(?:override\s+|export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:=|::=|=)\s*(.*?)\s*$")
+_MAKE_REFERENCE = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_.-]*)[)}]")
+_CD_PREFIX = re.compile(r"(?:^|[;&|]\s*|\s)cd\s+([^\s;&|$`]+)\s*&&\s*$")
+
+
+def _make_variables(text: str) -> dict[str, str]:
+    """A Makefile's simple variables: `IMG ?= ghcr.io/org/app`, `DOCKERFILE := jupyter/Dockerfile`,
+    each with a value that needs no shell and no other variable once the earlier ones are filled in
+    (`TAG ?= $(shell git describe)` is left unknown). The first assignment of a `?=` wins, as make
+    does when the environment does not set it; a recipe line (a tab first) assigns nothing."""
+    variables: dict[str, str] = {}
+    for _line, logical in _logical_lines(text):
+        if logical.startswith("\t"):
+            continue
+        match = _MAKE_ASSIGNMENT.match(logical)
+        if match is None:
+            continue
+        name, operator, value = match.groups()
+        if operator == "?=" and name in variables:
+            continue
+        value = _expand(value.split(" #", 1)[0].strip(), variables)
+        if "$" not in value:
+            variables[name] = value
+        else:
+            variables.pop(name, None)
+    return variables
+
+
+def _expand(text: str, variables: dict[str, str]) -> str:
+    """`${IMG}` / `$(IMG)` (and a shell script's `$IMG`) replaced by the value where it is known."""
+    text = _MAKE_REFERENCE.sub(lambda match: variables.get(match.group(1), match.group(0)), text)
+    return _SHELL_REFERENCE.sub(lambda match: variables.get(match.group(1), match.group(0)), text)
+
+
+_SHELL_ASSIGNMENT = re.compile(
+    r"^\s*(?:export\s+|readonly\s+|local\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"$`]*\"|'[^']*'|[^\s\"'$`;&|()]*)\s*(?:#.*)?$"
+)
+_SHELL_REFERENCE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\b")
+
+
+def _script_variables(text: str) -> dict[str, str]:
+    """A shell script's variables set once to a literal (`VERSION="v1beta1"`, `CMD_PREFIX=cmd`), as
+    Katib's build script sets the parts of its Dockerfiles' paths; one set twice, or to anything but
+    a literal (`REGISTRY=$1`), is unknown."""
+    variables: dict[str, str] = {}
+    unknown: set[str] = set()
+    for _line, logical in _logical_lines(text):
+        match = _SHELL_ASSIGNMENT.match(logical)
+        if match is None:
+            assigned = re.match(r"^\s*(?:export\s+|local\s+)?([A-Za-z_][A-Za-z0-9_]*)=", logical)
+            if assigned is not None:
+                unknown.add(assigned.group(1))
+            continue
+        name, value = match.group(1), match.group(2).strip("\"'")
+        if name in variables and variables[name] != value:
+            unknown.add(name)
+        variables[name] = value
+    return {name: value for name, value in variables.items() if name not in unknown}
+
+
+def _cd_before(prefix: str) -> str | None:
+    """The directory a recipe moves to right before its build: `cd ../ && docker build …`."""
+    match = _CD_PREFIX.search(prefix)
+    return match.group(1).strip("\"'") if match is not None else None
 
 
 def _workflow_root(path: str, root: str) -> str:
@@ -432,6 +554,26 @@ def parse_build_command(arguments: str) -> tuple[str, str | None] | None:
     if _VARIABLE.search(context) or (file is not None and (_VARIABLE.search(file) or file == "-")):
         return None
     return context, file
+
+
+def build_tags(arguments: str) -> tuple[str, ...]:
+    """The `-t`/`--tag` values of a build command's words (what follows `docker build`)."""
+    import shlex
+
+    end = re.search(r"\s(?:&&|\|\||;|\|)|[;|]\s|\)\s*$", arguments)
+    try:
+        words = shlex.split(arguments[: end.start()] if end else arguments, comments=True)
+    except ValueError:
+        return ()
+    tags: list[str] = []
+    for position, word in enumerate(words):
+        if word in ("-t", "--tag") and position + 1 < len(words):
+            tags.append(words[position + 1])
+        elif word.startswith("--tag="):
+            tags.append(word.split("=", 1)[1])
+        elif word.startswith("-t") and len(word) > 2 and not word.startswith("--"):
+            tags.append(word[2:])
+    return tuple(tag for tag in tags if tag)
 
 
 def _build_push_steps(text: str) -> Iterator[tuple[int, str, str | None]]:

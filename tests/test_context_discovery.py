@@ -141,6 +141,24 @@ def test_makefile_builds_it_from_the_root(tmp_path: Path) -> None:
     )
 
 
+def test_a_makefile_with_variables_that_moves_up_before_building(tmp_path: Path) -> None:
+    # kubeflow/notebooks' crud-web-apps/jupyter/Makefile: simple variables, and `cd ../ &&` first
+    makefile = (
+        "IMG ?= ghcr.io/kubeflow/notebooks/jupyter-web-app\nTAG ?= $(shell git describe --tags --always)\n"
+        "DOCKERFILE ?= jupyter/Dockerfile\n\ndocker-build:\n\tcd ../ && docker build -t ${IMG}:${TAG} -f ${DOCKERFILE} .\n"
+    )
+    root = repository(tmp_path, {"apps/jupyter/Dockerfile": DOCKERFILE, "apps/jupyter/Makefile": makefile})
+    choice = chosen(root, "apps/jupyter/Dockerfile")
+    assert (choice.directory, choice.source) == (str((root / "apps").resolve()), "build-command")
+    assert choice.reason == f"the Makefile {root.name}/apps/jupyter/Makefile:6 builds it with this context"
+
+
+def test_a_makefile_variable_that_needs_the_shell_stays_unknown(tmp_path: Path) -> None:
+    makefile = "DOCKERFILE := $(shell ls docker/Dockerfile*)\nimage:\n\tdocker build -f $(DOCKERFILE) .\n"
+    root = repository(tmp_path, {"docker/Dockerfile": DOCKERFILE, "Makefile": makefile})
+    assert chosen(root).source != "build-command"
+
+
 def test_podman_in_a_script_that_moves_to_the_root(tmp_path: Path) -> None:
     script = '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\npodman build --file=serving/Containerfile --tag x:1 .\n'
     root = repository(tmp_path, {"serving/Containerfile": DOCKERFILE, "scripts/build.sh": script})

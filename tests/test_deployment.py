@@ -73,3 +73,85 @@ def test_a_compose_file_building_another_dockerfile_says_nothing(tmp_path: Path)
     dockerfile = repository(tmp_path, compose, {"Dockerfile": DOCKERFILE})
     assert compose_runs(parse(DOCKERFILE, str(dockerfile))) == ()
     assert len(df620(dockerfile)) == 1
+
+
+MAKEFILE = "IMG ?= ghcr.io/org/web-app\n\nimage:\n\tdocker build -t $(IMG):latest -f docker/Dockerfile .\n"
+
+
+def deployment_yaml(security: str, image: str = "ghcr.io/org/web-app") -> str:
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+        f"      containers:\n      - name: web\n        image: {image}\n{security}"
+    )
+
+
+def k8s_repository(root: Path, manifests: dict[str, str], makefile: str = MAKEFILE) -> Path:
+    dockerfile = repository(root, None, {"Makefile": makefile})
+    for name, text in manifests.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return dockerfile
+
+
+def test_a_manifest_that_runs_the_built_image_as_a_uid_runs_it_as_that_user(tmp_path: Path) -> None:
+    security = "        securityContext:\n          runAsNonRoot: true\n          runAsUser: 1000\n"
+    dockerfile = k8s_repository(tmp_path, {"manifests/base/deployment.yaml": "---\n" + deployment_yaml(security)})
+    run = runs_as_non_root(parse(DOCKERFILE, str(dockerfile)))
+    assert run is not None and run.describe() == (
+        f"Deployment container 'web' in {tmp_path.name}/manifests/base/deployment.yaml:2 runs it as UID 1000"
+    )
+    assert df620(dockerfile) == []
+
+
+def test_the_pods_uid_counts_and_a_built_name_with_a_variable_matches_by_its_literal_tail(tmp_path: Path) -> None:
+    script = '#!/bin/sh\nVERSION="v1"\ndocker build -t "${REGISTRY}/web-app:${TAG}" -f docker/Dockerfile .\n'
+    manifest = deployment_yaml("", "ghcr.io/kubeflow/web-app:v0.1").replace(
+        "    spec:\n      containers:", "    spec:\n      securityContext:\n        runAsUser: 1000\n      containers:"
+    )
+    dockerfile = k8s_repository(tmp_path, {"deploy/web.yaml": manifest}, makefile="")
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "build.sh").write_text(script, encoding="utf-8")
+    assert df620(dockerfile) == []
+
+
+@pytest.mark.parametrize(
+    "manifests",
+    [
+        # runAsNonRoot alone: the kubelet refuses a root image, so the image needs the USER
+        {"manifests/deployment.yaml": deployment_yaml("        securityContext:\n          runAsNonRoot: true\n")},
+        # one workload runs it as a UID, another as the image's user
+        {
+            "manifests/a.yaml": deployment_yaml("        securityContext:\n          runAsUser: 1000\n"),
+            "manifests/b.yaml": deployment_yaml(""),
+        },
+        # a UID 0
+        {"k8s/deployment.yaml": deployment_yaml("        securityContext:\n          runAsUser: 0\n")},
+        # another image
+        {
+            "manifests/deployment.yaml": deployment_yaml(
+                "        securityContext:\n          runAsUser: 1000\n", "ghcr.io/org/other"
+            )
+        },
+        # a Helm template does not parse
+        {"deploy/templates/d.yaml": deployment_yaml("        securityContext:\n          runAsUser: {{ .Values.uid }}\n")},
+    ],
+)
+def test_without_evidence_for_every_workload_the_image_is_reported(tmp_path: Path, manifests: dict[str, str]) -> None:
+    dockerfile = k8s_repository(tmp_path, manifests)
+    assert runs_as_non_root(parse(DOCKERFILE, str(dockerfile))) is None
+    assert len(df620(dockerfile)) == 1
+
+
+def test_a_manifests_folder_linked_out_of_the_repository_is_not_entered(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "deployment.yaml").write_text(
+        deployment_yaml("        securityContext:\n          runAsUser: 1000\n"), encoding="utf-8"
+    )
+    root = tmp_path / "repo"
+    root.mkdir()
+    dockerfile = k8s_repository(root, {})
+    (root / "manifests").symlink_to(outside, target_is_directory=True)
+    assert runs_as_non_root(parse(DOCKERFILE, str(dockerfile))) is None
+    assert len(df620(dockerfile)) == 1

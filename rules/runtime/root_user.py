@@ -58,7 +58,15 @@ service of the repository that builds this Dockerfile (found as for the build co
 Dockerfile's folder up to the repository root: `dflint/deployment.py`) sets `user:` to one
 (text-generation-webui's compose files run its images as `${APP_RUNTIME_UID:-6972}`, a variable's
 default taken as Compose takes it). One service without `user:`, or with root or a variable with no
-value, and the image's own user is what runs: reported.
+value, and the image's own user is what runs: reported. With no compose service, the same holds for
+the repository's Kubernetes manifests (YAML in folders named `manifests`, `deploy`, `k8s` … beside the
+Dockerfile's folder or a folder above it): every workload container that runs the image the
+repository builds from this Dockerfile (the `-t` of its build command in a Makefile, script or
+workflow) sets a non-zero `runAsUser`, its own or its pod's. Kubeflow's Jupyter, volumes and
+tensorboards web apps and Katib's UI, DB manager and controller run so (`runAsUser: 1000`;
+reviewers had judged DF620 on four of them deliberate or not worth telling). `runAsNonRoot: true`
+alone is not enough: the kubelet then refuses to start an image whose user is root, so the image
+needs the USER this rule asks for.
 
 An image nobody deploys is not checked either: the engine skips DF620 on CI and test images,
 development containers, documentation builders and documentation samples (`Purpose.ships`).
