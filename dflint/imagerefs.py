@@ -116,6 +116,41 @@ def is_scratch(stage: Stage) -> bool:
     return stage.base_stage is None and (stage.base_resolved or "").lower() == "scratch"
 
 
+def flattened_from(dockerfile: Dockerfile, chain: tuple[Stage, ...]) -> str | None:
+    """The image a flattened chain's filesystem is: the chain (final stage first) starts from
+    `scratch` and one of its stages copies another stage's whole filesystem into `/` (`FROM scratch`,
+    `COPY --from=base / /`: Roboflow Inference's images), so what the container holds, its
+    `/etc/passwd` and `useradd` included, is that stage's root image (followed when it is flattened
+    too), or the image named. None when the chain is not flattened so."""
+    seen = 0
+    while chain and is_scratch(chain[-1]) and seen < 16:
+        seen += 1
+        source = _whole_copy_source(dockerfile, chain)
+        if source is None:
+            return None
+        if source.kind == "image" and source.image is not None:
+            tag = f":{source.image.tag}" if source.image.tag else ""
+            return f"{source.image.name}{tag}"
+        if source.stage is None or source.kind != "earlier":
+            return None
+        chain = dockerfile.ancestry(source.stage)
+        if not is_scratch(chain[-1]):
+            return chain[-1].base_resolved
+    return None
+
+
+def _whole_copy_source(dockerfile: Dockerfile, chain: tuple[Stage, ...]) -> SourceRef | None:
+    for stage in reversed(chain):  # from the root up
+        for instruction in stage.instructions_of("COPY"):
+            source = instruction.flag("from")
+            words = instruction.words
+            if source is None or not source.value or len(words) != 2:
+                continue
+            if all(word.value is not None and word.value.startswith("/") and word.value.strip("/") == "" for word in words):
+                return copy_source(dockerfile, stage, source.value)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """What `COPY --from=X` names, seen from the stage the COPY is in."""

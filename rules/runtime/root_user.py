@@ -95,8 +95,11 @@ image. A base with no
 shell cannot create a user: on `scratch` the message suggests a numeric `USER 65532:65532` (a uid
 needs no `/etc/passwd` entry), on a distroless base the `nonroot` user it provides
 (`dflint/data/image_users.json`, `no_shell`). A base that creates a non-root user of its own gets
-that user named (`USER node` on the official node images: `provided_users`). Where the base is made
-of build arguments, the detail names it as written and as the defaults make it.
+that user named (`USER node` on the official node images: `provided_users`). A flattened image
+(`FROM scratch` and `COPY --from=base / /`, as Roboflow Inference's images are made) still runs as
+root, since USER is not part of a filesystem, but it holds the copied stage's filesystem, `useradd`
+included: the advice follows that stage's base (`dflint/imagerefs.py`, `flattened_from`). Where the
+base is made of build arguments, the detail names it as written and as the defaults make it.
 
 This is hadolint's DL3002, Trivy's DS-0002 and Checkov's CKV_DOCKER_3 / CKV_DOCKER_8.
 
@@ -140,6 +143,7 @@ from functools import cache
 from dflint.build_deps import installs_into_system_at_start
 from dflint.data import load
 from dflint.deployment import runs_as_non_root
+from dflint.imagerefs import flattened_from
 from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
 from dflint.purpose import command_program, exposed_ports
 from dflint.rule import Finding, RuleMeta, Severity
@@ -181,7 +185,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     # one chain, unless the final base is unresolvable (`FROM install-from-${FLAVOUR}`): then each
     # candidate may be what ships, and the first one that runs as root is reported
     for chain in chains(dockerfile, final):
-        finding = _check_chain(final, chain, options)
+        finding = _check_chain(dockerfile, final, chain, options)
         if finding is not None:
             if runs_as_non_root(dockerfile) is not None:
                 return  # the repository's compose file runs it as a user: `user:` is its choice there
@@ -198,9 +202,11 @@ def _shown(stage: Stage) -> str:
     return f"`{stage.base}`, `{resolved}` with the build arguments' defaults"
 
 
-def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Finding | None:
+def _check_chain(dockerfile: Dockerfile, final: Stage, chain: tuple[Stage, ...], options: Options) -> Finding | None:
     if _drops_privileges(chain) or _root_on_purpose(chain):
         return None
+    flattened = flattened_from(dockerfile, chain)  # `FROM scratch` + `COPY --from=base / /`: base's filesystem
+    reference = flattened or chain[-1].base_resolved
     port, port_note = _privileged_port(chain)
     if port and not options.check_privileged_ports:
         return None  # it listens below 1024: root is how it binds the port where that needs privileges
@@ -210,7 +216,7 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
         if value is None or value.split(":", 1)[0].strip() not in _ROOT:
             return None
         created = _created_user(chain)
-        base = _no_shell(chain) or _provided_user(chain)
+        base = _no_shell(reference) or _provided_user(reference)
         home, home_note = _root_home(chain)
         gpu, gpu_note = _device_groups(chain)
         return Finding(
@@ -225,15 +231,16 @@ def _check_chain(final: Stage, chain: tuple[Stage, ...], options: Options) -> Fi
     if root is None or chain[-1].base_candidates or _runs_as_non_root(root, options) or not _runs_as_root(root, options):
         return None
     created = _created_user(chain)
-    base = _no_shell(chain) or _provided_user(chain)
+    base = _no_shell(reference) or _provided_user(reference)
     home, home_note = _root_home(chain)
     gpu, gpu_note = _device_groups(chain)
+    whose = f"`{flattened}`, whose whole filesystem the stage copies in" if flattened else _shown(chain[-1])
     return Finding(
         META,
         final.from_instruction.keyword_span,
         f"{final.label} runs as root (no USER); {_switch(created, base)}{port}{home}{gpu}",
         stage=final.name,
-        detail=f"{final.label} sets no USER, so the container runs as root (the user of {_shown(chain[-1])}); {_advice(base)}"
+        detail=f"{final.label} sets no USER, so the container runs as root (the user of {whose}); {_advice(base)}"
         f"{port_note}{home_note}{gpu_note}",
     )
 
@@ -403,21 +410,21 @@ def _advice(base: tuple[str, str] | None) -> str:
     return f"`{image}` provides the non-root user `{user}`: end with `USER {user}`{nonroot_tag}"
 
 
-def _no_shell(chain: tuple[Stage, ...]) -> tuple[str, str] | None:
-    """(the base, the user to end with) when the shipped chain starts from a base with no shell,
+def _no_shell(reference: str | None) -> tuple[str, str] | None:
+    """(the base, the user to end with) when the shipped chain's filesystem is a base with no shell,
     where no user can be created (`scratch`, distroless: `data/image_users.json`, `no_shell`)."""
-    return _base_user(chain, "no_shell")
+    return _base_user(reference, "no_shell")
 
 
-def _provided_user(chain: tuple[Stage, ...]) -> tuple[str, str] | None:
-    """(the base, its user) when the shipped chain starts from an image that creates a non-root user
-    of its own (`node` in the official node images: `data/image_users.json`, `provided_users`)."""
-    return _base_user(chain, "provided_users")
+def _provided_user(reference: str | None) -> tuple[str, str] | None:
+    """(the base, its user) when the shipped chain's filesystem is an image that creates a non-root
+    user of its own (`node` in the official node images: `data/image_users.json`, `provided_users`)."""
+    return _base_user(reference, "provided_users")
 
 
-def _base_user(chain: tuple[Stage, ...], table: str) -> tuple[str, str] | None:
-    """(the base, the user a `data/image_users.json` table gives it) for the chain's root image."""
-    reference = chain[-1].base_resolved
+def _base_user(reference: str | None, table: str) -> tuple[str, str] | None:
+    """(the base, the user a `data/image_users.json` table gives it) for the image the chain's
+    filesystem is: its root image, or the one a flattened chain copies whole (`flattened_from`)."""
     if reference is None:
         return None
     name = normalise_image(split_image(reference)[0].lower())
