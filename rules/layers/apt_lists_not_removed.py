@@ -62,6 +62,11 @@ DF202 leave their compilers and headers to). There the lists are a working part 
 images not worth telling (a code-generator toolchain nobody deploys, a CUDA and Bazel devel
 image).
 
+The RUNs of a stage that each need the same cleanup (`append && rm -rf /var/lib/apt/lists/*`) are
+one decision and one finding, on the first, which says how many more RUNs there are and lists them
+(JSON `also`); its fix edits every one (a reviewer judged the second `apt update` of a Kubeflow
+Pipelines stage a duplicate of the first).
+
 ## Fix safety
 Safe: the fix appends `&& rm -rf /var/lib/apt/lists/*` (`&& sudo rm -rf /var/lib/apt/lists/*` when the
 update ran through `sudo`: the stage's user cannot write the lists) at the end of the RUN (on a new continuation
@@ -114,7 +119,7 @@ from dataclasses import dataclass
 from dflint.build_deps import branch_not_taken
 from dflint.imagesize import large_image
 from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, Fix, RuleMeta, Severity, clip
+from dflint.rule import Finding, Fix, Group, RuleMeta, Severity, clip
 
 from ._caches import (
     append_to_run,
@@ -168,7 +173,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 if needed is None:
                     edit = append_to_run(dockerfile, instruction, cleanup)
                     fix = Fix.safe(f"Append `&& {cleanup}` to the RUN", edit) if edit is not None else None
-                    advice = f"append `&& {cleanup}` to this RUN"
+                    advice = f"append `&& {cleanup}`"
                     if instruction.heredocs:
                         advice = f"end the heredoc script with `{cleanup}`"
                         fix = _heredoc_fix(dockerfile, instruction, cleanup)
@@ -194,6 +199,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     fix=fix,
                     savings=savings,
                     stage=stage.name,
+                    # the RUNs of a stage that each need the same cleanup are one decision: one finding
+                    group=Group(f"{stage.index}:{advice}", "this stage", "RUN") if needed is None else None,
                 )
                 break  # one finding per RUN
 
