@@ -252,19 +252,19 @@ def _stamp(path: str) -> tuple[int, int, int, int] | None:
     return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
 
 
-def _compose_services(compose_file: str) -> tuple[tuple[str, str, str, str | None, str | None], ...]:
+def _compose_services(compose_file: str) -> tuple[tuple[str, str, str, str | None, str | None, bool], ...]:
     """(service, real Dockerfile path, real context, user) for each local build of a compose file.
     Unlike linting a compose file, a context above the compose file's folder is kept (`context:
     ..`): the caller keeps it only inside the repository. `user` and `image` are the service's
     `user:` and `image:` with their variables filled in as Compose fills them, or None when not set
-    or not known."""
+    or not known; the last, whether it runs an interactive shell (`_shell_session`)."""
     return _compose_services_as_of(compose_file, _stamp(compose_file))
 
 
 @functools.lru_cache(maxsize=64)
 def _compose_services_as_of(
     compose_file: str, stamp: tuple[int, int, int, int] | None
-) -> tuple[tuple[str, str, str, str | None, str | None], ...]:
+) -> tuple[tuple[str, str, str, str | None, str | None, bool], ...]:
     import yaml
 
     from dflint.compose import interpolate
@@ -294,28 +294,49 @@ def _compose_services_as_of(
         written = service.get("user")
         user = interpolate(str(written), os.environ) if isinstance(written, (str, int)) else None
         image = interpolate(str(service["image"]), os.environ) if isinstance(service.get("image"), str) else None
-        found.append((str(name), os.path.realpath(os.path.join(directory, dockerfile)), directory, user, image))
+        found.append(
+            (str(name), os.path.realpath(os.path.join(directory, dockerfile)), directory, user, image, _shell_session(service))
+        )
     return tuple(found)
 
 
+_SHELLS = frozenset(("bash", "sh", "zsh", "ash", "dash", "fish"))
+
+
+def _shell_session(service: dict[Any, Any]) -> bool:
+    """The service runs an interactive shell (`command: bash` with `tty: true` or `stdin_open:
+    true`): a workbench its user works in, not a service."""
+    command = service.get("command")
+    first = (
+        command.split()[0]
+        if isinstance(command, str) and command.split()
+        else command[0]
+        if isinstance(command, list) and command
+        else None
+    )
+    program = os.path.basename(str(first)) if first is not None else None
+    return program in _SHELLS and (service.get("tty") is True or service.get("stdin_open") is True)
+
+
 def _compose_builds(compose_file: str, dockerfile: str) -> Iterator[tuple[str, str]]:
-    for name, built, context, _user, _image in _compose_services(compose_file):
+    for name, built, context, _user, _image, _shell in _compose_services(compose_file):
         if built == dockerfile:
             yield name, context
 
 
-def compose_services_building(dockerfile_path: str) -> tuple[tuple[str, str, str | None], ...]:
+def compose_services_building(dockerfile_path: str) -> tuple[tuple[str, str, str | None, bool], ...]:
     """Every compose service in the repository (from the Dockerfile's folder up to the repository
-    root, as for the context) that builds this Dockerfile: (service, compose file as shown, user)."""
+    root, as for the context) that builds this Dockerfile: (service, compose file as shown, user,
+    whether it runs an interactive shell)."""
     dockerfile = os.path.realpath(dockerfile_path)
     folder = os.path.dirname(dockerfile)
     root, _ = repository_root(folder)
     found = []
     for directory in _upwards(folder, root):
         for compose_file in _listing(directory, COMPOSE_PATTERNS):
-            for name, built, _context, user, _image in _compose_services(compose_file):
+            for name, built, _context, user, _image, shell in _compose_services(compose_file):
                 if built == dockerfile:
-                    found.append((name, _shown(compose_file, root), user))
+                    found.append((name, _shown(compose_file, root), user, shell))
     return tuple(found)
 
 
@@ -365,7 +386,7 @@ def image_names_built(dockerfile_path: str) -> tuple[str, ...]:
                 names.extend(tags)
     for directory in _upwards(folder, root):
         for compose_file in _listing(directory, COMPOSE_PATTERNS):
-            for _name, built, _context, _user, image in _compose_services(compose_file):
+            for _name, built, _context, _user, image, _shell in _compose_services(compose_file):
                 if built == dockerfile and image:
                     names.append(image)
     return tuple(dict.fromkeys(untagged(name) for name in names))

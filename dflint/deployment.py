@@ -44,6 +44,7 @@ class ComposeRun:
     service: str
     compose_file: str  # as shown: relative to the repository's parent
     user: str | None
+    shell_session: bool = False  # `command: bash` with `tty: true` or `stdin_open: true`
 
     def describe(self) -> str:
         return f"service '{self.service}' in {self.compose_file} runs it as `{self.user}`"
@@ -75,6 +76,14 @@ class WorkloadRun:
 
     def describe(self) -> str:
         return f"{self.kind} container '{self.container}' in {self.manifest}:{self.line} runs it as UID {self.user}"
+
+
+def runs_a_shell_session(dockerfile: Dockerfile) -> ComposeRun | None:
+    """A compose service that runs the image as an interactive shell (`command: bash`, `tty: true`:
+    LLaMA-Factory's images, a workbench its user trains in), when every service that builds it does;
+    None otherwise."""
+    runs = compose_runs(dockerfile)
+    return runs[0] if runs and all(run.shell_session for run in runs) else None
 
 
 def runs_as_non_root(dockerfile: Dockerfile) -> ComposeRun | WorkloadRun | None:

@@ -38,7 +38,7 @@ def test_a_compose_user_with_a_default_runs_it_as_that_user(tmp_path: Path, monk
     monkeypatch.delenv("APP_UID", raising=False)
     dockerfile = repository(tmp_path, SERVICE + '    user: "${APP_UID:-6972}:${APP_GID:-6972}"\n')
     model = parse(DOCKERFILE, str(dockerfile))
-    assert compose_runs(model) == (ComposeRun("app", f"{tmp_path.name}/docker/compose.yaml", "6972:6972"),)
+    assert compose_runs(model) == (ComposeRun("app", f"{tmp_path.name}/docker/compose.yaml", "6972:6972", False),)
     assert runs_as_non_root(model) == compose_runs(model)[0]
     assert df620(dockerfile) == []
 
@@ -154,4 +154,19 @@ def test_a_manifests_folder_linked_out_of_the_repository_is_not_entered(tmp_path
     dockerfile = k8s_repository(root, {})
     (root / "manifests").symlink_to(outside, target_is_directory=True)
     assert runs_as_non_root(parse(DOCKERFILE, str(dockerfile))) is None
+    assert len(df620(dockerfile)) == 1
+
+
+def test_an_image_every_compose_service_runs_as_a_shell_session_is_a_workbench(tmp_path: Path) -> None:
+    # LLaMA-Factory's compose files: `command: bash`, `tty: true`, `stdin_open: true`
+    compose = SERVICE + "    tty: true\n    stdin_open: true\n    command: bash\n"
+    dockerfile = repository(tmp_path, compose)
+    assert [run.shell_session for run in compose_runs(parse(DOCKERFILE, str(dockerfile)))] == [True]
+    assert df620(dockerfile) == []
+
+
+def test_a_shell_without_a_terminal_is_not_a_session(tmp_path: Path) -> None:
+    compose = SERVICE + '    command: ["sh", "-c", "python app.py"]\n'
+    dockerfile = repository(tmp_path, compose)
+    assert [run.shell_session for run in compose_runs(parse(DOCKERFILE, str(dockerfile)))] == [False]
     assert len(df620(dockerfile)) == 1

@@ -66,7 +66,10 @@ workflow) sets a non-zero `runAsUser`, its own or its pod's. Kubeflow's Jupyter,
 tensorboards web apps and Katib's UI, DB manager and controller run so (`runAsUser: 1000`;
 reviewers had judged DF620 on four of them deliberate or not worth telling). `runAsNonRoot: true`
 alone is not enough: the kubelet then refuses to start an image whose user is root, so the image
-needs the USER this rule asks for.
+needs the USER this rule asks for. An image every compose service of the repository runs as an
+interactive shell (`command: bash` with `tty: true` or `stdin_open: true`) is a workbench its user
+works in, not a service, and is left alone too (LLaMA-Factory's CUDA, ROCm and NPU images; a reviewer
+judged DF620 there not worth telling).
 
 An image nobody deploys is not checked either: the engine skips DF620 on CI and test images,
 development containers, documentation builders and documentation samples (`Purpose.ships`).
@@ -142,7 +145,7 @@ from functools import cache
 
 from dflint.build_deps import installs_into_system_at_start
 from dflint.data import load
-from dflint.deployment import runs_as_non_root
+from dflint.deployment import runs_a_shell_session, runs_as_non_root
 from dflint.imagerefs import flattened_from
 from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
 from dflint.purpose import command_program, exposed_ports
@@ -189,6 +192,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if finding is not None:
             if runs_as_non_root(dockerfile) is not None:
                 return  # the repository's compose file runs it as a user: `user:` is its choice there
+            if runs_a_shell_session(dockerfile) is not None:
+                return  # its compose services open a shell in it (`command: bash`, `tty: true`): a workbench
             yield finding
             return
 
