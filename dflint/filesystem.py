@@ -501,6 +501,8 @@ def install_prefix(op: PackageOp, instruction: Instruction, raw_path: str | None
         if posixpath.dirname(program) in _SYSTEM_BIN:
             return None  # the system interpreter, named explicitly
         return posixpath.dirname(posixpath.dirname(program))
+    if op.manager == "uv" and op.has_flag("--system"):
+        return None  # `uv pip install --system`: the system interpreter, whatever venv is active
     python = _argv_option(op, "--python") if op.manager == "uv" else None
     if python and python.startswith("/") and "/bin/" in python:
         return posixpath.dirname(posixpath.dirname(python))
@@ -538,13 +540,30 @@ def raw_path(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> 
     return found
 
 
+# `bin` folders put first on PATH that hold a toolkit's programs, not a Python environment's:
+# CUDA's and NVIDIA's (`ENV PATH=/usr/local/cuda/bin:$PATH`, Roboflow Inference's Jetson images),
+# ROCm's, Go's, Rust's, Java's and Node's
+_TOOLKIT_BIN = re.compile(
+    r"/usr/local/cuda[^/]*/bin|/usr/local/nvidia/bin|/opt/rocm[^/]*/bin|/opt/rocm[^/]*/[^/]+/bin|/usr/local/go/bin"
+    r"|/root/go/bin|/go/bin|/(?:root|usr/local)/\.?cargo/bin|/usr/lib/jvm/[^/]+/bin|/opt/java/[^/]+/bin"
+    r"|/usr/local/node[^/]*/bin|/opt/node[^/]*/bin"
+    # a user's `~/.local/bin`, where uv's installer and pipx put programs: a pip without `--user`
+    # does not install there
+    r"|/root/\.local/bin|/home/[^/]+/\.local/bin"
+)
+
+
 def _first_private_bin(path: str | None) -> str | None:
+    """The environment whose `bin` comes first on PATH, before the system's: a venv or conda prefix
+    (`/opt/venv/bin`); a toolkit's `bin` (`/usr/local/cuda/bin`) is passed over."""
     for entry in (path or "").split(":"):
         entry = entry.rstrip("/")
         if entry in _SYSTEM_BIN or not entry.startswith("/"):
             break
         if "$" in entry:
             break
+        if _TOOLKIT_BIN.fullmatch(entry):
+            continue
         if entry.endswith("/bin"):
             return posixpath.dirname(entry)
     return None

@@ -365,8 +365,10 @@ def _pip(command: ShellCommand, manager: str, program: str, words: list[Word], r
     for option, value in valued:
         if option in ("-e", "--editable") and value is not None:
             packages.append(Requirement(None, value.value, kind="path", pinned=True, span=value.span))
-        if option in ("-r", "--requirement", "-c", "--constraint"):
-            constraint = option in ("-c", "--constraint")
+        # uv's `--override FILE` pins what it lists whatever the other requirements ask: a
+        # constraints file for what it says about versions
+        if option in ("-r", "--requirement", "-c", "--constraint") or (option == "--override" and manager == "uv"):
+            constraint = option in ("-c", "--constraint", "--override")
             if value is None or value.value is None:
                 files.append(
                     RequirementsFile(None, None, "unresolved", "the file name depends on an unknown variable", constraint)

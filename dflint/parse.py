@@ -253,6 +253,12 @@ def parse(text: str, path: str = "Dockerfile", options: Options | None = None) -
     from dflint.release_copies import detect as superseded_by
 
     options = options or Options()
+    if "TARGETPLATFORM" not in options.build_args:
+        from dflint.platform import evident_platform
+
+        evident = evident_platform(text)
+        if evident is not None:  # an arm64-only image (a Jetson base): built for that, not the default
+            options = dataclasses.replace(options, build_args={**options.build_args, "TARGETPLATFORM": evident[0]})
     index = line_index(text)
     lexed = lex(text, index)
     dockerfile = build(text, path, index, lexed, options)

@@ -513,6 +513,12 @@ def _training_library(chain: tuple[Stage, ...]) -> str | None:
             for op in instruction.packages:
                 if op.verb != "install":
                     continue
+                for top in op.files:  # a requirements file read from the build context names it too
+                    for file in top.walk():
+                        if not file.constraint:
+                            for listed in file.requirements:
+                                if listed.name in names:
+                                    return listed.name
                 for requirement in op.packages:
                     if requirement.name in names:
                         return requirement.name

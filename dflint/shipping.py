@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,11 +39,18 @@ class CopyOut:
     into: Stage
     source: Stage
     paths: tuple[str | None, ...]
+    # each source as written when it holds a glob (`/usr/local/lib/libgdal*`), else None: `paths`
+    # has the folder before the glob, which may be copied from, and the glob says what of it is
+    globs: tuple[str | None, ...] = ()
 
     def carries(self, path: str, tree: bool = False) -> bool:
         """Does the copy take `path` (or a tree holding it)? An unknown source may. With `tree`,
         `path` is a whole tree that was written, and a copy of a part of it takes that part."""
-        return any(source is None or overlaps(source, path, tree) for source in self.paths)
+        globs = self.globs or (None,) * len(self.paths)
+        return any(
+            source is None or (overlaps(source, path, tree) and (glob is None or glob_may_take(glob, path)))
+            for source, glob in zip(self.paths, globs)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +158,7 @@ def shipping(dockerfile: Dockerfile, target: str | None = None) -> Shipping:
             if spec is None or spec.source_stage is None or spec.source_stage >= stage.index:
                 continue
             source = dockerfile.stages[spec.source_stage]
-            copies.append(CopyOut(instruction, stage, source, _source_paths(spec.sources)))
+            copies.append(CopyOut(instruction, stage, source, _source_paths(spec.sources), _source_globs(spec.sources)))
             pending.extend(lineage(dockerfile, source))
     return Shipping(finals, frozenset(layer_stages), tuple(copies))
 
@@ -166,6 +174,50 @@ def _source_paths(sources: tuple[str | None, ...]) -> tuple[str | None, ...]:
             source = source[:glob].rsplit("/", 1)[0] or "/"
         paths.append(posixpath.normpath("/" + source.lstrip("/")))
     return tuple(paths)
+
+
+def _source_globs(sources: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    return tuple(
+        posixpath.normpath("/" + source.lstrip("/"))
+        if source is not None and "$" not in source and any(char in source for char in "*?[")
+        else None
+        for source in sources
+    )
+
+
+def glob_may_take(glob: str, path: str) -> bool:
+    """Can a copy of the glob source `glob` (`/usr/local/lib/libgdal*`) take `path` or a part of it
+    (`/usr/local/lib/python*`, `/**/site-packages`)? Component by component, as far as both go: two
+    names can match the same entry (`libgdal*` and `python*` cannot: their literal starts differ)."""
+    for have, want in zip([part for part in glob.split("/") if part], [part for part in path.split("/") if part]):
+        if have == "**" or want == "**":
+            return True
+        if not _names_may_meet(have, want):
+            return False
+    return True
+
+
+def _names_may_meet(first: str, second: str) -> bool:
+    wild = "*?["
+    first_wild, second_wild = any(c in first for c in wild), any(c in second for c in wild)
+    if not first_wild and not second_wild:
+        return first == second
+    if not first_wild:
+        return fnmatch.fnmatchcase(first, second)
+    if not second_wild:
+        return fnmatch.fnmatchcase(second, first)
+    # two patterns: their literal starts (and ends) must agree as far as both go
+    start = min(len(_literal_start(first)), len(_literal_start(second)))
+    end = min(len(_literal_end(first)), len(_literal_end(second)))
+    return first[:start] == second[:start] and (end == 0 or first[-end:] == second[-end:])
+
+
+def _literal_start(name: str) -> str:
+    return re.split(r"[*?\[]", name, maxsplit=1)[0]
+
+
+def _literal_end(name: str) -> str:
+    return re.split(r"[*?\]]", name)[-1]
 
 
 def covers(outer: str, inner: str) -> bool:

@@ -937,3 +937,15 @@ def test_a_notebook_folder_names_a_notebook_only_when_a_build_argument_names_the
     literal = "FROM nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04\nRUN chmod 1777 /tmp\n"
     purpose = parse(literal, "repo/gpu-jupyter/custom/header.Dockerfile").purpose
     assert purpose is not None and purpose.kind != "notebook"
+
+
+def test_a_training_library_named_in_a_requirements_file_makes_a_training_image(tmp_path: Path) -> None:
+    # Kubeflow Trainer's torchtune image: `pip install -r requirements.txt` holding `torchtune==0.6.1`;
+    # the build tools it keeps are what torch compiles kernels with as it trains
+    (tmp_path / "requirements.txt").write_text("torchao==0.15.0\ntorchtune==0.6.1\n", encoding="utf-8")
+    text = (
+        "FROM pytorch/pytorch:2.9.1-cuda12.8-cudnn9-runtime\nWORKDIR /workspace\n"
+        "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+    )
+    purpose = parse(text, str(tmp_path / "Dockerfile"), Options(context_dir=str(tmp_path))).purpose
+    assert purpose == Purpose("training", "it installs `torchtune`, a library for training models, and runs no service")

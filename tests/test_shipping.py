@@ -195,6 +195,45 @@ def test_a_written_tree_overlaps_a_copy_of_a_part_of_it() -> None:
     assert not overlaps("/srv", "/usr/lib/python*", tree=True)
 
 
+def test_a_toolkits_bin_first_on_path_is_not_a_python_environment() -> None:
+    # Roboflow Inference's Jetson images put CUDA's bin first; `uv pip install --system` names the
+    # system interpreter whatever venv is active
+    from dflint.filesystem import SYSTEM_SITE_PACKAGES, install_write
+
+    dockerfile = _parse(
+        "FROM ubuntu:22.04 AS build\nENV PATH=/usr/local/cuda/bin:/opt/venv/bin:$PATH\nRUN pip install numpy==2.1.0\n"
+        "ENV PATH=/usr/local/cuda/bin:$PATH\nRUN pip install six==1.16.0\n"
+        "ENV VIRTUAL_ENV=/opt/venv\nRUN uv pip install --system attrs==24.2.0\n"
+        "FROM ubuntu:22.04\nENV PATH=/root/.local/bin:$PATH\nRUN pip install rich==13.8.0\n"
+    )
+    stage = dockerfile.stages[0]
+    written = [
+        install_write(dockerfile, stage, instruction, op) for instruction in stage.instructions for op in instruction.packages
+    ]
+    assert written == [("/opt/venv",), SYSTEM_SITE_PACKAGES, SYSTEM_SITE_PACKAGES]
+    [run] = dockerfile.stages[1].instructions_of("RUN")
+    assert install_write(dockerfile, dockerfile.stages[1], run, run.packages[0]) == SYSTEM_SITE_PACKAGES
+
+
+def test_a_glob_copy_takes_only_what_its_glob_can_match() -> None:
+    from dflint.shipping import glob_may_take
+
+    assert not glob_may_take("/usr/local/lib/libgdal*", "/usr/local/lib/python*")
+    assert not glob_may_take("/usr/local/cuda/targets/aarch64-linux/lib/libcupti*.so.*", "/usr/local/lib/python*")
+    assert glob_may_take("/usr/local/lib/python3*", "/usr/local/lib/python*")
+    assert glob_may_take("/usr/local/lib/py*", "/usr/local/lib/python3.10/dist-packages")
+    assert glob_may_take("/opt/*.whl", "/**/site-packages")
+    assert not glob_may_take("/wheels/*.whl", "/wheels/requirements.txt")
+    dockerfile = _parse(
+        "FROM ubuntu:22.04 AS builder\nRUN pip3 install opencv-python==4.10.0.84\n"
+        'FROM ubuntu:22.04\nCOPY --from=builder /usr/local/lib/libgdal* /usr/local/lib/\nCMD ["python3"]\n'
+    )
+    from dflint.filesystem import SYSTEM_SITE_PACKAGES, ships
+
+    stage = dockerfile.stages[0]
+    assert ships(dockerfile, stage, next(iter(stage.instructions_of("RUN"))), SYSTEM_SITE_PACKAGES, tree=True) is None
+
+
 def _touched(instruction: Instruction) -> list[_Touched]:
     """A leftover for every `touch PATH` of a RUN, grouped by the path."""
     return [

@@ -26,6 +26,21 @@ is LiteRT, `tensorflow` is reported at `info` severity. Notebook images (a Jupyt
 not checked. A training image (`dflint/purpose.py`) needs the full framework to train, so only a
 CUDA torch pulled onto a CPU image is reported there.
 
+The platform counts. PyPI's torch is the CUDA build on x86_64 Linux only, so nothing is reported for a
+stage built for arm64: by `FROM --platform`, by `--build-arg TARGETPLATFORM`, or because the file
+shows it (`dflint/platform.py`, `evident_platform`: an NVIDIA L4T base, or arm64's
+`/usr/lib/aarch64-linux-gnu/` named and no other architecture's; reviewers found the CUDA claim false
+on lmdeploy's Ascend and Roboflow's Jetson images). An alternative published for x86_64 only
+(`machines` in the data: tensorflow-cpu has no Linux aarch64 wheel) is not offered when the file
+tests for another architecture (`[ "$TARGETARCH" = "arm64" ]`: it is built for that one too, as
+Katib's images are), and with no drop-in alternative left nothing is reported.
+
+`opencv-python` and `opencv-contrib-python` are not reported when a package installed beside them
+requires a GUI build of OpenCV itself (`gui_opencv_dependents` in the data, each checked on its
+wheel's Requires-Dist: ultralytics, python-doctr, rf-groundingdino, trackers, insightface …): the
+dependency brings the GUI build back whatever variant is written, and every variant is the same `cv2`
+(Roboflow Inference's images install trackers; reviewers found the headless advice saved nothing there).
+
 The torch sizes were measured for one release (the data's `version`). A torch pinned to another
 release gets none; nor does an unpinned torch on a Python too old for that release, where pip
 resolves an older one (the newest release per Python, from PyPI, is in the data's
@@ -77,13 +92,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from dflint.build_deps import Install, removed_in_same_run, shipped_installs, where
 from dflint.data import load
 from dflint.gpu import gpu_stage
 from dflint.indexes import torch_variant
 from dflint.model import Dockerfile, Requirement, Stage
+from dflint.platform import DEFAULT_PLATFORM, machine, tested_architectures
 from dflint.releases import stage_python
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Savings, Severity, clip
 from dflint.wheels import download_mb, pinned_elsewhere
@@ -182,6 +198,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if training:
                 continue  # training needs the full framework; only a CUDA torch on a CPU image (below) is waste
+            if entry.key in _GUI_OPENCV and _gui_opencv_dependent(dockerfile) is not None:
+                continue  # a package beside it requires a GUI build of OpenCV: a headless one changes nothing
             finding = _finding(dockerfile, install, entry, gpu)
             if finding is not None:
                 yield finding
@@ -191,6 +209,28 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             continue
         if torch_family and gpu is False and variant == "cuda" and not (chain & cpu_torch):
             yield _torch_finding(torch_family, stage, stage_python(dockerfile, stage))
+
+
+_GUI_OPENCV = frozenset(("opencv-python", "opencv-contrib-python"))
+
+
+def _gui_opencv_dependent(dockerfile: Dockerfile) -> str | None:
+    """A package installed in what ships whose own requirements name a GUI build of OpenCV
+    (`gui_opencv_dependents`: ultralytics, python-doctr, rf-groundingdino, trackers … require
+    `opencv-python`): it brings that build back whatever variant is written beside it, and every
+    variant provides the same `cv2`. None when there is none. Decided once per file."""
+    key = ("gui opencv dependent", None)
+    if key not in dockerfile.memo:
+        dependents = load("heavy_frameworks").get("gui_opencv_dependents", {}).get("packages", {})
+        dockerfile.memo[key] = next(
+            (
+                install.name
+                for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv"), files=True)
+                if install.name in dependents and not removed_in_same_run(install)
+            ),
+            None,
+        )
+    return cast("str | None", dockerfile.memo[key])
 
 
 def _predates_alternatives(entry: _Entry, requirement: Requirement) -> bool:
@@ -228,6 +268,18 @@ def _alternatives(facts: Any, gpu: bool | None) -> list[Any]:
     return chosen
 
 
+def _builds_everywhere(alternative: Any, dockerfile: Dockerfile, install: Install) -> bool:
+    """Is the alternative published for every machine the image is built for: the stage's platform
+    and each architecture the file tests for (`[ "$TARGETARCH" = "arm64" ]`: Katib's images are built
+    for arm64 too, where no tensorflow-cpu wheel exists)? `machines` in the data; none listed: any."""
+    machines = alternative.get("machines")
+    if not machines:
+        return True
+    built = {machine(install.op.platform or DEFAULT_PLATFORM)}
+    built.update(machine(f"linux/{architecture}") for architecture in tested_architectures(dockerfile.text))
+    return built <= set(machines)
+
+
 def _savings(facts: Any, alternative: Any | None, source: str) -> Savings | None:
     heavy = download_mb(facts)
     light = download_mb(alternative) if alternative is not None else None
@@ -254,8 +306,13 @@ def _finding(dockerfile: Dockerfile, install: Install, entry: _Entry, gpu: bool 
     when = facts.get("when", "always")
     if when == "non_cuda_base" and gpu is not False:
         return None
-    alternatives = _alternatives(facts, gpu)
-    if not alternatives:
+    candidates = _alternatives(facts, gpu)
+    alternatives = [alternative for alternative in candidates if _builds_everywhere(alternative, dockerfile, install)]
+    if not alternatives or (
+        any(alternative.get("drop_in") for alternative in candidates) and not any(a.get("drop_in") for a in alternatives)
+    ):
+        # the drop-in replacement is not published for every architecture the image is built for
+        # (tensorflow-cpu: x86_64 only); what is left needs the code changed, not worth telling alone
         return None
     best = next((a for a in alternatives if a.get("drop_in")), alternatives[0])
     source = best.get("source") or facts.get("source", "")

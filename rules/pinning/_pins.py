@@ -168,12 +168,20 @@ def capped(requirement: Requirement) -> bool:
     return all(operator in ("<", "<=", "!=") for operator in operators)
 
 
+_INCLUSIVE_CAP = re.compile(r"<=\s*\d+(?:\.\d+){2,}")
+
+
 def closed_line(requirement: Requirement) -> bool:
-    """A range whose upper bound closes a release line that will get no further release
+    """A range that resolves to one release on every build: its upper bound is inclusive and names a
+    full release (`boto3>=1.40.0,<=1.41.5`: pip takes the newest release allowed, 1.41.5, and no later
+    release is allowed; a reviewer found "every rebuild may differ" false for it), or it closes a
+    release line that will get no further release
     (`data/pinning.json` `closed_release_lines`: protobuf's 3.x ended with 3.20.3), with a lower bound
     that does not exclude its last release: it resolves to that release on every build."""
     if requirement.kind != "name" or requirement.name is None or not requirement.spec:
         return False
+    if _INCLUSIVE_CAP.search(requirement.spec):
+        return True
     lines = _closed_lines().get(requirement.name)
     if not lines:
         return False

@@ -76,7 +76,9 @@ still reported.
 A range that closes a release line that will get no further release (`"protobuf>=3.18.3,<4"`: the
 3.x line ended with 3.20.3; `dflint/data/pinning.json` `closed_release_lines`, with sources) resolves
 to that last release on every build, as a pin does, and is left alone (a reviewer found "every
-rebuild may install different code" false for it).
+rebuild may install different code" false for it). So is a range whose upper bound is inclusive and
+names a full release (`boto3>=1.40.0,<=1.41.5`): pip takes the newest release it allows, that one, on
+every build.
 
 A package that a later RUN of the stage, or of a stage built FROM it, uninstalls (`pip uninstall -y
 typing`) is not reported: the image does not keep it, whatever version came (the AWS XGBoost

@@ -66,7 +66,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             for start, end, name in _references(raw_value, escape):
                 if name == pair.key or name not in keys:
                     continue
-                new = next(other.value for other in pairs if other.key == name)
+                setter = next(other for other in pairs if other.key == name)
+                if _refers_to_itself(setter.raw_value or "", name, escape):
+                    continue  # `GRPC_MAKEFLAGS=${GRPC_MAKEFLAGS}` in the same ENV: old and new are one value
+                new = setter.value
                 from_base = name not in instruction.env  # not set earlier in the file: the base image's, if any
                 if from_base:
                     old = f"the base image's {name} if it sets one (empty if not)"
@@ -88,6 +91,14 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     f" expands with the values from before it, so `{raw_value[start:end]}` there is {old}, not {new_text}"
                     f"{' unless the base sets that too' if from_base else ''}; set {name} in an earlier ENV",
                 )
+
+
+def _refers_to_itself(raw: str, name: str, escape: str) -> bool:
+    """The value is nothing but a reference to the variable it sets (`X=${X}`, `X="$X"`): the ENV
+    keeps its value, so a reference to it beside it in the same ENV gets that same value."""
+    stripped = raw.strip().strip('"')
+    found = list(_references(stripped, escape))
+    return len(found) == 1 and found[0][0] == 0 and found[0][1] == len(stripped) and found[0][2] == name
 
 
 def _references(value: str, escape: str) -> Iterator[tuple[int, int, str]]:

@@ -13,6 +13,11 @@ An image published for one platform only is left alone when the flag names that 
 arm64): a build for another platform finds no image of its own, so the flag is what lets the stage
 build there (`dflint/data/base_images.json` `single_platform`, with sources).
 
+A platform the comment right above the FROM names is left alone too: the author says why the stage
+is pinned (gpustack's "Only the linux/amd64 ROCm source image is available, so pin the source
+platform explicitly; the build host itself can be any platform": a reviewer found the finding wrong
+there, since nothing runs in that stage and the ROCm images exist for amd64 only).
+
 ## Why is this bad?
 A constant platform overrides the platform the image is built for: on an arm64 machine (Apple
 silicon, AWS Graviton) or in a multi-platform build the stage still pulls the amd64 image and runs
@@ -47,11 +52,10 @@ line instead.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
-from dflint.data import load
-from dflint.model import Dockerfile, split_image
+from dflint.model import Dockerfile
+from dflint.platform import only_platform
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 from ._platform import parse_platform
@@ -62,18 +66,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="`FROM --platform` pins a constant platform",
 )
-
-
-def _only_platform(reference: str | None) -> str | None:
-    """The one platform an image is published for (`data/base_images.json` `single_platform`: NVIDIA's
-    L4T images are arm64 only), or None."""
-    if not reference:
-        return None
-    name = split_image(reference)[0].lower()
-    for entry in load("base_images")["single_platform"]["images"]:
-        if fnmatch.fnmatchcase(name, entry["pattern"]):
-            return str(entry["platform"])
-    return None
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
@@ -89,8 +81,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         name = (stage.name or "").lower()
         if name and ((system and system in name) or (arch and arch in name)):
             continue
-        if _only_platform(stage.base_resolved or stage.base) == value:
+        if only_platform(stage.base_resolved or stage.base) == value:
             continue  # the image exists for this platform only: the flag is how the stage builds anywhere
+        if _explained(dockerfile.comments_about(stage.from_instruction), value):
+            continue  # the comment above says why this platform (`Only the linux/amd64 … image is available`)
         yield Finding(
             META,
             flag.span,
@@ -99,3 +93,9 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             detail=f"{stage.label} always uses platform `{value}`: builds for any other platform pull it and run it under"
             " emulation; drop the flag (or use `$BUILDPLATFORM` for a stage that only builds tools)",
         )
+
+
+def _explained(comments: tuple[str, ...], value: str) -> bool:
+    """The comment right above the FROM names the platform it pins: the author says why (gpustack's
+    "Only the linux/amd64 ROCm source image is available, so pin the source platform explicitly")."""
+    return any(value.lower() in comment.lower() for comment in comments)
