@@ -15,7 +15,9 @@ install the tool from a package manager or a release archive with a published ch
 For a well-known installer the message gives that tool's own way to pin it instead
 (`dflint/data/pinning.json`, `install_scripts`, with sources): uv's `astral.sh/uv/install.sh` → copy
 the binaries from `ghcr.io/astral-sh/uv:<version>` or use the versioned installer; rustup's
-`sh.rustup.rs` → `rustup-init` checked against its published `.sha256`, or a build stage from a `rust:<version>` image.
+`sh.rustup.rs` → the toolchain pinned (`sh -s -- -y --default-toolchain <version>`, which it accepts as
+below; a reviewer found the earlier advice, `rustup-init` checked against its `.sha256`, left the
+toolchain floating), with the checksum check or a `rust:<version>` build stage in the detail.
 Istio's `istio.io/downloadIstio` downloads the release `ISTIO_VERSION` names (`| ISTIO_VERSION=1.24.0
 sh -`, or the variable from ENV, ARG or an `export`) and is not reported when it is set; without
 it, the message says to set it. A versioned uv installer (`https://astral.sh/uv/0.9.26/install.sh`) is what uv's documentation
