@@ -252,19 +252,20 @@ def _stamp(path: str) -> tuple[int, int, int, int] | None:
     return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
 
 
-def _compose_services(compose_file: str) -> tuple[tuple[str, str, str, str | None, str | None, bool], ...]:
+def _compose_services(compose_file: str) -> tuple[tuple[str, str, str, str | None, str | None, bool, bool], ...]:
     """(service, real Dockerfile path, real context, user) for each local build of a compose file.
     Unlike linting a compose file, a context above the compose file's folder is kept (`context:
     ..`): the caller keeps it only inside the repository. `user` and `image` are the service's
     `user:` and `image:` with their variables filled in as Compose fills them, or None when not set
-    or not known; the last, whether it runs an interactive shell (`_shell_session`)."""
+    or not known; then whether it runs an interactive shell (`_shell_session`), and whether it runs
+    privileged or with the Docker socket (`_needs_root`)."""
     return _compose_services_as_of(compose_file, _stamp(compose_file))
 
 
 @functools.lru_cache(maxsize=64)
 def _compose_services_as_of(
     compose_file: str, stamp: tuple[int, int, int, int] | None
-) -> tuple[tuple[str, str, str, str | None, str | None, bool], ...]:
+) -> tuple[tuple[str, str, str, str | None, str | None, bool, bool], ...]:
     import yaml
 
     from dflint.compose import interpolate
@@ -295,12 +296,33 @@ def _compose_services_as_of(
         user = interpolate(str(written), os.environ) if isinstance(written, (str, int)) else None
         image = interpolate(str(service["image"]), os.environ) if isinstance(service.get("image"), str) else None
         found.append(
-            (str(name), os.path.realpath(os.path.join(directory, dockerfile)), directory, user, image, _shell_session(service))
+            (
+                str(name),
+                os.path.realpath(os.path.join(directory, dockerfile)),
+                directory,
+                user,
+                image,
+                _shell_session(service),
+                _needs_root(service),
+            )
         )
     return tuple(found)
 
 
 _SHELLS = frozenset(("bash", "sh", "zsh", "ash", "dash", "fish"))
+
+
+def _needs_root(service: dict[Any, Any]) -> bool:
+    """The service runs with `privileged: true` or mounts the Docker daemon's socket
+    (`/var/run/docker.sock`, root:docker 0660): it drives the host, as root by design."""
+    if service.get("privileged") is True:
+        return True
+    volumes = service.get("volumes")
+    for volume in volumes if isinstance(volumes, list) else ():
+        source = volume.get("source") if isinstance(volume, dict) else str(volume).split(":", 1)[0]
+        if isinstance(source, str) and source.rstrip("/").endswith("/docker.sock"):
+            return True
+    return False
 
 
 def _shell_session(service: dict[Any, Any]) -> bool:
@@ -319,24 +341,24 @@ def _shell_session(service: dict[Any, Any]) -> bool:
 
 
 def _compose_builds(compose_file: str, dockerfile: str) -> Iterator[tuple[str, str]]:
-    for name, built, context, _user, _image, _shell in _compose_services(compose_file):
+    for name, built, context, _user, _image, _shell, _root in _compose_services(compose_file):
         if built == dockerfile:
             yield name, context
 
 
-def compose_services_building(dockerfile_path: str) -> tuple[tuple[str, str, str | None, bool], ...]:
+def compose_services_building(dockerfile_path: str) -> tuple[tuple[str, str, str | None, bool, bool], ...]:
     """Every compose service in the repository (from the Dockerfile's folder up to the repository
     root, as for the context) that builds this Dockerfile: (service, compose file as shown, user,
-    whether it runs an interactive shell)."""
+    whether it runs an interactive shell, whether it runs privileged or with the Docker socket)."""
     dockerfile = os.path.realpath(dockerfile_path)
     folder = os.path.dirname(dockerfile)
     root, _ = repository_root(folder)
     found = []
     for directory in _upwards(folder, root):
         for compose_file in _listing(directory, COMPOSE_PATTERNS):
-            for name, built, _context, user, _image, shell in _compose_services(compose_file):
+            for name, built, _context, user, _image, shell, needs_root in _compose_services(compose_file):
                 if built == dockerfile:
-                    found.append((name, _shown(compose_file, root), user, shell))
+                    found.append((name, _shown(compose_file, root), user, shell, needs_root))
     return tuple(found)
 
 
@@ -386,7 +408,7 @@ def image_names_built(dockerfile_path: str) -> tuple[str, ...]:
                 names.extend(tags)
     for directory in _upwards(folder, root):
         for compose_file in _listing(directory, COMPOSE_PATTERNS):
-            for _name, built, _context, _user, image, _shell in _compose_services(compose_file):
+            for _name, built, _context, _user, image, _shell, _root in _compose_services(compose_file):
                 if built == dockerfile and image:
                     names.append(image)
     return tuple(dict.fromkeys(untagged(name) for name in names))

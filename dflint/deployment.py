@@ -45,6 +45,7 @@ class ComposeRun:
     compose_file: str  # as shown: relative to the repository's parent
     user: str | None
     shell_session: bool = False  # `command: bash` with `tty: true` or `stdin_open: true`
+    drives_host: bool = False  # `privileged: true`, or the Docker daemon's socket mounted
 
     def describe(self) -> str:
         return f"service '{self.service}' in {self.compose_file} runs it as `{self.user}`"
@@ -76,6 +77,13 @@ class WorkloadRun:
 
     def describe(self) -> str:
         return f"{self.kind} container '{self.container}' in {self.manifest}:{self.line} runs it as UID {self.user}"
+
+
+def drives_the_host(dockerfile: Dockerfile) -> ComposeRun | None:
+    """A compose service that runs the image privileged or with the Docker daemon's socket mounted
+    (ragflow's sandbox executor manager starts containers through it): root by design, since the
+    socket is root:docker 0660 and `privileged` gives the host's root anyway. None when none does."""
+    return next((run for run in compose_runs(dockerfile) if run.drives_host), None)
 
 
 def runs_a_shell_session(dockerfile: Dockerfile) -> ComposeRun | None:

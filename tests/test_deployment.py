@@ -38,7 +38,7 @@ def test_a_compose_user_with_a_default_runs_it_as_that_user(tmp_path: Path, monk
     monkeypatch.delenv("APP_UID", raising=False)
     dockerfile = repository(tmp_path, SERVICE + '    user: "${APP_UID:-6972}:${APP_GID:-6972}"\n')
     model = parse(DOCKERFILE, str(dockerfile))
-    assert compose_runs(model) == (ComposeRun("app", f"{tmp_path.name}/docker/compose.yaml", "6972:6972", False),)
+    assert compose_runs(model) == (ComposeRun("app", f"{tmp_path.name}/docker/compose.yaml", "6972:6972", False, False),)
     assert runs_as_non_root(model) == compose_runs(model)[0]
     assert df620(dockerfile) == []
 
@@ -170,3 +170,15 @@ def test_a_shell_without_a_terminal_is_not_a_session(tmp_path: Path) -> None:
     dockerfile = repository(tmp_path, compose)
     assert [run.shell_session for run in compose_runs(parse(DOCKERFILE, str(dockerfile)))] == [False]
     assert len(df620(dockerfile)) == 1
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["    privileged: true\n", "    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n"],
+)
+def test_an_image_a_compose_service_runs_privileged_or_with_the_docker_socket_is_root_by_design(
+    tmp_path: Path, extra: str
+) -> None:
+    dockerfile = repository(tmp_path, SERVICE + extra)
+    assert [run.drives_host for run in compose_runs(parse(DOCKERFILE, str(dockerfile)))] == [True]
+    assert df620(dockerfile) == []

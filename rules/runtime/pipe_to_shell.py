@@ -24,7 +24,9 @@ it, the message says to set it. A versioned uv installer (`https://astral.sh/uv/
 advises for a pinned install and is not reported; nor is rustup given the toolchain it installs
 (`sh -s -- -y --default-toolchain 1.85.1`, or `none`, which leaves the toolchain to the project's
 `rust-toolchain.toml`): what floats then is only the installer, fetched over HTTPS from the Rust
-project's own host. PyPA's `get-pip.py` (`bootstrap.pypa.io`, over HTTPS like any `pip install`)
+project's own host. So is rustup run after a COPY/ADD of the project's toolchain file
+(`COPY rust-toolchain.toml rust-toolchain.toml`, as text-embeddings-inference does): rustup reads it in
+the directory it runs in, so it names the toolchain (`pinned_by_files`; a reviewer). PyPA's `get-pip.py` (`bootstrap.pypa.io`, over HTTPS like any `pip install`)
 is not reported either: what it leaves unpinned is pip itself (with setuptools and wheel on
 Python 3.11 and older), which DF401 too leaves unpinned unless `include-installers` is set, and
 the script changes with every pip release, so a recorded checksum would break the build; pass
@@ -64,7 +66,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from dflint.commands import SHELLS, all_runs, covering, pipelines
-from dflint.model import Dockerfile, ShellCommand, Span
+from dflint.model import Dockerfile, Instruction, ShellCommand, Span, Stage
 from dflint.rule import Finding, Group, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -91,6 +93,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     script = _known_script(command)
                     if script is not None and (script.versioned or script.pinned(runner, instruction.env)):
                         break  # the installer's own pinned form, as its documentation gives it
+                    if script is not None and _pinned_by_a_copied_file(dockerfile, stage, instruction, script.pinned_by_files):
+                        break  # a toolchain file copied in first names what it installs (`rust-toolchain.toml`)
                     if script is not None and script.installs_installer:
                         break  # PyPA's bootstrap of pip: pip's version is DF401's `include-installers`
                     span = covering(command.span, runner.span)
@@ -163,6 +167,7 @@ class _Script:
     pinned_by_arguments: str | None = None
     installs_installer: bool = False
     pinned_by_environment: str | None = None
+    pinned_by_files: tuple[str, ...] = ()
 
     def pinned(self, runner: ShellCommand, env: Mapping[str, str | None]) -> bool:
         """`sh -s -- -y --default-toolchain 1.85.1`: the arguments given to the script pin what it
@@ -184,6 +189,22 @@ class _Script:
         return name in env and env[name] != ""
 
 
+def _pinned_by_a_copied_file(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, names: tuple[str, ...]) -> bool:
+    """A COPY/ADD before the installer, in its stage or one it is built FROM, puts a file of one of
+    these names in (`COPY rust-toolchain.toml rust-toolchain.toml`): the installer reads it."""
+    if not names:
+        return False
+    for ancestor in dockerfile.ancestry(stage):
+        for earlier in ancestor.instructions_of("COPY", "ADD"):
+            if ancestor is stage and earlier.index >= instruction.index:
+                continue
+            spec = earlier.copy
+            sources = spec.sources if spec is not None else ()
+            if any(source is not None and source.rstrip("/").rsplit("/", 1)[-1] in names for source in sources):
+                return True
+    return False
+
+
 def _known_script(download: ShellCommand) -> _Script | None:
     """The well-known installer a download fetches (`dflint/data/pinning.json`, `install_scripts`)."""
     urls = [word.value for word in download.argv[1:] if word.value and re.match(r"(?i)https?://", word.value)]
@@ -202,6 +223,7 @@ def _known_script(download: ShellCommand) -> _Script | None:
                     pinning,
                     installer,
                     entry.get("pinned_by_environment"),
+                    tuple(entry.get("pinned_by_files", ())),
                 )
     return None
 

@@ -69,7 +69,10 @@ alone is not enough: the kubelet then refuses to start an image whose user is ro
 needs the USER this rule asks for. An image every compose service of the repository runs as an
 interactive shell (`command: bash` with `tty: true` or `stdin_open: true`) is a workbench its user
 works in, not a service, and is left alone too (LLaMA-Factory's CUDA, ROCm and NPU images; a reviewer
-judged DF620 there not worth telling).
+judged DF620 there not worth telling). So is an image a compose service runs with `privileged: true` or
+the Docker daemon's socket mounted (`/var/run/docker.sock`): it drives the host, as root by design (the
+socket is root:docker 0660; ragflow's sandbox executor manager starts its sandboxes through it, and a
+reviewer found a USER would break it).
 
 An image nobody deploys is not checked either: the engine skips DF620 on CI and test images,
 development containers, documentation builders and documentation samples (`Purpose.ships`).
@@ -145,7 +148,7 @@ from functools import cache
 
 from dflint.build_deps import installs_into_system_at_start
 from dflint.data import load
-from dflint.deployment import runs_a_shell_session, runs_as_non_root
+from dflint.deployment import drives_the_host, runs_a_shell_session, runs_as_non_root
 from dflint.imagerefs import flattened_from
 from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
 from dflint.purpose import command_program, exposed_ports
@@ -194,6 +197,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 return  # the repository's compose file runs it as a user: `user:` is its choice there
             if runs_a_shell_session(dockerfile) is not None:
                 return  # its compose services open a shell in it (`command: bash`, `tty: true`): a workbench
+            if drives_the_host(dockerfile) is not None:
+                return  # its compose service runs it privileged or with the Docker socket: root by design
             yield finding
             return
 
