@@ -6,7 +6,8 @@ In this order, nothing executed, everything read statically:
 2. a CI workflow, Makefile or shell script in the repository that builds it (`docker build -f F CTX`,
    `docker buildx build`, `podman build`, `docker/build-push-action`'s `context` and `file`), or a
    workflow's data that pairs it with a context (a build matrix's `dockerfile` and `context`, in a
-   workflow or a YAML file beside them in `.github/`);
+   workflow or a YAML file beside them in `.github/`), or a build command in the Dockerfile's own
+   comments (`#   docker build -f docker/Dockerfile_patch .`, read from the repository root or its folder);
 3. the nearest directory, from the Dockerfile's folder up to the repository root, in which every
    source the Dockerfile's COPY/ADD instructions and `RUN --mount=type=bind` mounts take from the
    context exists;
@@ -62,6 +63,9 @@ def choose(dockerfile_path: str, text: str) -> ContextChoice:
         if found is not None:
             directory, where = found
             return ContextChoice(directory, source, where)
+    own = _from_own_comments(dockerfile, folder, root, text)
+    if own is not None:
+        return ContextChoice(own[0], "build-command", own[1])
     sources = copy_sources(text)
     if sources:
         for directory in _upwards(folder, root):
@@ -525,6 +529,32 @@ def _cd_before(prefix: str) -> str | None:
     """The directory a recipe moves to right before its build: `cd ../ && docker build …`."""
     match = _CD_PREFIX.search(prefix)
     return match.group(1).strip("\"'") if match is not None else None
+
+
+def _from_own_comments(dockerfile: str, folder: str, root: str, text: str) -> tuple[str, str] | None:
+    """The build command the Dockerfile's own comments give (`# Build (from repository root):` then
+    `#   docker build -f docker/Dockerfile_patch … .`, lmdeploy's patch image; gpustack's `--file=pack/Dockerfile`),
+    read from the repository root or the Dockerfile's folder, whichever makes it build this file."""
+    if "build" not in text:
+        return None
+    comment_lines = [
+        (number, line.lstrip()[1:].strip()) for number, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith("#")
+    ]
+    if not comment_lines:
+        return None
+    first_numbers = {index: number for index, (number, _) in enumerate(comment_lines)}
+    joined = "\n".join(body for _, body in comment_lines)
+    for index, command in _logical_lines(joined):
+        for match in _BUILD.finditer(" " + command):
+            parsed = parse_build_command((" " + command)[match.end() :])
+            if parsed is None:
+                continue
+            for base in (root, folder):
+                directory, built = _resolved(base, *parsed)
+                if built == dockerfile and _inside(directory, root) and os.path.isdir(directory):
+                    line = first_numbers.get(index - 1, 0)
+                    return directory, f"the Dockerfile's own comment (line {line}) builds it with this context"
+    return None
 
 
 def _workflow_root(path: str, root: str) -> str:

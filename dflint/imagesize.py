@@ -25,7 +25,7 @@ DF303; DF302 asks `large_image` alone: the apt lists are tens of megabytes whate
 
 `LARGE_IMAGE_MB` is 1000 MB: a light install's cache holds the compressed wheels of the packages
 named and their small dependencies, a few megabytes to a few tens each (measured: `cmake` 30.2 MB,
-`transformers` 13.5 MB, `Cython` 1.4 MB, `ninja` 0.2 MB; `data/build_tools.json`,
+`transformers` 13.5 MB, `Cython` 3.5 MB, `ninja` 0.2 MB; `data/build_tools.json`,
 `data/heavy_frameworks.json`), so beside a gigabyte it is a few percent, and beside the images
 listed (1.1 GB for a CUDA runtime tag, 1.4 GB and more for devel, 10 GB and more for ROCm's and
 NGC's PyTorch) one percent or less.

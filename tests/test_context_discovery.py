@@ -159,6 +159,25 @@ def test_a_makefile_variable_that_needs_the_shell_stays_unknown(tmp_path: Path) 
     assert chosen(root).source != "build-command"
 
 
+def test_the_build_command_in_the_dockerfiles_own_comment_gives_the_context(tmp_path: Path) -> None:
+    # lmdeploy's docker/Dockerfile_patch: "Build (from repository root)" and a continued command
+    dockerfile = (
+        "# Patch image.\n#\n# Build (from repository root):\n#   docker build -f docker/Dockerfile_patch \\\n"
+        "#     --build-arg BACKEND=pytorch \\\n#     -t lmdeploy:test .\n#\nFROM python:3.12-slim\nCOPY . /opt/app\n"
+    )
+    root = repository(tmp_path, {"docker/Dockerfile_patch": dockerfile, "docker/Dockerfile": DOCKERFILE})
+    choice = chosen(root, "docker/Dockerfile_patch")
+    assert choice == ContextChoice(
+        str(root.resolve()), "build-command", "the Dockerfile's own comment (line 4) builds it with this context"
+    )
+
+
+def test_a_commented_build_of_another_dockerfile_says_nothing(tmp_path: Path) -> None:
+    dockerfile = "# docker build -f docker/Dockerfile.cpu .\nFROM python:3.12-slim\nCOPY . /app\n"
+    root = repository(tmp_path, {"docker/Dockerfile": dockerfile, "docker/Dockerfile.cpu": DOCKERFILE})
+    assert chosen(root).source != "build-command"
+
+
 def test_podman_in_a_script_that_moves_to_the_root(tmp_path: Path) -> None:
     script = '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\npodman build --file=serving/Containerfile --tag x:1 .\n'
     root = repository(tmp_path, {"serving/Containerfile": DOCKERFILE, "scripts/build.sh": script})

@@ -9,6 +9,11 @@ development environment's `dev-envs` stage that copies a bundle of tools in whol
 
 This is hadolint's DL3067.
 
+A `FROM scratch` stage whose first instruction copies another stage's whole filesystem (`FROM scratch`,
+`COPY --from=base / /`) is left alone: that flattens the image into one layer on purpose, and nothing
+is copied over (Roboflow Inference's images; a reviewer found "copy only the directories you need"
+wrong there, since it would leave an image with no OS).
+
 ## Why is this bad?
 It copies everything the other stage holds — its package manager databases, caches, compilers, dev
 headers and build outputs — defeating the point of a multi-stage build: the final image ships the
@@ -48,7 +53,7 @@ import posixpath
 from collections.abc import Iterator
 
 from dflint.imagerefs import copy_source, is_scratch
-from dflint.model import Dockerfile, Stage
+from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -74,6 +79,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if _assembled_from_scratch(dockerfile, stage, source.value):
                 continue
+            if is_scratch(dockerfile.ancestry(stage)[-1]) and _first_copy(stage, instruction):
+                continue  # `FROM scratch` then `COPY --from=base / /`: the image flattened on purpose, one layer
             for word in words[:-1]:
                 if _is_root(word.value):
                     yield Finding(
@@ -96,6 +103,16 @@ def _assembled_from_scratch(dockerfile: Dockerfile, stage: Stage, value: str) ->
     if found.stage is None or found.kind != "earlier":
         return False
     return is_scratch(dockerfile.ancestry(found.stage)[-1])
+
+
+def _first_copy(stage: Stage, instruction: Instruction) -> bool:
+    """The COPY is the first thing the stage does (after ARGs): nothing is copied over."""
+    for earlier in stage.instructions:
+        if earlier is instruction:
+            return True
+        if earlier.keyword not in ("ARG", "LABEL"):
+            return False
+    return False
 
 
 def _is_root(value: str | None) -> bool:
