@@ -534,7 +534,8 @@ def _cd_before(prefix: str) -> str | None:
 def _from_own_comments(dockerfile: str, folder: str, root: str, text: str) -> tuple[str, str] | None:
     """The build command the Dockerfile's own comments give (`# Build (from repository root):` then
     `#   docker build -f docker/Dockerfile_patch … .`, lmdeploy's patch image; gpustack's `--file=pack/Dockerfile`),
-    read from the repository root or the Dockerfile's folder, whichever makes it build this file."""
+    read from the repository root or the Dockerfile's folder, whichever makes it build this file and
+    holds its COPY/ADD sources (a comment is weaker evidence than a build file, and may be stale)."""
     if "build" not in text:
         return None
     comment_lines = [
@@ -544,6 +545,7 @@ def _from_own_comments(dockerfile: str, folder: str, root: str, text: str) -> tu
         return None
     first_numbers = {index: number for index, (number, _) in enumerate(comment_lines)}
     joined = "\n".join(body for _, body in comment_lines)
+    sources = copy_sources(text)  # a comment is weaker evidence than a build file: its context must hold them
     for index, command in _logical_lines(joined):
         for match in _BUILD.finditer(" " + command):
             parsed = parse_build_command((" " + command)[match.end() :])
@@ -551,7 +553,12 @@ def _from_own_comments(dockerfile: str, folder: str, root: str, text: str) -> tu
                 continue
             for base in (root, folder):
                 directory, built = _resolved(base, *parsed)
-                if built == dockerfile and _inside(directory, root) and os.path.isdir(directory):
+                if (
+                    built == dockerfile
+                    and _inside(directory, root)
+                    and os.path.isdir(directory)
+                    and all(_exists(directory, source) for source in sources)
+                ):
                     line = first_numbers.get(index - 1, 0)
                     return directory, f"the Dockerfile's own comment (line {line}) builds it with this context"
     return None

@@ -172,6 +172,14 @@ def test_the_build_command_in_the_dockerfiles_own_comment_gives_the_context(tmp_
     )
 
 
+def test_a_commented_build_whose_context_lacks_the_sources_is_not_taken(tmp_path: Path) -> None:
+    # a comment may be stale: the context it names must hold what the file copies
+    dockerfile = "# docker build -f docker/Dockerfile .\nFROM python:3.12-slim\nCOPY server.py /app/\n"
+    root = repository(tmp_path, {"docker/Dockerfile": dockerfile, "docker/server.py": "print(1)\n"})
+    choice = chosen(root)
+    assert (choice.directory, choice.source) == (str((root / "docker").resolve()), "dockerfile-directory")
+
+
 def test_a_commented_build_of_another_dockerfile_says_nothing(tmp_path: Path) -> None:
     dockerfile = "# docker build -f docker/Dockerfile.cpu .\nFROM python:3.12-slim\nCOPY . /app\n"
     root = repository(tmp_path, {"docker/Dockerfile": dockerfile, "docker/Dockerfile.cpu": DOCKERFILE})
