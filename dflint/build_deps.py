@@ -744,13 +744,18 @@ def _copied_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) -> 
 
 def _shipped_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
     """The data entry of the first shipped Python install named in `packages` (PEP 503 names), with
-    where it is installed: "`vllm` installed at line 12"."""
+    where it is installed: "`vllm` installed at line 12". One that also runs ninja when it compiles
+    comes first (lightllm's requirements name triton, then vllm and flashinfer, which need ninja too)."""
+    first: tuple[dict[str, Any], str] | None = None
     for install in shipped_installs(dockerfile, managers=("pip", "uv", "pipenv", "pipx", "conda"), files=True):
         facts = packages.get(re.sub(r"[-_.]+", "-", install.name.lower()))
         if facts is not None:
             line = install.via.span.line if install.via is not None else install.instruction.span.line
-            return facts, f"`{install.name}` installed at line {line}"
-    return None
+            found = facts, f"`{install.name}` installed at line {line}"
+            if facts.get("ninja"):
+                return found
+            first = first or found
+    return first
 
 
 # A comment that says the tools of a RUN serve when the image runs: kernels compiled just in time, a

@@ -299,14 +299,15 @@ def _start_script_needs_root(dockerfile: Dockerfile) -> bool:
 
 
 def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
-    """What the image runs from root's home: its command's program (`ENTRYPOINT ["/root/gateway"]`) or
-    a PATH entry (`ENV PATH=/root/.local/bin:$PATH`). /root is readable by root alone (mode 700 in the
+    """What the image runs from root's home: its command's program (`ENTRYPOINT ["/root/gateway"]`), a
+    file its command names (`ENTRYPOINT ["python", "/root/python_side_metrics.py"]`, mosec's monitor
+    example), or a PATH entry (`ENV PATH=/root/.local/bin:$PATH`). /root is readable by root alone (mode 700 in the
     Debian, Ubuntu and Alpine images), so another user cannot run it until it moves."""
     found: tuple[str, int] | None = None
     for stage in chain:  # nearest first
         for instruction in stage.instructions_of("ENTRYPOINT", "CMD"):
             words = list(instruction.json_args) if instruction.json_args is not None else instruction.arguments.split()
-            for word in words[:1]:
+            for word in words:  # the program, or a script or file it is given (`python /root/metrics.py`)
                 if _IN_ROOT_HOME.match(word.strip("\"'")):
                     found = found or (word.strip("\"'"), instruction.span.line)
         for instruction in stage.instructions_of("ENV"):
