@@ -34,6 +34,7 @@ class StartScript:
     source: str  # in the build context: `prepare.sh`
     commands: tuple[ShellCommand, ...]
     packages: tuple[PackageOp, ...]
+    text: str = ""  # the script as read, for what the shell model keeps no command of (`X="$(cmd …)"`)
 
     @property
     def name(self) -> str:
@@ -42,6 +43,17 @@ class StartScript:
     def system_install(self) -> PackageOp | None:
         """The first install with the system's package manager (`apt-get install`, `apk add` …)."""
         return next((op for op in self.packages if op.manager in _SYSTEM_MANAGERS and op.verb == "install"), None)
+
+    def runs(self, program: str) -> bool:
+        """Does the script run `program`: as a command, or in a command substitution
+        (`JEMALLOC_PATH="$(pkg-config --variable=libdir jemalloc)/libjemalloc.so"`, ragflow's
+        entrypoint), outside comments?"""
+        if any(command.name == program for command in self.commands):
+            return True
+        import re
+
+        called = re.compile(r"(?:\$\(|`)\s*" + re.escape(program) + r"(?=\s|\)|`)")
+        return any(called.search(line.split("#", 1)[0]) for line in self.text.splitlines())
 
     def python_install(self) -> PackageOp | None:
         """The first install of Python packages (`pip install -r …`, `uv pip install`, `conda install`)."""
@@ -85,7 +97,7 @@ def _start_script(dockerfile: Dockerfile) -> StartScript | None:
     from dflint.packages import extract
 
     packages = tuple(op for each in commands for op in extract(each, _unread))
-    return StartScript(path, source, commands, packages)
+    return StartScript(path, source, commands, packages, text)
 
 
 def _command(chain: tuple[Stage, ...]) -> Instruction | None:
@@ -128,7 +140,15 @@ def _context_source(dockerfile: Dockerfile, stage: Stage, instruction: Instructi
         return None
     source = write.source
     if any(char in source for char in "*?["):
-        return None
+        # `COPY docker/entrypoint*.sh ./` then `./entrypoint.sh` (ragflow): the glob's folder holds a
+        # file of the script's name when the glob, in its last part only, matches that name
+        import fnmatch
+
+        folder, pattern = posixpath.split(source)
+        name = posixpath.basename(path)
+        if any(char in folder for char in "*?[") or not fnmatch.fnmatchcase(name, pattern):
+            return None
+        return posixpath.normpath(posixpath.join(folder, name).lstrip("/"))
     if write.tree and path != write.path:
         source = posixpath.join(source, path[len(write.path.rstrip("/")) + 1 :])
     source = posixpath.normpath(source.lstrip("/"))

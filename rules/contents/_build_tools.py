@@ -27,6 +27,7 @@ from dflint.build_deps import (
     toolchain_base,
 )
 from dflint.model import Dockerfile
+from dflint.start_script import start_script
 
 from ._groups import Shipped
 
@@ -73,6 +74,8 @@ def _shipped_build_tools(dockerfile: Dockerfile, check_git: bool) -> BuildTools:
             continue  # the stage ships on a build image (DF102): the fix is that base, and the tools go with it
         if install.via is None and stated_run_time_use(dockerfile, install.instruction) is not None:
             continue  # the author says above the RUN that the image uses these when it runs
+        if _run_at_start(dockerfile, install.name):
+            continue  # the start script runs it (`pkg-config --variable=libdir jemalloc` to preload jemalloc)
         if _needed_at_run_time(dockerfile, install):
             ninja = provides_ninja(install.op.manager, install.name)
             needed.setdefault(id(install.op), []).append((install.requirement.raw or install.name, ninja))
@@ -107,3 +110,12 @@ def _needed_at_run_time(dockerfile: Dockerfile, install: Install) -> bool:
     if need is None:
         return False
     return provides_c_compiler(manager, name) or (need.ninja is not None and provides_ninja(manager, name))
+
+
+def _run_at_start(dockerfile: Dockerfile, name: str) -> bool:
+    """The image's start script (read from the build context: `dflint/start_script.py`) runs the
+    tool the package provides: its name, or without `-build` (`ninja-build` runs `ninja`)."""
+    script = start_script(dockerfile)
+    if script is None:
+        return False
+    return any(script.runs(program) for program in {name, name.removesuffix("-build")})

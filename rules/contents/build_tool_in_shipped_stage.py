@@ -48,6 +48,11 @@ findings, all on AWS Deep Learning Containers whose servers compile kernels or i
 requirements when they run, which reviewers reading the files judged wrong. A comment that only says
 "runtime dependencies" is not such a statement.
 
+A tool the image's start script runs (read from the build context: `dflint/start_script.py`; as a
+command or in a command substitution, `$(pkg-config --variable=libdir jemalloc)`) is used when the
+image runs and is left alone too (ragflow's entrypoint finds jemalloc with pkg-config to preload it;
+two reviewers).
+
 A stage that ships on a build image (`nvidia/cuda:*-devel-*`, `pytorch/pytorch:*-devel`,
 `tensorflow/tensorflow:*-devel`, `golang`, `gcc`, `rust`, `buildpack-deps`:
 `dflint/data/base_images.json` `build_flavoured`, the list DF102 reports) is not checked either:
