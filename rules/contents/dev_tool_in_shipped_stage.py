@@ -28,6 +28,11 @@ A Python or conda environment built in a build-only stage ships when a chain of 
 carries the tree it was installed into (a venv, a `--prefix`, a conda prefix) into the image, as
 that stage is at its end: a tool a later RUN there uninstalls is not copied.
 
+Notebook tooling (`jupyterlab`, `notebook`) is left alone in an image that ships notebooks to open: a
+COPY/ADD of `.ipynb` files or of a `notebooks` folder into a stage that ships (Roboflow Inference's
+server opens the `/notebooks` it ships in Jupyter when asked; three reviewers found the advice to
+drop it would break that).
+
 It stays silent when the same RUN uninstalls the tool, in build-only stages, and for notebook or
 test tooling when the image's own command runs it (`CMD ["jupyter", "lab"]`, a `jupyter/*` base
 image, `EXPOSE 8888`, `ENTRYPOINT ["pytest"]`): there the tool is the workload, and in a notebook
@@ -104,6 +109,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         category, severity = found
         if category in workload:
             continue
+        if category == "notebook" and _ships_notebooks(dockerfile) is not None:
+            continue  # the image ships notebooks to open (`COPY examples/notebooks /notebooks`): Jupyter serves them
         origin = where(install)
         described = _CATEGORY_TEXT.get(category, category) + (f", from {origin}" if origin else "")
         upgrade = _upgrade(install)
@@ -129,6 +136,22 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             stage=install.stage.name,
             detail=f"{subject} in {install.stage.label}{install.shipped_by or ' ships in the image'}; {advice}",
         )
+
+
+def _ships_notebooks(dockerfile: Dockerfile) -> str | None:
+    """A COPY/ADD into a shipped stage that brings notebooks: a `.ipynb` file, or a folder named
+    `notebooks` (Roboflow Inference copies `examples/notebooks` into `/notebooks`, which its server
+    opens in Jupyter when asked). The source as written, or None."""
+    for stage in dockerfile.shipped_stages():
+        for instruction in stage.instructions_of("COPY", "ADD"):
+            spec = instruction.copy
+            if spec is None:
+                continue
+            for source in (*spec.sources, spec.destination):
+                name = (source or "").rstrip("/").rsplit("/", 1)[-1].lower()
+                if name.endswith(".ipynb") or name in ("notebooks", "notebook"):
+                    return source
+    return None
 
 
 _FLOOR = re.compile(r"\s*>=?\s*[^,<>=!~]+\s*")
