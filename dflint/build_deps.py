@@ -623,10 +623,15 @@ def _installs_at_start(dockerfile: Dockerfile) -> str | None:
         from dflint.start_script import start_script
 
         script = start_script(dockerfile)
-        op = script.python_install() if script is not None else None
-        if script is None or op is None:
+        if script is None:
             return None
-        return f"its start script `{script.source}` runs `{op.program} {op.verb}` when the container starts"
+        op = script.python_install()
+        if op is not None:
+            return f"its start script `{script.source}` runs `{op.program} {op.verb}` when the container starts"
+        build = script.builds()
+        if build is not None:  # `make build` (llama-cpp-python): it compiles when the container starts
+            return f"its start script `{script.source}` runs `{build.name}` when the container starts"
+        return None
     facts, evidence = found
     return f"it runs {facts['name']} ({evidence}), which pip-installs the model's requirements when it starts"
 

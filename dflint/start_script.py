@@ -22,6 +22,8 @@ from dflint.model import Dockerfile, Instruction, PackageOp, RequirementsFile, S
 
 # a shell given the script file runs it (`["bash", "/start.sh"]`)
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+# programs that build code (a start script that runs one compiles when the container starts)
+_BUILDERS = frozenset({"make", "gmake", "cmake", "ninja", "gcc", "g++", "cc", "c++", "clang", "clang++", "nvcc"})
 # package managers that install into the system's directories (root-owned unless chowned)
 _SYSTEM_MANAGERS = frozenset({"apt", "apk", "dnf", "yum", "microdnf"})
 
@@ -54,6 +56,18 @@ class StartScript:
 
         called = re.compile(r"(?:\$\(|`)\s*" + re.escape(program) + r"(?=\s|\)|`)")
         return any(called.search(line.split("#", 1)[0]) for line in self.text.splitlines())
+
+    def builds(self) -> ShellCommand | None:
+        """The first command that builds code when the container starts: make, CMake, ninja, a C/C++
+        compiler, `cargo build`, `go build`, `python setup.py` (llama-cpp-python's images run `make
+        build`, a `pip install -e .` that compiles llama.cpp for the host), or None."""
+        for command in self.commands:
+            name, args = command.name, [arg for arg in command.args if arg is not None]
+            if name in _BUILDERS or (name in ("cargo", "go") and args[:1] == ["build"]):
+                return command
+            if name is not None and name.startswith("python") and args[:1] == ["setup.py"]:
+                return command
+        return None
 
     def python_install(self) -> PackageOp | None:
         """The first install of Python packages (`pip install -r …`, `uv pip install`, `conda install`)."""
