@@ -24,17 +24,19 @@ loader; the chosen context is where every later read happens.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import functools
 import os
 import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dflint import safe_yaml
 from dflint.compose import COMPOSE_PATTERNS
-from dflint.model import ContextChoice
+from dflint.model import ContextChoice, split_image
 
 LEVELS_WITHOUT_REPOSITORY = 3
 MAX_REPOSITORY_LEVELS = 12
@@ -256,20 +258,32 @@ def _stamp(path: str) -> tuple[int, int, int, int] | None:
     return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
 
 
-def _compose_services(compose_file: str) -> tuple[tuple[str, str, str, str | None, str | None, bool, bool], ...]:
-    """(service, real Dockerfile path, real context, user) for each local build of a compose file.
-    Unlike linting a compose file, a context above the compose file's folder is kept (`context:
-    ..`): the caller keeps it only inside the repository. `user` and `image` are the service's
-    `user:` and `image:` with their variables filled in as Compose fills them, or None when not set
-    or not known; then whether it runs an interactive shell (`_shell_session`), and whether it runs
-    privileged or with the Docker socket (`_needs_root`)."""
+@dataclass(frozen=True, slots=True)
+class ComposeBuild:
+    """A compose service that builds an image locally, as a repository's compose file says: its
+    name, the real Dockerfile path and context, the file it is in (as shown), its `user:` and
+    `image:` with their variables filled in as Compose fills them (None when not set or not known),
+    whether it runs an interactive shell (`_shell_session`) and whether it runs privileged or with
+    the Docker socket (`_needs_root`)."""
+
+    service: str
+    dockerfile: str
+    context: str
+    compose_file: str
+    user: str | None = None
+    image: str | None = None
+    shell_session: bool = False
+    drives_host: bool = False
+
+
+def _compose_services(compose_file: str) -> tuple[ComposeBuild, ...]:
+    """Each local build of a compose file. Unlike linting a compose file, a context above the compose
+    file's folder is kept (`context: ..`): the caller keeps it only inside the repository."""
     return _compose_services_as_of(compose_file, _stamp(compose_file))
 
 
 @functools.lru_cache(maxsize=64)
-def _compose_services_as_of(
-    compose_file: str, stamp: tuple[int, int, int, int] | None
-) -> tuple[tuple[str, str, str, str | None, str | None, bool, bool], ...]:
+def _compose_services_as_of(compose_file: str, stamp: tuple[int, int, int, int] | None) -> tuple[ComposeBuild, ...]:
     import yaml
 
     from dflint.compose import interpolate
@@ -300,10 +314,11 @@ def _compose_services_as_of(
         user = interpolate(str(written), os.environ) if isinstance(written, (str, int)) else None
         image = interpolate(str(service["image"]), os.environ) if isinstance(service.get("image"), str) else None
         found.append(
-            (
+            ComposeBuild(
                 str(name),
                 os.path.realpath(os.path.join(directory, dockerfile)),
                 directory,
+                compose_file,
                 user,
                 image,
                 _shell_session(service),
@@ -345,25 +360,25 @@ def _shell_session(service: dict[Any, Any]) -> bool:
 
 
 def _compose_builds(compose_file: str, dockerfile: str) -> Iterator[tuple[str, str]]:
-    for name, built, context, _user, _image, _shell, _root in _compose_services(compose_file):
-        if built == dockerfile:
-            yield name, context
+    for build in _compose_services(compose_file):
+        if build.dockerfile == dockerfile:
+            yield build.service, build.context
 
 
-def compose_services_building(dockerfile_path: str) -> tuple[tuple[str, str, str | None, bool, bool], ...]:
+def compose_services_building(dockerfile_path: str) -> tuple[ComposeBuild, ...]:
     """Every compose service in the repository (from the Dockerfile's folder up to the repository
-    root, as for the context) that builds this Dockerfile: (service, compose file as shown, user,
-    whether it runs an interactive shell, whether it runs privileged or with the Docker socket)."""
+    root, as for the context) that builds this Dockerfile, its compose file shown from the
+    repository's parent."""
     dockerfile = os.path.realpath(dockerfile_path)
     folder = os.path.dirname(dockerfile)
     root, _ = repository_root(folder)
-    found = []
-    for directory in _upwards(folder, root):
-        for compose_file in _listing(directory, COMPOSE_PATTERNS):
-            for name, built, _context, user, _image, shell, needs_root in _compose_services(compose_file):
-                if built == dockerfile:
-                    found.append((name, _shown(compose_file, root), user, shell, needs_root))
-    return tuple(found)
+    return tuple(
+        dataclasses.replace(build, compose_file=_shown(compose_file, root))
+        for directory in _upwards(folder, root)
+        for compose_file in _listing(directory, COMPOSE_PATTERNS)
+        for build in _compose_services(compose_file)
+        if build.dockerfile == dockerfile
+    )
 
 
 # -- CI workflows, Makefiles, scripts -------------------------------------------------------------
@@ -412,18 +427,10 @@ def image_names_built(dockerfile_path: str) -> tuple[str, ...]:
                 names.extend(tags)
     for directory in _upwards(folder, root):
         for compose_file in _listing(directory, COMPOSE_PATTERNS):
-            for _name, built, _context, _user, image, _shell, _root in _compose_services(compose_file):
-                if built == dockerfile and image:
-                    names.append(image)
-    return tuple(dict.fromkeys(untagged(name) for name in names))
-
-
-def untagged(reference: str) -> str:
-    """`ghcr.io/org/app:1.2` → `ghcr.io/org/app` (a registry's port stays: `host:5000/app`)."""
-    name = reference.split("@", 1)[0]
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    return name[:colon] if colon > slash else name
+            for build in _compose_services(compose_file):
+                if build.dockerfile == dockerfile and build.image:
+                    names.append(build.image)
+    return tuple(dict.fromkeys(split_image(name)[0] for name in names))
 
 
 def _builds_in(path: str, kind: str, root: str) -> tuple[tuple[int, tuple[str, str], tuple[str, ...]], ...]:
@@ -601,12 +608,8 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
 def parse_build_command(arguments: str) -> tuple[str, str | None] | None:
     """The words after `docker build` → (context, Dockerfile or None), or None when either cannot be
     known statically (a variable, a remote or stdin context)."""
-    import shlex  # only for a build command found in a script or CI file (0.3 ms of every run otherwise)
-
-    end = re.search(r"\s(?:&&|\|\||;|\|)|[;|]\s|\)\s*$", arguments)
-    try:
-        words = shlex.split(arguments[: end.start()] if end else arguments, comments=True)
-    except ValueError:
+    words = _command_words(arguments)
+    if words is None:
         return None
     context: str | None = None
     file: str | None = None
@@ -636,15 +639,21 @@ def parse_build_command(arguments: str) -> tuple[str, str | None] | None:
     return context, file
 
 
-def build_tags(arguments: str) -> tuple[str, ...]:
-    """The `-t`/`--tag` values of a build command's words (what follows `docker build`)."""
-    import shlex
+def _command_words(arguments: str) -> list[str] | None:
+    """The words of a build command up to the end of the command (`&&`, `;`, a pipe), or None when
+    they do not split (an unterminated quote)."""
+    import shlex  # only for a build command found in a script or CI file (0.3 ms of every run otherwise)
 
     end = re.search(r"\s(?:&&|\|\||;|\|)|[;|]\s|\)\s*$", arguments)
     try:
-        words = shlex.split(arguments[: end.start()] if end else arguments, comments=True)
+        return shlex.split(arguments[: end.start()] if end else arguments, comments=True)
     except ValueError:
-        return ()
+        return None
+
+
+def build_tags(arguments: str) -> tuple[str, ...]:
+    """The `-t`/`--tag` values of a build command's words (what follows `docker build`)."""
+    words = _command_words(arguments) or []
     tags: list[str] = []
     for position, word in enumerate(words):
         if word in ("-t", "--tag") and position + 1 < len(words):

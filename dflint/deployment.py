@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from dflint.model import Dockerfile
+from dflint.model import Dockerfile, split_image
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,10 @@ def compose_runs(dockerfile: Dockerfile) -> tuple[ComposeRun, ...]:
         if dockerfile.path not in ("", "-"):
             from dflint.context_discovery import compose_services_building
 
-            runs = tuple(ComposeRun(*found) for found in compose_services_building(dockerfile.path))
+            runs = tuple(
+                ComposeRun(build.service, build.compose_file, build.user, build.shell_session, build.drives_host)
+                for build in compose_services_building(dockerfile.path)
+            )
         dockerfile.memo[key] = runs
     return cast("tuple[ComposeRun, ...]", dockerfile.memo[key])
 
@@ -253,8 +256,6 @@ def _documents(text: str) -> Iterator[tuple[int, Any]]:
 def _containers(
     document: dict[str, Any], offset: int, shown: str, patterns: list[tuple[re.Pattern[str], str]]
 ) -> Iterator[WorkloadRun]:
-    from dflint.context_discovery import untagged
-
     kind = document.get("kind")
     if kind not in _WORKLOADS:
         return
@@ -273,7 +274,7 @@ def _containers(
             image = container.get("image") if isinstance(container, dict) else None
             if not isinstance(image, str):
                 continue
-            name = untagged(image)
+            name = split_image(image)[0]
             if not any(pattern.fullmatch(name) for pattern, _ in patterns):
                 continue
             own = _user(container.get("securityContext"))

@@ -247,6 +247,17 @@ class PackageOp:
     def has_flag(self, *names: str) -> bool:
         return any(name in self.flags for name in names)
 
+    def named_requirements(self) -> Iterator[Requirement]:
+        """What the install names: its command line's packages, then the requirements of every file
+        it reads that pins nothing by itself (constraints files and what they include are left out)."""
+        yield from self.packages
+        for top in self.files:
+            if top.constraint:
+                continue
+            for file in top.walk():
+                if not file.constraint:
+                    yield from file.requirements
+
 
 @dataclass(frozen=True, slots=True)
 class CopySpec:

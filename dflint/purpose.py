@@ -513,13 +513,7 @@ def _training_library(chain: tuple[Stage, ...]) -> str | None:
             for op in instruction.packages:
                 if op.verb != "install":
                     continue
-                for top in op.files:  # a requirements file read from the build context names it too
-                    for file in top.walk():
-                        if not file.constraint:
-                            for listed in file.requirements:
-                                if listed.name in names:
-                                    return listed.name
-                for requirement in op.packages:
+                for requirement in op.named_requirements():  # a requirements file from the context names it too
                     if requirement.name in names:
                         return requirement.name
                     if requirement.kind == "path" and requirement.raw:

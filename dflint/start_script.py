@@ -15,6 +15,7 @@ context, a regular file, bounded), parsed with the same shell reader as a RUN, a
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import cast
 
@@ -52,8 +53,6 @@ class StartScript:
         entrypoint), outside comments?"""
         if any(command.name == program for command in self.commands):
             return True
-        import re
-
         called = re.compile(r"(?:\$\(|`)\s*" + re.escape(program) + r"(?=\s|\)|`)")
         return any(called.search(line.split("#", 1)[0]) for line in self.text.splitlines())
 

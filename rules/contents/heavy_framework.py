@@ -275,9 +275,11 @@ def _builds_everywhere(alternative: Any, dockerfile: Dockerfile, install: Instal
     machines = alternative.get("machines")
     if not machines:
         return True
-    built = {machine(install.op.platform or DEFAULT_PLATFORM)}
-    built.update(machine(f"linux/{architecture}") for architecture in tested_architectures(dockerfile.text))
-    return built <= set(machines)
+    key = ("tested architectures", None)
+    if key not in dockerfile.memo:  # one read of the file's text, whatever the number of installs
+        dockerfile.memo[key] = frozenset(machine(f"linux/{arch}") for arch in tested_architectures(dockerfile.text))
+    tested = cast("frozenset[str]", dockerfile.memo[key])
+    return {machine(install.op.platform or DEFAULT_PLATFORM), *tested} <= set(machines)
 
 
 def _savings(facts: Any, alternative: Any | None, source: str) -> Savings | None:

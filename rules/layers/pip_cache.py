@@ -264,14 +264,7 @@ def _only_installers(op: PackageOp) -> bool:
 
 
 def _installed(op: PackageOp) -> list[Requirement]:
-    requirements = list(op.packages)
-    for top in op.files:
-        if top.constraint:
-            continue
-        for file in top.walk():
-            if not file.constraint:
-                requirements.extend(file.requirements)
-    return requirements
+    return list(op.named_requirements())
 
 
 def _fix(dockerfile: Dockerfile, op: PackageOp, flag: str) -> Fix | None:
