@@ -183,6 +183,23 @@ def _settled_later(where: Where) -> bool:
     return False
 
 
+def _build_stage_tools(where: Where) -> bool:
+    """A pip install of the RUN in a stage the build runs but does not ship, into a tree no copy takes
+    into the image (DF401's `_stays_in_build_stage`): a build stage's own tools."""
+    from dflint.rules.pinning import unpinned_package
+    from dflint.rules.pinning._pins import python_installs
+
+    if where.dockerfile is None or where.model is None:
+        return False
+    dockerfile = where.dockerfile
+    stage = next((stage for stage in dockerfile.stages if where.model in stage.instructions), None)
+    if stage is None or stage.index not in dockerfile.shipping().built:
+        return False
+    if stage.index in {shipped.index for shipped in dockerfile.shipped_stages()}:
+        return False
+    return any(unpinned_package._stays_in_build_stage(dockerfile, stage, where.model, op) for op in python_installs(where.model))
+
+
 def _branch_not_taken(where: Where) -> bool:
     """A package command of the RUN sits in an `if` branch the build does not take (`dflint.build_deps`)."""
     from dflint.build_deps import branch_not_taken
@@ -841,6 +858,11 @@ PAIRS: tuple[Pair, ...] = (
                 "hadolint",
                 "a package named with `-U`/`--upgrade` asks for the newest release on purpose: DF401 option `check-upgrades`",
                 instruction(r"\bpip[\d.]*\s+install\b[^&;|]*\s(-U|--upgrade)\b"),
+            ),
+            Reason(
+                "hadolint",
+                "a build stage's own tools, installed where no copy takes them into the image: DF401 option `check-build-stages`",
+                _build_stage_tools,
             ),
         ),
     ),

@@ -584,6 +584,7 @@ class RuntimeCompiler:
     ninja: str | None = None  # why it runs ninja too, when it does (None: it does not)
     # a compiler suite its users build with (`system_packages`): any header it ships is one they compile against
     reads_every_header: bool = False
+    nvcc: bool = False  # it compiles CUDA sources with nvcc too (PyTorch extensions built just in time)
 
     @property
     def text(self) -> str:
@@ -594,7 +595,15 @@ class RuntimeCompiler:
         """From an entry of `runtime_compilers` in `data/build_tools.json`."""
         ninja = facts.get("ninja_text", "") if facts.get("ninja") else None
         compiles = facts.get("compiles", _TRITON_COMPILES)
-        return cls(facts["name"], evidence, facts["source"], compiles, ninja, bool(facts.get("reads_every_header")))
+        return cls(
+            facts["name"],
+            evidence,
+            facts["source"],
+            compiles,
+            ninja,
+            bool(facts.get("reads_every_header")),
+            bool(facts.get("nvcc")),
+        )
 
 
 def installs_at_start(dockerfile: Dockerfile) -> str | None:
@@ -826,9 +835,12 @@ def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     if found_system is not None:
         return RuntimeCompiler.of(*found_system)
     prefixes = data["environment_prefixes"]["prefixes"]
+    names = data["environment_names"]
     for stage in shipped:
         for instruction in stage.instructions_of("ENV"):
             for pair in instruction.pairs:
+                if pair.key != "note" and isinstance(names.get(pair.key), dict):
+                    return RuntimeCompiler.of(names[pair.key], f"`{pair.key}` set at line {instruction.span.line}")
                 for prefix, package in prefixes.items():
                     if pair.key.startswith(prefix):
                         evidence = f"`{pair.key}` set at line {instruction.span.line}"

@@ -406,7 +406,7 @@ def _build_files(folder: str, root: str) -> Iterator[tuple[str, str]]:
 
 def _from_build_files(dockerfile: str, folder: str, root: str) -> tuple[str, str] | None:
     for path, kind in _build_files(folder, root):
-        for line, (directory, built), _tags in _builds_in(path, kind, root):
+        for line, (directory, built), _tags, _platforms in _builds_in(path, kind, root):
             if built == dockerfile and _inside(directory, root) and os.path.isdir(directory):
                 what = {"workflow": "CI workflow", "make": "Makefile", "script": "script"}[kind]
                 return directory, f"the {what} {_shown(path, root)}:{line} builds it with this context"
@@ -422,7 +422,7 @@ def image_names_built(dockerfile_path: str) -> tuple[str, ...]:
     root, _ = repository_root(folder)
     names: list[str] = []
     for path, kind in _build_files(folder, root):
-        for _line, (_directory, built), tags in _builds_in(path, kind, root):
+        for _line, (_directory, built), tags, _platforms in _builds_in(path, kind, root):
             if built == dockerfile:
                 names.extend(tags)
     for directory in _upwards(folder, root):
@@ -433,15 +433,17 @@ def image_names_built(dockerfile_path: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(split_image(name)[0] for name in names))
 
 
-def _builds_in(path: str, kind: str, root: str) -> tuple[tuple[int, tuple[str, str], tuple[str, ...]], ...]:
-    """(line, (real context, real Dockerfile), tags) for every build a file runs that can be read statically."""
+_Build = tuple[int, tuple[str, str], tuple[str, ...], tuple[str, ...]]
+
+
+def _builds_in(path: str, kind: str, root: str) -> tuple[_Build, ...]:
+    """(line, (real context, real Dockerfile), tags, platforms) for every build a file runs that can be
+    read statically; `platforms` is empty when the build names none (or one that is not a literal)."""
     return _builds_in_as_of(path, kind, root, _stamp(path))
 
 
 @functools.lru_cache(maxsize=256)
-def _builds_in_as_of(
-    path: str, kind: str, root: str, stamp: tuple[int, int, int, int] | None
-) -> tuple[tuple[int, tuple[str, str], tuple[str, ...]], ...]:
+def _builds_in_as_of(path: str, kind: str, root: str, stamp: tuple[int, int, int, int] | None) -> tuple[_Build, ...]:
     text = _read_small(path)
     if text is None:
         return ()
@@ -451,7 +453,7 @@ def _builds_in_as_of(
         bases = [_workflow_root(path, root)]
     elif kind == "script" and (directory != root or _CD_ROOT.search(text)):
         bases = [os.path.dirname(directory), directory, root] if _CD_ROOT.search(text) else [directory, root]
-    found: list[tuple[int, tuple[str, str], tuple[str, ...]]] = []
+    found: list[_Build] = []
     variables = _make_variables(text) if kind == "make" else _script_variables(text) if kind == "script" else {}
     for line, command in _logical_lines(text):
         if variables:
@@ -461,14 +463,18 @@ def _builds_in_as_of(
             parsed = parse_build_command(arguments)
             if parsed is not None:
                 tags = build_tags(arguments)
+                platforms = build_platforms(arguments) or (_runner_platform(text, line) if kind == "workflow" else ())
                 moved = _cd_before(command[: match.start()]) if kind == "make" else None
                 for base in [os.path.normpath(os.path.join(directory, moved))] if moved is not None else bases:
-                    found.append((line, _resolved(base, *parsed), tags))
+                    found.append((line, _resolved(base, *parsed), tags, platforms))
     if kind == "workflow":
-        for line, context, file in _build_push_steps(text):
-            found.append((line, _resolved(bases[0], context, file), ()))
+        steps = {}
+        for line, context, file, platforms in _build_push_steps(text):
+            steps[_resolved(bases[0], context, file)] = line
+            found.append((line, _resolved(bases[0], context, file), (), platforms))
         for line, context, file in _matrix_entries(text):
-            found.append((line, _resolved(bases[0], context, file), ()))
+            if _resolved(bases[0], context, file) not in steps:  # the step's own `with:` is no second build
+                found.append((line, _resolved(bases[0], context, file), (), ()))
     return tuple(found)
 
 
@@ -665,8 +671,70 @@ def build_tags(arguments: str) -> tuple[str, ...]:
     return tuple(tag for tag in tags if tag)
 
 
-def _build_push_steps(text: str) -> Iterator[tuple[int, str, str | None]]:
-    """`docker/build-push-action` steps of a workflow: (line, context, file)."""
+def build_platforms(arguments: str) -> tuple[str, ...]:
+    """The platforms a build command's `--platform` names (`linux/arm64`, or a list:
+    `linux/amd64,linux/arm64`); empty when it names none or a value that is not a literal."""
+    words = _command_words(arguments) or []
+    values = [
+        words[position + 1] if word == "--platform" and position + 1 < len(words) else word.split("=", 1)[1]
+        for position, word in enumerate(words)
+        if word == "--platform" or word.startswith("--platform=")
+    ]
+    return _platform_list(values[-1]) if values else ()
+
+
+def _platform_list(value: str) -> tuple[str, ...]:
+    if _VARIABLE.search(value) or "${{" in value:
+        return ()
+    return tuple(dict.fromkeys(part for part in re.split(r"[,\s]+", value) if part))
+
+
+_RUNS_ON = re.compile(r"(?m)^\s*runs-on:\s*(.+?)\s*$")
+# GitHub's arm64 runners (`ubuntu-24.04-arm`, `ubuntu-22.04-arm`) and the `ARM64` label every
+# self-hosted arm64 runner carries; a build with no `--platform` builds for the runner's own platform
+_ARM_RUNNER = re.compile(r"(?i)(?:^|[\s\[,'\"])(?:ubuntu-[\d.]+-arm|[\w.-]+-arm64|arm64|aarch64)(?=$|[\s\],'\"])")
+
+
+def _runner_platform(text: str, line: int) -> tuple[str, ...]:
+    """The platform of the runner a workflow's build command runs on: the `runs-on` of its job (the
+    last one before the command's line), when it names an arm64 runner; else empty (the default)."""
+    offset = sum(len(each) + 1 for each in text.split("\n")[: line - 1])
+    runs_on = None
+    for match in _RUNS_ON.finditer(text, 0, offset):
+        runs_on = match.group(1)
+    return ("linux/arm64",) if runs_on is not None and _ARM_RUNNER.search(runs_on) else ()
+
+
+def build_platform(dockerfile_path: str) -> tuple[str, str] | None:
+    """The one platform every build of the Dockerfile that the repository's workflows, Makefiles and
+    scripts run names with `--platform` (or `platforms:` of a build-push-action step; a workflow's
+    build with neither builds for its job's runner: `runs-on: ubuntu-22.04-arm`), when it is not the
+    default (`linux/amd64`), and where it is said: lmdeploy's CI builds its Ascend A3 image with
+    `--platform linux/arm64`, and tests it on an arm64 runner. None when a build names none, several,
+    or the default."""
+    from dflint.platform import DEFAULT_PLATFORM
+
+    dockerfile = os.path.realpath(dockerfile_path)
+    folder = os.path.dirname(dockerfile)
+    root, _ = repository_root(folder)
+    named: set[str] = set()
+    where = ""
+    for path, kind in _build_files(folder, root):
+        for line, (_directory, built), _tags, platforms in _builds_in(path, kind, root):
+            if built != dockerfile:
+                continue
+            if not platforms:
+                return None  # a build for the default platform, or one dflint cannot read
+            named.update(platforms)
+            what = {"workflow": "CI workflow", "make": "Makefile", "script": "script"}[kind]
+            where = where or f"the {what} {_shown(path, root)}:{line} builds it for {', '.join(platforms)}"
+    if len(named) != 1 or DEFAULT_PLATFORM in named:
+        return None
+    return next(iter(named)), where
+
+
+def _build_push_steps(text: str) -> Iterator[tuple[int, str, str | None, tuple[str, ...]]]:
+    """`docker/build-push-action` steps of a workflow: (line, context, file, platforms)."""
     if "build-push-action" not in text:
         return
     import yaml
@@ -682,11 +750,13 @@ def _build_push_steps(text: str) -> Iterator[tuple[int, str, str | None]]:
         inputs = _value(node, "with")
         context_node = _value(inputs, "context") if isinstance(inputs, yaml.MappingNode) else None
         file_node = _value(inputs, "file") if isinstance(inputs, yaml.MappingNode) else None
+        platforms_node = _value(inputs, "platforms") if isinstance(inputs, yaml.MappingNode) else None
         context = str(context_node.value) if isinstance(context_node, yaml.ScalarNode) else "."
         file = str(file_node.value) if isinstance(file_node, yaml.ScalarNode) else None
+        platforms = _platform_list(str(platforms_node.value)) if isinstance(platforms_node, yaml.ScalarNode) else ()
         if "${{" in context or (file is not None and "${{" in file) or "://" in context:
             continue
-        yield int(node.start_mark.line) + 1, context, file
+        yield int(node.start_mark.line) + 1, context, file, platforms
 
 
 _MATRIX_LINE = re.compile(r"^( *)(- +)?([\w-]+): *(.*?)\s*$")

@@ -222,11 +222,14 @@ def lint_file(path: str, settings: Settings, rules: Sequence[Rule], display_path
         text = read_path(path, max_bytes=settings.max_bytes, boundary=settings.boundary)
     except InputError as error:
         return FileResult(shown, (), (InputError(shown, error.line, error.message),))
-    if settings.context_dir is not None:
-        return lint_source(text, shown, settings, rules, settings.context_dir)
-    from dflint.context_discovery import choose
+    from dflint.context_discovery import build_platform, choose
 
-    choice = choose(path, text)
+    choice = _given(settings, settings.context_dir) if settings.context_dir is not None else choose(path, text)
+    if "TARGETPLATFORM" not in settings.build_args:
+        platform = build_platform(path)
+        if platform is not None:  # the repository builds it for another platform (lmdeploy's Ascend image: arm64)
+            choice = dataclasses.replace(choice, platform=platform[0], platform_reason=platform[1])
+            settings = dataclasses.replace(settings, build_args={**settings.build_args, "TARGETPLATFORM": platform[0]})
     return lint_source(text, shown, settings, rules, choice.directory, choice)
 
 

@@ -549,6 +549,10 @@ class ContextChoice:
     # whole context from a folder holding nothing but Dockerfiles (the Dockerfile's folder is only a
     # fallback, so a file missing from it says nothing about the Dockerfile)
     unknown: bool = False
+    # the one platform the repository builds it for, when not the default (`--platform linux/arm64` in
+    # every build command that builds it: `context_discovery.build_platform`), and where that is said
+    platform: str | None = None
+    platform_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

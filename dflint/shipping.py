@@ -70,6 +70,9 @@ class Shipping:
     finals: tuple[Stage, ...]  # the final stage (several when its base is unresolvable)
     layer_stages: frozenset[int]  # stages whose layers are the image's
     copies: tuple[CopyOut, ...]  # COPY --from into a stage that ships, transitively
+    # every stage the build runs for its target: the layer stages and each stage a copy is taken from,
+    # with their FROM chains (the stages left out are other targets' or unused)
+    built: frozenset[int] = frozenset()
 
     def ships_layers(self, stage: Stage) -> bool:
         return stage.index in self.layer_stages
@@ -160,7 +163,7 @@ def shipping(dockerfile: Dockerfile, target: str | None = None) -> Shipping:
             source = dockerfile.stages[spec.source_stage]
             copies.append(CopyOut(instruction, stage, source, _source_paths(spec.sources), _source_globs(spec.sources)))
             pending.extend(lineage(dockerfile, source))
-    return Shipping(finals, frozenset(layer_stages), tuple(copies))
+    return Shipping(finals, frozenset(layer_stages), tuple(copies), frozenset(visited))
 
 
 def _source_paths(sources: tuple[str | None, ...]) -> tuple[str | None, ...]:

@@ -491,3 +491,89 @@ def test_a_listing_keeps_exactly_the_names_fnmatch_matches() -> None:
             assert (_names_matching(patterns)(name) is not None) == expected, (patterns, name)
 
     check()
+
+
+# -- the platform the repository builds a Dockerfile for ----------------------------------------------
+
+ARM_IMAGE = 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y --no-install-recommends python3-pip\nRUN pip install --no-cache-dir torch==2.5.1\nCMD ["python3", "-m", "server"]\n'
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        # lmdeploy's Ascend image: built with `--platform linux/arm64`, the torch wheel PyPI serves there has no CUDA
+        ("      - run: docker build . -t x -f docker/Dockerfile --platform linux/arm64\n", "linux/arm64"),
+        ("      - run: docker buildx build --platform=linux/arm64 -f docker/Dockerfile .\n", "linux/arm64"),
+        (
+            "      - uses: docker/build-push-action@v6\n        with:\n          context: .\n"
+            "          file: docker/Dockerfile\n          platforms: linux/arm64\n",
+            "linux/arm64",
+        ),
+        # several platforms, the default one, or no platform: the default build stays
+        ("      - run: docker buildx build --platform linux/amd64,linux/arm64 -f docker/Dockerfile .\n", None),
+        ("      - run: docker build --platform linux/amd64 -f docker/Dockerfile .\n", None),
+        ("      - run: docker build --platform $PLATFORM -f docker/Dockerfile .\n", None),
+        ("      - run: docker build -f docker/Dockerfile .\n", None),
+    ],
+)
+def test_the_platform_every_build_names_is_the_one_linted(tmp_path: Path, steps: str, expected: str | None) -> None:
+    from dflint.context_discovery import build_platform
+
+    workflow = f"on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n{steps}"
+    root = repository(tmp_path, {"docker/Dockerfile": ARM_IMAGE, ".github/workflows/image.yml": workflow})
+    found = build_platform(str(root / "docker" / "Dockerfile"))
+    assert (found[0] if found else None) == expected
+    if found is not None:
+        assert found[1] == f"the CI workflow {root.name}/.github/workflows/image.yml:6 builds it for {expected}"
+
+
+def test_a_build_on_an_arm64_runner_builds_for_arm64_and_one_without_keeps_the_default(tmp_path: Path) -> None:
+    from dflint.context_discovery import build_platform
+
+    arm = (
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-22.04-arm\n    steps:\n      - run: docker build -f docker/Dockerfile .\n"
+    )
+    root = repository(tmp_path, {"docker/Dockerfile": ARM_IMAGE, ".github/workflows/arm.yml": arm})
+    assert build_platform(str(root / "docker" / "Dockerfile")) == (
+        "linux/arm64",
+        f"the CI workflow {root.name}/.github/workflows/arm.yml:6 builds it for linux/arm64",
+    )
+    (root / "Makefile").write_text("image:\n\tdocker build -f docker/Dockerfile .\n", encoding="utf-8")
+    assert build_platform(str(root / "docker" / "Dockerfile")) is None  # the Makefile's build is for the default
+
+
+def test_the_repositorys_platform_reaches_the_rules_and_the_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On arm64, PyPI's torch wheel has no CUDA libraries: DF203 has nothing to say, and `-v` and JSON
+    say which platform the file was linted for, and why."""
+    workflow = "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --platform linux/arm64 -f docker/Dockerfile .\n"
+    root = repository(tmp_path, {"docker/Dockerfile": ARM_IMAGE, ".github/workflows/image.yml": workflow})
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["--format", "json", "--select", "DF203", "docker/Dockerfile"])
+    document = json.loads(result.output)
+    assert document["findings"] == []
+    assert document["files"][0]["target_platform"] == "linux/arm64"
+    assert document["files"][0]["target_platform_reason"] == (
+        f"the CI workflow {root.name}/.github/workflows/image.yml:6 builds it for linux/arm64"
+    )
+    text = CliRunner().invoke(main, ["-v", "--select", "DF203", "docker/Dockerfile"]).output
+    assert (
+        f"docker/Dockerfile: built for linux/arm64 (the CI workflow {root.name}/.github/workflows/image.yml:6 builds it for linux/arm64)"
+        in text
+    )
+    # an explicit TARGETPLATFORM wins: the default platform's torch is the CUDA one
+    given = CliRunner().invoke(main, ["--select", "DF203", "--build-arg", "TARGETPLATFORM=linux/amd64", "docker/Dockerfile"])
+    assert "DF203" in given.output
+
+
+def test_the_target_platform_fields_are_in_the_json_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parents[1] / "docs" / "json-output.schema.json").read_text(encoding="utf-8"))
+    workflow = (
+        "on: push\njobs:\n  image:\n    runs-on: ubuntu-24.04-arm\n    steps:\n      - run: docker build -f docker/Dockerfile .\n"
+    )
+    root = repository(tmp_path, {"docker/Dockerfile": ARM_IMAGE, ".github/workflows/image.yml": workflow})
+    monkeypatch.chdir(root)
+    document = json.loads(CliRunner().invoke(main, ["--format", "json", "docker/Dockerfile"]).output)
+    assert document["files"][0]["target_platform"] == "linux/arm64"
+    jsonschema.validate(document, schema)

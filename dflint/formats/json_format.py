@@ -85,6 +85,9 @@ def file_object(result: FileResult) -> dict[str, Any]:
         "purpose_evidence": result.purpose.evidence if result.purpose is not None else None,
         "generated": result.generated.evidence if result.generated is not None else None,
     }
+    if context is not None and context.platform is not None:  # only where the repository builds it for another platform
+        entry["target_platform"] = context.platform
+        entry["target_platform_reason"] = context.platform_reason
     if result.superseded_by is not None:  # only for an earlier release's copy
         entry["superseded_by"] = result.superseded_by.later_path
         entry["release"] = result.superseded_by.release

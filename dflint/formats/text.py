@@ -31,6 +31,8 @@ def render(
         for result in results:
             if result.context is not None:
                 lines.append(f"{result.path}: build context {result.context.directory} ({result.context.reason})")
+            if result.context is not None and result.context.platform is not None:
+                lines.append(f"{result.path}: built for {result.context.platform} ({result.context.platform_reason})")
             if result.purpose is not None and result.purpose.kind != "unknown":
                 lines.append(f"{result.path}: {_purpose(result.purpose)}")
             if result.hadolint is not None:

@@ -102,11 +102,12 @@ def build_tool_commands(dockerfile: Dockerfile) -> frozenset[int]:
 
 def _needed_at_run_time(dockerfile: Dockerfile, install: Install) -> bool:
     """A C compiler, or ninja, in an image whose server compiles with it when it runs; CUDA's `ptxas`
-    (`cuda-nvcc`) in one that serves through XLA on a GPU (TensorFlow Serving)."""
+    (`cuda-nvcc`) in one that serves through XLA on a GPU (TensorFlow Serving), or that builds PyTorch
+    extensions from CUDA sources when it runs (`TORCH_EXTENSIONS_DIR`)."""
     manager, name = install.op.manager, install.name
-    if provides_ptxas(manager, name) and ptxas_at_run_time(dockerfile) is not None:
-        return True
     need = runtime_compiler(dockerfile)
+    if provides_ptxas(manager, name) and (ptxas_at_run_time(dockerfile) is not None or (need is not None and need.nvcc)):
+        return True
     if need is None:
         return False
     return provides_c_compiler(manager, name) or (need.ninja is not None and provides_ninja(manager, name))

@@ -88,6 +88,13 @@ CUDA kernels the same way the first time it runs them, with nvcc, the host C++ c
 `ninja`, and vLLM lists `ninja` among its own run-time requirements: in an image that runs either,
 `ninja-build` (apt, dnf) and the `ninja` wheel are left alone too.
 
+An image that sets `TORCH_EXTENSIONS_DIR` in a shipped stage builds PyTorch extensions just in time:
+`torch.utils.cpp_extension.load` compiles them on first use into that directory, with the host C++
+compiler, `ninja`, and for CUDA sources `nvcc` (`environment_names` in `runtime_compilers`). The C
+compiler, ninja and `cuda-nvcc` are then left alone, and the other build tools of the install are
+reported (a reviewer found the advice to move `cuda-nvcc` out of Roboflow's 3D image wrong: it sets the
+variable for nvdiffrast, which builds its CUDA kernels that way).
+
 CUDA's `ptxas` (the `cuda-nvcc` package) is left alone in an image that serves through XLA on a GPU:
 XLA compiles the PTX it generates with it when it runs, and falls back to slower code or fails without
 it (TensorFlow Serving's `tensorflow_model_server` copied into a shipped stage, as its own GPU image

@@ -39,6 +39,10 @@ stage that brings source in, which may come before the one that brought the depe
 (`COPY pkg/ …` then `COPY service/ …` holding `service/requirements.txt`: any change under `pkg/`
 also reinstalls).
 
+The files to copy first are the requirements file and every file it includes (`-r`, `-c`, read from
+the build context): copied alone, `requirements_cuda.txt` holding `-r requirements/build.txt` would
+stop pip at the missing include (lmdeploy's development image installs one that includes five).
+
 ## Why is this bad?
 Docker reuses a layer from its cache only while everything before it is unchanged, and a COPY's
 cache key is the content of what it copies. When the dependency file arrives with the source code,
@@ -129,6 +133,7 @@ class _Install:
     path: str
     tool: str
     first: str
+    includes: tuple[str, ...] = ()  # the files a requirements file includes (`-r`/`-c`), in the build context
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
@@ -212,7 +217,8 @@ def _installs(instruction: Instruction, command: ShellCommand) -> Iterator[_Inst
         if op.manager in ("pip", "uv") and op.files:
             for file in op.files:
                 if not file.constraint and file.image_path is not None and file.image_path.startswith("/"):
-                    yield _Install(file.image_path, "pip", posixpath.basename(file.image_path))
+                    included = (each.context_path for each in file.walk() if each is not file and each.context_path)
+                    yield _Install(file.image_path, "pip", posixpath.basename(file.image_path), tuple(dict.fromkeys(included)))
             return
     name = command.name or ""
     values = [value or "" for value in command.args]
@@ -326,6 +332,10 @@ def _finding(stage: Stage, command: ShellCommand, install: _Install, write: Writ
         if folder not in ("", "."):
             first = " ".join(posixpath.join(folder, name) for name in first.split())
     short = clip_path(first.split()[0], 32) + (" and its lock" if " " in first else "")
+    if install.includes:
+        count = len(install.includes)
+        short += f" and its {count} include{'s' if count > 1 else ''}"
+        first = " ".join((first, *install.includes))
     return Finding(
         META,
         command.span,

@@ -90,6 +90,16 @@ partner is pinned exactly in the same install: `pip install torch==2.4.0 torchvi
 resolves the one torchvision and torchaudio built for torch 2.4.0 (their setup.py files require
 `torch==<version>`; `dflint/data/pinning.json` `locked_companions`, with sources).
 
+A build stage's own tools are left alone: an install, in a stage the build runs but whose layers do not
+ship, into a tree that no copy takes into the image (the builder's site-packages while only `--prefix
+/install` or a built wheel is copied on; a venv of build tools such as meson, while only what they build
+is) cannot change what the image holds (set `check-build-stages` to report them). An install whose tree
+is copied on (`COPY --from=builder /opt/venv /opt/venv`), or whose tree is unknown, is reported as in a
+shipped stage, and so is one in a stage the build does not run at all (another `--target`'s). On the
+shared corpus this leaves out three findings (maturin's helpers in Chroma's builder, Poetry's export
+plugin in MLServer's wheel builder, `cargo-zigbuild` in Ruff's build stage); reviewers had judged the
+one they drew, four times, not worth telling: the versions never reach the image.
+
 An install inside an `if` branch that the build being linted does not take is not reported, as for
 DF201 and DF202 (`dflint/build_deps.py`, `branch_not_taken`: each test compares a build argument or the
 target platform with a literal); lint that build with `--build-arg` to see it.
@@ -183,6 +193,8 @@ CMD ["python", "-m", "server"]
   build selectors (`cpuonly`, `nomkl`).
 - `check-prereleases` (default `false`): also report pre-release and nightly installs and the installs
   on a nightly base.
+- `check-build-stages` (default `false`): also report a build stage's own tools, installed where no
+  copy takes them into the image.
 
 ## References
 - [pip: Repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/)
@@ -201,6 +213,7 @@ from functools import cache
 from dflint.build_deps import branch_not_taken, python_build_helper, python_installer
 from dflint.commands import covering
 from dflint.data import load
+from dflint.filesystem import install_write, ships
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -243,6 +256,7 @@ class Options:
     report_caps: bool = False
     report_series: bool = False
     check_prereleases: bool = False
+    check_build_stages: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
@@ -257,9 +271,12 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         kind in _FLOATING_KINDS and not options.check_files_without_pins
     )
     removals = _removals(dockerfile)  # read once: most files uninstall nothing
+    shipped = {stage.index for stage in dockerfile.shipped_stages()}
+    built = dockerfile.shipping().built
     for stage in dockerfile.stages:
         if stage.index in nightly:
             continue  # a stage built on a nightly image follows the nightlies on purpose
+        build_only = stage.index in built and stage.index not in shipped and not options.check_build_stages
         later = _later_pins(stage)
         reported: set[str] = set()  # a name told once per stage: `pip install fschat` then `fschat[webui]`
         for instruction in stage.instructions_of("RUN"):
@@ -276,6 +293,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     continue
                 if mixed_only and not _pins_a_package(op):
                     continue  # a notebook stack or a training image floats what this command installs on purpose
+                if build_only and _stays_in_build_stage(dockerfile, stage, instruction, op):
+                    continue  # tools of a build stage, installed where nothing is copied out of
                 after = later.get(id(op), _NOTHING_LATER)
                 if after.unknown:
                     continue  # a later install reads a requirements file that may pin these names
@@ -297,6 +316,14 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     yield _one(unpinned[0], op, stage.label, stage.name)
                 else:
                     yield _grouped(unpinned, op, stage.label, stage.name)
+
+
+def _stays_in_build_stage(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp) -> bool:
+    """The install writes its packages into a tree that no copy takes into the shipped image (the
+    build stage's own site-packages or a tool environment, while only `/install` or a built wheel is
+    copied on). Unknown when the tree is unknown: then it may ship."""
+    trees = install_write(dockerfile, stage, instruction, op)
+    return bool(trees) and ships(dockerfile, stage, instruction, trees, tree=True) is None
 
 
 def _version_pin(requirement: Requirement) -> bool:

@@ -4,6 +4,15 @@ Flags an `ENV` value that refers to the variable it sets inside single quotes:
 reference to the variable being set is reported: a single-quoted `$` elsewhere may be meant for a
 shell that reads the value later (`ENV PROMPT_COMMAND='echo $PWD'`).
 
+It is reported only where the variable has a value to lose: `PATH` (every image sets it), a variable an
+earlier ARG or ENV of the stage or of a stage it is built FROM sets, or one the base image may set. A base
+image known to set nothing but `PATH` (`ubuntu`, `debian`: `dflint/data/base_images.json`
+`environment`, from each image's configuration) has no `LD_LIBRARY_PATH` or `LIBRARY_PATH` to drop, and
+the literal entry the quotes leave in the list names no directory; nothing changes at run time. On the
+shared corpus this leaves out three of DF612's four findings (TensorFlow Serving's MKL images on
+`ubuntu:22.04`, where nothing set `LIBRARY_PATH` or `LD_LIBRARY_PATH` before), which every reviewer
+who drew one judged true but of no effect; the fourth follows an ENV that gave the variable a value.
+
 ## Why is this bad?
 Docker expands variables in an `ENV` value the way a shell does, and single quotes keep what they
 hold literal: the example sets `LD_LIBRARY_PATH` to `/usr/local/lib:$LD_LIBRARY_PATH`, with the
@@ -13,13 +22,13 @@ value Docker sets.
 
 ## Example
 ```dockerfile
-FROM ubuntu:22.04
+FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
 ENV LD_LIBRARY_PATH='/usr/local/lib:$LD_LIBRARY_PATH'
 ```
 
 ## Use instead
 ```dockerfile
-FROM ubuntu:22.04
+FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
 ENV LD_LIBRARY_PATH="/usr/local/lib:$LD_LIBRARY_PATH"
 ```
 
@@ -40,8 +49,10 @@ ENV LD_LIBRARY_PATH="/usr/local/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
-from dflint.model import Dockerfile
+from dflint.data import load
+from dflint.model import Dockerfile, Instruction, normalise_image, split_image
 from dflint.rule import Finding, RuleMeta, Severity, clip
 from dflint.variables import single_quoted_references
 
@@ -58,10 +69,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for instruction in dockerfile.instructions:
         if instruction.keyword != "ENV" or "'" not in instruction.arguments:
             continue
+        set_before: set[str] = set()
         for pair in instruction.pairs:
             raw_value = pair.raw_value or ""
             for reference in single_quoted_references(raw_value, dockerfile.escape):
-                if reference.name != pair.key:
+                if reference.name != pair.key or not _has_value(dockerfile, instruction, pair.key, set_before):
                     continue
                 text = raw_value[reference.start : reference.end]
                 span = dockerfile.logical_span(instruction, pair.value_start + reference.start, pair.value_start + reference.end)
@@ -78,3 +90,22 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     f" `${{{pair.key}:+:${pair.key}}}` instead of `:{text}`, so that an unset variable adds no empty entry"
                     " (an empty entry in a search path means the current directory)",
                 )
+            set_before.add(pair.key)
+
+
+def _has_value(dockerfile: Dockerfile, instruction: Instruction, name: str, set_before: set[str]) -> bool:
+    """Whether the variable may hold something here that the literal value drops: PATH always; one an
+    earlier ARG or ENV sets (in this stage, a stage it is built FROM, or this ENV's earlier pairs); one
+    the base image may set, unless the base is an image known to set nothing but PATH."""
+    if name == "PATH" or name in set_before or name in instruction.env:
+        return True
+    stage = dockerfile.stage_of(instruction)
+    root = dockerfile.root_image(stage) if stage is not None else None
+    if root is None:
+        return True  # the base is unknown: it may set the variable
+    return normalise_image(split_image(root)[0]) not in _only_path_images()
+
+
+@cache
+def _only_path_images() -> frozenset[str]:
+    return frozenset(load("base_images")["environment"]["only_path"])
