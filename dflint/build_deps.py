@@ -190,7 +190,7 @@ def branch_not_taken(stage: Stage, instruction: Instruction, op: PackageOp) -> s
     "ppc64le" ]`, `[ "$ADDRESS_SANITIZER" = "1" ]`, `[ -n "$GPU" ]`), the platform is the one the
     stage is built for (linux/amd64 unless `--build-arg TARGETPLATFORM=…` says otherwise), and an
     `ARG` declared without a default and not given with `--build-arg` is empty, as BuildKit leaves
-    it. A command in the `else` branch of such an `if` is not taken when the condition holds. In
+    it (and so is an ENV that only copies it, `ENV BUILD_TYPE=${BUILD_TYPE}`). A command in the `else` branch of such an `if` is not taken when the condition holds. In
     `[[ … ]]`, the right side of `==` and `!=` is a pattern (`[[ ${SPARK_PACKAGE} != *"-preview"* ]]`),
     as in bash. Anything else (a command's output, an `elif`, a nested `if`) may run."""
     command = op.command
@@ -306,10 +306,20 @@ def _value(name: str, place: _Place) -> str | None:
             break
         for pair in instruction.pairs:
             if pair.key == name:
+                if declared and instruction.keyword == "ENV" and _copies_itself(pair.raw_value, name):
+                    continue  # `ENV BUILD_TYPE=${BUILD_TYPE}` after `ARG BUILD_TYPE`: still empty (LocalAI)
                 if instruction.keyword != "ARG" or pair.value is not None:
                     return None
                 declared = True
     return "" if declared else None
+
+
+def _copies_itself(raw_value: str | None, name: str) -> bool:
+    """The value is the variable itself and nothing else (`${BUILD_TYPE}`, `"$BUILD_TYPE"`)."""
+    value = (raw_value or "").strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return value in (f"${name}", f"${{{name}}}")
 
 
 def _from_variable(op: PackageOp, requirement: Requirement) -> bool:
@@ -779,6 +789,25 @@ _RUN_TIME_USE = re.compile(
     r"|\binstall\w*\b(?:[^.]|\.(?!\s|$))*\bat\s+(?:start|startup|run[- ]?time)\b|\bneeds?\s+at\s+run[- ]?time\b",
     re.IGNORECASE,
 )
+
+
+# A requirements-file comment in which the author says something needs the package (`pytest  # sam2
+# requires this as the fork we are using is dependent on that`), unless it says it is for tests or
+# development.
+_NEEDED_BY = re.compile(
+    r"\b(?:requires?|required|needs?|needed|depends\s+on|dependent\s+on|used\s+by|imports?|imported|run[- ]?time)\b",
+    re.IGNORECASE,
+)
+_FOR_DEVELOPMENT = re.compile(r"\b(?:tests?|testing|dev|development|lint\w*|ci|debug\w*)\b", re.IGNORECASE)
+
+
+def stated_need(requirement: Requirement) -> str | None:
+    """The comment its requirements file gives a package when it says something the image runs needs
+    it (`pytest>=9.0.3  # … sam2 requires this …`, Roboflow Inference), or None."""
+    comment = requirement.comment
+    if not comment or _NEEDED_BY.search(comment) is None or _FOR_DEVELOPMENT.search(comment) is not None:
+        return None
+    return comment
 
 
 def stated_run_time_use(dockerfile: Dockerfile, instruction: Instruction) -> str | None:

@@ -196,6 +196,9 @@ class Requirement:
     span: Span | None = None  # where it is written in the Dockerfile (argv), if it is
     file: str | None = None  # context-relative requirements file it came from
     file_line: int | None = None
+    # in a requirements file: the comment on its line, or the comment lines right above it (`pytest  # sam2
+    # requires this`), where the author says why it is there
+    comment: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ conda/mamba/micromamba, poetry, pipenv, pipx, npm and yarn. Requirement strings 
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Callable
@@ -668,15 +669,25 @@ def _rpm_requirement(word: Word) -> Requirement:
 
 
 def parse_requirements_text(text: str, file: str) -> tuple[list[Requirement], list[tuple[str, bool, int]]]:
-    """Requirement lines and nested `-r`/`-c` includes (path, is_constraint, line)."""
+    """Requirement lines and nested `-r`/`-c` includes (path, is_constraint, line). Each requirement
+    keeps the comments its author wrote about it: on its lines, and the comment lines right above it."""
     requirements: list[Requirement] = []
     includes: list[tuple[str, bool, int]] = []
     logical = ""
     start_line = 0
+    above: list[str] = []  # comment lines since the last entry or blank line
+    said: list[str] = []  # the comments about the entry being read
     for number, line in enumerate(text.splitlines(), start=1):
+        comment = re.search(r"(?:^|\s)#(.*)$", line)
+        stripped = re.sub(r"(^|\s)#.*$", "", line).rstrip()
         if not logical:
             start_line = number
-        stripped = re.sub(r"(^|\s)#.*$", "", line).rstrip()
+            if not stripped.strip():  # a comment line or a blank one, between entries
+                above = [*above, comment.group(1).strip()] if comment is not None else []
+                continue
+            said, above = above, []
+        if comment is not None:
+            said = [*said, comment.group(1).strip()]
         if stripped.endswith("\\"):
             logical += stripped[:-1] + " "
             continue
@@ -684,6 +695,7 @@ def parse_requirements_text(text: str, file: str) -> tuple[list[Requirement], li
         if not logical:
             continue
         entry, logical = logical, ""
+        note = " ".join(part for part in said if part)
         option = re.match(r"(-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)", entry)
         if option:
             includes.append((option.group(2), option.group(1) in ("-c", "--constraint"), start_line))
@@ -691,7 +703,7 @@ def parse_requirements_text(text: str, file: str) -> tuple[list[Requirement], li
         if entry.startswith(("-e ", "--editable")):
             target = entry.split(None, 1)[1] if " " in entry else entry.split("=", 1)[-1]
             requirement = parse_pip_requirement(target, file=file, line=start_line)
-            requirements.append(requirement)
+            requirements.append(dataclasses.replace(requirement, comment=note) if note else requirement)
             continue
         if entry.startswith("-"):
             continue  # --index-url, --find-links, --pre …
@@ -699,16 +711,6 @@ def parse_requirements_text(text: str, file: str) -> tuple[list[Requirement], li
         requirement_text = entry.split(" --", 1)[0].strip()
         requirement = parse_pip_requirement(requirement_text, file=file, line=start_line)
         if hashed and requirement.kind == "name":
-            requirement = Requirement(
-                requirement.name,
-                requirement.raw,
-                requirement.spec,
-                requirement.extras,
-                requirement.kind,
-                True,
-                None,
-                file,
-                start_line,
-            )
-        requirements.append(requirement)
+            requirement = dataclasses.replace(requirement, pinned=True, span=None, file=file, file_line=start_line)
+        requirements.append(dataclasses.replace(requirement, comment=note) if note else requirement)
     return requirements, includes

@@ -1,6 +1,7 @@
 """What a project's own files in the build context say, for the rules that advise on how it is
-installed and run: the scripts a `package.json` runs when its dependencies are installed, and the
-settings of a Java properties file (TorchServe's `config.properties`).
+installed and run: the scripts a `package.json` runs when its dependencies are installed, the
+settings of a Java properties file (TorchServe's `config.properties`), whether the build reads the
+git history, and which requirements files are the Python package's own dependency list.
 
 `npm ci`, `npm install` (without names), `yarn install` and `pnpm install` run the root project's
 `preinstall`, `install`, `postinstall` and `prepare` scripts once the dependencies are in place
@@ -132,3 +133,42 @@ def _first_saying(context_dir: str | None, names: tuple[str, ...], pattern: str)
         except ContextError:
             continue
     return None
+
+
+# a quoted path of a requirements file in a packaging file (`"requirements/_requirements.txt"` in
+# setup.py, `dependencies = {file = ["requirements.txt"]}` in pyproject.toml, `file: requirements.txt`
+# in setup.cfg)
+_REQUIREMENTS_PATH = r"""(?:["']|\bfile:\s*)((?:[\w.-]+/)*[\w.-]+\.(?:txt|in))\b"""
+_PACKAGING_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
+
+
+def package_requirements(dockerfile: Dockerfile) -> frozenset[str]:
+    """The requirements files (paths in the build context) that the Python project at the context's
+    root reads as its own dependencies: named in its `setup.py` (`install_requires=read_requirements(
+    "requirements/_requirements.txt", …)`, Roboflow Inference), `pyproject.toml` (setuptools'
+    `dependencies = {file = [...]}`) or `setup.cfg` (`install_requires = file: …`). A package's
+    dependency list holds ranges on purpose; an image installed from it is pinned with a constraints
+    file. Read once per model."""
+    key = ("package requirements", None)
+    if key not in dockerfile.memo:
+        dockerfile.memo[key] = _read_package_requirements(dockerfile.context_dir)
+    return cast("frozenset[str]", dockerfile.memo[key])
+
+
+def _read_package_requirements(context_dir: str | None) -> frozenset[str]:
+    if context_dir is None:
+        return frozenset()
+    import posixpath
+    import re
+
+    from dflint.context import BuildContext, ContextError
+
+    context = BuildContext.at(context_dir)
+    found: set[str] = set()
+    for name in _PACKAGING_FILES:
+        try:
+            text = context.read_text(name)
+        except ContextError:
+            continue
+        found.update(posixpath.normpath(path) for path in re.findall(_REQUIREMENTS_PATH, text) if "requirement" in path.lower())
+    return frozenset(found)

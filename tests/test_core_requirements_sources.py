@@ -110,3 +110,31 @@ def test_copy_of_a_file_into_an_existing_directory_keeps_its_name(tmp_path: Path
     text = "FROM python:3.11\nCOPY requirements.txt /app\nRUN pip install -r /app/requirements.txt\n"
     (file,) = _files(text, tmp_path)
     assert (file.status, file.context_path) == ("missing", "requirements.txt")
+
+
+def test_a_requirement_keeps_the_comments_its_author_wrote_about_it() -> None:
+    """The comment on a requirement's line and the comment lines right above it stay with it (what
+    DF204 reads as the author's reason); a blank line or another entry ends them."""
+    from dflint.packages import parse_requirements_text
+
+    text = (
+        "# pinned by the platform team\n"
+        "fastapi==0.115.0\n"
+        "\n"
+        "# stray note\n"
+        "\n"
+        "pytest==8.3.2  # the segmentation fork imports it\n"
+        "numpy==2.1.3 \\\n"
+        "    --hash=sha256:abc  # hashed\n"
+        "-r other.txt  # an include\n"
+        "uvicorn==0.32.0\n"
+    )
+    requirements, includes = parse_requirements_text(text, "requirements.txt")
+    assert [(r.name, r.file_line, r.comment) for r in requirements] == [
+        ("fastapi", 2, "pinned by the platform team"),
+        ("pytest", 6, "the segmentation fork imports it"),
+        ("numpy", 7, "hashed"),
+        ("uvicorn", 10, ""),
+    ]
+    assert includes == [("other.txt", False, 9)]
+    assert requirements[2].pinned is True

@@ -18,7 +18,8 @@ in a builder stage whose results are copied out selectively is the point of a mu
 An install inside an `if` branch that the build being linted does not take is not reported: when
 each test of the condition compares a build argument or the target platform with a literal
 (`if [ "$TARGETARCH" = "arm64" ]; then apt-get install -y gfortran; fi` on the default
-linux/amd64, `[ "$ADDRESS_SANITIZER" = "1" ]` with that argument not given), the package is not
+linux/amd64, `[ "$ADDRESS_SANITIZER" = "1" ]` with that argument not given, also through an ENV
+that copies it, `ENV BUILD_TYPE=${BUILD_TYPE}`, as LocalAI's image does), the package is not
 in that image (`dflint/build_deps.py`, `skipped_branch`). Lint another build with `--build-arg
 TARGETPLATFORM=linux/arm64` or the argument's value. On the test corpus this leaves out Kubeflow
 Katib's arm64/ppc64le-only `gfortran`, `libopenblas-dev` and `liblapack-dev` and Chroma's

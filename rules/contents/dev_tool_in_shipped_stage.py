@@ -33,6 +33,13 @@ COPY/ADD of `.ipynb` files or of a `notebooks` folder into a stage that ships (R
 server opens the `/notebooks` it ships in Jupyter when asked; three reviewers found the advice to
 drop it would break that).
 
+A tool its requirements file says the service needs is left alone: a comment on its line, or on the
+lines right above it, saying something requires, needs, depends on or imports it, and not that it is
+for tests or development (`dflint/build_deps.py`, `stated_need`). Roboflow Inference's
+`requirements/_requirements.txt` ships `pytest>=9.0.3,<10.0.0  # this is not a joke, sam2 requires
+this as the fork we are using is dependent on that`; reviewers judged the advice to move it to a dev
+stage against the author's stated need, seven times in one round.
+
 It stays silent when the same RUN uninstalls the tool, in build-only stages, and for notebook or
 test tooling when the image's own command runs it (`CMD ["jupyter", "lab"]`, a `jupyter/*` base
 image, `EXPOSE 8888`, `ENTRYPOINT ["pytest"]`): there the tool is the workload, and in a notebook
@@ -72,7 +79,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.build_deps import Install, removed_in_same_run, shipped_installs, skipped_branch, where
+from dflint.build_deps import Install, removed_in_same_run, shipped_installs, skipped_branch, stated_need, where
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -111,6 +118,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             continue
         if category == "notebook" and _ships_notebooks(dockerfile) is not None:
             continue  # the image ships notebooks to open (`COPY examples/notebooks /notebooks`): Jupyter serves them
+        if stated_need(install.requirement) is not None:
+            continue  # its requirements file says the service needs it (`pytest  # sam2 requires this`)
         origin = where(install)
         described = _CATEGORY_TEXT.get(category, category) + (f", from {origin}" if origin else "")
         upgrade = _upgrade(install)

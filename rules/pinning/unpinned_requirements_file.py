@@ -38,6 +38,15 @@ author naming the release that breaks the project), a release series (`asyncua~=
 further release (`protobuf>=3.18.3,<4`) are left alone unless `report-caps` or `report-series` is set.
 A floor (`aiortc>=1.9.0`) or a range across minor releases (`torch>=2.0.1,<3.0.0`) is reported.
 
+A requirements file that is also the Python package's own dependency list (the project's `setup.py`,
+`pyproject.toml` or `setup.cfg` at the context's root names it: `install_requires=read_requirements(
+"requirements/_requirements.txt", …)`) holds ranges on purpose: a library must not pin what its users
+install beside it. The finding then says to keep the file and pin the image with a constraints file
+compiled for it (`uv pip compile … -o constraints.txt`, installed with `-c constraints.txt`), which
+this rule reads as pins. Reviewers of Roboflow Inference's images found "pin them" asked the
+maintainers to undo their library's ranges (its requirements files are its PyPI packages'
+`install_requires`).
+
 ## Why is this bad?
 `pip install -r requirements.txt` is only as reproducible as the file: `torch` or
 `transformers>=4.30` resolve to the newest release on the day of the build, so two builds of the
@@ -97,6 +106,7 @@ from dataclasses import dataclass
 from dflint.build_deps import python_installer
 from dflint.filesystem import last_write
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
+from dflint.project_files import package_requirements
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 from ._pins import (
@@ -187,10 +197,22 @@ def _check_op(
             unpinned.append(requirement)
         if unpinned:
             unpinned_files.append((file, unpinned))
+    # a file that is also the package's dependency list keeps its ranges; a constraints file pins the image
+    library = any(file.context_path in package_requirements(dockerfile) for file, _ in unpinned_files)
     if len(unpinned_files) == 1:
-        yield _unpinned(stage, op, *unpinned_files[0]), None
+        yield _unpinned(stage, op, *unpinned_files[0], library=library), None
     elif unpinned_files:
-        yield _unpinned_files(stage, op, unpinned_files), None
+        shared = [file.context_path or "?" for file, _ in unpinned_files if file.context_path in package_requirements(dockerfile)]
+        yield _unpinned_files(stage, op, unpinned_files, library=shared if library else None), None
+
+
+# the advice where every file is also the Python package's own dependency list (`package_requirements`)
+_LIBRARY_ADVICE = "(the package's own ranges); pin the image with `-c constraints.txt`"
+_LIBRARY_DETAIL = (
+    " also the Python package's own dependency list ({where}), where ranges belong: keep {it} as {it_is}"
+    " and pin the image instead, with a constraints file compiled for it (`uv pip compile {files} -o"
+    " constraints.txt`, then `pip install -r … -c constraints.txt`)"
+)
 
 
 def _files(op: PackageOp) -> Iterator[tuple[RequirementsFile, RequirementsFile | None]]:
@@ -207,13 +229,24 @@ def _files(op: PackageOp) -> Iterator[tuple[RequirementsFile, RequirementsFile |
         yield from visit(top, None)
 
 
-def _unpinned(stage: Stage, op: PackageOp, file: RequirementsFile, unpinned: list[Requirement]) -> Finding:
+def _unpinned(
+    stage: Stage, op: PackageOp, file: RequirementsFile, unpinned: list[Requirement], *, library: bool = False
+) -> Finding:
     name = file.context_path or file.image_path or "?"
     listed = ", ".join(f"{name}:{r.file_line} `{r.raw}`" for r in unpinned[:_LISTED])
     more = f" and {len(unpinned) - _LISTED} more" if len(unpinned) > _LISTED else ""
     count = f"{len(unpinned)} unpinned line{'s' if len(unpinned) != 1 else ''}"
     brief = ", ".join(f"{clip(name, 30)}:{r.file_line} `{clip(r.raw or '?', 30)}`" for r in unpinned[:1])
     brief_more = f" and {len(unpinned) - 1} more" if len(unpinned) > 1 else ""
+    if library:
+        return Finding(
+            META,
+            op.command.span,
+            f"`{clip(name)}` has {count} {_LIBRARY_ADVICE}",
+            stage=stage.name,
+            detail=f"`{name}` (installed by `{invocation(op)}` in {stage.label}) has {count}: {listed}{more}. It is"
+            + _LIBRARY_DETAIL.format(where="the project's packaging reads it", it="it", it_is="it is", files=name),
+        )
     return Finding(
         META,
         op.command.span,
@@ -224,7 +257,13 @@ def _unpinned(stage: Stage, op: PackageOp, file: RequirementsFile, unpinned: lis
     )
 
 
-def _unpinned_files(stage: Stage, op: PackageOp, files: list[tuple[RequirementsFile, list[Requirement]]]) -> Finding:
+def _unpinned_files(
+    stage: Stage,
+    op: PackageOp,
+    files: list[tuple[RequirementsFile, list[Requirement]]],
+    *,
+    library: list[str] | None = None,
+) -> Finding:
     """One install that reads several files with unpinned lines: one decision (compile them into one
     file of pins), one finding that names each file and its lines in the detail."""
     total = sum(len(unpinned) for _, unpinned in files)
@@ -237,6 +276,22 @@ def _unpinned_files(stage: Stage, op: PackageOp, files: list[tuple[RequirementsF
         + (f" and {len(unpinned) - _LISTED} more" if len(unpinned) > _LISTED else "")
         for file, unpinned in files
     )
+    if library:
+        paths = " ".join(file.context_path or "?" for file, _ in files)
+        which = (
+            "They are"
+            if len(library) == len(files)
+            else f"{len(library)} of them ({', '.join(f'`{path}`' for path in library)}) are"
+        )
+        return Finding(
+            META,
+            op.command.span,
+            f"{len(files)} requirements files have {total} unpinned lines {_LIBRARY_ADVICE}",
+            stage=stage.name,
+            detail=f"`{invocation(op)}` in {stage.label} reads {len(files)} requirements files with {total} unpinned"
+            f" lines: {each}. {which}"
+            + _LIBRARY_DETAIL.format(where="the project's packaging reads them", it="them", it_is="they are", files=paths),
+        )
     return Finding(
         META,
         op.command.span,
