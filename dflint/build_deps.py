@@ -810,6 +810,40 @@ def stated_need(requirement: Requirement) -> str | None:
     return comment
 
 
+def stated_run_time_need(dockerfile: Dockerfile, install: Install) -> str | None:
+    """What the author says about the package serving at run time: the comment about its RUN
+    (`stated_run_time_use`), or a comment block elsewhere in its stage that says so and names the
+    package (`# this runtime intentionally ships a C toolchain (gcc + libc6-dev + libpython3.10-dev) for
+    RF-DETR's Triton JIT preprocessing kernels`, Roboflow Inference, twenty lines below the install)."""
+    said = stated_run_time_use(dockerfile, install.instruction)
+    if said is not None:
+        return said
+    name = re.compile(rf"(?<![\w.+-]){re.escape(install.name)}(?![\w+-]|\.\w)", re.IGNORECASE)
+    return next((block for block in _run_time_blocks(dockerfile, install.stage) if name.search(block)), None)
+
+
+def _run_time_blocks(dockerfile: Dockerfile, stage: Stage) -> tuple[str, ...]:
+    """The stage's comment blocks (consecutive comment lines, joined) that say something serves at run
+    time (`_RUN_TIME_USE`). Decided once per stage."""
+    memo = cast("dict[int, tuple[str, ...]]", dockerfile.memo.setdefault(("run-time comment blocks", None), {}))
+    if stage.index not in memo:
+        first = stage.from_instruction.span.line
+        last = max((instruction.span.end_line for instruction in stage.instructions), default=first)
+        blocks: list[list[str]] = []
+        previous = -2
+        for line, text in dockerfile.comments:
+            if not first <= line <= last:
+                continue
+            if line == previous + 1 and blocks:
+                blocks[-1].append(text)
+            else:
+                blocks.append([text])
+            previous = line
+        joined = (" ".join(part.strip() for part in block) for block in blocks)
+        memo[stage.index] = tuple(block for block in joined if _RUN_TIME_USE.search(block))
+    return memo[stage.index]
+
+
 def stated_run_time_use(dockerfile: Dockerfile, instruction: Instruction) -> str | None:
     """The comment above or inside a RUN in which the author says what it installs serves when the
     image runs (`# Runtime JIT compilation tools (Triton/Inductor, FlashInfer, DeepGEMM).`, `# gcc/make/
@@ -1265,9 +1299,11 @@ def compiles_only_elsewhere(dockerfile: Dockerfile, *, shipped_compiler: bool = 
 
 
 def _runs_a_script(command: ShellCommand) -> bool:
-    """`./build.sh`, `bash install.sh`, `sh -c "$SCRIPT"`: what it runs is not known here."""
+    """`./build.sh`, `./vulkansdk …` (a program the RUN unpacked: LunarG's SDK script compiles its
+    components), `bash install.sh`, `sh -c "$SCRIPT"`: what it runs is not known here."""
     name = command.name or ""
-    if name.endswith(".sh") or name.startswith(("./", "/tmp/")):
+    program = command.argv[0].value or "" if command.argv else ""
+    if name.endswith(".sh") or program.startswith(("./", "../", "/tmp/")):
         return True
     return name in ("bash", "sh", "dash", "zsh") and any(
         arg is None or arg.endswith(".sh") or arg == "-c" for arg in command.args

@@ -153,7 +153,7 @@ class _Builder:
             )
             for position, (from_instruction, stage_state, info) in enumerate(stages)
         )
-        dockerignore, dockerignore_unread = self._dockerignore(path)  # before `errors` is read: it reports errors
+        dockerignore, dockerignore_unread, dockerignore_file = self._dockerignore(path)  # before `errors`: it reports some
         return Dockerfile(
             path=path,
             text=self.text,
@@ -167,6 +167,7 @@ class _Builder:
             context_dir=self.context.root if self.context else None,
             dockerignore=dockerignore,
             dockerignore_unread=dockerignore_unread,
+            dockerignore_file=dockerignore_file,
         )
 
     def _note_expansion_limits(self, next_line: int | None) -> None:
@@ -759,12 +760,12 @@ class _Builder:
             file_index_urls(text),
         )
 
-    def _dockerignore(self, path: str) -> tuple[tuple[str, ...] | None, bool]:
+    def _dockerignore(self, path: str) -> tuple[tuple[str, ...] | None, bool, str | None]:
         """Ignore patterns: `<Dockerfile>.dockerignore` next to the Dockerfile, which BuildKit prefers,
         else `.dockerignore` at the context root; and whether one exists that could not be read (an
         input error on its first line: a FIFO, a device, not UTF-8, a symlink out of the context)."""
         if self.context is None:
-            return None, False
+            return None, False, None
         candidates = [".dockerignore"]
         if path and path != "-":
             specific = os.path.relpath(os.path.abspath(path) + ".dockerignore", self.context.root)
@@ -777,12 +778,12 @@ class _Builder:
                 if error.status == "missing" or self.context.is_dir(candidate):
                     continue
                 self.errors.append(ParseError(1, error.reason, path=self._context_path(candidate)))
-                return None, True
+                return None, True, candidate
             patterns = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1)]
             patterns = [(number, line) for number, line in patterns if line and not line.startswith("#")]
             self._check_dockerignore(candidate, patterns)
-            return tuple(line for _, line in patterns), False
-        return None, False
+            return tuple(line for _, line in patterns), False, candidate
+        return None, False, None
 
     def _context_path(self, candidate: str) -> str:
         """A context file's path as error lines show it: relative to the working directory when inside it."""

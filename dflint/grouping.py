@@ -16,9 +16,13 @@ first; each place is a place a pragma is used at.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from dflint.rule import Finding, Fix, Savings
+
+if TYPE_CHECKING:
+    from dflint.engine import FileResult
 
 _SHOWN_LINES = 5
 
@@ -95,3 +99,44 @@ def _merged_savings(members: list[Finding]) -> Savings | None:
         return next(iter(parts.values()))
     values = tuple(parts.values())
     return Savings(round(sum(part.mb for part in values), 1), "; ".join(part.source for part in values), values)
+
+
+def merge_shared(results: Sequence[FileResult]) -> list[FileResult]:
+    """A run's results with each decision about a shared file told once: the findings of one rule that
+    ask the same edit of the same file outside the Dockerfiles (`Finding.shared_file`: the context's
+    `.dockerignore`, which LocalAI's ten backend Dockerfiles share) are kept on the first Dockerfile
+    that gives one, whose detail names the others; the others drop them. A run over one Dockerfile
+    keeps its findings."""
+    first: dict[tuple[str, str, str], tuple[int, int]] = {}  # decision → (result, finding) that tells it
+    others: dict[tuple[int, int], list[str]] = {}
+    dropped: set[tuple[int, int]] = set()
+    for position, result in enumerate(results):
+        for index, finding in enumerate(result.findings):
+            if finding.shared_file is None or finding.group is None:
+                continue
+            key = (finding.code, finding.shared_file, finding.group.key)
+            if key not in first:
+                first[key] = (position, index)
+            elif first[key][0] != position:
+                others.setdefault(first[key], []).append(result.path)
+                dropped.add((position, index))
+    if not dropped:
+        return list(results)
+    merged: list[FileResult] = []
+    for position, result in enumerate(results):
+        findings = []
+        for index, finding in enumerate(result.findings):
+            if (position, index) in dropped:
+                continue
+            paths = list(dict.fromkeys(others.get((position, index), ())))
+            if paths:
+                shown = ", ".join(paths[:_SHOWN_LINES]) + (", …" if len(paths) > _SHOWN_LINES else "")
+                count = f"{len(paths)} more Dockerfile{'s' if len(paths) > 1 else ''}"
+                finding = dataclasses.replace(
+                    finding,
+                    detail=f"{finding.detail or finding.message}; one edit serves {count} of this run that copy the"
+                    f" same context: {shown}",
+                )
+            findings.append(finding)
+        merged.append(dataclasses.replace(result, findings=tuple(findings)))
+    return merged

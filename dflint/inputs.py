@@ -257,7 +257,9 @@ def lint(
     for item, outcome in zip(inputs, results):
         assert outcome is not None
         final.append(for_service(outcome, item.service) if item.service is not None else outcome)
-    return final
+    from dflint.grouping import merge_shared
+
+    return merge_shared(final)
 
 
 def stdin_context(item: Input, data: bytes) -> ContextChoice | None:

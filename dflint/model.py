@@ -576,6 +576,9 @@ class Dockerfile:
     # True when a .dockerignore exists but was not read (not a regular file, not UTF-8, outside the
     # context): what it excludes is unknown, and the error is in `errors`
     dockerignore_unread: bool = False
+    # the ignore file read (`<Dockerfile>.dockerignore` or the context's `.dockerignore`), relative to the
+    # context; None when there is none
+    dockerignore_file: str | None = None
     suppressions: tuple[Suppression, ...] = ()  # inline pragmas, filled in by the engine before rules run
     context: ContextChoice | None = None  # the build context chosen and why, filled in by the engine
     purpose: Purpose | None = None  # what the shipped image is for, decided when the model is built

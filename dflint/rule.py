@@ -195,6 +195,9 @@ class Finding:
     detail: str | None = field(default=None, compare=False)  # the longer explanation and alternatives (JSON `detail`)
     group: Group | None = field(default=None, compare=False)  # the decision it is one place of, if several may be
     also: tuple[Span, ...] = field(default=(), compare=False)  # the decision's other places, once merged
+    # a file outside the Dockerfile that the fix edits and other Dockerfiles may share (the context's
+    # `.dockerignore`, absolute): a run over several Dockerfiles tells one decision about it once
+    shared_file: str | None = field(default=None, compare=False)
 
     @property
     def code(self) -> str:

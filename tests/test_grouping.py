@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from dflint.cli import main
@@ -117,3 +118,47 @@ def test_the_outputs_carry_the_other_places(tmp_path: Path) -> None:
     related = result["relatedLocations"]
     assert [place["physicalLocation"]["region"]["startLine"] for place in related] == [4, 4]
     assert [place["id"] for place in related] == [1, 2]
+
+
+def _shared_context(root: Path, dockerignore: str | None) -> None:
+    (root / ".git").mkdir()
+    for name in ("api", "worker"):
+        folder = root / "backend" / name
+        folder.mkdir(parents=True)
+        (folder / "Dockerfile").write_text(
+            f'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "{name}"]\n', encoding="utf-8"
+        )
+        (folder / "server.py").write_text("print('hi')\n", encoding="utf-8")
+    if dockerignore is not None:
+        (root / ".dockerignore").write_text(dockerignore, encoding="utf-8")
+    # both are built from the repository's root, as a CI matrix would
+    (root / "Makefile").write_text(
+        "images:\n\tdocker build -f backend/api/Dockerfile .\n\tdocker build -f backend/worker/Dockerfile .\n", encoding="utf-8"
+    )
+
+
+def test_one_edit_of_a_shared_dockerignore_is_one_finding_in_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two Dockerfiles built from the same context with the same gap in its .dockerignore: one DF504,
+    on the first, naming the other; linted alone, each file still gets its own."""
+    _shared_context(tmp_path, "*.md\n")
+    monkeypatch.chdir(tmp_path)
+    document = json.loads(CliRunner().invoke(main, ["--format", "json", "--select", "DF504", "."]).output)
+    findings = document["findings"]
+    assert [finding["file"] for finding in findings] == ["./backend/api/Dockerfile"]
+    assert findings[0]["detail"].endswith(
+        "; one edit serves 1 more Dockerfile of this run that copy the same context: ./backend/worker/Dockerfile"
+    )
+    alone = json.loads(CliRunner().invoke(main, ["--format", "json", "--select", "DF504", "backend/worker/Dockerfile"]).output)
+    assert [finding["file"] for finding in alone["findings"]] == ["backend/worker/Dockerfile"]
+
+
+def test_different_gaps_or_different_ignore_files_stay_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _shared_context(tmp_path, "*.md\n")
+    # the worker has its own ignore file (`Dockerfile.dockerignore`, which BuildKit prefers): another edit
+    (tmp_path / "backend" / "worker" / "Dockerfile.dockerignore").write_text("*.log\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    document = json.loads(CliRunner().invoke(main, ["--format", "json", "--select", "DF504", "."]).output)
+    assert sorted(finding["file"] for finding in document["findings"]) == [
+        "./backend/api/Dockerfile",
+        "./backend/worker/Dockerfile",
+    ]

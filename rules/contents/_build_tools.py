@@ -23,7 +23,7 @@ from dflint.build_deps import (
     runtime_compiler,
     shipped_installs,
     skipped_branch,
-    stated_run_time_use,
+    stated_run_time_need,
     toolchain_base,
 )
 from dflint.model import Dockerfile
@@ -72,7 +72,7 @@ def _shipped_build_tools(dockerfile: Dockerfile, check_git: bool) -> BuildTools:
             continue
         if install.via is None and toolchain_base(root):
             continue  # the stage ships on a build image (DF102): the fix is that base, and the tools go with it
-        if install.via is None and stated_run_time_use(dockerfile, install.instruction) is not None:
+        if install.via is None and stated_run_time_need(dockerfile, install) is not None:
             continue  # the author says above the RUN that the image uses these when it runs
         if _run_at_start(dockerfile, install.name):
             continue  # the start script runs it (`pkg-config --variable=libdir jemalloc` to preload jemalloc)

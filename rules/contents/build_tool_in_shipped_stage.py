@@ -47,7 +47,10 @@ time, or of installs at start (`# gcc/make/devel: serve.py pip-installs customer
 start.`) (`dflint/build_deps.py`, `stated_run_time_use`). On the shared corpus this leaves five
 findings, all on AWS Deep Learning Containers whose servers compile kernels or install a model's
 requirements when they run, which reviewers reading the files judged wrong. A comment that only says
-"runtime dependencies" is not such a statement.
+"runtime dependencies" is not such a statement. So is a comment block elsewhere in the stage that says
+so and names the package (`# this runtime intentionally ships a C toolchain (gcc + libc6-dev +
+libpython3.10-dev) for RF-DETR's Triton JIT preprocessing kernels`, twenty lines below Roboflow
+Inference's install: `stated_run_time_need`); the tools it does not name are still reported.
 
 A tool the image's start script runs (read from the build context: `dflint/start_script.py`; as a
 command or in a command substitution, `$(pkg-config --variable=libdir jemalloc)`) is used when the

@@ -11,7 +11,7 @@ Development containers, CI or test images, toolchains, notebook or workbench ima
 
 An install whose RUN carries the author's word that the image uses it when it runs (a comment above
 or inside the RUN about compiling just in time or at run time, or installs at start) is left alone,
-as DF201 leaves it (`dflint/build_deps.py`, `stated_run_time_use`; DF201's page gives the examples).
+as DF201 leaves it (`dflint/build_deps.py`, `stated_run_time_need`; DF201's page gives the examples).
 
 An image whose model server pip-installs the model's own `requirements.txt` when it starts (it installs the Hugging Face inference toolkit or the SageMaker inference toolkit, or copies the toolkit's package directory from the build context as the toolkit's own images do, `COPY src/huggingface_inference_toolkit …`, or a file into the installed toolkit, `COPY decoder.py …/dist-packages/sagemaker_inference/`: `dflint/build_deps.py` `installs_at_start`, `installs_at_start` in `dflint/data/build_tools.json`, with the toolkits' sources) is not checked either: a package there without a wheel builds from source, with the compilers, headers and CUDA toolkit the image carries. So is an image whose start script (read from the build context) builds code when the container starts: it runs make, CMake, ninja, a C/C++ compiler, `cargo build`, `go build` or `python setup.py` (llama-cpp-python's images run `make build`, which rebuilds llama.cpp for the host; a reviewer).
 
@@ -148,7 +148,7 @@ from dflint.build_deps import (
     shipped_installs,
     size_text,
     skipped_branch,
-    stated_run_time_use,
+    stated_run_time_need,
     toolchain_base,
 )
 from dflint.model import Dockerfile
@@ -197,7 +197,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue
         if install.via is None and toolchain_base(dockerfile.root_image(install.stage)):
             continue  # the stage ships on a build image (DF102): the fix is that base, and the headers go with it
-        if install.via is None and stated_run_time_use(dockerfile, install.instruction) is not None:
+        if install.via is None and stated_run_time_need(dockerfile, install) is not None:
             continue  # the author says above the RUN that the image uses these when it runs
         if any(other in installed for other in package.needed_with):
             continue  # protoc beside the protobuf headers reads their .proto files: not a leftover

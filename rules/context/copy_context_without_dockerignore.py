@@ -37,6 +37,12 @@ repository root holds the COPY/ADD sources, or the whole context is copied from 
 nothing but Dockerfiles, such as `.devops/` or `docker/`, which is not what the image is built from): whether that directory has a `.dockerignore` says
 nothing about the one the image is built with (`dflint -v` shows the choice; `--context` sets it).
 
+In a run over several Dockerfiles built from the same context, one gap in the shared `.dockerignore`
+is one edit: it is reported on the first Dockerfile, whose detail names the others, and not on each
+(LocalAI's ten backend Dockerfiles share the repository's `.dockerignore`; reviewers counted the other
+nine findings as duplicates). A Dockerfile with its own `<name>.dockerignore`, or a different gap, is
+told apart, and a file linted alone gets its own finding.
+
 ## Why is this bad?
 Docker sends the whole context to the builder and `COPY . .` puts all of it in a layer: the git
 history, a local virtualenv, `__pycache__`, and — in ML repositories — checkpoints, exported models
@@ -94,6 +100,7 @@ COPY src/ ./src/
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -162,6 +169,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, which has no"
                 f" .dockerignore: {_what_goes_in(copy, expected)} go into the image; add a .dockerignore",
                 group=Group(f"no .dockerignore{where}", "this file", "copy"),  # a copy that ships is told apart
+                shared_file=_ignore_file(dockerfile),
             )
             continue
         matcher = Matcher((*(dockerfile.dockerignore or ()), *excludes))
@@ -178,7 +186,15 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             detail=f"`{keyword} {whole.text}` in {stage.label} copies the whole build context, and .dockerignore does"
             f" not exclude {listed}{_evidence(copy, missing)}; add {'it' if len(missing) == 1 else 'them'} to .dockerignore",
             group=Group(f"missing {listed}", "this file", "copy"),
+            shared_file=_ignore_file(dockerfile),
         )
+
+
+def _ignore_file(dockerfile: Dockerfile) -> str | None:
+    """The ignore file the fix edits (or creates: the context's `.dockerignore`), absolute."""
+    if dockerfile.context_dir is None:
+        return None
+    return os.path.join(dockerfile.context_dir, dockerfile.dockerignore_file or ".dockerignore")
 
 
 def reads_history(dockerfile: Dockerfile, stage: Stage, copy: Instruction) -> str | None:

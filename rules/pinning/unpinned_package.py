@@ -42,7 +42,10 @@ One finding per install command: its span runs from the first to the last unpinn
 message names them, and the detail says for each why it is not a pin. Pinning is one decision per
 command (pin them all, or install from a lock file), and a file that leaves a long list unpinned
 on purpose (a notebook stack that follows the newest releases, a CI image testing against them)
-gets one finding for it rather than one per name. Set `each-package` for one finding per package,
+gets one finding for it rather than one per name. The install commands of one RUN are one edit too
+(`uv tool install austin-dist && uv tool install austin-tui && uv tool install py-spy`, ragflow's base
+image): one finding, on the first, that names the others (JSON `also`; a reviewer counted three
+findings for it as duplicates). Set `each-package` for one finding per package,
 each on its own name, as before. A name is told once per stage: `pip install fschat` and then
 `pip install "fschat[model_worker,webui]"` (FastChat's image) is one decision, reported on the first.
 
@@ -205,6 +208,7 @@ CMD ["python", "-m", "server"]
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -215,7 +219,7 @@ from dflint.commands import covering
 from dflint.data import load
 from dflint.filesystem import install_write, ships
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage, split_image
-from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.rule import Finding, Group, RuleMeta, Severity, clip
 
 from ._pins import (
     VERSION_BOUND,
@@ -312,10 +316,13 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 if options.each_package:
                     for requirement in unpinned:
                         yield _one(requirement, op, stage.label, stage.name)
-                elif len(unpinned) == 1:
-                    yield _one(unpinned[0], op, stage.label, stage.name)
+                    continue
+                # the install commands of one RUN are one edit (`uv tool install a && uv tool install b`)
+                run = Group(f"run {instruction.index}", "this RUN", "install")
+                if len(unpinned) == 1:
+                    yield dataclasses.replace(_one(unpinned[0], op, stage.label, stage.name), group=run)
                 else:
-                    yield _grouped(unpinned, op, stage.label, stage.name)
+                    yield dataclasses.replace(_grouped(unpinned, op, stage.label, stage.name), group=run)
 
 
 def _stays_in_build_stage(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp) -> bool:

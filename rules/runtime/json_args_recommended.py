@@ -26,7 +26,11 @@ too). A `CMD` that is a shell alone (`CMD /bin/bash`) starts an interactive shel
 A command that is itself a shell given a list of commands (`CMD /bin/bash -c "source activate py3 &&
 jupyter notebook … && source deactivate"`, LightGBM's GPU image, under `tini --`) keeps that shell in
 front of the server in either form: the advice is to end its script with `exec` and the server (a
-reviewer found "use the exec form" would change nothing there).
+reviewer found "use the exec form" would change nothing there). A command that starts processes in the
+background (`redis-server & celery worker & uvicorn app && fg`, Roboflow Inference's parallel images)
+cannot be written in exec form either: the advice is a start script that `exec`s the main process,
+under an init that signals the whole group (`tini -g`), and no fix is offered (reviewers found the
+exec-form advice impossible there).
 
 A shell-form `CMD` under an init that sends the stop signal to the whole process group is left alone
 too: `tini -g` or `dumb-init` (which does so by default, unless `--single-child`) as the ENTRYPOINT in
@@ -148,6 +152,22 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     detail=f"shell-form ENTRYPOINT in {stage.label} runs under `/bin/sh -c`, which drops CMD and every argument"
                     f" given to `docker run` ({why}); use the exec"
                     f" form `ENTRYPOINT {exec_form}`",
+                )
+                continue
+            jobs = sum(1 for command in _commands(instruction.arguments.strip()) if command.operator == "&")
+            if jobs:
+                # `redis-server & celery worker & uvicorn app && fg`: several processes, which no exec form holds
+                yield Finding(
+                    META,
+                    instruction.arguments_span,
+                    f"shell-form {instruction.keyword} in {stage.label} runs {jobs} background job{'s' if jobs > 1 else ''};"
+                    " start them from a script under `tini -g`",
+                    stage=stage.name,
+                    detail=f"shell-form {instruction.keyword} in {stage.label} starts {jobs} process{'es' if jobs > 1 else ''}"
+                    " in the background under `/bin/sh -c`, which gets SIGTERM alone and does not pass it on, so none of"
+                    " them can shut down gracefully; the exec form cannot hold several processes. Move the commands into"
+                    " a start script that ends with `exec` of the main one, and run it under an init that signals the"
+                    ' whole process group (`ENTRYPOINT ["tini", "-g", "--", "/start.sh"]`), or use a process supervisor',
                 )
                 continue
             script = _shell_script(instruction.arguments)
