@@ -921,14 +921,21 @@ def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
 
 def ptxas_at_run_time(dockerfile: Dockerfile) -> str | None:
     """What says the shipped image compiles PTX with `ptxas` when it serves (XLA on a GPU: TensorFlow
-    Serving's `tensorflow_model_server` copied into a shipped stage; `ptxas_at_run_time` in
+    Serving's `tensorflow_model_server` copied into a shipped stage; Triton pointed at CUDA's ptxas by
+    `ENV TRITON_PTXAS_PATH` or `TRITON_PTXAS_BLACKWELL_PATH`; `ptxas_at_run_time` in
     `data/build_tools.json`, with sources), or None. Decided once per file."""
     key = ("ptxas at run time", None)
     if key not in dockerfile.memo:
-        programs = set(load("build_tools")["ptxas_at_run_time"]["programs"])
+        data = load("build_tools")["ptxas_at_run_time"]
+        programs, names = set(data["programs"]), set(data["environment"]["names"])
         found: str | None = None
         for stage in dockerfile.shipped_stages():
-            for instruction in stage.instructions_of("COPY", "ADD"):
+            for instruction in stage.instructions_of("COPY", "ADD", "ENV"):
+                if instruction.keyword == "ENV":
+                    variable = next((pair.key for pair in instruction.pairs if pair.key in names), None)
+                    if variable is not None and found is None:
+                        found = f"`{variable}` set at line {instruction.span.line}"  # Triton runs CUDA's ptxas
+                    continue
                 name = next((name for name in _copied_programs(instruction) if name in programs), None)
                 if name is not None and found is None:
                     found = f"`{name}` copied in at line {instruction.span.line}"

@@ -223,6 +223,7 @@ class _Builder:
         words, pairs = self._words(keyword, raw, position, json_args, env)
         if keyword == "RUN" and state is not None:
             commands = tuple(self._commands(raw, position, arguments, json_args, words, env, workdir, span))
+            commands = _with_brace_expansion(commands, state.shell, raw)
             ops = []
             self._run_mounts = _bind_mounts(flags, env, workdir, raw.first_line + 1)
             for command in commands:
@@ -945,3 +946,21 @@ def _candidate_stages(base: str, known: Mapping[str, str | None], stage_keys: Ma
         return ()
     matcher = re.compile("".join(parts), re.IGNORECASE)
     return tuple(sorted({index for key, index in stage_keys.items() if matcher.fullmatch(key)}))
+
+
+_BRACE_SHELLS = frozenset({"bash", "zsh", "ksh"})
+
+
+def _with_brace_expansion(commands: tuple[ShellCommand, ...], shell: tuple[str, ...], raw: _Raw) -> tuple[ShellCommand, ...]:
+    """The RUN's commands, each marked with whether its shell expands braces: a `SHELL` of bash, zsh
+    or ksh, a heredoc script for one (`RUN <<EOF bash`, a `#!/bin/bash` line), or a command inside
+    `bash -c "…"`."""
+    program = posixpath.basename(shell[0]) if shell else "sh"
+    every = program in _BRACE_SHELLS
+    if raw.heredocs and commands:
+        body = raw.heredocs[0].body
+        every = every or commands[0].name in _BRACE_SHELLS or bool(re.match(r"#!\s*\S*/(?:env\s+)?(?:ba|z|k)sh\b", body))
+    return tuple(
+        dataclasses.replace(command, braces=True) if every or _BRACE_SHELLS & set(command.wrappers) else command
+        for command in commands
+    )

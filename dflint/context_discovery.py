@@ -733,8 +733,16 @@ def build_platform(dockerfile_path: str) -> tuple[str, str] | None:
     return next(iter(named)), where
 
 
+_BUILD_PUSH_ACTIONS = ("docker/build-push-action", "depot/build-push-action")  # the same inputs (`context`, `file`)
+_MATRIX_VALUE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+MAX_MATRIX_COMBINATIONS = 256
+
+
 def _build_push_steps(text: str) -> Iterator[tuple[int, str, str | None, tuple[str, ...]]]:
-    """`docker/build-push-action` steps of a workflow: (line, context, file, platforms)."""
+    """`docker/build-push-action` (or depot's, which takes the same inputs) steps of a workflow:
+    (line, context, file, platforms), once per combination of the job's matrix when the inputs name
+    matrix values (`file: ./inference_models/dockerfiles/${{ matrix.dockerfile }}`, Roboflow
+    Inference); inputs with any other expression are not guessed."""
     if "build-push-action" not in text:
         return
     import yaml
@@ -743,20 +751,66 @@ def _build_push_steps(text: str) -> Iterator[tuple[int, str, str | None, tuple[s
         _data, root = safe_yaml.parse(text)
     except yaml.YAMLError:
         return
+    combinations = _matrix_combinations(root)
     for node in _mappings(root):
         uses = _value(node, "uses")
-        if not isinstance(uses, yaml.ScalarNode) or not str(uses.value).startswith("docker/build-push-action"):
+        if not isinstance(uses, yaml.ScalarNode) or not str(uses.value).startswith(_BUILD_PUSH_ACTIONS):
             continue
         inputs = _value(node, "with")
-        context_node = _value(inputs, "context") if isinstance(inputs, yaml.MappingNode) else None
-        file_node = _value(inputs, "file") if isinstance(inputs, yaml.MappingNode) else None
-        platforms_node = _value(inputs, "platforms") if isinstance(inputs, yaml.MappingNode) else None
-        context = str(context_node.value) if isinstance(context_node, yaml.ScalarNode) else "."
-        file = str(file_node.value) if isinstance(file_node, yaml.ScalarNode) else None
-        platforms = _platform_list(str(platforms_node.value)) if isinstance(platforms_node, yaml.ScalarNode) else ()
-        if "${{" in context or (file is not None and "${{" in file) or "://" in context:
+        values = {
+            key: str(found.value)
+            for key in ("context", "file", "platforms")
+            for found in [_value(inputs, key) if isinstance(inputs, yaml.MappingNode) else None]
+            if isinstance(found, yaml.ScalarNode)
+        }
+        seen: set[tuple[str, str | None, tuple[str, ...]]] = set()
+        for combination in combinations.get(id(node), ({},)):
+            expanded = {key: _with_matrix(value, combination) for key, value in values.items()}
+            context, file = expanded.get("context", "."), expanded.get("file")
+            platforms = _platform_list(expanded["platforms"]) if "platforms" in expanded else ()
+            if "${{" in context or (file is not None and "${{" in file) or "://" in context:
+                continue
+            if (context, file, platforms) not in seen:
+                seen.add((context, file, platforms))
+                yield int(node.start_mark.line) + 1, context, file, platforms
+
+
+def _with_matrix(value: str, combination: dict[str, str]) -> str:
+    """`${{ matrix.NAME }}` replaced by the combination's value (left as written when it has none)."""
+    return _MATRIX_VALUE.sub(lambda match: combination.get(match.group(1), match.group(0)), value)
+
+
+def _matrix_combinations(root: Any) -> dict[int, tuple[dict[str, str], ...]]:
+    """For each step of a job with a matrix (`id` of the step's node): the matrix's combinations of
+    literal values, its axes' product and its `include` items (bounded)."""
+    import itertools
+
+    import yaml
+
+    found: dict[int, tuple[dict[str, str], ...]] = {}
+    jobs = _value(root, "jobs")
+    if not isinstance(jobs, yaml.MappingNode):
+        return found
+    for _, job in jobs.value:
+        matrix = _value(_value(job, "strategy"), "matrix")
+        steps = _value(job, "steps")
+        if not isinstance(matrix, yaml.MappingNode) or not isinstance(steps, yaml.SequenceNode):
             continue
-        yield int(node.start_mark.line) + 1, context, file, platforms
+        axes: list[tuple[str, list[str]]] = []
+        included: list[dict[str, str]] = []
+        for key_node, value_node in matrix.value:
+            key = str(key_node.value)
+            if key == "include" and isinstance(value_node, yaml.SequenceNode):
+                for item in value_node.value:
+                    if isinstance(item, yaml.MappingNode):
+                        included.append({str(k.value): str(v.value) for k, v in item.value if isinstance(v, yaml.ScalarNode)})
+            elif key != "exclude" and isinstance(value_node, yaml.SequenceNode):
+                axes.append((key, [str(v.value) for v in value_node.value if isinstance(v, yaml.ScalarNode)]))
+        product = [dict(zip((key for key, _ in axes), values)) for values in itertools.product(*(v for _, v in axes))]
+        combinations = tuple((([c for c in product if c] or []) + included)[:MAX_MATRIX_COMBINATIONS]) or ({},)
+        for step in steps.value:
+            found[id(step)] = combinations
+    return found
 
 
 _MATRIX_LINE = re.compile(r"^( *)(- +)?([\w-]+): *(.*?)\s*$")

@@ -41,7 +41,9 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from dflint.data import load
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, ShellCommand, Stage
+from dflint.packages import normalise_name
 from dflint.shipping import Reach, after, chains, reaches
 
 _GLOB = re.compile(r"[*?\[]")
@@ -354,7 +356,8 @@ def removed_paths(command: ShellCommand) -> list[str | None] | None:
             if value is None or word.text[:1] in ("'", '"'):
                 paths.append(None if value is None else absolute(value, command.cwd))
                 continue
-            paths.extend(absolute(expanded, command.cwd) for expanded in expand_braces(value))
+            words = expand_braces(value) if command.braces else [value]  # dash keeps `{a,b}` as written
+            paths.extend(absolute(expanded, command.cwd) for expanded in words)
         return paths
     if name == "find" and ("-delete" in args or ("-exec" in args and "rm" in args)):
         paths = []
@@ -455,13 +458,22 @@ SYSTEM_SITE_PACKAGES = ("/usr/local/lib/python*", "/usr/lib/python*", "/**/site-
 USER_SITE = ("/root/.local", "/home/*/.local", "/**/.local")
 
 
-def install_write(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp) -> tuple[str, ...]:
+# `install_prefix` with `from_path=False` when only PATH would say where the packages go
+UNKNOWN_PREFIX = "\0unknown"
+
+
+def install_write(
+    dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp, *, from_path: bool = True
+) -> tuple[str, ...]:
     """The trees a pip/uv/pipenv/conda install writes its packages into (`install_prefix`), as
     absolute paths or patterns for `shipping.overlaps`; empty for other managers (pipx keeps its
-    own environments)."""
+    own environments). With `from_path=False`, a prefix only PATH suggests (a `bin` directory first
+    on it, taken for a virtual environment's) is not trusted, and the trees are unknown (empty)."""
     if op.manager not in ("pip", "uv", "pipenv", "conda"):
         return ()
-    prefix = install_prefix(op, instruction, raw_path(dockerfile, stage, instruction))
+    prefix = install_prefix(op, instruction, raw_path(dockerfile, stage, instruction), from_path=from_path)
+    if prefix == UNKNOWN_PREFIX:
+        return ()
     if prefix is None:
         return SYSTEM_SITE_PACKAGES
     if prefix == "~/.local":
@@ -476,7 +488,7 @@ def install_write(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
     return (posixpath.normpath(prefix),)
 
 
-def install_prefix(op: PackageOp, instruction: Instruction, raw_path: str | None = None) -> str | None:
+def install_prefix(op: PackageOp, instruction: Instruction, raw_path: str | None = None, *, from_path: bool = True) -> str | None:
     """Where a pip/uv/conda install puts its files: a venv's `bin/pip` or `bin/python`,
     `VIRTUAL_ENV` or a venv first on `PATH`, `pip install --prefix/--target/--root`, `--user`
     (`~/.local`), a conda prefix (`-p`, `-n NAME`, the conda root); None for the system interpreter
@@ -487,7 +499,9 @@ def install_prefix(op: PackageOp, instruction: Instruction, raw_path: str | None
         explicit = _argv_option(op, "-p") or _argv_option(op, "--prefix")
         if explicit is not None:
             return explicit
-        root = _conda_root(op, instruction, raw_path)
+        root = _conda_root(op, instruction, raw_path if from_path else None, from_path=from_path)
+        if root == UNKNOWN_PREFIX:
+            return root
         name = _argv_option(op, "-n") or _argv_option(op, "--name")
         return f"{root}/envs/{name}" if name else root
     for option in ("--target", "-t", "--prefix", "--root"):
@@ -509,10 +523,11 @@ def install_prefix(op: PackageOp, instruction: Instruction, raw_path: str | None
     env = instruction.env
     if env.get("VIRTUAL_ENV"):
         return env["VIRTUAL_ENV"]
-    return _first_private_bin(env.get("PATH") or raw_path)
+    found = _first_private_bin(env.get("PATH") or raw_path)
+    return found if from_path or found is None else UNKNOWN_PREFIX
 
 
-def _conda_root(op: PackageOp, instruction: Instruction, raw_path: str | None) -> str:
+def _conda_root(op: PackageOp, instruction: Instruction, raw_path: str | None, *, from_path: bool = True) -> str:
     program = op.command.argv[0].value if op.command.argv else None
     if program and program.startswith("/") and "/bin/" in program:
         return posixpath.dirname(posixpath.dirname(program))
@@ -520,6 +535,8 @@ def _conda_root(op: PackageOp, instruction: Instruction, raw_path: str | None) -
     for name in ("CONDA_DIR", "CONDA_PREFIX", "MAMBA_ROOT_PREFIX", "CONDA_HOME"):
         if env.get(name):
             return str(env[name])
+    if not from_path:
+        return UNKNOWN_PREFIX
     return _first_private_bin(env.get("PATH") or raw_path) or "/opt/conda"
 
 
@@ -803,3 +820,34 @@ def ships(
         if reach is not None:
             return reach
     return None
+
+
+# what is worth a layer: archives, packages and installers, wheels, model weights, binaries
+BULKY_SUFFIXES = tuple(
+    ".tar .tar.gz .tgz .tar.bz2 .tbz2 .tar.xz .txz .tar.zst .zip .7z .gz .xz .bz2 .zst .whl .deb .rpm .apk .run .sh.run"
+    " .bin .so .a .jar .war .gguf .ggml .onnx .pt .pth .ckpt .safetensors .h5 .pb .tflite .engine .plan .nemo .npz .pkl"
+    " .msgpack .iso .img .AppImage .exe .msi".lower().split()
+)
+# a copied directory whose name says it holds such things
+BULKY_DIRECTORY = re.compile(
+    r"(?i)^(models?|weights|checkpoints?|ckpts?|wheels?|wheelhouse|dist|packages|pkgs|debs|rpms|data|datasets?"
+    r"|artifacts?|vendor|installers?|downloads?|archives?|tarballs?|blobs|cache)$"
+)
+
+
+def bulky(write: Write) -> bool:
+    """Is what the write brought in likely to weigh something? A directory copied from another
+    stage (build results), an unpacked archive, a file whose name says archive, package, wheel,
+    weights or binary, a context directory named for them (`models/`, `wheels/`, `dist/`)."""
+    spec = write.instruction.copy
+    source = (write.source or "").rstrip("/")
+    if write.tree:
+        if spec is not None and spec.source_stage is not None:
+            return True
+        if source.lower().endswith(BULKY_SUFFIXES):
+            return True  # ADD unpacked an archive
+        return bool(BULKY_DIRECTORY.match(posixpath.basename(posixpath.normpath(source or "."))))
+    name = posixpath.basename(write.path).lower()
+    if name.endswith(".whl"):  # one wheel: only a heavy framework's (a project's own wheel is small)
+        return normalise_name(name.split("-", 1)[0]) in {key.split("[", 1)[0] for key in load("heavy_frameworks")["pip"]}
+    return name.endswith(BULKY_SUFFIXES)

@@ -155,6 +155,9 @@ class ShellCommand:
     exports: Mapping[str, str | None] = field(default_factory=lambda: EMPTY_ENV, compare=False)
     redirects: tuple[Word, ...] = ()  # files its output redirections write (`> /tmp/r.txt`, `>> log`)
     split_words: tuple[SplitWord, ...] = ()  # arguments cut at a redirection without a space (`numba>=0.57.1`)
+    # whether its shell expands braces (`/var/lib/{apt,dpkg}`): bash, zsh and ksh do; `/bin/sh` (dash,
+    # busybox ash), the RUN default, keeps the word as written
+    braces: bool = False
 
     @property
     def name(self) -> str | None:

@@ -138,17 +138,18 @@ def _first_saying(context_dir: str | None, names: tuple[str, ...], pattern: str)
 # a quoted path of a requirements file in a packaging file (`"requirements/_requirements.txt"` in
 # setup.py, `dependencies = {file = ["requirements.txt"]}` in pyproject.toml, `file: requirements.txt`
 # in setup.cfg)
-_REQUIREMENTS_PATH = r"""(?:["']|\bfile:\s*)((?:[\w.-]+/)*[\w.-]+\.(?:txt|in))\b"""
+_REQUIREMENTS_PATH = r"""(?:[fF]?["']|\bfile:\s*)((?:[\w.{}()-]+/)*[\w.{}()-]+\.(?:txt|in))\b"""
 _PACKAGING_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
 
 
 def package_requirements(dockerfile: Dockerfile) -> frozenset[str]:
-    """The requirements files (paths in the build context) that the Python project at the context's
-    root reads as its own dependencies: named in its `setup.py` (`install_requires=read_requirements(
-    "requirements/_requirements.txt", …)`, Roboflow Inference), `pyproject.toml` (setuptools'
-    `dependencies = {file = [...]}`) or `setup.cfg` (`install_requires = file: …`). A package's
-    dependency list holds ranges on purpose; an image installed from it is pinned with a constraints
-    file. Read once per model."""
+    """The requirements files (paths in the build context, or `fnmatch` patterns for an f-string's
+    placeholders: `f'requirements/runtime_{device}.txt'` is `requirements/runtime_*.txt`, lmdeploy)
+    that the Python project at the context's root reads as its own dependencies: named in its
+    `setup.py` (`install_requires=read_requirements("requirements/_requirements.txt", …)`, Roboflow
+    Inference), `pyproject.toml` (setuptools' `dependencies = {file = [...]}`) or `setup.cfg`
+    (`install_requires = file: …`). A package's dependency list holds ranges on purpose; an image
+    installed from it is pinned with a constraints file. Read once per model."""
     key = ("package requirements", None)
     if key not in dockerfile.memo:
         dockerfile.memo[key] = _read_package_requirements(dockerfile.context_dir)
@@ -170,5 +171,17 @@ def _read_package_requirements(context_dir: str | None) -> frozenset[str]:
             text = context.read_text(name)
         except ContextError:
             continue
-        found.update(posixpath.normpath(path) for path in re.findall(_REQUIREMENTS_PATH, text) if "requirement" in path.lower())
+        found.update(
+            posixpath.normpath(re.sub(r"\{[^{}]*\}", "*", path))
+            for path in re.findall(_REQUIREMENTS_PATH, text)
+            if "requirement" in path.lower()
+        )
     return frozenset(found)
+
+
+def is_package_requirements(dockerfile: Dockerfile, path: str | None) -> bool:
+    """Whether a requirements file (a path in the build context) is the project's own dependency
+    list (`package_requirements`)."""
+    import fnmatch
+
+    return path is not None and any(fnmatch.fnmatchcase(path, pattern) for pattern in package_requirements(dockerfile))

@@ -577,3 +577,45 @@ def test_the_target_platform_fields_are_in_the_json_schema(tmp_path: Path, monke
     document = json.loads(CliRunner().invoke(main, ["--format", "json", "docker/Dockerfile"]).output)
     assert document["files"][0]["target_platform"] == "linux/arm64"
     jsonschema.validate(document, schema)
+
+
+def test_a_build_push_step_with_matrix_values_builds_each_matrix_entry(tmp_path: Path) -> None:
+    """`file: ./models/dockerfiles/${{ matrix.dockerfile }}` with `context: ./models` (depot's action takes the
+    same inputs): each `include` item is one build, with its own platform."""
+    from dflint.context_discovery import build_platform
+
+    workflow = (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        include:\n"
+        '          - dockerfile: "x86.cpu.dockerfile"\n            build_platforms: "linux/amd64"\n'
+        '          - dockerfile: "jp51.dockerfile"\n            build_platforms: "linux/arm64"\n'
+        "    steps:\n      - uses: actions/checkout@v6\n      - uses: depot/build-push-action@v1\n        with:\n"
+        "          platforms: ${{ matrix.build_platforms }}\n"
+        "          file: ./models/dockerfiles/${{ matrix.dockerfile }}\n          context: ./models\n"
+    )
+    text = "FROM python:3.11-slim\nCOPY pyproject.toml .\n"
+    files = {
+        "models/dockerfiles/x86.cpu.dockerfile": text,
+        "models/dockerfiles/jp51.dockerfile": text,
+        "models/pyproject.toml": "",
+        "pyproject.toml": "",
+        ".github/workflows/image.yml": workflow,
+    }
+    root = repository(tmp_path, files)
+    for name in ("x86.cpu.dockerfile", "jp51.dockerfile"):
+        choice = chosen(root, f"models/dockerfiles/{name}")
+        assert (choice.directory, choice.source) == (str((root / "models").resolve()), "build-command")
+    assert build_platform(str(root / "models/dockerfiles/x86.cpu.dockerfile")) is None
+    assert build_platform(str(root / "models/dockerfiles/jp51.dockerfile")) == (
+        "linux/arm64",
+        f"the CI workflow {root.name}/.github/workflows/image.yml:14 builds it for linux/arm64",
+    )
+
+
+def test_a_matrix_value_the_matrix_does_not_give_is_not_guessed(tmp_path: Path) -> None:
+    workflow = (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        python: ['3.11']\n"
+        "    steps:\n      - uses: docker/build-push-action@v6\n        with:\n"
+        "          file: docker/${{ matrix.flavour }}.Dockerfile\n          context: .\n"
+    )
+    root = repository(tmp_path, {"docker/cpu.Dockerfile": DOCKERFILE, ".github/workflows/image.yml": workflow})
+    assert chosen(root, "docker/cpu.Dockerfile").source != "build-command"

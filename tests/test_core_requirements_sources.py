@@ -138,3 +138,23 @@ def test_a_requirement_keeps_the_comments_its_author_wrote_about_it() -> None:
     ]
     assert includes == [("other.txt", False, 9)]
     assert requirements[2].pinned is True
+
+
+def test_the_packages_own_requirements_files_are_read_from_its_packaging(tmp_path: Path) -> None:
+    """setup.py's literal paths and f-strings (a placeholder matches any text: lmdeploy's
+    `f'requirements/runtime_{get_target_device()}.txt'`), pyproject's `file = [...]`, setup.cfg's `file:`."""
+    from dflint.project_files import is_package_requirements
+
+    (tmp_path / "setup.py").write_text(
+        "setup(install_requires=parse_requirements(f'requirements/runtime_{get_target_device()}.txt'),\n"
+        "      extras_require={'lite': parse_requirements('requirements/lite.txt')})\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.setuptools.dynamic]\ndependencies = {file = ["deps/requirements-core.txt"]}\n', encoding="utf-8"
+    )
+    dockerfile = model("FROM python:3.12-slim\n", context_dir=str(tmp_path))
+    for path in ("requirements/runtime_cuda.txt", "requirements/lite.txt", "deps/requirements-core.txt"):
+        assert is_package_requirements(dockerfile, path), path
+    for path in ("requirements/dev/test.txt", "docker/requirements.txt", None):
+        assert not is_package_requirements(dockerfile, path), path

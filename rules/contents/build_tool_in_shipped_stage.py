@@ -103,7 +103,10 @@ CUDA's `ptxas` (the `cuda-nvcc` package) is left alone in an image that serves t
 XLA compiles the PTX it generates with it when it runs, and falls back to slower code or fails without
 it (TensorFlow Serving's `tensorflow_model_server` copied into a shipped stage, as its own GPU image
 does; `ptxas_at_run_time` in `dflint/data/build_tools.json`, with sources). The other build tools of
-the same install are still reported (a reviewer: `build-essential` and `pkg-config` are unused there).
+the same install are still reported (a reviewer: `build-essential` and `pkg-config` are unused there). So is
+it in an image that points Triton at CUDA's ptxas (`ENV TRITON_PTXAS_PATH` or
+`TRITON_PTXAS_BLACKWELL_PATH`, as Roboflow's Jetson Thor image does for sm_110a, which Triton's bundled
+ptxas does not know; a reviewer).
 
 One finding per install command: the build tools it installs are named in the message, largest
 first, and each one's kind and size in the detail; the estimate is the largest of their sizes when

@@ -47,13 +47,10 @@ From a build stage: `RUN --mount=type=bind,from=build,source=/wheels,target=/whe
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
-from dflint.data import load
-from dflint.filesystem import Write, covers, instruction_writes, last_write, removed_paths
+from dflint.filesystem import Write, bulky, covers, instruction_writes, last_write, removed_paths
 from dflint.model import Dockerfile, ShellCommand, Span, Stage
-from dflint.packages import normalise_name
 from dflint.rule import Finding, RuleMeta, Severity, clip
 from dflint.shipping import layer_chains
 
@@ -65,18 +62,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     summary="Files a COPY or ADD brought in are removed by a later RUN, so the COPY's layer still ships them",
     needs=("rm",),
-)
-
-# what is worth a layer: archives, packages and installers, wheels, model weights, binaries
-_BULKY_SUFFIXES = tuple(
-    ".tar .tar.gz .tgz .tar.bz2 .tbz2 .tar.xz .txz .tar.zst .zip .7z .gz .xz .bz2 .zst .whl .deb .rpm .apk .run .sh.run"
-    " .bin .so .a .jar .war .gguf .ggml .onnx .pt .pth .ckpt .safetensors .h5 .pb .tflite .engine .plan .nemo .npz .pkl"
-    " .msgpack .iso .img .AppImage .exe .msi".lower().split()
-)
-# a copied directory whose name says it holds such things
-_BULKY_DIRECTORY = re.compile(
-    r"(?i)^(models?|weights|checkpoints?|ckpts?|wheels?|wheelhouse|dist|packages|pkgs|debs|rpms|data|datasets?"
-    r"|artifacts?|vendor|installers?|downloads?|archives?|tarballs?|blobs|cache)$"
 )
 
 
@@ -102,7 +87,7 @@ def _check_chain(dockerfile: Dockerfile, chain: tuple[Stage, ...]) -> Iterator[F
                 removed = _removed(command)
                 if not removed:
                     continue
-                whole = [w for w in copied if _bulky(w) and any(covers(path, w.path, any_home=False) for path in removed)]
+                whole = [w for w in copied if bulky(w) and any(covers(path, w.path, any_home=False) for path in removed)]
                 if whole:
                     yield _finding(dockerfile, stage, command, whole)
                     copied = [write for write in copied if write not in whole]  # reported once, at its first removal
@@ -119,24 +104,6 @@ def _removed(command: ShellCommand) -> list[str]:
     return [
         path for path in removed_paths(command) or () if path is not None and path.startswith("/") and not path.startswith("/<")
     ]
-
-
-def _bulky(write: Write) -> bool:
-    """Is what the write brought in likely to weigh something? A directory copied from another
-    stage (build results), an unpacked archive, a file whose name says archive, package, wheel,
-    weights or binary, a context directory named for them (`models/`, `wheels/`, `dist/`)."""
-    spec = write.instruction.copy
-    source = (write.source or "").rstrip("/")
-    if write.tree:
-        if spec is not None and spec.source_stage is not None:
-            return True
-        if source.lower().endswith(_BULKY_SUFFIXES):
-            return True  # ADD unpacked an archive
-        return bool(_BULKY_DIRECTORY.match(posixpath.basename(posixpath.normpath(source or "."))))
-    name = posixpath.basename(write.path).lower()
-    if name.endswith(".whl"):  # one wheel: only a heavy framework's (a project's own wheel is small)
-        return normalise_name(name.split("-", 1)[0]) in {key.split("[", 1)[0] for key in load("heavy_frameworks")["pip"]}
-    return name.endswith(_BULKY_SUFFIXES)
 
 
 def _built_there(dockerfile: Dockerfile, write: Write, removed: str) -> bool:

@@ -106,7 +106,7 @@ from dataclasses import dataclass
 from dflint.build_deps import python_installer
 from dflint.filesystem import last_write
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
-from dflint.project_files import package_requirements
+from dflint.project_files import is_package_requirements
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 from ._pins import (
@@ -197,16 +197,24 @@ def _check_op(
             unpinned.append(requirement)
         if unpinned:
             unpinned_files.append((file, unpinned))
-    # a file that is also the package's dependency list keeps its ranges; a constraints file pins the image
-    library = any(file.context_path in package_requirements(dockerfile) for file, _ in unpinned_files)
+    # a file that is also the package's dependency list (or that one includes) keeps its ranges; a
+    # constraints file pins the image
+    packaged = {
+        each.context_path
+        for top in op.files
+        for file in top.walk()
+        if is_package_requirements(dockerfile, file.context_path)
+        for each in file.walk()
+    }
+    library = any(file.context_path in packaged for file, _ in unpinned_files)
     if len(unpinned_files) == 1:
         yield _unpinned(stage, op, *unpinned_files[0], library=library), None
     elif unpinned_files:
-        shared = [file.context_path or "?" for file, _ in unpinned_files if file.context_path in package_requirements(dockerfile)]
+        shared = [file.context_path or "?" for file, _ in unpinned_files if file.context_path in packaged]
         yield _unpinned_files(stage, op, unpinned_files, library=shared if library else None), None
 
 
-# the advice where every file is also the Python package's own dependency list (`package_requirements`)
+# the advice where a file is also the Python package's own dependency list (`is_package_requirements`)
 _LIBRARY_ADVICE = "(the package's own ranges); pin the image with `-c constraints.txt`"
 _LIBRARY_DETAIL = (
     " also the Python package's own dependency list ({where}), where ranges belong: keep {it} as {it_is}"

@@ -26,7 +26,10 @@ Only images that run a service are checked: the model decides what an image is f
   into the system's directories when the container starts (`apt-get install`, `apk add`, `conda
   install`, a `pip install` without `--user`) or runs one of those programs: dask's image installs
   the packages its users name in `EXTRA_APT_PACKAGES` and `EXTRA_CONDA_PACKAGES` that way, and a USER
-  alone would break it;
+  alone would break it; so does a script that builds code when the container starts (`make build`,
+  CMake, a compiler: `StartScript.builds`, as DF201 and DF202 decide it), which writes the build into
+  the image's directories (llama-cpp-python's `run.sh` runs `make build`, a `pip install -e .` into
+  the system's site-packages; a reviewer);
 - the image runs a model server whose start pip-installs the model's own `requirements.txt` into the
   system's site-packages: the Hugging Face inference toolkit installed or copied into a shipped stage
   (its `entrypoint.sh` runs `pip install -r ${HF_MODEL_DIR}/requirements.txt`, no `--user`;
@@ -289,8 +292,8 @@ def _start_script_needs_root(dockerfile: Dockerfile) -> bool:
     script = start_script(dockerfile)
     if script is None:
         return False
-    if script.system_install() is not None:
-        return True
+    if script.system_install() is not None or script.builds() is not None:
+        return True  # `make build` (llama-cpp-python's `run.sh`: `pip install -e .`) writes into the image too
     python = script.python_install()
     if python is not None and not python.has_flag("--user", "--target", "-t", "--prefix"):
         return True
