@@ -97,4 +97,4 @@ def group_savings(sized: Sequence[Sized]) -> tuple[Savings | None, str]:
 
 def shipped_through(install: Install) -> str:
     """The detail's words for a package that reaches the image through a `COPY --from`."""
-    return f" and ship in the image through the COPY at line {install.via.span.line}" if install.via is not None else ""
+    return f", which ship in the image through the COPY at line {install.via.span.line}" if install.via is not None else ""

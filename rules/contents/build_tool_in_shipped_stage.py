@@ -284,6 +284,10 @@ def _one(item: BuildToolFound, note: str = "", elsewhere: bool = False) -> Findi
         if later is not None
         else f"; {_elsewhere_tail()}"
         if elsewhere and not tool.low
+        else f"; it is already in a build stage, and the COPY at line {install.via.span.line} takes the tree it is installed"
+        " in: uninstall it there before that COPY (`pip uninstall -y`), install it outside that tree, or copy only"
+        " what the image needs"
+        if install.via is not None
         else "; build in a separate stage and copy only the results, or remove it in the same RUN"
     )
     runtime_note = " (keep it only if the application runs it)" if tool.low else ""
@@ -295,6 +299,8 @@ def _one(item: BuildToolFound, note: str = "", elsewhere: bool = False) -> Findi
         if tool.low
         else "remove it: nothing that ships compiles"
         if elsewhere
+        else f"uninstall it before the COPY at line {install.via.span.line}"
+        if install.via is not None
         else "install it in a build stage"
     )
     return Finding(
@@ -324,6 +330,8 @@ def _grouped(group: list[BuildToolFound], note: str = "", elsewhere: bool = Fals
         if low
         else "remove them: nothing that ships compiles"
         if elsewhere
+        else f"uninstall them before the COPY at line {install.via.span.line}"
+        if install.via is not None
         else "install them in a build stage"
     )
     message = group_message(f"{len(group)} {kind} ship in {stage.label}", sized, action)
@@ -334,6 +342,10 @@ def _grouped(group: list[BuildToolFound], note: str = "", elsewhere: bool = Fals
         if later is not None
         else f". {_elsewhere_tail('them', sentence=True)}"
         if elsewhere and not low
+        else f". They are already in a build stage, and the COPY at line {install.via.span.line} takes the tree they are"
+        " installed in: uninstall them there before that COPY (`pip uninstall -y`), install them outside that tree, or"
+        " copy only what the image needs"
+        if install.via is not None
         else ". Build in a separate stage and copy only the results, or remove them in the same RUN"
     )
     runtime_note = ". Keep them only if the application runs them" if low else ""
