@@ -1286,7 +1286,10 @@ def compiles_only_elsewhere(dockerfile: Dockerfile, *, shipped_compiler: bool = 
     headers). An `if` branch the build does not take is not counted. Then build tools or headers in a
     shipped stage serve nothing, and the advice is the run-time libraries, not a build stage
     (chroma's `runner`, which receives the binaries its `builder` compiled; DF201, DF202)."""
-    shipped = dockerfile.shipped_stages()
+    # the stages whose system packages ship: a copy of a builder's /usr/local carries what it built, not
+    # its compilers (OpenTelemetry's currency service: `base` installs headers, `builder` FROM it compiles
+    # into /usr/local, `release` FROM base copies that)
+    shipped = shipped_stages(dockerfile, trees=SYSTEM_PACKAGE_TREES)
     if len(shipped) == len(dockerfile.stages):
         return False
     for stage in shipped:
@@ -1303,6 +1306,26 @@ def compiles_only_elsewhere(dockerfile: Dockerfile, *, shipped_compiler: bool = 
                 if not shipped_compiler and any(provides_c_compiler(op.manager, r.name) for r in op.packages if r.name):
                     return False
     return True
+
+
+def compiling_descendant(dockerfile: Dockerfile, stage: Stage) -> Stage | None:
+    """A stage whose system packages do not ship, built FROM `stage` (directly or through others),
+    that compiles (OpenTelemetry's currency service: `builder` FROM `base` runs CMake): what `stage`
+    installs for compiling belongs there, with only the run-time libraries left in `stage`."""
+    shipped = {each.index for each in shipped_stages(dockerfile, trees=SYSTEM_PACKAGE_TREES)}
+    for other in dockerfile.stages:
+        if other.index in shipped or other.index == stage.index:
+            continue
+        if stage.index not in {ancestor.index for ancestor in dockerfile.ancestry(other)[1:]}:
+            continue
+        if any(
+            compile_command(command) is not None
+            for instruction in other.instructions
+            if instruction.keyword == "RUN"
+            for command in instruction.commands
+        ):
+            return other
+    return None
 
 
 def _runs_a_script(command: ShellCommand) -> bool:

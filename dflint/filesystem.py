@@ -851,3 +851,18 @@ def bulky(write: Write) -> bool:
     if name.endswith(".whl"):  # one wheel: only a heavy framework's (a project's own wheel is small)
         return normalise_name(name.split("-", 1)[0]) in {key.split("[", 1)[0] for key in load("heavy_frameworks")["pip"]}
     return name.endswith(BULKY_SUFFIXES)
+
+
+def context_path(write: Write, path: str) -> str | None:
+    """Where `path`, which `write` put in place, is in the build context (`inference/parallel/entrypoint.py`);
+    None when the write does not copy it from the context or its source is not a literal."""
+    source = write.source
+    if not write.from_context or source is None or "$" in source or any(char in source for char in "*?["):
+        return None
+    source = posixpath.normpath(source.strip("/") or ".")
+    if not write.tree:
+        return None if source == "." else source  # a file copied to its destination
+    relative = posixpath.relpath(path, write.path)
+    if relative.startswith(".."):
+        return None
+    return relative if source == "." else posixpath.normpath(posixpath.join(source, relative))

@@ -185,3 +185,32 @@ def is_package_requirements(dockerfile: Dockerfile, path: str | None) -> bool:
     import fnmatch
 
     return path is not None and any(fnmatch.fnmatchcase(path, pattern) for pattern in package_requirements(dockerfile))
+
+
+# a Python launcher that starts its servers through a shell, some in the background (`os.system("redis-server
+# & celery worker & gunicorn app && fg")`, Roboflow Inference's parallel entrypoint)
+_BACKGROUND_LAUNCH = r"""(?s)\b(?:os\.system|subprocess\.(?:run|call|Popen|check_call))\s*\((?:(?!\n\S).){0,4000}?[^&]&(?!&)"""
+
+
+def background_launcher(dockerfile: Dockerfile, relative: str) -> bool:
+    """Whether the Python script at `relative` in the build context starts processes in the background
+    through a shell (`os.system("a & b & c && fg")`): as PID 1 it has no SIGTERM handler, and the exec
+    form would not get the signal to the servers either. Read once per script and model."""
+    key = ("background launcher", relative)
+    if key not in dockerfile.memo:
+        dockerfile.memo[key] = _launches_in_background(dockerfile.context_dir, relative)
+    return cast("bool", dockerfile.memo[key])
+
+
+def _launches_in_background(context_dir: str | None, relative: str) -> bool:
+    if context_dir is None:
+        return False
+    import re
+
+    from dflint.context import BuildContext, ContextError
+
+    try:
+        text = BuildContext.at(context_dir).read_text(relative)
+    except ContextError:
+        return False
+    return re.search(_BACKGROUND_LAUNCH, text) is not None

@@ -137,6 +137,7 @@ from dflint.build_deps import (
     Sized,
     apt_measured_on,
     compiles_only_elsewhere,
+    compiling_descendant,
     dev_package,
     for_base,
     installs_at_start,
@@ -151,7 +152,7 @@ from dflint.build_deps import (
     stated_run_time_need,
     toolchain_base,
 )
-from dflint.model import Dockerfile
+from dflint.model import Dockerfile, Stage
 from dflint.releases import distro_python
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
@@ -221,13 +222,18 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     if options.each_package:
         for item in found:
             if not negligible_in_gpu_image(dockerfile, item.install.stage, [item.measured]):
-                yield _one(item, notes.get(id(item.install.op), ""), elsewhere)
+                yield _one(item, notes.get(id(item.install.op), ""), elsewhere, _builder(dockerfile, item, elsewhere))
         return
     for group in per_command(found, lambda item: item.install, _advice):
         if negligible_in_gpu_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
             continue  # a few megabytes next to a gigabyte of GPU libraries
         note = notes.get(id(group[0].install.op), "")
-        yield _one(group[0], note, elsewhere) if len(group) == 1 else _grouped(group, note, elsewhere)
+        builder = _builder(dockerfile, group[0], elsewhere)
+        yield _one(group[0], note, elsewhere, builder) if len(group) == 1 else _grouped(group, note, elsewhere, builder)
+
+
+def _builder(dockerfile: Dockerfile, item: _Found, elsewhere: bool) -> Stage | None:
+    return compiling_descendant(dockerfile, item.install.stage) if elsewhere else None
 
 
 def _advice(item: _Found) -> int:
@@ -238,13 +244,16 @@ def _advice(item: _Found) -> int:
 _ELSEWHERE = "install the run-time library instead"
 
 
-def _one(item: _Found, note: str = "", elsewhere: bool = False) -> Finding:
+def _one(item: _Found, note: str = "", elsewhere: bool = False, builder: Stage | None = None) -> Finding:
     install, package, later = item.install, item.entry, item.later
     elsewhere = elsewhere and not install.shipped_by  # not what reaches the image through a copy
+    builder = builder if elsewhere and later is None else None
     assert install.requirement.span is not None
     tail = (
         f"; the removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
+        else _builder_tail(builder, install.stage, "it")
+        if builder is not None
         else "; nothing in the stages that ship compiles or builds packages"
         if elsewhere
         else "; compile in a build stage and copy the results"
@@ -253,6 +262,8 @@ def _one(item: _Found, note: str = "", elsewhere: bool = False) -> Finding:
     action = (
         f"remove it in the RUN that installs it, not on line {later.span.line}"
         if later is not None
+        else f"move it to {builder.label}, which compiles"
+        if builder is not None
         else f"ship `{package.runtime}` instead"
         if package.runtime
         else _ELSEWHERE
@@ -272,16 +283,19 @@ def _one(item: _Found, note: str = "", elsewhere: bool = False) -> Finding:
     )
 
 
-def _grouped(group: list[_Found], note: str = "", elsewhere: bool = False) -> Finding:
+def _grouped(group: list[_Found], note: str = "", elsewhere: bool = False, builder: Stage | None = None) -> Finding:
     first = group[0]
     install, later = first.install, first.later
     elsewhere = elsewhere and not install.shipped_by  # not what reaches the image through a copy
+    builder = builder if elsewhere and later is None else None
     stage = install.stage
     sized = [Sized(item.raw, item.entry.savings, item.entry.basis) for item in group]
     savings, together = group_savings(sized)
     action = (
         f"remove them in their own RUN, not on line {later.span.line}"
         if later is not None
+        else f"move them to {builder.label}, which compiles"
+        if builder is not None
         else "install the run-time libraries instead"
         if elsewhere
         else "compile in a build stage"
@@ -292,6 +306,8 @@ def _grouped(group: list[_Found], note: str = "", elsewhere: bool = False) -> Fi
     tail = (
         f". The removal at line {later.span.line} comes a layer too late to shrink the image"
         if later is not None
+        else _builder_tail(builder, stage, "them", sentence=True)
+        if builder is not None
         else ". Nothing in the stages that ship compiles or builds packages; at run time only the shared libraries are needed"
         if elsewhere
         else ". Compile in a build stage and copy the results; at run time only the shared libraries are needed"
@@ -306,6 +322,15 @@ def _grouped(group: list[_Found], note: str = "", elsewhere: bool = False) -> Fi
         detail=f"`{install.op.program}` in {stage.label} installs {len(group)} header packages{shipped}: {each}{together}{tail}{note}",
         group=same_run(group),
     )
+
+
+def _builder_tail(builder: Stage, stage: Stage, it: str, sentence: bool = False) -> str:
+    """Where the headers belong: the stage built FROM this one that compiles."""
+    text = (
+        f"nothing in the stages that ship compiles, but {builder.label}, built FROM {stage.label}, does: install {it}"
+        f" there and only the shared libraries in {stage.label}"
+    )
+    return f". {text[:1].upper()}{text[1:]}" if sentence else f"; {text}"
 
 
 def _described(item: _Found) -> str:

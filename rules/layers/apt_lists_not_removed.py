@@ -117,8 +117,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dflint.build_deps import branch_not_taken
+from dflint.filesystem import expand_braces
 from dflint.imagesize import large_image
-from dflint.model import Dockerfile, Instruction, Stage
+from dflint.model import Dockerfile, Instruction, ShellCommand, Stage
 from dflint.rule import Finding, Fix, Group, RuleMeta, Severity, clip
 
 from ._caches import (
@@ -192,6 +193,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                         advice = f"install (line {needed}) and clean up in this RUN"
                         fix = _merge_fix(dockerfile, stage, instruction, needed)
                 command = command_label(writer.command)
+                braces = _unexpanded_brace_cleanup(instruction)
                 yield Finding(
                     META,
                     writer.command.span,
@@ -199,10 +201,28 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     fix=fix,
                     savings=savings,
                     stage=stage.name,
+                    detail=None
+                    if braces is None
+                    else f"`{clip(command)}` in {stage.label} leaves the apt lists in the layer: `{braces.text}` on line"
+                    f" {braces.span.line} removes nothing, since `/bin/sh` does not expand `{{…,…}}` (it removes a path"
+                    f" of that name, which does not exist); {advice}, or run the RUN under bash",
                     # the RUNs of a stage that each need the same cleanup are one decision: one finding
                     group=Group(f"{stage.index}:{advice}", "this stage", "RUN") if needed is None else None,
                 )
                 break  # one finding per RUN
+
+
+def _unexpanded_brace_cleanup(instruction: Instruction) -> ShellCommand | None:
+    """An `rm` of the RUN whose brace word would name the apt lists if the shell expanded it
+    (`rm -rf /var/lib/{apt,dpkg,cache,log}` under `/bin/sh`): the author meant the cleanup."""
+    for command in instruction.commands:
+        if command.name != "rm" or command.braces:
+            continue
+        for word in command.argv[1:]:
+            value = word.value or ""
+            if "{" in value and any(path.startswith(("/var/lib/apt", "/var/lib/{")) for path in expand_braces(value)):
+                return command
+    return None
 
 
 def _heredoc_fix(dockerfile: Dockerfile, instruction: Instruction, cleanup: str = CLEANUP) -> Fix | None:

@@ -30,7 +30,10 @@ reviewer found "use the exec form" would change nothing there). A command that s
 background (`redis-server & celery worker & uvicorn app && fg`, Roboflow Inference's parallel images)
 cannot be written in exec form either: the advice is a start script that `exec`s the main process,
 under an init that signals the whole group (`tini -g`), and no fix is offered (reviewers found the
-exec-form advice impossible there).
+exec-form advice impossible there). So is a Python entrypoint copied from the build context that starts
+its servers that way itself (`os.system("redis-server & celery worker & gunicorn app && fg")`, Roboflow
+Inference's GPU parallel image: `dflint/project_files.py`, `background_launcher`): in exec form the
+script is PID 1, which has no SIGTERM handler (three reviewers).
 
 A shell-form `CMD` under an init that sends the stop signal to the whole process group is left alone
 too: `tini -g` or `dumb-init` (which does so by default, unless `--single-child`) as the ENTRYPOINT in
@@ -87,7 +90,9 @@ from functools import lru_cache
 from dflint.binsh import execs_last_command
 from dflint.commands import SHELLS
 from dflint.data import load
+from dflint.filesystem import absolute, context_path, last_write
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, split_image
+from dflint.project_files import background_launcher
 from dflint.purpose import last_along
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
@@ -155,6 +160,22 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 )
                 continue
             jobs = sum(1 for command in _commands(instruction.arguments.strip()) if command.operator == "&")
+            launcher = _background_launcher(dockerfile, stage, instruction) if not jobs else None
+            if launcher is not None:
+                # `python3 entrypoint.py`, which runs `os.system("redis-server & celery worker & gunicorn …")`
+                yield Finding(
+                    META,
+                    instruction.arguments_span,
+                    f"`{clip(launcher, 30)}` starts its servers in the background; run them from a script under `tini -g`",
+                    stage=stage.name,
+                    detail=f"shell-form {instruction.keyword} in {stage.label} runs `{launcher}`, which starts processes in"
+                    ' the background through a shell (`os.system("… & … && fg")`): neither the shell in front of it nor'
+                    " the script, in exec form the container's PID 1 with no SIGTERM handler, passes the stop signal on,"
+                    " so none of the servers can shut down gracefully. Start them from a script that ends with `exec` of"
+                    ' the main one, under an init that signals the whole process group (`ENTRYPOINT ["tini", "-g", "--",'
+                    ' "/start.sh"]`), or use a process supervisor',
+                )
+                continue
             if jobs:
                 # `redis-server & celery worker & uvicorn app && fg`: several processes, which no exec form holds
                 yield Finding(
@@ -235,6 +256,21 @@ def _shell_script(arguments: str) -> str | None:
 
 
 @lru_cache(maxsize=64)
+def _background_launcher(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str | None:
+    """The Python script the command runs (`python3 entrypoint.py`), when the build context's copy of it
+    starts processes in the background through a shell (`project_files.background_launcher`)."""
+    commands = _commands(instruction.arguments.strip())
+    if len(commands) != 1 or not (commands[0].name or "").startswith("python"):
+        return None
+    script = next((value for value in commands[0].args if value and value.endswith(".py")), None)
+    if script is None:
+        return None
+    path = absolute(script, instruction.workdir)
+    write = last_write(dockerfile, stage, path, instruction) if path is not None and path.startswith("/") else None
+    relative = context_path(write, path) if write is not None and path is not None else None
+    return script if relative is not None and background_launcher(dockerfile, relative) else None
+
+
 def _commands(text: str) -> tuple[ShellCommand, ...]:
     """The commands of a CMD/ENTRYPOINT's shell form, read once by the core's shell parser (a `sh -c`
     script's commands carry the shell among their wrappers)."""
