@@ -51,8 +51,14 @@ def test_the_cache_mount_advice_names_the_home_of_the_user_that_installs() -> No
     user = base + "RUN useradd -m huggingface\nUSER huggingface\nENV HOME=/home/huggingface\n"
     assert target(user + "RUN uv pip install httpx==0.27.0\n") == "/home/huggingface/.cache/uv"
     assert target(user + "RUN pip install httpx==0.27.0\n") == "/home/huggingface/.cache/pip"
-    # a user whose home the Dockerfile does not name
+    # a user whose home the Dockerfile does not name: no `~` target (BuildKit does not expand it, the
+    # mount would land under the WORKDIR); the advice names the directory, an absolute target and `uid=`
     other = base + "RUN useradd -m app\nUSER app\n"
-    assert target(other + "RUN pip install --user httpx==0.27.0\n") == "~/.cache/pip"
+    (finding,) = lint_source(
+        other + "RUN pip install --user httpx==0.27.0\n", "Dockerfile", settings, selected_rules(settings), None
+    ).findings
+    assert "target=" not in (finding.detail or "")
+    assert "mount a cache at the user's `.cache/pip`" in (finding.detail or "")
+    assert "BuildKit does not expand `~`" in (finding.detail or "")
     # back to root
     assert target(other + "USER root\nRUN pip install httpx==0.27.0\n") == "/root/.cache/pip"

@@ -223,6 +223,18 @@ def _cache_directory(
     return "/root" + first[1:]
 
 
+def _mount_advice(target: str, manager: str) -> str:
+    """The cache mount to suggest: at an absolute target. BuildKit does not expand `~` in a mount's
+    target (it is joined to the WORKDIR), so where the user's home is not known the advice names the
+    directory to mount and what the mount needs."""
+    if not target.startswith("~"):
+        return f"mount a cache with `RUN --mount=type=cache,target={target}`"
+    return (
+        f"mount a cache at the user's `{target[2:]}` with `RUN --mount=type=cache`, its target the absolute path (BuildKit"
+        f" does not expand `~`) and `uid=` the user's, so that {manager} can write to it"
+    )
+
+
 def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, target: str) -> Finding:
     manager = "uv" if op.manager == "uv" else "pip"
     flag = _FLAG[manager]
@@ -247,7 +259,7 @@ def _finding(dockerfile: Dockerfile, stage: Stage, op: PackageOp, target: str) -
         op.command.span,
         f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer; add `{flag}`",
         detail=f"`{op.program} install` in {stage.label} keeps {manager}'s cache in the layer{what}; add `{flag}`,"
-        f" set {_VARIABLE[manager]}=1 or mount a cache with `RUN --mount=type=cache,target={target}`{'. ' + uv_links_note() if manager == 'uv' else ''}",
+        f" set {_VARIABLE[manager]}=1 or {_mount_advice(target, manager)}{'. ' + uv_links_note() if manager == 'uv' else ''}",
         fix=_fix(dockerfile, op, flag),
         savings=savings,
         stage=stage.name,
