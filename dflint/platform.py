@@ -77,6 +77,28 @@ _ARCHITECTURE_TEST = re.compile(
     r"|uname\s+-[a-z]*m|dpkg\s+--print-architecture|\barch\)"
 )
 _FROM_IMAGE = re.compile(r"(?im)^\s*FROM\s+(?:--\S+\s+)*([^\s]+)")
+# an image's name that says its architecture: Docker Hub's per-architecture namespaces (`arm64v8/python`,
+# `ppc64le/ubuntu`, `s390x/…`: docker-library/official-images, "Architectures other than amd64?") and a
+# name ending in one (`ibmcom/tensorflow-ppc64le`)
+_ARCH_NAMESPACES = {"arm64v8": "linux/arm64", "ppc64le": "linux/ppc64le", "s390x": "linux/s390x", "amd64": "linux/amd64"}
+_ARCH_SUFFIX = re.compile(r"[-_](ppc64le|s390x|aarch64|arm64)$")
+
+
+def _named_architecture(reference: str) -> str | None:
+    """The platform an image's name says it is built for, or None."""
+    from dflint.model import split_image
+
+    name = split_image(reference)[0].lower()
+    if "$" in name:
+        return None
+    parts = name.split("/")
+    namespace = parts[-2] if len(parts) >= 2 else ""
+    if namespace in _ARCH_NAMESPACES:
+        return _ARCH_NAMESPACES[namespace]
+    found = _ARCH_SUFFIX.search(parts[-1])
+    if found is None:
+        return None
+    return {"ppc64le": "linux/ppc64le", "s390x": "linux/s390x"}.get(found.group(1), "linux/arm64")
 
 
 def evident_platform(text: str) -> tuple[str, str] | None:
@@ -94,6 +116,13 @@ def evident_platform(text: str) -> tuple[str, str] | None:
         platform = only_platform(match.group(1))
         if platform is not None and platform != DEFAULT_PLATFORM:
             return platform, f"its base `{match.group(1)}` is published for {platform} only"
+    bases = [(match.group(1), _named_architecture(match.group(1))) for match in _FROM_IMAGE.finditer(text)]
+    architectures = {found for _, found in bases if found is not None}
+    if len(architectures) == 1:
+        architecture = next(iter(architectures))
+        if architecture != DEFAULT_PLATFORM:
+            base = next(reference for reference, found in bases if found == architecture)
+            return architecture, f"its base `{base}` is named for {architecture}"
     named = {_TRIPLETS[found.group(0)] for found in _TRIPLET.finditer(text)}
     if len(named) == 1:
         platform = next(iter(named))

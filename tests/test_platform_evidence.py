@@ -31,6 +31,14 @@ from dflint.platform import evident_platform
         ('FROM ubuntu:22.04\nRUN if [ "$(uname -m)" = "aarch64" ]; then cp /usr/lib/aarch64-linux-gnu/a /x; fi\n', None),
         ("FROM ubuntu:22.04\nRUN cp /usr/lib/x86_64-linux-gnu/a /x\n", None),
         ("FROM python:3.12-slim\n", None),
+        # a base named for its architecture: Docker Hub's per-architecture namespaces, or a name ending in one
+        (
+            "FROM ibmcom/tensorflow-ppc64le:2.2.0-py3\nRUN pip install tensorflow==2.16.1\n",
+            ("linux/ppc64le", "its base `ibmcom/tensorflow-ppc64le:2.2.0-py3` is named for linux/ppc64le"),
+        ),
+        ("FROM arm64v8/python:3.12-slim\n", ("linux/arm64", "its base `arm64v8/python:3.12-slim` is named for linux/arm64")),
+        ("FROM amd64/python:3.12-slim\n", None),
+        ("FROM arm64v8/python:3.12-slim AS a\nFROM ppc64le/python:3.12-slim\n", None),
     ],
 )
 def test_evident_platform(text: str, expected: tuple[str, str] | None) -> None:

@@ -74,8 +74,9 @@ launchers with `gcc` or `clang` (or `$CC`) the first time they run and fails wit
 compiler" without one, so vLLM, SGLang and text-generation-inference images install it in the
 served stage on purpose. The model decides it (`dflint/build_deps.py`, `runtime_compiler`, from
 `runtime_compilers` in `dflint/data/build_tools.json`): a shipped install of `triton`, `vllm`,
-`sglang` or `text-generation-server` (command line or requirements file, or copied in from a build
-stage), a base image such as `vllm/vllm-openai`, or TGI's `text-generation-launcher` copied into
+`sglang`, `text-generation-server` or `tensorrt-llm` (whose requirements name triton, FlashInfer and
+ninja; a reviewer found text-generation-webui's TensorRT-LLM image needs its compiler) (command line or
+requirements file, or copied in from a build stage), a base image such as `vllm/vllm-openai`, or TGI's `text-generation-launcher` copied into
 a stage on a CUDA or ROCm base (TGI's Neuron, Gaudi, TPU and TensorRT-LLM backends use no Triton
 kernels), or a compiler suite installed in a shipped stage whose compiler uses the system's GNU
 header files, linker and libraries (Intel's oneAPI DPC++/C++ compiler: `intel-deep-learning-essentials`,
