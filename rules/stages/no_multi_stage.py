@@ -19,6 +19,8 @@ A final stage that ships on a build image (`nvidia/cuda:*-devel-*`, `golang`, `g
 DF102 reports, `dflint/data/base_images.json` `build_flavoured`) is left to DF102, as DF201 leaves it:
 DF102's fix (compile on the build image in a build stage, ship its runtime flavour) is this rule's
 too, and a second finding on the same FROM would say it again (reviewers judged the pair a duplicate).
+So is a final `FROM scratch` stage that copies such a stage whole (`COPY --from=base / /`: the image
+flattened into one layer, `imagerefs.flattened_from`).
 
 Installs that the same RUN removes again (`apk add --virtual .build-deps … && apk del .build-deps`,
 `apt-get purge`) and compiling inside such a RUN do not count: that RUN leaves nothing behind. The
@@ -69,6 +71,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dflint.build_deps import build_tool, compile_command, dev_package, for_base, installs, removed_in_same_run, toolchain_base
+from dflint.imagerefs import flattened_from
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
 from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
@@ -93,8 +96,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     shipped = shipped_stages(dockerfile, trees=SYSTEM_PACKAGE_TREES)  # a /usr/local copy leaves the compilers behind
     if _uses_build_stage(dockerfile, shipped):
         return
-    if toolchain_base(dockerfile.root_image(final)):
-        return  # it ships on a build image: DF102 reports that with the fix, and the compiling goes with it
+    flattened = flattened_from(dockerfile, dockerfile.ancestry(final))
+    if toolchain_base(flattened or dockerfile.root_image(final)):
+        # it ships on a build image (also one copied whole into `FROM scratch`: Roboflow's GPU parallel
+        # image): DF102 reports that with the fix, and the compiling goes with it
+        return
     evidence: list[str] = []
     savings: list[Savings] = []
     cleaned: set[int] = set()  # instructions whose RUN removes what it installed
