@@ -100,7 +100,10 @@ opens its devices to any user, so a CUDA image needs nothing of the kind. When t
 runs something from root's home (its command's program is under `/root`, or an `ENV PATH` entry
 leads there: `/root/.local/bin`, a pipx venv), the message says to move it too: `/root` is readable by
 root alone (mode 700 in the Debian, Ubuntu and Alpine images), so a USER by itself would break the
-image. A base with no
+image. So does a model a RUN downloads at build time into Hugging Face's default cache (`from_pretrained`,
+`snapshot_download`, `huggingface-cli download` with no `HF_HOME` set: `/root/.cache/huggingface`):
+the message says to set `HF_HOME` outside /root before the download (NeMo-Guardrails' jailbreak
+detection image; two reviewers). A base with no
 shell cannot create a user: on `scratch` the message suggests a numeric `USER 65532:65532` (a uid
 needs no `/etc/passwd` entry), on a distroless base the `nonroot` user it provides
 (`dflint/data/image_users.json`, `no_shell`). A base that creates a non-root user of its own gets
@@ -322,9 +325,17 @@ def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
                         found = found or (entry, instruction.span.line)
         if found is not None:
             break
+    found = found or _model_cache_in_root_home(chain)
     if found is None:
         return "", ""
     path, line = found
+    if path == _HF_ROOT_CACHE:
+        return (
+            f", and set `HF_HOME` outside /root before the download (line {line})",
+            f". The model line {line} downloads goes to Hugging Face's default cache, `{path}`, which only root can"
+            " read (mode 700), and the server loads it from there: set `ENV HF_HOME=/opt/hf` (or another directory"
+            " the user can read) before that RUN",
+        )
     return (
         f", and move `{path}` (line {line}) out of /root",
         f". The image runs `{path}` (line {line}) from /root, which only root can read (mode 700):"
@@ -333,6 +344,31 @@ def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
 
 
 _IN_ROOT_HOME = re.compile(r"/root/\S")
+# a RUN that downloads a Hugging Face model or dataset at build time (into HF_HOME, by default
+# ~/.cache/huggingface: `data/caches.json` `huggingface`)
+_HF_DOWNLOAD = re.compile(
+    r"\b(?:from_pretrained|snapshot_download|hf_hub_download)\s*\(|\b(?:huggingface-cli|hf)\s+download\b|\bload_dataset\s*\("
+)
+_HF_ROOT_CACHE = "/root/.cache/huggingface"
+_HF_HOMES = ("HF_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_CACHE", "XDG_CACHE_HOME")
+
+
+def _model_cache_in_root_home(chain: tuple[Stage, ...]) -> tuple[str, int] | None:
+    """A RUN of the chain (root's, before any USER) that downloads a Hugging Face model into the default
+    cache, `/root/.cache/huggingface`, with no HF_HOME (or hub cache) set elsewhere: the server loads it
+    from there, and another user cannot read /root (NeMo-Guardrails' jailbreak-detection image bakes
+    gpt2-large that way; two reviewers)."""
+    for stage in reversed(chain):  # root first: the order the RUNs ran in
+        for instruction in stage.instructions:
+            if instruction.keyword == "USER":
+                return None  # the downloads from here on run as that user, into its home
+            if instruction.keyword != "RUN" or _HF_DOWNLOAD.search(instruction.text) is None:
+                continue
+            env = instruction.env
+            if any(env.get(name) for name in _HF_HOMES):
+                continue  # downloaded where the author chose
+            return _HF_ROOT_CACHE, instruction.span.line
+    return None
 
 
 def _device_groups(chain: tuple[Stage, ...]) -> tuple[str, str]:
