@@ -404,12 +404,22 @@ def _build_files(folder: str, root: str) -> Iterator[tuple[str, str]]:
                 yield path, kind
 
 
-def _from_build_files(dockerfile: str, folder: str, root: str) -> tuple[str, str] | None:
+_KIND_WORDS = {"workflow": "CI workflow", "make": "Makefile", "script": "script"}
+
+
+def _builds_of(dockerfile: str, folder: str, root: str) -> Iterator[tuple[str, str, _Build]]:
+    """(build file, its kind, the build) for every build of `dockerfile` (a real path) that the
+    repository's workflows, Makefiles and scripts run."""
     for path, kind in _build_files(folder, root):
-        for line, (directory, built), _tags, _platforms in _builds_in(path, kind, root):
-            if built == dockerfile and _inside(directory, root) and os.path.isdir(directory):
-                what = {"workflow": "CI workflow", "make": "Makefile", "script": "script"}[kind]
-                return directory, f"the {what} {_shown(path, root)}:{line} builds it with this context"
+        for build in _builds_in(path, kind, root):
+            if build[1][1] == dockerfile:
+                yield path, kind, build
+
+
+def _from_build_files(dockerfile: str, folder: str, root: str) -> tuple[str, str] | None:
+    for path, kind, (line, (directory, _built), _tags, _platforms) in _builds_of(dockerfile, folder, root):
+        if _inside(directory, root) and os.path.isdir(directory):
+            return directory, f"the {_KIND_WORDS[kind]} {_shown(path, root)}:{line} builds it with this context"
     return None
 
 
@@ -420,11 +430,7 @@ def image_names_built(dockerfile_path: str) -> tuple[str, ...]:
     dockerfile = os.path.realpath(dockerfile_path)
     folder = os.path.dirname(dockerfile)
     root, _ = repository_root(folder)
-    names: list[str] = []
-    for path, kind in _build_files(folder, root):
-        for _line, (_directory, built), tags, _platforms in _builds_in(path, kind, root):
-            if built == dockerfile:
-                names.extend(tags)
+    names = [tag for _path, _kind, build in _builds_of(dockerfile, folder, root) for tag in build[2]]
     for directory in _upwards(folder, root):
         for compose_file in _listing(directory, COMPOSE_PATTERNS):
             for build in _compose_services(compose_file):
@@ -468,13 +474,14 @@ def _builds_in_as_of(path: str, kind: str, root: str, stamp: tuple[int, int, int
                 for base in [os.path.normpath(os.path.join(directory, moved))] if moved is not None else bases:
                     found.append((line, _resolved(base, *parsed), tags, platforms))
     if kind == "workflow":
-        steps = {}
+        steps: set[tuple[str, str]] = set()
         for line, context, file, platforms in _build_push_steps(text):
-            steps[_resolved(bases[0], context, file)] = line
+            steps.add(_resolved(bases[0], context, file))
             found.append((line, _resolved(bases[0], context, file), (), platforms))
         for line, context, file in _matrix_entries(text):
-            if _resolved(bases[0], context, file) not in steps:  # the step's own `with:` is no second build
-                found.append((line, _resolved(bases[0], context, file), (), ()))
+            resolved = _resolved(bases[0], context, file)
+            if resolved not in steps:  # the step's own `with:` is no second build
+                found.append((line, resolved, (), ()))
     return tuple(found)
 
 
@@ -719,15 +726,11 @@ def build_platform(dockerfile_path: str) -> tuple[str, str] | None:
     root, _ = repository_root(folder)
     named: set[str] = set()
     where = ""
-    for path, kind in _build_files(folder, root):
-        for line, (_directory, built), _tags, platforms in _builds_in(path, kind, root):
-            if built != dockerfile:
-                continue
-            if not platforms:
-                return None  # a build for the default platform, or one dflint cannot read
-            named.update(platforms)
-            what = {"workflow": "CI workflow", "make": "Makefile", "script": "script"}[kind]
-            where = where or f"the {what} {_shown(path, root)}:{line} builds it for {', '.join(platforms)}"
+    for path, kind, (line, _paths, _tags, platforms) in _builds_of(dockerfile, folder, root):
+        if not platforms:
+            return None  # a build for the default platform, or one dflint cannot read
+        named.update(platforms)
+        where = where or f"the {_KIND_WORDS[kind]} {_shown(path, root)}:{line} builds it for {', '.join(platforms)}"
     if len(named) != 1 or DEFAULT_PLATFORM in named:
         return None
     return next(iter(named)), where

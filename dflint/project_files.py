@@ -24,6 +24,19 @@ from dflint.model import Dockerfile
 INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepare")
 
 
+def _context_text(context_dir: str | None, relative: str) -> str | None:
+    """The text of a file in the build context (`context.BuildContext`: inside the context, a regular
+    file, bounded), or None when there is no context or the file cannot be read."""
+    if context_dir is None:
+        return None
+    from dflint.context import BuildContext, ContextError
+
+    try:
+        return BuildContext.at(context_dir).read_text(relative)
+    except ContextError:
+        return None
+
+
 def install_scripts(dockerfile: Dockerfile, relative: str) -> tuple[str, ...] | None:
     """The install scripts (`postinstall` …) the `package.json` at `relative` in the build context
     declares, in `INSTALL_SCRIPTS` order; None when the file cannot be read (no context, missing, not
@@ -35,15 +48,14 @@ def install_scripts(dockerfile: Dockerfile, relative: str) -> tuple[str, ...] | 
 
 
 def _read_install_scripts(context_dir: str | None, relative: str) -> tuple[str, ...] | None:
-    if context_dir is None:
+    text = _context_text(context_dir, relative)
+    if text is None:
         return None
     import json
 
-    from dflint.context import BuildContext, ContextError
-
     try:
-        manifest = json.loads(BuildContext.at(context_dir).read_text(relative))
-    except (ContextError, ValueError, RecursionError):
+        manifest = json.loads(text)
+    except (ValueError, RecursionError):
         return None
     scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
     if not isinstance(scripts, dict):
@@ -62,16 +74,11 @@ def properties(dockerfile: Dockerfile, relative: str) -> dict[str, str] | None:
 
 
 def _read_properties(context_dir: str | None, relative: str) -> dict[str, str] | None:
-    if context_dir is None:
+    text = _context_text(context_dir, relative)
+    if text is None:
         return None
     import re
 
-    from dflint.context import BuildContext, ContextError
-
-    try:
-        text = BuildContext.at(context_dir).read_text(relative)
-    except ContextError:
-        return None
     settings: dict[str, str] = {}
     for line in text.splitlines():
         line = line.strip()
@@ -119,20 +126,9 @@ def _says(dockerfile: Dockerfile, what: str, names: tuple[str, ...], pattern: st
 
 
 def _first_saying(context_dir: str | None, names: tuple[str, ...], pattern: str) -> str | None:
-    if context_dir is None:
-        return None
     import re
 
-    from dflint.context import BuildContext, ContextError
-
-    context = BuildContext.at(context_dir)
-    for name in names:
-        try:
-            if re.search(pattern, context.read_text(name)):
-                return name
-        except ContextError:
-            continue
-    return None
+    return next((name for name in names if re.search(pattern, _context_text(context_dir, name) or "")), None)
 
 
 # a quoted path of a requirements file in a packaging file (`"requirements/_requirements.txt"` in
@@ -157,19 +153,13 @@ def package_requirements(dockerfile: Dockerfile) -> frozenset[str]:
 
 
 def _read_package_requirements(context_dir: str | None) -> frozenset[str]:
-    if context_dir is None:
-        return frozenset()
     import posixpath
     import re
 
-    from dflint.context import BuildContext, ContextError
-
-    context = BuildContext.at(context_dir)
     found: set[str] = set()
     for name in _PACKAGING_FILES:
-        try:
-            text = context.read_text(name)
-        except ContextError:
+        text = _context_text(context_dir, name)
+        if text is None:
             continue
         found.update(
             posixpath.normpath(re.sub(r"\{[^{}]*\}", "*", path))
@@ -203,14 +193,7 @@ def background_launcher(dockerfile: Dockerfile, relative: str) -> bool:
 
 
 def _launches_in_background(context_dir: str | None, relative: str) -> bool:
-    if context_dir is None:
-        return False
     import re
 
-    from dflint.context import BuildContext, ContextError
-
-    try:
-        text = BuildContext.at(context_dir).read_text(relative)
-    except ContextError:
-        return False
-    return re.search(_BACKGROUND_LAUNCH, text) is not None
+    text = _context_text(context_dir, relative)
+    return text is not None and re.search(_BACKGROUND_LAUNCH, text) is not None

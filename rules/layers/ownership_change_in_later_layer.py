@@ -129,10 +129,7 @@ def _changes(target: str, written: str) -> bool:
 def _weighs(write: Write) -> bool:
     """A COPY/ADD whose files weigh something: a tree from another stage or image, or what DF316
     calls bulky (archives, wheels, weights, a `models/` or `dist/` directory)."""
-    spec = write.instruction.copy
-    if write.tree and spec is not None and write.instruction.flag("from") is not None:
-        return True
-    return bulky(write)
+    return (write.tree and write.instruction.flag("from") is not None) or bulky(write)
 
 
 def _copied(write: Write) -> str:
@@ -146,7 +143,7 @@ def _recursive_targets(command: ShellCommand) -> list[str]:
     owner or mode; unknown and relative-to-unknown ones left out); empty when it is not one."""
     if command.name not in _CHANGERS:
         return []
-    words = [value for value in command.args]
+    words = list(command.args)
     options = [word for word in words if word is not None and word.startswith("-")]
     if not any(word in ("-R", "--recursive") or (not word.startswith("--") and "R" in word[1:]) for word in options):
         return []

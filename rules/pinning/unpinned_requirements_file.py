@@ -201,17 +201,15 @@ def _check_op(
     # constraints file pins the image
     packaged = {
         each.context_path
-        for top in op.files
-        for file in top.walk()
+        for file, _parent in _files(op)
         if is_package_requirements(dockerfile, file.context_path)
         for each in file.walk()
     }
-    library = any(file.context_path in packaged for file, _ in unpinned_files)
+    shared = [file.context_path or "?" for file, _ in unpinned_files if file.context_path in packaged]
     if len(unpinned_files) == 1:
-        yield _unpinned(stage, op, *unpinned_files[0], library=library), None
+        yield _unpinned(stage, op, *unpinned_files[0], library=bool(shared)), None
     elif unpinned_files:
-        shared = [file.context_path or "?" for file, _ in unpinned_files if file.context_path in packaged]
-        yield _unpinned_files(stage, op, unpinned_files, library=shared if library else None), None
+        yield _unpinned_files(stage, op, unpinned_files, library=shared), None
 
 
 # the advice where a file is also the Python package's own dependency list (`is_package_requirements`)
@@ -247,21 +245,17 @@ def _unpinned(
     brief = ", ".join(f"{clip(name, 30)}:{r.file_line} `{clip(r.raw or '?', 30)}`" for r in unpinned[:1])
     brief_more = f" and {len(unpinned) - 1} more" if len(unpinned) > 1 else ""
     if library:
-        return Finding(
-            META,
-            op.command.span,
-            f"`{clip(name)}` has {count} {_LIBRARY_ADVICE}",
-            stage=stage.name,
-            detail=f"`{name}` (installed by `{invocation(op)}` in {stage.label}) has {count}: {listed}{more}. It is"
-            + _LIBRARY_DETAIL.format(where="the project's packaging reads it", it="it", it_is="it is", files=name),
-        )
+        advice = f" {_LIBRARY_ADVICE}"
+        remedy = ". It is" + _LIBRARY_DETAIL.format(where="the project's packaging reads it", it="it", it_is="it is", files=name)
+    else:
+        advice = f": {brief}{brief_more}; pin them (`uv pip compile`)"
+        remedy = "; pin exact versions (`==`), e.g. compile the file with pip-compile or `uv pip compile`"
     return Finding(
         META,
         op.command.span,
-        f"`{clip(name)}` has {count}: {brief}{brief_more}; pin them (`uv pip compile`)",
+        f"`{clip(name)}` has {count}{advice}",
         stage=stage.name,
-        detail=f"`{name}` (installed by `{invocation(op)}` in {stage.label}) has {count}: {listed}{more};"
-        f" pin exact versions (`==`), e.g. compile the file with pip-compile or `uv pip compile`",
+        detail=f"`{name}` (installed by `{invocation(op)}` in {stage.label}) has {count}: {listed}{more}{remedy}",
     )
 
 
@@ -270,7 +264,7 @@ def _unpinned_files(
     op: PackageOp,
     files: list[tuple[RequirementsFile, list[Requirement]]],
     *,
-    library: list[str] | None = None,
+    library: list[str],
 ) -> Finding:
     """One install that reads several files with unpinned lines: one decision (compile them into one
     file of pins), one finding that names each file and its lines in the detail."""
@@ -291,23 +285,20 @@ def _unpinned_files(
             if len(library) == len(files)
             else f"{len(library)} of them ({', '.join(f'`{path}`' for path in library)}) are"
         )
-        return Finding(
-            META,
-            op.command.span,
-            f"{len(files)} requirements files have {total} unpinned lines {_LIBRARY_ADVICE}",
-            stage=stage.name,
-            detail=f"`{invocation(op)}` in {stage.label} reads {len(files)} requirements files with {total} unpinned"
-            f" lines: {each}. {which}"
-            + _LIBRARY_DETAIL.format(where="the project's packaging reads them", it="them", it_is="they are", files=paths),
+        advice = f" {_LIBRARY_ADVICE}"
+        remedy = f". {which}" + _LIBRARY_DETAIL.format(
+            where="the project's packaging reads them", it="them", it_is="they are", files=paths
         )
+    else:
+        advice = f": {brief} and {total - 1} more; pin them (`uv pip compile`)"
+        remedy = "; pin exact versions (`==`), e.g. compile them together into one file with pip-compile or `uv pip compile`"
     return Finding(
         META,
         op.command.span,
-        f"{len(files)} requirements files have {total} unpinned lines: {brief} and {total - 1} more; pin them (`uv pip compile`)",
+        f"{len(files)} requirements files have {total} unpinned lines{advice}",
         stage=stage.name,
         detail=f"`{invocation(op)}` in {stage.label} reads {len(files)} requirements files with {total} unpinned"
-        f" lines: {each}; pin exact versions (`==`), e.g. compile them together into one file with pip-compile or"
-        " `uv pip compile`",
+        f" lines: {each}{remedy}",
     )
 
 

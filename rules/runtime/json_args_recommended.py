@@ -90,9 +90,7 @@ from functools import lru_cache
 from dflint.binsh import execs_last_command
 from dflint.commands import SHELLS
 from dflint.data import load
-from dflint.filesystem import absolute, context_path, last_write
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, split_image
-from dflint.project_files import background_launcher
 from dflint.purpose import last_along
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 
@@ -265,6 +263,9 @@ def _background_launcher(dockerfile: Dockerfile, stage: Stage, instruction: Inst
     script = next((value for value in commands[0].args if value and value.endswith(".py")), None)
     if script is None:
         return None
+    from dflint.filesystem import absolute, context_path, last_write  # only for a Python script's command
+    from dflint.project_files import background_launcher
+
     path = absolute(script, instruction.workdir)
     write = last_write(dockerfile, stage, path, instruction) if path is not None and path.startswith("/") else None
     relative = context_path(write, path) if write is not None and path is not None else None
