@@ -15,12 +15,12 @@ from functools import cache
 from typing import Any, TypeVar, cast
 
 from dflint.data import load
-from dflint.filesystem import install_write, removes, ships
+from dflint.filesystem import clone_repository, install_write, removes, ships
 from dflint.gpu import gpu_stage, is_gpu_image
 from dflint.imagerefs import parse_reference
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage, normalise_image, split_image
 from dflint.platform import split_platform
-from dflint.releases import distribution
+from dflint.releases import distribution, distro_python
 from dflint.rule import Savings
 from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
 
@@ -194,6 +194,8 @@ def branch_not_taken(stage: Stage, instruction: Instruction, op: PackageOp) -> s
     `[[ … ]]`, the right side of `==` and `!=` is a pattern (`[[ ${SPARK_PACKAGE} != *"-preview"* ]]`),
     as in bash. Anything else (a command's output, an `elif`, a nested `if`) may run."""
     command = op.command
+    if instruction.shell and _POWERSHELL.search(instruction.shell[0]):
+        return _powershell_branch_not_taken(stage, instruction, op)
     if not command.conditional:
         return None
     text = instruction.text.replace("\\\n", "  ")
@@ -217,6 +219,34 @@ def branch_not_taken(stage: Stage, instruction: Instruction, op: PackageOp) -> s
     if result is None or result is not taken_when:
         return None
     return condition if not taken_when else f"else of {condition}"
+
+
+_POWERSHELL = re.compile(r"(?i)(?:^|[\\/])(?:powershell|pwsh)(?:\.exe)?$")
+# `if ($env:REBUILD_HNSWLIB -eq 'true') {` (Chroma's Windows image): one comparison of an environment
+# variable with a literal, case-insensitive as PowerShell's `-eq`/`-ne` are
+_POWERSHELL_IF = re.compile(
+    r"(?i)\bif\s*\(\s*\$env:(?P<name>\w+)\s+-(?P<op>eq|ne)\s+(?P<quote>['\"])(?P<literal>[^'\"$`]*)(?P=quote)\s*\)\s*\{"
+)
+
+
+def _powershell_branch_not_taken(stage: Stage, instruction: Instruction, op: PackageOp) -> str | None:
+    """The condition of the PowerShell `if (…) {` block that holds the install, when this build does
+    not take it: the variable is a build argument whose value the build knows (an ARG without a
+    default, not given, is empty). None when the install is not inside such a block, or it may run."""
+    text = instruction.text
+    start = op.command.span.offset - instruction.span.offset
+    if not 0 < start <= len(text):
+        return None
+    before = text[:start]
+    found = next(iter(reversed(list(_POWERSHELL_IF.finditer(before)))), None)
+    if found is None or "}" in before[found.end() :]:
+        return None
+    value = _value(found.group("name"), _Place(stage, instruction, op))
+    if value is None:
+        return None
+    equal = value.lower() == found.group("literal").lower()
+    taken = equal if found.group("op").lower() == "eq" else not equal
+    return None if taken else " ".join(found.group(0).rstrip("{").split())
 
 
 def _evaluate(condition: str, place: _Place) -> bool | None:
@@ -515,7 +545,11 @@ def _tool_savings(facts: dict[str, Any], data: dict[str, Any], family: str) -> t
 NEGLIGIBLE_MB = 20.0  # under 2 % of the smallest CUDA runtime image measured (1148 MB)
 # Images that carry accelerator libraries, or a framework or server built on them, by name.
 _ACCELERATOR_IMAGE = re.compile(
-    r"cuda|rocm|habana|gaudi|neuron|tritonserver|tensorrt|pytorch|vllm|sglang|text-generation-inference", re.IGNORECASE
+    r"cuda|rocm|habana|gaudi|neuron|tritonserver|tensorrt|pytorch|vllm|sglang|text-generation-inference"
+    # Jetson: JetPack 5 and later install CUDA, cuDNN and TensorRT inside the container through the
+    # `l4t-jetpack` base, and `l4t-ml` adds the frameworks (`data/base_images.json` l4t-pytorch's basis)
+    r"|l4t-jetpack|l4t-ml|l4t-tensorflow",
+    re.IGNORECASE,
 )
 
 
@@ -782,6 +816,25 @@ def _shipped_python_package(dockerfile: Dockerfile, packages: dict[str, Any]) ->
     return first
 
 
+def _built_from_clone(dockerfile: Dockerfile, packages: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """The data entry of a Python package named in `packages` that a RUN of a shipped stage builds
+    from a clone of its repository and installs with pip or uv (`git clone … triton-lang/triton.git`,
+    then `pip wheel` and `pip install` of the wheel: Roboflow's JetPack 5 image), with where."""
+    for stage in dockerfile.shipped_stages():
+        for instruction in stage.instructions_of("RUN"):
+            if not any(op.manager in ("pip", "uv") for op in instruction.packages):
+                continue
+            for command in instruction.commands:
+                repository = clone_repository(command)
+                if repository is None:
+                    continue
+                name = re.sub(r"[-_.]+", "-", posixpath.basename(repository.rstrip("/")).removesuffix(".git").lower())
+                facts = packages.get(name)
+                if facts is not None:
+                    return facts, f"`{name}` built from its repository and installed at line {instruction.span.line}"
+    return None
+
+
 # A comment that says the tools of a RUN serve when the image runs: kernels compiled just in time, a
 # server that pip-installs requirements when it starts, tools "needed at run time".
 _RUN_TIME_USE = re.compile(
@@ -884,7 +937,7 @@ def _shipped_compiler_suite(shipped: tuple[Stage, ...], suites: dict[str, Any]) 
 
 def _runtime_compiler(dockerfile: Dockerfile) -> RuntimeCompiler | None:
     data = _runtime_data()
-    found = _shipped_python_package(dockerfile, data["python_packages"])
+    found = _shipped_python_package(dockerfile, data["python_packages"]) or _built_from_clone(dockerfile, data["python_packages"])
     if found is not None:
         return RuntimeCompiler.of(*found)
     shipped = dockerfile.shipped_stages()
@@ -1043,6 +1096,32 @@ def dev_package(manager: str, name: str) -> DevPackage | None:
     runtime = facts.get("runtime")
     savings, basis = _dev_savings(name, facts, data)
     return DevPackage(name, family, runtime, True, facts.get("note", ""), savings, basis, needed_with, loaded_by)
+
+
+def for_release(package: DevPackage, root: str | None) -> DevPackage:
+    """The header package with the run-time counterpart named for the base `root`: `libpython3.X` for
+    the Python release of the base's distribution (Ubuntu 22.04 has python3.10: `libpython3.10`), a
+    versioned library name (`libssl3`) only on the release it was measured on; another base's release
+    is not guessed. DF202 names it as the package to ship instead, DF201 as the one to keep."""
+    if package.runtime is None:
+        return package
+    if not re.fullmatch(r"libpython3\.\d+", package.runtime):
+        if package.family == "apt" and re.search(r"\d", package.runtime) and not apt_measured_on(root):
+            # a versioned library name (`libssl3`, `libicu72`) is Debian 12's; another release may
+            # have another version (Ubuntu 22.04: `libprotobuf23`, not `libprotobuf32`), so none is named
+            return dataclasses.replace(
+                package, runtime=None, runtime_known=True, note="At run time only its shared-library package is needed."
+            )
+        return package
+    named = re.fullmatch(r"(?:lib)?python(3\.\d+)-dev", package.name)
+    if named:  # `python3.11-dev` (deadsnakes on Ubuntu 22.04) goes with `libpython3.11`, whatever the distribution's own
+        return dataclasses.replace(package, runtime=f"libpython{named.group(1)}")
+    python = distro_python(root)
+    if python is None:
+        return dataclasses.replace(
+            package, runtime=None, runtime_known=True, note="At run time only the base's libpython3 package is needed."
+        )
+    return dataclasses.replace(package, runtime=f"libpython{python}")
 
 
 def loaded_by_name(dockerfile: Dockerfile, package: DevPackage) -> str | None:

@@ -95,7 +95,27 @@ def _start_script(dockerfile: Dockerfile) -> StartScript | None:
     path = _script_path(command)
     if path is None:
         return None
-    source = _context_source(dockerfile, final, command, path)
+    return _read(dockerfile, final, command, path)
+
+
+def script_run_by(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, program: str) -> StartScript | None:
+    """The shell script `program` (`./start.sh`, `/opt/run.sh`) names when a CMD or ENTRYPOINT of
+    `stage` runs it, read from the build context as the start script is; None when it is no script
+    file, or it does not come from the context, or it cannot be read."""
+    if dockerfile.context_dir is None or "$" in program or not (program.endswith(".sh") or "/" in program):
+        return None
+    if program.startswith("/"):
+        path = posixpath.normpath(program)
+    elif instruction.workdir is not None and instruction.workdir.startswith("/"):
+        path = posixpath.normpath(posixpath.join(instruction.workdir, program))
+    else:
+        return None
+    return _read(dockerfile, stage, instruction, path)
+
+
+def _read(dockerfile: Dockerfile, stage: Stage, command: Instruction, path: str) -> StartScript | None:
+    assert dockerfile.context_dir is not None
+    source = _context_source(dockerfile, stage, command, path)
     if source is None:
         return None
     from dflint.context import BuildContext, ContextError

@@ -134,7 +134,11 @@ def test_negligible_needs_both_facts() -> None:
     assert negligible_cache(heavy, *_last_install(heavy)) is None
     light = model("FROM nvidia/cuda:12.1.0-devel-ubuntu22.04\nRUN pip install pyyaml\n")
     found = negligible_cache(light, *_last_install(light))
-    assert found is not None and found.image.evidence.startswith("the base image `nvidia/cuda:12.1.0-devel-ubuntu22.04`")
+    assert (
+        found is not None
+        and found.image is not None
+        and found.image.evidence.startswith("the base image `nvidia/cuda:12.1.0-devel-ubuntu22.04`")
+    )
 
 
 def test_torch_on_a_python_too_old_for_the_measured_release_is_not_claimed() -> None:
@@ -149,3 +153,46 @@ def test_torch_from_pytorchs_own_index_is_not_the_build_measured() -> None:
         "FROM ubuntu:22.04\nRUN pip install --pre torch --index-url https://download.pytorch.org/whl/nightly/cu118\n"
     )
     assert large_image(dockerfile, dockerfile.stages[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("install_uv", "written"),
+    [
+        ("COPY --from=ghcr.io/astral-sh/uv:0.5.31 /uv /uvx /bin/", "ghcr.io/astral-sh/uv:0.5.31"),
+        ("COPY --from=ghcr.io/astral-sh/uv:0.7 /uv /bin/", "ghcr.io/astral-sh/uv:0.7"),
+        ("COPY --from=astral/uv:0.10.4 /uv /bin/", "astral/uv:0.10.4"),
+        ("RUN pip install --no-cache-dir uv==0.6.14", "uv==0.6.14"),
+        ("RUN curl -LsSf https://astral.sh/uv/0.9.2/install.sh | sh", "astral.sh/uv/0.9.2/install.sh"),
+        ("COPY --from=ghcr.io/astral-sh/uv:0.10.5 /uv /bin/", None),  # clones where it can
+        ("COPY --from=ghcr.io/astral-sh/uv:0.10 /uv /bin/", None),  # the 0.10 line holds 0.10.5 and later
+        ("COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/", None),
+        ("RUN pip install --no-cache-dir uv", None),
+        ("RUN curl -LsSf https://astral.sh/uv/install.sh | sh", None),
+    ],
+)
+def test_uv_cache_is_negligible_where_uv_hard_links_from_it(install_uv: str, written: str | None) -> None:
+    dockerfile = model(f"FROM python:3.12-slim\n{install_uv}\nRUN uv pip install --system httpx==0.27.0\n")
+    found = negligible_cache(dockerfile, *_last_install(dockerfile))
+    if written is None:
+        assert found is None
+    else:
+        assert found is not None and found.uv is not None and found.uv.written == written and found.image is None
+
+
+def test_the_uv_release_is_the_last_one_put_on_the_path_before_the_install() -> None:
+    from dflint.uv_release import uv_release
+
+    dockerfile = model(
+        "FROM ghcr.io/astral-sh/uv:0.4.30-python3.12-bookworm AS base\n"
+        "RUN uv sync --frozen\n"
+        "FROM base\n"
+        "COPY --from=ghcr.io/astral-sh/uv:0.12.1 /uv /bin/\n"
+        "RUN uv sync --frozen\n"
+    )
+    first = dockerfile.stages[0]
+    release = uv_release(dockerfile, first, first.instructions[-1])
+    assert release is not None and (release.major, release.minor, release.patch) == (0, 4, 30)
+    last = dockerfile.stages[1]
+    release = uv_release(dockerfile, last, last.instructions[-1])
+    assert release is not None and (release.major, release.minor, release.patch) == (0, 12, 1) and release.line == 4
+    assert uv_release(dockerfile, last, last.instructions[0]) is not None  # the base image's, before the COPY

@@ -251,7 +251,8 @@ def test_a_long_path_keeps_its_file_name() -> None:
 def test_df315_names_the_dependency_file_to_copy_first_whole(tmp_path: Path) -> None:
     deep = tmp_path / "python" / "custom_model" / "samples" / "v1beta1"
     deep.mkdir(parents=True)
-    (deep / "requirements.txt").write_text("flask==3.0.0\n")
+    # torch: a reinstall of a few light packages alone is not reported
+    (deep / "requirements.txt").write_text("flask==3.0.0\ntorch==2.5.1\n")
     text = (
         "FROM python:3.11-slim\n"
         "COPY python/custom_model/samples/v1beta1 /app\n"

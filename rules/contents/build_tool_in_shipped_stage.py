@@ -26,12 +26,22 @@ Katib's arm64/ppc64le-only `gfortran`, `libopenblas-dev` and `liblapack-dev` and
 address-sanitizer-only `build-essential` and `llvm`.
 
 A package of a few megabytes is not reported in a stage that carries accelerator libraries (its
-root image names CUDA, ROCm, Gaudi, Neuron, a framework or an LLM server, or its CUDA packages or
-variables say it can use a GPU): when every package of the command is measured under 20 MB
+root image names CUDA, ROCm, Gaudi, Neuron, a framework or an LLM server, or is one of NVIDIA's
+Jetson images that hold them, `l4t-jetpack` and `l4t-ml`, or its CUDA packages or variables say it
+can use a GPU): when every package of the command is measured under 20 MB
 (`make` 1.8 MB, `libssl-dev` 12.6 MB over `libssl3`, on Debian 12), it is under 2 % of the
 gigabyte or more those libraries take (the CUDA runtime images measure 1148–1300 MB; torch's CUDA
 build with its nvidia wheels, 2730 MB), and not worth the author's time
 (`dflint/build_deps.py`, `negligible_in_gpu_image`). The same package on a slim image is reported.
+
+The header packages the same command installs go to the build stage with the compiler (DF202
+leaves them to this finding); where dflint's data names a header package's run-time library, the
+detail names it, to install in the stage that ships instead (`libpq-devel` brings `libpq`, which
+psycopg's C build loads: moved away with the headers, it would be missing).
+
+A Python package that compiles when the image runs (Triton, and the servers built on it: below)
+counts as shipped when a RUN of a stage that ships builds it from a clone of its repository and
+installs it (`git clone …/triton-lang/triton.git`, `pip wheel`, then `pip install` of the wheel).
 
 `git` is not reported unless `check-git` is set (then at `info` severity). Images use it when they
 run: `setuptools_scm` reads the version from a copied `.git`, Hugging Face Hub and `pip install
@@ -187,6 +197,7 @@ from dflint.build_deps import (
     Sized,
     compiles_only_elsewhere,
     dev_package,
+    for_release,
     installs_at_start,
     negligible_in_gpu_image,
     runtime_compiler,
@@ -241,21 +252,39 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if negligible_in_gpu_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
             continue  # a few megabytes next to a gigabyte of GPU libraries
         note = notes.get(id(group[0].install.op), "") + _headers_note(
-            group[0].install, elsewhere and not group[0].install.shipped_by
+            dockerfile, group[0].install, elsewhere and not group[0].install.shipped_by
         )
         yield _one(group[0], note, elsewhere) if len(group) == 1 else _grouped(group, note, elsewhere)
 
 
-def _headers_note(install: Install, elsewhere: bool = False) -> str:
-    """The header packages the same command installs, which DF202 leaves to this finding."""
+def _headers_note(dockerfile: Dockerfile, install: Install, elsewhere: bool = False) -> str:
+    """The header packages the same command installs, which DF202 leaves to this finding, and the
+    run-time libraries to keep where the data names them (`libpq-devel` brings `libpq`, which
+    psycopg's C build loads: moved away with the headers, it would be gone)."""
     op = install.op
-    headers = [r.raw or r.name for r in op.packages if r.name is not None and dev_package(op.manager, r.name) is not None]
-    if not headers:
+    found = [
+        (r.raw or r.name, package)
+        for r in op.packages
+        if r.name is not None and (package := dev_package(op.manager, r.name)) is not None
+    ]
+    if not found:
         return ""
-    shown = ", ".join(f"`{name}`" for name in headers[:4]) + (" …" if len(headers) > 4 else "")
+    shown = ", ".join(f"`{name}`" for name, _ in found[:4]) + (" …" if len(found) > 4 else "")
+    root = dockerfile.root_image(install.stage)
+    keep = [
+        runtime
+        for _, package in found
+        if (runtime := for_release(package, root).runtime) is not None
+        and not runtime.startswith(("libpython", "python"))  # the interpreter's own, there with it
+    ]
+    kept = (
+        f"; in this stage, install the run-time {'library' if len(keep) == 1 else 'libraries'} instead ({', '.join(f'`{name}`' for name in keep)})"
+        if keep
+        else ""
+    )
     if elsewhere:
         return f". The header packages this command installs ({shown}) go too: install their run-time libraries if a binary loads them"
-    return f". The header packages this command installs ({shown}) go to the build stage with it"
+    return f". The header packages this command installs ({shown}) go to the build stage with it{kept}"
 
 
 def _advice(item: BuildToolFound) -> tuple[bool, int]:

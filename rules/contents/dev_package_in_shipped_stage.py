@@ -32,8 +32,9 @@ TARGETPLATFORM=linux/arm64` or the argument's value. On the test corpus this lea
 Katib's arm64/ppc64le-only `libopenblas-dev` and `liblapack-dev`.
 
 A package of a few megabytes is not reported in a stage that carries accelerator libraries (its
-root image names CUDA, ROCm, Gaudi, Neuron, a framework or an LLM server, or its CUDA packages or
-variables say it can use a GPU): when every package of the command is measured under 20 MB
+root image names CUDA, ROCm, Gaudi, Neuron, a framework or an LLM server, or is one of NVIDIA's
+Jetson images that hold them, `l4t-jetpack` and `l4t-ml`, or its CUDA packages or variables say it
+can use a GPU): when every package of the command is measured under 20 MB
 (`make` 1.8 MB, `libssl-dev` 12.6 MB over `libssl3`, on Debian 12), it is under 2 % of the
 gigabyte or more those libraries take (the CUDA runtime images measure 1148–1300 MB; torch's CUDA
 build with its nvidia wheels, 2730 MB), and not worth the author's time
@@ -126,8 +127,6 @@ RUN pip install --no-cache-dir /wheels/*.whl
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -135,11 +134,11 @@ from dflint.build_deps import (
     DevPackage,
     LaterRemovals,
     Sized,
-    apt_measured_on,
     compiles_only_elsewhere,
     compiling_descendant,
     dev_package,
     for_base,
+    for_release,
     installs_at_start,
     loaded_by_name,
     needed_by_c_compiler,
@@ -153,7 +152,6 @@ from dflint.build_deps import (
     toolchain_base,
 )
 from dflint.model import Dockerfile, Stage
-from dflint.releases import distro_python
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 from ._build_tools import build_tool_commands
@@ -211,7 +209,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         later = removed_later(install) if install.via is None else None
         base = dockerfile.root_image(install.stage)
         measured = package.savings.mb if package.savings is not None else None
-        found.append(Shipped(install, _for_release(for_base(package, base), base), later, measured))
+        found.append(Shipped(install, for_release(for_base(package, base), base), later, measured))
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
         op: f". Not reported: {', '.join(f'`{name}`' for name in names)}, since {need.text} (it reads these headers)"
@@ -337,30 +335,6 @@ def _described(item: _Found) -> str:
     package = item.entry
     size = f"about {package.savings.mb:g} MB {package.basis}" if package.savings is not None else "size unknown"
     return f"`{item.raw}` ({size}{_instead(package).replace(';', ',', 1)})"
-
-
-def _for_release(package: DevPackage, root: str | None) -> DevPackage:
-    """The runtime counterpart of `libpython3.X` for the Python release of the base's distribution
-    (Ubuntu 22.04 has python3.10: `libpython3.10`); another base's release is not guessed."""
-    if package.runtime is None:
-        return package
-    if not re.fullmatch(r"libpython3\.\d+", package.runtime):
-        if package.family == "apt" and re.search(r"\d", package.runtime) and not apt_measured_on(root):
-            # a versioned library name (`libssl3`, `libicu72`) is Debian 12's; another release may
-            # have another version (Ubuntu 22.04: `libprotobuf23`, not `libprotobuf32`), so none is named
-            return dataclasses.replace(
-                package, runtime=None, runtime_known=True, note="At run time only its shared-library package is needed."
-            )
-        return package
-    named = re.fullmatch(r"(?:lib)?python(3\.\d+)-dev", package.name)
-    if named:  # `python3.11-dev` (deadsnakes on Ubuntu 22.04) goes with `libpython3.11`, whatever the distribution's own
-        return dataclasses.replace(package, runtime=f"libpython{named.group(1)}")
-    python = distro_python(root)
-    if python is None:
-        return dataclasses.replace(
-            package, runtime=None, runtime_known=True, note="At run time only the base's libpython3 package is needed."
-        )
-    return dataclasses.replace(package, runtime=f"libpython{python}")
 
 
 def _instead(package: DevPackage) -> str:

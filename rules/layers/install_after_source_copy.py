@@ -26,6 +26,14 @@ findings drawn not worth telling). A dependency file installed before the projec
 (`pip install -r requirements.txt && pip install -e .`) is reported: copied first, it keeps the
 heavy install cached.
 
+A pip or uv install of at most five packages, every one read from the build context and light (no
+heavy framework such as torch or tensorflow, no GPU wheel, no package that needs a framework the
+image does not hold yet, nothing from a path or URL: `dflint/imagesize.py` `light_requirements`, as
+DF301 judges a light cache) is not reported: reinstalling it takes seconds, so the order gains
+little. Reviewers judged every such finding drawn not worth telling (Katib's suggestion images
+reinstalling grpcio, protobuf, googleapis-common-protos and cython; a sandbox's fastapi, uvicorn and
+slowapi). A file whose content is unknown (no build context) is reported.
+
 An npm, yarn or pnpm install of a project whose `package.json` declares a script the install runs
 (`preinstall`, `install`, `postinstall`, `prepare`: `dflint/project_files.py`, read from the build
 context) is not reported either: such a script reads the project's files (`patch-package` its
@@ -89,6 +97,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dflint.filesystem import Write, instruction_writes, last_write
+from dflint.imagesize import frameworks_before, light_requirements
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, ShellCommand, Stage
 from dflint.project_files import install_scripts
 from dflint.rule import Finding, RuleMeta, Severity, clip, clip_path
@@ -170,12 +179,29 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     if write is not None and _brings_source(write):
                         if _runs_project_scripts(dockerfile, instruction, install, write):
                             break  # its postinstall needs the source: the manifest alone cannot go first
+                        if _few_light(dockerfile, stage, instruction, command):
+                            break  # a reinstall of a few light packages takes seconds
                         if write.instruction.index not in reported:
                             reported.add(write.instruction.index)
                             yield _finding(stage, command, install, write, _first_source_copy(stage, write))
                         break
                 installed.update((i.tool, posixpath.basename(i.path)) for i in installs)
         installed_through[stage.index] = inherited if len(installed) == len(inherited) else frozenset(installed)
+
+
+FEW_LIGHT_PACKAGES = 5
+
+
+def _few_light(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, command: ShellCommand) -> bool:
+    """The pip or uv install of `command` installs at most `FEW_LIGHT_PACKAGES` packages, every one
+    known and light (`dflint.imagesize.light_requirements`: read from the build context, no heavy
+    framework, GPU wheel or package that needs one the image lacks)."""
+    holds = frameworks_before(dockerfile, stage, instruction)
+    for op in instruction.ops_of(command):
+        if op.files:
+            light = light_requirements(op, holds)
+            return light is not None and len(light) <= FEW_LIGHT_PACKAGES
+    return False
 
 
 def _project_install_line(instruction: Instruction) -> int | None:

@@ -29,7 +29,9 @@ of packages named from the registry, in a stage whose image already holds gigaby
 or devel base, ROCm's or NGC's PyTorch, an LLM server image, or torch's CUDA build installed:
 `dflint/data/base_images.json` `large_images`, with sources). conda's, yum's and dnf's caches, and
 a project's `npm install`/`npm ci`, are always reported: they hold every package installed or a
-whole repository's metadata. Set `check-small-caches` to report every cache. On the shared corpus
+whole repository's metadata. uv's cache is negligible where the uv that writes it hard-links the
+installed files from it (a release before 0.10.5 that the file names: `dflint/uv_release.py`; DF301
+says why), whatever the image. Set `check-small-caches` to report every cache. On the shared corpus
 no DF303 finding is such a cache (30 before and after); reviewers had judged an apk index or a
 small npm cache on a multi-GB GPU image not worth telling.
 
@@ -73,7 +75,8 @@ the cleanup's, hiding a failed install). Exec-form RUNs and other managers get n
 
 ## Options
 - `check-small-caches` (default `false`): also report a cache known to be negligible beside the
-  image (an apk index or a few npm packages on an image that holds gigabytes).
+  image (an apk index or a few npm packages on an image that holds gigabytes, uv's cache where it
+  is hard-linked).
 
 ## References
 - [Alpine: apk `--no-cache`](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Local_Cache)

@@ -69,9 +69,15 @@ Linux, clones where the filesystem can, else hard-links; earlier uv hard-links: 
 requests==2.32.3` into a venv on overlayfs over ext4 (as a RUN writes its layer on an ext4 builder):
 the installed files and the cache share inodes, site-packages is 85.4 MB and the cache adds 2.7 MB.
 On a builder whose filesystem makes reflinks (xfs, btrfs), uv 0.10.5 and later clones the files,
-which a layer's tar stores twice. The finding stands on both (the cache directory is in the layer), and its detail says
-which case costs what (`dflint/data/caches.json` uv `links_from_cache`, with the measurement and
-source). DF303 says the same of `uv sync`.
+which a layer's tar stores twice. Where the file shows that the uv the install runs is older than
+0.10.5 (`COPY --from=ghcr.io/astral-sh/uv:0.5.31 /uv /bin/`, `uv:0.7`, `pip install uv==0.7.2`, its
+installer's versioned URL: `dflint/uv_release.py`), it hard-links on every filesystem and its cache
+adds only its index data: not flagged by default, as a negligible cache (text-generation-inference
+pins uv 0.5.31 and Kubeflow Trainer's initializers `uv:0.7`; reviewers judged their uv caches, a few
+megabytes by the finding's own detail, not worth telling). Elsewhere the finding stands (the cache
+directory is in the layer, and on xfs or btrfs a second copy), and its detail says which case costs
+what (`dflint/data/caches.json` uv `links_from_cache`, with the measurement and source). DF303 says
+the same of `uv sync`.
 
 Note on `PIP_NO_CACHE_DIR`: pip reads it as a boolean option and disables the cache for any valid
 value, `false` and `0` included (a long-standing quirk of pip's option handling), so any non-empty
@@ -103,7 +109,7 @@ installed.
 ## Options
 - `include-build-stages` (default `false`): also check stages that do not ship.
 - `check-small-caches` (default `false`): also report a cache known to be negligible beside the
-  image (a light install on an image that holds gigabytes).
+  image (a light install on an image that holds gigabytes, or uv's cache where it is hard-linked).
 
 ## References
 - [pip: Caching](https://pip.pypa.io/en/stable/topics/caching/)

@@ -105,7 +105,8 @@ one they drew, four times, not worth telling: the versions never reach the image
 
 An install inside an `if` branch that the build being linted does not take is not reported, as for
 DF201 and DF202 (`dflint/build_deps.py`, `branch_not_taken`: each test compares a build argument or the
-target platform with a literal); lint that build with `--build-arg` to see it.
+target platform with a literal; in a PowerShell RUN, `if ($env:NAME -eq 'value') { … }`, as Chroma's
+Windows image rebuilds hnswlib only when asked); lint that build with `--build-arg` to see it.
 
 A companion that a partner pinned exactly in the same install holds to the partner's own minor
 series is treated as such a series (below): TensorFlow 2.6 to 2.15 requires the `keras`,

@@ -22,7 +22,12 @@ left alone on any base: the server replaces the shell and gets the signals itsel
 `ENTRYPOINT` of that kind is still reported for dropping CMD and the run arguments). A list that does
 not end with `exec`, which the exec form cannot hold, gets that advice: `exec` its last command (an
 init such as `tini` in the ENTRYPOINT hands the signal to the shell only, so the advice holds there
-too). A `CMD` that is a shell alone (`CMD /bin/bash`) starts an interactive shell and is left alone.
+too). When that last command is a shell script (`CMD umask 0002 && ./start_linux.sh --listen`,
+text-generation-webui's images), `exec` hands the signal to the script, which must in turn `exec` its
+server: the advice says so where the build context's copy of the script does not end with `exec`, or
+where the script is not in the context to read (cloned at build time), and names the other way, an
+init that signals the whole process group (`tini -g`); two reviewers found `exec` alone would change
+nothing there, the script starting `python one_click.py` as a child. A `CMD` that is a shell alone (`CMD /bin/bash`) starts an interactive shell and is left alone.
 A command that is itself a shell given a list of commands (`CMD /bin/bash -c "source activate py3 &&
 jupyter notebook … && source deactivate"`, LightGBM's GPU image, under `tini --`) keeps that shell in
 front of the server in either form: the advice is to end its script with `exec` and the server (a
@@ -211,17 +216,24 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             if fix is None and last is not None and not execs:
                 # a list the exec form cannot hold (`. venv/bin/activate && uvicorn …`): `exec` its last command
                 program = last.name or "…"
+                launcher = _script_without_exec(dockerfile, stage, instruction, program)
+                inside = (
+                    f"; `{clip(posixpath.basename(program), 30)}` must in turn `exec` the server, not start it as a child"
+                    f" ({launcher}), or run it under an init that signals the whole process group (`tini -g`)"
+                    if launcher is not None
+                    else ""
+                )
                 yield Finding(
                     META,
                     instruction.arguments_span,
                     f"shell-form {instruction.keyword} in {stage.label} does not pass SIGTERM on; `exec` its last command"
-                    f" (`… && exec {clip(program, 30)} …`)",
+                    f" (`… && exec {clip(program, 30)} …`)" + (", and the server in it" if launcher is not None else ""),
                     stage=stage.name,
                     detail=f"shell-form {instruction.keyword} in {stage.label} runs under `/bin/sh -c`, which stays in front of"
                     f" `{clip(program, 30)}` and does not pass SIGTERM on (an init such as tini hands the signal to the shell"
                     f" only), so the server cannot shut down gracefully; start the last command with `exec` so that it"
                     f" replaces the shell, or move the steps before it into an entrypoint script that ends with"
-                    f' `exec "$@"`',
+                    f' `exec "$@"`{inside}',
                 )
                 continue
             yield Finding(
@@ -251,6 +263,24 @@ def _shell_script(arguments: str) -> str | None:
     if option is None or not re.fullmatch(r"-[a-z]*c", option):
         return None
     return script
+
+
+def _script_without_exec(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, program: str) -> str | None:
+    """Why the shell script a CMD's list ends with may keep the signal from the server too: the build
+    context's copy of it (`dflint.start_script.script_run_by`) does not end with `exec`, or it is not
+    there to read (cloned or written at build time). None when the program is no `.sh` script, or the
+    script execs its last command."""
+    if not program.endswith(".sh"):
+        return None
+    from dflint.start_script import script_run_by  # only for a list that ends with a script
+
+    script = script_run_by(dockerfile, stage, instruction, program)
+    if script is None:
+        return "it is not in the build context, so whether it does is unknown"
+    last = script.commands[-1] if script.commands else None
+    if last is not None and "exec" in last.wrappers:
+        return None
+    return f"its last command is `{clip(last.name or '…', 30)}`, without `exec`" if last is not None else "it runs no command"
 
 
 @lru_cache(maxsize=64)
