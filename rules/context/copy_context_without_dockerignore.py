@@ -30,6 +30,10 @@ git (setuptools-scm, hatch-vcs, versioneer in its `pyproject.toml`, `setup.py` o
 `.git` for all of them, and the copies of a file that miss the same paths are one finding, on the
 first, naming the others (JSON `also`).
 
+`**/__pycache__` is named beside the others, but not reported alone: it holds the bytecode of the
+context's own Python sources, kilobytes beside them (reviewers judged every such finding drawn not
+worth telling: Katib's tfevent metrics collector, a sandbox service of eight source files).
+
 Neither hadolint nor BuildKit has this check (hadolint never reads the build context).
 
 Silent when the build context is only a fallback (nothing names it and no directory up to the
@@ -157,7 +161,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         keyword = parts.instruction.keyword
         excludes = [flag.value for flag in parts.instruction.flags if flag.name == "exclude" and flag.value]
         if dockerfile.dockerignore is None and not excludes:
-            if not expected:
+            if not expected or set(expected) <= _SMALL_ALONE:
                 continue
             where = _where(dockerfile, stage, parts.instruction)
             yield Finding(
@@ -174,7 +178,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue
         matcher = Matcher((*(dockerfile.dockerignore or ()), *excludes))
         missing = [pattern for pattern in expected if not all(matcher.excludes(path) for path in _samples(pattern))]
-        if not missing:
+        if not missing or set(missing) <= _SMALL_ALONE:
             continue
         listed = ", ".join(f"`{pattern}`" for pattern in missing)
         yield Finding(
@@ -188,6 +192,10 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             group=Group(f"missing {listed}", "this file", "copy"),
             shared_file=_ignore_file(dockerfile),
         )
+
+
+# missing alone, not worth a finding: the bytecode of the context's own sources, kilobytes beside them
+_SMALL_ALONE = frozenset({"**/__pycache__"})
 
 
 def _ignore_file(dockerfile: Dockerfile) -> str | None:
