@@ -183,6 +183,29 @@ def _settled_later(where: Where) -> bool:
     return False
 
 
+def _helpers_only(where: Where) -> bool:
+    """A pip install of the RUN that names only helpers (no framework, runtime, GPU wheel or branch
+    install) and pins nothing beside them: DF401 reports it only with `check-every-package`."""
+    from dflint.rules.pinning import unpinned_package
+    from dflint.rules.pinning._pins import python_installs
+
+    if where.model is None:
+        return False
+    return any(
+        op.packages and not unpinned_package._pins_a_package(op) and not any(map(unpinned_package._substance, op.packages))
+        for op in python_installs(where.model)
+    )
+
+
+def _prerelease(where: Where) -> bool:
+    """A pip install of the RUN that asks for pre-releases or nightlies (`--pre`, `ort-nightly-gpu`, a
+    nightly index): DF401 reports it only with `check-prereleases`."""
+    from dflint.rules.pinning import unpinned_package
+    from dflint.rules.pinning._pins import python_installs
+
+    return where.model is not None and any(unpinned_package._prerelease_install(op) for op in python_installs(where.model))
+
+
 def _build_stage_tools(where: Where) -> bool:
     """A pip install of the RUN in a stage the build runs but does not ship, into a tree no copy takes
     into the image (DF401's `_stays_in_build_stage`): a build stage's own tools."""
@@ -863,6 +886,17 @@ PAIRS: tuple[Pair, ...] = (
                 "hadolint",
                 "a build stage's own tools, installed where no copy takes them into the image: DF401 option `check-build-stages`",
                 _build_stage_tools,
+            ),
+            Reason(
+                "hadolint",
+                "a command of helpers only (no framework, runtime, GPU wheel or branch install) that pins nothing: DF401"
+                " option `check-every-package`",
+                _helpers_only,
+            ),
+            Reason(
+                "hadolint",
+                "a pre-release or nightly install (`--pre`, a nightly package or index): DF401 option `check-prereleases`",
+                _prerelease,
             ),
         ),
     ),

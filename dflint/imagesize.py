@@ -238,11 +238,18 @@ def light_requirements(op: PackageOp, holds: frozenset[str] = frozenset()) -> tu
     return tuple(requirement for requirement in requirements if requirement is not None)
 
 
+def heavy_package(name: str | None) -> bool:
+    """A Python package that makes up what an ML image runs: a heavy framework or light runtime in
+    `data/heavy_frameworks.json` (torch, tensorflow, onnxruntime, opencv-python …, their aliases) or a
+    GPU wheel (`flash-attn`, `nvidia-*`, a `-gpu`/`-cuda12`/`-cu121` name)."""
+    return name is not None and (name in _heavy_names() or gpu_pip_package(name) or _GPU_BUILD_NAME.fullmatch(name) is not None)
+
+
 def _light_pip(requirement: Requirement | None, holds: frozenset[str]) -> bool:
     if requirement is None or requirement.kind != "name" or requirement.name is None or requirement.extras:
         return False
     name = requirement.name
-    if name in _heavy_names() or gpu_pip_package(name) or _GPU_BUILD_NAME.fullmatch(name):
+    if heavy_package(name):
         return False
     if _LOCAL_BUILD.search(requirement.spec or ""):
         return False

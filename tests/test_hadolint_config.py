@@ -16,9 +16,7 @@ from dflint.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "docs" / "json-output.schema.json").read_text())
 # DF401 (hadolint DL3013) on line 2, DF302 (DL3009) on line 3, DF103 (DL3006) on line 1
-DOCKERFILE = (
-    "FROM python\nRUN pip install --no-cache-dir requests\nRUN apt-get update && apt-get install -y --no-install-recommends git\n"
-)
+DOCKERFILE = "FROM python\nRUN pip install --no-cache-dir onnxruntime\nRUN apt-get update && apt-get install -y --no-install-recommends git\n"
 IGNORES = (
     "# the repository's hadolint settings\n---\nignored:\n  - DL3006\n  - DL3013\n  - SC2086\noverride:\n  error: [DL3009]\n"
 )

@@ -382,7 +382,7 @@ def test_purpose_ships() -> None:
 def test_rules_that_judge_a_deployed_image_do_not_run_on_a_test_image() -> None:
     from dflint.engine import Settings, lint_source, selected_rules
 
-    text = 'FROM python:3.11-slim\nRUN pip install pytest\nCMD ["python", "-m", "app"]\n'
+    text = 'FROM python:3.11-slim\nRUN pip install pytest onnxruntime\nCMD ["python", "-m", "app"]\n'
     settings = Settings(select=("DF3", "DF4"))
     rules = selected_rules(settings)
     shipped = lint_source(text, "app/Dockerfile", settings, rules, None)
@@ -870,11 +870,11 @@ def test_a_stage_built_only_for_ci_gets_no_finding_of_the_rules_for_deployed_ima
 
     text = (
         "FROM python:3.12-slim AS runtime\n"
-        "RUN pip install --no-cache-dir transformers\n"
+        "RUN pip install --no-cache-dir onnxruntime\n"
         'CMD ["python", "-m", "server"]\n'
         "# used only for the CI\n"
         "FROM runtime AS ci-runtime\n"
-        "RUN pip install --no-cache-dir pytest\n"
+        "RUN pip install --no-cache-dir pytest torch\n"
         "FROM runtime AS final\n"
         'CMD ["python", "-m", "server"]\n'
     )

@@ -96,9 +96,9 @@ def test_nothing_to_ask_for_is_silent(tmp_path: Path) -> None:
 def test_a_build_that_reads_the_history_keeps_git(tmp_path: Path, files: dict[str, str], run: str) -> None:
     (tmp_path / ".git").mkdir()
     text = f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN {run}\n"
-    write(tmp_path, {"Dockerfile": text, ".dockerignore": "*.log\n", ".gitignore": "__pycache__/\n", **files})
+    write(tmp_path, {"Dockerfile": text, ".dockerignore": "*.log\n", ".gitignore": ".venv/\n", **files})
     [(_, message, _)] = df504(tmp_path)
-    assert message == "`COPY .` in stage 0: .dockerignore does not exclude `**/__pycache__`; add it"
+    assert message == "`COPY .` in stage 0: .dockerignore does not exclude `.venv`; add it"
 
 
 def test_a_clone_elsewhere_does_not_read_the_contexts_history(tmp_path: Path) -> None:
