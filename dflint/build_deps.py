@@ -1124,6 +1124,21 @@ def for_release(package: DevPackage, root: str | None) -> DevPackage:
     return dataclasses.replace(package, runtime=f"libpython{python}")
 
 
+def recommended_by(op: PackageOp, name: str) -> str | None:
+    """The package of the same apt install whose Recommends name `name` (`python3-pip` recommends
+    `python3-dev` and `build-essential`: `data/apt_recommends.json`, Debian 12's package relations)
+    when the install takes Recommends (no `--no-install-recommends`, no `-o APT::Install-Recommends`):
+    removing `name` from the command alone leaves it in the image. None otherwise."""
+    if op.manager != "apt" or op.has_flag("--no-install-recommends") or "Install-Recommends" in op.command.text:
+        return None
+    packages = load("apt_recommends")["apt"]["packages"]
+    for requirement in op.packages:
+        entry = packages.get((requirement.name or "").split(":")[0].split("=")[0])
+        if entry is not None and name in entry.get("recommends", ()):
+            return requirement.name
+    return None
+
+
 def loaded_by_name(dockerfile: Dockerfile, package: DevPackage) -> str | None:
     """The word of a shipped stage's instructions that names a program loading a library only this
     header package provides, by its unversioned name (`libmkl_intel_thread` beside `libomp-dev`, whose

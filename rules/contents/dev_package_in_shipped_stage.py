@@ -90,6 +90,12 @@ installs a compiler, the advice is to install the run-time library instead: chro
 receives the binaries its `builder` compiled, and "compile in a build stage" told it to do what it
 already does (a reviewer).
 
+Where another package of the same apt install recommends the header package and the install takes
+Recommends (`apt install -y python3-pip python3-dev`: `python3-pip` recommends `python3-dev` and
+`build-essential`, `dflint/data/apt_recommends.json`), the advice adds `--no-install-recommends`:
+without it, dropping the headers from the command brings them back (Text Generation Inference's
+TensorRT-LLM runtime stage; two reviewers).
+
 ## Why is this bad?
 Header packages are only read by a compiler. At run time a program needs the shared library, which
 is a much smaller package: `libpq-dev` pulls about 25 MB of packages on Debian 12 while `libpq5` is
@@ -143,6 +149,7 @@ from dflint.build_deps import (
     loaded_by_name,
     needed_by_c_compiler,
     negligible_in_gpu_image,
+    recommended_by,
     removed_in_same_run,
     runtime_compiler,
     shipped_installs,
@@ -268,6 +275,10 @@ def _one(item: _Found, note: str = "", elsewhere: bool = False, builder: Stage |
         if elsewhere
         else "compile in a build stage"
     )
+    recommender = recommended_by(install.op, package.name) if later is None else None
+    if recommender is not None:
+        # `apt install python3-pip python3-dev`: python3-pip's Recommends would bring the headers back
+        action += f", with `--no-install-recommends` (`{clip(recommender, 20)}` recommends it)"
     return Finding(
         META,
         install.requirement.span,

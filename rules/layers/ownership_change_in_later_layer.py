@@ -11,6 +11,11 @@ on paths nothing earlier wrote (`mkdir -p /home/app/.cache && chown -R app /home
 copy of the application's own source from the build context (a few megabytes, as a rule), in stages
 that do not ship, and in development, CI and toolchain images (`dflint/purpose.py`).
 
+Where several earlier instructions wrote into the changed paths, the message names the one that
+wrote the most specific tree, and of equal ones the last (on Kubeflow's RStudio image, the conda
+install of `r-base` that created `R_HOME`, not the Miniforge install of the same prefix before it; a
+reviewer found the earlier line misleading); the detail lists the others.
+
 ## Why is this bad?
 An image layer records every file a RUN changed, whole: a file whose owner or mode changes is
 copied into the new layer again, while the earlier layer keeps the original. `chown -R app /app`
@@ -155,9 +160,11 @@ def _recursive_targets(command: ShellCommand) -> list[str]:
 
 
 def _finding(stage: Stage, instruction: Instruction, command: ShellCommand, hits: list[_Written]) -> Finding:
-    first = hits[0]
+    # the write to name: the most specific tree, and of equal ones the last (the conda install of
+    # `r-base` that wrote R_HOME, not the Miniforge install of the same prefix before it)
+    first = max(hits, key=lambda hit: (len(hit.path.rstrip("/")), hit.instruction.index))
     program = command.name or "chown"
-    others = sorted({hit.instruction.span.line for hit in hits[1:]} - {first.instruction.span.line})
+    others = sorted({hit.instruction.span.line for hit in hits} - {first.instruction.span.line})
     more = f" and line{'s' if len(others) > 1 else ''} {', '.join(str(line) for line in others)}" if others else ""
     what = "the mode" if program == "chmod" else "ownership"
     where = f"`COPY --{'chmod' if program == 'chmod' else 'chown'}`" if first.instruction.copy is not None else "that RUN"

@@ -21,6 +21,10 @@ Only images that run a service are checked: the model decides what an image is f
   `/etc/ld.so.cache`; `sysctl`, `modprobe`, `iptables`, `mount`; NVIDIA's `nvidia-device-plugin`, which
   serves its socket in the kubelet's root-only `/var/lib/kubelet/device-plugins/`: `dflint/data/image_users.json`
   `needs_root`, with sources);
+- the image ships a host agent, a program that starts containers through the Docker daemon's socket
+  mounted into it (Determined's `determined-agent`, copied into `/usr/bin`: its documentation says
+  the agent container must bind mount `/var/run/docker.sock`, which is root:docker 0660;
+  `dflint/data/image_users.json` `host_agents`, with the source);
 - the script the image starts with, read from the build context (`COPY prepare.sh /usr/bin/` and
   `ENTRYPOINT ["tini", "--", "/usr/bin/prepare.sh"]`: `dflint/start_script.py`), installs packages
   into the system's directories when the container starts (`apt-get install`, `apk add`, `conda
@@ -147,6 +151,7 @@ CMD ["python", "/app/serve.py"]
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -278,9 +283,26 @@ def _root_on_purpose(chain: tuple[Stage, ...]) -> bool:
         return True  # a base that names root as its user (ml-workspace sets `NB_USER=root` itself)
     program, _ = command_program(chain)
     users = load("image_users")
-    return program is not None and (
-        program in users["drops_privileges"]["programs"] or program in users["needs_root"]["programs"]
-    )
+    if program is not None and (program in users["drops_privileges"]["programs"] or program in users["needs_root"]["programs"]):
+        return True
+    return _ships_host_agent(chain, frozenset(users["host_agents"]["programs"]))
+
+
+def _ships_host_agent(chain: tuple[Stage, ...], agents: frozenset[str]) -> bool:
+    """A COPY or ADD of the chain puts a host agent's program into the image (`COPY determined-agent
+    /usr/bin/determined-agent`): an agent that starts containers through the Docker daemon's socket
+    (`data/image_users.json` `host_agents`), whatever script its ENTRYPOINT starts it from."""
+    for stage in chain:
+        for instruction in stage.instructions_of("COPY", "ADD"):
+            spec = instruction.copy
+            if spec is None:
+                continue
+            names = {posixpath.basename(source.rstrip("/")) for source in spec.sources if source}
+            if spec.destination:
+                names.add(posixpath.basename(spec.destination.rstrip("/")))
+            if names & agents:
+                return True
+    return False
 
 
 def _start_script_needs_root(dockerfile: Dockerfile) -> bool:
