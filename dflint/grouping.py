@@ -134,8 +134,7 @@ def merge_shared(results: Sequence[FileResult]) -> list[FileResult]:
                 count = f"{len(paths)} more Dockerfile{'s' if len(paths) > 1 else ''}"
                 finding = dataclasses.replace(
                     finding,
-                    detail=f"{finding.detail or finding.message}; one edit serves {count} of this run that copy the"
-                    f" same context: {shown}",
+                    detail=f"{finding.detail or finding.message}; the same holds for {count} of this run: {shown}",
                 )
             findings.append(finding)
         merged.append(dataclasses.replace(result, findings=tuple(findings)))

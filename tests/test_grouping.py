@@ -145,9 +145,7 @@ def test_one_edit_of_a_shared_dockerignore_is_one_finding_in_a_run(tmp_path: Pat
     document = json.loads(CliRunner().invoke(main, ["--format", "json", "--select", "DF504", "."]).output)
     findings = document["findings"]
     assert [finding["file"] for finding in findings] == ["./backend/api/Dockerfile"]
-    assert findings[0]["detail"].endswith(
-        "; one edit serves 1 more Dockerfile of this run that copy the same context: ./backend/worker/Dockerfile"
-    )
+    assert findings[0]["detail"].endswith("; the same holds for 1 more Dockerfile of this run: ./backend/worker/Dockerfile")
     alone = json.loads(CliRunner().invoke(main, ["--format", "json", "--select", "DF504", "backend/worker/Dockerfile"]).output)
     assert [finding["file"] for finding in alone["findings"]] == ["backend/worker/Dockerfile"]
 
@@ -162,3 +160,28 @@ def test_different_gaps_or_different_ignore_files_stay_apart(tmp_path: Path, mon
         "./backend/api/Dockerfile",
         "./backend/worker/Dockerfile",
     ]
+
+
+def test_one_requirements_file_installed_by_several_images_is_one_finding_in_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two Dockerfiles install the same requirements file with unpinned lines: pinned in the file, one
+    edit serves both, so a run over the repository tells it once (DF402), naming the other image; a
+    file that only one of them installs keeps its own finding."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "requirements.txt").write_text("fastapi>=0.110\nuvicorn\n", encoding="utf-8")
+    (tmp_path / "requirements-gpu.txt").write_text("onnxruntime-gpu>=1.18\n", encoding="utf-8")
+    for name, extra in (("cpu", ""), ("gpu", " -r requirements-gpu.txt")):
+        (tmp_path / f"Dockerfile.{name}").write_text(
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements*.txt ./\n"
+            f"RUN pip install --no-cache-dir -r requirements.txt\nRUN pip install --no-cache-dir -r requirements.txt{extra}\n"
+            'CMD ["uvicorn", "app:api"]\n',
+            encoding="utf-8",
+        )
+    monkeypatch.chdir(tmp_path)
+    document = json.loads(CliRunner().invoke(main, ["--format", "json", "--select", "DF402", "."]).output)
+    told = [(finding["file"], finding["line"]) for finding in document["findings"]]
+    assert told == [("./Dockerfile.cpu", 4), ("./Dockerfile.gpu", 5)]
+    first = document["findings"][0]
+    assert first["message"].startswith("`requirements.txt` has 2 unpinned lines")
+    assert first["detail"].endswith("; the same holds for 1 more Dockerfile of this run: ./Dockerfile.gpu")

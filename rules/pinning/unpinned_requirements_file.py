@@ -47,6 +47,14 @@ this rule reads as pins. Reviewers of Roboflow Inference's images found "pin the
 maintainers to undo their library's ranges (its requirements files are its PyPI packages'
 `install_requires`).
 
+In a run over several Dockerfiles, one decision about a shared file is told once, on the first
+Dockerfile that gives it, whose detail names the others (`dflint/grouping.py`, as DF504 tells a shared
+`.dockerignore`): the unpinned lines of one requirements file that several images install (pinned in
+the file, one edit serves them all), and the constraints advice for the package's own dependency
+lists, whichever of them each image reads (one constraints file compiled from them pins every image;
+Roboflow Inference's ten images gave it ten times, which reviewers counted as one decision). Linted
+alone, each Dockerfile keeps its own.
+
 ## Why is this bad?
 `pip install -r requirements.txt` is only as reproducible as the file: `torch` or
 `transformers>=4.30` resolve to the newest release on the day of the build, so two builds of the
@@ -99,6 +107,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,7 +116,7 @@ from dflint.build_deps import python_installer
 from dflint.filesystem import last_write
 from dflint.model import BASE_WORKDIR, Dockerfile, Instruction, PackageOp, Requirement, RequirementsFile, Stage
 from dflint.project_files import is_package_requirements
-from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.rule import Finding, Group, RuleMeta, Severity, clip
 
 from ._pins import (
     capped,
@@ -207,9 +216,20 @@ def _check_op(
     }
     shared = [file.context_path or "?" for file, _ in unpinned_files if file.context_path in packaged]
     if len(unpinned_files) == 1:
-        yield _unpinned(stage, op, *unpinned_files[0], library=bool(shared)), None
+        finding = _unpinned(stage, op, *unpinned_files[0], library=bool(shared))
     elif unpinned_files:
-        yield _unpinned_files(stage, op, unpinned_files, library=shared), None
+        finding = _unpinned_files(stage, op, unpinned_files, library=shared)
+    else:
+        return
+    if shared:
+        # one decision for the package, whichever images read its files: a constraints file compiled
+        # from them (told once in a run over the repository, on the first Dockerfile: `grouping.merge_shared`)
+        finding = dataclasses.replace(finding, group=Group("constraints for the package", "this file"), shared_file=min(shared))
+    elif len(unpinned_files) == 1 and unpinned_files[0][0].context_path is not None:
+        # one file's lines: pinned in the file, one edit serves every image that installs it
+        path = unpinned_files[0][0].context_path
+        finding = dataclasses.replace(finding, group=Group(f"unpinned {path}", "this file"), shared_file=path)
+    yield finding, None
 
 
 # the advice where a file is also the Python package's own dependency list (`is_package_requirements`)
