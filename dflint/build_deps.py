@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any, TypeVar, cast
 
 from dflint.data import load
-from dflint.filesystem import clone_repository, install_write, removes, ships
+from dflint.filesystem import absolute, clone_repository, install_write, last_write, removes, ships
 from dflint.gpu import gpu_stage, is_gpu_image
 from dflint.imagerefs import parse_reference
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, ShellCommand, Stage, normalise_image, split_image
@@ -677,7 +677,7 @@ def _installs_at_start(dockerfile: Dockerfile) -> str | None:
 
         script = start_script(dockerfile)
         if script is None:
-            return None
+            return _reruns_unread_installer(dockerfile)
         op = script.python_install()
         if op is not None:
             return f"its start script `{script.source}` runs `{op.program} {op.verb}` when the container starts"
@@ -687,6 +687,54 @@ def _installs_at_start(dockerfile: Dockerfile) -> str | None:
         return None
     facts, evidence = found
     return f"it runs {facts['name']} ({evidence}), which pip-installs the model's requirements when it starts"
+
+
+def _reruns_unread_installer(dockerfile: Dockerfile) -> str | None:
+    """The image's command runs a shell script that a RUN of the image also ran, where the build
+    context holds no copy of it to read (cloned at build time): the build ran it to install the
+    application, and what it installs when the container starts is unknown (text-generation-webui's
+    images run `start_linux.sh` in a RUN with `LAUNCH_AFTER_INSTALL=FALSE`, then as their CMD)."""
+    from dflint.start_script import script_run_by
+
+    final = dockerfile.final_stage()
+    if final is None:
+        return None
+    chain = dockerfile.ancestry(final)
+    command = next(
+        (
+            instruction
+            for stage in chain
+            for instruction in reversed(stage.instructions)
+            if instruction.keyword in ("ENTRYPOINT", "CMD")
+        ),
+        None,
+    )
+    if command is None:
+        return None
+    scripts = {posixpath.basename(word) for word in re.findall(r"[\w./-]+\.sh\b", command.arguments)}
+    for stage in reversed(chain):
+        for run in stage.instructions_of("RUN"):
+            for each in run.commands:
+                written = (each.argv[0].value or "") if each.argv else ""
+                name = posixpath.basename(written)
+                if name not in scripts or _from_context(dockerfile, stage, each, written):
+                    continue  # a script copied from the build context is read there, or unknown without it
+                if script_run_by(dockerfile, stage, run, written) is None:
+                    return (
+                        f"its command runs `{name}`, which the build ran on line {run.span.line} to install the application"
+                        " and which is not in the build context to read: what it installs when the container starts is unknown"
+                    )
+    return None
+
+
+def _from_context(dockerfile: Dockerfile, stage: Stage, command: ShellCommand, program: str) -> bool:
+    """The script a RUN's command runs (`/opt/setup.sh`, `./start.sh` where it `cd`s) was put in place
+    by a COPY or ADD from the build context."""
+    path = absolute(program, command.cwd)
+    if path is None or not path.startswith("/"):
+        return False
+    write = last_write(dockerfile, stage, path, command)
+    return write is not None and write.from_context
 
 
 def installs_into_system_at_start(dockerfile: Dockerfile) -> str | None:

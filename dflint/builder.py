@@ -498,6 +498,10 @@ class _Builder:
         state.platform = defaults["TARGETPLATFORM"]
         if base_stage is not None:
             parent = stages[base_stage][1]
+            # a stage built FROM another inherits its build arguments as well as its environment
+            # (docs.docker.com/build/building/variables/#scoping: "Arguments and variables are
+            # inherited from parent stages"; BuildKit prints the parent's `ARG FOO=123` in the child)
+            state.args = dict(parent.args)
             state.envs = dict(parent.envs)
             state.workdir = parent.workdir
             state.shell = parent.shell

@@ -47,11 +47,16 @@ def test_copying_a_whole_tree_ships_the_source_stage() -> None:
     assert [s.index for s in selective.shipped_stages()] == [1]
 
 
-def test_stage_environment_inherits_env_not_args() -> None:
-    df = model("FROM alpine AS a\nARG V=1\nENV E=2\nWORKDIR /app\nFROM a\nRUN echo\n")
+def test_stage_environment_inherits_env_and_args() -> None:
+    """A stage built FROM another inherits its ENV and its build arguments (Docker's build-variables
+    documentation: "Arguments and variables are inherited from parent stages"); a stage built FROM an
+    image does not see another stage's ARG."""
+    df = model("FROM alpine AS a\nARG V=1\nENV E=2\nWORKDIR /app\nFROM a\nRUN echo\nFROM alpine\nRUN echo\n")
     run = df.stages[1].instructions[0]
-    assert run.env.get("E") == "2" and "V" not in run.env
+    assert run.env.get("E") == "2" and run.env.get("V") == "1"
     assert run.workdir == "/app"
+    other = df.stages[2].instructions[0]
+    assert "V" not in other.env and "E" not in other.env
 
 
 def test_stage_at_is_the_stage_whose_from_precedes_the_line() -> None:

@@ -10,6 +10,11 @@ variable of the base image:
 - its name is a near miss of a variable in scope (`$PYTHON_VERSON` when `PYTHON_VERSION` is set);
 - the stage is built on `scratch`, which defines nothing.
 
+A stage built FROM another stage has that stage's build arguments as well as its ENV (Docker's
+build-variables documentation: "Arguments and variables are inherited from parent stages"), so an ARG
+declared in a stage it descends from is in scope (LocalAI's `builder-base` uses the
+`CUDA_MAJOR_VERSION` its ancestor `requirements-drivers` declares; two reviewers).
+
 Other unknown names are left alone: the base image may set them (`$PATH`, `$CUDA_HOME` …), and so
 is a variable extending its own value (`ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH`), the usual way
 to add to what the base image set.
