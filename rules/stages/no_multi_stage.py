@@ -31,6 +31,11 @@ The sizes (`savings_mb`, and the sizes in the message) are apt closures measured
 the stage's base image names Debian 12 in its tag; on Ubuntu or another Debian release the packages
 are other versions with other dependencies, and the size is left unknown.
 
+Where the image compiles when it serves (it runs vLLM, SGLang, Text Generation Inference or Triton,
+whose kernels' launchers are built with the C compiler: `build_deps.runtime_compiler`, the answer
+DF201 uses), the detail says the runtime stage keeps the compilers it runs with, not a clean one
+(LightLLM's DeepEP image; a reviewer found "a clean runtime stage" would break its server).
+
 ## Why is this bad?
 When build and run time share a stage, everything needed to build — a compiler toolchain of several
 hundred megabytes, headers, build caches, source trees — ships with the model server. A multi-stage
@@ -70,7 +75,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.build_deps import build_tool, compile_command, dev_package, for_base, installs, removed_in_same_run, toolchain_base
+from dflint.build_deps import (
+    build_tool,
+    compile_command,
+    dev_package,
+    for_base,
+    installs,
+    removed_in_same_run,
+    runtime_compiler,
+    toolchain_base,
+)
 from dflint.imagerefs import flattened_from
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
@@ -136,6 +150,13 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     more = f" and {len(evidence) - _MAX_LISTED} more" if len(evidence) > _MAX_LISTED else ""
     largest = max(savings, key=lambda s: s.mb) if savings else None
     where = "the image is built in a single stage" if len(shipped) == 1 else "the image is built in one chain of stages"
+    jit = runtime_compiler(dockerfile)
+    runtime = (
+        f" that keeps the compilers it runs with: {jit.text}, so the runtime stage needs a C compiler"
+        + (" and CUDA's compiler (`cuda-nvcc`)" if jit.nvcc else "")
+        if jit is not None
+        else " into a clean runtime stage"
+    )
     yield Finding(
         META,
         final.from_instruction.keyword_span,
@@ -144,7 +165,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         savings=largest,
         stage=final.name,
         detail=f"{where}, {final.label}, that also builds: {listed}{more}; compile in a separate build stage and"
-        " COPY only the results (a venv, wheels or binaries) into a clean runtime stage",
+        f" COPY only the results (a venv, wheels or binaries){' into a runtime stage' if jit is not None else ''}{runtime}",
     )
 
 
