@@ -596,6 +596,34 @@ def build_image(reference: str | None) -> dict[str, Any] | None:
     return None
 
 
+def base_holds(dockerfile: Dockerfile, stage: Stage, manager: str, name: str) -> str | None:
+    """The build-flavoured base image of `stage` when it already holds the apt package `name` (the full
+    `python:X` images carry gcc, g++, make … from buildpack-deps: `build_flavoured` `contains`), so an
+    install of it there adds nothing: what ships it is the base (DF102's fix, the slim counterpart).
+    `build-essential` counts as held when its compilers, make and dpkg-dev are. None otherwise."""
+    if FAMILY.get(manager) != "apt":
+        return None
+    root = dockerfile.root_image(stage)
+    entry = build_image(root)
+    if root is None or entry is None:
+        return None
+    held = set(entry.get("contains", {}).get("build_tools", ()))
+    wanted = {"gcc", "g++", "make", "dpkg-dev"} if name == "build-essential" else {name}
+    return root if wanted <= held else None
+
+
+def slim_counterpart(reference: str) -> str | None:
+    """The runtime counterpart of a build-flavoured image that replaces it in place (`python:3.10` →
+    `python:3.10-slim`: `build_flavoured` `replacement`), or None."""
+    entry = build_image(reference)
+    replacement = entry.get("replacement") if entry is not None else None
+    if not isinstance(replacement, dict) or not entry or not entry.get("counterpart_in_place"):
+        return None
+    name, tag, _ = split_image(reference)
+    new_tag = re.sub(str(replacement["from"]), str(replacement["to"]), tag or "latest", count=1)
+    return f"{name}:{new_tag}" if new_tag != (tag or "latest") else None
+
+
 def toolchain_base(reference: str | None) -> bool:
     """A build image whose toolchain belongs in a build stage (`nvidia/cuda:*-devel-*`,
     `pytorch/pytorch:*-devel`, `golang`, `gcc`, `buildpack-deps` …): not one whose runtime

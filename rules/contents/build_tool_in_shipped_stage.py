@@ -34,6 +34,12 @@ gigabyte or more those libraries take (the CUDA runtime images measure 1148–13
 build with its nvidia wheels, 2730 MB), and not worth the author's time
 (`dflint/build_deps.py`, `negligible_in_gpu_image`). The same package on a slim image is reported.
 
+On the full `python:X` image (built on buildpack-deps), a command whose tools the base already holds
+(`apt-get install gcc g++`: `data/base_images.json` `build_flavoured` `contains`) adds nothing, and a
+build stage alone would save nothing: the advice is to build on this image and ship its slim counterpart
+(`python:3.10-slim`), DF102's fix, which DF102 itself gives only where it knows what the image's Python
+packages load (NeMo-Guardrails' image; a reviewer found "install them in a build stage" changed nothing).
+
 The header packages the same command installs go to the build stage with the compiler (DF202
 leaves them to this finding); where dflint's data names a header package's run-time library, the
 detail names it, to install in the stage that ships instead (`libpq-devel` brings `libpq`, which
@@ -189,12 +195,14 @@ RUN apk add --no-cache --virtual .build-deps gcc musl-dev \
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dflint.build_deps import (
     Install,
     Sized,
+    base_holds,
     compiles_only_elsewhere,
     dev_package,
     for_release,
@@ -202,6 +210,7 @@ from dflint.build_deps import (
     negligible_in_gpu_image,
     runtime_compiler,
     size_text,
+    slim_counterpart,
     where,
 )
 from dflint.model import Dockerfile
@@ -254,7 +263,32 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         note = notes.get(id(group[0].install.op), "") + _headers_note(
             dockerfile, group[0].install, elsewhere and not group[0].install.shipped_by
         )
-        yield _one(group[0], note, elsewhere) if len(group) == 1 else _grouped(group, note, elsewhere)
+        finding = _one(group[0], note, elsewhere) if len(group) == 1 else _grouped(group, note, elsewhere)
+        yield _held_by_base(dockerfile, group, finding)
+
+
+def _held_by_base(dockerfile: Dockerfile, group: list[BuildToolFound], finding: Finding) -> Finding:
+    """On a full `python:X` base that already holds every tool of the command (gcc, g++ … from
+    buildpack-deps), the install adds nothing and a build stage alone saves nothing: the advice is the
+    slim runtime, with the build on this image (NeMo-Guardrails' `python:3.10` image; a reviewer found
+    "install them in a build stage" would change nothing there)."""
+    first = group[0].install
+    if first.via is not None or any(item.later is not None for item in group):
+        return finding
+    bases = {base_holds(dockerfile, item.install.stage, item.install.op.manager, item.install.name) for item in group}
+    base = bases.pop() if len(bases) == 1 else None
+    slim = slim_counterpart(base) if base is not None else None
+    if base is None or slim is None:
+        return finding
+    it = "it" if len(group) == 1 else "them"
+    head = finding.message.rsplit("; ", 1)[0]
+    return dataclasses.replace(
+        finding,
+        message=f"{head}; the base has {it} too: build on it and ship `{clip(slim, 40)}`",
+        detail=f"{finding.detail}. The base `{base}` already holds {it} (a full image built on buildpack-deps), so"
+        f" installing {it} adds nothing and a build stage alone saves nothing: build on this image and ship its slim"
+        f" counterpart `{slim}`, where a compiler the image needs would be the stage's own",
+    )
 
 
 def _headers_note(dockerfile: Dockerfile, install: Install, elsewhere: bool = False) -> str:
