@@ -34,6 +34,12 @@ gigabyte or more those libraries take (the CUDA runtime images measure 1148–13
 build with its nvidia wheels, 2730 MB), and not worth the author's time
 (`dflint/build_deps.py`, `negligible_in_gpu_image`). The same package on a slim image is reported.
 
+A Python build tool listed in a requirements file that is also the project's own dependency list (its
+`setup.py`, `pyproject.toml` or `setup.cfg` reads the file into the package's requirements:
+`project_files.is_package_requirements`, read from the build context) is not reported: the installed
+package pulls it back in, so no build stage removes it (Cython in Roboflow Inference's
+`_requirements.txt`; two reviewers).
+
 On the full `python:X` image (built on buildpack-deps), a command whose tools the base already holds
 (`apt-get install gcc g++`: `data/base_images.json` `build_flavoured` `contains`) adds nothing, and a
 build stage alone would save nothing: the advice is to build on this image and ship its slim counterpart
@@ -214,6 +220,7 @@ from dflint.build_deps import (
     where,
 )
 from dflint.model import Dockerfile
+from dflint.project_files import is_package_requirements
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
 from ._build_tools import BuildToolFound, shipped_build_tools
@@ -244,6 +251,9 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return  # its model server pip-installs the model's requirements when it starts: it builds with them
     tools = shipped_build_tools(dockerfile, check_git=options.check_git)
     found, needed = list(tools.found), tools.needed
+    # a build tool the project's own package requires (`cython` in the requirements file its setup.py
+    # reads into install_requires): the installed package pulls it back in, so no build stage removes it
+    found = [item for item in found if not _package_dependency(dockerfile, item)]
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
         op: f". Not reported: {', '.join(f'`{name}`' for name, _ in names)}, since {need.text}"
@@ -265,6 +275,13 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         )
         finding = _one(group[0], note, elsewhere) if len(group) == 1 else _grouped(group, note, elsewhere)
         yield _held_by_base(dockerfile, group, finding)
+
+
+def _package_dependency(dockerfile: Dockerfile, item: BuildToolFound) -> bool:
+    """The tool is a line of a requirements file that is also the project's own dependency list
+    (`project_files.is_package_requirements`, read from the build context)."""
+    requirement = item.install.requirement
+    return item.install.op.manager in ("pip", "uv") and is_package_requirements(dockerfile, requirement.file)
 
 
 def _held_by_base(dockerfile: Dockerfile, group: list[BuildToolFound], finding: Finding) -> Finding:
