@@ -612,16 +612,25 @@ def base_holds(dockerfile: Dockerfile, stage: Stage, manager: str, name: str) ->
     return root if wanted <= held else None
 
 
+def runtime_tag(entry: dict[str, Any], tag: str) -> str | None:
+    """The tag of a build image's runtime counterpart (`build_flavoured` `replacement`: `3.11-bookworm`
+    → `3.11-slim-bookworm`), or None when the entry gives none for this tag."""
+    rewrite = entry.get("replacement")
+    if not rewrite:
+        return None
+    replaced = re.sub(rewrite["from"], rewrite["to"], tag, count=1)
+    return replaced if replaced != tag else None
+
+
 def slim_counterpart(reference: str) -> str | None:
     """The runtime counterpart of a build-flavoured image that replaces it in place (`python:3.10` →
-    `python:3.10-slim`: `build_flavoured` `replacement`), or None."""
+    `python:3.10-slim`), or None."""
     entry = build_image(reference)
-    replacement = entry.get("replacement") if entry is not None else None
-    if not isinstance(replacement, dict) or not entry or not entry.get("counterpart_in_place"):
+    if entry is None or not entry.get("counterpart_in_place"):
         return None
     name, tag, _ = split_image(reference)
-    new_tag = re.sub(str(replacement["from"]), str(replacement["to"]), tag or "latest", count=1)
-    return f"{name}:{new_tag}" if new_tag != (tag or "latest") else None
+    new_tag = runtime_tag(entry, tag or "latest")
+    return f"{name}:{new_tag}" if new_tag is not None else None
 
 
 def toolchain_base(reference: str | None) -> bool:
@@ -722,8 +731,6 @@ def _reruns_unread_installer(dockerfile: Dockerfile) -> str | None:
     context holds no copy of it to read (cloned at build time): the build ran it to install the
     application, and what it installs when the container starts is unknown (text-generation-webui's
     images run `start_linux.sh` in a RUN with `LAUNCH_AFTER_INSTALL=FALSE`, then as their CMD)."""
-    from dflint.start_script import script_run_by
-
     final = dockerfile.final_stage()
     if final is None:
         return None
@@ -745,9 +752,8 @@ def _reruns_unread_installer(dockerfile: Dockerfile) -> str | None:
             for each in run.commands:
                 written = (each.argv[0].value or "") if each.argv else ""
                 name = posixpath.basename(written)
-                if name not in scripts or _from_context(dockerfile, stage, each, written):
-                    continue  # a script copied from the build context is read there, or unknown without it
-                if script_run_by(dockerfile, stage, run, written) is None:
+                if name in scripts and not _from_context(dockerfile, stage, each, written):
+                    # a script copied from the build context is read there (or unknown without it); this one is not
                     return (
                         f"its command runs `{name}`, which the build ran on line {run.span.line} to install the application"
                         " and which is not in the build context to read: what it installs when the container starts is unknown"
@@ -1200,6 +1206,11 @@ def for_release(package: DevPackage, root: str | None) -> DevPackage:
     return dataclasses.replace(package, runtime=f"libpython{python}")
 
 
+def apt_name(name: str | None) -> str:
+    """An apt package's name without its architecture (`libc6:amd64` → `libc6`), lower case."""
+    return (name or "").split(":")[0].lower()
+
+
 def recommended_by(op: PackageOp, name: str) -> str | None:
     """The package of the same apt install whose Recommends name `name` (`python3-pip` recommends
     `python3-dev` and `build-essential`: `data/apt_recommends.json`, Debian 12's package relations)
@@ -1209,7 +1220,7 @@ def recommended_by(op: PackageOp, name: str) -> str | None:
         return None
     packages = load("apt_recommends")["apt"]["packages"]
     for requirement in op.packages:
-        entry = packages.get((requirement.name or "").split(":")[0].split("=")[0])
+        entry = packages.get(apt_name(requirement.name))
         if entry is not None and name in entry.get("recommends", ()):
             return requirement.name
     return None

@@ -91,8 +91,7 @@ def _installs_uv(dockerfile: Dockerfile, instruction: Instruction) -> tuple[bool
             return False, None
         named = dockerfile.stage_by_key(value.lower())
         if named is not None:
-            root = dockerfile.ancestry(named)[-1]
-            image = root.base_resolved if root.base_stage is None else None
+            image = dockerfile.root_image(named)
             return (True, _from_image(image, instruction)) if _is_uv_image(image) else (False, None)
         return (True, _from_image(value, instruction)) if _is_uv_image(value) else (False, None)
     if instruction.keyword != "RUN":

@@ -101,7 +101,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from dflint.build_deps import apt_measured_on, branch_not_taken, provides_c_compiler
+from dflint.build_deps import apt_measured_on, apt_name, branch_not_taken, provides_c_compiler
 from dflint.commands import add_option_after_verb, all_runs, text_at
 from dflint.data import load
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage
@@ -282,7 +282,7 @@ def recommends_of(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
     position = next(place for place, candidate in enumerate(instruction.packages) if candidate is op)
     here = (instruction.index, position)
     order, first_compiler = _installs_in_order(dockerfile, stage)
-    named = {_apt_name(p.name) for p in op.packages}
+    named = {apt_name(p.name) for p in op.packages}
 
     def installed(name: str) -> bool:
         return name in named or order.get(name, here) < here
@@ -292,7 +292,7 @@ def recommends_of(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
     best: tuple[float, str] | None = None
     all_known = True
     for package in op.packages:
-        name = _apt_name(package.name)
+        name = apt_name(package.name)
         facts = packages.get(name)
         if facts is None:
             all_known = False
@@ -313,10 +313,6 @@ def recommends_of(dockerfile: Dockerfile, stage: Stage, instruction: Instruction
     return Recommends(best[0] if best else None, best[1] if best else None, all_known)
 
 
-def _apt_name(name: str | None) -> str:
-    return (name or "").split(":")[0].lower()
-
-
 def _installs_in_order(dockerfile: Dockerfile, stage: Stage) -> tuple[dict[str, tuple[int, int]], tuple[int, int] | None]:
     """Each apt package installed for `stage`, with where it is first installed: (-1, -1) in a stage
     it is built FROM, else the RUN's index and the operation's place in it; and where a C compiler is
@@ -335,7 +331,7 @@ def _installs_in_order(dockerfile: Dockerfile, stage: Stage) -> tuple[dict[str, 
                 where = (-1, -1) if ancestor.index != stage.index else (run.index, place)
                 for package in candidate.packages:
                     if package.name is not None:
-                        first.setdefault(_apt_name(package.name), where)
+                        first.setdefault(apt_name(package.name), where)
     compilers = [where for name, where in first.items() if provides_c_compiler("apt", name)]
     result = (first, min(compilers, default=None))
     dockerfile.memo[memo_key] = result
@@ -355,7 +351,7 @@ def _functional(op: PackageOp) -> bool:
     """An install naming a package whose Recommends are what makes it work (`libvulkan1`: the Vulkan
     driver); without them the library finds no device, so dropping them is no advice to give."""
     functional = _recommends_data()["functional"]["packages"]
-    return any(_apt_name(p.name) in functional for p in op.packages)
+    return any(apt_name(p.name) in functional for p in op.packages)
 
 
 @cache

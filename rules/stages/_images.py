@@ -4,12 +4,11 @@ whether a stage can use a GPU (`dflint.gpu`) are the model's."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dflint.build_deps import build_image
+from dflint.build_deps import build_image, runtime_tag
 from dflint.model import Dockerfile, Span, Stage, split_image
 from dflint.rule import Savings
 
@@ -48,11 +47,7 @@ def build_flavour(reference: str) -> BuildFlavour | None:
         return None
     _, tag, digest = split_image(reference)
     tag = tag or "latest"
-    replacement = None
-    rewrite = entry.get("replacement")
-    if rewrite:
-        replaced = re.sub(rewrite["from"], rewrite["to"], tag, count=1)
-        replacement = replaced if replaced != tag else None
+    replacement = runtime_tag(entry, tag)
     return BuildFlavour(entry["image"], tag, digest, entry["runtime_hint"], replacement, _savings(entry), entry)
 
 
