@@ -187,12 +187,12 @@ def _helpers_only(where: Where) -> bool:
     """A pip install of the RUN that names only helpers (no framework, runtime, GPU wheel or branch
     install) and pins nothing beside them: DF401 reports it only with `check-every-package`."""
     from dflint.rules.pinning import unpinned_package
-    from dflint.rules.pinning._pins import python_installs
+    from dflint.rules.pinning._pins import python_installs, substance
 
     if where.model is None:
         return False
     return any(
-        op.packages and not unpinned_package._pins_a_package(op) and not any(map(unpinned_package._substance, op.packages))
+        op.packages and not unpinned_package._pins_a_package(op) and not any(map(substance, op.packages))
         for op in python_installs(where.model)
     )
 

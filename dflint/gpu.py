@@ -29,8 +29,10 @@ _GPU_SYSTEM_PACKAGE = re.compile(
 # Transformer Engine ("accelerating Transformer models on NVIDIA GPUs", github.com/NVIDIA/TransformerEngine),
 # FlashInfer (GPU kernels for LLM serving, github.com/flashinfer-ai/flashinfer), and the CUDA kernels of
 # Mamba (`mamba-ssm`, `causal-conv1d`: "Linux, NVIDIA GPU", github.com/state-spaces/mamba).
+# Not `nvidia-ml-py` (and `nvidia-ml-py3`): "Python Bindings for the NVIDIA Management Library", a
+# pure-Python wheel that calls the driver's libnvidia-ml (pypi.org/project/nvidia-ml-py).
 _GPU_PIP_PACKAGE = re.compile(
-    r"(nvidia-.+|cupy-cuda.+|vllm|flash-attn|xformers|tensorrt.*|pycuda|transformer-engine.*|flashinfer.*|mamba-ssm|causal-conv1d)"
+    r"(nvidia-(?!ml-py).+|cupy-cuda.+|vllm|flash-attn|xformers|tensorrt.*|pycuda|transformer-engine.*|flashinfer.*|mamba-ssm|causal-conv1d)"
 )
 _GPU_EXTRA = re.compile(r"cuda.*|gpu|and-cuda")
 

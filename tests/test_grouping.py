@@ -169,7 +169,7 @@ def test_one_requirements_file_installed_by_several_images_is_one_finding_in_a_r
     edit serves both, so a run over the repository tells it once (DF402), naming the other image; a
     file that only one of them installs keeps its own finding."""
     (tmp_path / ".git").mkdir()
-    (tmp_path / "requirements.txt").write_text("fastapi>=0.110\nuvicorn\n", encoding="utf-8")
+    (tmp_path / "requirements.txt").write_text("torch>=2.4\nonnxruntime\nuvicorn\n", encoding="utf-8")
     (tmp_path / "requirements-gpu.txt").write_text("onnxruntime-gpu>=1.18\n", encoding="utf-8")
     for name, extra in (("cpu", ""), ("gpu", " -r requirements-gpu.txt")):
         (tmp_path / f"Dockerfile.{name}").write_text(

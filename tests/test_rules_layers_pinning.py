@@ -101,7 +101,7 @@ def test_unpinned_package_messages() -> None:
 
 
 def test_requirements_file_lists_file_and_line(tmp_path: Path) -> None:
-    (tmp_path / "requirements.txt").write_text("torch\nnumpy==2.1.0\ntransformers>=4.30\n")
+    (tmp_path / "requirements.txt").write_text("torch\nnumpy==2.1.0\nonnxruntime>=1.18\n")
     text = "FROM python:3.11\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
     (finding,) = _lint("DF402", text, tmp_path)
     assert (
@@ -110,7 +110,7 @@ def test_requirements_file_lists_file_and_line(tmp_path: Path) -> None:
     )
     assert (
         finding.detail is not None
-        and "requirements.txt:3 `transformers>=4.30`" in finding.detail
+        and "requirements.txt:3 `onnxruntime>=1.18`" in finding.detail
         and finding.effective_severity == Severity.WARNING
     )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import cast
 
+from dflint.imagesize import heavy_package
 from dflint.model import Instruction, PackageOp, Requirement, RequirementsFile
 
 _NOT_REQUIREMENTS = (".toml", ".cfg", ".py", ".lock", ".yml", ".yaml", ".json", ".in.lock")
@@ -234,3 +235,11 @@ def _closed_lines() -> dict[str, list[dict[str, str]]]:
     from dflint.data import load
 
     return cast("dict[str, list[dict[str, str]]]", load("pinning")["closed_release_lines"]["packages"])
+
+
+def substance(requirement: Requirement) -> bool:
+    """A requirement whose float changes what the image runs: a framework, runtime or GPU wheel
+    (`dflint.imagesize.heavy_package`), or a VCS or URL install at a branch or moving tag, which may
+    also vanish. The rest are helpers (`requests`, `gunicorn`, `grpcio`), whose pins the default
+    scope of DF401 and DF402 leaves to `check-every-package`."""
+    return requirement.kind in ("vcs", "url") or heavy_package(requirement.name)

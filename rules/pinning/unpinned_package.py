@@ -235,7 +235,6 @@ from dflint.build_deps import branch_not_taken, python_build_helper, python_inst
 from dflint.commands import covering
 from dflint.data import load
 from dflint.filesystem import install_write, ships
-from dflint.imagesize import heavy_package
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage, split_image
 from dflint.rule import Finding, Group, RuleMeta, Severity, clip
 
@@ -252,6 +251,7 @@ from ._pins import (
     release,
     requirement_files,
     series_pin,
+    substance,
     why_not,
 )
 
@@ -331,7 +331,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 ]
                 if not unpinned:
                     continue
-                if not options.check_every_package and not _pins_a_package(op) and not any(map(_substance, unpinned)):
+                if not options.check_every_package and not _pins_a_package(op) and not any(map(substance, unpinned)):
                     continue  # helpers only (`botocore`, `twine`, `requests`), nothing pinned beside them: a pin nobody needs
                 reported.update(requirement.name for requirement in unpinned if requirement.name)
                 if options.each_package:
@@ -344,13 +344,6 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     yield dataclasses.replace(_one(unpinned[0], op, stage.label, stage.name), group=run)
                 else:
                     yield dataclasses.replace(_grouped(unpinned, op, stage.label, stage.name), group=run)
-
-
-def _substance(requirement: Requirement) -> bool:
-    """A requirement whose float changes what the image runs: a framework, runtime or GPU wheel
-    (`dflint.imagesize.heavy_package`), or a VCS or URL install at a branch or moving tag, which may
-    also vanish."""
-    return requirement.kind in ("vcs", "url") or heavy_package(requirement.name)
 
 
 def _stays_in_build_stage(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp) -> bool:

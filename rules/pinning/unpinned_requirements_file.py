@@ -36,7 +36,19 @@ line: a cap (`cachetools<6.0.0`, `uvicorn[standard]<=0.34.0`: upper bounds and e
 author naming the release that breaks the project), a release series (`asyncua~=1.1.5`, `rasterio~=1.4.0`,
 `>=0.13,<0.14`: the patch releases of one minor series), and a range that closes a release line with no
 further release (`protobuf>=3.18.3,<4`) are left alone unless `report-caps` or `report-series` is set.
-A floor (`aiortc>=1.9.0`) or a range across minor releases (`torch>=2.0.1,<3.0.0`) is reported.
+A floor or a range across minor releases (`torch>=2.0.1,<3.0.0`) is reported.
+
+By default only the lines whose float changes what the image runs are reported, as DF401 judges the
+names on a command line: a framework, runtime or GPU wheel (`torch`, `onnxruntime`, `xformers`,
+`nvidia-*`: `dflint.imagesize.heavy_package`) or a VCS or URL install at a branch. A file whose
+unpinned lines are all helpers (`gunicorn`, `fastapi`, `grpcio>=1.64.1`) is left alone; the option
+`check-every-package` reports them too. Evidence: of 9 DF402 findings drawn from 18 ML serving
+repositories, reviewers reading the files and their history judged 8 not worth telling: floors raised
+for a security fix or bumped by Dependabot beside exact pins, a file that floats by a commented
+policy, a lone bare `gunicorn`; the one worth telling was an `xformers` floor installed with
+`--no-dependencies` beside a pinned CUDA torch. Unlike DF401, a file that pins some lines exactly and
+leaves helpers bare is not taken as an oversight: projects pin the lines that broke them and float the
+rest on purpose.
 
 A requirements file that is also the Python package's own dependency list (the project's `setup.py`,
 `pyproject.toml` or `setup.cfg` at the context's root names it: `install_requires=read_requirements(
@@ -70,7 +82,7 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY <<EOF requirements.txt
 torch
-transformers>=4.40
+onnxruntime>=1.18
 EOF
 RUN pip install --no-cache-dir -r requirements.txt
 ```
@@ -83,7 +95,7 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY <<EOF requirements.txt
 torch==2.4.0
-transformers==4.44.2
+onnxruntime==1.18.1
 EOF
 RUN pip install --no-cache-dir -r requirements.txt
 ```
@@ -97,6 +109,8 @@ RUN pip install --no-cache-dir -r requirements.txt
   excluded releases).
 - `report-series` (default `false`): also report release series (`~=1.4.0`, `==1.9.*`, a range
   inside one minor series).
+- `check-every-package` (default `false`): also report helper lines (no framework, runtime, GPU
+  wheel or branch install), as hadolint's DL3013 would on the command line.
 
 ## References
 - [pip: Requirements file format](https://pip.pypa.io/en/stable/reference/requirements-file-format/)
@@ -127,6 +141,7 @@ from ._pins import (
     pins_for,
     reads_pip_files,
     series_pin,
+    substance,
 )
 
 META = RuleMeta(
@@ -143,12 +158,14 @@ _LISTED = 8
 @dataclass(frozen=True, slots=True)
 class Options:
     """Rule options: whether installers themselves are checked, whether unresolved paths are reported,
-    and whether caps and release series are reported (as DF401's options of the same names)."""
+    whether caps and release series are reported, and whether helper lines are (as DF401's options of
+    the same names)."""
 
     include_installers: bool = False
     report_unresolved: bool = False
     report_caps: bool = False
     report_series: bool = False
+    check_every_package: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
@@ -203,6 +220,8 @@ def _check_op(
                 continue
             if requirement.name is not None and requirement.name in pins.names:
                 continue
+            if not options.check_every_package and not substance(requirement):
+                continue  # a helper (`gunicorn`, `grpcio>=1.64.1`): its float changes little, as DF401 judges
             unpinned.append(requirement)
         if unpinned:
             unpinned_files.append((file, unpinned))
@@ -268,7 +287,7 @@ def _unpinned(
         advice = f" {_LIBRARY_ADVICE}"
         remedy = ". It is" + _LIBRARY_DETAIL.format(where="the project's packaging reads it", it="it", it_is="it is", files=name)
     else:
-        advice = f": {brief}{brief_more}; pin them (`uv pip compile`)"
+        advice = f": {brief}{brief_more}; pin {'it' if len(unpinned) == 1 else 'them'} (`uv pip compile`)"
         remedy = "; pin exact versions (`==`), e.g. compile the file with pip-compile or `uv pip compile`"
     return Finding(
         META,
