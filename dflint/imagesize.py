@@ -8,9 +8,11 @@ DF303; DF302 asks `large_image` alone: the apt lists are tens of megabytes whate
   root image is one whose size a source gives (`data/base_images.json` `large_images`: the CUDA
   runtime and devel flavours, `rocm/pytorch`, NGC's PyTorch, an LLM server …), or its FROM chain
   installs torch's CUDA build from PyPI, whose wheels alone come to 2730 MB
-  (`data/heavy_frameworks.json` `closure_mb`). A base whose size no source gives is not claimed,
-  nor a torch pinned to another version than the one measured, nor a plain `pip install torch` on
-  a Python too old for that version (`stage_python`; pip resolves an older torch there).
+  (`data/heavy_frameworks.json` `closure_mb`); a torch pinned to another release, or resolved on a
+  Python too old for the one measured (`stage_python`), still unpacks to at least 1094.8 MB: the
+  smallest of the wheels PyPI serves for the last release of every line from 1.4 to 2.15
+  (`every_release_line`, measured from each wheel's zip directory). A base whose size no source
+  gives is not claimed.
 - `light_install`: the cache a pip or uv install leaves holds only the wheels of a few light
   packages: every package is named (no requirements file whose content is unknown, no local
   project, URL or VCS install, no extras), none is a heavy framework (`heavy_frameworks.json`,
@@ -38,12 +40,12 @@ NGC's PyTorch) one percent or less.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from dflint.build_deps import branch_not_taken
+from dflint.build_deps import NEGLIGIBLE_MB, branch_not_taken, negligible_in_gpu_image
 from dflint.data import load
 from dflint.gpu import gpu_pip_package
 from dflint.indexes import gpu_index, torch_variant
@@ -53,6 +55,7 @@ from dflint.uv_release import UvRelease, hard_links_cache
 from dflint.wheels import pinned_elsewhere
 
 LARGE_IMAGE_MB = 1000.0
+NEGLIGIBLE_SHARE = NEGLIGIBLE_MB / 1000.0  # 2 %: `build_deps.NEGLIGIBLE_MB` beside the gigabyte it was set for
 
 _LOCAL_BUILD = re.compile(r"\+(cu\d+|rocm[\d.]*|xpu)\b")
 # A name that marks a GPU build of a package (`onnxruntime-gpu`, `ort-nightly-gpu`, `faiss-gpu`,
@@ -104,6 +107,20 @@ def _base_evidence(dockerfile: Dockerfile, stage: Stage) -> LargeImage | None:
     )
 
 
+def negligible_beside_image(dockerfile: Dockerfile, stage: Stage, sizes: Sequence[float | None]) -> bool:
+    """Every size is known and together they are a rounding error beside the stage's image: under
+    `NEGLIGIBLE_MB` each where the stage carries accelerator libraries
+    (`build_deps.negligible_in_gpu_image`), or under `NEGLIGIBLE_SHARE` (2 %) of what the image is
+    known to hold (`large_image`: 29 MB of a pip `cmake` beside a Triton server image of 8.3 GB).
+    The rules that weigh packages (DF201, DF202, DF101's build tools) ask this."""
+    if negligible_in_gpu_image(dockerfile, stage, sizes):
+        return True
+    if not sizes or any(size is None for size in sizes):
+        return False
+    image = large_image(dockerfile, stage)
+    return image is not None and sum(size or 0.0 for size in sizes) < NEGLIGIBLE_SHARE * image.at_least_mb
+
+
 def large_base(reference: str | None) -> dict[str, Any] | None:
     """The `data/base_images.json` `large_images` entry an image reference is, or None."""
     if not reference:
@@ -137,20 +154,53 @@ def _framework_evidence(dockerfile: Dockerfile, stage: Stage) -> LargeImage | No
                 for requirement in _requirements(op):
                     if requirement is None or not _is_torch(requirement) or requirement.kind != "name":
                         continue
-                    if pinned_elsewhere(facts, requirement.spec) is not None or (older_python and not requirement.spec):
-                        continue  # another release than the one measured
                     if (
                         torch_variant(op, instruction.env) != "cuda"
                         or gpu_index(op)
                         or _LOCAL_BUILD.search(requirement.spec or "")
                     ):
                         continue  # not PyPI's build: the CPU one, or one from PyTorch's own indexes
-                    return LargeImage(
-                        float(closure),
-                        f"`torch` installed at line {op.command.span.line} (its CUDA build from PyPI)",
-                        f"dflint/data/heavy_frameworks.json torch closure_mb: {facts.get('closure_note', '')} ({facts.get('source', '')})",
-                    )
+                    line = op.command.span.line
+                    if (
+                        pinned_elsewhere(facts, requirement.spec) is None
+                        and not (older_python and not requirement.spec)
+                        and _admits(requirement.spec, facts.get("version"))
+                    ):
+                        return LargeImage(
+                            float(closure),
+                            f"`torch` installed at line {line} (its CUDA build from PyPI)",
+                            f"dflint/data/heavy_frameworks.json torch closure_mb: {facts.get('closure_note', '')} ({facts.get('source', '')})",
+                        )
+                    # another release than the one measured: torch's own wheel, the smallest of every line
+                    floor = _every_release_floor(facts)
+                    if floor is not None:
+                        return LargeImage(
+                            floor,
+                            f"`torch` installed at line {line} (PyPI's build; any release unpacks to at least {floor / 1000:.1f} GB)",
+                            "dflint/data/heavy_frameworks.json torch every_release_line: "
+                            f"{facts['every_release_line'].get('source', '')}",
+                        )
     return None
+
+
+def _admits(spec: str | None, version: object) -> bool:
+    """The version specifier admits the release measured (`>=2.0` does, `<1.8` does not); an
+    unreadable specifier is taken to admit it, as before."""
+    if not spec or not isinstance(version, str):
+        return True
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return SpecifierSet(spec).contains(version, prereleases=True)
+    except InvalidSpecifier:
+        return True
+
+
+def _every_release_floor(facts: dict[str, Any]) -> float | None:
+    """The smallest unpacked torch wheel of every release line on PyPI (Linux x86_64), when it is
+    at least `LARGE_IMAGE_MB`: what any `pip install torch` installs there, whatever release it resolves."""
+    floor = (facts.get("every_release_line") or {}).get("unpacked_floor_mb")
+    return float(floor) if isinstance(floor, (int, float)) and floor >= LARGE_IMAGE_MB else None
 
 
 def _python_below_measured(facts: dict[str, Any], python: str | None) -> bool:

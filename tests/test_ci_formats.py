@@ -22,7 +22,7 @@ RUN pip install --no-cache-dir build==1.2.2
 FROM python:3.11-slim-bookworm
 # a comment, "quotes", 100% & <xml> characters
 RUN apt-get update && apt-get install -y ffmpeg
-RUN pip install torch==2.4.0 numpy
+RUN pip install transformers==4.44.2 numpy
 """
 
 

@@ -16,8 +16,8 @@ from dflint.model import Dockerfile
 from dflint.registry import Rule
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity
 
-DIRTY = "FROM python:3.11-slim\nRUN pip install torch==2.4.0\n"
-CLEAN = "FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\n"
+DIRTY = "FROM python:3.11-slim\nRUN pip install transformers==4.44.2\n"
+CLEAN = "FROM python:3.11-slim\nRUN pip install --no-cache-dir transformers==4.44.2\n"
 
 
 def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
@@ -58,7 +58,7 @@ def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
     assert path.read_text() == DIRTY
     assert out == (
         f"--- {path}\n+++ {path}\n@@ -1,2 +1,2 @@\n FROM python:3.11-slim\n"
-        "-RUN pip install torch==2.4.0\n+RUN pip install --no-cache-dir torch==2.4.0\n"
+        "-RUN pip install transformers==4.44.2\n+RUN pip install --no-cache-dir transformers==4.44.2\n"
     )
     assert err.strip() == "Would apply 1 fix in 1 file; 0 findings would remain."
     path.write_text(CLEAN)
@@ -97,7 +97,7 @@ def test_read_only_file_is_reported_and_kept(tmp_path: Path) -> None:
 
 def test_json_fix_carries_positions_and_file_line_endings(tmp_path: Path) -> None:
     path = tmp_path / "Dockerfile"
-    path.write_bytes(b"FROM python:3.11-slim\r\nRUN pip install torch==2.4.0\r\n")
+    path.write_bytes(b"FROM python:3.11-slim\r\nRUN pip install transformers==4.44.2\r\n")
     _, out, _ = run("--select", "DF301", "--format", "json", str(path))
     edit = json.loads(out)["findings"][0]["fix"]["edits"][0]
     assert edit == {

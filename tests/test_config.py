@@ -13,7 +13,7 @@ from dflint.cli import main
 from dflint.config import matches
 from tests.helpers import imported_modules
 
-DIRTY = "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y curl\nRUN pip install torch==2.4.0\n"
+DIRTY = "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y curl\nRUN pip install transformers==4.44.2\n"
 
 
 def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:

@@ -23,7 +23,7 @@ SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").
 META = find("DF301").meta  # type: ignore[union-attr]
 TEXT = (
     "FROM python:3.11-slim\n"
-    "RUN pip install torch==2.4.0\n"
+    "RUN pip install transformers==4.44.2\n"
     "RUN pip install --no-cache-dir numpy==2.1.0\n"
     "RUN pip install fastapi==0.115.0 && pip install uvicorn==0.32.0\n"
 )
@@ -95,7 +95,7 @@ def test_a_pragma_silences_the_place_it_covers_and_the_rest_stays_one_finding() 
     (whole,) = lint_source(TEXT, "Dockerfile", settings, rules, None).findings
     assert whole.span.line == 2 and [span.line for span in whole.also] == [4, 4]
     assert whole.fix is not None and len(whole.fix.edits) == 3
-    pragma = TEXT.replace("RUN pip install torch", "# dflint: ignore=DF301\nRUN pip install torch")
+    pragma = TEXT.replace("RUN pip install transformers", "# dflint: ignore=DF301\nRUN pip install transformers")
     (rest,) = lint_source(pragma, "Dockerfile", settings, rules, None).findings
     assert rest.span.line == 5 and [span.line for span in rest.also] == [5]
     assert "(and 1 more in this stage)" in rest.message

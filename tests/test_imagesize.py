@@ -70,7 +70,6 @@ def test_torch_cuda_build_from_pypi_makes_the_chain_large() -> None:
     "install",
     [
         "pip install torch --index-url https://download.pytorch.org/whl/cpu",  # the CPU build
-        "pip install torch==2.1.2",  # another version than the one measured
         "pip install tensorflow",  # its wheels come to 633 MB: under the threshold
     ],
 )
@@ -141,11 +140,25 @@ def test_negligible_needs_both_facts() -> None:
     )
 
 
-def test_torch_on_a_python_too_old_for_the_measured_release_is_not_claimed() -> None:
-    dockerfile = model("FROM python:3.8-slim\nRUN pip install torch\n")
-    assert large_image(dockerfile, dockerfile.stages[0]) is None  # pip resolves torch 2.4.1 there
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM python:3.8-slim\nRUN pip install torch\n",  # pip resolves torch 2.4.1 there
+        "FROM ubuntu:22.04\nRUN pip install torch==2.1.2\n",  # another release than the one measured
+        "FROM python:3.6\nRUN pip install 'torch<1.8'\n",
+    ],
+)
+def test_another_torch_release_is_claimed_at_the_smallest_wheel_of_every_line(text: str) -> None:
+    """The closure measured for one release is not claimed for another; the smallest torch wheel of
+    every release line on PyPI, unpacked (1094.8 MB, torch 2.13.0), is."""
+    dockerfile = model(text)
+    image = large_image(dockerfile, dockerfile.stages[0])
+    assert image is not None and image.at_least_mb == 1094.8
+    assert image.evidence == "`torch` installed at line 2 (PyPI's build; any release unpacks to at least 1.1 GB)"
+    assert "every_release_line" in image.source
     dockerfile = model("FROM python:3.11-slim\nRUN pip install torch\n")
-    assert large_image(dockerfile, dockerfile.stages[0]) is not None
+    measured = large_image(dockerfile, dockerfile.stages[0])
+    assert measured is not None and measured.at_least_mb == 2730.2
 
 
 def test_torch_from_pytorchs_own_index_is_not_the_build_measured() -> None:

@@ -27,7 +27,7 @@ from tests.helpers import imported_modules  # noqa: E402
 
 DOCKERFILE = (
     "FROM python:3.11-slim AS runtime\n"
-    "RUN pip install torch==2.4.0\n"  # DF301 (safe fix: --no-cache-dir)
+    "RUN pip install transformers==4.44.2\n"  # DF301 (safe fix: --no-cache-dir)
     'CMD ["python", "serve.py"]\n'
 )
 TIMEOUT = 30
@@ -180,7 +180,7 @@ def test_open_publishes_diagnostics_with_code_link_severity_and_stage(tmp_path: 
             uri = open_document(client, tmp_path / "Dockerfile", DOCKERFILE)
             params = await client.diagnostics(uri, version=1)
             pip = by_code(params, "DF301")
-            assert pip.range == lsp.Range(lsp.Position(1, 4), lsp.Position(1, 28))
+            assert pip.range == lsp.Range(lsp.Position(1, 4), lsp.Position(1, 36))
             assert pip.severity == lsp.DiagnosticSeverity.Warning
             assert pip.source == "dflint"
             assert pip.code_description is not None
@@ -196,7 +196,7 @@ def test_open_publishes_diagnostics_with_code_link_severity_and_stage(tmp_path: 
 
 
 def test_a_decision_in_several_places_is_one_diagnostic_that_links_them(tmp_path: Path) -> None:
-    text = "FROM python:3.11-slim\nRUN pip install torch==2.4.0\nRUN pip install numpy==2.1.0\n"
+    text = "FROM python:3.11-slim\nRUN pip install transformers==4.44.2\nRUN pip install numpy==2.1.0\n"
 
     async def test() -> None:
         async with server(tmp_path) as (client, _):
@@ -245,7 +245,7 @@ def test_change_is_debounced_and_save_lints_at_once(tmp_path: Path) -> None:
 
 
 def test_quick_fixes_mark_unsafe_fixes_and_prefer_only_safe_ones(tmp_path: Path) -> None:
-    text = "FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\nENTRYPOINT python serve.py\n"  # DF601: unsafe fix
+    text = "FROM python:3.11-slim\nRUN pip install --no-cache-dir transformers==4.44.2\nENTRYPOINT python serve.py\n"  # DF601: unsafe fix
 
     async def test() -> None:
         async with server(tmp_path) as (client, _):
@@ -267,7 +267,8 @@ def test_quick_fixes_mark_unsafe_fixes_and_prefer_only_safe_ones(tmp_path: Path)
             assert action.diagnostics is not None and action.diagnostics[0].code == "DF601"
             fixed = apply(text, document_edits(action))
             assert (
-                fixed == 'FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\nENTRYPOINT ["python", "serve.py"]\n'
+                fixed
+                == 'FROM python:3.11-slim\nRUN pip install --no-cache-dir transformers==4.44.2\nENTRYPOINT ["python", "serve.py"]\n'
             )
 
     run(test)
@@ -331,7 +332,7 @@ def test_hover_on_a_finding_shows_the_rule_documentation(tmp_path: Path) -> None
     run(test)
 
 
-EMOJI_LINE = "FROM python:3.11-slim\nRUN echo 🙂 && pip install torch==2.4.0\n"
+EMOJI_LINE = "FROM python:3.11-slim\nRUN echo 🙂 && pip install transformers==4.44.2\n"
 
 
 @pytest.mark.parametrize(
@@ -437,7 +438,7 @@ def test_a_loaded_configuration_edited_behind_the_servers_back_is_read_again_at_
 
 
 def test_client_settings_select_target_and_build_args(tmp_path: Path) -> None:
-    text = "ARG BASE=python:3.11\nFROM ${BASE} AS build\nRUN pip install torch==2.4.0\nFROM python:3.11-slim AS runtime\n"
+    text = "ARG BASE=python:3.11\nFROM ${BASE} AS build\nRUN pip install transformers==4.44.2\nFROM python:3.11-slim AS runtime\n"
     settings = {"dflint": {"select": ["DF1", "DF301"], "target": "build", "buildArgs": {"BASE": "python:3.11-slim"}}}
 
     async def test() -> None:
@@ -491,7 +492,7 @@ def test_compose_file_services_are_linted_from_the_buffer(tmp_path: Path) -> Non
         "      context: .\n"
         "      dockerfile_inline: |\n"
         "        FROM python:3.11-slim\n"
-        "        RUN pip install torch==2.4.0\n"
+        "        RUN pip install transformers==4.44.2\n"
     )
 
     async def test() -> None:
@@ -504,8 +505,8 @@ def test_compose_file_services_are_linted_from_the_buffer(tmp_path: Path) -> Non
             assert api.related_information is not None
             there = api.related_information[0].location
             assert there.uri == from_fs_path(str(tmp_path / "api" / "Dockerfile"))
-            assert there.range == lsp.Range(lsp.Position(1, 4), lsp.Position(1, 28))
-            assert inline.code == "DF301" and inline.range == lsp.Range(lsp.Position(8, 12), lsp.Position(8, 36))
+            assert there.range == lsp.Range(lsp.Position(1, 4), lsp.Position(1, 36))
+            assert inline.code == "DF301" and inline.range == lsp.Range(lsp.Position(8, 12), lsp.Position(8, 44))
             assert inline.message.startswith("service 'inline': ")
 
     run(test)

@@ -14,7 +14,6 @@ from dflint.build_deps import (
     build_tool,
     for_base,
     installs_at_start,
-    negligible_in_gpu_image,
     provides_c_compiler,
     provides_ninja,
     provides_ptxas,
@@ -26,6 +25,7 @@ from dflint.build_deps import (
     stated_run_time_need,
     toolchain_base,
 )
+from dflint.imagesize import negligible_beside_image
 from dflint.model import Dockerfile
 from dflint.start_script import start_script
 
@@ -96,7 +96,7 @@ def build_tool_commands(dockerfile: Dockerfile) -> frozenset[int]:
     return frozenset(
         op
         for op, items in by_command.items()
-        if not negligible_in_gpu_image(dockerfile, items[0].install.stage, [item.measured for item in items])
+        if not negligible_beside_image(dockerfile, items[0].install.stage, [item.measured for item in items])
     )
 
 

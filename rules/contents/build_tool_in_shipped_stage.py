@@ -32,7 +32,10 @@ can use a GPU): when every package of the command is measured under 20 MB
 (`make` 1.8 MB, `libssl-dev` 12.6 MB over `libssl3`, on Debian 12), it is under 2 % of the
 gigabyte or more those libraries take (the CUDA runtime images measure 1148–1300 MB; torch's CUDA
 build with its nvidia wheels, 2730 MB), and not worth the author's time
-(`dflint/build_deps.py`, `negligible_in_gpu_image`). The same package on a slim image is reported.
+(`dflint/build_deps.py`, `negligible_in_gpu_image`). Nor are packages whose measured sizes
+together come to under 2 % of what the image is known to hold (`dflint/imagesize.py`,
+`negligible_beside_image`: a 30 MB `cmake` wheel beside a Triton server image of 8.3 GB or beside a torch from PyPI, whose wheel alone unpacks to 1.1 GB
+or more whatever the release). The same package on a slim image is reported.
 
 A Python build tool listed in a requirements file that is also the project's own dependency list (its
 `setup.py`, `pyproject.toml` or `setup.cfg` reads the file into the package's requirements:
@@ -213,12 +216,12 @@ from dflint.build_deps import (
     dev_package,
     for_release,
     installs_at_start,
-    negligible_in_gpu_image,
     runtime_compiler,
     size_text,
     slim_counterpart,
     where,
 )
+from dflint.imagesize import negligible_beside_image
 from dflint.model import Dockerfile
 from dflint.project_files import is_package_requirements
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
@@ -264,11 +267,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     elsewhere = compiles_only_elsewhere(dockerfile) if found else False
     if options.each_package:
         for item in found:
-            if not negligible_in_gpu_image(dockerfile, item.install.stage, [item.measured]):
+            if not negligible_beside_image(dockerfile, item.install.stage, [item.measured]):
                 yield _one(item, notes.get(id(item.install.op), ""), elsewhere)
         return
     for group in per_command(found, lambda item: item.install, _advice):
-        if negligible_in_gpu_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
+        if negligible_beside_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
             continue  # a few megabytes next to a gigabyte of GPU libraries
         note = notes.get(id(group[0].install.op), "") + _headers_note(
             dockerfile, group[0].install, elsewhere and not group[0].install.shipped_by

@@ -38,7 +38,10 @@ can use a GPU): when every package of the command is measured under 20 MB
 (`make` 1.8 MB, `libssl-dev` 12.6 MB over `libssl3`, on Debian 12), it is under 2 % of the
 gigabyte or more those libraries take (the CUDA runtime images measure 1148–1300 MB; torch's CUDA
 build with its nvidia wheels, 2730 MB), and not worth the author's time
-(`dflint/build_deps.py`, `negligible_in_gpu_image`). The same package on a slim image is reported.
+(`dflint/build_deps.py`, `negligible_in_gpu_image`). Nor are packages whose measured sizes
+together come to under 2 % of what the image is known to hold (`dflint/imagesize.py`,
+`negligible_beside_image`: a header package of a few megabytes beside an NGC PyTorch image of 20 GB or beside a torch from PyPI, whose wheel alone unpacks to 1.1 GB
+or more whatever the release). The same package on a slim image is reported.
 
 In an image that needs a C compiler at run time (Triton builds its kernels' launchers when they
 first run: vLLM, SGLang, text-generation-inference; as the model decides,
@@ -148,7 +151,6 @@ from dflint.build_deps import (
     installs_at_start,
     loaded_by_name,
     needed_by_c_compiler,
-    negligible_in_gpu_image,
     recommended_by,
     removed_in_same_run,
     runtime_compiler,
@@ -158,6 +160,7 @@ from dflint.build_deps import (
     stated_run_time_need,
     toolchain_base,
 )
+from dflint.imagesize import negligible_beside_image
 from dflint.model import Dockerfile, Stage
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 
@@ -226,11 +229,11 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     elsewhere = compiles_only_elsewhere(dockerfile, shipped_compiler=False) if found else False
     if options.each_package:
         for item in found:
-            if not negligible_in_gpu_image(dockerfile, item.install.stage, [item.measured]):
+            if not negligible_beside_image(dockerfile, item.install.stage, [item.measured]):
                 yield _one(item, notes.get(id(item.install.op), ""), elsewhere, _builder(dockerfile, item, elsewhere))
         return
     for group in per_command(found, lambda item: item.install, _advice):
-        if negligible_in_gpu_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
+        if negligible_beside_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
             continue  # a few megabytes next to a gigabyte of GPU libraries
         note = notes.get(id(group[0].install.op), "")
         builder = _builder(dockerfile, group[0], elsewhere)
