@@ -630,6 +630,15 @@ def _one_shot_job(
     return None
 
 
+def repository_path(path: str) -> str:
+    """`path` below its repository root as the purpose is read from it (the folders `_below_repository`
+    gives, then the file name), in lower case with `/` between the parts."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".", "..")]
+    if not parts:
+        return ""
+    return "/".join((*_below_repository(path, parts[:-1]), parts[-1])).lower()
+
+
 def _path_words(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The folder names (lower case) of `path` below its repository root, and the words of its file
     name that say something: `Dockerfile.test.cpu` → (test, cpu); `ci.Dockerfile` → (ci,)."""

@@ -237,3 +237,35 @@ def stage_python(dockerfile: Dockerfile, stage: Stage) -> str | None:
 
 
 _PY_IN_TAG = re.compile(r"(?:^|[-_])py(?:thon)?3\.?(\d{1,2})(?=$|[-_])")
+
+
+def named_in_path(eol: EndOfLife, path: str) -> str | None:
+    """The part of a Dockerfile's path (below its repository root, lower case, `/`-separated) that
+    names the release `eol` is about, or None: a folder or file name kept for that release
+    (`24/bullseye/Dockerfile`, `Dockerfile.base.ubuntu_16_04.py3_6`, `python3.8/Dockerfile`,
+    `node14/Dockerfile`, `alpine3.16/Dockerfile`). Such a file is a variant that exists to provide the
+    release, which its author chose knowingly."""
+    release = eol.release
+    patterns: list[str] = []
+    if match := re.fullmatch(r"Python (\d+)\.(\d+)", release):
+        major, minor = match.groups()
+        patterns.append(rf"(?<![a-z])py(?:thon)?[-_]?{major}[._]?{minor}(?![0-9])")  # `py3_6`, `python3.8`
+        patterns.append(rf"(?:^|/){major}\.{minor}(?:/|$)")  # a folder `3.8/`
+    elif match := re.fullmatch(r"Node\.js (\d+)", release):
+        patterns.append(rf"(?:^|/)(?:node[-_]?)?{match.group(1)}(?:/|$)")
+    elif match := re.fullmatch(r"(?:Debian|Ubuntu) ([0-9.]+) \(([a-z]+)\)", release):
+        version, codename = match.groups()
+        patterns.append(rf"(?<![a-z]){codename}(?![a-z])")
+        if "." in version:  # Ubuntu 16.04: `16.04`, `16_04`, `1604`, `ubuntu1604`
+            major, minor = version.split(".", 1)
+            patterns.append(rf"(?<![0-9.]){major}[._-]?{minor}(?![0-9])")
+        else:  # Debian 10: `debian10`, `debian-10`
+            patterns.append(rf"(?<![a-z])debian[-_]?{version}(?![0-9])")
+    elif match := re.fullmatch(r"Alpine (\d+)\.(\d+)", release):
+        major, minor = match.groups()
+        patterns.append(rf"(?<![a-z0-9])alpine[-_]?{major}[._]?{minor}(?![0-9])")
+    for pattern in patterns:
+        found = re.search(pattern, path)
+        if found is not None:
+            return found.group(0).strip("/")
+    return None

@@ -24,6 +24,13 @@ builder on `python:3.10-slim` or a compile stage on `ubuntu:20.04` leave the ima
 the stage that ships (as image scanners judge end of life, on the image built). Set
 `include-build-stages` to check every stage.
 
+A Dockerfile whose path names the ended release is a variant kept to provide it
+(`24/bullseye/Dockerfile` in the official Node images, `Dockerfile.base.ubuntu_16_04.py3_6`,
+`python3.8/Dockerfile`: `dflint.releases.named_in_path`, read below the repository root): its author
+chose the release knowingly, and "move to a supported release" means retiring the variant, which
+its project does on its own schedule. It is not reported unless `check-release-variants` is set
+(reviewers judged both such findings drawn in 300 not worth telling).
+
 Neither hadolint nor BuildKit has this check.
 
 ## Why is this bad?
@@ -46,6 +53,8 @@ FROM python:3.12-slim-bookworm
 - `today` (default: the current date): an ISO date (`2026-01-31`) to compare end-of-life dates with,
   for reproducible results in CI.
 - `include-build-stages` (default `false`): also check stages that do not ship.
+- `check-release-variants` (default `false`): also check a Dockerfile whose path names the ended
+  release (a variant kept for it).
 
 ## References
 - [Python: status of Python versions](https://devguide.python.org/versions/)
@@ -65,7 +74,8 @@ from datetime import date
 
 from dflint.imagerefs import base_is_known, from_words, parse_reference
 from dflint.model import Dockerfile
-from dflint.releases import releases
+from dflint.purpose import repository_path
+from dflint.releases import named_in_path, releases
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
 META = RuleMeta(
@@ -83,6 +93,7 @@ class Options:
 
     today: str | date | None = None  # ISO date; None: the current date
     include_build_stages: bool = False
+    check_release_variants: bool = False
 
 
 EXAMPLE_OPTIONS = Options(today="2026-11-25")  # the date the docs examples are checked against
@@ -90,6 +101,8 @@ EXAMPLE_OPTIONS = Options(today="2026-11-25")  # the date the docs examples are 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     today = _today(options)
+    variants = options is not None and options.check_release_variants
+    path = repository_path(dockerfile.path) if dockerfile.path not in ("", "-") else ""
     stages = dockerfile.stages if options is not None and options.include_build_stages else dockerfile.shipped_stages()
     for stage in stages:
         if stage.base_stage is not None or not stage.base_resolved or not base_is_known(dockerfile, stage):
@@ -98,6 +111,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if reference is None:
             continue
         ended = [eol for eol in releases(reference) if eol.ended < today]
+        if ended and not variants and path and all(named_in_path(eol, path) for eol in ended):
+            continue  # a variant kept for that release (`24/bullseye/Dockerfile`): its author chose it knowingly
         word = from_words(dockerfile, stage).image if ended else None
         if word is None:
             continue
