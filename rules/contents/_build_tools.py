@@ -27,6 +27,7 @@ from dflint.build_deps import (
 )
 from dflint.imagesize import negligible_beside_image
 from dflint.model import Dockerfile
+from dflint.single_stage import one_stage_build
 from dflint.start_script import start_script
 
 from ._groups import Shipped
@@ -59,7 +60,10 @@ def _shipped_build_tools(dockerfile: Dockerfile, check_git: bool) -> BuildTools:
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     found: list[BuildToolFound] = []
     needed: dict[int, list[tuple[str, bool]]] = {}  # id(install command) → what it installs that the image runs (name, ninja?)
+    one_stage = one_stage_build(dockerfile)
     for install in shipped_installs(dockerfile, files=True):
+        if one_stage is not None and one_stage.names(install.instruction, install.name):
+            continue  # DF101's finding names it: moving the compile to a build stage takes it along
         tool = build_tool(install.op.manager, install.name)
         measured = tool.savings.mb if tool is not None and tool.savings is not None else None
         root = dockerfile.root_image(install.stage)

@@ -158,6 +158,11 @@ library a copied binary loads from them (gcc brings `libgomp1`, OpenMP's runtime
 `gcc` and `g++` in its runtime stage for exactly that; a reviewer found "install them in a build
 stage" would leave its binary without the library.
 
+Where the image compiles in the stages it ships with no build stage, DF101 (no-multi-stage) reports that
+one decision and names the build tools in its detail; those it names are not reported here again
+(`dflint/single_stage.py`, `one_stage_build`): moving the compile to a build stage takes them along
+(reviewers counted the two or three findings on one stage as duplicates).
+
 ## Why is this bad?
 A compiler toolchain is only needed to build wheels or binaries; at run time it is dead weight —
 `build-essential` adds about 325 MB on Debian 12 — and extra attack surface that every image pull,

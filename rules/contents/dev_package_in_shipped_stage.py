@@ -99,6 +99,11 @@ Recommends (`apt install -y python3-pip python3-dev`: `python3-pip` recommends `
 without it, dropping the headers from the command brings them back (Text Generation Inference's
 TensorRT-LLM runtime stage; two reviewers).
 
+Where the image compiles in the stages it ships with no build stage, DF101 (no-multi-stage) reports that
+one decision and names the header packages in its detail; those it names are not reported here again
+(`dflint/single_stage.py`, `one_stage_build`): moving the compile to a build stage takes them along
+(reviewers counted the two or three findings on one stage as duplicates).
+
 ## Why is this bad?
 Header packages are only read by a compiler. At run time a program needs the shared library, which
 is a much smaller package: `libpq-dev` pulls about 25 MB of packages on Debian 12 while `libpq5` is
@@ -163,6 +168,7 @@ from dflint.build_deps import (
 from dflint.imagesize import negligible_beside_image
 from dflint.model import Dockerfile, Stage
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
+from dflint.single_stage import one_stage_build
 
 from ._build_tools import build_tool_commands
 from ._groups import Shipped, group_message, group_savings, per_command, same_run, shipped_through, spanning
@@ -198,9 +204,12 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     needed: dict[int, list[str]] = {}  # id(install command) → the headers it installs that the run-time compiler reads
     installs = tuple(shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")))
     installed = {install.name for install in installs}  # what the shipped image has
+    one_stage = one_stage_build(dockerfile)  # DF101's decision: the headers it names go with its build stage
     for install in installs:
         package = dev_package(install.op.manager, install.name)
         if package is None or removed_in_same_run(install) or install.requirement.span is None:
+            continue
+        if one_stage is not None and one_stage.names(install.instruction, install.name):
             continue
         if skipped_branch(install) is not None or id(install.op) in with_build_tools:
             continue

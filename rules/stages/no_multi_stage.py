@@ -75,20 +75,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dflint.build_deps import (
-    build_tool,
-    compile_command,
-    dev_package,
-    for_base,
-    installs,
-    removed_in_same_run,
-    runtime_compiler,
-    toolchain_base,
-)
-from dflint.imagerefs import flattened_from
-from dflint.model import Dockerfile, Instruction, Stage
-from dflint.rule import Finding, RuleMeta, Savings, Severity, clip
-from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
+from dflint.build_deps import runtime_compiler
+from dflint.model import Dockerfile
+from dflint.rule import Finding, RuleMeta, Severity, clip
+from dflint.single_stage import one_stage_build
 
 META = RuleMeta(
     code="DF101",
@@ -102,54 +92,15 @@ _MAX_LISTED = 4
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
-    if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
-        return  # development, CI, toolchain, training and notebook images build as they work
+    build = one_stage_build(dockerfile)  # the model's decision (`dflint/single_stage.py`)
     final = dockerfile.final_stage()
-    if final is None:
+    if build is None or final is None:
         return
-    shipped = shipped_stages(dockerfile, trees=SYSTEM_PACKAGE_TREES)  # a /usr/local copy leaves the compilers behind
-    if _uses_build_stage(dockerfile, shipped):
-        return
-    flattened = flattened_from(dockerfile, dockerfile.ancestry(final))
-    if toolchain_base(flattened or dockerfile.root_image(final)):
-        # it ships on a build image (also one copied whole into `FROM scratch`: Roboflow's GPU parallel
-        # image): DF102 reports that with the fix, and the compiling goes with it
-        return
-    evidence: list[str] = []
-    savings: list[Savings] = []
-    cleaned: set[int] = set()  # instructions whose RUN removes what it installed
-    for install in installs(shipped, files=True):
-        if removed_in_same_run(install):
-            cleaned.add(install.instruction.index)
-            continue
-        base = dockerfile.root_image(install.stage)
-        tool = build_tool(install.op.manager, install.name)
-        tool = for_base(tool, base) if tool is not None else None
-        package = dev_package(install.op.manager, install.name) if tool is None else None
-        package = for_base(package, base) if package is not None else None
-        if (tool is None or tool.low) and package is None:
-            continue
-        line = install.requirement.span.line if install.requirement.span is not None else install.instruction.span.line
-        evidence.append(f"`{install.name}` (line {line})")
-        found = tool.savings if tool is not None else package.savings if package is not None else None
-        if found is not None:
-            savings.append(found)
-    compiled_evidence: list[str] = []
-    for stage in shipped:
-        for instruction in stage.instructions:
-            if instruction.index in cleaned:
-                continue
-            compiled = _compiles(instruction)
-            if compiled is not None:
-                compiled_evidence.append(compiled)
-    if not compiled_evidence:
-        return  # installed tools or headers alone: DF201 and DF202 report them
-    evidence = compiled_evidence + evidence
-    evidence = list(dict.fromkeys(evidence))
+    evidence = list(dict.fromkeys(build.compiled + build.installed))
     listed = ", ".join(evidence[:_MAX_LISTED])
     more = f" and {len(evidence) - _MAX_LISTED} more" if len(evidence) > _MAX_LISTED else ""
-    largest = max(savings, key=lambda s: s.mb) if savings else None
-    where = "the image is built in a single stage" if len(shipped) == 1 else "the image is built in one chain of stages"
+    largest = max(build.savings, key=lambda s: s.mb) if build.savings else None
+    where = "the image is built in a single stage" if len(build.stages) == 1 else "the image is built in one chain of stages"
     jit = runtime_compiler(dockerfile)
     runtime = (
         f" that keeps the compilers it runs with: {jit.text}, so the runtime stage needs a C compiler"
@@ -160,41 +111,10 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     yield Finding(
         META,
         final.from_instruction.keyword_span,
-        f"{final.label} compiles in the shipped image ({clip(compiled_evidence[0].replace(' (line', ', line').rstrip(')'), 50)});"
+        f"{final.label} compiles in the shipped image ({clip(build.compiled[0].replace(' (line', ', line').rstrip(')'), 50)});"
         " compile in a separate build stage",
         savings=largest,
         stage=final.name,
         detail=f"{where}, {final.label}, that also builds: {listed}{more}; compile in a separate build stage and"
         f" COPY only the results (a venv, wheels or binaries){' into a runtime stage' if jit is not None else ''}{runtime}",
     )
-
-
-def _uses_build_stage(dockerfile: Dockerfile, shipped: tuple[Stage, ...]) -> bool:
-    """True when a shipped stage copies or mounts files from a stage that does not ship."""
-    shipped_keys = {stage.index for stage in shipped}
-    for stage in shipped:
-        for instruction in stage.instructions:
-            sources = []
-            if instruction.keyword in ("COPY", "ADD"):
-                flag = instruction.flag("from")
-                if flag is not None and flag.value:
-                    sources.append(flag.value)
-            if instruction.keyword == "RUN":
-                sources += [mount["from"] for mount in instruction.mounts() if mount.get("from")]
-            for source in sources:
-                if "$" in source:
-                    return True  # unknown: may well be a build stage
-                other = dockerfile.stage_by_key(source)
-                if other is None and source.isdigit() and int(source) < len(dockerfile.stages):
-                    other = dockerfile.stages[int(source)]
-                if other is not None and other.index not in shipped_keys:
-                    return True
-    return False
-
-
-def _compiles(instruction: Instruction) -> str | None:
-    for command in instruction.commands:
-        found = compile_command(command)
-        if found is not None:
-            return f"`{found}` (line {command.span.line})"
-    return None
