@@ -274,6 +274,7 @@ class ComposeBuild:
     image: str | None = None
     shell_session: bool = False
     drives_host: bool = False
+    mounts_context: str | None = None  # the volume that bind mounts the build context itself (`.:/app`)
 
 
 def _compose_services(compose_file: str) -> tuple[ComposeBuild, ...]:
@@ -323,9 +324,36 @@ def _compose_services_as_of(compose_file: str, stamp: tuple[int, int, int, int] 
                 image,
                 _shell_session(service),
                 _needs_root(service),
+                _mounts_context(service, project, directory),
             )
         )
     return tuple(found)
+
+
+def _mounts_context(service: dict[Any, Any], project: str, context: str) -> str | None:
+    """The volume, as written, that bind mounts the service's build context itself into the container
+    (`.:/app`, `./ingest:/workspace` where the context is `./ingest`): the image's source is edited
+    on the host and run from there, a development setup. A mount of part of the context (a config
+    file, a data folder) is not one."""
+    volumes = service.get("volumes")
+    for volume in volumes if isinstance(volumes, list) else ():
+        if isinstance(volume, dict):
+            if volume.get("type", "bind") != "bind":
+                continue
+            source, target = volume.get("source"), volume.get("target")
+            written = f"{source}:{target}"
+        else:
+            written = str(volume)
+            source, _, rest = written.partition(":")
+            target = rest.split(":", 1)[0] if rest else None
+        if not isinstance(source, str) or not isinstance(target, str) or not source.startswith((".", "/", "$")):
+            continue  # a named volume (`models:/models`)
+        from dflint.compose import interpolate
+
+        filled = interpolate(source, os.environ)
+        if filled is not None and os.path.realpath(os.path.join(project, filled)) == context:
+            return written
+    return None
 
 
 _SHELLS = frozenset(("bash", "sh", "zsh", "ash", "dash", "fish"))

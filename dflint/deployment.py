@@ -46,6 +46,7 @@ class ComposeRun:
     user: str | None
     shell_session: bool = False  # `command: bash` with `tty: true` or `stdin_open: true`
     drives_host: bool = False  # `privileged: true`, or the Docker daemon's socket mounted
+    mounts_context: str | None = None  # the volume that bind mounts the build context (`.:/app`)
 
     def describe(self) -> str:
         return f"service '{self.service}' in {self.compose_file} runs it as `{self.user}`"
@@ -60,7 +61,9 @@ def compose_runs(dockerfile: Dockerfile) -> tuple[ComposeRun, ...]:
             from dflint.context_discovery import compose_services_building
 
             runs = tuple(
-                ComposeRun(build.service, build.compose_file, build.user, build.shell_session, build.drives_host)
+                ComposeRun(
+                    build.service, build.compose_file, build.user, build.shell_session, build.drives_host, build.mounts_context
+                )
                 for build in compose_services_building(dockerfile.path)
             )
         dockerfile.memo[key] = runs
@@ -95,6 +98,14 @@ def runs_a_shell_session(dockerfile: Dockerfile) -> ComposeRun | None:
     None otherwise."""
     runs = compose_runs(dockerfile)
     return runs[0] if runs and all(run.shell_session for run in runs) else None
+
+
+def runs_from_mounted_source(dockerfile: Dockerfile) -> ComposeRun | None:
+    """A compose service that bind mounts the image's build context into the container (`.:/app`),
+    when every service that builds it does: the source is edited on the host and run from there, a
+    development setup (NVIDIA's community RAG examples, a Hugo docs preview); None otherwise."""
+    runs = compose_runs(dockerfile)
+    return runs[0] if runs and all(run.mounts_context for run in runs) else None
 
 
 def runs_as_non_root(dockerfile: Dockerfile) -> ComposeRun | WorkloadRun | None:

@@ -3,7 +3,9 @@
 - `devcontainer`: a development container or image (a target or final stage named `devcontainer`,
   `dev`, `dev-envs`…; a file under `.devcontainer/`, named `.gitpod.Dockerfile` or `Dockerfile.dev`;
   a devcontainers or Gitpod workspace base image; an image with no port whose command is a shell or a
-  prompt, or none, and that gives its user sudo: a sudo group or a line in /etc/sudoers);
+  prompt, or none, and that gives its user sudo: a sudo group or a line in /etc/sudoers; or every
+  compose service of the repository that builds it bind mounts its build context into the container,
+  `.:/app`: the source is edited on the host and run from there);
 - `ci`: a CI or test image (a target or final stage named `test`, `ci`, `lint`, `check`…; a file
   kept with the tests, benchmarks or the CI configuration: `tests/…/Dockerfile`, `benchmarks/…`, `.circleci/…`, `ci/…`, or named
   `Dockerfile.test`, `Dockerfile-ci`, `Dockerfile.QA`, `test.Dockerfile`; or a command that runs
@@ -226,6 +228,9 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     for word in file_words:
         if word in _DEVELOPMENT_FILE_WORDS:
             return Purpose(DEVCONTAINER, f"the file name says '{word}' (a development image)")
+    mounted = _runs_from_mounted_source(dockerfile)
+    if mounted is not None:
+        return Purpose(DEVCONTAINER, mounted)
     known = _known(root, "devcontainer")
     if known is not None:
         return Purpose(DEVCONTAINER, f"the base image `{root}` is a development container image")
@@ -311,6 +316,22 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
             return Purpose(TOOLCHAIN, f"its command is an interpreter's prompt (`{' '.join((program, *arguments))}`)")
         return Purpose(SERVICE, f"its command runs `{program}`")
     return _build_environment(final, target, folders, file_words, root, chain[-1].base)
+
+
+def _runs_from_mounted_source(dockerfile: Dockerfile) -> str | None:
+    """Every compose service of the repository that builds the image bind mounts its build context
+    into the container (`dflint.deployment.runs_from_mounted_source`): a development setup."""
+    if dockerfile.path in ("", "-"):
+        return None
+    from dflint.deployment import runs_from_mounted_source
+
+    run = runs_from_mounted_source(dockerfile)
+    if run is None:
+        return None
+    return (
+        f"service '{run.service}' in {run.compose_file} mounts its build context into the container"
+        f" (`{run.mounts_context}`): a development setup"
+    )
 
 
 def _docs_builder(

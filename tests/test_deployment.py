@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dflint.deployment import ComposeRun, compose_runs, runs_as_non_root
+from dflint.deployment import ComposeRun, compose_runs, runs_as_non_root, runs_from_mounted_source
 from dflint.engine import Settings, lint_file, selected_rules
 from dflint.parse import parse
 
@@ -182,3 +182,27 @@ def test_an_image_a_compose_service_runs_privileged_or_with_the_docker_socket_is
     dockerfile = repository(tmp_path, SERVICE + extra)
     assert [run.drives_host for run in compose_runs(parse(DOCKERFILE, str(dockerfile)))] == [True]
     assert df620(dockerfile) == []
+
+
+@pytest.mark.parametrize(
+    ("volumes", "mounted"),
+    [
+        ('    volumes:\n      - "..:/app"\n', "..:/app"),  # the build context itself (`context: ..`)
+        ("    volumes:\n      - type: bind\n        source: ../\n        target: /workspace\n", "../:/workspace"),
+        ('    volumes:\n      - "../config:/app/config"\n', None),  # a part of the context
+        ('    volumes:\n      - "models:/models"\n', None),  # a named volume
+        ("", None),
+    ],
+)
+def test_a_service_that_mounts_its_build_context_runs_a_development_setup(
+    tmp_path: Path, volumes: str, mounted: str | None
+) -> None:
+    """Every compose service that builds the image bind mounts its build context into the container:
+    the source is edited on the host and run from there, so the image is a development container and
+    the rules for deployed images (DF620 here) leave it."""
+    dockerfile = repository(tmp_path, SERVICE + volumes)
+    model = parse(DOCKERFILE, str(dockerfile))
+    assert runs_from_mounted_source(model) == (compose_runs(model)[0] if mounted else None)
+    assert compose_runs(model)[0].mounts_context == mounted
+    assert (model.purpose is not None and model.purpose.kind == "devcontainer") is (mounted is not None)
+    assert (df620(dockerfile) == []) is (mounted is not None)

@@ -35,6 +35,13 @@ says why), whatever the image. Set `check-small-caches` to report every cache. O
 no DF303 finding is such a cache (30 before and after); reviewers had judged an apk index or a
 small npm cache on a multi-GB GPU image not worth telling.
 
+A notebook or workbench image (as the model decides, `dflint/purpose.py`) is not checked: its users
+install as they work, and the cache serves those installs (`conda install` links from `pkgs`, npm
+reuses `~/.npm`); reviewers judged the mamba cache of a notebook stage on a Morpheus `-dev` image,
+drawn twice, not worth telling. Training images and toolchains are checked: a conda environment's
+`pkgs` there holds every package's tarball, torch's included, pulled by every node that runs the
+job. Set `check-working-images` to check notebook images too.
+
 The RUNs of a stage that leave the same manager's cache, with the same advice, are one finding, on
 the first (`dflint/grouping.py`), whose message says how many more the stage holds and whose fix
 cleans up in each: text-generation-inference's two `uv sync` RUNs of one stage are one decision (a
@@ -77,6 +84,7 @@ the cleanup's, hiding a failed install). Exec-form RUNs and other managers get n
 - `check-small-caches` (default `false`): also report a cache known to be negligible beside the
   image (an apk index or a few npm packages on an image that holds gigabytes, uv's cache where it
   is hard-linked).
+- `check-working-images` (default `false`): also check notebook and workbench images.
 
 ## References
 - [Alpine: apk `--no-cache`](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Local_Cache)
@@ -125,13 +133,18 @@ _ADVICE = {
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Rule options: whether caches negligible beside the image are checked too."""
+    """Rule options: whether caches negligible beside the image are checked too, and whether notebook
+    images are."""
 
     check_small_caches: bool = False
+    check_working_images: bool = False
 
 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
+    purpose = dockerfile.purpose
+    if purpose is not None and purpose.kind == "notebook" and not options.check_working_images:
+        return  # a notebook's users install as they work, from the cache
     for stage in dockerfile.stages:
         for instruction in stage.instructions_of("RUN"):
             by_key: dict[str, list[Writer]] = {}
