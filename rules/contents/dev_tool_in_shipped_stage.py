@@ -16,7 +16,9 @@ people also work in, keeps its notebook tooling; test and lint tools are still r
 
 An install that upgrades (`pip install -U black`, or a command whose every package has only a
 version floor, `pip install "aiohttp>=3.14.0" "black>=26.3.1"` under a `# patch CVEs` comment)
-probably raises the version of a tool the base image already holds. A dev stage would not take it
+probably raises the version of a tool the base image already holds (not when the command also
+names pip, setuptools, wheel or uv, `pip install --upgrade pip pytest`: the upgrade is for the
+installer; reviewers found the hedge wrong on `python:3-slim`, which holds no pytest). A dev stage would not take it
 out of the base's layers, so the finding says to uninstall it instead when the service does not
 use it (or, when the tool is new there, to install it in a dev stage).
 
@@ -79,7 +81,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.build_deps import Install, removed_in_same_run, shipped_installs, skipped_branch, stated_need, where
+from dflint.build_deps import (
+    Install,
+    python_installer,
+    removed_in_same_run,
+    shipped_installs,
+    skipped_branch,
+    stated_need,
+    where,
+)
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
@@ -175,6 +185,8 @@ def _upgrade(install: Install) -> str:
     if op.manager not in ("pip", "uv") or install.requirement.file is not None:
         return ""
     if op.has_flag("-U", "--upgrade"):
+        if any(python_installer(requirement.name) for requirement in op.packages):
+            return ""  # `pip install --upgrade pip pytest`: the upgrade is for pip; pytest may be new here
         return " with `--upgrade`"
     named = [requirement for requirement in op.packages if requirement.name]
     if len(named) >= 2 and all(_floor_only(requirement.spec) for requirement in named):
