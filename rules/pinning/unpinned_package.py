@@ -13,19 +13,19 @@ URLs at a branch or a moving tag (`@main`, `@v1`) and branch archives are not. F
 underscores, so R's `r-png=0.1_8` is a full version too); the interpreter's series (`python=3.11`)
 is accepted.
 
-By default it reports an install command that floats what the image runs, or that pins some of its
-names and leaves others bare (an oversight beside the author's own pins): a command is reported when
-one of its unpinned names is a framework, runtime or GPU wheel (torch, tensorflow, onnxruntime,
-opencv-python, `flash-attn`, `nvidia-*`, a `-gpu`/`-cu12` name: `dflint/imagesize.py`
-`heavy_package`, from `dflint/data/heavy_frameworks.json`) or a VCS or URL install at a branch or
-moving tag, or when the same command pins another package exactly. A command of bare helpers that pins
-nothing (`pip install botocore requests`, `pip install twine`) is left alone: in two rounds of three
-reviewers, each drawing 50 default findings on the shared corpus and on 18 ML serving repositories,
-26 of the 28 DF401 findings drawn were judged not worth the author's time (a pin nobody needs: a
-telemetry SDK refreshed with each security rebuild, a profiler, a package with one release, floors
-kept on purpose), and both findings judged worth were a runtime or a branch install. Set
-`check-every-package` to report every unpinned name, as hadolint's DL3013 does. On the shared corpus
-this keeps 18 of 53 findings.
+By default it reports the names of an install command that float what the image runs: a framework,
+runtime or GPU wheel (torch, tensorflow, onnxruntime, opencv-python, `flash-attn`, `nvidia-*`, a
+`-gpu`/`-cu12` name: `dflint/imagesize.py` `heavy_package`, from `dflint/data/heavy_frameworks.json`)
+or a VCS or URL install at a branch or moving tag (`_pins.substance`, which DF402 asks of requirements
+files too). Helpers (`pip install botocore requests`, `uvloop`, `twine`) are left alone, whether or not
+the same command pins something else: in two rounds of three reviewers, each drawing 50 default
+findings on the shared corpus and on 18 ML serving repositories, 26 of the 28 DF401 findings drawn
+were judged not worth the author's time (a pin nobody needs: a telemetry SDK refreshed with each
+security rebuild, a profiler, a package with one release, floors kept on purpose), and both findings
+judged worth were a runtime or a branch install; in two later rounds, 23 of the 27 drawn were judged
+not worth it either, most of them helpers left bare by a command that pinned its main packages
+(`uvloop` beside an exact `tensorrt_llm`, `py-libnuma` beside `triton==3.2.0`): authors pin what
+breaks them and let helpers float. Set `check-every-package` to report every unpinned name, as hadolint's DL3013 does.
 
 A name pinned by a constraints file (`-c constraints.txt`, read from the build context) or by a
 requirements file of the same command counts as pinned. Nothing is reported when the value is
@@ -213,8 +213,8 @@ CMD ["python", "-m", "server"]
   on a nightly base.
 - `check-build-stages` (default `false`): also report a build stage's own tools, installed where no
   copy takes them into the image.
-- `check-every-package` (default `false`): also report an install command whose unpinned names are all
-  helpers (no framework, runtime, GPU wheel or branch install) and that pins nothing beside them.
+- `check-every-package` (default `false`): also report helpers, the unpinned names that are no
+  framework, runtime, GPU wheel or branch install.
 
 ## References
 - [pip: Repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/)
@@ -331,8 +331,10 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 ]
                 if not unpinned:
                     continue
-                if not options.check_every_package and not _pins_a_package(op) and not any(map(substance, unpinned)):
-                    continue  # helpers only (`botocore`, `twine`, `requests`), nothing pinned beside them: a pin nobody needs
+                if not options.check_every_package:
+                    unpinned = [requirement for requirement in unpinned if substance(requirement)]
+                    if not unpinned:
+                        continue  # helpers only (`botocore`, `uvloop`, `requests`): a pin nobody needs
                 reported.update(requirement.name for requirement in unpinned if requirement.name)
                 if options.each_package:
                     for requirement in unpinned:

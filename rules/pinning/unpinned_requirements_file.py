@@ -46,9 +46,9 @@ unpinned lines are all helpers (`gunicorn`, `fastapi`, `grpcio>=1.64.1`) is left
 repositories, reviewers reading the files and their history judged 8 not worth telling: floors raised
 for a security fix or bumped by Dependabot beside exact pins, a file that floats by a commented
 policy, a lone bare `gunicorn`; the one worth telling was an `xformers` floor installed with
-`--no-dependencies` beside a pinned CUDA torch. Unlike DF401, a file that pins some lines exactly and
-leaves helpers bare is not taken as an oversight: projects pin the lines that broke them and float the
-rest on purpose.
+`--no-dependencies` beside a pinned CUDA torch. A file that pins some lines exactly and leaves helpers
+bare is not taken as an oversight either: projects pin the lines that broke them and float the rest
+on purpose.
 
 A requirements file that is also the Python package's own dependency list (the project's `setup.py`,
 `pyproject.toml` or `setup.cfg` at the context's root names it: `install_requires=read_requirements(
