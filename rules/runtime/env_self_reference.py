@@ -10,6 +10,11 @@ When the variable is not set earlier in the file, the value used is the base ima
 even be the same (a dev-container base that sets `NVM_DIR=/usr/local/share/nvm` itself): the finding
 is then a warning, not an error (a reviewer found the error overstated on such a file).
 
+Several uses of one variable in the same `ENV` (`SPARK_HOME=/opt/spark PATH=$SPARK_HOME/bin:$SPARK_HOME/sbin:$PATH
+PYTHONPATH=$SPARK_HOME/python`) are one finding, on the first, which counts the others: one fix (set
+the variable in an earlier ENV) mends them all (reviewers counted three findings on one Spark ENV as
+duplicates).
+
 ## Why is this bad?
 Docker expands every value of an `ENV` with the variables as they were *before* the instruction, so
 the reference does not see the value set next to it: in the example `PATH` gets an empty `CUDA_HOME`
@@ -61,36 +66,48 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         if len(pairs) < 2:
             continue  # the legacy form sets one variable
         keys = {pair.key for pair in pairs}
-        for pair in pairs:
+        references = [
+            (pair, start, end, name)
+            for pair in pairs
+            for start, end, name in _references(pair.raw_value or "", escape)
+            if name != pair.key and name in keys
+        ]
+        counts: dict[str, int] = {}
+        for _pair, _start, _end, name in references:
+            counts[name] = counts.get(name, 0) + 1
+        told: set[str] = set()  # one finding per variable of an ENV: one fix (set it in an earlier ENV)
+        for pair, start, end, name in references:
             raw_value = pair.raw_value or ""
-            for start, end, name in _references(raw_value, escape):
-                if name == pair.key or name not in keys:
-                    continue
-                setter = next(other for other in pairs if other.key == name)
-                if _refers_to_itself(setter.raw_value or "", name, escape):
-                    continue  # `GRPC_MAKEFLAGS=${GRPC_MAKEFLAGS}` in the same ENV: old and new are one value
-                new = setter.value
-                from_base = name not in instruction.env  # not set earlier in the file: the base image's, if any
-                if from_base:
-                    old = f"the base image's {name} if it sets one (empty if not)"
-                else:
-                    before = instruction.env[name]
-                    old = "an unknown earlier value" if before is None else (f"`{before}`" if before else "an empty value")
-                new_text = f"`{new}`" if new is not None else "the new value"
-                span = dockerfile.logical_span(instruction, pair.value_start + start, pair.value_start + end)
-                stage = dockerfile.stage_of(instruction)
-                yield Finding(
-                    META,
-                    span,
-                    f"`{clip(raw_value[start:end], 30)}` in {clip(pair.key, 30)}= gets the old value; set"
-                    f" {clip(name, 30)} in an earlier ENV",
-                    stage=stage.name if stage is not None else None,
-                    # a base may set the same value (a dev-container base's NVM_DIR): the outcome is unknown
-                    severity=Severity.WARNING if from_base else None,
-                    detail=f"`{raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV"
-                    f" expands with the values from before it, so `{raw_value[start:end]}` there is {old}, not {new_text}"
-                    f"{' unless the base sets that too' if from_base else ''}; set {name} in an earlier ENV",
-                )
+            if name in told:
+                continue
+            told.add(name)
+            setter = next(other for other in pairs if other.key == name)
+            if _refers_to_itself(setter.raw_value or "", name, escape):
+                continue  # `GRPC_MAKEFLAGS=${GRPC_MAKEFLAGS}` in the same ENV: old and new are one value
+            more = counts[name] - 1
+            more_text = f" (and {more} more use{'s' if more != 1 else ''} in this ENV)" if more else ""
+            new = setter.value
+            from_base = name not in instruction.env  # not set earlier in the file: the base image's, if any
+            if from_base:
+                old = f"the base image's {name} if it sets one (empty if not)"
+            else:
+                before = instruction.env[name]
+                old = "an unknown earlier value" if before is None else (f"`{before}`" if before else "an empty value")
+            new_text = f"`{new}`" if new is not None else "the new value"
+            span = dockerfile.logical_span(instruction, pair.value_start + start, pair.value_start + end)
+            stage = dockerfile.stage_of(instruction)
+            yield Finding(
+                META,
+                span,
+                f"`{clip(raw_value[start:end], 30)}` in {clip(pair.key, 30)}= gets the old value{more_text}; set"
+                f" {clip(name, 30)} in an earlier ENV",
+                stage=stage.name if stage is not None else None,
+                # a base may set the same value (a dev-container base's NVM_DIR): the outcome is unknown
+                severity=Severity.WARNING if from_base else None,
+                detail=f"`{raw_value[start:end]}` in {pair.key}=… refers to {name}, which this same ENV sets: ENV"
+                f" expands with the values from before it, so `{raw_value[start:end]}` there is {old}, not {new_text}"
+                f"{' unless the base sets that too' if from_base else ''}; set {name} in an earlier ENV",
+            )
 
 
 def _refers_to_itself(raw: str, name: str, escape: str) -> bool:
