@@ -35,6 +35,14 @@ def classify(name: str) -> tuple[str, Severity] | None:
     return None
 
 
+def closure_mb(name: str) -> float | None:
+    """The measured size of a dev tool with everything it pulls in (`dev_tools.json` `sizes`: the
+    unpacked wheels of its dependency closure, an upper bound on what uninstalling it saves), or None."""
+    entry = _tools().get("sizes", {}).get("packages", {}).get(name)
+    value = entry.get("closure_unpacked_mb") if isinstance(entry, dict) else None
+    return float(value) if isinstance(value, (int, float)) else None
+
+
 def workload_categories(dockerfile: Dockerfile, training: bool = True) -> set[str]:
     """Categories of dev tools the image itself runs: everything a notebook needs when the model
     decided the image is a notebook or workbench or a training image, and the tools its own command runs."""

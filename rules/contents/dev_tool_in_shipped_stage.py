@@ -22,6 +22,12 @@ installer; reviewers found the hedge wrong on `python:3-slim`, which holds no py
 out of the base's layers, so the finding says to uninstall it instead when the service does not
 use it (or, when the tool is new there, to install it in a dev stage).
 
+A tool whose measured size with everything it pulls in (`dflint/data/dev_tools.json` `sizes`: the
+unpacked wheels of its dependency closure, from PyPI) is under 2 % of an image known to hold
+gigabytes, or under 20 MB beside accelerator libraries, is not reported (`negligible_beside_image`,
+as DF201 judges build tools): `pytest` (6.7 MB with its dependencies) on a CUDA devel image,
+`black` or `matplotlib` in a Triton server image; reviewers judged those not worth the author's time.
+
 An install inside an `if` branch that the build being linted does not take (each test of the
 condition compares a build argument or the target platform with a literal, and is false for this
 build: `dflint/build_deps.py`, `skipped_branch`) is not reported.
@@ -90,10 +96,11 @@ from dflint.build_deps import (
     stated_need,
     where,
 )
+from dflint.imagesize import negligible_beside_image
 from dflint.model import Dockerfile
 from dflint.rule import Finding, RuleMeta, Severity, clip
 
-from ._workload import classify, workload_categories
+from ._workload import classify, closure_mb, workload_categories
 
 META = RuleMeta(
     code="DF204",
@@ -130,6 +137,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             continue  # the image ships notebooks to open (`COPY examples/notebooks /notebooks`): Jupyter serves them
         if stated_need(install.requirement) is not None:
             continue  # its requirements file says the service needs it (`pytest  # sam2 requires this`)
+        if negligible_beside_image(dockerfile, install.stage, [closure_mb(install.name)]):
+            continue  # a few megabytes beside an image of gigabytes (`pytest` on a CUDA devel image)
         origin = where(install)
         described = _CATEGORY_TEXT.get(category, category) + (f", from {origin}" if origin else "")
         upgrade = _upgrade(install)
