@@ -14,6 +14,11 @@ Flags switches that turn off TLS certificate or package signature checks:
   `NPM_CONFIG_STRICT_SSL=false`, and an empty `CURL_CA_BUNDLE` (an old way to make `requests` skip
   verification).
 
+A switch on a command-line that a comment about the RUN names (`# ToDo: Remove --no-check-certificate;
+temporarily added to bypass jmeter-plugins.org's expired certificate`, right above it) is left alone:
+the author turned the check off knowingly and says why (reviewers judged the finding not worth
+telling there, twice).
+
 ## Why is this bad?
 Certificate and signature checks are what stop a network attacker, a hijacked mirror or a
 misconfigured proxy from handing the build a different model, wheel or package. With them off, the
@@ -154,8 +159,11 @@ def _remedy(problem: str) -> str:
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
     for stage, instruction in all_runs(dockerfile):
         exported: set[str] = set()
+        explained = " ".join(dockerfile.comments_about(instruction))
         for command in instruction.commands:
             for span, problem in _command_problems(command):
+                if _named_in(problem, explained):
+                    continue  # the comment above names the switch: the author turned it off knowingly
                 yield Finding(
                     META,
                     span,
@@ -196,6 +204,13 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     stage=owner.name if owner is not None else None,
                     detail=f"{instruction.keyword} `{pair.key}` {unsafe} in {where}{runtime}",
                 )
+
+
+def _named_in(problem: str, comments: str) -> bool:
+    """A comment about the RUN names the switch the problem is about (`# ToDo: Remove
+    --no-check-certificate; temporarily added to bypass an expired certificate`)."""
+    match = re.match(r"`[^`]*?\s(--[\w-]+)", problem)
+    return match is not None and match.group(1) in comments
 
 
 def _command_problems(command: ShellCommand) -> Iterator[tuple[Span, str]]:

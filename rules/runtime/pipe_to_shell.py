@@ -26,7 +26,10 @@ advises for a pinned install and is not reported; nor is rustup given the toolch
 `rust-toolchain.toml`): what floats then is only the installer, fetched over HTTPS from the Rust
 project's own host. So is rustup run after a COPY/ADD of the project's toolchain file
 (`COPY rust-toolchain.toml rust-toolchain.toml`, as text-embeddings-inference does): rustup reads it in
-the directory it runs in, so it names the toolchain (`pinned_by_files`; a reviewer). PyPA's `get-pip.py` (`bootstrap.pypa.io`, over HTTPS like any `pip install`)
+the directory it runs in, so it names the toolchain (`pinned_by_files`; a reviewer); and so is one
+copied after rustup but before the stage's first command that builds with the toolchain (`cargo`,
+`rustc`, `maturin`: rustup's proxies read the file where they run; Chroma copies it just before
+`maturin build`, and a reviewer found the finding wrong there). PyPA's `get-pip.py` (`bootstrap.pypa.io`, over HTTPS like any `pip install`)
 is not reported either: what it leaves unpinned is pip itself (with setuptools and wheel on
 Python 3.11 and older), which DF401 too leaves unpinned unless `include-installers` is set, and
 the script changes with every pip release, so a recorded checksum would break the build; pass
@@ -189,14 +192,36 @@ class _Script:
         return name in env and env[name] != ""
 
 
+_TOOLCHAIN_PROGRAMS = frozenset({"cargo", "rustc", "maturin"})
+
+
+def _builds_with_toolchain(command: ShellCommand) -> bool:
+    """`cargo build`, `rustc`, `maturin build` or `python -m maturin …`: a command that runs the toolchain."""
+    if command.name in _TOOLCHAIN_PROGRAMS:
+        return True
+    values = [word.value for word in command.argv[1:3]]
+    return bool(command.name and _INTERPRETERS.fullmatch(command.name)) and values[:1] == ["-m"] and values[1:2] == ["maturin"]
+
+
 def _pinned_by_a_copied_file(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, names: tuple[str, ...]) -> bool:
-    """A COPY/ADD before the installer, in its stage or one it is built FROM, puts a file of one of
-    these names in (`COPY rust-toolchain.toml rust-toolchain.toml`): the installer reads it."""
+    """A COPY/ADD puts a file of one of these names in (`COPY rust-toolchain.toml rust-toolchain.toml`)
+    before the installer, in its stage or one it is built FROM (the installer reads it), or later in
+    the stage but before the first RUN that builds with the toolchain (`cargo`, `rustc`, `maturin`:
+    rustup's proxies read the file where they run, so the toolchain that builds is the one it names;
+    Chroma copies it after running rustup and before `maturin build`, a reviewer)."""
     if not names:
         return False
+    first_use = next(
+        (
+            later.index
+            for later in stage.instructions_of("RUN")
+            if later.index > instruction.index and any(_builds_with_toolchain(command) for command in later.commands)
+        ),
+        None,
+    )
     for ancestor in dockerfile.ancestry(stage):
         for earlier in ancestor.instructions_of("COPY", "ADD"):
-            if ancestor is stage and earlier.index >= instruction.index:
+            if ancestor is stage and earlier.index >= instruction.index and (first_use is None or earlier.index > first_use):
                 continue
             spec = earlier.copy
             sources = spec.sources if spec is not None else ()
