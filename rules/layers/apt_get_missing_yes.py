@@ -11,6 +11,10 @@ aborts, and the build fails. Whether it asks depends on what the base image alre
 Dockerfile that builds today can fail after a base-image update. `DEBIAN_FRONTEND=noninteractive`
 does not answer this prompt; it only silences debconf questions.
 
+An `autoremove` with no `remove` or `purge` of named packages before it (in its stage or one it is
+built FROM) is left alone: nothing has become auto-removable, so apt has nothing to ask (reviewers
+found the finding latent in the cleanup RUNs of Hugging Face's CI images).
+
 This is hadolint's DL3014 and Trivy's DS-0021; unlike them, dflint also checks `remove`, `purge` and
 `upgrade`, which prompt the same way, and sees heredoc bodies and `sh -c` scripts.
 
@@ -67,7 +71,23 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 continue
             if configured(dockerfile, stage, instruction, "Assume-Yes"):
                 continue
+            if op.verb_word.value == "autoremove" and not _removed_before(dockerfile, stage, op):
+                continue  # nothing made a package auto-removable: autoremove has nothing to ask about
             yield _finding(dockerfile, stage, op)
+
+
+def _removed_before(dockerfile: Dockerfile, stage: Stage, autoremove: PackageOp) -> bool:
+    """An apt `remove` or `purge` of named packages runs before the `autoremove`, in its stage or one
+    it is built FROM: the dependencies those packages pulled in become auto-removable."""
+    for ancestor in dockerfile.ancestry(stage):
+        for instruction in ancestor.instructions_of("RUN"):
+            for op in instruction.packages:
+                if op is autoremove:
+                    return False
+                word = op.verb_word.value if op.verb_word is not None else None
+                if op.manager == "apt" and word in ("remove", "purge") and op.packages:
+                    return True
+    return False
 
 
 def _answers_yes(op: PackageOp) -> bool:
