@@ -335,6 +335,8 @@ def _mounts_context(service: dict[Any, Any], project: str, context: str) -> str 
     (`.:/app`, `./ingest:/workspace` where the context is `./ingest`): the image's source is edited
     on the host and run from there, a development setup. A mount of part of the context (a config
     file, a data folder) is not one."""
+    from dflint.compose import interpolate
+
     volumes = service.get("volumes")
     for volume in volumes if isinstance(volumes, list) else ():
         if isinstance(volume, dict):
@@ -348,8 +350,6 @@ def _mounts_context(service: dict[Any, Any], project: str, context: str) -> str 
             target = rest.split(":", 1)[0] if rest else None
         if not isinstance(source, str) or not isinstance(target, str) or not source.startswith((".", "/", "$")):
             continue  # a named volume (`models:/models`)
-        from dflint.compose import interpolate
-
         filled = interpolate(source, os.environ)
         if filled is not None and os.path.realpath(os.path.join(project, filled)) == context:
             return written

@@ -654,20 +654,24 @@ def _one_shot_job(
 def repository_path(path: str) -> str:
     """`path` below its repository root as the purpose is read from it (the folders `_below_repository`
     gives, then the file name), in lower case with `/` between the parts."""
+    located = _located(path)
+    return "/".join((*located[0], located[1])).lower() if located is not None else ""
+
+
+def _located(path: str) -> tuple[list[str], str] | None:
+    """The folders of `path` below its repository root and its file name; None for an empty path."""
     parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".", "..")]
-    if not parts:
-        return ""
-    return "/".join((*_below_repository(path, parts[:-1]), parts[-1])).lower()
+    return (_below_repository(path, parts[:-1]), parts[-1]) if parts else None
 
 
 def _path_words(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The folder names (lower case) of `path` below its repository root, and the words of its file
     name that say something: `Dockerfile.test.cpu` → (test, cpu); `ci.Dockerfile` → (ci,)."""
-    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".", "..")]
-    if not parts:
+    located = _located(path)
+    if located is None:
         return (), ()
-    folders = _below_repository(path, parts[:-1])
-    name = parts[-1].lower()
+    folders, file_name = located
+    name = file_name.lower()
     words: tuple[str, ...] = ()
     pieces = re.split(r"[._-]", name)
     if pieces[0] in _DOCKERFILE_WORDS:  # Dockerfile.test.cpu, Dockerfile-tests, Containerfile_ci

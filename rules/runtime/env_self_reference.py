@@ -42,6 +42,7 @@ ENV PATH=$CUDA_HOME/bin:$PATH
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from dflint.model import Dockerfile
@@ -72,9 +73,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             for start, end, name in _references(pair.raw_value or "", escape)
             if name != pair.key and name in keys
         ]
-        counts: dict[str, int] = {}
-        for _pair, _start, _end, name in references:
-            counts[name] = counts.get(name, 0) + 1
+        counts = Counter(name for _pair, _start, _end, name in references)
         told: set[str] = set()  # one finding per variable of an ENV: one fix (set it in an earlier ENV)
         for pair, start, end, name in references:
             raw_value = pair.raw_value or ""

@@ -162,7 +162,7 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         explained = " ".join(dockerfile.comments_about(instruction))
         for command in instruction.commands:
             for span, problem in _command_problems(command):
-                if _named_in(problem, explained):
+                if _named_in(command, span, explained):
                     continue  # the comment above names the switch: the author turned it off knowingly
                 yield Finding(
                     META,
@@ -206,11 +206,12 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                 )
 
 
-def _named_in(problem: str, comments: str) -> bool:
-    """A comment about the RUN names the switch the problem is about (`# ToDo: Remove
+def _named_in(command: ShellCommand, span: Span, comments: str) -> bool:
+    """A comment about the RUN names the long option the finding is on (`# ToDo: Remove
     --no-check-certificate; temporarily added to bypass an expired certificate`)."""
-    match = re.match(r"`[^`]*?\s(--[\w-]+)", problem)
-    return match is not None and match.group(1) in comments
+    word = next((word for word in command.argv if word.span == span), None)
+    option = (word.value or "").partition("=")[0] if word is not None else ""
+    return option.startswith("--") and option in comments
 
 
 def _command_problems(command: ShellCommand) -> Iterator[tuple[Span, str]]:
