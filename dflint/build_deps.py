@@ -196,6 +196,9 @@ def branch_not_taken(stage: Stage, instruction: Instruction, op: PackageOp) -> s
     command = op.command
     if instruction.shell and _POWERSHELL.search(instruction.shell[0]):
         return _powershell_branch_not_taken(stage, instruction, op)
+    guard = release_guard_exits(stage, instruction, command)
+    if guard is not None:
+        return guard
     if not command.conditional:
         return None
     text = instruction.text.replace("\\\n", "  ")
@@ -219,6 +222,57 @@ def branch_not_taken(stage: Stage, instruction: Instruction, op: PackageOp) -> s
     if result is None or result is not taken_when:
         return None
     return condition if not taken_when else f"else of {condition}"
+
+
+# an early exit for some releases of the base: `if (( $(echo "${VERSION_ID} >= 21.04" | bc -l) )); then
+# … exit 0; fi` after `source /etc/os-release` (GPUStack's GCC upgrade, for Ubuntu before 21.04)
+_RELEASE_GUARD = re.compile(
+    r"(?:^|[\s;&|(])if\s+(?P<condition>[^\n;]*?\bVERSION_ID\b[^\n;]*?)\s*;?\s*then\s"
+    r"(?P<body>(?:(?!\bfi\b|\bif\s).)*?)\bexit\s+0\b[^\n;]*[;\n]\s*fi\b",
+    re.S,
+)
+_VERSION_TEST = re.compile(
+    r"\$\{?VERSION_ID\}?[\"']?\s*(?P<op>>=|<=|==|=|>|<|-ge|-le|-gt|-lt|-eq)\s*[\"']?(?P<value>\d+(?:\.\d+)?)\b"
+)
+_COMPARE: dict[str, Callable[[tuple[int, ...], tuple[int, ...]], bool]] = {
+    ">=": lambda a, b: a >= b,
+    "-ge": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "-gt": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "-le": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    "-lt": lambda a, b: a < b,
+    "==": lambda a, b: a == b,
+    "=": lambda a, b: a == b,
+    "-eq": lambda a, b: a == b,
+}
+
+
+def release_guard_exits(stage: Stage, instruction: Instruction, command: ShellCommand) -> str | None:
+    """The condition of an earlier `if … then … exit 0 … fi` of the same RUN that tests the base's
+    release (`VERSION_ID` from `/etc/os-release`, compared with a number) and holds for the release
+    the stage's root image names (`ubuntu:24.04@sha256:…`: VERSION_ID 24.04), so the RUN ends
+    before the command; None otherwise, or when the release is not known."""
+    text = instruction.text.replace("\\\n", "  ")
+    start = command.span.offset - instruction.span.offset
+    if not 0 < start <= len(text):
+        return None
+    before = text[:start]
+    if "os-release" not in before:
+        return None
+    for guard in _RELEASE_GUARD.finditer(before):
+        test = _VERSION_TEST.search(guard.group("condition"))
+        if test is None:
+            continue
+        release = distribution(stage.base_resolved if stage.base_stage is None else None)
+        if release is None or release.startswith("Alpine"):
+            return None  # Alpine's VERSION_ID is its full version (3.20.3), not the branch the tag names
+        have = tuple(int(part) for part in release.split()[1].split("."))
+        want = tuple(int(part) for part in test.group("value").split("."))
+        if _COMPARE[test.group("op")](have, want):
+            return f"{' '.join(guard.group('condition').split())} (exits on {release})"
+    return None
 
 
 _POWERSHELL = re.compile(r"(?i)(?:^|[\\/])(?:powershell|pwsh)(?:\.exe)?$")
@@ -533,7 +587,8 @@ def _tool_savings(facts: dict[str, Any], data: dict[str, Any], family: str) -> t
     for key, basis in (("closure_mb", "with its dependencies"), ("installed_mb", "installed")):
         value = facts.get(key)
         if isinstance(value, (int, float)) and value > 0:
-            return Savings(float(value), source), basis
+            how = data.get("installed_source") if key == "installed_mb" else None  # pip's: the wheel unpacked
+            return Savings(float(value), f"{how}; {source}" if how else source), basis
     wheel = facts.get("wheel_mb")
     if isinstance(wheel, (int, float)) and wheel > 0:
         return Savings(float(wheel), f"compressed wheel size; {source}"), "as a compressed wheel"

@@ -11,8 +11,11 @@ DF303; DF302 asks `large_image` alone: the apt lists are tens of megabytes whate
   (`data/heavy_frameworks.json` `closure_mb`); a torch pinned to another release, or resolved on a
   Python too old for the one measured (`stage_python`), still unpacks to at least 1094.8 MB: the
   smallest of the wheels PyPI serves for the last release of every line from 1.4 to 2.15
-  (`every_release_line`, measured from each wheel's zip directory). A base whose size no source
-  gives is not claimed.
+  (`every_release_line`, measured from each wheel's zip directory). A stage also holds what a
+  `COPY --from` brings from an earlier stage: its whole filesystem (`FROM scratch`, `COPY
+  --from=base / /`, Roboflow Inference's images) with that stage's evidence, or the tree a torch
+  install of that stage wrote (`COPY --from=builder /opt/venv /opt/venv`: `filesystem.install_write`).
+  A base whose size no source gives is not claimed.
 - `light_install`: the cache a pip or uv install leaves holds only the wheels of a few light
   packages: every package is named (no requirements file whose content is unknown, no local
   project, URL or VCS install, no extras), none is a heavy framework (`heavy_frameworks.json`,
@@ -39,18 +42,21 @@ NGC's PyTorch) one percent or less.
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, cast
 
 from dflint.build_deps import NEGLIGIBLE_MB, branch_not_taken, negligible_in_gpu_image
 from dflint.data import load
+from dflint.filesystem import install_write
 from dflint.gpu import gpu_pip_package
 from dflint.indexes import gpu_index, torch_variant
 from dflint.model import Dockerfile, Instruction, PackageOp, Requirement, Stage, normalise_image, split_image
 from dflint.releases import stage_python
+from dflint.shipping import overlaps
 from dflint.uv_release import UvRelease, hard_links_cache
 from dflint.wheels import pinned_elsewhere
 
@@ -85,7 +91,10 @@ def large_image(dockerfile: Dockerfile, stage: Stage) -> LargeImage | None:
     does not show it (an unknown base, a base whose size no source gives, no torch installed)."""
     memo = cast("dict[int, LargeImage | None]", dockerfile.memo.setdefault(("large image", None), {}))
     if stage.index not in memo:
-        memo[stage.index] = _base_evidence(dockerfile, stage) or _framework_evidence(dockerfile, stage)
+        memo[stage.index] = None  # a stage never copies from itself or a later one; this only guards the walk
+        memo[stage.index] = (
+            _base_evidence(dockerfile, stage) or _framework_evidence(dockerfile, stage) or _copied_evidence(dockerfile, stage)
+        )
     return memo[stage.index]
 
 
@@ -121,6 +130,15 @@ def negligible_beside_image(dockerfile: Dockerfile, stage: Stage, sizes: Sequenc
     return image is not None and sum(size or 0.0 for size in sizes) < NEGLIGIBLE_SHARE * image.at_least_mb
 
 
+def negligible_alone(sizes: Sequence[float | None]) -> bool:
+    """Every size is known and together they come to less than `NEGLIGIBLE_MB` (20 MB), whatever the
+    image: a stage's build or dev tools of a few megabytes in all (`Cython` unpacks to 10.7 MB,
+    `pytest` with its dependencies to 6.7 MB). Reviewers judged every such finding drawn not worth
+    telling (14 of 14 DF201 findings on a lone `cython`, 16 of 17 DF204 ones); DF201 and DF204 leave
+    them unless `check-small-tools` is set."""
+    return bool(sizes) and all(size is not None for size in sizes) and sum(size or 0.0 for size in sizes) < NEGLIGIBLE_MB
+
+
 def large_base(reference: str | None) -> dict[str, Any] | None:
     """The `data/base_images.json` `large_images` entry an image reference is, or None."""
     if not reference:
@@ -141,10 +159,43 @@ def _large_images() -> tuple[dict[str, Any], ...]:
 
 def _framework_evidence(dockerfile: Dockerfile, stage: Stage) -> LargeImage | None:
     """The chain installs torch's CUDA build from PyPI at the version measured (or unpinned)."""
+    return next((found for *_, found in _torch_installs(dockerfile, stage)), None)
+
+
+def _copied_evidence(dockerfile: Dockerfile, stage: Stage) -> LargeImage | None:
+    """The chain copies in from an earlier stage what makes that stage large: its whole filesystem
+    (`FROM scratch`, `COPY --from=base / /`, Roboflow Inference's images), or the tree a torch
+    install of its chain wrote (`COPY --from=builder /opt/venv /opt/venv`: `install_write`)."""
+    for ancestor in reversed(dockerfile.ancestry(stage)):
+        for instruction in ancestor.instructions:
+            spec = instruction.copy
+            if spec is None or spec.source_stage is None or spec.source_stage >= ancestor.index:
+                continue
+            source = dockerfile.stages[spec.source_stage]
+            paths = [posixpath.normpath("/" + value.strip().lstrip("/")) for value in spec.sources if value and "$" not in value]
+            line, label = instruction.span.line, source.label
+            if "/" in paths:
+                whole = large_image(dockerfile, source)
+                if whole is not None:
+                    return replace(
+                        whole, evidence=f"{whole.evidence}, in {label}, whose whole filesystem the COPY at line {line} takes"
+                    )
+                continue
+            for owner, writer, op, found in _torch_installs(dockerfile, source):
+                trees = install_write(dockerfile, owner, writer, op)
+                if any(overlaps(path, tree, tree=True) for path in paths for tree in trees):
+                    return replace(found, evidence=f"{found.evidence} in {label}, copied in by the COPY at line {line}")
+    return None
+
+
+def _torch_installs(dockerfile: Dockerfile, stage: Stage) -> Iterator[tuple[Stage, Instruction, PackageOp, LargeImage]]:
+    """Each pip or uv install of PyPI's torch in the stage's FROM chain, root first, with what it
+    says of the image's size: the CUDA build at the release measured (or unpinned), or any other
+    release's floor (`every_release_line`)."""
     facts = _torch_facts()
     closure = facts.get("closure_mb")
     if not isinstance(closure, (int, float)) or closure < LARGE_IMAGE_MB:
-        return None
+        return
     older_python = _python_below_measured(facts, stage_python(dockerfile, stage))
     for ancestor in reversed(dockerfile.ancestry(stage)):
         for instruction in ancestor.instructions:
@@ -166,21 +217,31 @@ def _framework_evidence(dockerfile: Dockerfile, stage: Stage) -> LargeImage | No
                         and not (older_python and not requirement.spec)
                         and _admits(requirement.spec, facts.get("version"))
                     ):
-                        return LargeImage(
-                            float(closure),
-                            f"`torch` installed at line {line} (its CUDA build from PyPI)",
-                            f"dflint/data/heavy_frameworks.json torch closure_mb: {facts.get('closure_note', '')} ({facts.get('source', '')})",
+                        yield (
+                            ancestor,
+                            instruction,
+                            op,
+                            LargeImage(
+                                float(closure),
+                                f"`torch` installed at line {line} (its CUDA build from PyPI)",
+                                f"dflint/data/heavy_frameworks.json torch closure_mb: {facts.get('closure_note', '')} ({facts.get('source', '')})",
+                            ),
                         )
+                        continue
                     # another release than the one measured: torch's own wheel, the smallest of every line
                     floor = _every_release_floor(facts)
                     if floor is not None:
-                        return LargeImage(
-                            floor,
-                            f"`torch` installed at line {line} (PyPI's build; any release unpacks to at least {floor / 1000:.1f} GB)",
-                            "dflint/data/heavy_frameworks.json torch every_release_line: "
-                            f"{facts['every_release_line'].get('source', '')}",
+                        yield (
+                            ancestor,
+                            instruction,
+                            op,
+                            LargeImage(
+                                floor,
+                                f"`torch` installed at line {line} (PyPI's build; any release unpacks to at least {floor / 1000:.1f} GB)",
+                                "dflint/data/heavy_frameworks.json torch every_release_line: "
+                                f"{facts['every_release_line'].get('source', '')}",
+                            ),
                         )
-    return None
 
 
 def _admits(spec: str | None, version: object) -> bool:

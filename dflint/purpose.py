@@ -297,6 +297,14 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
                 evidence = f"its command is a shell and it installs `{library}`, a library for training models"
         if evidence is not None:
             return Purpose(TRAINING, evidence)
+    if ports and program is None and _platform(chain, final, target) is None:
+        default = _known(root, "interactive_defaults")
+        if default is not None:  # traefik's web-UI build image: EXPOSE 8080 on node, run with `yarn build:prod`
+            return Purpose(
+                UNKNOWN,
+                f"it sets no command, and its base `{root}` starts {default['what']} (`{default['command']}`): what it runs"
+                f" on port {ports[0]} is the command it is started with",
+            )
     if ports:
         return Purpose(SERVICE, f"it exposes port {ports[0]}")
     evidence = _one_shot_job(final, program, arguments, folders, file_words)

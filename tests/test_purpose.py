@@ -84,7 +84,11 @@ from dflint.purpose import base_workdir
         ),
         (
             'FROM python:3.11\nRUN pip install --no-cache-dir "mypkg[test]==1.0"\nEXPOSE 8000\n',
-            Purpose("service", "it exposes port 8000"),
+            Purpose(
+                "unknown",
+                "it sets no command, and its base `python:3.11` starts Python's prompt (`python3`): what it runs"
+                " on port 8000 is the command it is started with",
+            ),
         ),
         (
             "FROM quay.io/jupyter/base-notebook:2024-10-07\nRUN true\n",
@@ -606,8 +610,29 @@ def test_a_training_script_with_a_port_is_a_service() -> None:
 def test_a_path_does_not_make_a_server_a_training_image() -> None:
     text = 'FROM python:3.11-slim\nCMD ["uvicorn", "app:api"]\n'
     assert parse(text, "repo/training/Dockerfile").purpose == Purpose("service", "its command runs `uvicorn`")
-    served = parse("FROM python:3.11-slim\nEXPOSE 8000\n", "repo/training/Dockerfile").purpose
+    served = parse("FROM nvcr.io/nvidia/tritonserver:24.04-py3\nEXPOSE 8000\n", "repo/training/Dockerfile").purpose
     assert served == Purpose("service", "it exposes port 8000")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no command of its own on a base whose command is a prompt: what it serves is given at run time
+        (
+            "FROM node:24-alpine3.22\nCOPY . /src\nEXPOSE 8080\n",
+            Purpose(
+                "unknown",
+                "it sets no command, and its base `node:24-alpine3.22` starts Node's prompt (`node`): what it runs"
+                " on port 8080 is the command it is started with",
+            ),
+        ),
+        ('FROM node:24-alpine3.22\nEXPOSE 8080\nCMD ["node", "server.js"]\n', Purpose("service", "it exposes port 8080")),
+        # a base dflint does not know to start a prompt or a shell: its own command may serve
+        ("FROM nvcr.io/nvidia/tritonserver:24.04-py3\nEXPOSE 8000\n", Purpose("service", "it exposes port 8000")),
+    ],
+)
+def test_no_command_on_an_interactive_base(text: str, expected: Purpose) -> None:
+    assert parse(text, "Dockerfile").purpose == expected
 
 
 def test_training_purpose_properties() -> None:

@@ -41,7 +41,8 @@ devel tags, 1.4 GB and more; `rocm/pytorch`, 10 GB and more compressed; ROCm's `
 and more compressed; `nvcr.io/nvidia/pytorch`,
 about 20 GB; `pytorch/pytorch:*-devel`, `lmsysorg/sglang`, `vllm/vllm-openai`, `pytorch/torchserve`,
 `tensorflow/tensorflow:*-gpu`: `dflint/data/base_images.json` `large_images`, with sources), or the
-stage installs torch's CUDA build from PyPI (2730 MB of wheels; unpinned or at the version measured). Beside that, the compressed wheels of
+stage installs torch's CUDA build from PyPI (2730 MB of wheels; unpinned or at the version measured), or copies
+in such a stage's whole filesystem or the environment its torch went into (`dflint/imagesize.py`). Beside that, the compressed wheels of
 a few light packages (`cmake` 30.2 MB, `transformers` 13.5 MB, `Cython` 3.5 MB) are a few percent at
 most. The `nvidia/cuda` base tags (about 115 MB), a `python:*-slim` image or a base whose size no
 source gives are not known to be large, and everything on them is still reported. Set

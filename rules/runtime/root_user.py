@@ -33,7 +33,12 @@ Only images that run a service are checked: the model decides what an image is f
   alone would break it; so does a script that builds code when the container starts (`make build`,
   CMake, a compiler: `StartScript.builds`, as DF201 and DF202 decide it), which writes the build into
   the image's directories (llama-cpp-python's `run.sh` runs `make build`, a `pip install -e .` into
-  the system's site-packages; a reviewer);
+  the system's site-packages; a reviewer); so does a script that raises the locked-memory limit
+  (`ulimit -l unlimited`, llama-cpp-python's `start_server.sh` "for mlock support"): without `-S` it
+  sets the hard limit too, which only a process with `CAP_SYS_RESOURCE` may raise (setrlimit(2)), a
+  capability the container's root is given with `--cap-add SYS_RESOURCE` and a user never has
+  (`dflint/data/image_users.json` `raises_limits`; two reviewers judged the advice to drop root there
+  wrong for the author);
 - the image runs a model server whose start pip-installs the model's own `requirements.txt` into the
   system's site-packages: the Hugging Face inference toolkit installed or copied into a shipped stage
   (its `entrypoint.sh` runs `pip install -r ${HF_MODEL_DIR}/requirements.txt`, no `--user`;
@@ -161,7 +166,7 @@ from dflint.build_deps import installs_into_system_at_start
 from dflint.data import load
 from dflint.deployment import drives_the_host, runs_a_shell_session, runs_as_non_root
 from dflint.imagerefs import flattened_from
-from dflint.model import Dockerfile, Instruction, Stage, normalise_image, split_image
+from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, normalise_image, split_image
 from dflint.purpose import command_program, exposed_ports
 from dflint.rule import Finding, RuleMeta, Severity
 from dflint.shipping import chains
@@ -322,8 +327,22 @@ def _start_script_needs_root(dockerfile: Dockerfile) -> bool:
     python = script.python_install()
     if python is not None and not python.has_flag("--user", "--target", "-t", "--prefix"):
         return True
-    needs_root = load("image_users")["needs_root"]["programs"]
-    return any(command.name in needs_root for command in script.commands)
+    users = load("image_users")
+    needs_root = users["needs_root"]["programs"]
+    return any(
+        command.name in needs_root or _raises_hard_limit(command, users["raises_limits"]["options"])
+        for command in script.commands
+    )
+
+
+def _raises_hard_limit(command: ShellCommand, options: list[str]) -> bool:
+    """`ulimit -l unlimited`: a limit raised to unlimited without `-S` sets the hard limit too, which
+    needs `CAP_SYS_RESOURCE` (`data/image_users.json` `raises_limits`)."""
+    if command.name != "ulimit":
+        return False
+    words = [value or "" for value in command.args]
+    flags = "".join(word[1:] for word in words if word.startswith("-"))
+    return "unlimited" in words and "S" not in flags and any(option.lstrip("-") in flags for option in options)
 
 
 def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:

@@ -31,6 +31,13 @@ chose the release knowingly, and "move to a supported release" means retiring th
 its project does on its own schedule. It is not reported unless `check-release-variants` is set
 (reviewers judged both such findings drawn in 300 not worth telling).
 
+A toolchain image (its command is a shell or an interpreter's prompt, or it is a build
+environment: as the model decides, `dflint/purpose.py`) is not checked unless `check-working-images`
+is set: it is run by hand or by CI to build or test, not deployed to serve, and moving its base is a
+change of the toolchain it provides. In the reviewed samples of rounds M to O, 7 of the 9 DF108
+findings drawn on toolchain images were judged not worth telling (diffusers' CI test images,
+`CMD ["bash"]`; a scanner's example input), against 48 of 53 on service images judged worth it.
+
 Neither hadolint nor BuildKit has this check.
 
 ## Why is this bad?
@@ -55,6 +62,8 @@ FROM python:3.12-slim-bookworm
 - `include-build-stages` (default `false`): also check stages that do not ship.
 - `check-release-variants` (default `false`): also check a Dockerfile whose path names the ended
   release (a variant kept for it).
+- `check-working-images` (default `false`): also check toolchain images (a shell or prompt command,
+  a build environment).
 
 ## References
 - [Python: status of Python versions](https://devguide.python.org/versions/)
@@ -94,6 +103,7 @@ class Options:
     today: str | date | None = None  # ISO date; None: the current date
     include_build_stages: bool = False
     check_release_variants: bool = False
+    check_working_images: bool = False
 
 
 EXAMPLE_OPTIONS = Options(today="2026-11-25")  # the date the docs examples are checked against
@@ -102,6 +112,9 @@ EXAMPLE_OPTIONS = Options(today="2026-11-25")  # the date the docs examples are 
 def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     today = _today(options)
     variants = options is not None and options.check_release_variants
+    purpose = dockerfile.purpose
+    if purpose is not None and purpose.kind == "toolchain" and not (options is not None and options.check_working_images):
+        return  # a shell or prompt image, or a build environment: run by hand or by CI, not deployed
     path = repository_path(dockerfile.path) if dockerfile.path not in ("", "-") else ""
     stages = dockerfile.stages if options is not None and options.include_build_stages else dockerfile.shipped_stages()
     for stage in stages:
