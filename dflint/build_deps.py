@@ -457,12 +457,37 @@ def apt_measured_on(base: str | None) -> bool:
 
 
 def for_base(item: _Sizable, base: str | None) -> _Sizable:
-    """`item` with its size left out when it was measured on another release than the one `base`
-    (the stage's root image) names: apt sizes and closures were measured on Debian 12
-    (`build_tools.json` `managers.apt.release`); Ubuntu's packages, or another Debian's, differ."""
-    if item.family != "apt" or item.savings is None or apt_measured_on(base):
+    """`item` with its size as measured on the release `base` (the stage's root image) names: apt
+    sizes and closures were measured on Debian 12 (`build_tools.json` `managers.apt.release`) and on
+    Ubuntu 22.04 and 24.04 (`other_releases`, in `build_tools.json` and `dev_packages.json`), each
+    release's own; on any other release (or a base that names none) the size is left out, since
+    its packages differ."""
+    if item.family != "apt" or apt_measured_on(base):
         return item
-    return dataclasses.replace(item, savings=None, basis="")
+    measured = release_facts(item, base)
+    if measured is None:
+        return dataclasses.replace(item, savings=None, basis="")
+    facts, source = measured
+    if isinstance(item, DevPackage):
+        savings, basis = _dev_savings(item.name, {**facts, "source": source}, {})
+    else:
+        savings, basis = _tool_savings({**facts, "source": source}, {}, item.family)
+    return dataclasses.replace(item, savings=savings, basis=basis)
+
+
+def release_facts(item: BuildTool | DevPackage, base: str | None) -> tuple[dict[str, Any], str] | None:
+    """What the data measured of an apt package on the release `base` names, when that is a release
+    measured besides Debian 12 (Ubuntu 22.04, 24.04: `other_releases`), with the measurement's source;
+    None for a package or release not measured."""
+    release = distribution(base)
+    if release is None or item.family != "apt":
+        return None
+    if isinstance(item, DevPackage):
+        table = _dev_data().get("other_releases", {}).get("apt", {}).get(release)
+    else:
+        table = _build_managers().get("apt", {}).get("other_releases", {}).get(release)
+    facts = table.get("packages", {}).get(item.name) if table is not None else None
+    return (facts, str(table.get("source", ""))) if facts is not None and table is not None else None
 
 
 def combined_savings(items: Sequence[Sized]) -> tuple[Savings | None, str]:
@@ -619,8 +644,9 @@ def negligible_in_gpu_image(dockerfile: Dockerfile, stage: Stage, sizes: Sequenc
     framework brings them (torch's CUDA build with its 18 nvidia wheels: 2730 MB,
     `data/heavy_frameworks.json`). A package of a few megabytes (`make` 1.8 MB, `libssl-dev`
     12.6 MB over `libssl3`, `pkg-config` 0.4 MB, measured on Debian 12) is under 2 % of that. The
-    sizes are the data's Debian 12 measurements whatever the base's release: they decide that a
-    package is small, and are never shown for another release. A plain base that only has a GPU
+    sizes are the base's release's own where the data measured it (Debian 12, Ubuntu 22.04 and
+    24.04), else Debian 12's: they decide that a package is small, and are never shown for a
+    release not measured. A plain base that only has a GPU
     vendor's name (`nvcr.io/nvidia/base/ubuntu`) is not enough."""
     if not sizes or not all(size is not None and size < NEGLIGIBLE_MB for size in sizes):
         return False
@@ -1244,8 +1270,12 @@ def for_release(package: DevPackage, root: str | None) -> DevPackage:
         return package
     if not re.fullmatch(r"libpython3\.\d+", package.runtime):
         if package.family == "apt" and re.search(r"\d", package.runtime) and not apt_measured_on(root):
-            # a versioned library name (`libssl3`, `libicu72`) is Debian 12's; another release may
-            # have another version (Ubuntu 22.04: `libprotobuf23`, not `libprotobuf32`), so none is named
+            # a versioned library name (`libssl3`, `libicu72`) is Debian 12's; another release has its
+            # own (Ubuntu 22.04: `libprotobuf23`; 24.04: `libssl3t64`): the one measured there, else none
+            measured = release_facts(package, root)
+            runtime = measured[0].get("runtime") if measured is not None else None
+            if isinstance(runtime, str):
+                return dataclasses.replace(package, runtime=runtime)
             return dataclasses.replace(
                 package, runtime=None, runtime_known=True, note="At run time only its shared-library package is needed."
             )

@@ -275,6 +275,7 @@ class ComposeBuild:
     shell_session: bool = False
     drives_host: bool = False
     mounts_context: str | None = None  # the volume that bind mounts the build context itself (`.:/app`)
+    attached: bool = False  # `tty: true` and `stdin_open: true`: run with a terminal attached (`docker run -it`)
 
 
 def _compose_services(compose_file: str) -> tuple[ComposeBuild, ...]:
@@ -325,6 +326,7 @@ def _compose_services_as_of(compose_file: str, stamp: tuple[int, int, int, int] 
                 _shell_session(service),
                 _needs_root(service),
                 _mounts_context(service, project, directory),
+                service.get("tty") is True and service.get("stdin_open") is True,
             )
         )
     return tuple(found)

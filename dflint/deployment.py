@@ -47,6 +47,7 @@ class ComposeRun:
     shell_session: bool = False  # `command: bash` with `tty: true` or `stdin_open: true`
     drives_host: bool = False  # `privileged: true`, or the Docker daemon's socket mounted
     mounts_context: str | None = None  # the volume that bind mounts the build context (`.:/app`)
+    attached: bool = False  # `tty: true` and `stdin_open: true`: a terminal attached, as `docker run -it`
 
     def describe(self) -> str:
         return f"service '{self.service}' in {self.compose_file} runs it as `{self.user}`"
@@ -62,7 +63,13 @@ def compose_runs(dockerfile: Dockerfile) -> tuple[ComposeRun, ...]:
 
             runs = tuple(
                 ComposeRun(
-                    build.service, build.compose_file, build.user, build.shell_session, build.drives_host, build.mounts_context
+                    build.service,
+                    build.compose_file,
+                    build.user,
+                    build.shell_session,
+                    build.drives_host,
+                    build.mounts_context,
+                    build.attached,
                 )
                 for build in compose_services_building(dockerfile.path)
             )
@@ -98,6 +105,15 @@ def runs_a_shell_session(dockerfile: Dockerfile) -> ComposeRun | None:
     None otherwise."""
     runs = compose_runs(dockerfile)
     return runs[0] if runs and all(run.shell_session for run in runs) else None
+
+
+def runs_attached(dockerfile: Dockerfile) -> ComposeRun | None:
+    """A compose service that runs the image with a terminal attached (`tty: true` and `stdin_open:
+    true`, as `docker run -it`), when every service that builds it does: a local app its user
+    starts and stops from that terminal (text-generation-webui's images), whose Ctrl-C reaches the
+    whole foreground process group; None otherwise."""
+    runs = compose_runs(dockerfile)
+    return runs[0] if runs and all(run.attached for run in runs) else None
 
 
 def runs_from_mounted_source(dockerfile: Dockerfile) -> ComposeRun | None:

@@ -21,9 +21,11 @@ DF303; DF302 asks `large_image` alone: the apt lists are tens of megabytes whate
   project, URL or VCS install, no extras), none is a heavy framework (`heavy_frameworks.json`,
   both lists) or a GPU wheel (`dflint.gpu.gpu_pip_package`, a name that marks a GPU build such as
   `onnxruntime-gpu` or `jax-cuda12-plugin`, a `+cu121`/`+rocm`/`+xpu` version),
-  none requires a framework the image does not hold yet (`requires_framework`), and nothing makes
-  pip download what is already installed again (`--force-reinstall`, `--ignore-installed`,
-  `--target`, `--prefix`, `--root`, `--upgrade-strategy`). A requirements file read from the build
+  none requires a framework the image does not hold yet (`requires_framework`; with a flag that
+  makes pip download what is already installed again, `--force-reinstall`, `--ignore-installed`,
+  `--target`, `--prefix`, `--root`, `--upgrade-strategy`, none requires one at all: a pinned
+  `--force-reinstall PyYAML==6.0.1` is light, `--force-reinstall accelerate` downloads torch again).
+  A requirements file read from the build
   context is judged by its content. For the other managers, `apk`'s cache is its index (a couple
   of megabytes per repository) and `npm install NAME …` keeps the tarballs of the named packages;
   conda, yum/dnf, poetry, pipenv, `uv sync` and a project's `npm install`/`npm ci` are never light.
@@ -341,8 +343,10 @@ def light_install(op: PackageOp, holds: frozenset[str] = frozenset()) -> bool:
 def light_requirements(op: PackageOp, holds: frozenset[str] = frozenset()) -> tuple[Requirement, ...] | None:
     """What a pip or uv install installs, its requirements files' lines included, when every one is
     known and light (as `light_install` counts them); None otherwise."""
-    if not _pip_install(op) or op.has_flag(*_REINSTALLS):
+    if not _pip_install(op):
         return None
+    if op.has_flag(*_REINSTALLS):
+        holds = frozenset()  # everything is downloaded again, what the image holds included
     requirements = list(_requirements(op))
     if not requirements or not all(_light_pip(requirement, holds) for requirement in requirements):
         return None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dflint.deployment import ComposeRun, compose_runs, runs_as_non_root, runs_from_mounted_source
+from dflint.deployment import ComposeRun, compose_runs, runs_as_non_root, runs_attached, runs_from_mounted_source
 from dflint.engine import Settings, lint_file, selected_rules
 from dflint.parse import parse
 
@@ -206,3 +206,22 @@ def test_a_service_that_mounts_its_build_context_runs_a_development_setup(
     assert compose_runs(model)[0].mounts_context == mounted
     assert (model.purpose is not None and model.purpose.kind == "devcontainer") is (mounted is not None)
     assert (df620(dockerfile) == []) is (mounted is not None)
+
+
+SHELL_FORM = "FROM python:3.12-slim\nWORKDIR /app\nCOPY start.sh .\nEXPOSE 7860\nCMD umask 0002 && ./start.sh --listen\n"
+
+
+def df601(dockerfile: Path) -> list[str]:
+    settings = Settings(select=("DF601",))
+    return [finding.message for finding in lint_file(str(dockerfile), settings, selected_rules(settings)).findings]
+
+
+@pytest.mark.parametrize(("terminal", "attached"), [("    tty: true\n    stdin_open: true\n", True), ("    tty: true\n", False)])
+def test_an_image_every_compose_service_runs_with_a_terminal_attached(tmp_path: Path, terminal: str, attached: bool) -> None:
+    # text-generation-webui's compose files: `tty: true`, `stdin_open: true`, the image's own command
+    dockerfile = repository(tmp_path, SERVICE + terminal)
+    dockerfile.write_text(SHELL_FORM, encoding="utf-8")
+    (tmp_path / "start.sh").write_text("#!/bin/sh\npython server.py\n", encoding="utf-8")
+    assert [run.attached for run in compose_runs(parse(SHELL_FORM, str(dockerfile)))] == [attached]
+    assert (runs_attached(parse(SHELL_FORM, str(dockerfile))) is not None) is attached
+    assert len(df601(dockerfile)) == (0 if attached else 1)

@@ -97,8 +97,10 @@ def test_other_framework_installs_are_not_claimed(install: str) -> None:
         ("pip install -e .", False),
         ("pip install https://example.com/x-1.0-py3-none-any.whl", False),
         ("pip install git+https://github.com/org/repo.git", False),
-        ("pip install --force-reinstall numpy", False),
-        ("pip install --target /opt/deps numpy", False),
+        # these download what the image holds again: light when nothing named needs a framework at all
+        ("pip install --force-reinstall numpy", True),
+        ("pip install --target /opt/deps numpy", True),
+        ("pip install --force-reinstall accelerate", False),
         ("pip install $PACKAGES", False),
         ("pip install accelerate", False),  # requires torch, which the image does not hold
         ("apk add curl", True),
@@ -209,3 +211,10 @@ def test_the_uv_release_is_the_last_one_put_on_the_path_before_the_install() -> 
     release = uv_release(dockerfile, last, last.instructions[-1])
     assert release is not None and (release.major, release.minor, release.patch) == (0, 12, 1) and release.line == 4
     assert uv_release(dockerfile, last, last.instructions[0]) is not None  # the base image's, before the COPY
+
+
+def test_a_reinstall_downloads_the_framework_the_image_holds_again() -> None:
+    dockerfile = model("FROM ubuntu:22.04\nRUN pip install torch==2.1.2\nRUN pip install --force-reinstall accelerate\n")
+    stage, instruction, op = _last_install(dockerfile)
+    assert frameworks_before(dockerfile, stage, instruction) == {"torch"}
+    assert not light_install(op, frameworks_before(dockerfile, stage, instruction))

@@ -25,6 +25,7 @@ from dflint.build_deps import (
     stated_run_time_need,
     toolchain_base,
 )
+from dflint.full_image_build import named_by_full_image_build
 from dflint.imagesize import negligible_beside_image
 from dflint.model import Dockerfile
 from dflint.single_stage import one_stage_build
@@ -64,10 +65,14 @@ def _shipped_build_tools(dockerfile: Dockerfile, check_git: bool) -> BuildTools:
     for install in shipped_installs(dockerfile, files=True):
         if one_stage is not None and one_stage.names(install.instruction, install.name):
             continue  # DF101's finding names it: moving the compile to a build stage takes it along
+        if named_by_full_image_build(dockerfile, install):
+            continue  # DF102's finding on the full `python:X` stage names it: build there, ship -slim
         tool = build_tool(install.op.manager, install.name)
         measured = tool.savings.mb if tool is not None and tool.savings is not None else None
         root = dockerfile.root_image(install.stage)
         tool = for_base(tool, root) if tool is not None else None
+        if tool is not None and tool.savings is not None:
+            measured = tool.savings.mb  # the base's own release, where measured (Ubuntu 22.04, 24.04)
         if tool is not None and build_image(root) is not None:
             tool = dataclasses.replace(tool, savings=None, basis="")  # the build image holds a toolchain already
         if tool is None or removed_in_same_run(install) or (tool.low and not check_git):

@@ -100,7 +100,11 @@ the build tools installed on it go with that fix, and a second finding on the sa
 say it again. The full `python:X` images are the exception (`counterpart_in_place` in the data):
 DF102's advice there is the `-slim` tag in the same stage, where the build tools stay the stage's
 own, so they are still reported, without a size: the full image already holds gcc, g++ and make,
-so installing them there adds little.
+so installing them there adds little. Where what the stage pip-installs is known, DF102 says more:
+the build packages the stage apt-installs would bring much of the difference back on the slim tag,
+so build in a stage on the full image and ship the slim one, naming them
+(`dflint/full_image_build.py`); those are left to that finding (reviewers judged the separate DF201
+a duplicate of it on Roboflow Inference's CPU images, four times).
 
 A C compiler is left alone in an image that needs one at run time: Triton compiles its kernels'
 launchers with `gcc` or `clang` (or `$CC`) the first time they run and fails with "Failed to find C
@@ -153,10 +157,12 @@ Two install commands of one RUN that install the same packages (the branches of 
 architecture: `apt install -y unixodbc-dev msodbcsql18` or `… msodbcsql17`) are one decision and one
 finding, on the first, which says "and 1 more install in this RUN" and lists the other (JSON `also`).
 
-The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12
-(`dflint/data/build_tools.json`, `dev_packages.json`, with their sources). They are given only when
-the stage's base image names Debian 12 in its tag; on Ubuntu or another Debian release the packages
-are other versions with other dependencies, and the size is left unknown.
+The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12, and
+on Ubuntu 22.04 and 24.04 from their own package indexes (`dflint/data/build_tools.json`,
+`dev_packages.json` `other_releases`, with their sources): each is given when the stage's base image
+names that release (`nvidia/cuda:12.4.1-devel-ubuntu22.04`: `build-essential` 263.9 MB there,
+304.3 MB on 24.04, 325.4 MB on Debian 12). On another release, or a tag that names none, the
+packages are other versions with other dependencies, and the size is left unknown.
 
 Where the file already compiles in a stage that does not ship and nothing in the stages that ship
 compiles or installs language packages (`dflint/build_deps.py`, `compiles_only_elsewhere`, the fact

@@ -57,7 +57,9 @@ A stage that ships on a build image (`nvidia/cuda:*-devel-*`, `golang`, `gcc`: `
 `build_flavoured`, the list DF102 reports, except the full `python:X`, whose `-slim` counterpart
 replaces it in place) is left to DF102, as DF201 leaves it: the devel base already holds the headers
 of its toolchain, and the fix, a runtime base with the build in a build stage, takes the stage's
-header packages with it.
+header packages with it. On the full `python:X` images, the header packages DF102's finding names
+(a stage whose pip installs are known, which it tells to build on the full image and ship the slim
+one: `dflint/full_image_build.py`) are left to it too.
 
 A header package that another program in the image reads at run time is not a leftover: with
 protoc installed (`protobuf-compiler`, Alpine's `protoc`), the protobuf headers package
@@ -79,13 +81,15 @@ Two install commands of one RUN that install the same packages (the branches of 
 architecture: `apt install -y unixodbc-dev msodbcsql18` or `… msodbcsql17`) are one decision and one
 finding, on the first, which says "and 1 more install in this RUN" and lists the other (JSON `also`).
 
-The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12
-(`dflint/data/build_tools.json`, `dev_packages.json`, with their sources). They are given only when
-the stage's base image names Debian 12 in its tag; on Ubuntu or another Debian release the packages
-are other versions with other dependencies, and the size is left unknown. A versioned run-time
-library name (`libssl3`, `libprotobuf32`) is Debian 12's too, and is named only on a Debian 12
-base: another release may carry another version (Ubuntu 22.04 has `libprotobuf23`), so there the
-finding says only that the library's run-time package is needed.
+The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12, and
+on Ubuntu 22.04 and 24.04 from their own package indexes (`dflint/data/build_tools.json`,
+`dev_packages.json` `other_releases`, with their sources): each is given when the stage's base image
+names that release; on another release, or a tag that names none, the packages are other versions
+with other dependencies, and the size is left unknown. A versioned run-time library name is the
+release's own: `libprotobuf32` on Debian 12, `libprotobuf23` on Ubuntu 22.04, `libssl3t64` on Ubuntu
+24.04 (the `-dev` package's dependency on its own source's library, taken where it is the Debian 12
+counterpart renamed); on a release not measured the finding says only that the library's run-time
+package is needed.
 
 When the file already compiles in a stage that does not ship and nothing in the stages that ship
 compiles, installs language packages (a pip, npm or gem install may build against the headers) or
@@ -165,6 +169,7 @@ from dflint.build_deps import (
     stated_run_time_need,
     toolchain_base,
 )
+from dflint.full_image_build import named_by_full_image_build
 from dflint.imagesize import negligible_beside_image
 from dflint.model import Dockerfile, Stage
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
@@ -211,6 +216,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue
         if one_stage is not None and one_stage.names(install.instruction, install.name):
             continue
+        if named_by_full_image_build(dockerfile, install):
+            continue  # DF102's finding on the full `python:X` stage names it: build there, ship -slim
         if skipped_branch(install) is not None or id(install.op) in with_build_tools:
             continue
         if install.via is None and toolchain_base(dockerfile.root_image(install.stage)):
@@ -227,8 +234,10 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue
         later = removed_later(install) if install.via is None else None
         base = dockerfile.root_image(install.stage)
-        measured = package.savings.mb if package.savings is not None else None
-        found.append(Shipped(install, for_release(for_base(package, base), base), later, measured))
+        sized = for_base(package, base)
+        source = sized.savings if sized.savings is not None else package.savings  # the base's release's, else Debian 12's
+        measured = source.mb if source is not None else None
+        found.append(Shipped(install, for_release(sized, base), later, measured))
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
         op: f". Not reported: {', '.join(f'`{name}`' for name in names)}, since {need.text} (it reads these headers)"

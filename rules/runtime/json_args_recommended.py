@@ -46,6 +46,13 @@ force, the file's own or, when the file sets none, the base image's (the Jupyter
 run `tini -g -- start.sh`: `dflint/data/base_images.json` `group_signalling_entrypoints`, with
 sources). The server gets SIGTERM beside the shell.
 
+An image that every compose service of the repository building it runs with a terminal attached
+(`tty: true` and `stdin_open: true`, as `docker run -it`: text-generation-webui's images, a web UI its
+user starts and stops from that terminal) is left alone: Ctrl-C there sends SIGINT to the terminal's
+whole foreground process group, the server included, and all that a shell in front costs is a slower
+`docker stop` (`dflint/deployment.py`, `runs_attached`; reviewers judged all ten findings drawn on those
+images not worth telling).
+
 ## Why is this bad?
 Shell form runs the command as `/bin/sh -c "…"`. The shell, not your server, is the container's main
 process, and a shell does not pass on `SIGTERM`: on `docker stop` or a Kubernetes rollout the
@@ -95,6 +102,7 @@ from functools import lru_cache
 from dflint.binsh import execs_last_command
 from dflint.commands import SHELLS
 from dflint.data import load
+from dflint.deployment import runs_attached
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, split_image
 from dflint.purpose import last_along
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
@@ -119,6 +127,8 @@ _BUILTINS = frozenset(
 
 
 def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+    if runs_attached(dockerfile) is not None:
+        return  # every compose service runs it with a terminal attached: Ctrl-C reaches the whole group
     inherited = _shell_changed_before(dockerfile)
     for stage in dockerfile.stages:
         if inherited[stage.index]:

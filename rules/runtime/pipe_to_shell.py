@@ -39,6 +39,12 @@ the script changes with every pip release, so a recorded checksum would break th
 `pip==<version>` to it to pin pip (its README). The facts are in `dflint/data/pinning.json`
 (`install_scripts`, with sources).
 
+A script whose URL names the release or commit it fetches in its path is pinned the same way and is not
+reported (`https://raw.githubusercontent.com/nvm-sh/nvm/v0.37.2/install.sh`, nvm's documented
+install; a `…/releases/download/v1.2.3/…` asset; a 40-hex commit): what runs is that release's script,
+not whatever a branch holds today (`…/WasmEdge/master/utils/install.sh` is reported). Two reviewers
+judged the finding on Kubeflow Pipelines' tag-pinned nvm installer not worth telling.
+
 One installer run in several stages is one decision (pin it once, with one version argument): the
 places become one finding on the first, which says how many more there are in the file and lists
 their lines (JSON `also`). A well-known installer is the same installer whatever URL form it is
@@ -96,6 +102,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
                     continue
                 runner = next((later for later in pipeline[position + 1 :] if _reads_script_from_stdin(later)), None)
                 if runner is not None:
+                    if _names_a_release(command):
+                        break  # the URL names the release or commit it runs (`…/nvm-sh/nvm/v0.37.2/install.sh`)
                     script = _known_script(command)
                     if script is not None and (script.versioned or script.pinned(runner, instruction.env)):
                         break  # the installer's own pinned form, as its documentation gives it
@@ -254,6 +262,23 @@ def _known_script(download: ShellCommand) -> _Script | None:
                     tuple(entry.get("pinned_by_files", ())),
                 )
     return None
+
+
+# a path segment naming a release (`v0.37.2`, `0.9.26`, `1.2.3-rc1`) or a commit (`3f1c…`, 40 hex digits)
+_RELEASE_SEGMENT = re.compile(r"(?i)v?\d+(?:\.\d+)+(?:[-+][\w.]+)?|[0-9a-f]{40}")
+
+
+def _names_a_release(download: ShellCommand) -> bool:
+    """The script's URL names the release or commit it fetches in its path
+    (`https://raw.githubusercontent.com/nvm-sh/nvm/v0.37.2/install.sh`, nvm's documented install;
+    `…/releases/download/v1.2.3/install.sh`), as uv's versioned installer does: what runs is that
+    release's script, not whatever the branch holds today (`…/WasmEdge/master/utils/install.sh`)."""
+    for word in download.argv[1:]:
+        value = word.value or ""
+        match = re.match(r"(?i)https?://[^/]+(/[^?#]*)", value)
+        if match is not None and any(_RELEASE_SEGMENT.fullmatch(part) for part in match.group(1).split("/")[:-1]):
+            return True
+    return False
 
 
 @cache

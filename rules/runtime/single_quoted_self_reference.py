@@ -12,6 +12,10 @@ the literal entry the quotes leave in the list names no directory; nothing chang
 shared corpus this leaves out three of DF612's four findings (TensorFlow Serving's MKL images on
 `ubuntu:22.04`, where nothing set `LIBRARY_PATH` or `LD_LIBRARY_PATH` before), which every reviewer
 who drew one judged true but of no effect; the fourth follows an ENV that gave the variable a value.
+Nor is a value that keeps every entry the variable held: on such a base, one earlier ENV gave it only
+literal entries and itself (`ENV LD_LIBRARY_PATH="/usr/local/lib:${LD_LIBRARY_PATH}"`), and the
+single-quoted value lists each of them again (`'/usr/local/lib:$LD_LIBRARY_PATH'`), so nothing is
+dropped (that fourth finding; two reviewers judged its `error` a no-op).
 
 ## Why is this bad?
 Docker expands variables in an `ENV` value the way a shell does, and single quotes keep what they
@@ -75,6 +79,8 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
             for reference in single_quoted_references(raw_value, dockerfile.escape):
                 if reference.name != pair.key or not _has_value(dockerfile, instruction, pair.key, set_before):
                     continue
+                if _keeps_all(dockerfile, instruction, pair.key, pair.value, set_before):
+                    continue  # `/usr/local/lib:` before, `/usr/local/lib:$LD_LIBRARY_PATH` now: nothing is dropped
                 text = raw_value[reference.start : reference.end]
                 span = dockerfile.logical_span(instruction, pair.value_start + reference.start, pair.value_start + reference.end)
                 stage = dockerfile.stage_of(instruction)
@@ -104,6 +110,36 @@ def _has_value(dockerfile: Dockerfile, instruction: Instruction, name: str, set_
     if root is None:
         return True  # the base is unknown: it may set the variable
     return normalise_image(split_image(root)[0]) not in _only_path_images()
+
+
+def _keeps_all(dockerfile: Dockerfile, instruction: Instruction, name: str, value: str | None, set_before: set[str]) -> bool:
+    """The literal value keeps every entry the variable held: on a base image known to set nothing
+    but PATH, the file's last earlier ENV of it gave it only literal entries and itself (TensorFlow
+    Serving's MKL image: `ENV LD_LIBRARY_PATH="/usr/local/lib:${LD_LIBRARY_PATH}"` on `ubuntu:22.04`,
+    so `/usr/local/lib:`), and each of those is an entry of the new value (`'/usr/local/lib:$LD_LIBRARY_PATH'`)."""
+    if name == "PATH" or name in set_before or value is None:
+        return False
+    stage = dockerfile.stage_of(instruction)
+    root = dockerfile.root_image(stage) if stage is not None else None
+    if stage is None or root is None or normalise_image(split_image(root)[0]) not in _only_path_images():
+        return False
+    earlier = [
+        pair
+        for ancestor in reversed(dockerfile.ancestry(stage))
+        for other in ancestor.instructions
+        if other.keyword in ("ENV", "ARG") and other.span.offset < instruction.span.offset
+        for pair in other.pairs
+        if pair.key == name
+    ]
+    if len(earlier) != 1:
+        return False  # never set before (the base's value, unknown), or set several times
+    raw = earlier[0].raw_value or ""
+    entries = [entry.strip("\"'") for entry in raw.split(":")]
+    literal = [entry for entry in entries if entry and "$" not in entry]
+    if any("$" in entry and entry.strip("{}$") != name for entry in entries if entry):
+        return False  # it read another variable
+    kept = set(value.split(":"))
+    return bool(literal) and all(entry in kept for entry in literal)
 
 
 @cache

@@ -4,7 +4,6 @@ whether a stage can use a GPU (`dflint.gpu`) are the model's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,10 +56,3 @@ def _savings(entry: dict[str, Any]) -> Savings | None:
         return None
     basis = entry.get("extra_basis", "size difference")
     return Savings(float(extra), f"{basis}; {entry['source']}")
-
-
-def iter_stages_from(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) -> Iterator[Stage]:
-    """The stage and every shipped stage built FROM it, directly or not."""
-    for candidate in shipped:
-        if any(s.index == stage.index for s in dockerfile.ancestry(candidate)):
-            yield candidate

@@ -68,8 +68,10 @@ Unsafe. The fix rewrites the tag inside the FROM line: `python:3.11` → `python
 runtime images lack compilers and headers, so a later `pip install` that builds from source, or a
 tool the application shells out to, may then fail. For the CUDA, PyTorch and TensorFlow images the
 fix is only offered when nothing in the stage (or the shipped stages built from it) compiles: no
-build tool installed, and no `nvcc`, `gcc`, `make`, `cmake` or build of a source tree. It is never
-offered when the image is pinned by digest or written through a variable.
+build tool installed, and no `nvcc`, `gcc`, `make`, `cmake` or build of a source tree. On the full
+Python image it is not offered when the stage apt-installs build packages: the advice there is a build
+stage on the full image, which a new tag alone does not make. It is never offered when the image is
+pinned by digest or written through a variable.
 
 ## References
 - [NVIDIA CUDA images: base, runtime and devel flavours](https://hub.docker.com/r/nvidia/cuda)
@@ -84,21 +86,21 @@ from collections.abc import Iterator
 from typing import Any
 
 from dflint.build_deps import (
+    Install,
     build_tool,
     compile_command,
     compiles_from_source,
-    dev_package,
-    installs,
     installs_at_start,
     needs_cuda_toolkit,
     runtime_compiler,
 )
+from dflint.full_image_build import full_image_builds, stages_from
 from dflint.imagerefs import base_is_known
 from dflint.model import Dockerfile, PackageOp, Stage
 from dflint.rule import Edit, Finding, Fix, RuleMeta, Severity, clip
 from dflint.windows import builds_windows
 
-from ._images import BuildFlavour, build_flavour, image_word_span, iter_stages_from
+from ._images import BuildFlavour, build_flavour, image_word_span
 
 META = RuleMeta(
     code="DF102",
@@ -132,11 +134,11 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         if "cuda" in flavour.image and needs_cuda_toolkit(dockerfile) is not None:
             continue  # it serves with a package that needs the CUDA Toolkit when it runs (TensorRT-LLM)
         libraries: tuple[str, dict[str, Any]] | None = None
+        build = full_image_builds(dockerfile).get(stage.index) if flavour.image == "python" else None
         if flavour.image == "python":
-            python_packages = _python_packages(dockerfile, stage, shipped)
-            if python_packages is None:
+            if build is None:
                 continue  # what it pip-installs is unknown here: no telling that the slim image has what it loads
-            libraries = _full_image_library(python_packages)
+            libraries = _full_image_library(build.python_packages)
         span = image_word_span(dockerfile, stage)
         compiled = _compiles(dockerfile, stage, shipped)
         jit = runtime_compiler(dockerfile) if "cuda" in flavour.image else None
@@ -148,11 +150,13 @@ def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
         if compiled and flavour.image != "python":
             advice += f"; this stage compiles ({compiled}), so compile in a build stage on this image and ship a runtime one"
         savings = flavour.savings
-        rebuilt = _build_packages(dockerfile, stage, shipped) if flavour.image == "python" else None
+        rebuilt = _named(build.packages) if build is not None and build.packages else None
         if rebuilt is not None:
             # `apt-get install libopencv-dev cmake rustc` on the full image: on the slim one the same install
-            # brings most of the compilers and headers back, so the images' difference overstates the saving
+            # brings most of the compilers and headers back, so the images' difference overstates the saving,
+            # and the tag alone is not the fix (a build stage is): no rewrite is offered
             savings = None
+            fix = None
             advice += (
                 f"; this stage installs build packages ({rebuilt}), which on the slim image bring much of the"
                 " difference back: build in a stage on this image and ship the slim one"
@@ -215,26 +219,17 @@ def _fix(dockerfile: Dockerfile, stage: Stage, flavour: BuildFlavour, offset: in
     return Fix.unsafe(f"Use the `{flavour.replacement}` tag", Edit(offset + colon + 1, offset + len(base), flavour.replacement))
 
 
-def _build_packages(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) -> str | None:
-    """The system build tools and header packages the stage, or the shipped stages built FROM it,
-    installs (`cmake`, `rustc`, `libopencv-dev`: `build_deps.build_tool`, `dev_package`), named
-    briefly; None when it installs none."""
-    names = [
-        install.name
-        for install in installs(
-            tuple(iter_stages_from(dockerfile, stage, shipped)), managers=("apt", "apk", "dnf", "yum", "microdnf")
-        )
-        if build_tool(install.op.manager, install.name) is not None or dev_package(install.op.manager, install.name) is not None
-    ]
-    if not names:
-        return None
+def _named(packages: tuple[Install, ...]) -> str:
+    """The system build tools and header packages a full-image build installs (`cmake`, `rustc`,
+    `libopencv-dev`: `dflint.full_image_build`), named briefly."""
+    names = [install.name for install in packages]
     shown = ", ".join(f"`{name}`" for name in names[:3])
     return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def _compiles(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) -> str | None:
     """What compiles in the stage or the shipped stages built FROM it, if anything does."""
-    for candidate in iter_stages_from(dockerfile, stage, shipped):
+    for candidate in stages_from(dockerfile, stage, shipped):
         for instruction in candidate.instructions:
             if instruction.keyword == "ENV" and "TORCH_CUDA_ARCH_LIST" in instruction.arguments:
                 return f"TORCH_CUDA_ARCH_LIST at line {instruction.span.line}"
@@ -247,31 +242,6 @@ def _compiles(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) 
                 if compiled is not None:
                     return f"{compiled[0]} at line {compiled[1]}"
     return None
-
-
-def _python_packages(dockerfile: Dockerfile, stage: Stage, shipped: tuple[Stage, ...]) -> frozenset[str] | None:
-    """The names the stage (and the shipped stages built FROM it) pip-install, or None when some are
-    unknown: a requirements file that could not be read, a local project, a URL or VCS install."""
-    names: set[str] = set()
-    for candidate in iter_stages_from(dockerfile, stage, shipped):
-        for instruction in candidate.instructions:
-            for op in instruction.packages:
-                if op.manager not in ("pip", "uv") or op.verb not in ("install", "sync"):
-                    continue
-                if op.verb == "sync":
-                    return None  # a project's lock, read from files the model does not follow
-                requirements = list(op.packages)
-                for top in op.files:
-                    for file in top.walk():
-                        if file.status != "read":
-                            return None
-                        if not file.constraint:
-                            requirements.extend(file.requirements)
-                for requirement in requirements:
-                    if requirement.kind != "name" or requirement.name is None:
-                        return None
-                    names.add(requirement.name)
-    return frozenset(names)
 
 
 def _full_image_library(names: frozenset[str]) -> tuple[str, dict[str, Any]] | None:
