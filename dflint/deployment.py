@@ -32,9 +32,12 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from dflint.model import Dockerfile, split_image
+
+if TYPE_CHECKING:
+    from dflint.readme_runs import ReadmeRun
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,18 @@ def runs_attached(dockerfile: Dockerfile) -> ComposeRun | None:
     whole foreground process group; None otherwise."""
     runs = compose_runs(dockerfile)
     return runs[0] if runs and all(run.attached for run in runs) else None
+
+
+def documented_runs_choose_user(dockerfile: Dockerfile) -> ReadmeRun | None:
+    """A README `docker run` of the image (`dflint.readme_runs`) that decides who runs it, when every
+    one the repository documents does: with capabilities added (`--cap-add SYS_RESOURCE`, for mlock in
+    llama-cpp-python's quick-start images) or `--privileged`, which only root can use, or with a
+    non-root `--user`; None otherwise."""
+    from dflint.readme_runs import readme_runs
+
+    runs = readme_runs(dockerfile)
+    decided = [run for run in runs if run.privileged or run.cap_add or _non_root(run.user)]
+    return decided[0] if runs and len(decided) == len(runs) else None
 
 
 def runs_from_mounted_source(dockerfile: Dockerfile) -> ComposeRun | None:

@@ -6,7 +6,8 @@ DF303; DF302 asks `large_image` alone: the apt lists are tens of megabytes whate
 
 - `large_image`: the stage's image already holds gigabytes (at least `LARGE_IMAGE_MB`). Either its
   root image is one whose size a source gives (`data/base_images.json` `large_images`: the CUDA
-  runtime and devel flavours, `rocm/pytorch`, NGC's PyTorch, an LLM server …), or its FROM chain
+  runtime and devel flavours, `rocm/pytorch`, NGC's PyTorch, an LLM server, the full `python:3.11`
+  and later images …), or its FROM chain
   installs torch's CUDA build from PyPI, whose wheels alone come to 2730 MB
   (`data/heavy_frameworks.json` `closure_mb`); a torch pinned to another release, or resolved on a
   Python too old for the one measured (`stage_python`), still unpacks to at least 1094.8 MB: the

@@ -141,7 +141,7 @@ def test_a_per_file_ignored_rule_still_judges_its_pragmas(repo: Path) -> None:
 
 def test_rule_options_and_trusted_registries(repo: Path) -> None:
     (repo / "Dockerfile").write_text(
-        "FROM python:3.11 AS build\nRUN pip install flask==3.0.3\nFROM quay.io/acme/base:1.0\nCOPY --from=build /x /x\n"
+        "FROM python:3.11-slim AS build\nRUN pip install flask==3.0.3\nFROM quay.io/acme/base:1.0\nCOPY --from=build /x /x\n"
     )
     (repo / ".dflint.yaml").write_text(
         "select: [DF301, DF105]\noptions:\n  pip-cache:\n    include-build-stages: true\ntrusted-registries: [ghcr.io]\n"

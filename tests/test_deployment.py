@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from dflint.deployment import ComposeRun, compose_runs, runs_as_non_root, runs_attached, runs_from_mounted_source
+from dflint.deployment import (
+    ComposeRun,
+    compose_runs,
+    documented_runs_choose_user,
+    runs_as_non_root,
+    runs_attached,
+    runs_from_mounted_source,
+)
 from dflint.engine import Settings, lint_file, selected_rules
 from dflint.parse import parse
+from dflint.readme_runs import readme_runs
 
 DOCKERFILE = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY app.py .\nEXPOSE 8000\nCMD ["python", "app.py"]\n'
 
@@ -225,3 +233,33 @@ def test_an_image_every_compose_service_runs_with_a_terminal_attached(tmp_path: 
     assert [run.attached for run in compose_runs(parse(SHELL_FORM, str(dockerfile)))] == [attached]
     assert (runs_attached(parse(SHELL_FORM, str(dockerfile))) is not None) is attached
     assert len(df601(dockerfile)) == (0 if attached else 1)
+
+
+README_BLOCK = "# Quick start\n\n```\ncd ./docker\ndocker build -t quick_server .\n{run}\n```\n"
+
+
+@pytest.mark.parametrize(
+    ("run", "reported"),
+    [
+        ("docker run --cap-add SYS_RESOURCE -e USE_MLOCK=0 -v /models:/var/model -t quick_server", False),
+        ("$ docker run --rm --privileged quick_server", False),
+        ("docker run -p 8000:8000 \\\n  --user 1000:1000 quick_server:latest", False),
+        ("docker run -p 8000:8000 -it quick_server", True),  # says nothing about the user
+        ("docker run --cap-add SYS_RESOURCE other_image", True),  # another image
+    ],
+)
+def test_a_readme_run_that_adds_capabilities_or_names_a_user_decides_who_runs_it(
+    tmp_path: Path, run: str, reported: bool
+) -> None:
+    # llama-cpp-python's docker/README.md: `cd ./openblas_simple`, `docker build -t openblas_simple .`,
+    # `docker run --cap-add SYS_RESOURCE … -t openblas_simple`
+    dockerfile = repository(tmp_path, None, {"README.md": README_BLOCK.format(run=run)})
+    assert (documented_runs_choose_user(parse(DOCKERFILE, str(dockerfile))) is None) is reported
+    assert len(df620(dockerfile)) == (1 if reported else 0)
+
+
+def test_a_readme_build_of_another_dockerfile_runs_another_image(tmp_path: Path) -> None:
+    text = "```\ndocker build -t quick_server -f other/Dockerfile .\ndocker run --privileged quick_server\n```\n"
+    dockerfile = repository(tmp_path, None, {"README.md": text})
+    assert readme_runs(parse(DOCKERFILE, str(dockerfile))) == ()
+    assert len(df620(dockerfile)) == 1

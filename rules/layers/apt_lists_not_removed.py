@@ -92,7 +92,8 @@ file's structure, and only by that merge (docs/fixes.md).
 
 A stage whose image already holds gigabytes is not checked: its root image is one whose size a
 source gives, at least 1 GB (the `nvidia/cuda` runtime and devel tags, `rocm/pytorch`, NGC's PyTorch,
-`vllm/vllm-openai` …), or it installs torch's CUDA build from PyPI (`dflint/imagesize.py`
+`vllm/vllm-openai`, the full `python:3.11`–`3.14` images, 1.01 GB and more …), or it installs torch's
+CUDA build from PyPI, or copies in a stage that is that large (`dflint/imagesize.py`
 `large_image`, the fact DF301 and DF303 weigh a light cache against). The lists, about 20 MB on
 Debian 12 and a few tens on Ubuntu with CUDA's repository, are then a few percent of the image at
 most. In samples of 50 default findings, reviewers reading the files judged 1 of the 5 DF302 findings

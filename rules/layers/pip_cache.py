@@ -42,7 +42,8 @@ source gives, at least 1 GB (`nvidia/cuda` runtime tags of CUDA 9.0 and later, 1
 devel tags, 1.4 GB and more; `rocm/pytorch`, 10 GB and more compressed; ROCm's `rocm/dev-ubuntu-*`, 1 GB
 and more compressed; `nvcr.io/nvidia/pytorch`,
 about 20 GB; `pytorch/pytorch:*-devel`, `lmsysorg/sglang`, `vllm/vllm-openai`, `pytorch/torchserve`,
-`tensorflow/tensorflow:*-gpu`: `dflint/data/base_images.json` `large_images`, with sources), or the
+`tensorflow/tensorflow:*-gpu`, the full `python:3.11`–`3.14` images (1.01 GB and more on disk):
+`dflint/data/base_images.json` `large_images`, with sources), or the
 stage installs torch's CUDA build from PyPI (2730 MB of wheels; unpinned or at the version measured), or copies
 in such a stage's whole filesystem or the environment its torch went into (`dflint/imagesize.py`). Beside that, the compressed wheels of
 a few light packages (`cmake` 30.2 MB, `transformers` 13.5 MB, `Cython` 3.5 MB) are a few percent at

@@ -84,7 +84,12 @@ works in, not a service, and is left alone too (LLaMA-Factory's CUDA, ROCm and N
 judged DF620 there not worth telling). So is an image a compose service runs with `privileged: true` or
 the Docker daemon's socket mounted (`/var/run/docker.sock`): it drives the host, as root by design (the
 socket is root:docker 0660; ragflow's sandbox executor manager starts its sandboxes through it, and a
-reviewer found a USER would break it).
+reviewer found a USER would break it). So is an image every `docker run` of which in the repository's
+READMEs adds capabilities (`--cap-add SYS_RESOURCE`), which only root's processes hold, or runs it
+`--privileged`, or names a non-root `--user`: the README's code blocks build the Dockerfile under a tag
+(`cd ./openblas_simple`, `docker build -t openblas_simple .`) and run that tag
+(`dflint/readme_runs.py`; llama-cpp-python's quick-start images, whose mlock needs the capability:
+reviewers judged DF620 there not worth telling, ten times).
 
 An image nobody deploys is not checked either: the engine skips DF620 on CI and test images,
 development containers, documentation builders and documentation samples (`Purpose.ships`).
@@ -164,7 +169,7 @@ from functools import cache
 
 from dflint.build_deps import installs_into_system_at_start
 from dflint.data import load
-from dflint.deployment import drives_the_host, runs_a_shell_session, runs_as_non_root
+from dflint.deployment import documented_runs_choose_user, drives_the_host, runs_a_shell_session, runs_as_non_root
 from dflint.imagerefs import flattened_from
 from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, normalise_image, split_image
 from dflint.purpose import command_program, exposed_ports
@@ -215,6 +220,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                 return  # its compose services open a shell in it (`command: bash`, `tty: true`): a workbench
             if drives_the_host(dockerfile) is not None:
                 return  # its compose service runs it privileged or with the Docker socket: root by design
+            if documented_runs_choose_user(dockerfile) is not None:
+                return  # the README's `docker run` adds capabilities (root's) or names the user
             yield finding
             return
 
