@@ -156,7 +156,9 @@ def test_build_tools_of_one_command_are_one_finding_largest_first() -> None:
     )
     rule = find("DF201")
     assert rule is not None
-    settings = Settings(select=("DF201",), rule_options={"DF201": build_options(rule, {"each-package": True})})
+    settings = Settings(
+        select=("DF201",), rule_options={"DF201": build_options(rule, {"each-package": True, "check-small-tools": True})}
+    )
     each = list(lint_source(text, "Dockerfile", settings, [rule], None).findings)
     assert [f.message.split("`")[1] for f in each] == [
         "ninja-build",
@@ -172,7 +174,8 @@ def test_tools_that_differ_in_advice_stay_apart() -> None:
     text = "FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends git gcc make\nRUN apt-get purge -y make\n"
     rule = find("DF201")
     assert rule is not None
-    settings = Settings(select=("DF201",), rule_options={"DF201": build_options(rule, {"check-git": True})})
+    options = {"check-git": True, "check-small-tools": True}  # make alone is 1.8 MB
+    settings = Settings(select=("DF201",), rule_options={"DF201": build_options(rule, options)})
     findings = list(lint_source(text, "Dockerfile", settings, [rule], None).findings)
     assert [(f.message.split(" ")[0], f.effective_severity.name) for f in findings] == [
         ("version", "INFO"),
@@ -180,8 +183,8 @@ def test_tools_that_differ_in_advice_stay_apart() -> None:
         ("build", "WARNING"),
     ]
     assert "not on line 3" in findings[2].message
-    # git is reported only with check-git
-    assert [f.message.split(" ")[0] for f in _lint("DF201", text)] == ["compiler", "build"]
+    # git is reported only with check-git, and make alone (1.8 MB) only with check-small-tools
+    assert [f.message.split(" ")[0] for f in _lint("DF201", text)] == ["compiler"]
 
 
 def test_header_packages_of_one_command_are_one_finding() -> None:

@@ -39,9 +39,10 @@ build with its nvidia wheels, 2730 MB), and not worth the author's time
 (`dflint/build_deps.py`, `negligible_in_gpu_image`). Nor are packages whose measured sizes
 together come to under 2 % of what the image is known to hold (`dflint/imagesize.py`,
 `negligible_beside_image`: a 77 MB `cmake` (its wheel unpacked) beside a Triton server image of 8.3 GB or beside a torch from PyPI, whose wheel alone unpacks to 1.1 GB
-or more whatever the release). The same package on a slim image is reported, unless the stage's
-build tools, every one measured, come to less than 20 MB in all, whatever the image
-(`imagesize.negligible_alone`): a lone `cython` (10.7 MB unpacked) or `ninja` (0.4 MB). Reviewers
+or more whatever the release). The same package on a slim image is reported, unless the
+finding's build tools, every one measured, come to less than 20 MB in all, whatever the image
+(`imagesize.negligible_alone`): a lone `cython` (10.7 MB unpacked) or `ninja` (0.4 MB), or a RUN of
+`make` and `pkg-config` beside another that installs `build-essential` (reported on its own). Reviewers
 judged all 14 findings drawn on Kubeflow Katib's lone `cython>=0.29.24` (requirements files of
 its suggestion services) not worth telling. The option `check-small-tools` reports them.
 
@@ -212,8 +213,8 @@ RUN apk add --no-cache --virtual .build-deps gcc musl-dev \
 ## Options
 - `each-package` (default `false`): one finding per build tool instead of one per install command.
 - `check-git` (default `false`): report `git` too, at `info` severity.
-- `check-small-tools` (default `false`): also report the build tools of a stage that together come
-  to less than 20 MB (a lone `cython`, 10.7 MB unpacked).
+- `check-small-tools` (default `false`): also report build tools that together come to less than
+  20 MB in a finding (a lone `cython`, 10.7 MB unpacked).
 
 ## References
 - [Docker: Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
@@ -279,8 +280,6 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     # a build tool the project's own package requires (`cython` in the requirements file its setup.py
     # reads into install_requires): the installed package pulls it back in, so no build stage removes it
     found = [item for item in found if not _package_dependency(dockerfile, item)]
-    if not options.check_small_tools:
-        found = _without_small_stages(found)
     need = runtime_compiler(dockerfile) if needed else None
     notes = {
         op: f". Not reported: {', '.join(f'`{name}`' for name, _ in names)}, since {need.text}"
@@ -289,29 +288,22 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         if need is not None
     }
     elsewhere = compiles_only_elsewhere(dockerfile) if found else False
+    small = (lambda sizes: False) if options.check_small_tools else negligible_alone
     if options.each_package:
         for item in found:
-            if not negligible_beside_image(dockerfile, item.install.stage, [item.measured]):
+            if not negligible_beside_image(dockerfile, item.install.stage, [item.measured]) and not small([item.measured]):
                 yield _one(item, notes.get(id(item.install.op), ""), elsewhere)
         return
     for group in per_command(found, lambda item: item.install, _advice):
         if negligible_beside_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
             continue  # a few megabytes next to a gigabyte of GPU libraries
+        if small([item.measured for item in group]):
+            continue  # a few megabytes of tools in all (a lone `cython`, 10.7 MB unpacked)
         note = notes.get(id(group[0].install.op), "") + _headers_note(
             dockerfile, group[0].install, elsewhere and not group[0].install.shipped_by
         )
         finding = _one(group[0], note, elsewhere) if len(group) == 1 else _grouped(group, note, elsewhere)
         yield _held_by_base(dockerfile, group, finding)
-
-
-def _without_small_stages(found: list[BuildToolFound]) -> list[BuildToolFound]:
-    """`found` without the tools of the stages whose build tools, every one measured, come to less
-    than 20 MB in all (`imagesize.negligible_alone`: a lone `cython`, 10.7 MB unpacked)."""
-    sizes: dict[int, list[float | None]] = {}
-    for item in found:
-        sizes.setdefault(item.install.stage.index, []).append(item.measured)
-    small = {index for index, measured in sizes.items() if negligible_alone(measured)}
-    return [item for item in found if item.install.stage.index not in small]
 
 
 def _package_dependency(dockerfile: Dockerfile, item: BuildToolFound) -> bool:

@@ -27,12 +27,11 @@ unpacked wheels of its dependency closure, from PyPI) is under 2 % of an image k
 gigabytes, or under 20 MB beside accelerator libraries, is not reported (`negligible_beside_image`,
 as DF201 judges build tools): `pytest` (6.7 MB with its dependencies) on a CUDA devel image,
 `black` or `matplotlib` in a Triton server image; reviewers judged those not worth the author's time.
-Nor are the tools of a stage that together come to less than 20 MB with everything they pull in,
-whatever the image (every one measured: `pytest` 6.7 MB, `black` 8.6 MB, `flake8` 0.6 MB): in the
-reviewed samples of rounds M to O, 16 of the 17 DF204 findings drawn were judged not worth telling,
-every one of them "too small to matter" (a `pytest` of 6.7 MB beside a `build-essential` of 325 MB
-in the same stage). A stage that also ships `jupyterlab` (158.8 MB) or `mypy` (56.1 MB) is reported
-with all its tools. The option `check-small-tools` reports them anyway.
+Nor is a tool that comes to less than 20 MB with everything it pulls in, whatever the image
+(measured: `pytest` 6.7 MB, `black` 8.6 MB, `flake8` 0.6 MB): in the reviewed samples of rounds M to
+O, 16 of the 17 DF204 findings drawn were judged not worth telling, every one of them "too small to
+matter" (a `pytest` of 6.7 MB beside a `build-essential` of 325 MB in the same stage). `jupyterlab`
+(158.8 MB) or `mypy` (56.1 MB) is reported. The option `check-small-tools` reports the small ones too.
 
 An install inside an `if` branch that the build being linted does not take (each test of the
 condition compares a build argument or the target platform with a literal, and is false for this
@@ -83,8 +82,8 @@ FROM runtime
 ```
 
 ## Options
-- `check-small-tools` (default `false`): also report the tools of a stage that together come to
-  less than 20 MB with their dependencies (`pytest` alone, 6.7 MB).
+- `check-small-tools` (default `false`): also report a tool that comes to less than 20 MB with its
+  dependencies (`pytest`, 6.7 MB).
 
 ## References
 - [Docker: Multi-stage builds (stop at a build stage)](https://docs.docker.com/build/building/multi-stage/#stop-at-a-specific-build-stage)
@@ -135,7 +134,7 @@ _CATEGORY_TEXT = {
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Rule options: whether a stage's tools that together weigh under 20 MB are reported."""
+    """Rule options: whether tools that weigh under 20 MB with their dependencies are reported."""
 
     check_small_tools: bool = False
 
@@ -144,13 +143,9 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     options = options or Options()
     if dockerfile.purpose is not None and (dockerfile.purpose.for_development or dockerfile.purpose.kind == "notebook"):
         return  # development, CI, toolchain and notebook images carry their users' tools on purpose
-    found = list(_found(dockerfile))
-    by_stage: dict[int, list[float | None]] = {}
-    for install, _, _ in found:
-        by_stage.setdefault(install.stage.index, []).append(closure_mb(install.name))
-    for install, category, severity in found:
-        if not options.check_small_tools and negligible_alone(by_stage[install.stage.index]):
-            continue  # a few megabytes of tools in all (`pytest`, 6.7 MB with its dependencies)
+    for install, category, severity in _found(dockerfile):
+        if not options.check_small_tools and negligible_alone([closure_mb(install.name)]):
+            continue  # a few megabytes with its dependencies (`pytest`, 6.7 MB)
         yield _finding(install, category, severity)
 
 
