@@ -559,7 +559,11 @@ RECOMMENDS_WITHOUT_EVIDENCE = Reason(
 
 PAIRS: tuple[Pair, ...] = (
     # stages and base images
-    Pair(("DF103",), ("DL3006",), reasons=(ARG_IN_FROM, STAGE_FROM_ARG, PLACEHOLDER_IMAGE, FETCH_STAGE, NO_PUBLISHED_VERSION)),
+    Pair(
+        ("DF103",),
+        ("DL3006",),
+        reasons=(ARG_IN_FROM, STAGE_FROM_ARG, PLACEHOLDER_IMAGE, FETCH_STAGE, NO_PUBLISHED_VERSION, BUILD_STAGE, WORKING_IMAGE),
+    ),
     Pair(("DF104",), ("DL3007",), reasons=(ARG_IN_FROM, NO_PUBLISHED_VERSION)),
     Pair(
         ("DF106",),

@@ -26,7 +26,16 @@ such stages (`alpine` in the Hugging Face TGI/TEI source stages, `alpine/git`), 
 the sampled one not worth telling. A stage that compiles or installs packages, one copied from for
 the base's own files (`FROM tonistiigi/xx AS xx`, `/usr/bin`), and every shipped stage are still checked.
 
-This is hadolint's DL3006.
+Only the stages that reach the image are checked (the final stage and the stages it is built FROM,
+as the model decides), unless `include-build-stages` is set: a build-only stage's base ships nothing
+of itself, what is copied out of it is checked where it lands, and in the reviewed samples 6 of 6
+findings drawn on such stages (an `alpine` builder of a static binary, `tonistiigi/xx`, an `ubuntu`
+build stage) were judged not worth telling. Nor are toolchain images (a shell or prompt command, or
+a build environment such as a manylinux wheel builder: `dflint/purpose.py`), unless
+`check-working-images` is set: they are run by hand or by CI to build, as DF108 leaves them. In the
+reviewed samples of rounds M to Q, 25 of the 27 DF103 findings drawn were judged not worth telling.
+
+This is hadolint's DL3006 (which checks every stage).
 
 ## Why is this bad?
 An image without a tag means `:latest`, which is whatever the publisher pushed last: the build
@@ -48,6 +57,10 @@ RUN pip install --no-cache-dir fastapi==0.115.0
 
 Add a digest (`python:3.12-slim-bookworm@sha256:…`) when you need byte-for-byte reproducible builds.
 
+## Options
+- `include-build-stages` (default `false`): also check stages that do not ship.
+- `check-working-images` (default `false`): also check toolchain images.
+
 ## References
 - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
 - [Docker: Pin base image versions](https://docs.docker.com/build/building/best-practices/#pin-base-image-versions)
@@ -58,6 +71,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from dflint.fetching import only_fetches_files
 from dflint.imagerefs import (
@@ -99,10 +113,25 @@ META = RuleMeta(
 )
 
 
-def check(dockerfile: Dockerfile, options: None) -> Iterator[Finding]:
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Rule options: whether build-only stages and toolchain images are checked too."""
+
+    include_build_stages: bool = False
+    check_working_images: bool = False
+
+
+def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
+    options = options or Options()
+    purpose = dockerfile.purpose
+    if purpose is not None and purpose.kind == "toolchain" and not options.check_working_images:
+        return  # a shell or prompt image, or a build environment: run by hand or by CI, not deployed
+    shipped = {stage.index for stage in dockerfile.shipped_stages()}
     for stage in dockerfile.stages:
         if stage.base_stage is not None or is_scratch(stage) or only_fetches_files(dockerfile, stage):
             continue
+        if stage.index not in shipped and not options.include_build_stages:
+            continue  # a build-only stage: what ships is what it builds, copied into a stage that is checked
         if stage.base_resolved and base_is_known(dockerfile, stage):
             reference = parse_reference(stage.base_resolved)
             if reference is None or reference.tag is not None or reference.digest is not None:
