@@ -137,7 +137,7 @@ def negligible_alone(sizes: Sequence[float | None]) -> bool:
     """Every size is known and together they come to less than `NEGLIGIBLE_MB` (20 MB), whatever the
     image: a stage's build or dev tools of a few megabytes in all (`Cython` unpacks to 10.7 MB,
     `pytest` with its dependencies to 6.7 MB). Reviewers judged every such finding drawn not worth
-    telling (14 of 14 DF201 findings on a lone `cython`, 16 of 17 DF204 ones); DF201 and DF204 leave
+    telling (11 of 11 DF201 findings on a lone `cython`, 16 of 17 DF204 ones); DF201 and DF204 leave
     them unless `check-small-tools` is set."""
     return bool(sizes) and all(size is not None for size in sizes) and sum(size or 0.0 for size in sizes) < NEGLIGIBLE_MB
 

@@ -43,7 +43,7 @@ or more whatever the release). The same package on a slim image is reported, unl
 finding's build tools, every one measured, come to less than 20 MB in all, whatever the image
 (`imagesize.negligible_alone`): a lone `cython` (10.7 MB unpacked) or `ninja` (0.4 MB), or a RUN of
 `make` and `pkg-config` beside another that installs `build-essential` (reported on its own). Reviewers
-judged all 14 findings drawn on Kubeflow Katib's lone `cython>=0.29.24` (requirements files of
+judged all 11 findings drawn on Kubeflow Katib's lone `cython>=0.29.24` (requirements files of
 its suggestion services) not worth telling. The option `check-small-tools` reports them.
 
 A Python build tool listed in a requirements file that is also the project's own dependency list (its

@@ -37,8 +37,8 @@ Only images that run a service are checked: the model decides what an image is f
   (`ulimit -l unlimited`, llama-cpp-python's `start_server.sh` "for mlock support"): without `-S` it
   sets the hard limit too, which only a process with `CAP_SYS_RESOURCE` may raise (setrlimit(2)), a
   capability the container's root is given with `--cap-add SYS_RESOURCE` and a user never has
-  (`dflint/data/image_users.json` `raises_limits`; two reviewers judged the advice to drop root there
-  wrong for the author);
+  (`dflint/data/image_users.json` `raises_limits`; two reviewers judged DF620 there not worth telling,
+  root being the author's choice);
 - the image runs a model server whose start pip-installs the model's own `requirements.txt` into the
   system's site-packages: the Hugging Face inference toolkit installed or copied into a shipped stage
   (its `entrypoint.sh` runs `pip install -r ${HF_MODEL_DIR}/requirements.txt`, no `--user`;
