@@ -28,7 +28,8 @@
 - `notebook`: a notebook or workbench (a Jupyter or Kubeflow notebook base, an RStudio Server base
   of the rocker project (`rocker/rstudio`, `rocker/verse` …), a `jupyter`,
   `start-notebook`, `code-server` or `rstudio-server` command, `EXPOSE 8888` with no command but a
-  shell or with a Jupyter server installed (`pip install jupyterlab`), or a Jupyter server
+  shell (a prompt, or one whose `-c` script starts a notebook program: not `sh -c "/bin/apiserver …"`,
+  Kubeflow Pipelines' API server) or with a Jupyter server installed (`pip install jupyterlab`), or a Jupyter server
   configuration file or start script copied into the image: `jupyter_notebook_config.py`,
   `jupyter_server_config.json`, `start-notebook.sh`, `start-singleuser.sh`, whatever port it exposes);
 - `service`: it runs a service (a port is exposed, or the command is a program other than a shell or
@@ -266,7 +267,8 @@ def _decide(dockerfile: Dockerfile, target: str | None = None) -> Purpose:
     ports = list(exposed_ports(chain))
     ssh = set(_data()["training"]["ssh_ports"]["ports"])
     serving = [port for port in ports if port not in ssh]
-    if _NOTEBOOK_PORT in ports and (program is None or program in _SHELLS):  # `ENTRYPOINT ["/operator"]` on 8888 serves
+    if _NOTEBOOK_PORT in ports and (program is None or (program in _SHELLS and _runs_notebook_or_prompt(arguments))):
+        # `ENTRYPOINT ["/operator"]` on 8888 serves, and so does `sh -c "/bin/apiserver …"` (Kubeflow Pipelines' API server)
         return Purpose(NOTEBOOK, f"it exposes port {_NOTEBOOK_PORT} (Jupyter)")
     if _NOTEBOOK_PORT in ports:
         server = _installs_notebook_server(dockerfile)
@@ -953,6 +955,19 @@ def _prints_help(chain: tuple[Stage, ...]) -> str | None:
             words = [word.strip("\"'") for word in words if word.strip("\"'")]
             return words[-1] if words and words[-1] in _HELP_WORDS else None
     return None
+
+
+def _runs_notebook_or_prompt(arguments: tuple[str, ...]) -> bool:
+    """A shell that is a prompt (`bash`), or whose `-c` script starts a notebook program (`sh -c
+    "jupyter lab …"`); not one whose script runs another program (`sh -c "/bin/apiserver …"`)."""
+    if not _runs_script(arguments):
+        return True
+    for index, argument in enumerate(arguments[:-1]):
+        if argument in ("-c", "-lc", "-ec", "-exc"):
+            words = [word for word in arguments[index + 1].split() if "=" not in word.split("/")[0]]
+            first = posixpath.basename(words[0]) if words else ""
+            return first in ("exec", "") or _NOTEBOOK_PROGRAMS.fullmatch(first) is not None
+    return True  # `sh start.sh`: the script is unknown here
 
 
 def _runs_script(arguments: tuple[str, ...]) -> bool:

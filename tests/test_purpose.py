@@ -974,3 +974,16 @@ def test_a_training_library_named_in_a_requirements_file_makes_a_training_image(
     )
     purpose = parse(text, str(tmp_path / "Dockerfile"), Options(context_dir=str(tmp_path))).purpose
     assert purpose == Purpose("training", "it installs `torchtune`, a library for training models, and runs no service")
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        ('CMD ["/bin/sh", "-c", "jupyter lab --ip 0.0.0.0"]', "notebook"),
+        ('CMD ["bash"]', "notebook"),
+        # Kubeflow Pipelines' API server: the shell runs another program, which serves on 8888
+        ('CMD ["/bin/sh", "-c", "/bin/apiserver --config=/config -logtostderr=true"]', "service"),
+    ],
+)
+def test_port_8888_is_jupyter_only_when_the_shell_starts_a_notebook_or_a_prompt(command: str, kind: str) -> None:
+    assert parse(f"FROM debian:bookworm-slim\nEXPOSE 8888\n{command}\n", "Dockerfile").purpose.kind == kind
