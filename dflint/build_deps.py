@@ -1332,6 +1332,12 @@ def _dev_savings(name: str, facts: dict[str, Any], data: dict[str, Any]) -> tupl
         return None, ""
     runtime_mb = facts.get("runtime_installed_mb")
     source = facts.get("source") or data.get("source", "")
+    over = facts.get("over_runtime_mb")
+    if isinstance(over, (int, float)) and facts.get("over_runtime_of"):
+        # what the headers pull in beyond what stays in the image (the run-time package, the interpreter)
+        kept = facts["over_runtime_of"]
+        savings = Savings(float(over), f"closure of {name} less the closure of {kept}, which stays; {source}")
+        return savings, "more than the run-time library"
     if isinstance(runtime_mb, (int, float)) and runtime_mb < closure:
         savings = Savings(
             round(closure - runtime_mb, 1), f"closure of {name} minus the run-time package's installed size; {source}"
