@@ -613,7 +613,7 @@ def _tool_savings(facts: dict[str, Any], data: dict[str, Any], family: str) -> t
         value = facts.get(key)
         if isinstance(value, (int, float)) and value > 0:
             how = data.get("installed_source") if key == "installed_mb" else None  # pip's: the wheel unpacked
-            return Savings(float(value), f"{how}; {source}" if how else source), basis
+            return Savings(float(value), f"{how}; {source}" if how else source, overlaps=key == "closure_mb"), basis
     wheel = facts.get("wheel_mb")
     if isinstance(wheel, (int, float)) and wheel > 0:
         return Savings(float(wheel), f"compressed wheel size; {source}"), "as a compressed wheel"
@@ -1336,14 +1336,16 @@ def _dev_savings(name: str, facts: dict[str, Any], data: dict[str, Any]) -> tupl
     if isinstance(over, (int, float)) and facts.get("over_runtime_of"):
         # what the headers pull in beyond what stays in the image (the run-time package, the interpreter)
         kept = facts["over_runtime_of"]
-        savings = Savings(float(over), f"closure of {name} less the closure of {kept}, which stays; {source}")
+        savings = Savings(float(over), f"closure of {name} less the closure of {kept}, which stays; {source}", overlaps=True)
         return savings, "more than the run-time library"
     if isinstance(runtime_mb, (int, float)) and runtime_mb < closure:
         savings = Savings(
-            round(closure - runtime_mb, 1), f"closure of {name} minus the run-time package's installed size; {source}"
+            round(closure - runtime_mb, 1),
+            f"closure of {name} minus the run-time package's installed size; {source}",
+            overlaps=True,
         )
         return savings, "more than the run-time library"
-    return Savings(float(closure), f"closure of {name}; {source}"), "with its dependencies"
+    return Savings(float(closure), f"closure of {name}; {source}", overlaps=True), "with its dependencies"
 
 
 # -- removal in the same RUN -----------------------------------------------------------------------

@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from dflint.rule import Finding, Fix, Savings
+from dflint.rule import Finding, Fix, Savings, approx_mb
 
 if TYPE_CHECKING:
     from dflint.engine import FileResult
@@ -52,19 +52,32 @@ def _merged(members: list[Finding]) -> Finding:
     assert first.group is not None
     where = first.group.where
     unit = f" {_plural(first.group.unit) if len(others) > 1 else first.group.unit}" if first.group.unit else ""
-    count = f" (and {len(others)} more{unit} in {where})"
+    savings = _merged_savings(members)
+    # the places together save more than the first says: the message gives the whole, as the
+    # biggest-wins summary does, so that its numbers and the estimate agree
+    unknown = any(member.savings is None for member in members)  # then the whole is a lower bound
+    total = (
+        (f", at least {savings.mb:.0f} MB" if unknown else f", {approx_mb(savings.mb)} in all")
+        if savings is not None and (first.savings is None or round(savings.mb) > round(first.savings.mb))
+        else ""
+    )
+    # with the whole given, the scope is left to the head ("… in stage 0") and the detail, to keep it short
+    count = f" (and {len(others)} more{unit}{total})" if total else f" (and {len(others)} more{unit} in {where})"
     head, separator, action = first.message.partition("; ")
     message = f"{head}{count}{separator}{action}"
     numbers = list(dict.fromkeys(other.span.line for other in others))
     shown = ", ".join(str(number) for number in numbers[:_SHOWN_LINES]) + (", …" if len(numbers) > _SHOWN_LINES else "")
     same = f"the same holds on {'line' if len(numbers) == 1 else 'lines'} {shown} in {where}"
+    if total or first.group.named:  # what the other places hold, which the first one's text does not say
+        heads = list(dict.fromkeys(other.message.partition("; ")[0] for other in others))
+        same += f": {'; '.join(heads[:_SHOWN_LINES])}{'; …' if len(heads) > _SHOWN_LINES else ''}{total}"
     detail = f"{first.detail or first.message}; {same}"
     return dataclasses.replace(
         first,
         message=message,
         detail=detail,
         fix=_merged_fix(members),
-        savings=_merged_savings(members),
+        savings=savings,
         also=tuple(other.span for other in others),
     )
 
@@ -86,7 +99,8 @@ def _merged_fix(members: list[Finding]) -> Fix | None:
 
 
 def _merged_savings(members: list[Finding]) -> Savings | None:
-    """The places' estimates, each part counted once (two installs of one wheel keep one copy)."""
+    """The places' estimates, each part counted once (two installs of one wheel keep one copy), and
+    of the closures, which share dependencies, only the largest."""
     parts: dict[tuple[float, str], Savings] = {}
     for member in members:
         if member.savings is None:
@@ -95,9 +109,13 @@ def _merged_savings(members: list[Finding]) -> Savings | None:
             parts.setdefault((part.mb, part.source), part)
     if not parts:
         return None
-    if len(parts) == 1:
-        return next(iter(parts.values()))
-    values = tuple(parts.values())
+    closures = [part for part in parts.values() if part.overlaps]
+    # closures share dependencies: the largest stands for all of them (a floor), as within one place
+    values = tuple(
+        ([max(closures, key=lambda part: part.mb)] if closures else []) + [p for p in parts.values() if not p.overlaps]
+    )
+    if len(values) == 1:
+        return values[0]
     return Savings(round(sum(part.mb for part in values), 1), "; ".join(part.source for part in values), values)
 
 

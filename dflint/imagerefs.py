@@ -139,6 +139,22 @@ def flattened_from(dockerfile: Dockerfile, chain: tuple[Stage, ...]) -> str | No
     return None
 
 
+def flattened_stage(dockerfile: Dockerfile, chain: tuple[Stage, ...]) -> Stage | None:
+    """The earlier stage a flattened chain holds whole (`FROM scratch`, `COPY --from=base / /`: the
+    stage `base`, followed when it is flattened too), or None when the chain is not flattened from a
+    stage of this Dockerfile."""
+    seen = 0
+    while chain and is_scratch(chain[-1]) and seen < 16:
+        seen += 1
+        source = _whole_copy_source(dockerfile, chain)
+        if source is None or source.stage is None or source.kind != "earlier":
+            return None
+        chain = dockerfile.ancestry(source.stage)
+        if not is_scratch(chain[-1]):
+            return source.stage
+    return None
+
+
 def _whole_copy_source(dockerfile: Dockerfile, chain: tuple[Stage, ...]) -> SourceRef | None:
     for stage in reversed(chain):  # from the root up
         for instruction in stage.instructions_of("COPY"):

@@ -168,6 +168,9 @@ class Savings:
     mb: float
     source: str
     parts: tuple[Savings, ...] = ()
+    # it counts dependencies that other such estimates may share (an apt package's closure): of
+    # several, the largest stands for all, where estimates of different wheels add up
+    overlaps: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,7 @@ class Group:
     key: str
     where: str
     unit: str = ""  # what a place is, when the message's head does not say (`install`: "and 1 more install")
+    named: bool = False  # the places differ in what they hold: the merged detail says what each one says
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,8 @@ from dflint.build_deps import (
     removed_in_same_run,
     toolchain_base,
 )
-from dflint.imagerefs import flattened_from
+from dflint.full_image_build import full_image_builds
+from dflint.imagerefs import flattened_from, flattened_stage
 from dflint.model import Dockerfile, Instruction, Stage
 from dflint.rule import Savings
 from dflint.shipping import SYSTEM_PACKAGE_TREES, shipped_stages
@@ -68,6 +69,9 @@ def _decide(dockerfile: Dockerfile) -> OneStageBuild | None:
     flattened = flattened_from(dockerfile, dockerfile.ancestry(final))
     if toolchain_base(flattened or dockerfile.root_image(final)):
         return None  # it ships on a build image: DF102 reports that with the fix, and the compiling goes with it
+    whole = flattened_stage(dockerfile, dockerfile.ancestry(final))
+    if whole is not None and whole.index in full_image_builds(dockerfile):
+        return None  # it holds a full `python:X` stage whole: DF102 says to build there and ship the slim tag
     installed: list[str] = []
     installed_at: set[tuple[int, str]] = set()
     savings: list[Savings] = []

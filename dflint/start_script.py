@@ -98,6 +98,33 @@ def _start_script(dockerfile: Dockerfile) -> StartScript | None:
     return _read(dockerfile, final, command, path)
 
 
+def unread_start_script(dockerfile: Dockerfile) -> str | None:
+    """The build-context file the image's start script is copied from when the context does not
+    hold it readably (a Dockerfile linted away from its repository): what the container does when it
+    starts is then unknown. Only a shell script counts (`*.sh`, or named as an entrypoint): a program
+    binary copied in runs itself. None when the script was read, or the image runs none from the context."""
+    key = ("unread start script", None)
+    if key not in dockerfile.memo:
+        dockerfile.memo[key] = _unread_start_script(dockerfile)
+    return cast("str | None", dockerfile.memo[key])
+
+
+def _unread_start_script(dockerfile: Dockerfile) -> str | None:
+    if dockerfile.context_dir is None or start_script(dockerfile) is not None:
+        return None
+    final = dockerfile.final_stage()
+    if final is None:
+        return None
+    command = _command(dockerfile.ancestry(final))
+    if command is None:
+        return None
+    path = _script_path(command)
+    name = posixpath.basename(path or "")
+    if path is None or not (name.endswith(".sh") or "entrypoint" in name):
+        return None  # a program copied in (`/usr/bin/determined-master`), not a script that sets up
+    return _context_source(dockerfile, final, command, path)
+
+
 def script_run_by(dockerfile: Dockerfile, stage: Stage, instruction: Instruction, program: str) -> StartScript | None:
     """The shell script `program` (`./start.sh`, `/opt/run.sh`) names when a CMD or ENTRYPOINT of
     `stage` runs it, read from the build context as the start script is; None when it is no script

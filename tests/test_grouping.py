@@ -86,7 +86,18 @@ def test_the_parts_of_the_places_estimates_add_up() -> None:
     (merged,) = merge_groups([_finding(2, group, None, a), _finding(3, group, None, b), _finding(4, group)])
     assert merged.fix is None
     assert merged.savings is not None and merged.savings.mb == 809.5 and merged.savings.parts == (a, b)
-    assert merged.message.startswith("x keeps a cache (and 2 more in this stage)")
+    # the whole is more than the first place says, and one place's size is unknown: a floor
+    assert merged.message.startswith("x keeps a cache (and 2 more, at least 810 MB)")
+    assert merged.detail is not None and "the same holds on lines 3, 4 in this stage" in merged.detail
+
+
+def test_closures_share_dependencies_so_the_largest_stands_for_them() -> None:
+    group = Group("0:apt", "this stage")
+    gcc, cmake = Savings(180.0, "gcc", overlaps=True), Savings(147.4, "cmake", overlaps=True)
+    wheel = Savings(76.5, "pip cmake")
+    (merged,) = merge_groups([_finding(2, group, None, gcc), _finding(3, group, None, cmake), _finding(4, group, None, wheel)])
+    assert merged.savings is not None and merged.savings.mb == 256.5 and merged.savings.parts == (gcc, wheel)
+    assert merged.message.startswith("x keeps a cache (and 2 more, ~256 MB in all)")
 
 
 def test_a_pragma_silences_the_place_it_covers_and_the_rest_stays_one_finding() -> None:

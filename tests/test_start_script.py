@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dflint.parse import Options, parse
-from dflint.start_script import StartScript, start_script
+from dflint.start_script import StartScript, start_script, unread_start_script
 
 _INSTALLS = '#!/bin/sh\napt-get update && apt-get install -y $EXTRA_PACKAGES\nexec "$@"\n'
 
@@ -89,6 +89,22 @@ def test_none_without_a_context_or_a_readable_file(tmp_path: Path) -> None:
     inside.mkdir()
     os.symlink(outside, inside / "prepare.sh")  # a symlink out of the context is not followed
     assert _script(inside, dockerfile, {}) is None
+
+
+def test_unread_names_the_context_file_the_image_would_start_with(tmp_path: Path) -> None:
+    dockerfile = 'FROM debian:12\nCOPY docker/prepare.sh /usr/bin/\nENTRYPOINT ["tini", "--", "/usr/bin/prepare.sh"]\n'
+    missing = parse(dockerfile, str(tmp_path / "Dockerfile"), Options(context_dir=str(tmp_path)))
+    assert unread_start_script(missing) == "docker/prepare.sh"
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "prepare.sh").write_text(_INSTALLS)
+    read = parse(dockerfile, str(tmp_path / "Dockerfile"), Options(context_dir=str(tmp_path)))
+    assert unread_start_script(read) is None  # read: the script's facts are known
+    no_context = parse(dockerfile, str(tmp_path / "Dockerfile"), Options(context_dir=None))
+    assert unread_start_script(no_context) is None
+    on_path = parse(
+        'FROM debian:12\nCOPY prepare.sh /\nCMD ["uvicorn", "app:app"]\n', str(tmp_path / "D"), Options(context_dir=str(tmp_path))
+    )
+    assert unread_start_script(on_path) is None  # the image starts no script file
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

@@ -65,6 +65,14 @@ Only images that run a service are checked: the model decides what an image is f
   judged root by design and not worth telling in a reviewed sample) and the two port-80 front ends of
   Docker's example voting app. With the option set, the message says to listen above 1023 as well.
 
+When the image starts with a script copied from the build context and the context does not hold it
+(a Dockerfile linted away from its repository, or with the wrong `--context`), what the container
+does when it starts is unknown, and so is whether a USER would break it: DF620 says nothing
+(`start_script.unread_start_script`). On the shared corpus, where each Dockerfile stands without its
+repository, this leaves out 14 findings, among them five judged wrong in reviewed samples: dask's
+`prepare.sh` and AWS's Ray `dockerd_entrypoint.sh` install packages at start, and Google Cloud's TGI
+TPU `entrypoint.sh` raises the locked-memory limit; in the repositories the scripts are read.
+
 It stays silent, too, when the repository runs the image as a user other than root: every compose
 service of the repository that builds this Dockerfile (found as for the build context, from the
 Dockerfile's folder up to the repository root: `dflint/deployment.py`) sets `user:` to one
@@ -175,6 +183,7 @@ from dflint.model import Dockerfile, Instruction, ShellCommand, Stage, normalise
 from dflint.purpose import command_program, exposed_ports
 from dflint.rule import Finding, RuleMeta, Severity
 from dflint.shipping import chains
+from dflint.start_script import unread_start_script
 from dflint.windows import builds_windows
 
 META = RuleMeta(
@@ -209,6 +218,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return  # a Windows container: its users are ContainerUser/ContainerAdministrator, not useradd's
     if _start_script_needs_root(dockerfile) or installs_into_system_at_start(dockerfile) is not None:
         return  # it installs packages into the system or runs a root-only program when the container starts
+    if unread_start_script(dockerfile) is not None:
+        return  # it starts with a script the build context does not hold: what that needs is unknown
     # one chain, unless the final base is unresolvable (`FROM install-from-${FLAVOUR}`): then each
     # candidate may be what ships, and the first one that runs as root is reported
     for chain in chains(dockerfile, final):

@@ -20,7 +20,10 @@ DF102 reports, `dflint/data/base_images.json` `build_flavoured`) is left to DF10
 DF102's fix (compile on the build image in a build stage, ship its runtime flavour) is this rule's
 too, and a second finding on the same FROM would say it again (reviewers judged the pair a duplicate).
 So is a final `FROM scratch` stage that copies such a stage whole (`COPY --from=base / /`: the image
-flattened into one layer, `imagerefs.flattened_from`).
+flattened into one layer, `imagerefs.flattened_from`), or a stage on a full `python:X` image whose
+build DF102 reports (`dflint/full_image_build.py`: build on the full image, ship the slim tag), as
+Roboflow Inference's CPU image does (`FROM python:3.11-bookworm AS base`, then `FROM scratch` and
+`COPY --from=base / /`; three reviewers judged DF101 there a duplicate of DF102's finding).
 
 Installs that the same RUN removes again (`apk add --virtual .build-deps … && apk del .build-deps`,
 `apt-get purge`) and compiling inside such a RUN do not count: that RUN leaves nothing behind. The
