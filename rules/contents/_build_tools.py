@@ -1,5 +1,6 @@
-"""The build tools DF201 reports, worked out once for the group: DF202 leaves the headers of an
-install command that DF201 already reports (moving the compile to a build stage takes both)."""
+"""The build tools DF201 reports, worked out once for the group: DF202 leaves the headers of a
+stage in which DF201 already tells to move the build tools to a build stage (moving the compile
+takes both), and those of a command DF201 reports otherwise."""
 
 from __future__ import annotations
 
@@ -26,12 +27,12 @@ from dflint.build_deps import (
     toolchain_base,
 )
 from dflint.full_image_build import named_by_full_image_build
-from dflint.imagesize import negligible_beside_image
+from dflint.imagesize import negligible_alone, negligible_beside_image
 from dflint.model import Dockerfile
 from dflint.single_stage import one_stage_build
 from dflint.start_script import start_script
 
-from ._groups import Shipped
+from ._groups import Shipped, per_command
 
 BuildToolFound = Shipped[BuildTool]  # a build tool in a shipped stage
 
@@ -95,18 +96,37 @@ def _shipped_build_tools(dockerfile: Dockerfile, check_git: bool) -> BuildTools:
 
 def build_tool_commands(dockerfile: Dockerfile) -> frozenset[int]:
     """The install commands (`id(op)`) in which DF201, with its default options, reports a build tool."""
-    if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
-        return frozenset()
-    if installs_at_start(dockerfile) is not None:
-        return frozenset()
-    by_command: dict[int, list[BuildToolFound]] = {}
-    for item in shipped_build_tools(dockerfile).found:
-        by_command.setdefault(id(item.install.op), []).append(item)
+    return frozenset(id(items[0].install.op) for items in _reported_by_command(dockerfile))
+
+
+def build_tool_stages(dockerfile: Dockerfile) -> frozenset[int]:
+    """The shipped stages (by index) in which DF201, with its default options, tells to move the build
+    tools to a build stage: the header packages installed there go with them, one decision."""
     return frozenset(
-        op
-        for op, items in by_command.items()
-        if not negligible_beside_image(dockerfile, items[0].install.stage, [item.measured for item in items])
+        items[0].install.stage.index
+        for items in _reported_by_command(dockerfile)
+        if all(item.later is None and item.install.via is None and not item.entry.low for item in items)
     )
+
+
+def _reported_by_command(dockerfile: Dockerfile) -> list[list[BuildToolFound]]:
+    """DF201's findings with its default options, as the build tools of each install command."""
+    if dockerfile.purpose is not None and dockerfile.purpose.builds_as_it_works:
+        return []
+    if installs_at_start(dockerfile) is not None:
+        return []
+    return [
+        items
+        for items in per_command(shipped_build_tools(dockerfile).found, lambda item: item.install, advice)
+        if not negligible_beside_image(dockerfile, items[0].install.stage, [item.measured for item in items])
+        and not negligible_alone([item.measured for item in items])
+    ]
+
+
+def advice(item: BuildToolFound) -> tuple[bool, int]:
+    """What a finding tells about a tool: keep it if the app runs it (git), or remove it where it is
+    installed instead of on line N, or build elsewhere (DF201 gives one finding per command and advice)."""
+    return (item.entry.low, item.later.span.line if item.later is not None else 0)
 
 
 def _needed_at_run_time(dockerfile: Dockerfile, install: Install) -> bool:

@@ -162,7 +162,9 @@ the others add to it ("and 2 more installs, ~402 MB in all": each part counted o
 closures, which share dependencies, only the largest), and lists the others (JSON `also`; reviewers had judged the
 second finding a duplicate of the first nine times in 56 DF201 findings drawn). A removal that comes
 a layer too late (below) is fixed in its own RUN, so it stays a finding of that RUN, and so does
-what a COPY from another stage ships.
+what a COPY from another stage ships. The header packages the stage's other commands install go to
+the build stage too: the finding names them, with the run-time libraries to install instead, and
+DF202 leaves them to it.
 
 The sizes (`savings_mb`, and the sizes in the message) are apt closures measured on Debian 12, and
 on Ubuntu 22.04 and 24.04 from their own package indexes (`dflint/data/build_tools.json`,
@@ -244,8 +246,11 @@ from dflint.build_deps import (
     dev_package,
     for_release,
     installs_at_start,
+    removed_in_same_run,
     runtime_compiler,
+    shipped_installs,
     size_text,
+    skipped_branch,
     slim_counterpart,
     where,
 )
@@ -254,7 +259,7 @@ from dflint.model import Dockerfile
 from dflint.project_files import is_package_requirements
 from dflint.rule import Finding, Group, RuleMeta, Severity, approx_mb, clip
 
-from ._build_tools import BuildToolFound, shipped_build_tools
+from ._build_tools import BuildToolFound, advice, build_tool_commands, shipped_build_tools
 from ._groups import group_message, group_savings, per_command, same_run, shipped_through, spanning
 
 META = RuleMeta(
@@ -300,14 +305,17 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             if not negligible_beside_image(dockerfile, item.install.stage, [item.measured]) and not small([item.measured]):
                 yield _one(item, notes.get(id(item.install.op), ""), elsewhere, each_package=True)
         return
-    for group in per_command(found, lambda item: item.install, _advice):
+    told: set[int] = set()  # the stages whose other commands' header packages a finding names
+    for group in per_command(found, lambda item: item.install, advice):
         if negligible_beside_image(dockerfile, group[0].install.stage, [item.measured for item in group]):
             continue  # a few megabytes next to a gigabyte of GPU libraries
         if small([item.measured for item in group]):
             continue  # a few megabytes of tools in all (a lone `cython`, 10.7 MB unpacked)
-        note = notes.get(id(group[0].install.op), "") + _headers_note(
-            dockerfile, group[0].install, elsewhere and not group[0].install.shipped_by
-        )
+        first = group[0].install
+        note = notes.get(id(first.op), "") + _headers_note(dockerfile, first, elsewhere and not first.shipped_by)
+        if first.stage.index not in told and _decision(group).where == "this stage":
+            told.add(first.stage.index)
+            note += _stage_headers_note(dockerfile, first, elsewhere and not first.shipped_by)
         finding = _one(group[0], note, elsewhere) if len(group) == 1 else _grouped(group, note, elsewhere)
         yield _held_by_base(dockerfile, group, finding)
 
@@ -373,10 +381,36 @@ def _headers_note(dockerfile: Dockerfile, install: Install, elsewhere: bool = Fa
     return f". The header packages this command installs ({shown}) go to the build stage with it{kept}"
 
 
-def _advice(item: BuildToolFound) -> tuple[bool, int]:
-    """What a finding tells about a tool: keep it if the app runs it (git), or remove it where it is
-    installed instead of on line N, or build elsewhere."""
-    return (item.entry.low, item.later.span.line if item.later is not None else 0)
+def _stage_headers_note(dockerfile: Dockerfile, install: Install, elsewhere: bool) -> str:
+    """The header packages other install commands of the stage install, which DF202 leaves to this
+    finding when it tells to move the stage's build tools (`build_tool_stages`): they go with them."""
+    reported = build_tool_commands(dockerfile)
+    found: list[tuple[str, int, str | None]] = []
+    root = dockerfile.root_image(install.stage)
+    for other in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")):
+        if other.stage is not install.stage or other.via is not None or id(other.op) in reported:
+            continue  # the commands DF201 reports name their own headers (`_headers_note`)
+        package = dev_package(other.op.manager, other.name)
+        if package is None or removed_in_same_run(other) or skipped_branch(other) is not None:
+            continue
+        runtime = for_release(package, root).runtime
+        library = runtime if runtime is not None and not runtime.startswith(("libpython", "python")) else None
+        line = other.requirement.span.line if other.requirement.span is not None else other.instruction.span.line
+        name = other.requirement.raw or other.name
+        if all(name != seen for seen, _, _ in found):  # each name once, on its first line
+            found.append((name, line, library))
+    if not found:
+        return ""
+    shown = "; ".join(f"`{name}`, line {line}" for name, line, _ in found[:4]) + (" …" if len(found) > 4 else "")
+    keep = list(dict.fromkeys(name for _, _, name in found if name is not None))
+    if elsewhere:
+        return f". The header packages the stage installs elsewhere ({shown}) go too"
+    kept = (
+        f"; install the run-time {'library' if len(keep) == 1 else 'libraries'} instead ({', '.join(f'`{name}`' for name in keep)})"
+        if keep
+        else ""
+    )
+    return f". The header packages the stage installs elsewhere ({shown}) go to the build stage too{kept}"
 
 
 def _elsewhere_tail(it: str = "it", *, sentence: bool = False) -> str:

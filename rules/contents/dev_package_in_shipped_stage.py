@@ -17,7 +17,12 @@ An image whose model server pip-installs the model's own `requirements.txt` when
 
 Headers installed by the same command as a build tool that DF201 reports (`apt-get install gcc
 libssl-dev`) are left to DF201, whose finding names them: moving the compile to a build stage takes
-both, one decision (the group's `_build_tools.py` works out once which commands DF201 reports).
+both, one decision (the group's `_build_tools.py` works out once which commands DF201 reports). So
+are headers installed by another command of a stage in which DF201 tells to move the build tools to
+a build stage (`build_tool_stages`): DF201's finding names them and their run-time libraries
+(llama-cpp-python's `open_llama` image: `libopenblas-dev` on line 25, `build-essential` on line 14;
+reviewers had judged all 21 draws of the four such DF202 findings not worth telling, most of them a
+duplicate of DF201's).
 
 An install that the same RUN removes again (`apt-get purge`, `apk del`, including an
 `apk add --virtual .build-deps` group, `dnf remove`) is fine, and build-only stages are never
@@ -180,7 +185,7 @@ from dflint.model import Dockerfile, Stage
 from dflint.rule import Finding, RuleMeta, Severity, approx_mb, clip
 from dflint.single_stage import one_stage_build
 
-from ._build_tools import build_tool_commands
+from ._build_tools import build_tool_commands, build_tool_stages
 from ._groups import Shipped, group_message, group_savings, per_command, same_run, shipped_through, spanning
 
 META = RuleMeta(
@@ -210,6 +215,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         return  # its model server pip-installs the model's requirements when it starts: they build against these
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     with_build_tools = build_tool_commands(dockerfile)  # DF201 reports these commands: one decision
+    building = build_tool_stages(dockerfile)  # DF201 tells to move these stages' build: the headers go too
     found: list[_Found] = []
     needed: dict[int, list[str]] = {}  # id(install command) → the headers it installs that the run-time compiler reads
     installs = tuple(shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")))
@@ -225,6 +231,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
             continue  # DF102's finding on the full `python:X` stage names it: build there, ship -slim
         if skipped_branch(install) is not None or id(install.op) in with_build_tools:
             continue
+        if install.via is None and install.stage.index in building:
+            continue  # DF201's finding on this stage names it: the compile and its headers go to a build stage
         if install.via is None and toolchain_base(dockerfile.root_image(install.stage)):
             continue  # the stage ships on a build image (DF102): the fix is that base, and the headers go with it
         if install.via is None and stated_run_time_need(dockerfile, install) is not None:
