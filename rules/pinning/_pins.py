@@ -11,7 +11,7 @@ from functools import cache
 from typing import cast
 
 from dflint.imagesize import heavy_package
-from dflint.model import Instruction, PackageOp, Requirement, RequirementsFile
+from dflint.model import Instruction, PackageOp, Requirement, RequirementsFile, Stage
 
 _NOT_REQUIREMENTS = (".toml", ".cfg", ".py", ".lock", ".yml", ".yaml", ".json", ".in.lock")
 _BRANCH_ARCHIVE = re.compile(
@@ -109,6 +109,39 @@ def pins_for(op: PackageOp, instruction: Instruction) -> Pins:
     if op.manager in ("pip", "uv", "pipenv") and env.get(variable, "") != "":
         unknown = True  # a constraints file named by the environment: not read here
     return Pins(frozenset(names), unknown)
+
+
+_UPGRADES = ("-U", "--upgrade", "--force-reinstall", "-I", "--ignore-installed")
+_OTHER_TREE = ("--target", "-t", "--prefix", "--root", "--user")
+
+
+def settled_earlier(stage: Stage, instruction: Instruction, op: PackageOp) -> frozenset[str]:
+    """The names an earlier pip install of the stage put in place without an exact version (`pip
+    install torch --index-url …/whl/cpu`, then `pip install -r requirements.txt` naming
+    `torch>=2.0.0`): when `op` does not upgrade, pip leaves an installed package that meets a floor
+    where it is ("Requirement already satisfied"), so the earlier install decides its version, not the
+    floor. Installs into another tree (`--target`, `--user`), or through another interpreter's pip
+    (a venv's `/opt/venv/bin/pip` beside the system's), are not the same environment and do not count."""
+    if not reads_pip_files(op) or op.has_flag(*_UPGRADES) or op.has_flag(*_OTHER_TREE):
+        return frozenset()
+    names: set[str] = set()
+    for earlier_instruction in stage.instructions_of("RUN"):
+        if earlier_instruction.index > instruction.index:
+            break
+        for earlier in python_installs(earlier_instruction):
+            if earlier is op:
+                return frozenset(names)
+            if not reads_pip_files(earlier) or earlier.has_flag(*_OTHER_TREE) or _environment(earlier) != _environment(op):
+                continue
+            names.update(r.name for r in earlier.packages if r.name is not None and r.kind == "name" and not r.pinned)
+    return frozenset(names)
+
+
+def _environment(op: PackageOp) -> str:
+    """Which interpreter's packages the install changes: a pip named by its path (`/opt/venv/bin/pip`)
+    is that environment's; `pip`, `pip3`, `python -m pip` and `uv pip` on PATH are the same one."""
+    program = op.command.name or ""
+    return program.rsplit("/", 1)[0] if "/" in program else ""
 
 
 def pinned(requirement: Requirement, manager: str) -> bool | None:

@@ -67,6 +67,14 @@ lists, whichever of them each image reads (one constraints file compiled from th
 Roboflow Inference's ten images gave it ten times, which reviewers counted as one decision). Linted
 alone, each Dockerfile keeps its own.
 
+A line whose package an earlier pip install of the same stage and environment put in place without
+an exact version, and that sets only a floor (`torch>=2.0.0` after `pip install torch --index-url
+…/whl/cpu`), is not counted: pip leaves an installed package that meets the requirement where it is
+("Requirement already satisfied") unless the install upgrades (`-U`, `--force-reinstall`), so the
+earlier install decides the version, and DF401 reports it there (`_pins.settled_earlier`).
+Xinference's CPU image installs its requirements this way; a reviewer found that pinning the file's
+torch line, as the finding advised, could have pulled PyPI's CUDA build over the CPU one.
+
 ## Why is this bad?
 `pip install -r requirements.txt` is only as reproducible as the file: `torch` or
 `transformers>=4.30` resolve to the newest release on the day of the build, so two builds of the
@@ -141,6 +149,7 @@ from ._pins import (
     pins_for,
     reads_pip_files,
     series_pin,
+    settled_earlier,
     substance,
 )
 
@@ -184,11 +193,19 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
                     yield finding
 
 
+def _bounded_above(requirement: Requirement) -> bool:
+    """The specifier sets an upper bound or an exact version, which may replace what an earlier
+    install put in place (`<2.0`, `==1.13.1`, `~=2.1`)."""
+    spec = requirement.spec or ""
+    return any(operator in spec for operator in ("<", "==", "~=", "!=", "==="))
+
+
 def _check_op(
     dockerfile: Dockerfile, stage: Stage, instruction: Instruction, op: PackageOp, options: Options
 ) -> Iterator[tuple[Finding, tuple[str | None, str | None, str] | None]]:
     """Findings, each with the key of the unread file it reports (None for unpinned lines)."""
     pins = pins_for(op, instruction)
+    settled = settled_earlier(stage, instruction, op)  # put in place by an earlier install: a floor changes nothing
     seen: set[tuple[str | None, str | None]] = set()
     unpinned_files: list[tuple[RequirementsFile, list[Requirement]]] = []
     for file, parent in _files(op):
@@ -220,6 +237,8 @@ def _check_op(
                 continue
             if requirement.name is not None and requirement.name in pins.names:
                 continue
+            if requirement.name in settled and requirement.kind == "name" and not _bounded_above(requirement):
+                continue  # an earlier install of the stage decides its version: a floor here keeps it
             if not options.check_every_package and not substance(requirement):
                 continue  # a helper (`gunicorn`, `grpcio>=1.64.1`): its float changes little, as DF401 judges
             unpinned.append(requirement)
