@@ -475,6 +475,44 @@ def for_base(item: _Sizable, base: str | None) -> _Sizable:
     return dataclasses.replace(item, savings=savings, basis=basis)
 
 
+def with_compiler_kept(package: DevPackage, base: str | None) -> DevPackage:
+    """`package` sized for an image that keeps a C compiler (a server that compiles when it runs, a
+    `build-essential` the image needs): what its closure adds beyond its run-time package(s) and
+    build-essential's closure (`over_toolchain_mb`, for the release `base` names), since much of a
+    header package's closure (libc6-dev, gcc through `mpicc` or gfortran) stays with the compiler.
+    Where no such size was measured, the size is left out rather than overstated."""
+    if package.family != "apt" or package.savings is None:
+        return package
+    if apt_measured_on(base):
+        facts: dict[str, Any] | None = _dev_data()["packages"].get("apt", {}).get(package.name)
+        source = str((facts or {}).get("source", ""))
+    else:
+        measured = release_facts(package, base)
+        facts, source = measured if measured is not None else (None, "")
+    over = facts.get("over_toolchain_mb") if facts is not None else None
+    if not isinstance(over, (int, float)) or facts is None:
+        return dataclasses.replace(package, savings=None, basis="")
+    kept = facts.get("over_runtime_of") or "its run-time package"
+    savings = Savings(
+        float(over),
+        f"closure of {package.name} less the closures of {kept} and build-essential, which stay; {source}",
+        overlaps=True,
+    )
+    return dataclasses.replace(package, savings=savings, basis="more than the run-time library and the compiler the image keeps")
+
+
+def keeps_c_compiler(dockerfile: Dockerfile, reported: frozenset[int] = frozenset()) -> Install | None:
+    """The first install of a C compiler (`build-essential`, `gcc`) in the shipped stages that stays in
+    the image: no removal in the same RUN, and not one of the install commands (`id(op)`) a finding
+    tells to move out (`reported`: DF201's). None when there is none."""
+    for install in shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf")):
+        if id(install.op) in reported or removed_in_same_run(install):
+            continue
+        if provides_c_compiler(install.op.manager, install.name):
+            return install
+    return None
+
+
 def release_facts(item: BuildTool | DevPackage, base: str | None) -> tuple[dict[str, Any], str] | None:
     """What the data measured of an apt package on the release `base` names, when that is a release
     measured besides Debian 12 (Ubuntu 22.04, 24.04: `other_releases`), with the measurement's source;

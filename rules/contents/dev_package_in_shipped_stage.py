@@ -118,6 +118,14 @@ one decision and names the header packages in its detail; those it names are not
 (`dflint/single_stage.py`, `one_stage_build`): moving the compile to a build stage takes them along
 (reviewers counted the two or three findings on one stage as duplicates).
 
+When the image keeps a C compiler (one DF201 does not report: the server compiles when it runs, as
+TensorRT-LLM's and vLLM's do), the size is what the header package adds beyond its run-time packages
+and build-essential's closure, which stays (`over_toolchain_mb` in `dflint/data/dev_packages.json`):
+much of a header package's closure is the toolchain (libc6-dev; gcc through `mpicc` or gfortran).
+text-generation-webui's TensorRT-LLM image installs `libopenmpi-dev` beside `build-essential`: 81.2 MB
+on Ubuntu 24.04, where the size over its run-time packages alone says 322 MB (three reviewers judged
+that figure overstated). Where that size was not measured, none is given.
+
 ## Why is this bad?
 Header packages are only read by a compiler. At run time a program needs the shared library, which
 is a much smaller package: `libpq-dev` pulls about 25 MB of packages on Debian 12 while `libpq5` is
@@ -168,6 +176,7 @@ from dflint.build_deps import (
     for_base,
     for_release,
     installs_at_start,
+    keeps_c_compiler,
     loaded_by_name,
     needed_by_c_compiler,
     recommended_by,
@@ -178,6 +187,7 @@ from dflint.build_deps import (
     skipped_branch,
     stated_run_time_need,
     toolchain_base,
+    with_compiler_kept,
 )
 from dflint.full_image_build import named_by_full_image_build
 from dflint.imagesize import negligible_beside_image
@@ -216,6 +226,7 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
     removed_later = LaterRemovals(dockerfile.shipped_stages())
     with_build_tools = build_tool_commands(dockerfile)  # DF201 reports these commands: one decision
     building = build_tool_stages(dockerfile)  # DF201 tells to move these stages' build: the headers go too
+    kept_compiler = keeps_c_compiler(dockerfile, with_build_tools)  # a compiler the image keeps (it compiles when it runs)
     found: list[_Found] = []
     needed: dict[int, list[str]] = {}  # id(install command) → the headers it installs that the run-time compiler reads
     installs = tuple(shipped_installs(dockerfile, managers=("apt", "apk", "dnf", "yum", "microdnf", "conda")))
@@ -248,6 +259,8 @@ def check(dockerfile: Dockerfile, options: Options | None) -> Iterator[Finding]:
         later = removed_later(install) if install.via is None else None
         base = dockerfile.root_image(install.stage)
         sized = for_base(package, base)
+        if kept_compiler is not None:
+            sized = with_compiler_kept(sized, base)  # the compiler's closure stays: only the rest is saved
         source = sized.savings if sized.savings is not None else package.savings  # the base's release's, else Debian 12's
         measured = source.mb if source is not None else None
         found.append(Shipped(install, for_release(sized, base), later, measured))

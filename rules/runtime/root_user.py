@@ -122,7 +122,9 @@ opens its devices to any user, so a CUDA image needs nothing of the kind. When t
 runs something from root's home (its command's program is under `/root`, or an `ENV PATH` entry
 leads there: `/root/.local/bin`, a pipx venv), the message says to move it too: `/root` is readable by
 root alone (mode 700 in the Debian, Ubuntu and Alpine images), so a USER by itself would break the
-image. So does a model a RUN downloads at build time into Hugging Face's default cache (`from_pretrained`,
+image. So does what a COPY or ADD puts under /root for a program to find through HOME (Roboflow's
+Jetson images copy Triton's toolchain into `/root/.triton` from their builder; a reviewer judged the
+advice without it wrong), a shell's own dotfiles (`/root/.bashrc`) aside. So does a model a RUN downloads at build time into Hugging Face's default cache (`from_pretrained`,
 `snapshot_download`, `huggingface-cli download` with no `HF_HOME` set: `/root/.cache/huggingface`):
 the message says to set `HF_HOME` outside /root before the download (NeMo-Guardrails' jailbreak
 detection image; two reviewers). A base with no
@@ -366,7 +368,8 @@ def _raises_hard_limit(command: ShellCommand, options: list[str]) -> bool:
 def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
     """What the image runs from root's home: its command's program (`ENTRYPOINT ["/root/gateway"]`), a
     file its command names (`ENTRYPOINT ["python", "/root/python_side_metrics.py"]`, mosec's monitor
-    example), or a PATH entry (`ENV PATH=/root/.local/bin:$PATH`). /root is readable by root alone (mode 700 in the
+    example), a PATH entry (`ENV PATH=/root/.local/bin:$PATH`), or what a COPY puts there for a
+    program to find through HOME (`COPY --from=builder /root/.triton/nvidia /root/.triton/nvidia`). /root is readable by root alone (mode 700 in the
     Debian, Ubuntu and Alpine images), so another user cannot run it until it moves."""
     found: tuple[str, int] | None = None
     for stage in chain:  # nearest first
@@ -382,6 +385,13 @@ def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
                 for entry in (pair.value or pair.literal or "").split(":"):
                     if _IN_ROOT_HOME.match(entry):
                         found = found or (entry, instruction.span.line)
+        for instruction in stage.instructions_of("COPY", "ADD"):
+            # what the image brings into root's home for a program to find there at run time (Triton's
+            # toolchain in `/root/.triton`, found through HOME); a shell's own dotfiles are not that
+            words = [word.value for word in instruction.words if word.value is not None]
+            target = words[-1] if len(words) >= 2 else ""
+            if _IN_ROOT_HOME.match(target) and not _SHELL_DOTFILE.match(target):
+                found = found or (target.rstrip("/"), instruction.span.line)
         if found is not None:
             break
     found = found or _model_cache_in_root_home(chain)
@@ -403,6 +413,7 @@ def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
 
 
 _IN_ROOT_HOME = re.compile(r"/root/\S")
+_SHELL_DOTFILE = re.compile(r"/root/\.(?:bashrc|profile|bash_profile|zshrc|inputrc|vimrc|gitconfig|ssh)(?:/|$)")
 # a RUN that downloads a Hugging Face model or dataset at build time (into HF_HOME, by default
 # ~/.cache/huggingface: `data/caches.json` `huggingface`)
 _HF_DOWNLOAD = re.compile(
