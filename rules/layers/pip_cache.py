@@ -18,8 +18,10 @@ of a stage duplicates ("all fixed at once by one `PIP_NO_CACHE_DIR`"), and the s
 findings held 44 such repeats. A pragma silences the install it covers, not the others of the stage.
 
 A stage built on a base image that turns the cache off in its own ENV is not checked: Intel Gaudi's
-images (`vault.habana.ai/gaudi-docker/…`) set `PIP_NO_CACHE_DIR=on` (`dflint/data/caches.json`
-`bases_disabling_cache`, with its source).
+images (`vault.habana.ai/gaudi-docker/…`) set `PIP_NO_CACHE_DIR=on`, Red Hat's UBI 9 Python 3.12 images
+`PIP_NO_CACHE_DIR=off` (any value turns it off), and Roboflow's `roboflow/l4t-ml`, built with
+jetson-containers, `PIP_NO_CACHE_DIR=true` (`dflint/data/caches.json` `bases_disabling_cache`, with
+sources).
 
 An install of the installers alone (`pip install --upgrade pip setuptools wheel`), with at most
 small pure-Python build helpers beside them (`packaging`, `hatchling`, `build`: wheels of at most

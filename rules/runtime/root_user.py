@@ -127,7 +127,9 @@ Jetson images copy Triton's toolchain into `/root/.triton` from their builder; a
 advice without it wrong), a shell's own dotfiles (`/root/.bashrc`) aside. So does a model a RUN downloads at build time into Hugging Face's default cache (`from_pretrained`,
 `snapshot_download`, `huggingface-cli download` with no `HF_HOME` set: `/root/.cache/huggingface`):
 the message says to set `HF_HOME` outside /root before the download (NeMo-Guardrails' jailbreak
-detection image; two reviewers). A base with no
+detection image; two reviewers). So does nltk's data downloaded with no directory given (`nltk.download('punkt')`):
+nltk puts it in the first directory of its search path that exists and is writable, else `~/nltk_data`
+(its `Downloader.default_download_dir`), root's in a fresh image (NeMo-Guardrails' AlignScore image; a reviewer). A base with no
 shell cannot create a user: on `scratch` the message suggests a numeric `USER 65532:65532` (a uid
 needs no `/etc/passwd` entry), on a distroless base the `nonroot` user it provides
 (`dflint/data/image_users.json`, `no_shell`). A base that creates a non-root user of its own gets
@@ -398,6 +400,14 @@ def _root_home(chain: tuple[Stage, ...]) -> tuple[str, str]:
     if found is None:
         return "", ""
     path, line = found
+    if path == _NLTK_ROOT_DATA:
+        return (
+            f", and download nltk's data outside /root (line {line})",
+            f". The RUN on line {line} downloads nltk's data with no directory given, so it goes to `{path}`, which only"
+            " root can read (mode 700), and nltk looks in the new user's home instead: pass"
+            " `download_dir='/usr/local/share/nltk_data'` (or `-d` to `nltk.downloader`), a directory nltk searches for"
+            " every user",
+        )
     if path == _HF_ROOT_CACHE:
         return (
             f", and set `HF_HOME` outside /root before the download (line {line})",
@@ -420,6 +430,12 @@ _HF_DOWNLOAD = re.compile(
     r"\b(?:from_pretrained|snapshot_download|hf_hub_download)\s*\(|\b(?:huggingface-cli|hf)\s+download\b|\bload_dataset\s*\("
 )
 _HF_ROOT_CACHE = "/root/.cache/huggingface"
+# a RUN that downloads nltk's data with no directory given: nltk takes the first directory of its search
+# path that exists and is writable, else `~/nltk_data` (`Downloader.default_download_dir`), which in
+# a fresh image is root's
+_NLTK_DOWNLOAD = re.compile(r"\bnltk\.download\s*\(|\bnltk\.downloader\b")
+_NLTK_DIRECTORY = re.compile(r"\bdownload_dir\b|\bnltk\.downloader\b.*\s(?:-d|--dir)[\s=]")
+_NLTK_ROOT_DATA = "/root/nltk_data"
 _HF_HOMES = ("HF_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "TRANSFORMERS_CACHE", "XDG_CACHE_HOME")
 
 
@@ -432,12 +448,17 @@ def _model_cache_in_root_home(chain: tuple[Stage, ...]) -> tuple[str, int] | Non
         for instruction in stage.instructions:
             if instruction.keyword == "USER":
                 return None  # the downloads from here on run as that user, into its home
-            if instruction.keyword != "RUN" or _HF_DOWNLOAD.search(instruction.text) is None:
+            if instruction.keyword != "RUN":
                 continue
             env = instruction.env
-            if any(env.get(name) for name in _HF_HOMES):
-                continue  # downloaded where the author chose
-            return _HF_ROOT_CACHE, instruction.span.line
+            if _HF_DOWNLOAD.search(instruction.text) is not None and not any(env.get(name) for name in _HF_HOMES):
+                return _HF_ROOT_CACHE, instruction.span.line
+            if (
+                _NLTK_DOWNLOAD.search(instruction.text) is not None
+                and not _NLTK_DIRECTORY.search(instruction.text)
+                and not env.get("NLTK_DATA")
+            ):
+                return _NLTK_ROOT_DATA, instruction.span.line
     return None
 
 
