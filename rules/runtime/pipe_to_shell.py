@@ -23,7 +23,7 @@ release line (the keyring and a `signed-by` source line, as its manual installat
 checksum of a setup script the vendor keeps updating would break the build (reviewers judged the
 checksum advice unusable there). Its `setup_<major>.x` names the release line and is not reported: the
 script only adds that same signed repository (its key fetched from the same host over HTTPS), so the
-manual steps would verify nothing more (reviewers judged 10 of 11 such findings not worth telling).
+manual steps would verify nothing more (reviewers judged 11 of 13 draws of such findings not worth telling).
 Istio's `istio.io/downloadIstio` downloads the release `ISTIO_VERSION` names (`| ISTIO_VERSION=1.24.0
 sh -`, or the variable from ENV, ARG or an `export`) and is not reported when it is set; without
 it, the message says to set it. A versioned uv installer (`https://astral.sh/uv/0.9.26/install.sh`) is what uv's documentation
